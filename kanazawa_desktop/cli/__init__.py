@@ -1,0 +1,57 @@
+"""The command line: `kanazawa-desktop [--db PATH] [COMMAND ...]`.
+
+With no command it opens the window. Commands run on services only and never create a
+window; errors print one line to stderr and exit non-zero (1: refused or failed,
+2: wrong usage, 3: finished with conflicts left unapplied).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..domain.errors import DeskError
+from ..services.paths import ENV_DB, default_db_path
+from . import init_cmd
+
+# Each command module has `register(subparsers)` setting `func(args) -> int` on its parser.
+COMMAND_MODULES = [init_cmd]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        sys.stderr.write(f"kanazawa-desktop: エラー: {message}\n")
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kanazawa-desktop",
+                     description="金沢市 行政経営プラン 取組管理デスク。コマンドなしで画面を開きます。")
+    parser.add_argument("--db", type=Path, default=None,
+                        help=f"データベースファイル（既定: ${ENV_DB} またはユーザーのデータフォルダー）")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    for mod in COMMAND_MODULES:
+        mod.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    db_path = args.db or default_db_path()
+    if args.command is None:
+        from ..app import run_window
+
+        return run_window(db_path)
+    try:
+        return int(args.func(args, db_path) or 0)
+    except DeskError as exc:
+        sys.stderr.write(f"kanazawa-desktop: エラー: {exc.message}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("kanazawa-desktop: 中断しました\n")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

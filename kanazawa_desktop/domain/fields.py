@@ -1,0 +1,100 @@
+"""The editable fields of a measure, their Japanese labels, and who may edit them.
+
+A field is named by a string; year fields are qualified by a fiscal year. The change
+history, undo, permissions and the workbook all speak these names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Per-fiscal-year fields.
+PLAN_TEXT = "plan_text"
+RESULT_TEXT = "result_text"
+STATUS = "status"
+TARGET = "target"
+ACTUAL = "actual"
+YEAR_FIELDS = (PLAN_TEXT, RESULT_TEXT, STATUS, TARGET, ACTUAL)
+
+# Per-measure definition fields (secretariat only).
+MEASURE_FIELDS = (
+    "name",
+    "summary",
+    "vision",
+    "related_plans",
+    "departments",
+    "resources",
+    "numeric",
+    "retired",
+    "node",
+    "number",
+)
+
+LABELS = {
+    PLAN_TEXT: "実施計画",
+    RESULT_TEXT: "実施結果",
+    STATUS: "計画達成状況",
+    TARGET: "目標値",
+    ACTUAL: "実績値",
+    "name": "取組事項名",
+    "summary": "概要",
+    "vision": "めざす姿",
+    "related_plans": "関連計画",
+    "departments": "担当課",
+    "resources": "確保する行政資源",
+    "numeric": "数値目標",
+    "retired": "廃止",
+    "node": "体系",
+    "number": "取組No.",
+    "created": "新規作成",
+}
+
+# What a department fills in: the results of its own measures.
+DEPARTMENT_FIELDS = frozenset({RESULT_TEXT, STATUS, ACTUAL})
+
+
+@dataclass(frozen=True)
+class Role:
+    """Who this database belongs to: the secretariat, or one department."""
+
+    department: str | None = None  # None means the secretariat
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.department is None
+
+    @property
+    def label(self) -> str:
+        return "事務局" if self.is_secretariat else self.department or ""
+
+    def owns(self, departments: tuple[str, ...]) -> bool:
+        return self.is_secretariat or self.department in departments
+
+
+def can_edit(role: Role, departments: tuple[str, ...], field: str, *, is_repeat: bool = False,
+             retired: bool = False) -> bool:
+    """May `role` change `field` of a measure held by `departments`?
+
+    A 【再掲】 row has no results of its own (they belong to the measure it repeats),
+    and a retired measure takes no more results.
+    """
+    if role.is_secretariat:
+        return True
+    if field not in DEPARTMENT_FIELDS or is_repeat or retired:
+        return False
+    return role.department in departments
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one measure (and year, for year fields) going from old to new."""
+
+    measure_id: int
+    field: str
+    old: object
+    new: object
+    fy: int | None = None
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.field, self.field)

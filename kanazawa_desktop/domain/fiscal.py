@@ -1,0 +1,36 @@
+"""Fiscal years (年度, April–March) and their 令和 names.
+
+Storage keeps Gregorian fiscal years (2023); people read 令和 (R5, 令和5年度).
+令和N年度 = FY 2018+N.
+"""
+
+from __future__ import annotations
+
+import re
+
+REIWA_OFFSET = 2018
+
+_SHORT = re.compile(r"^\s*[RrＲ]\s*([0-9０-９]+)\s*$")
+_LONG = re.compile(r"^\s*令和\s*([0-9０-９]+|元)\s*年度?\s*$")
+
+
+def short_label(fy: int) -> str:
+    """2023 -> 'R5' (the workbook's and 一覧's column heading)."""
+    return f"R{fy - REIWA_OFFSET}"
+
+
+def long_label(fy: int) -> str:
+    """2023 -> '令和5年度'."""
+    return f"令和{fy - REIWA_OFFSET}年度"
+
+
+def parse_label(text: str) -> int:
+    """'R5', 'Ｒ５', '令和5年度', '令和元年度' -> Gregorian fiscal year; ValueError otherwise."""
+    m = _SHORT.match(text) or _LONG.match(text)
+    if not m:
+        raise ValueError(f"not a fiscal-year label: {text!r}")
+    n = m.group(1)
+    year = 1 if n == "元" else int(n.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    if year < 1:
+        raise ValueError(f"not a fiscal-year label: {text!r}")
+    return year + REIWA_OFFSET

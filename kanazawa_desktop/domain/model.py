@@ -1,0 +1,132 @@
+"""Plain records of the plan: plans, hierarchy nodes, measures and their fiscal years.
+
+These are what the store returns and what services, the workbook and printing consume.
+They hold no behaviour beyond small derived properties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .status import Status
+
+RESOURCES = ("hito", "kane", "mono", "joho")
+RESOURCE_LABELS = {"hito": "ヒト", "kane": "カネ", "mono": "モノ", "joho": "情報"}
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: int
+    code: str
+    name: str
+    first_fy: int
+    last_fy: int
+    levels: tuple[str, ...] = ("方針", "項目", "小項目")
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.first_fy, self.last_fy + 1))
+
+
+@dataclass(frozen=True)
+class Node:
+    """A level of the plan's hierarchy (方針 / 項目 / 小項目), as printed."""
+
+    id: int
+    key: str
+    parent_id: int | None
+    level: int
+    label: str
+    title: str
+    position: int
+
+    @property
+    def caption(self) -> str:
+        return f"{self.label} {self.title}".strip()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """The numeric target of a 【数値目標】 measure."""
+
+    name: str
+    unit: str
+    direction: str  # increase | decrease | at_least | at_most
+    cumulative: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class YearRecord:
+    fy: int
+    plan_text: str = ""
+    result_text: str = ""
+    status: Status = Status.PENDING
+    target: float | None = None
+    actual: float | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: int
+    key: str
+    plan_id: int
+    node_id: int
+    number: int | None
+    repeat_of: int | None
+    name: str
+    numeric: bool
+    departments: tuple[str, ...]
+    summary: str = ""
+    vision: str = ""
+    related_plans: tuple[str, ...] = ()
+    resources: frozenset[str] = frozenset()
+    retired: bool = False
+    position: int = 0
+    indicator: Indicator | None = None
+    years: dict[int, YearRecord] = field(default_factory=dict)
+
+    @property
+    def is_repeat(self) -> bool:
+        return self.repeat_of is not None
+
+    @property
+    def number_label(self) -> str:
+        """'No.10', or '【再掲】' for a re-listing."""
+        return "【再掲】" if self.is_repeat else f"No.{self.number}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name + ("【数値目標】" if self.numeric else "")
+
+    @property
+    def department_text(self) -> str:
+        return "、".join(self.departments)
+
+    def year(self, fy: int) -> YearRecord:
+        return self.years.get(fy) or YearRecord(fy)
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A light row for lists and the tree: enough to show, filter and sort."""
+
+    id: int
+    key: str
+    node_id: int
+    number: int | None
+    repeat_of: int | None
+    name: str
+    numeric: bool
+    departments: tuple[str, ...]
+    retired: bool
+    position: int
+    statuses: dict[int, Status]
+
+    @property
+    def number_label(self) -> str:
+        return "【再掲】" if self.repeat_of is not None else f"No.{self.number}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name + ("【数値目標】" if self.numeric else "")

@@ -1,0 +1,308 @@
+"""The open desk: one database, its role and plan, and the use cases on its measures.
+
+Both the window and the command line work through a Desk. Every mutation checks the role's
+permissions, validates values, writes one batch (see store.repository.apply_changes) and
+returns the changes it made so views can refresh themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..domain import fields as F
+from ..domain.errors import InvalidValue, PermissionDenied, StoreError
+from ..domain.filtering import MeasureFilter, visible_to
+from ..domain.history import Actor, HistoryEntry
+from ..domain.model import Measure, MeasureRow, Node, Plan
+from ..domain.status import Status
+from ..store import repository as repo
+from ..store.connection import SqliteInfo, connect
+from ..store.models import database_proxy
+from ..store.plan_loader import load_plan
+from ..store.schema import ensure_schema, preflight
+from .paths import bundled_plan_bytes
+
+EXCEL_CELL_LIMIT = 32767
+_OPEN_LOCK = threading.RLock()
+PLAN_CODE = "gyosei_keiei"
+
+EditKey = tuple[int | None, str]  # (fiscal year or None, field)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    batch_id: int | None
+    changes: list[F.FieldChange]
+
+
+class Desk:
+    """An open database. Not thread-safe: use one Desk per thread."""
+
+    def __init__(self, db, info: SqliteInfo | None, path: Path | None) -> None:
+        self.db = db
+        self.info = info
+        self.path = path
+        self._undo: list[int] = []
+        self._redo: list[int] = []
+        self.source = "form"
+
+    # ---- opening ----------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path) -> Desk:
+        """Open (creating if absent) the database at `path`, migrated and holding the plan.
+
+        The models are bound to one database per process (peewee's proxy); opening the same
+        file again shares it (peewee gives each thread its own connection), opening another
+        file rebinds the models to that one.
+        """
+        with _OPEN_LOCK:
+            return cls._open(Path(path))
+
+    @classmethod
+    def _open(cls, path: Path) -> Desk:
+        current = database_proxy.obj
+        if current is not None and getattr(current, "desk_info", None) is not None \
+                and current.desk_info.path == path:
+            current.connect(reuse_if_open=True)
+            current.desk_refs += 1
+            return cls(current, current.desk_info, path)
+        preflight(path)
+        db, info = connect(path)
+        db.desk_info = info
+        db.desk_refs = 1
+        database_proxy.initialize(db)
+        try:
+            ensure_schema(db, path)
+            desk = cls(db, info, path)
+            if repo.plan_by_code(PLAN_CODE) is None:
+                desk._load_bundled()
+        except Exception:
+            db.close()
+            database_proxy.initialize(None)
+            raise
+        return desk
+
+    def _load_bundled(self) -> None:
+        raw = bundled_plan_bytes()
+        load_plan(self.db, json.loads(raw))
+        repo.set_meta("plan_data_sha256", hashlib.sha256(raw).hexdigest())
+        if repo.get_meta("database_uid") is None:
+            repo.set_meta("database_uid", uuid.uuid4().hex)
+
+    def close(self) -> None:
+        """Release this desk; the last one closes the file and unbinds the models."""
+        with _OPEN_LOCK:
+            if getattr(self, "_closed", False):
+                return
+            self._closed = True
+            self.db.desk_refs -= 1
+            if self.db.desk_refs <= 0:
+                if not self.db.is_closed():
+                    self.db.close()
+                if database_proxy.obj is self.db:
+                    database_proxy.initialize(None)
+
+    def __enter__(self) -> Desk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- role -------------------------------------------------------------
+    @property
+    def role(self) -> F.Role | None:
+        kind = repo.get_meta("role")
+        if kind == "secretariat":
+            return F.Role()
+        if kind == "department":
+            return F.Role(department=repo.get_meta("department"))
+        return None
+
+    def set_role(self, *, department: str | None = None, secretariat: bool = False) -> F.Role:
+        """Remember whose PC this database is; an unknown department is refused with the list."""
+        if secretariat == (department is not None):
+            raise InvalidValue("担当課か事務局のどちらか一方を指定してください")
+        if department is not None:
+            known = self.departments()
+            if department not in known:
+                raise InvalidValue(f"担当課「{department}」はありません。次のいずれかを指定してください: "
+                                   + "、".join(known), department=department, known=known)
+        with self.db.atomic():
+            repo.set_meta("role", "secretariat" if secretariat else "department")
+            if department:
+                repo.set_meta("department", department)
+        return self.role  # type: ignore[return-value]
+
+    @property
+    def actor(self) -> Actor:
+        role = self.role
+        return Actor.current(role.label if role else "未設定")
+
+    @property
+    def database_uid(self) -> str:
+        return repo.get_meta("database_uid") or ""
+
+    # ---- reads ------------------------------------------------------------
+    @property
+    def plan(self) -> Plan:
+        plan = repo.plan_by_code(PLAN_CODE)
+        if plan is None:
+            raise StoreError("計画データがありません")
+        return plan
+
+    def departments(self) -> list[str]:
+        return repo.departments()
+
+    def nodes(self) -> list[Node]:
+        return repo.nodes(self.plan.id)
+
+    def rows(self, flt: MeasureFilter | None = None, *, all_departments: bool = False) -> list[MeasureRow]:
+        """Measures this role sees, in printed order, narrowed by `flt`."""
+        role = None if all_departments else self.role
+        rows = [r for r in repo.measure_rows(self.plan.id) if visible_to(role, r)]
+        if flt is None:
+            return rows
+        hay = self._haystacks() if flt.text else {}
+        return [r for r in rows if flt.matches(r, hay.get(r.id, ""))]
+
+    def _haystacks(self) -> dict[int, str]:
+        out = {}
+        for m in repo.all_measures(self.plan.id):
+            parts = [m.summary, m.vision, " ".join(m.related_plans)]
+            for y in m.years.values():
+                parts += [y.plan_text, y.result_text]
+            out[m.id] = " ".join(parts)
+        return out
+
+    def measure(self, measure_id: int) -> Measure:
+        return repo.get_measure(measure_id)
+
+    def measures(self) -> list[Measure]:
+        return repo.all_measures(self.plan.id)
+
+    def history(self, measure_id: int) -> list[HistoryEntry]:
+        return repo.history(measure_id)
+
+    def can_edit(self, measure: Measure, field: str) -> bool:
+        role = self.role
+        return role is not None and F.can_edit(role, measure.departments, field,
+                                               is_repeat=measure.is_repeat, retired=measure.retired)
+
+    # ---- writes -----------------------------------------------------------
+    def save(self, measure_id: int, edits: dict[EditKey, object], *, source: str | None = None,
+             description: str = "") -> SaveResult:
+        """Save field edits of one measure as one undoable batch."""
+        measure = self.measure(measure_id)
+        changes = []
+        for (fy, field), value in edits.items():
+            if not self.can_edit(measure, field):
+                raise PermissionDenied(
+                    f"{F.LABELS.get(field, field)}を変更する権限がありません（{measure.number_label}）",
+                    field=field, measure_id=measure_id)
+            new = validate(field, value)
+            old = repo.read_field(measure_id, field, fy)
+            changes.append(F.FieldChange(measure_id=measure_id, field=field, old=old, new=new, fy=fy))
+        batch = repo.apply_changes(self.db, changes, self.actor, source or self.source, description)
+        if batch is not None:
+            self._undo.append(batch)
+            self._redo.clear()
+        applied = [c for c in changes if not repo.same_value(c.old, c.new)]
+        if applied or edits:
+            repo.drop_drafts(self.db, measure_id, list(edits.keys()))
+        return SaveResult(batch, applied)
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def undo(self) -> list[F.FieldChange]:
+        """Revert this session's last saved batch; refused if later changes touched its fields."""
+        if not self._undo:
+            return []
+        batch = self._undo[-1]
+        changes = self.undo_batch(batch, source="undo")
+        self._undo.pop()
+        self._redo.append(batch)
+        return changes
+
+    def redo(self) -> list[F.FieldChange]:
+        if not self._redo:
+            return []
+        batch = self._redo[-1]
+        original = repo.batch_changes(batch)
+        changes = [F.FieldChange(c.measure_id, c.field, c.old, c.new, c.fy) for c in original]
+        new_batch = self._apply_as(changes, "redo", f"やり直し #{batch}")
+        self._redo.pop()
+        if new_batch is not None:
+            self._undo.append(new_batch)
+        return changes
+
+    def undo_batch(self, batch_id: int, *, source: str = "undo") -> list[F.FieldChange]:
+        """Write back the old values of a whole batch (an import, a save) atomically."""
+        info = repo.batch_info(batch_id)
+        if info is None:
+            raise StoreError(f"変更 #{batch_id} が見つかりません")
+        if info.undone_by is not None:
+            raise StoreError(f"変更 #{batch_id} はすでに元に戻されています")
+        inverse = [F.FieldChange(c.measure_id, c.field, c.new, c.old, c.fy)
+                   for c in reversed(repo.batch_changes(batch_id))]
+        self._apply_as(inverse, source, f"元に戻す #{batch_id}", undoes=batch_id)
+        return inverse
+
+    def _apply_as(self, changes: list[F.FieldChange], source: str, description: str,
+                  undoes: int | None = None) -> int | None:
+        try:
+            return repo.apply_changes(self.db, changes, self.actor, source, description, undoes=undoes)
+        except repo.ConflictError as exc:
+            raise StoreError("後から同じ項目が変更されているため、元に戻せません", **exc.data) from exc
+
+    # ---- drafts (unsaved typing survives a crash) ----------------------------
+    def put_draft(self, measure_id: int, fy: int | None, field: str, text: str) -> None:
+        repo.put_draft(self.db, measure_id, fy, field, text)
+
+    def drop_drafts(self, measure_id: int) -> None:
+        repo.drop_drafts(self.db, measure_id)
+
+    def drafts(self) -> dict[int, dict[EditKey, str]]:
+        return repo.drafts()
+
+
+def validate(field: str, value: object) -> object:
+    """Bring a value to the form the store keeps; InvalidValue with a Japanese reason if it can't."""
+    label = F.LABELS.get(field, field)
+    if field == F.STATUS:
+        if isinstance(value, Status):
+            return value.value
+        try:
+            return Status.from_label(str(value or "")).value
+        except ValueError as exc:
+            raise InvalidValue(f"{label}は「達成」「未達成」「未確定」のいずれかです: {value}") from exc
+    if field in (F.TARGET, F.ACTUAL):
+        if value is None or value == "":
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        from ..domain.achievement import parse_number
+        try:
+            return parse_number(str(value))
+        except ValueError as exc:
+            raise InvalidValue(f"{label}は数値で入力してください: {value}") from exc
+    if field in ("numeric", "retired"):
+        return bool(value)
+    if field in ("related_plans", "departments", "resources"):
+        return [str(v) for v in (value or [])]
+    if field == "number":
+        return None if value in (None, "") else int(value)  # type: ignore[arg-type]
+    text = "" if value is None else str(value)
+    if len(text) > EXCEL_CELL_LIMIT:
+        raise InvalidValue(f"{label}が長すぎます（{len(text)}文字。上限は{EXCEL_CELL_LIMIT}文字）")
+    if field == "name" and not text.strip():
+        raise InvalidValue("取組事項名は空にできません")
+    return text

@@ -1,0 +1,24 @@
+"""Where things live: the default database file and the bundled plan data."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+ENV_DB = "KANAZAWA_DESKTOP_DB"
+APP_DIR = "kanazawa-desktop"
+
+
+def default_db_path() -> Path:
+    """$KANAZAWA_DESKTOP_DB, else desk.sqlite3 in the user's data folder."""
+    env = os.environ.get(ENV_DB)
+    if env:
+        return Path(env).expanduser()
+    return user_data_path(APP_DIR, appauthor=False) / "desk.sqlite3"
+
+
+def bundled_plan_bytes(name: str = "plan_gyosei_keiei.json") -> bytes:
+    return resources.files("kanazawa_desktop.resources").joinpath(name).read_bytes()

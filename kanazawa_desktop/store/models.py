@@ -1,0 +1,181 @@
+"""peewee models: the tables of the store.
+
+Bound late through `database_proxy`, so the same models serve a SQLite file now and a
+shared PostgreSQL server later. Values kept as JSON text (lists, change values) stay
+portable across both.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    BooleanField,
+    CompositeKey,
+    DatabaseProxy,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database_proxy = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class DbMeta(BaseModel):
+    """Key/value facts about this database: schema version, role, its uid."""
+
+    key = TextField(primary_key=True)
+    value = TextField()
+
+    class Meta:
+        table_name = "meta"
+
+
+class DbPlan(BaseModel):
+    code = TextField(unique=True)
+    name = TextField()
+    first_fy = IntegerField()
+    last_fy = IntegerField()
+    levels = TextField(default='["方針", "項目", "小項目"]')
+
+    class Meta:
+        table_name = "plan"
+
+
+class DbNode(BaseModel):
+    plan = ForeignKeyField(DbPlan, backref="nodes", on_delete="CASCADE")
+    key = TextField()
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="CASCADE")
+    level = IntegerField()
+    label = TextField()
+    title = TextField()
+    position = IntegerField()
+
+    class Meta:
+        table_name = "node"
+        indexes = ((("plan", "key"), True),)
+
+
+class DbDepartment(BaseModel):
+    name = TextField(unique=True)
+    position = IntegerField()
+
+    class Meta:
+        table_name = "department"
+
+
+class DbMeasure(BaseModel):
+    plan = ForeignKeyField(DbPlan, backref="measures", on_delete="CASCADE")
+    key = TextField()
+    node = ForeignKeyField(DbNode, backref="measures")
+    number = IntegerField(null=True)
+    repeat_of = IntegerField(null=True)
+    name = TextField()
+    list_name = TextField(default="")
+    numeric = BooleanField(default=False)
+    summary = TextField(default="")
+    vision = TextField(default="")
+    related_plans = TextField(default="[]")
+    res_hito = BooleanField(default=False)
+    res_kane = BooleanField(default=False)
+    res_mono = BooleanField(default=False)
+    res_joho = BooleanField(default=False)
+    retired = BooleanField(default=False)
+    position = IntegerField()
+    ind_name = TextField(default="")
+    ind_unit = TextField(default="")
+    ind_direction = TextField(default="")
+    ind_cumulative = BooleanField(default=False)
+    ind_note = TextField(default="")
+
+    class Meta:
+        table_name = "measure"
+        indexes = ((("plan", "key"), True),)
+
+
+class DbMeasureDepartment(BaseModel):
+    measure = ForeignKeyField(DbMeasure, backref="department_links", on_delete="CASCADE")
+    department = ForeignKeyField(DbDepartment, backref="measure_links")
+    position = IntegerField(default=0)
+
+    class Meta:
+        table_name = "measure_department"
+        primary_key = CompositeKey("measure", "department")
+
+
+class DbMeasureYear(BaseModel):
+    measure = ForeignKeyField(DbMeasure, backref="year_rows", on_delete="CASCADE")
+    fy = IntegerField()
+    plan_text = TextField(default="")
+    result_text = TextField(default="")
+    status = TextField(default="")
+    target = FloatField(null=True)
+    actual = FloatField(null=True)
+
+    class Meta:
+        table_name = "measure_year"
+        primary_key = CompositeKey("measure", "fy")
+
+
+class DbBatch(BaseModel):
+    """One mutation as a whole: a form save, an import, an undo. The unit of undo."""
+
+    at = TextField()
+    user = TextField()
+    role = TextField()
+    source = TextField()  # form | import | cli | undo | redo | init
+    description = TextField(default="")
+    undone_by = IntegerField(null=True)
+    undoes = IntegerField(null=True)
+
+    class Meta:
+        table_name = "change_batch"
+
+
+class DbChange(BaseModel):
+    """One field of one measure changed: old and new as JSON text."""
+
+    batch = ForeignKeyField(DbBatch, backref="changes", on_delete="CASCADE")
+    measure = ForeignKeyField(DbMeasure, backref="changes", on_delete="CASCADE")
+    fy = IntegerField(null=True)
+    field = TextField()
+    old = TextField(null=True)
+    new = TextField(null=True)
+
+    class Meta:
+        table_name = "change"
+        indexes = ((("measure", "id"), False),)
+
+
+class DbDraft(BaseModel):
+    """Text typed but not yet saved, kept so a crash or power cut loses nothing."""
+
+    measure = ForeignKeyField(DbMeasure, on_delete="CASCADE")
+    fy = IntegerField()  # 0 for a measure-level field
+    field = TextField()
+    text = TextField()
+    updated_at = TextField()
+
+    class Meta:
+        table_name = "draft"
+        primary_key = CompositeKey("measure", "fy", "field")
+
+
+ALL_MODELS = [
+    DbMeta,
+    DbPlan,
+    DbNode,
+    DbDepartment,
+    DbMeasure,
+    DbMeasureDepartment,
+    DbMeasureYear,
+    DbBatch,
+    DbChange,
+    DbDraft,
+]

@@ -1,0 +1,305 @@
+"""Queries and writes over the store, speaking domain objects.
+
+Every write goes through `apply_changes`: one IMMEDIATE transaction that checks each
+field still holds the value the caller saw, writes the new values and records a batch
+with one history row per field. Undo is another batch that writes the old values back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime
+
+from peewee import Database, fn
+
+from ..domain import fields as F
+from ..domain.errors import InvalidValue, NotFound, StoreError
+from ..domain.history import Actor, HistoryEntry
+from ..domain.model import Indicator, Measure, MeasureRow, Node, Plan, YearRecord
+from ..domain.status import Status
+from .connection import write_transaction
+from .models import (
+    DbBatch,
+    DbChange,
+    DbDepartment,
+    DbDraft,
+    DbMeasure,
+    DbMeasureDepartment,
+    DbMeasureYear,
+    DbMeta,
+    DbNode,
+    DbPlan,
+)
+
+
+class ConflictError(StoreError):
+    code = "conflict"
+
+
+def now_iso() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+# ---- meta ---------------------------------------------------------------
+
+def get_meta(key: str, default: str | None = None) -> str | None:
+    row = DbMeta.get_or_none(DbMeta.key == key)
+    return row.value if row else default
+
+
+def set_meta(key: str, value: str) -> None:
+    DbMeta.replace(key=key, value=value).execute()
+
+
+# ---- reads --------------------------------------------------------------
+
+def _plan(row: DbPlan) -> Plan:
+    return Plan(id=row.id, code=row.code, name=row.name, first_fy=row.first_fy,
+                last_fy=row.last_fy, levels=tuple(json.loads(row.levels)))
+
+
+def plans() -> list[Plan]:
+    return [_plan(p) for p in DbPlan.select().order_by(DbPlan.id)]
+
+
+def plan_by_code(code: str) -> Plan | None:
+    row = DbPlan.get_or_none(DbPlan.code == code)
+    return _plan(row) if row else None
+
+
+def nodes(plan_id: int) -> list[Node]:
+    q = DbNode.select().where(DbNode.plan == plan_id).order_by(DbNode.position)
+    return [Node(id=n.id, key=n.key, parent_id=n.parent_id, level=n.level, label=n.label,
+                 title=n.title, position=n.position) for n in q]
+
+
+def departments() -> list[str]:
+    return [d.name for d in DbDepartment.select().order_by(DbDepartment.position)]
+
+
+def _departments_by_measure(measure_ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:
+    q = (DbMeasureDepartment.select(DbMeasureDepartment.measure, DbDepartment.name)
+         .join(DbDepartment).order_by(DbMeasureDepartment.measure, DbMeasureDepartment.position))
+    if measure_ids is not None:
+        q = q.where(DbMeasureDepartment.measure.in_(measure_ids))
+    out: dict[int, list[str]] = defaultdict(list)
+    for link in q:
+        out[link.measure_id].append(link.department.name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def measure_rows(plan_id: int) -> list[MeasureRow]:
+    """All measures of a plan in printed order, with their status per year."""
+    deps = _departments_by_measure()
+    statuses: dict[int, dict[int, Status]] = defaultdict(dict)
+    q = (DbMeasureYear.select(DbMeasureYear.measure, DbMeasureYear.fy, DbMeasureYear.status)
+         .join(DbMeasure).where(DbMeasure.plan == plan_id).tuples())
+    for mid, fy, status in q:
+        statuses[mid][fy] = Status(status)
+    rows = DbMeasure.select().where(DbMeasure.plan == plan_id).order_by(DbMeasure.position)
+    return [MeasureRow(id=m.id, key=m.key, node_id=m.node_id, number=m.number,
+                       repeat_of=m.repeat_of, name=m.name, numeric=m.numeric,
+                       departments=deps.get(m.id, ()), retired=m.retired, position=m.position,
+                       statuses=statuses.get(m.id, {})) for m in rows]
+
+
+def _resources(m: DbMeasure) -> frozenset[str]:
+    return frozenset(r for r in ("hito", "kane", "mono", "joho") if getattr(m, f"res_{r}"))
+
+
+def _indicator(m: DbMeasure) -> Indicator | None:
+    if not m.ind_direction:
+        return None
+    return Indicator(name=m.ind_name, unit=m.ind_unit, direction=m.ind_direction,
+                     cumulative=m.ind_cumulative, note=m.ind_note)
+
+
+def _measure(m: DbMeasure, deps: tuple[str, ...], years: list[DbMeasureYear]) -> Measure:
+    return Measure(
+        id=m.id, key=m.key, plan_id=m.plan_id, node_id=m.node_id, number=m.number,
+        repeat_of=m.repeat_of, name=m.name, numeric=m.numeric, departments=deps,
+        summary=m.summary, vision=m.vision, related_plans=tuple(json.loads(m.related_plans)),
+        resources=_resources(m), retired=m.retired, position=m.position, indicator=_indicator(m),
+        years={y.fy: YearRecord(fy=y.fy, plan_text=y.plan_text, result_text=y.result_text,
+                                status=Status(y.status), target=y.target, actual=y.actual)
+               for y in years})
+
+
+def get_measure(measure_id: int) -> Measure:
+    m = DbMeasure.get_or_none(DbMeasure.id == measure_id)
+    if m is None:
+        raise NotFound(f"取組が見つかりません（id={measure_id}）", measure_id=measure_id)
+    years = list(DbMeasureYear.select().where(DbMeasureYear.measure == m.id))
+    return _measure(m, _departments_by_measure([m.id]).get(m.id, ()), years)
+
+
+def all_measures(plan_id: int) -> list[Measure]:
+    """Every measure of a plan, complete, in printed order (for export and printing)."""
+    deps = _departments_by_measure()
+    years: dict[int, list[DbMeasureYear]] = defaultdict(list)
+    for y in DbMeasureYear.select().join(DbMeasure).where(DbMeasure.plan == plan_id):
+        years[y.measure_id].append(y)
+    q = DbMeasure.select().where(DbMeasure.plan == plan_id).order_by(DbMeasure.position)
+    return [_measure(m, deps.get(m.id, ()), years[m.id]) for m in q]
+
+
+def measure_id_by_key(plan_id: int, key: str) -> int | None:
+    row = DbMeasure.get_or_none((DbMeasure.plan == plan_id) & (DbMeasure.key == key))
+    return row.id if row else None
+
+
+# ---- field access -------------------------------------------------------
+
+def _year_row(measure_id: int, fy: int, create: bool) -> DbMeasureYear | None:
+    row = DbMeasureYear.get_or_none((DbMeasureYear.measure == measure_id) & (DbMeasureYear.fy == fy))
+    if row is None and create:
+        row = DbMeasureYear.create(measure=measure_id, fy=fy)
+    return row
+
+
+def read_field(measure_id: int, field: str, fy: int | None) -> object:
+    """Current value of a field in the same form FieldChange carries it."""
+    if field in F.YEAR_FIELDS:
+        if fy is None:
+            raise InvalidValue(f"{F.LABELS[field]}には年度が必要です")
+        row = _year_row(measure_id, fy, create=False)
+        if row is None:
+            return None if field in (F.TARGET, F.ACTUAL) else ""
+        return getattr(row, field)
+    m = DbMeasure.get_by_id(measure_id)
+    if field == "related_plans":
+        return json.loads(m.related_plans)
+    if field == "resources":
+        return sorted(_resources(m))
+    if field == "departments":
+        return list(_departments_by_measure([measure_id]).get(measure_id, ()))
+    if field == "node":
+        return m.node.key
+    if field in ("name", "summary", "vision", "numeric", "retired", "number"):
+        return getattr(m, field)
+    raise InvalidValue(f"不明な項目です: {field}")
+
+
+def _write_field(measure_id: int, field: str, fy: int | None, value: object) -> None:
+    if field in F.YEAR_FIELDS:
+        row = _year_row(measure_id, fy or 0, create=True)
+        setattr(row, field, value)
+        row.save()
+        return
+    m = DbMeasure.get_by_id(measure_id)
+    if field == "related_plans":
+        m.related_plans = json.dumps(list(value or []), ensure_ascii=False)
+    elif field == "resources":
+        for r in ("hito", "kane", "mono", "joho"):
+            setattr(m, f"res_{r}", r in (value or []))
+    elif field == "departments":
+        _relink_departments(measure_id, list(value or []))
+        return
+    elif field == "node":
+        node = DbNode.get_or_none((DbNode.plan == m.plan_id) & (DbNode.key == value))
+        if node is None:
+            raise InvalidValue(f"体系が見つかりません: {value}")
+        m.node = node
+    else:
+        setattr(m, field, value)
+    m.save()
+
+
+def _relink_departments(measure_id: int, names: list[str]) -> None:
+    if not names:
+        raise InvalidValue("担当課を1つ以上指定してください")
+    found = {d.name: d.id for d in DbDepartment.select().where(DbDepartment.name.in_(names))}
+    for name in names:
+        if name not in found:
+            pos = (DbDepartment.select(fn.MAX(DbDepartment.position)).scalar() or 0) + 1
+            found[name] = DbDepartment.create(name=name, position=pos).id
+    DbMeasureDepartment.delete().where(DbMeasureDepartment.measure == measure_id).execute()
+    for i, name in enumerate(names):
+        DbMeasureDepartment.create(measure=measure_id, department=found[name], position=i)
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def same_value(a: object, b: object) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return float(a) == float(b)
+    return a == b
+
+
+# ---- writes -------------------------------------------------------------
+
+def apply_changes(db: Database, changes: list[F.FieldChange], actor: Actor, source: str,
+                  description: str = "", *, undoes: int | None = None) -> int | None:
+    """Write `changes` atomically as one batch; returns its id, or None if nothing changed.
+
+    Raises ConflictError (and writes nothing) if a field no longer holds `change.old`.
+    """
+    changes = [c for c in changes if not same_value(c.old, c.new)]
+    if not changes:
+        return None
+    with write_transaction(db):
+        for c in changes:
+            current = read_field(c.measure_id, c.field, c.fy)
+            if not same_value(current, c.old):
+                raise ConflictError(
+                    f"{F.LABELS.get(c.field, c.field)}は他で変更されています。画面を開き直してください",
+                    measure_id=c.measure_id, field=c.field, fy=c.fy, current=current)
+        batch = DbBatch.create(at=now_iso(), user=actor.user, role=actor.role, source=source,
+                               description=description, undoes=undoes)
+        for c in changes:
+            _write_field(c.measure_id, c.field, c.fy, c.new)
+            DbChange.create(batch=batch, measure=c.measure_id, fy=c.fy, field=c.field,
+                            old=_dump(c.old), new=_dump(c.new))
+        if undoes is not None:
+            DbBatch.update(undone_by=batch.id).where(DbBatch.id == undoes).execute()
+        return batch.id
+
+
+def batch_changes(batch_id: int) -> list[F.FieldChange]:
+    q = DbChange.select().where(DbChange.batch == batch_id).order_by(DbChange.id)
+    return [F.FieldChange(measure_id=c.measure_id, field=c.field, fy=c.fy,
+                          old=json.loads(c.old) if c.old is not None else None,
+                          new=json.loads(c.new) if c.new is not None else None) for c in q]
+
+
+def batch_info(batch_id: int) -> DbBatch | None:
+    return DbBatch.get_or_none(DbBatch.id == batch_id)
+
+
+def history(measure_id: int) -> list[HistoryEntry]:
+    q = (DbChange.select(DbChange, DbBatch).join(DbBatch)
+         .where(DbChange.measure == measure_id).order_by(DbChange.id.desc()))
+    return [HistoryEntry(batch_id=c.batch.id, at=c.batch.at, user=c.batch.user, role=c.batch.role,
+                         source=c.batch.source, measure_id=c.measure_id, fy=c.fy, field=c.field,
+                         old=json.loads(c.old) if c.old is not None else None,
+                         new=json.loads(c.new) if c.new is not None else None,
+                         undone=c.batch.undone_by is not None) for c in q]
+
+
+# ---- drafts -------------------------------------------------------------
+
+def put_draft(db: Database, measure_id: int, fy: int | None, field: str, text: str) -> None:
+    with write_transaction(db):
+        DbDraft.replace(measure=measure_id, fy=fy or 0, field=field, text=text,
+                        updated_at=now_iso()).execute()
+
+
+def drop_drafts(db: Database, measure_id: int, keys: list[tuple[int | None, str]] | None = None) -> None:
+    with write_transaction(db):
+        q = DbDraft.delete().where(DbDraft.measure == measure_id)
+        if keys is not None:
+            for fy, field in keys:
+                DbDraft.delete().where((DbDraft.measure == measure_id) & (DbDraft.fy == (fy or 0))
+                                       & (DbDraft.field == field)).execute()
+            return
+        q.execute()
+
+
+def drafts() -> dict[int, dict[tuple[int | None, str], str]]:
+    out: dict[int, dict[tuple[int | None, str], str]] = defaultdict(dict)
+    for d in DbDraft.select():
+        out[d.measure_id][(d.fy or None, d.field)] = d.text
+    return dict(out)

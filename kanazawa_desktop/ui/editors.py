@@ -1,0 +1,252 @@
+"""Small field editors with one interface: value(), set_value(), set_editable(), `edited`.
+
+Text editors keep Tab for moving focus and leave Ctrl+Z / Ctrl+Y to the window, whose undo
+works on saved field edits (see services.desk.Desk.undo).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QWidget,
+)
+
+from ..domain.achievement import format_number
+from ..domain.model import RESOURCE_LABELS, RESOURCES
+from ..domain.status import STATUS_LABELS, Status
+
+READONLY_STYLE = "background: #f3f3f3; color: #222;"
+
+
+class _LeaveUndoToWindow(QObject):
+    """Let Ctrl+Z/Ctrl+Y reach the window's actions instead of the text widget."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ShortcutOverride and (
+                event.matches(QKeySequence.StandardKey.Undo)
+                or event.matches(QKeySequence.StandardKey.Redo)
+                or event.matches(QKeySequence.StandardKey.Save)):
+            event.ignore()
+            return True
+        return False
+
+
+_FILTER = _LeaveUndoToWindow()
+
+
+class FieldEditor(QWidget):
+    """Base: `edited` fires on every change; `committed` when the edit should be saved now."""
+
+    edited = Signal()
+    committed = Signal()
+    text_like = False  # typed text is kept as a draft until saved
+
+    def value(self) -> object:
+        raise NotImplementedError
+
+    def set_value(self, value: object) -> None:
+        raise NotImplementedError
+
+    def raw_text(self) -> str:
+        return str(self.value())
+
+    def set_raw_text(self, text: str) -> None:
+        self.set_value(text)
+
+    def set_editable(self, editable: bool) -> None:
+        raise NotImplementedError
+
+    def focus_widget(self) -> QWidget:
+        return self
+
+
+class TextEditor(FieldEditor):
+    """Multi-line Japanese text (IME-friendly QPlainTextEdit)."""
+
+    text_like = True
+
+    def __init__(self, min_lines: int = 3, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QPlainTextEdit(self)
+        self.edit.setTabChangesFocus(True)
+        self.edit.setUndoRedoEnabled(False)
+        self.edit.installEventFilter(_FILTER)
+        self.edit.installEventFilter(self)
+        self.edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        h = self.edit.fontMetrics().lineSpacing() * min_lines + 14
+        self.edit.setMinimumHeight(h)
+        self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.edit)
+        self.setFocusProxy(self.edit)
+        self.edit.textChanged.connect(self.edited)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if obj is self.edit and event.type() == QEvent.Type.FocusOut:
+            self.committed.emit()
+        return False
+
+    def value(self) -> object:
+        return self.edit.toPlainText()
+
+    def set_value(self, value: object) -> None:
+        self.edit.blockSignals(True)
+        self.edit.setPlainText("" if value is None else str(value))
+        self.edit.blockSignals(False)
+
+    def set_editable(self, editable: bool) -> None:
+        self.edit.setReadOnly(not editable)
+        self.edit.setStyleSheet("" if editable else READONLY_STYLE)
+        self.edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus if editable else Qt.FocusPolicy.ClickFocus)
+
+    def focus_widget(self) -> QWidget:
+        return self.edit
+
+
+class ListEditor(TextEditor):
+    """A list, one item per line (関連計画)."""
+
+    def value(self) -> object:
+        return [line.strip() for line in self.edit.toPlainText().splitlines() if line.strip()]
+
+    def set_value(self, value: object) -> None:
+        super().set_value("\n".join(value or []))  # type: ignore[arg-type]
+
+    def raw_text(self) -> str:
+        return self.edit.toPlainText()
+
+    def set_raw_text(self, text: str) -> None:
+        TextEditor.set_value(self, text)
+
+
+class LineEditor(FieldEditor):
+    text_like = True
+
+    def __init__(self, parent: QWidget | None = None, *, numeric: bool = False) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit(self)
+        self.numeric = numeric
+        if numeric:
+            self.edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.edit.installEventFilter(_FILTER)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.edit)
+        self.setFocusProxy(self.edit)
+        self.edit.textChanged.connect(self.edited)
+        self.edit.editingFinished.connect(self.committed)
+
+    def value(self) -> object:
+        return self.edit.text()
+
+    def set_value(self, value: object) -> None:
+        self.edit.blockSignals(True)
+        if self.numeric:
+            self.edit.setText(format_number(value))  # type: ignore[arg-type]
+        else:
+            self.edit.setText("" if value is None else str(value))
+        self.edit.blockSignals(False)
+
+    def set_editable(self, editable: bool) -> None:
+        self.edit.setReadOnly(not editable)
+        self.edit.setStyleSheet("" if editable else READONLY_STYLE)
+        self.edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus if editable else Qt.FocusPolicy.ClickFocus)
+
+    def focus_widget(self) -> QWidget:
+        return self.edit
+
+
+class DepartmentsEditor(LineEditor):
+    """Departments as the sheet prints them: 「人事課、デジタル行政戦略課」."""
+
+    def value(self) -> object:
+        text = self.edit.text().replace(",", "、").replace("，", "、")
+        return [d.strip() for d in text.split("、") if d.strip()]
+
+    def set_value(self, value: object) -> None:
+        super().set_value("、".join(value or []))  # type: ignore[arg-type]
+
+    def raw_text(self) -> str:
+        return self.edit.text()
+
+    def set_raw_text(self, text: str) -> None:
+        LineEditor.set_value(self, text)
+
+
+class StatusEditor(FieldEditor):
+    """計画達成状況: 未確定 / 達成 / 未達成."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.combo = QComboBox(self)
+        for label in STATUS_LABELS:
+            self.combo.addItem(label, Status.from_label(label).value)
+        self.combo.installEventFilter(_FILTER)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.combo)
+        self.setFocusProxy(self.combo)
+        self.combo.currentIndexChanged.connect(self._changed)
+
+    def _changed(self) -> None:
+        self.edited.emit()
+        self.committed.emit()
+
+    def value(self) -> object:
+        return self.combo.currentData()
+
+    def set_value(self, value: object) -> None:
+        self.combo.blockSignals(True)
+        i = self.combo.findData(value if value is not None else "")
+        self.combo.setCurrentIndex(max(i, 0))
+        self.combo.blockSignals(False)
+
+    def set_editable(self, editable: bool) -> None:
+        self.combo.setEnabled(editable)
+
+    def focus_widget(self) -> QWidget:
+        return self.combo
+
+
+class ResourcesEditor(FieldEditor):
+    """確保する行政資源: ヒト / カネ / モノ / 情報."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict[str, QCheckBox] = {}
+        for code in RESOURCES:
+            box = QCheckBox(RESOURCE_LABELS[code], self)
+            box.toggled.connect(self._changed)
+            lay.addWidget(box)
+            self.boxes[code] = box
+        lay.addStretch(1)
+
+    def _changed(self) -> None:
+        self.edited.emit()
+        self.committed.emit()
+
+    def value(self) -> object:
+        return sorted(c for c, b in self.boxes.items() if b.isChecked())
+
+    def set_value(self, value: object) -> None:
+        for code, box in self.boxes.items():
+            box.blockSignals(True)
+            box.setChecked(code in (value or []))  # type: ignore[operator]
+            box.blockSignals(False)
+
+    def set_editable(self, editable: bool) -> None:
+        for box in self.boxes.values():
+            box.setEnabled(editable)
+
+    def focus_widget(self) -> QWidget:
+        return next(iter(self.boxes.values()))

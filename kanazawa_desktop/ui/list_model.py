@@ -1,0 +1,91 @@
+"""Table model of the 取組事項一覧: one row per measure, R5–R8 status columns.
+
+A thin adapter over a list of domain MeasureRow; it owns nothing else.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from ..domain.fiscal import short_label
+from ..domain.model import MeasureRow
+from ..domain.status import Status
+
+COL_NO, COL_NAME, COL_DEPT = 0, 1, 2
+FIXED_COLUMNS = 3
+
+STATUS_BRUSHES = {
+    Status.ACHIEVED: QBrush(QColor("#cfe8cf")),
+    Status.NOT_ACHIEVED: QBrush(QColor("#f6cfcf")),
+}
+MeasureIdRole = Qt.ItemDataRole.UserRole + 1
+
+
+class MeasureListModel(QAbstractTableModel):
+    def __init__(self, years: tuple[int, ...], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._years = years
+        self._rows: list[MeasureRow] = []
+
+    def set_rows(self, rows: list[MeasureRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_of(self, measure_id: int) -> int:
+        for i, r in enumerate(self._rows):
+            if r.id == measure_id:
+                return i
+        return -1
+
+    def measure_at(self, row: int) -> MeasureRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802
+        return 0 if parent.isValid() else FIXED_COLUMNS + len(self._years)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if section == COL_NO:
+            return self.tr("取組No.")
+        if section == COL_NAME:
+            return self.tr("取組事項名")
+        if section == COL_DEPT:
+            return self.tr("担当課")
+        if 0 <= section - FIXED_COLUMNS < len(self._years):
+            return short_label(self._years[section - FIXED_COLUMNS])
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if role == MeasureIdRole:
+            return r.id
+        status = None
+        if col >= FIXED_COLUMNS:
+            status = r.statuses.get(self._years[col - FIXED_COLUMNS], Status.PENDING)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_NO:
+                return "-" if r.repeat_of is not None else str(r.number)
+            if col == COL_NAME:
+                prefix = "【再掲】" if r.repeat_of is not None else ""
+                suffix = self.tr("（廃止）") if r.retired else ""
+                return prefix + r.display_name + suffix
+            if col == COL_DEPT:
+                return "、".join(r.departments)
+            return "" if status in (None, Status.PENDING) else status.label
+        if role == Qt.ItemDataRole.BackgroundRole and status in STATUS_BRUSHES:
+            return STATUS_BRUSHES[status]
+        if role == Qt.ItemDataRole.TextAlignmentRole and (col == COL_NO or col >= FIXED_COLUMNS):
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_NAME:
+            return r.display_name
+        return None

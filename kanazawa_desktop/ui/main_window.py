@@ -1,0 +1,318 @@
+"""The main window: plan tree and filters on the left; 管理票, 変更履歴 and 一覧 in tabs.
+
+The window owns the navigation (current measure, next/previous) and broadcasts saved
+changes; each view refreshes itself from the desk.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.errors import DeskError
+from ..services.desk import Desk
+from .filter_panel import FilterPanel
+from .history_model import HistoryModel
+from .list_model import FIXED_COLUMNS, MeasureIdRole, MeasureListModel
+from .measure_form import MeasureForm
+from .messages import notify
+from .tree_model import PlanTreeModel
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, desk: Desk, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.settings = settings
+        self.current_id: int | None = None
+        self._visible_ids: list[int] = []
+        role = desk.role
+        self.setWindowTitle(self.tr("取組管理デスク — %1 — %2")
+                            .replace("%1", desk.plan.name).replace("%2", role.label if role else ""))
+        self._build()
+        self._build_actions()
+        self.refresh_lists()
+        self._restore_layout()
+        self._open_first()
+
+    # ---- construction ---------------------------------------------------------
+    def _build(self) -> None:
+        role = self.desk.role
+        years = self.desk.plan.years
+        self.filters = FilterPanel(self.desk.departments() if role and role.is_secretariat else None,
+                                   years)
+        self.filters.changed.connect(self._filters_changed)
+        self.tree_model = PlanTreeModel(self)
+        self.tree = QTreeView()
+        self.tree.setObjectName("tree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setModel(self.tree_model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.filters)
+        self.count_label = QLabel()
+        ll.addWidget(self.count_label)
+        ll.addWidget(self.tree, 1)
+
+        self.form = MeasureForm(self.desk)
+        self.form.saved.connect(self._on_saved)
+        self.form.failed.connect(self._show_error)
+        self.form.open_measure.connect(self.open_measure)
+        self.history_model = HistoryModel(self)
+        self.history = QTableView()
+        self.history.setObjectName("history")
+        self.history.setModel(self.history_model)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.setWordWrap(False)
+        self.list_model = MeasureListModel(years, self)
+        self.list_view = QTableView()
+        self.list_view.setObjectName("list")
+        self.list_view.setModel(self.list_model)
+        self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list_view.verticalHeader().hide()
+        hh = self.list_view.horizontalHeader()
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for c in range(FIXED_COLUMNS, FIXED_COLUMNS + len(years)):
+            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
+            hh.resizeSection(c, 64)
+        hh.resizeSection(0, 60)
+        hh.resizeSection(2, 220)
+        self.list_view.doubleClicked.connect(self._list_activated)
+        self.list_view.activated.connect(self._list_activated)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.form, self.tr("取組管理票"))
+        self.tabs.addTab(self.history, self.tr("変更履歴"))
+        self.tabs.addTab(self.list_view, self.tr("取組事項一覧"))
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([330, 1000])
+        self.setCentralWidget(self.splitter)
+        self.save_state_label = QLabel()
+        self.statusBar().addPermanentWidget(self.save_state_label)
+        where = str(self.desk.path)
+        if self.desk.info and self.desk.info.on_network:
+            where += self.tr("（ネットワーク上のため WAL を使わずに開いています）")
+        self.statusBar().addPermanentWidget(QLabel(where))
+
+    def _action(self, text: str, shortcut, slot, menu) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        self.addAction(act)
+        return act
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        file_menu = mb.addMenu(self.tr("ファイル(&F)"))
+        self.act_save = self._action(self.tr("保存(&S)"), QKeySequence.StandardKey.Save,
+                                     self.save_now, file_menu)
+        file_menu.addSeparator()
+        self._action(self.tr("終了(&X)"), QKeySequence("Ctrl+Q"), self.close, file_menu)
+        edit_menu = mb.addMenu(self.tr("編集(&E)"))
+        self.act_undo = self._action(self.tr("元に戻す(&U)"), QKeySequence.StandardKey.Undo,
+                                     self.undo, edit_menu)
+        self.act_redo = self._action(self.tr("やり直し(&R)"), QKeySequence("Ctrl+Y"), self.redo, edit_menu)
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        edit_menu.addSeparator()
+        self._action(self.tr("検索(&F)"), QKeySequence.StandardKey.Find, self.focus_search, edit_menu)
+        go = mb.addMenu(self.tr("移動(&G)"))
+        self.act_next = self._action(self.tr("次の取組(&N)"), QKeySequence("Ctrl+PgDown"),
+                                     self.next_measure, go)
+        self.act_prev = self._action(self.tr("前の取組(&P)"), QKeySequence("Ctrl+PgUp"),
+                                     self.previous_measure, go)
+        go.addSeparator()
+        self._action(self.tr("取組管理票を表示"), QKeySequence("Ctrl+1"),
+                     lambda: self.tabs.setCurrentIndex(0), go)
+        self._action(self.tr("変更履歴を表示"), QKeySequence("Ctrl+2"),
+                     lambda: self.tabs.setCurrentIndex(1), go)
+        self._action(self.tr("取組事項一覧を表示"), QKeySequence("Ctrl+3"),
+                     lambda: self.tabs.setCurrentIndex(2), go)
+        self._update_undo_actions()
+
+    # ---- lists and navigation -------------------------------------------------
+    def refresh_lists(self) -> None:
+        flt = self.filters.current()
+        rows = self.desk.rows(flt)
+        self._visible_ids = [r.id for r in rows]
+        self.tree_model.set_content(self.desk.nodes(), rows)
+        self.tree.expandAll()
+        self.list_model.set_rows(rows)
+        total = len(self.desk.rows())
+        self.count_label.setText(self.tr("%1 件 / 全 %2 件").replace("%1", str(len(rows)))
+                                 .replace("%2", str(total)))
+        if self.current_id is not None:
+            self._select_in_views(self.current_id)
+
+    def _filters_changed(self) -> None:
+        self.refresh_lists()
+
+    def _open_first(self) -> None:
+        drafts = self.desk.drafts()
+        restored = [mid for mid in drafts if mid in self._visible_ids or self._known(mid)]
+        if restored:
+            self.open_measure(restored[0], drafts=drafts[restored[0]])
+            n = sum(len(drafts[m]) for m in restored)
+            self.statusBar().showMessage(
+                self.tr("前回保存されなかった入力 %1 件を復元しました。内容を確認して保存してください。")
+                .replace("%1", str(n)))
+        elif self._visible_ids:
+            self.open_measure(self._visible_ids[0])
+
+    def _known(self, measure_id: int) -> bool:
+        return any(r.id == measure_id for r in self.desk.rows())
+
+    def open_measure(self, measure_id: int, drafts=None) -> None:
+        if measure_id == self.current_id and drafts is None:
+            return
+        self.form.commit()
+        if drafts is None:
+            drafts = self.desk.drafts().get(measure_id)
+        try:
+            self.form.load(measure_id, drafts)
+        except DeskError as exc:
+            self._show_error(exc.message)
+            return
+        self.current_id = measure_id
+        self.history_model.set_entries(self.desk.history(measure_id))
+        self.history.resizeColumnsToContents()
+        self._select_in_views(measure_id)
+
+    def _select_in_views(self, measure_id: int) -> None:
+        idx = self.tree_model.index_of_measure(measure_id)
+        if idx.isValid():
+            self.tree.selectionModel().blockSignals(True)
+            self.tree.setCurrentIndex(idx)
+            self.tree.selectionModel().blockSignals(False)
+            self.tree.scrollTo(idx)
+        row = self.list_model.row_of(measure_id)
+        if row >= 0:
+            self.list_view.selectRow(row)
+
+    def _tree_current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
+        mid = current.data(MeasureIdRole)
+        if mid is not None:
+            self.open_measure(mid)
+
+    def _list_activated(self, index: QModelIndex) -> None:
+        mid = index.data(MeasureIdRole)
+        if mid is not None:
+            self.open_measure(mid)
+            self.tabs.setCurrentIndex(0)
+
+    def _step(self, delta: int) -> None:
+        if not self._visible_ids:
+            return
+        if self.current_id in self._visible_ids:
+            i = self._visible_ids.index(self.current_id) + delta
+        else:
+            i = 0
+        if 0 <= i < len(self._visible_ids):
+            self.open_measure(self._visible_ids[i])
+
+    def next_measure(self) -> None:
+        self._step(1)
+
+    def previous_measure(self) -> None:
+        self._step(-1)
+
+    def focus_search(self) -> None:
+        self.filters.search.setFocus()
+        self.filters.search.selectAll()
+
+    # ---- saving and undo -------------------------------------------------------
+    def save_now(self) -> None:
+        self.form.commit()
+
+    def _on_saved(self, result) -> None:
+        from datetime import datetime
+
+        self.save_state_label.setText(self.tr("保存しました %1").replace(
+            "%1", datetime.now().strftime("%H:%M:%S")))
+        self._after_change()
+
+    def _after_change(self) -> None:
+        self.refresh_lists()
+        if self.current_id is not None:
+            self.history_model.set_entries(self.desk.history(self.current_id))
+        self._update_undo_actions()
+
+    def _update_undo_actions(self) -> None:
+        self.act_undo.setEnabled(True)
+        self.act_redo.setEnabled(True)
+
+    def undo(self) -> None:
+        self.form.commit()
+        self._run_undo(self.desk.undo, self.tr("元に戻しました"))
+
+    def redo(self) -> None:
+        self.form.commit()
+        self._run_undo(self.desk.redo, self.tr("やり直しました"))
+
+    def _run_undo(self, op, done: str) -> None:
+        try:
+            changes = op()
+        except DeskError as exc:
+            self._show_error(exc.message)
+            return
+        if not changes:
+            self.statusBar().showMessage(self.tr("元に戻せる変更はありません"), 3000)
+            return
+        target = changes[0].measure_id
+        if target != self.current_id:
+            self.current_id = None
+            self.open_measure(target)
+        else:
+            self.form.load(target)
+        self.statusBar().showMessage(done, 3000)
+        self._after_change()
+
+    def _show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+        notify(self, self.tr("保存できません"), message)  # the edit stays on screen and as a draft
+
+    # ---- window state ----------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geo = self.settings.value("window/geometry")
+        if isinstance(geo, QByteArray) and not geo.isEmpty():
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1360, 860)
+        state = self.settings.value("window/splitter")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.splitter.restoreState(state)
+        tab = self.settings.value("window/tab")
+        if tab is not None:
+            self.tabs.setCurrentIndex(int(tab))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.form.commit()
+        self.form.write_drafts()  # anything refused stays as a draft, never lost
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/tab", self.tabs.currentIndex())
+        self.settings.sync()
+        event.accept()

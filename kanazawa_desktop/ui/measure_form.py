@@ -1,0 +1,299 @@
+"""The 取組管理票 form: one measure laid out like the city's sheet, R5–R8 side by side.
+
+Edits are saved field by field (leaving a field, choosing a status, switching measure,
+Ctrl+S, closing the window). Until then typed text is kept as a draft in the database
+every few hundred milliseconds, so a crash or power cut loses at most that much.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain import fields as F
+from ..domain.achievement import DIRECTIONS, derived_status, format_number
+from ..domain.errors import DeskError
+from ..domain.fiscal import long_label
+from ..domain.model import Measure
+from ..domain.status import Status
+from ..services.desk import Desk, SaveResult
+from .editors import (
+    DepartmentsEditor,
+    FieldEditor,
+    LineEditor,
+    ListEditor,
+    ResourcesEditor,
+    StatusEditor,
+    TextEditor,
+)
+
+DRAFT_DELAY_MS = 400
+Key = tuple[int | None, str]
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("caption")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    return label
+
+
+class MeasureForm(QScrollArea):
+    saved = Signal(object)  # SaveResult
+    failed = Signal(str)  # a Japanese message
+    open_measure = Signal(int)
+
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.measure: Measure | None = None
+        self.editors: dict[Key, FieldEditor] = {}
+        self._loaded: dict[Key, object] = {}
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.write_drafts)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self._build()
+
+    # ---- layout -------------------------------------------------------------
+    def _build(self) -> None:
+        page = QWidget()
+        page.setObjectName("sheet")
+        page.setStyleSheet(
+            "#sheet QLabel#caption { background: #e8eef7; border: 1px solid #b8c4d6; padding: 4px; "
+            "font-weight: bold; } #sheet QLabel#path { color: #334; }")
+        outer = QVBoxLayout(page)
+        self.path_label = QLabel()
+        self.path_label.setObjectName("path")
+        self.path_label.setWordWrap(True)
+        outer.addWidget(self.path_label)
+        self.repeat_bar = QWidget()
+        rb = QHBoxLayout(self.repeat_bar)
+        rb.setContentsMargins(0, 0, 0, 0)
+        self.repeat_label = QLabel()
+        self.repeat_button = QPushButton(self.tr("再掲元を開く"))
+        self.repeat_button.clicked.connect(self._open_repeated)
+        rb.addWidget(self.repeat_label, 1)
+        rb.addWidget(self.repeat_button)
+        outer.addWidget(self.repeat_bar)
+
+        g = QGridLayout()
+        g.setHorizontalSpacing(6)
+        g.setVerticalSpacing(6)
+        outer.addLayout(g)
+        self.number_label = QLabel()
+        self.number_label.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        g.addWidget(self.number_label, 0, 0)
+        self._add(g, (None, "name"), LineEditor(), 0, 1, 1, 3)
+        g.addWidget(_caption(self.tr("担当課")), 0, 4)
+        self._add(g, (None, "departments"), DepartmentsEditor(), 0, 5, 1, 1)
+        for row, (field, label, lines) in enumerate(
+                (("summary", "概要", 2), ("vision", "めざす姿", 2)), start=1):
+            g.addWidget(_caption(self.tr(label)), row, 0)
+            self._add(g, (None, field), TextEditor(lines), row, 1, 1, 5)
+        g.addWidget(_caption(self.tr("関連計画")), 3, 0)
+        self._add(g, (None, "related_plans"), ListEditor(2), 3, 1, 1, 2)
+        g.addWidget(_caption(self.tr("確保する行政資源")), 3, 3)
+        self._add(g, (None, "resources"), ResourcesEditor(), 3, 4, 1, 2)
+
+        years = self.desk.plan.years
+        self.year_headers = []
+        for i, fy in enumerate(years):
+            h = _caption(long_label(fy))
+            self.year_headers.append(h)
+            g.addWidget(h, 4, 1 + i)
+        rows = ((F.PLAN_TEXT, "実施計画"), (F.RESULT_TEXT, "実施結果"), (F.STATUS, "計画達成状況"),
+                (F.TARGET, "目標値"), (F.ACTUAL, "実績値"))
+        self.numeric_widgets: list[QWidget] = []
+        self.derived_labels: dict[int, QLabel] = {}
+        for r, (field, label) in enumerate(rows, start=5):
+            cap = _caption(self.tr(label))
+            g.addWidget(cap, r, 0)
+            if field in (F.TARGET, F.ACTUAL):
+                self.numeric_widgets.append(cap)
+            for i, fy in enumerate(years):
+                editor: FieldEditor
+                if field in (F.PLAN_TEXT, F.RESULT_TEXT):
+                    editor = TextEditor(5)
+                elif field == F.STATUS:
+                    editor = StatusEditor()
+                else:
+                    editor = LineEditor(numeric=True)
+                    self.numeric_widgets.append(editor)
+                self._add(g, (fy, field), editor, r, 1 + i, 1, 1)
+        self.indicator_label = QLabel()
+        self.indicator_label.setWordWrap(True)
+        g.addWidget(self.indicator_label, 10, 0, 1, 1)
+        for i, fy in enumerate(years):
+            lab = QLabel()
+            lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.derived_labels[fy] = lab
+            g.addWidget(lab, 10, 1 + i)
+        self.numeric_widgets.append(self.indicator_label)
+        self.numeric_widgets.extend(self.derived_labels.values())
+        for c in range(1, 1 + max(4, len(years))):
+            g.setColumnStretch(c, 1)
+        g.setColumnMinimumWidth(0, 96)
+        outer.addStretch(1)
+        self.setWidget(page)
+        self._set_tab_order(years)
+
+    def _add(self, g: QGridLayout, key: Key, editor: FieldEditor, r: int, c: int, rs: int, cs: int) -> None:
+        self.editors[key] = editor
+        editor.setObjectName(f"edit_{key[1]}_{key[0] or 'm'}")
+        g.addWidget(editor, r, c, rs, cs)
+        editor.edited.connect(lambda k=key: self._on_edited(k))
+        editor.committed.connect(self._on_committed)
+
+    def _set_tab_order(self, years: tuple[int, ...]) -> None:
+        """Tab follows the sheet: header, texts, then each row of the year grid left to right."""
+        order = [(None, "name"), (None, "departments"), (None, "summary"), (None, "vision"),
+                 (None, "related_plans"), (None, "resources")]
+        for field in (F.PLAN_TEXT, F.RESULT_TEXT, F.STATUS, F.TARGET, F.ACTUAL):
+            order += [(fy, field) for fy in years]
+        widgets = [self.editors[k].focus_widget() for k in order]
+        for a, b in zip(widgets, widgets[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+    # ---- loading ------------------------------------------------------------
+    def load(self, measure_id: int, drafts: dict[Key, str] | None = None) -> None:
+        """Show a measure; `drafts` (unsaved text from a previous run) go back into the fields."""
+        m = self.desk.measure(measure_id)
+        self.measure = m
+        self._loaded = self._values(m)
+        for key, editor in self.editors.items():
+            editor.set_value(self._loaded[key])
+            fy, field = key
+            editor.set_editable(self.desk.can_edit(m, field))
+        for key, text in (drafts or {}).items():
+            if key in self.editors:
+                self.editors[key].set_raw_text(text)
+        self._show_static(m)
+
+    def _values(self, m: Measure) -> dict[Key, object]:
+        vals: dict[Key, object] = {
+            (None, "name"): m.name, (None, "departments"): list(m.departments),
+            (None, "summary"): m.summary, (None, "vision"): m.vision,
+            (None, "related_plans"): list(m.related_plans), (None, "resources"): sorted(m.resources),
+        }
+        for fy in self.desk.plan.years:
+            y = m.year(fy)
+            vals[(fy, F.PLAN_TEXT)] = y.plan_text
+            vals[(fy, F.RESULT_TEXT)] = y.result_text
+            vals[(fy, F.STATUS)] = y.status.value
+            vals[(fy, F.TARGET)] = y.target
+            vals[(fy, F.ACTUAL)] = y.actual
+        return vals
+
+    def _show_static(self, m: Measure) -> None:
+        nodes = {n.id: n for n in self.desk.nodes()}
+        chain, nid = [], m.node_id
+        while nid is not None and nid in nodes:
+            chain.append(nodes[nid].caption)
+            nid = nodes[nid].parent_id
+        self.path_label.setText("　＞　".join(reversed(chain)))
+        self.number_label.setText(m.number_label)
+        self.repeat_bar.setVisible(m.is_repeat)
+        if m.is_repeat:
+            self.repeat_label.setText(self.tr("この取組は No.%1 の再掲です。実施結果・達成状況は No.%1 で入力します。")
+                                      .replace("%1", str(m.repeat_of)))
+        for w in self.numeric_widgets:
+            w.setVisible(m.numeric)
+        if m.numeric and m.indicator:
+            ind = m.indicator
+            self.indicator_label.setText(
+                self.tr("%1（%2、%3）").replace("%1", ind.name or "指標").replace("%2", ind.unit or "-")
+                .replace("%3", DIRECTIONS.get(ind.direction, ind.direction)))
+        else:
+            self.indicator_label.setText(self.tr("数値目標"))
+        self._update_derived()
+
+    def _update_derived(self) -> None:
+        m = self.measure
+        if m is None or not m.numeric:
+            return
+        direction = m.indicator.direction if m.indicator else "increase"
+        for fy, lab in self.derived_labels.items():
+            try:
+                target = _num(self.editors[(fy, F.TARGET)].value())
+                actual = _num(self.editors[(fy, F.ACTUAL)].value())
+                st = derived_status(direction, target, actual)
+            except ValueError:
+                lab.setText(self.tr("数値を入力してください"))
+                continue
+            lab.setText("" if st is Status.PENDING else self.tr("目標比: %1").replace("%1", st.label))
+
+    def _open_repeated(self) -> None:
+        if self.measure and self.measure.repeat_of:
+            for r in self.desk.rows(all_departments=True):
+                if r.number == self.measure.repeat_of:
+                    self.open_measure.emit(r.id)
+                    return
+
+    # ---- editing ------------------------------------------------------------
+    def dirty(self) -> dict[Key, object]:
+        out = {}
+        for key, editor in self.editors.items():
+            v = editor.value()
+            if key[1] in (F.TARGET, F.ACTUAL):
+                same = format_number(self._loaded[key]) == str(v).strip()  # type: ignore[arg-type]
+            else:
+                same = v == self._loaded[key]
+            if not same:
+                out[key] = v
+        return out
+
+    def _on_edited(self, key: Key) -> None:
+        if self.editors[key].text_like:
+            self._draft_timer.start()
+        if key[1] in (F.TARGET, F.ACTUAL):
+            self._update_derived()
+
+    def _on_committed(self) -> None:
+        self.commit()
+
+    def write_drafts(self) -> None:
+        if self.measure is None:
+            return
+        for key, _ in self.dirty().items():
+            editor = self.editors[key]
+            if editor.text_like:
+                self.desk.put_draft(self.measure.id, key[0], key[1], editor.raw_text())
+
+    def commit(self) -> SaveResult | None:
+        """Save every changed field now. On a refusal, say why and keep the text on screen."""
+        self._draft_timer.stop()
+        if self.measure is None:
+            return None
+        edits = self.dirty()
+        if not edits:
+            return None
+        try:
+            result = self.desk.save(self.measure.id, edits)
+        except DeskError as exc:
+            self.write_drafts()
+            self.failed.emit(exc.message)
+            return None
+        self.measure = self.desk.measure(self.measure.id)
+        self._loaded = self._values(self.measure)
+        self.saved.emit(result)
+        return result
+
+
+def _num(value: object) -> float | None:
+    from ..domain.achievement import parse_number
+
+    return parse_number(str(value or ""))

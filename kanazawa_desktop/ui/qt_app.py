@@ -1,0 +1,48 @@
+"""The QApplication: Japanese UI font, translations, and settings storage."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QSettings, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+JAPANESE_FAMILIES = ("Yu Gothic UI", "Meiryo UI", "Meiryo", "IPAexGothic", "IPAGothic",
+                     "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans")
+
+
+def japanese_font_family() -> str | None:
+    """The first installed family that has Japanese glyphs, in order of preference."""
+    have = set(QFontDatabase.families())
+    for fam in JAPANESE_FAMILIES:
+        if fam in have:
+            return fam
+    for fam in QFontDatabase.families(QFontDatabase.WritingSystem.Japanese):
+        return fam
+    return None
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("kanazawa-desktop")
+    app.setOrganizationName("KanazawaCity")
+    app.setApplicationDisplayName("取組管理デスク")
+    family = japanese_font_family()
+    if family:
+        font = QFont(family)
+        font.setPointSize(max(app.font().pointSize(), 10))
+        app.setFont(font)
+    translator = QTranslator(app)
+    # Japanese is the source language; an English .qm can follow in resources/i18n.
+    qm_dir = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+    if translator.load(QLocale(), "kanazawa_desktop", "_", str(qm_dir)):
+        app.installTranslator(translator)
+    return app  # type: ignore[return-value]
+
+
+def settings_for(db_path: Path) -> QSettings:
+    """Window layout per user (not per database): stored by Qt in the usual place."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                     "KanazawaCity", "kanazawa-desktop")

@@ -1,0 +1,65 @@
+"""Shared fixtures. Qt runs offscreen; storage tests never create a QApplication."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="run long fuzz and soak tests")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="long run: pass --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "desk.sqlite3"
+
+
+@pytest.fixture
+def desk(db_path: Path):
+    from kanazawa_desktop.services.desk import Desk
+
+    d = Desk.open(db_path)
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def jinji(desk):
+    desk.set_role(department="人事課")
+    return desk
+
+
+@pytest.fixture
+def secretariat(desk):
+    desk.set_role(secretariat=True)
+    return desk
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 120):
+    """Run the installed command line in a child process, as a person would."""
+    import subprocess
+
+    e = dict(os.environ)
+    e.pop("QT_QPA_PLATFORM", None)  # commands must not need a display at all
+    e.update(env or {})
+    return subprocess.run([sys.executable, "-m", "kanazawa_desktop", *args], capture_output=True,
+                          text=True, timeout=timeout, env=e, cwd=REPO)

@@ -1,0 +1,100 @@
+"""Domain rules: fiscal years, statuses, permissions, achievement, filtering."""
+
+import pytest
+
+from kanazawa_desktop.domain import fields as F
+from kanazawa_desktop.domain.achievement import derived_status, format_number, parse_number
+from kanazawa_desktop.domain.filtering import MeasureFilter
+from kanazawa_desktop.domain.fiscal import long_label, parse_label, short_label
+from kanazawa_desktop.domain.model import MeasureRow
+from kanazawa_desktop.domain.status import Status
+
+
+def test_reiwa_labels_round_trip():
+    assert short_label(2023) == "R5"
+    assert long_label(2026) == "令和8年度"
+    for fy in range(2019, 2040):
+        assert parse_label(short_label(fy)) == fy
+        assert parse_label(long_label(fy)) == fy
+    assert parse_label("Ｒ５") == 2023
+    assert parse_label("令和元年度") == 2019
+    for bad in ("", "R", "2023", "平成5年度", "R0", "R5x"):
+        with pytest.raises(ValueError):
+            parse_label(bad)
+
+
+def test_status_labels():
+    assert Status.from_label("達成") is Status.ACHIEVED
+    assert Status.from_label(" 未達成 ") is Status.NOT_ACHIEVED
+    assert Status.from_label("") is Status.PENDING
+    assert Status.from_label("未確定") is Status.PENDING
+    with pytest.raises(ValueError):
+        Status.from_label("ほぼ達成")
+
+
+def test_department_may_edit_only_results_of_its_own_measures():
+    jinji = F.Role(department="人事課")
+    own = ("人事課", "デジタル行政戦略課")
+    assert F.can_edit(jinji, own, F.RESULT_TEXT)
+    assert F.can_edit(jinji, own, F.STATUS)
+    assert F.can_edit(jinji, own, F.ACTUAL)
+    assert not F.can_edit(jinji, own, F.PLAN_TEXT)
+    assert not F.can_edit(jinji, own, F.TARGET)
+    assert not F.can_edit(jinji, own, "summary")
+    assert not F.can_edit(jinji, ("財政課",), F.RESULT_TEXT)
+    assert not F.can_edit(jinji, own, F.RESULT_TEXT, is_repeat=True)
+    assert not F.can_edit(jinji, own, F.RESULT_TEXT, retired=True)
+    sec = F.Role()
+    assert all(F.can_edit(sec, ("財政課",), f) for f in F.YEAR_FIELDS + F.MEASURE_FIELDS)
+
+
+@pytest.mark.parametrize("direction,target,actual,expected", [
+    ("increase", 70, 71, Status.ACHIEVED),
+    ("increase", 70, 70, Status.ACHIEVED),
+    ("increase", 70, 69.9, Status.NOT_ACHIEVED),
+    ("decrease", 144000, 143000, Status.ACHIEVED),
+    ("at_most", 144000, 150000, Status.NOT_ACHIEVED),
+    ("at_least", 98.5, 98.4, Status.NOT_ACHIEVED),
+    ("increase", None, 3, Status.PENDING),
+    ("decrease", 3, None, Status.PENDING),
+])
+def test_derived_achievement(direction, target, actual, expected):
+    assert derived_status(direction, target, actual) is expected
+
+
+def test_numbers():
+    assert parse_number("1,800") == 1800
+    assert parse_number("９８．５") == 98.5
+    assert parse_number(" ") is None
+    with pytest.raises(ValueError):
+        parse_number("七十")
+    assert format_number(70.0) == "70"
+    assert format_number(98.5) == "98.5"
+    assert format_number(None) == ""
+
+
+def _row(**kw):
+    base = dict(id=1, key="No.1", node_id=1, number=1, repeat_of=None, name="金沢MaaSの推進",
+                numeric=False, departments=("交通政策課",), retired=False, position=0,
+                statuses={2023: Status.ACHIEVED})
+    base.update(kw)
+    return MeasureRow(**base)
+
+
+def test_filter_text_is_width_and_case_insensitive():
+    r = _row()
+    assert MeasureFilter(text="maas").matches(r)
+    assert MeasureFilter(text="ＭａａＳ　推進").matches(r)
+    assert not MeasureFilter(text="ドローン").matches(r)
+    assert MeasureFilter(text="ドローン").matches(r, haystack="ドローンを活用")
+    assert MeasureFilter(text="No.1").matches(r)
+
+
+def test_filter_department_year_status():
+    r = _row()
+    assert MeasureFilter(department="交通政策課").matches(r)
+    assert not MeasureFilter(department="人事課").matches(r)
+    assert MeasureFilter(fy=2023, status=Status.ACHIEVED).matches(r)
+    assert not MeasureFilter(fy=2024, status=Status.ACHIEVED).matches(r)
+    assert MeasureFilter(fy=2024, status=Status.PENDING).matches(r)
+    assert MeasureFilter(status=Status.ACHIEVED).matches(r)

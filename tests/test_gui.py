@@ -1,0 +1,280 @@
+"""The window driven as a person would: keyboard and mouse, then check screen and database."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QRadioButton
+
+from kanazawa_desktop.app import start
+from kanazawa_desktop.domain import fields as F
+from kanazawa_desktop.services.desk import Desk
+from kanazawa_desktop.ui.list_model import MeasureIdRole
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def answer_first_start(qtbot, department=None, secretariat=False):
+    """Answer the first-start question when it appears, with the keyboard and mouse."""
+
+    def act():
+        dlg = QApplication.activeModalWidget()
+        if dlg is None:
+            QTimer.singleShot(50, act)
+            return
+        if secretariat:
+            qtbot.mouseClick(dlg.findChild(QRadioButton, "secretariat"), Qt.MouseButton.LeftButton)
+        else:
+            combo = dlg.findChild(QComboBox, "department")
+            combo.setFocus()
+            while combo.currentText() != department:
+                qtbot.keyClick(combo, Qt.Key.Key_Down)
+        ok = dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(50, act)
+
+
+def open_window(qtbot, db_path, settings, **first_start):
+    if first_start:
+        answer_first_start(qtbot, **first_start)
+    _app, win = start(db_path, settings)
+    assert win is not None
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    return win
+
+
+def tree_numbers(win):
+    model, out = win.tree_model, []
+
+    def walk(parent):
+        for r in range(model.rowCount(parent)):
+            idx = model.index(r, 0, parent)
+            if idx.data(MeasureIdRole) is not None:
+                out.append(idx.data().split(" ")[0])
+            walk(idx)
+
+    from PySide6.QtCore import QModelIndex
+    walk(QModelIndex())
+    return out
+
+
+def type_text(qtbot, widget, text):
+    """Type like a person: ASCII as key presses, Japanese through the input method (IME),
+    first as composition (preedit) and then committed, as a Japanese IME delivers it."""
+    from PySide6.QtGui import QInputMethodEvent
+
+    widget.setFocus()
+    for chunk in _chunks(text):
+        if chunk.isascii():
+            qtbot.keyClicks(widget, chunk)
+        elif widget.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled):
+            # Qt hands IME text only to widgets that accept input methods (not read-only ones)
+            QApplication.sendEvent(widget, QInputMethodEvent(chunk, []))
+            commit = QInputMethodEvent("", [])
+            commit.setCommitString(chunk)
+            QApplication.sendEvent(widget, commit)
+
+
+def _chunks(text):
+    out, cur = [], ""
+    for ch in text:
+        if cur and cur[-1].isascii() != ch.isascii():
+            out.append(cur)
+            cur = ""
+        cur += ch
+    return out + ([cur] if cur else [])
+
+
+def editor(win, fy, field):
+    return win.form.editors[(fy, field)]
+
+
+def go_to(qtbot, win, number):
+    """Type the number into the search box and open the one match from the tree."""
+    qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert win.filters.search.hasFocus()
+    qtbot.keyClicks(win.filters.search, f"No.{number} ")
+    qtbot.waitUntil(lambda: tree_numbers(win).count(f"No.{number}") == 1)
+    idx = win.tree_model.index_of_measure(
+        next(r.id for r in win.desk.rows() if r.number == number))
+    rect = win.tree.visualRect(idx)
+    qtbot.mouseClick(win.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert win.form.measure.number == number
+    win.filters.search.clear()
+
+
+def test_first_start_asks_department_and_shows_exactly_its_measures(qtbot, db_path, settings):
+    win = open_window(qtbot, db_path, settings, department="人事課")
+    assert tree_numbers(win) == ["No.7", "No.10", "No.11", "No.23", "No.25", "No.26"]
+    assert win.list_model.rowCount() == 6
+    assert "人事課" in win.windowTitle()
+    win.close()
+    with Desk.open(db_path) as d:
+        assert d.role.department == "人事課"
+
+
+def test_result_typed_in_japanese_survives_restart_and_is_in_history(qtbot, db_path, settings):
+    win = open_window(qtbot, db_path, settings, department="人事課")
+    go_to(qtbot, win, 10)
+    result = editor(win, 2023, F.RESULT_TEXT)
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    type_text(qtbot, result.edit, "時差出勤制度を本格導入し、テレワーク環境を整備した。")
+    status = editor(win, 2023, F.STATUS)
+    status.combo.setFocus()
+    qtbot.keyClick(status.combo, Qt.Key.Key_Down)  # 未確定 -> 達成
+    assert status.combo.currentText() == "達成"
+    win.close()
+
+    win2 = open_window(qtbot, db_path, settings)
+    go_to(qtbot, win2, 10)
+    assert editor(win2, 2023, F.RESULT_TEXT).value() == "時差出勤制度を本格導入し、テレワーク環境を整備した。"
+    assert editor(win2, 2023, F.STATUS).combo.currentText() == "達成"
+    hist = win2.history_model
+    shown = {(hist.index(r, 5).data(), hist.index(r, 7).data()) for r in range(hist.rowCount())}
+    assert ("実施結果", "時差出勤制度を本格導入し、テレワーク環境を整備した。") in shown
+    assert ("計画達成状況", "達成") in shown
+    assert hist.index(0, 2).data() == "人事課" and hist.index(0, 3).data() == "入力画面"
+    # the 一覧 colours the status cell
+    row = win2.list_model.row_of(win2.form.measure.id)
+    assert win2.list_model.index(row, 3).data() == "達成"
+    assert win2.list_model.index(row, 3).data(Qt.ItemDataRole.BackgroundRole) is not None
+    win2.close()
+
+
+def test_department_cannot_change_plan_secretariat_can(qtbot, db_path, settings, tmp_path):
+    win = open_window(qtbot, db_path, settings, department="人事課")
+    go_to(qtbot, win, 10)
+    plan = editor(win, 2023, F.PLAN_TEXT)
+    before = plan.value()
+    assert plan.edit.isReadOnly()
+    qtbot.mouseClick(plan.edit.viewport(), Qt.MouseButton.LeftButton)
+    type_text(qtbot, plan.edit, "勝手な変更")
+    assert plan.value() == before
+    qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert win.desk.measure(win.form.measure.id).year(2023).plan_text == before
+    win.close()
+
+    sec_db = tmp_path / "sec.sqlite3"
+    win = open_window(qtbot, sec_db, settings, secretariat=True)
+    assert len(tree_numbers(win)) == 92
+    go_to(qtbot, win, 10)
+    plan = editor(win, 2023, F.PLAN_TEXT)
+    assert not plan.edit.isReadOnly()
+    qtbot.mouseClick(plan.edit.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClick(plan.edit, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, plan.edit, "（改定）")
+    qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert win.desk.measure(win.form.measure.id).year(2023).plan_text.endswith("（改定）")
+    win.close()
+
+
+def test_undo_and_redo_with_keyboard(qtbot, db_path, settings):
+    win = open_window(qtbot, db_path, settings, department="人事課")
+    go_to(qtbot, win, 10)
+    mid = win.form.measure.id
+    result = editor(win, 2024, F.RESULT_TEXT)
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    type_text(qtbot, result.edit, "最初の文")
+    qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, result.edit, "に追記")
+    qtbot.keyClick(result.edit, Qt.Key.Key_Tab)  # leaving the field saves it
+    assert win.desk.measure(mid).year(2024).result_text == "最初の文に追記"
+    result.edit.setFocus()
+    qtbot.keyClick(result.edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert result.value() == "最初の文"
+    assert win.desk.measure(mid).year(2024).result_text == "最初の文"
+    qtbot.keyClick(win, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert result.value() == "最初の文に追記"
+    assert win.desk.measure(mid).year(2024).result_text == "最初の文に追記"
+    sources = [h.source for h in win.desk.history(mid)]
+    assert sources[:2] == ["redo", "undo"]
+    win.close()
+
+
+def test_switching_measure_saves_and_keyboard_navigation(qtbot, db_path, settings):
+    win = open_window(qtbot, db_path, settings, department="人事課")
+    go_to(qtbot, win, 7)
+    mid7 = win.form.measure.id
+    result = editor(win, 2025, F.RESULT_TEXT)
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    type_text(qtbot, result.edit, "切替前の入力")
+    qtbot.keyClick(win, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert win.form.measure.number == 10
+    assert win.desk.measure(mid7).year(2025).result_text == "切替前の入力"
+    qtbot.keyClick(win, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert win.form.measure.number == 7
+    assert editor(win, 2025, F.RESULT_TEXT).value() == "切替前の入力"
+    win.close()
+
+
+def test_tab_order_follows_the_sheet_and_skips_read_only(qtbot, db_path, settings):
+    win = open_window(qtbot, db_path, settings, department="人事課")
+    go_to(qtbot, win, 10)
+    first = editor(win, 2023, F.RESULT_TEXT).edit
+    qtbot.mouseClick(first.viewport(), Qt.MouseButton.LeftButton)
+    seen = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    expected = [editor(win, 2024, F.RESULT_TEXT).edit, editor(win, 2025, F.RESULT_TEXT).edit,
+                editor(win, 2026, F.RESULT_TEXT).edit, editor(win, 2023, F.STATUS).combo]
+    assert seen == expected
+    win.close()
+
+
+def test_window_layout_is_remembered(qtbot, db_path, settings):
+    win = open_window(qtbot, db_path, settings, department="人事課")
+    win.resize(780, 570)  # the offscreen screen is 800x600
+    win.splitter.setSizes([250, 530])
+    win.tabs.setCurrentIndex(2)
+    sizes = win.splitter.sizes()
+    win.close()
+    win2 = open_window(qtbot, db_path, settings)
+    assert (win2.width(), win2.height()) == (780, 570)
+    assert win2.splitter.sizes() == sizes
+    assert win2.tabs.currentIndex() == 2
+    win2.close()
+
+
+def test_search_and_filters(qtbot, db_path, settings):
+    win = open_window(qtbot, db_path, settings, secretariat=True)
+    type_text(qtbot, win.filters.search, "ドローン")
+    assert tree_numbers(win) == ["No.5"]
+    win.filters.search.clear()
+    combo = win.filters.department
+    combo.setCurrentIndex(combo.findData("人事課"))
+    assert tree_numbers(win) == ["No.7", "No.10", "No.11", "No.23", "No.25", "No.26"]
+    win.close()
+
+
+def test_item_models_pass_qtmodeltester(qtmodeltester, desk):
+    from kanazawa_desktop.ui.history_model import HistoryModel
+    from kanazawa_desktop.ui.list_model import MeasureListModel
+    from kanazawa_desktop.ui.tree_model import PlanTreeModel
+
+    desk.set_role(secretariat=True)
+    mid = desk.rows()[0].id
+    desk.save(mid, {(2023, F.STATUS): "達成", (2023, F.RESULT_TEXT): "一行目\n二行目"})
+    lm = MeasureListModel(desk.plan.years)
+    lm.set_rows(desk.rows())
+    qtmodeltester.check(lm)
+    assert lm.headerData(3, Qt.Orientation.Horizontal) == "R5"
+    assert lm.index(0, 0).data() == "1" and lm.index(0, 3).data() == "達成"
+    tm = PlanTreeModel()
+    tm.set_content(desk.nodes(), desk.rows())
+    qtmodeltester.check(tm)
+    assert tm.rowCount() == 3  # 方針1–3
+    hm = HistoryModel()
+    hm.set_entries(desk.history(mid))
+    qtmodeltester.check(hm)
+    assert hm.rowCount() == 2
