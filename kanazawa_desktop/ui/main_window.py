@@ -128,8 +128,11 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         mb = self.menuBar()
         file_menu = mb.addMenu(self.tr("ファイル(&F)"))
+        self.file_menu = file_menu
         self.act_save = self._action(self.tr("保存(&S)"), QKeySequence.StandardKey.Save,
                                      self.save_now, file_menu)
+        file_menu.addSeparator()
+        # Workbook exchange and printing add their actions here (see their install functions).
         file_menu.addSeparator()
         self._action(self.tr("終了(&X)"), QKeySequence("Ctrl+Q"), self.close, file_menu)
         edit_menu = mb.addMenu(self.tr("編集(&E)"))
@@ -252,6 +255,12 @@ class MainWindow(QMainWindow):
 
         self.save_state_label.setText(self.tr("保存しました %1").replace(
             "%1", datetime.now().strftime("%H:%M:%S")))
+        self._after_change()
+
+    def data_changed(self) -> None:
+        """Called after work done elsewhere (an import, an undo of one) changed measures."""
+        if self.current_id is not None:
+            self.form.load(self.current_id)
         self._after_change()
 
     def _after_change(self) -> None:
