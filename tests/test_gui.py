@@ -278,3 +278,38 @@ def test_item_models_pass_qtmodeltester(qtmodeltester, desk):
     hm.set_entries(desk.history(mid))
     qtmodeltester.check(hm)
     assert hm.rowCount() == 2
+
+
+def test_secretariat_adds_moves_and_retires_a_measure(qtbot, db_path, settings):
+    from kanazawa_desktop.ui.add_measure_dialog import AddMeasureDialog
+
+    win = open_window(qtbot, db_path, settings, secretariat=True)
+    go_to(qtbot, win, 10)
+
+    def fill():
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, AddMeasureDialog):
+            QTimer.singleShot(50, fill)
+            return
+        type_text(qtbot, dlg.name, "窓口のキャッシュレス化")
+        dlg.department.setEditText("")
+        type_text(qtbot, dlg.department.lineEdit(), "市民課")
+        ok = dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(50, fill)
+    win.add_measure()
+    m = win.form.measure
+    assert (m.number, m.name, m.departments) == (91, "窓口のキャッシュレス化", ("市民課",))
+    assert "No.91" in tree_numbers(win)
+    # move it to another 小項目 with the 体系 drop-down
+    combo = win.form.node_editor.combo
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert win.desk.measure(m.id).node_id != m.node_id
+    win.toggle_retired()
+    assert win.desk.measure(m.id).retired
+    assert "（廃止）" in win.list_model.index(win.list_model.row_of(m.id), 1).data()
+    fields = [h.field for h in win.desk.history(m.id)]
+    assert fields == ["retired", "node", "created"]
+    win.close()

@@ -47,6 +47,8 @@ class Desk:
         self.db = db
         self.info = info
         self.path = path
+        self._role_cache: tuple[F.Role | None] | None = None
+        self._nodes_cache: list[Node] | None = None
         self._undo: list[int] = []
         self._redo: list[int] = []
         self.source = "form"
@@ -116,6 +118,11 @@ class Desk:
     # ---- role -------------------------------------------------------------
     @property
     def role(self) -> F.Role | None:
+        if self._role_cache is None:
+            self._role_cache = (self._read_role(),)
+        return self._role_cache[0]
+
+    def _read_role(self) -> F.Role | None:
         kind = repo.get_meta("role")
         if kind == "secretariat":
             return F.Role()
@@ -136,6 +143,7 @@ class Desk:
             repo.set_meta("role", "secretariat" if secretariat else "department")
             if department:
                 repo.set_meta("department", department)
+        self._role_cache = None
         return self.role  # type: ignore[return-value]
 
     @property
@@ -159,7 +167,10 @@ class Desk:
         return repo.departments()
 
     def nodes(self) -> list[Node]:
-        return repo.nodes(self.plan.id)
+        """The plan's hierarchy (read once: nothing in the app changes it)."""
+        if self._nodes_cache is None:
+            self._nodes_cache = repo.nodes(self.plan.id)
+        return list(self._nodes_cache)
 
     def rows(self, flt: MeasureFilter | None = None, *, all_departments: bool = False) -> list[MeasureRow]:
         """Measures this role sees, in printed order, narrowed by `flt`."""
@@ -216,6 +227,18 @@ class Desk:
             repo.drop_drafts(self.db, measure_id, list(edits.keys()))
         return SaveResult(batch, applied)
 
+    def add_measure(self, *, node_key: str, name: str, departments: list[str],
+                    numeric: bool = False) -> int:
+        """Secretariat: a new measure under `node_key`, numbered after the last one."""
+        role = self.role
+        if role is None or not role.is_secretariat:
+            raise PermissionDenied("取組を追加できるのは事務局だけです")
+        name = str(validate("name", name))
+        if not departments:
+            raise InvalidValue("担当課を1つ以上指定してください")
+        return repo.create_measure(self.db, self.plan.id, node_key, name, list(departments),
+                                   numeric, self.actor)
+
     def can_undo(self) -> bool:
         return bool(self._undo)
 
@@ -249,6 +272,8 @@ class Desk:
         info = repo.batch_info(batch_id)
         if info is None:
             raise StoreError(f"変更 #{batch_id} が見つかりません")
+        if any(c.field == "created" for c in repo.batch_changes(batch_id)):
+            raise StoreError("取組の追加は元に戻せません。不要な取組は「廃止」にしてください")
         if info.undone_by is not None:
             raise StoreError(f"変更 #{batch_id} はすでに元に戻されています")
         inverse = [F.FieldChange(c.measure_id, c.field, c.new, c.old, c.fy)

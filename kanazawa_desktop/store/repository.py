@@ -303,3 +303,31 @@ def drafts() -> dict[int, dict[tuple[int | None, str], str]]:
     for d in DbDraft.select():
         out[d.measure_id][(d.fy or None, d.field)] = d.text
     return dict(out)
+
+
+def create_measure(db: Database, plan_id: int, node_key: str, name: str, departments: list[str],
+                   numeric: bool, actor: Actor) -> int:
+    """Add a measure at the end of its node with the next free number; logged as a batch."""
+    with write_transaction(db):
+        node = DbNode.get_or_none((DbNode.plan == plan_id) & (DbNode.key == node_key))
+        if node is None:
+            raise InvalidValue(f"体系が見つかりません: {node_key}")
+        number = (DbMeasure.select(fn.MAX(DbMeasure.number)).where(DbMeasure.plan == plan_id)
+                  .scalar() or 0) + 1
+        after = (DbMeasure.select(fn.MAX(DbMeasure.position))
+                 .where((DbMeasure.plan == plan_id) & (DbMeasure.node == node)).scalar())
+        if after is None:
+            after = DbMeasure.select(fn.MAX(DbMeasure.position)).where(DbMeasure.plan == plan_id).scalar() or 0
+        DbMeasure.update(position=DbMeasure.position + 1).where(
+            (DbMeasure.plan == plan_id) & (DbMeasure.position > after)).execute()
+        m = DbMeasure.create(plan=plan_id, key=f"No.{number}", node=node, number=number, name=name,
+                             numeric=numeric, position=after + 1)
+        _relink_departments(m.id, departments)
+        plan = DbPlan.get_by_id(plan_id)
+        for fy in range(plan.first_fy, plan.last_fy + 1):
+            DbMeasureYear.create(measure=m, fy=fy)
+        batch = DbBatch.create(at=now_iso(), user=actor.user, role=actor.role, source="form",
+                               description=f"取組を追加 No.{number}")
+        DbChange.create(batch=batch, measure=m, fy=None, field="created", old=_dump(None),
+                        new=_dump(f"No.{number} {name}"))
+        return m.id

@@ -72,7 +72,7 @@ class TextEditor(FieldEditor):
 
     text_like = True
 
-    def __init__(self, min_lines: int = 3, parent: QWidget | None = None) -> None:
+    def __init__(self, min_lines: int = 3, parent: QWidget | None = None, *, grow: bool = True) -> None:
         super().__init__(parent)
         self.edit = QPlainTextEdit(self)
         self.edit.setTabChangesFocus(True)
@@ -82,7 +82,11 @@ class TextEditor(FieldEditor):
         self.edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         h = self.edit.fontMetrics().lineSpacing() * min_lines + 14
         self.edit.setMinimumHeight(h)
-        self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        if grow:
+            self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        else:  # definition texts: compact, scroll inside when longer
+            self.edit.setFixedHeight(h)
+            self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.edit)
@@ -250,3 +254,49 @@ class ResourcesEditor(FieldEditor):
 
     def focus_widget(self) -> QWidget:
         return next(iter(self.boxes.values()))
+
+
+class NodeEditor(FieldEditor):
+    """体系: where the measure sits in the plan's hierarchy (secretariat only)."""
+
+    def __init__(self, nodes: list, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.combo = QComboBox(self)
+        self.combo.setObjectName("nodeCombo")
+        self.set_nodes(nodes)
+        self.combo.installEventFilter(_FILTER)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.combo)
+        self.setFocusProxy(self.combo)
+        self.combo.currentIndexChanged.connect(self._changed)
+
+    def set_nodes(self, nodes: list) -> None:
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        by_id = {n.id: n for n in nodes}
+        for n in nodes:
+            chain, p = [n.caption], n.parent_id
+            while p is not None and p in by_id:
+                chain.append(by_id[p].caption)
+                p = by_id[p].parent_id
+            self.combo.addItem("　＞　".join(reversed(chain)), n.key)
+        self.combo.blockSignals(False)
+
+    def _changed(self) -> None:
+        self.edited.emit()
+        self.committed.emit()
+
+    def value(self) -> object:
+        return self.combo.currentData()
+
+    def set_value(self, value: object) -> None:
+        self.combo.blockSignals(True)
+        self.combo.setCurrentIndex(max(self.combo.findData(value), 0))
+        self.combo.blockSignals(False)
+
+    def set_editable(self, editable: bool) -> None:
+        self.combo.setEnabled(editable)
+
+    def focus_widget(self) -> QWidget:
+        return self.combo

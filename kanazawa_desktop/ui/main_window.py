@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import DeskError
 from ..services.desk import Desk
+from .add_measure_dialog import AddMeasureDialog
 from .filter_panel import FilterPanel
 from .history_model import HistoryModel
 from .list_model import FIXED_COLUMNS, MeasureIdRole, MeasureListModel
@@ -142,6 +143,12 @@ class MainWindow(QMainWindow):
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         edit_menu.addSeparator()
         self._action(self.tr("検索(&F)"), QKeySequence.StandardKey.Find, self.focus_search, edit_menu)
+        role = self.desk.role
+        if role is not None and role.is_secretariat:
+            measure_menu = mb.addMenu(self.tr("取組(&M)"))
+            self._action(self.tr("取組を追加(&A)…"), None, self.add_measure, measure_menu)
+            self.act_retire = self._action(self.tr("この取組を廃止／廃止を取り消す"), None,
+                                           self.toggle_retired, measure_menu)
         go = mb.addMenu(self.tr("移動(&G)"))
         self.act_next = self._action(self.tr("次の取組(&N)"), QKeySequence("Ctrl+PgDown"),
                                      self.next_measure, go)
@@ -302,6 +309,36 @@ class MainWindow(QMainWindow):
     def _show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
         notify(self, self.tr("保存できません"), message)  # the edit stays on screen and as a draft
+
+    # ---- secretariat: measures ------------------------------------------------------
+    def add_measure(self) -> None:
+        self.form.commit()
+        current = self.form.measure
+        node_key = next((n.key for n in self.desk.nodes() if current and n.id == current.node_id), None)
+        dlg = AddMeasureDialog(self.desk.nodes(), self.desk.departments(), node_key, self)
+        if dlg.exec() != AddMeasureDialog.DialogCode.Accepted:
+            return
+        try:
+            mid = self.desk.add_measure(**dlg.values())
+        except DeskError as exc:
+            self._show_error(exc.message)
+            return
+        self.refresh_lists()
+        self.open_measure(mid)
+        self.statusBar().showMessage(self.tr("取組を追加しました"), 3000)
+
+    def toggle_retired(self) -> None:
+        m = self.form.measure
+        if m is None:
+            return
+        self.form.commit()
+        try:
+            self.desk.save(m.id, {(None, "retired"): not m.retired})
+        except DeskError as exc:
+            self._show_error(exc.message)
+            return
+        self.form.load(m.id)
+        self._after_change()
 
     # ---- window state ----------------------------------------------------------
     def _restore_layout(self) -> None:

@@ -32,6 +32,7 @@ from .editors import (
     FieldEditor,
     LineEditor,
     ListEditor,
+    NodeEditor,
     ResourcesEditor,
     StatusEditor,
     TextEditor,
@@ -80,6 +81,11 @@ class MeasureForm(QScrollArea):
         self.path_label.setObjectName("path")
         self.path_label.setWordWrap(True)
         outer.addWidget(self.path_label)
+        self.node_editor = NodeEditor(self.desk.nodes())
+        self.editors[(None, "node")] = self.node_editor
+        self.node_editor.edited.connect(lambda: self._on_edited((None, "node")))
+        self.node_editor.committed.connect(self._on_committed)
+        outer.addWidget(self.node_editor)
         self.repeat_bar = QWidget()
         rb = QHBoxLayout(self.repeat_bar)
         rb.setContentsMargins(0, 0, 0, 0)
@@ -93,21 +99,31 @@ class MeasureForm(QScrollArea):
         g = QGridLayout()
         g.setHorizontalSpacing(6)
         g.setVerticalSpacing(6)
-        outer.addLayout(g)
+        outer.addLayout(g, 1)
         self.number_label = QLabel()
         self.number_label.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.number_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         g.addWidget(self.number_label, 0, 0)
         self._add(g, (None, "name"), LineEditor(), 0, 1, 1, 3)
-        g.addWidget(_caption(self.tr("担当課")), 0, 4)
-        self._add(g, (None, "departments"), DepartmentsEditor(), 0, 5, 1, 1)
-        for row, (field, label, lines) in enumerate(
-                (("summary", "概要", 2), ("vision", "めざす姿", 2)), start=1):
+        dept = QWidget()
+        dl = QHBoxLayout(dept)
+        dl.setContentsMargins(0, 0, 0, 0)
+        dl.addWidget(_caption(self.tr("担当課")))
+        self._dept_holder = dl
+        g.addWidget(dept, 0, 4)
+        dept_editor = DepartmentsEditor()
+        self.editors[(None, "departments")] = dept_editor
+        dept_editor.setObjectName("edit_departments_m")
+        dl.addWidget(dept_editor, 1)
+        dept_editor.edited.connect(lambda: self._on_edited((None, "departments")))
+        dept_editor.committed.connect(self._on_committed)
+        for row, (field, label) in enumerate((("summary", "概要"), ("vision", "めざす姿")), start=1):
             g.addWidget(_caption(self.tr(label)), row, 0)
-            self._add(g, (None, field), TextEditor(lines), row, 1, 1, 5)
+            self._add(g, (None, field), TextEditor(2, grow=False), row, 1, 1, 4)
         g.addWidget(_caption(self.tr("関連計画")), 3, 0)
-        self._add(g, (None, "related_plans"), ListEditor(2), 3, 1, 1, 2)
+        self._add(g, (None, "related_plans"), ListEditor(2, grow=False), 3, 1, 1, 2)
         g.addWidget(_caption(self.tr("確保する行政資源")), 3, 3)
-        self._add(g, (None, "resources"), ResourcesEditor(), 3, 4, 1, 2)
+        self._add(g, (None, "resources"), ResourcesEditor(), 3, 4, 1, 1)
 
         years = self.desk.plan.years
         self.year_headers = []
@@ -146,8 +162,9 @@ class MeasureForm(QScrollArea):
         self.numeric_widgets.extend(self.derived_labels.values())
         for c in range(1, 1 + max(4, len(years))):
             g.setColumnStretch(c, 1)
+        for r in (5, 6):  # 実施計画 and 実施結果 take the height the window has
+            g.setRowStretch(r, 1)
         g.setColumnMinimumWidth(0, 96)
-        outer.addStretch(1)
         self.setWidget(page)
         self._set_tab_order(years)
 
@@ -160,7 +177,7 @@ class MeasureForm(QScrollArea):
 
     def _set_tab_order(self, years: tuple[int, ...]) -> None:
         """Tab follows the sheet: header, texts, then each row of the year grid left to right."""
-        order = [(None, "name"), (None, "departments"), (None, "summary"), (None, "vision"),
+        order = [(None, "node"), (None, "name"), (None, "departments"), (None, "summary"), (None, "vision"),
                  (None, "related_plans"), (None, "resources")]
         for field in (F.PLAN_TEXT, F.RESULT_TEXT, F.STATUS, F.TARGET, F.ACTUAL):
             order += [(fy, field) for fy in years]
@@ -184,8 +201,9 @@ class MeasureForm(QScrollArea):
         self._show_static(m)
 
     def _values(self, m: Measure) -> dict[Key, object]:
+        node_key = next((n.key for n in self.desk.nodes() if n.id == m.node_id), None)
         vals: dict[Key, object] = {
-            (None, "name"): m.name, (None, "departments"): list(m.departments),
+            (None, "node"): node_key, (None, "name"): m.name, (None, "departments"): list(m.departments),
             (None, "summary"): m.summary, (None, "vision"): m.vision,
             (None, "related_plans"): list(m.related_plans), (None, "resources"): sorted(m.resources),
         }
@@ -205,6 +223,9 @@ class MeasureForm(QScrollArea):
             chain.append(nodes[nid].caption)
             nid = nodes[nid].parent_id
         self.path_label.setText("　＞　".join(reversed(chain)))
+        movable = self.desk.can_edit(m, "node")
+        self.path_label.setVisible(not movable)
+        self.node_editor.setVisible(movable)
         self.number_label.setText(m.number_label)
         self.repeat_bar.setVisible(m.is_repeat)
         if m.is_repeat:
