@@ -179,3 +179,8 @@ ALL_MODELS = [
     DbChange,
     DbDraft,
 ]
+
+# The exchange tables live in their own module (schema version 2).
+from .exchange_models import EXCHANGE_MODELS  # noqa: E402
+
+ALL_MODELS += EXCHANGE_MODELS

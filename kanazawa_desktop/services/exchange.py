@@ -1,0 +1,25 @@
+"""The shared workbook's use cases in one place, for the window and the command line.
+
+    export_workbook(desk, out, department=None, progress=None) -> ExportResult
+    export_departments(desk, folder, progress=None) -> list[ExportResult]
+    preview_import(desk, files, progress=None) -> list[FilePreview]     # dry run
+    apply_import(desk, preview, resolutions=None) -> ApplyResult        # one batch per file
+    undo_import(desk, batch_id) -> list[FieldChange]
+    collection_status(desk) -> list[DepartmentStatus]                   # 回収状況
+
+The format is described in docs/workbook.md; each function's contract in its module.
+"""
+
+from __future__ import annotations
+
+from .exchange_apply import TAKE_FILE, TAKE_MASTER, ApplyResult, apply_import, undo_import
+from .exchange_export import ExportResult, export_departments, export_workbook
+from .exchange_preview import FilePreview, preview_import
+from .exchange_status import DepartmentStatus, collection_status
+from .exchange_validate import Refusal
+
+__all__ = [
+    "TAKE_FILE", "TAKE_MASTER", "ApplyResult", "DepartmentStatus", "ExportResult", "FilePreview",
+    "Refusal", "apply_import", "collection_status", "export_departments", "export_workbook",
+    "preview_import", "undo_import",
+]

@@ -1,0 +1,124 @@
+"""Apply a previewed import atomically, and undo it as a whole.
+
+`apply_import(desk, preview, resolutions=None) -> ApplyResult`
+
+* refused files (FilePreview.refused) are never applied: DeskError with the reason;
+* a file whose cell content was already imported (and not undone) applies nothing and
+  says so (ApplyResult.already);
+* changes = every APPLY decision + every conflict resolved to the file's side
+  (`resolutions[(measure_key, fy, field)] == TAKE_FILE`); conflicts left unresolved stay
+  unapplied and are recorded as open (回収状況); TAKE_MASTER settles one by keeping the
+  master value;
+* one transaction: the batch (repository.apply_changes, source "import", description
+  naming the file), the import log row, and on a department PC the new sync base. If a
+  field changed after the preview, nothing is written and the person is asked to preview
+  again.
+
+`undo_import(desk, batch_id)` writes the whole batch's old values back through
+Desk.undo_batch (refused with the reason when a later change touched the same fields)
+and marks the import as undone, so the same file may be imported again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain import fields as F
+from ..domain.errors import DeskError, PermissionDenied, StoreError
+from ..domain.merge import FieldMerge
+from ..store import exchange_repo as xrepo
+from ..store import repository as repo
+from ..store.connection import write_transaction
+from .exchange_export import ORIGIN_META
+from .exchange_preview import KIND_SYNC, FilePreview
+
+TAKE_FILE = "file"
+TAKE_MASTER = "master"
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    file_name: str
+    batch_id: int | None
+    applied: list[F.FieldChange]
+    open_conflicts: list[FieldMerge]
+    already: bool = False
+
+    def summary(self) -> str:
+        if self.already:
+            return f"{self.file_name}: すでに取り込み済みのため、反映したものはありません"
+        text = f"{self.file_name}: {len(self.applied)}件を反映しました"
+        if self.batch_id is not None:
+            text += f"（変更 #{self.batch_id}）"
+        if self.open_conflicts:
+            text += f"。競合 {len(self.open_conflicts)}件は反映していません"
+        return text
+
+
+def _change(pv: FilePreview, fm: FieldMerge) -> F.FieldChange:
+    measure_id = pv.measures[fm.measure_key][0]
+    fy = None if fm.field in F.MEASURE_FIELDS else fm.fy
+    return F.FieldChange(measure_id=measure_id, field=fm.field, old=fm.master, new=fm.file, fy=fy)
+
+
+def _conflict_record(pv: FilePreview, fm: FieldMerge) -> dict:
+    return {"measure": fm.measure_key, "fy": fm.fy, "field": fm.field, "what": pv.describe(fm),
+            "master": fm.master, "file": fm.file, "blank": fm.decision == "blank"}
+
+
+def apply_import(desk, preview: FilePreview,
+                 resolutions: dict[tuple[str, int, str], str] | None = None) -> ApplyResult:
+    resolutions = resolutions or {}
+    if preview.error:
+        raise DeskError(preview.error)
+    if preview.refusals:
+        raise DeskError(f"{preview.name}: 問題があるため取り込めません（{preview.refusals[0].message} ほか"
+                        f"{len(preview.refusals)}件）")
+    role = desk.role
+    if role is None:
+        raise PermissionDenied("このPCの役割（担当課／事務局）が設定されていません")
+    if preview.already is not None:
+        return ApplyResult(preview.name, None, [], [], already=True)
+    chosen = list(preview.changes)
+    open_conflicts = []
+    for fm in preview.conflicts:
+        choice = resolutions.get(fm.key)
+        if choice == TAKE_FILE:
+            chosen.append(fm)
+        elif choice != TAKE_MASTER:
+            open_conflicts.append(fm)
+    changes = [_change(preview, fm) for fm in chosen]
+    actor = desk.actor
+    try:
+        with write_transaction(desk.db):
+            batch = repo.apply_changes(desk.db, changes, actor, "import", f"取込: {preview.name}")
+            xrepo.record_import(user=actor.user, file_name=preview.name,
+                                content_hash=preview.content_hash, scope=preview.scope,
+                                department=preview.department, batch_id=batch,
+                                applied=len(changes),
+                                conflicts=[_conflict_record(preview, fm) for fm in open_conflicts])
+            if preview.kind == KIND_SYNC:
+                _store_sync_base(preview)
+                repo.set_meta(ORIGIN_META, preview.origin_uid)
+    except repo.ConflictError as exc:
+        raise StoreError(f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
+                         **exc.data) from exc
+    return ApplyResult(preview.name, batch, [c for c in changes if not repo.same_value(c.old, c.new)],
+                       open_conflicts)
+
+
+def _store_sync_base(preview: FilePreview) -> None:
+    """On a department PC: what the master sent becomes the base of this PC's next export."""
+    xrepo.replace_sync_base(dict(preview.sync_values))
+
+
+def undo_import(desk, batch_id: int) -> list[F.FieldChange]:
+    record = xrepo.import_for_batch(batch_id)
+    if record is None:
+        raise StoreError(f"変更 #{batch_id} は取込ではありません")
+    if record.undone:
+        raise StoreError(f"取込「{record.file_name}」はすでに元に戻されています")
+    with write_transaction(desk.db):
+        changes = desk.undo_batch(batch_id, source="undo")
+        xrepo.mark_undone(batch_id)
+    return changes

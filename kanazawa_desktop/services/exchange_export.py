@@ -1,0 +1,147 @@
+"""Export the shared workbook: the master, or one department's part (see docs/workbook.md).
+
+`export_workbook(desk, out, department=None, progress=None)`:
+
+* on the secretariat's database: the master workbook (every measure, the result cells
+  of every current measure unlocked), or with `department` that department's part;
+* on a department's database: its own part (`department` must be omitted or its own).
+  The merge base carried in the file is what this PC last received from the master
+  workbook (exchange_base), so the secretariat applies exactly what the department
+  changed since; `origin_uid` names the secretariat's database it came from.
+
+`export_departments(desk, folder, progress)` writes one workbook per department in one
+step, named `<plan>_<department>_<date>.xlsx`. Every export is logged (回収状況).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..domain import fields as F
+from ..domain.errors import InvalidValue, PermissionDenied
+from ..domain.model import Measure
+from ..domain.status import Status
+from ..store import exchange_repo as xrepo
+from ..store import repository as repo
+from ..store.repository import now_iso
+from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
+from ..workbook.manifest import Manifest, ManifestRow
+from ..workbook.writer import EntryValues, WorkbookContent, write_workbook
+from .progress import Progress, step
+
+ORIGIN_META = "origin_uid"
+RESULT_FIELDS = (F.RESULT_TEXT, F.STATUS, F.ACTUAL)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    scope: str
+    department: str
+    rows: int
+
+
+def editable_fields(m: Measure) -> frozenset[str]:
+    """The cells a department may fill for a measure: none for 【再掲】 or retired ones."""
+    if m.is_repeat or m.retired:
+        return frozenset()
+    return frozenset({F.RESULT_TEXT, F.STATUS} | ({F.ACTUAL} if m.numeric else set()))
+
+
+def result_value(m: Measure, fy: int, field: str) -> object:
+    y = m.year(fy)
+    if field == F.STATUS:
+        return y.status.value
+    return getattr(y, field)
+
+
+def _scope(desk, department: str | None) -> tuple[str, str]:
+    role = desk.role
+    if role is None:
+        raise PermissionDenied("このPCの役割（担当課／事務局）が設定されていません")
+    if not role.is_secretariat:
+        if department not in (None, role.department):
+            raise PermissionDenied(f"担当課のPCでは自課（{role.department}）の分だけ書き出せます")
+        return SCOPE_DEPARTMENT, role.department or ""
+    if department is None:
+        return SCOPE_MASTER, ""
+    if department not in desk.departments():
+        raise InvalidValue(f"担当課「{department}」はありません", department=department)
+    return SCOPE_DEPARTMENT, department
+
+
+def build_content(desk, scope: str, department: str) -> WorkbookContent:
+    plan = desk.plan
+    role = desk.role
+    measures = desk.measures()
+    if scope == SCOPE_DEPARTMENT:
+        measures = [m for m in measures if department in m.departments]
+    on_department_pc = role is not None and not role.is_secretariat
+    base = xrepo.sync_base() if on_department_pc else {}
+    rows, entries = [], []
+    for m in measures:
+        if m.is_repeat:
+            continue
+        editable = editable_fields(m)
+        for fy in plan.years:
+            y = m.year(fy)
+            current = {f: result_value(m, fy, f) for f in RESULT_FIELDS}
+            if on_department_pc:
+                initial = {F.RESULT_TEXT: "", F.STATUS: Status.PENDING.value, F.ACTUAL: None}
+                b = {f: base.get((m.key, fy, f), initial[f]) for f in RESULT_FIELDS}
+            else:
+                b = current
+            rows.append(ManifestRow(
+                measure_key=m.key, fy=fy, editable=editable, label=m.number_label, name=m.name,
+                departments=m.departments, plan_text=y.plan_text, target=y.target,
+                result_text=str(b[F.RESULT_TEXT]), status=str(b[F.STATUS]),
+                actual=b[F.ACTUAL]))  # type: ignore[arg-type]
+            entries.append(EntryValues(result_text=y.result_text, status=y.status.value,
+                                       actual=y.actual))
+    uid = desk.database_uid
+    origin = (repo.get_meta(ORIGIN_META) or "") if on_department_pc else uid
+    manifest = Manifest(plan_code=plan.code, database_uid=uid, origin_uid=origin, scope=scope,
+                        department=department, issued_at=now_iso(), rows=tuple(rows))
+    return WorkbookContent(plan=plan, nodes=desk.nodes(), measures=measures, manifest=manifest,
+                           entries=entries)
+
+
+def export_workbook(desk, out: Path, department: str | None = None,
+                    progress: Progress | None = None) -> ExportResult:
+    scope, dept = _scope(desk, department)
+    step(progress, 0, 1, "書き出しの準備中…")
+    content = build_content(desk, scope, dept)
+    out = Path(out)
+
+    def tick(done: int, total: int) -> None:
+        step(progress, done, total, f"{out.name} を書き出し中…")
+
+    write_workbook(content, out, tick)
+    xrepo.record_export(desk.db, user=desk.actor.user, scope=scope, department=dept,
+                        file_name=out.name, rows=len(content.manifest.rows))
+    return ExportResult(path=out, scope=scope, department=dept, rows=len(content.manifest.rows))
+
+
+def department_file_name(plan_name: str, department: str, day: date | None = None) -> str:
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", department)
+    return f"{plan_name}_{safe}_{(day or date.today()).strftime('%Y%m%d')}.xlsx"
+
+
+def export_departments(desk, folder: Path, progress: Progress | None = None) -> list[ExportResult]:
+    """Secretariat: one workbook per department holding at least one measure, into `folder`."""
+    role = desk.role
+    if role is None or not role.is_secretariat:
+        raise PermissionDenied("担当課ごとの一括書き出しは事務局だけが行えます")
+    folder = Path(folder)
+    held = {d for m in desk.measures() if not m.is_repeat for d in m.departments}
+    departments = [d for d in desk.departments() if d in held]
+    out = []
+    for i, dept in enumerate(departments):
+        step(progress, i, len(departments), f"{dept} のブックを書き出し中…（{i + 1}/{len(departments)}）")
+        path = folder / department_file_name(desk.plan.name, dept)
+        out.append(export_workbook(desk, path, dept))
+    step(progress, len(departments), len(departments), "完了")
+    return out

@@ -1,0 +1,243 @@
+"""Preview returned workbooks: what each would change, what conflicts, what is refused. Writes nothing.
+
+`preview_import(desk, files, progress=None) -> list[FilePreview]`, one per file, in order.
+
+Two kinds of import, chosen by this database's role and the file's manifest:
+
+* "return" (secretariat): a department's workbook (issued by this database, or exported by
+  a department PC whose origin is this database) or this database's own master
+  workbook. Each input field goes through the three-way merge of domain/merge.py
+  (base from the manifest, master from this database, file from the cell).
+* "sync" (department PC): the secretariat's master workbook. The secretariat owns the
+  definitions (取組事項名, 担当課, 実施計画, 目標値) and other departments' results: they
+  overwrite. This department's own results merge three-way with this PC's values as
+  "master" and the secretariat's as "file" (base: what the last sync brought). The values
+  taken are the manifest's (checksummed); a cell edited in the master workbook refuses it.
+
+A file is refused as a whole (FilePreview.error) when it cannot be read or is foreign;
+row-level problems become refusals (FilePreview.refusals), and one refusal means nothing
+from that file is applied. See validate.py for the per-row checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..domain import fields as F
+from ..domain.merge import Decision, FieldMerge, decide
+from ..domain.model import Measure
+from ..domain.status import Status
+from ..store import exchange_repo as xrepo
+from ..store import repository as repo
+from ..store.exchange_repo import ImportRecord
+from ..workbook.errors import BadWorkbook
+from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
+from ..workbook.reader import ReturnedWorkbook, read_returned
+from .exchange_export import ORIGIN_META, RESULT_FIELDS, result_value
+from .exchange_validate import Refusal, check_rows
+from .progress import Progress, step
+
+KIND_RETURN = "return"
+KIND_SYNC = "sync"
+DEFINITION_FIELDS = ("name", "departments", F.PLAN_TEXT, F.TARGET)
+
+
+@dataclass
+class FilePreview:
+    path: Path
+    kind: str = ""
+    scope: str = ""
+    department: str = ""
+    content_hash: str = ""
+    error: str | None = None  # the whole file refused
+    error_kind: str = ""
+    refusals: list[Refusal] = field(default_factory=list)
+    changes: list[FieldMerge] = field(default_factory=list)
+    conflicts: list[FieldMerge] = field(default_factory=list)
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)
+    already: ImportRecord | None = None
+    measures: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # key -> id, label, name
+    origin_uid: str = ""
+    sync_values: dict[tuple[str, int, str], object] = field(default_factory=dict)  # sync: sent results
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def refused(self) -> bool:
+        return self.error is not None or bool(self.refusals)
+
+    @property
+    def applicable(self) -> bool:
+        return not self.refused and self.already is None
+
+    def describe(self, merge: FieldMerge) -> str:
+        """'No.10 R5 実施結果' for messages and lists."""
+        from ..domain.fiscal import short_label
+
+        label = self.measures.get(merge.measure_key, (0, merge.measure_key, ""))[1]
+        year = f" {short_label(merge.fy)}" if merge.fy else ""
+        return f"{label}{year} {F.LABELS.get(merge.field, merge.field)}"
+
+    def summary(self) -> str:
+        if self.error:
+            return self.error
+        if self.refusals:
+            return f"{self.name}: 取り込めません（{len(self.refusals)}件の問題）"
+        if self.already is not None:
+            return f"{self.name}: この内容はすでに取り込み済みです（{self.already.at}）。反映するものはありません"
+        return (f"{self.name}: 反映 {len(self.changes)}件、競合 {len(self.conflicts)}件、"
+                f"変更なし {self.unchanged}件")
+
+
+def _relation_error(desk, wb: ReturnedWorkbook) -> tuple[str | None, str]:
+    """(error message or None, import kind) for this database and the file's origin."""
+    man = wb.manifest
+    if man.plan_code != desk.plan.code:
+        return "別の計画のブックです", ""
+    role = desk.role
+    uid = desk.database_uid
+    if role is None:
+        return "このPCの役割（担当課／事務局）が設定されていません", ""
+    if role.is_secretariat:
+        if man.database_uid == uid or (man.origin_uid == uid and man.scope == SCOPE_DEPARTMENT):
+            return None, KIND_RETURN
+        if man.scope == SCOPE_DEPARTMENT and not man.origin_uid:
+            return ("事務局の一覧表を取り込む前に担当課のPCで書き出されたブックです。担当課で事務局の"
+                    "一覧表を取り込んでから書き出し直してください"), ""
+        return "別のデータベースから書き出されたブックです（この事務局が配布したものではありません）", ""
+    if man.scope != SCOPE_MASTER:
+        return "担当課のPCで取り込めるのは事務局の一覧表（全体のブック）だけです", ""
+    if man.database_uid == uid:
+        return "このPCで書き出したブックです。事務局へ送ってください", ""
+    origin = repo.get_meta(ORIGIN_META)
+    if origin and origin != man.database_uid:
+        return "別の事務局のデータベースから書き出されたブックです", ""
+    return None, KIND_SYNC
+
+
+def _measure_value(m: Measure, fy: int, name: str) -> object:
+    if name == "name":
+        return m.name
+    if name == "departments":
+        return list(m.departments)
+    if name in (F.PLAN_TEXT, F.TARGET):
+        return getattr(m.year(fy), name)
+    return result_value(m, fy, name)
+
+
+def _merge_return(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> None:
+    man = wb.manifest
+    for mr, file_vals in values:
+        m = by_key.get(mr.measure_key)
+        if m is None:
+            if any(file_vals[f][0] != mr.base(f) for f in mr.editable):
+                pv.refusals.append(Refusal(f"{mr.label}: この取組は現在の一覧にありません"))
+            continue
+        for f in RESULT_FIELDS:
+            if f not in mr.editable:
+                continue
+            file_value, blank = file_vals[f]
+            d = decide(mr.base(f), _measure_value(m, mr.fy, f), file_value, file_blank=blank)
+            if d in (Decision.APPLY, Decision.CONFLICT, Decision.BLANK) and \
+                    man.scope == SCOPE_DEPARTMENT and man.department not in m.departments:
+                pv.refusals.append(Refusal(f"{mr.label}: {man.department}の担当外の取組です（担当課が変更されています）"))
+                continue
+            _add(pv, FieldMerge(mr.measure_key, mr.fy, f, mr.base(f), _measure_value(m, mr.fy, f),
+                                file_value, d))
+
+
+def _merge_sync(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> None:
+    own = desk.role.department
+    base = xrepo.sync_base()
+    seen_measure: set[str] = set()
+    missing: list[str] = []
+    for mr, _file_vals in values:
+        m = by_key.get(mr.measure_key)
+        if m is None:
+            if mr.label not in missing:
+                missing.append(mr.label)
+            continue
+        defs = [(f, mr.fy) for f in (F.PLAN_TEXT, F.TARGET)]
+        if mr.measure_key not in seen_measure:
+            seen_measure.add(mr.measure_key)
+            defs = [("name", 0), ("departments", 0)] + defs
+        for f, fy in defs:
+            new = mr.name if f == "name" else list(mr.departments) if f == "departments" else mr.base(f)
+            cur = _measure_value(m, mr.fy, f)
+            _add(pv, FieldMerge(mr.measure_key, fy, f, cur, cur, new,
+                                Decision.SAME if _eq(cur, new) else Decision.APPLY))
+        mine = own in m.departments
+        for f in RESULT_FIELDS:
+            cur = _measure_value(m, mr.fy, f)
+            new = mr.base(f)
+            pv.sync_values[(mr.measure_key, mr.fy, f)] = new
+            if mine:
+                initial = Status.PENDING.value if f == F.STATUS else None if f == F.ACTUAL else ""
+                b = base.get((mr.measure_key, mr.fy, f), initial)
+                d = decide(b, cur, new)
+            else:
+                b, d = cur, (Decision.SAME if _eq(cur, new) else Decision.APPLY)
+            _add(pv, FieldMerge(mr.measure_key, mr.fy, f, b, cur, new, d))
+    if missing:
+        pv.notes.append("このPCのデータにない取組は取り込みませんでした: " + "、".join(missing))
+
+
+def _eq(a: object, b: object) -> bool:
+    from ..domain.merge import same
+
+    return same(a, b)
+
+
+def _add(pv: FilePreview, fm: FieldMerge) -> None:
+    if fm.decision == Decision.APPLY:
+        pv.changes.append(fm)
+    elif fm.decision.is_conflict:
+        pv.conflicts.append(fm)
+    else:
+        pv.unchanged += 1
+
+
+def preview_file(desk, path: Path, measures: list[Measure] | None = None) -> FilePreview:
+    path = Path(path)
+    pv = FilePreview(path=path)
+    try:
+        wb = read_returned(path)
+    except BadWorkbook as exc:
+        pv.error, pv.error_kind = exc.message, exc.kind
+        return pv
+    man = wb.manifest
+    pv.scope, pv.department, pv.content_hash = man.scope, man.department, wb.content_hash
+    pv.origin_uid = man.origin_uid if man.database_uid != desk.database_uid else man.database_uid
+    error, kind = _relation_error(desk, wb)
+    if error:
+        pv.error, pv.error_kind = f"{path.name}: {error}", "foreign"
+        return pv
+    pv.kind = kind
+    measures = measures if measures is not None else desk.measures()
+    by_key = {m.key: m for m in measures}
+    pv.measures = {m.key: (m.id, m.number_label, m.name) for m in measures}
+    values, refusals = check_rows(wb, sync=kind == KIND_SYNC)
+    pv.refusals.extend(refusals)
+    if kind == KIND_RETURN:
+        _merge_return(desk, wb, pv, values, by_key)
+    else:
+        _merge_sync(desk, wb, pv, values, by_key)
+    if pv.refusals:
+        pv.changes, pv.conflicts = [], []
+    pv.already = xrepo.import_with_hash(wb.content_hash)
+    return pv
+
+
+def preview_import(desk, files: list[Path], progress: Progress | None = None) -> list[FilePreview]:
+    """Dry run over many files; writes nothing."""
+    measures = desk.measures()
+    out = []
+    for i, path in enumerate(files):
+        step(progress, i, len(files), f"{Path(path).name} を確認中…（{i + 1}/{len(files)}）")
+        out.append(preview_file(desk, Path(path), measures))
+    step(progress, len(files), len(files), "確認が終わりました")
+    return out

@@ -1,0 +1,57 @@
+"""回収状況: per department, when its workbook was issued, when a return was imported, and
+what is still in conflict.
+
+Built from the exchange logs: the latest department-scope export, the latest import of
+that department's workbook that still stands (not undone), and the conflicts that import
+left open (settled ones are not recorded). A later import of the same department replaces
+the open list, since it was previewed against the then-current master.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..store import exchange_repo as xrepo
+
+
+@dataclass(frozen=True)
+class DepartmentStatus:
+    department: str
+    issued_at: str | None = None
+    returned_at: str | None = None
+    returned_file: str = ""
+    imports: int = 0
+    open_conflicts: list[dict] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        if self.returned_at is None:
+            return "未回収" if self.issued_at else "未配布"
+        if self.open_conflicts:
+            return "競合あり"
+        return "回収済"
+
+
+def collection_status(desk) -> list[DepartmentStatus]:
+    held = {d for m in desk.measures() if not m.is_repeat for d in m.departments}
+    issued: dict[str, str] = {}
+    for e in xrepo.exports():
+        if e.department:
+            issued[e.department] = e.at
+    returned: dict[str, xrepo.ImportRecord] = {}
+    counts: dict[str, int] = {}
+    for r in xrepo.imports():
+        if r.department and not r.undone:
+            returned[r.department] = r
+            counts[r.department] = counts.get(r.department, 0) + 1
+    out = []
+    for dept in desk.departments():
+        if dept not in held:
+            continue
+        r = returned.get(dept)
+        out.append(DepartmentStatus(department=dept, issued_at=issued.get(dept),
+                                    returned_at=r.at if r else None,
+                                    returned_file=r.file_name if r else "",
+                                    imports=counts.get(dept, 0),
+                                    open_conflicts=list(r.conflicts) if r else []))
+    return out

@@ -1,0 +1,58 @@
+"""peewee models of the workbook exchange (schema version 2, migration m0002_exchange).
+
+* `exchange_export`: every workbook issued (who, when, scope, department, file name);
+  the 回収状況 shows when each department's workbook went out.
+* `exchange_import`: every returned workbook applied (or found to change nothing): the
+  hash of its cell content (so the same file twice applies nothing the second time), the
+  batch it wrote (the unit of undo) and the conflicts it left open (JSON list).
+* `exchange_base`: on a department PC, the value each field had in the last master
+  workbook imported: the merge base of the department's own exports.
+"""
+
+from __future__ import annotations
+
+from peewee import CompositeKey, IntegerField, TextField
+
+from .models import BaseModel
+
+
+class DbExport(BaseModel):
+    at = TextField()
+    user = TextField()
+    scope = TextField()  # master | department
+    department = TextField(default="")
+    file_name = TextField(default="")
+    rows = IntegerField(default=0)
+
+    class Meta:
+        table_name = "exchange_export"
+
+
+class DbImport(BaseModel):
+    at = TextField()
+    user = TextField()
+    file_name = TextField(default="")
+    content_hash = TextField(index=True)
+    scope = TextField()
+    department = TextField(default="")
+    batch_id = IntegerField(null=True)
+    applied = IntegerField(default=0)
+    conflicts = TextField(default="[]")  # JSON list of open conflicts
+    undone = IntegerField(default=0)
+
+    class Meta:
+        table_name = "exchange_import"
+
+
+class DbSyncBase(BaseModel):
+    measure_key = TextField()
+    fy = IntegerField()
+    field = TextField()
+    value = TextField()  # JSON
+
+    class Meta:
+        table_name = "exchange_base"
+        primary_key = CompositeKey("measure_key", "fy", "field")
+
+
+EXCHANGE_MODELS = [DbExport, DbImport, DbSyncBase]

@@ -1,0 +1,104 @@
+"""Queries and writes of the exchange logs (exports issued, imports applied, sync base).
+
+Plain records in and out; the import service decides what to log. Writes run in their
+own IMMEDIATE transaction, except `record_import`, which the caller may run inside the
+transaction that applies the import (so a log row never exists without its batch).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from peewee import Database
+
+from .connection import write_transaction
+from .exchange_models import DbExport, DbImport, DbSyncBase
+from .repository import now_iso
+
+
+@dataclass(frozen=True)
+class ExportRecord:
+    id: int
+    at: str
+    user: str
+    scope: str
+    department: str
+    file_name: str
+    rows: int
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    id: int
+    at: str
+    user: str
+    file_name: str
+    content_hash: str
+    scope: str
+    department: str
+    batch_id: int | None
+    applied: int
+    conflicts: list
+    undone: bool
+
+
+def record_export(db: Database, *, user: str, scope: str, department: str, file_name: str,
+                  rows: int) -> int:
+    with write_transaction(db):
+        return DbExport.create(at=now_iso(), user=user, scope=scope, department=department,
+                               file_name=file_name, rows=rows).id
+
+
+def record_import(*, user: str, file_name: str, content_hash: str, scope: str, department: str,
+                  batch_id: int | None, applied: int, conflicts: list) -> int:
+    """Insert an import log row; call inside the caller's write transaction."""
+    return DbImport.create(at=now_iso(), user=user, file_name=file_name, content_hash=content_hash,
+                           scope=scope, department=department, batch_id=batch_id, applied=applied,
+                           conflicts=json.dumps(conflicts, ensure_ascii=False), undone=0).id
+
+
+def mark_undone(batch_id: int) -> None:
+    DbImport.update(undone=1).where(DbImport.batch_id == batch_id).execute()
+
+
+def _export(r: DbExport) -> ExportRecord:
+    return ExportRecord(r.id, r.at, r.user, r.scope, r.department, r.file_name, r.rows)
+
+
+def _import(r: DbImport) -> ImportRecord:
+    return ImportRecord(r.id, r.at, r.user, r.file_name, r.content_hash, r.scope, r.department,
+                        r.batch_id, r.applied, json.loads(r.conflicts), bool(r.undone))
+
+
+def exports() -> list[ExportRecord]:
+    return [_export(r) for r in DbExport.select().order_by(DbExport.id)]
+
+
+def imports() -> list[ImportRecord]:
+    return [_import(r) for r in DbImport.select().order_by(DbImport.id)]
+
+
+def import_with_hash(content_hash: str) -> ImportRecord | None:
+    """The latest import of this content that still stands (not undone)."""
+    row = (DbImport.select().where((DbImport.content_hash == content_hash) & (DbImport.undone == 0))
+           .order_by(DbImport.id.desc()).first())
+    return _import(row) if row else None
+
+
+def import_for_batch(batch_id: int) -> ImportRecord | None:
+    row = DbImport.get_or_none(DbImport.batch_id == batch_id)
+    return _import(row) if row else None
+
+
+def sync_base() -> dict[tuple[str, int, str], object]:
+    return {(r.measure_key, r.fy, r.field): json.loads(r.value) for r in DbSyncBase.select()}
+
+
+def replace_sync_base(values: dict[tuple[str, int, str], object]) -> None:
+    """Store the fields received from the master; call inside a write transaction."""
+    DbSyncBase.delete().execute()
+    rows = [{"measure_key": k, "fy": fy, "field": f, "value": json.dumps(v, ensure_ascii=False)}
+            for (k, fy, f), v in values.items()]
+    for i in range(0, len(rows), 200):
+        DbSyncBase.insert_many(rows[i:i + 200]).execute()

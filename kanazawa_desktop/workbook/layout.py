@@ -1,0 +1,62 @@
+"""The shared workbook's fixed layout: sheet names, header cells, columns, limits.
+
+This module is the contract both the writer and the reader follow (see docs/workbook.md):
+
+* `取組事項一覧` – the list as printed in the plan: grouped by 方針 and 項目, headers
+  `取組No.`, `取組事項名`, `担当課`, then one `R5`… column of 計画達成状況 per year.
+* `入力` – one row per measure and fiscal year, headers in `ENTRY_HEADERS`. Only the cells
+  a department may fill (実施結果, 計画達成状況, and 実績値 of 【数値目標】 measures, of the
+  department's own current measures) are unlocked. 【再掲】 rows are not listed: their
+  results belong to the measure they repeat.
+* one 取組管理票 sheet per measure, named by its number (`No.1`), read-only.
+* `MANIFEST_SHEET` – hidden (never veryHidden: LibreOffice turns that into hidden anyway):
+  ids, scope, the values each row was issued with, and a checksum (see manifest.py).
+"""
+
+from __future__ import annotations
+
+LIST_SHEET = "取組事項一覧"
+ENTRY_SHEET = "入力"
+MANIFEST_SHEET = "_manifest"
+MANIFEST_MAGIC = "kanazawa-desk-manifest"
+FORMAT_VERSION = 1
+
+LIST_HEADERS = ("取組No.", "取組事項名", "担当課")  # then R5..R8
+
+# 入力: column letter, header, field (None: identifying / read-only text)
+COL_NUMBER, COL_NAME, COL_DEPT, COL_YEAR, COL_PLAN, COL_RESULT, COL_STATUS, COL_TARGET, COL_ACTUAL = range(9)
+ENTRY_HEADERS = ("取組No.", "取組事項名", "担当課", "年度", "実施計画", "実施結果", "計画達成状況",
+                 "目標値", "実績値")
+ENTRY_WIDTHS = (9, 34, 18, 7, 40, 50, 13, 11, 11)
+# Field of each input column, and the column of each field.
+INPUT_COLUMNS = {COL_RESULT: "result_text", COL_STATUS: "status", COL_ACTUAL: "actual"}
+FIELD_COLUMNS = {v: k for k, v in INPUT_COLUMNS.items()}
+ENTRY_FIRST_ROW = 2  # row 1 holds the headers
+
+STATUS_CHOICES = ("未確定", "達成", "未達成")
+EXCEL_CELL_LIMIT = 32767
+
+SCOPE_MASTER = "master"
+SCOPE_DEPARTMENT = "department"
+
+
+def column_letter(index: int) -> str:
+    """0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
+    out = ""
+    n = index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def cell_name(row: int, col: int) -> str:
+    """1-based row, 0-based column -> '入力!F12'-style reference without the sheet."""
+    return f"{column_letter(col)}{row}"
+
+
+def measure_sheet_name(label: str) -> str:
+    """The 取組管理票 sheet of a measure: its number label, cleaned for a sheet name."""
+    bad = '[]:*?/\\'
+    name = "".join("_" if ch in bad else ch for ch in label)
+    return name[:31] or "取組"

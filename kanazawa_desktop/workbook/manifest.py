@@ -1,0 +1,155 @@
+"""The manifest: what a workbook must carry to be merged safely, and its checksum.
+
+It lives in the hidden sheet `_manifest`, every cell written as text:
+
+    A1 kanazawa-desk-manifest   B1 <format version>
+    key/value rows: plan_code, database_uid, origin_uid, scope, department, issued_at, checksum
+    a `rows` header, then one row per 入力 row, in the same order:
+      measure key, fiscal year, editable fields, 取組No. label, name, departments (JSON),
+      実施計画, 目標値, and the base values of 実施結果, 計画達成状況 (code), 実績値
+
+* `database_uid` – the database that wrote the file; `origin_uid` – the secretariat's
+  database its values derive from (the writer's own uid on the secretariat; on a
+  department PC, the uid of the master workbook it last imported, or empty).
+* The base values are the three-way merge's base; the label/name/department/plan/target
+  values are what the locked cells of `入力` must still show.
+* `checksum` – SHA-256 over the canonical JSON of every other key and every row, exactly
+  as written. It detects a manifest edited after export (ids, bases, scope). It is an
+  integrity check, not a signature: sheet protection and this checksum together stop
+  mistakes and casual edits; the import still validates every value it takes.
+
+Numbers are written as `repr(float)` text and compared as floats; blanks as "".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from .layout import FORMAT_VERSION, MANIFEST_MAGIC
+
+META_KEYS = ("plan_code", "database_uid", "origin_uid", "scope", "department", "issued_at")
+ROWS_MARK = "rows"
+ROW_COLUMNS = ("measure_key", "fy", "editable", "label", "name", "departments", "plan_text",
+               "target", "result_text", "status", "actual")
+
+
+def num_text(value: float | None) -> str:
+    return "" if value is None else repr(float(value))
+
+
+def text_num(text: str) -> float | None:
+    return None if text == "" else float(text)
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    measure_key: str
+    fy: int
+    editable: frozenset[str]
+    label: str
+    name: str
+    departments: tuple[str, ...]
+    plan_text: str
+    target: float | None
+    result_text: str
+    status: str  # Status code
+    actual: float | None
+
+    def cells(self) -> list[str]:
+        return [self.measure_key, str(self.fy), ",".join(sorted(self.editable)), self.label,
+                self.name, json.dumps(list(self.departments), ensure_ascii=False), self.plan_text,
+                num_text(self.target), self.result_text, self.status, num_text(self.actual)]
+
+    @classmethod
+    def from_cells(cls, cells: list[str]) -> ManifestRow:
+        (key, fy, editable, label, name, deps, plan_text, target, result, status, actual) = cells
+        return cls(measure_key=key, fy=int(fy),
+                   editable=frozenset(e for e in editable.split(",") if e), label=label, name=name,
+                   departments=tuple(json.loads(deps)), plan_text=plan_text,
+                   target=text_num(target), result_text=result, status=status,
+                   actual=text_num(actual))
+
+    def base(self, field_name: str) -> object:
+        return getattr(self, field_name)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    plan_code: str
+    database_uid: str
+    origin_uid: str
+    scope: str
+    department: str
+    issued_at: str
+    rows: tuple[ManifestRow, ...] = field(default_factory=tuple)
+    version: int = FORMAT_VERSION
+
+    def meta(self) -> dict[str, str]:
+        return {k: getattr(self, k) for k in META_KEYS}
+
+    def checksum(self) -> str:
+        payload = [MANIFEST_MAGIC, str(self.version), self.meta(), [r.cells() for r in self.rows]]
+        raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    def sheet_rows(self) -> list[list[str]]:
+        """The manifest sheet's rows, every value a string."""
+        out = [[MANIFEST_MAGIC, str(self.version)]]
+        out += [[k, v] for k, v in self.meta().items()]
+        out.append(["checksum", self.checksum()])
+        out.append([ROWS_MARK, *ROW_COLUMNS])
+        out += [["", *r.cells()] for r in self.rows]
+        return out
+
+
+class ManifestError(ValueError):
+    """The manifest is missing, unreadable or does not match its checksum; `kind` says which."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+def _text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))  # a re-saving client may have turned "2023" into a number
+    return str(v)
+
+
+def parse(rows: list[list[object]]) -> Manifest:
+    """Rebuild and verify a manifest from the sheet's cell values (ManifestError if not sound)."""
+    if not rows or len(rows[0]) < 2 or rows[0][0] != MANIFEST_MAGIC:
+        raise ManifestError("missing")
+    try:
+        version = int(_text(rows[0][1]))
+    except ValueError as exc:
+        raise ManifestError("damaged") from exc
+    if version != FORMAT_VERSION:
+        raise ManifestError("version")
+    meta: dict[str, str] = {}
+    i = 1
+    while i < len(rows) and rows[i] and _text(rows[i][0]) != ROWS_MARK:
+        if len(rows[i]) >= 2:
+            meta[_text(rows[i][0])] = _text(rows[i][1])
+        i += 1
+    if i >= len(rows) or any(k not in meta for k in (*META_KEYS, "checksum")):
+        raise ManifestError("damaged")
+    body = []
+    width = len(ROW_COLUMNS)
+    for r in rows[i + 1:]:
+        cells = [_text(v) for v in r[1:width + 1]]
+        if not any(cells):
+            continue
+        cells += [""] * (width - len(cells))
+        try:
+            body.append(ManifestRow.from_cells(cells))
+        except (ValueError, TypeError) as exc:
+            raise ManifestError("damaged") from exc
+    man = Manifest(rows=tuple(body), version=version, **{k: meta[k] for k in META_KEYS})
+    if man.checksum() != meta["checksum"]:
+        raise ManifestError("tampered")
+    return man

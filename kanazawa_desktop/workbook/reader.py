@@ -1,0 +1,98 @@
+"""Read a returned workbook: checked by safety.py first, then values through python-calamine.
+
+`read_returned(path)` gives the manifest (verified against its checksum), the raw values of
+every 入力 row, the cells holding formulas, and a hash of the cell content (the same
+workbook re-saved by Excel or LibreOffice hashes the same: values, never file bytes).
+Whole-file problems raise BadWorkbook with one Japanese sentence; row-level problems are
+left to the import service, which reports them per cell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+import python_calamine
+
+from .errors import BadWorkbook
+from .layout import ENTRY_FIRST_ROW, ENTRY_HEADERS, ENTRY_SHEET, MANIFEST_SHEET
+from .manifest import Manifest, ManifestError, parse
+from .safety import formula_cells, inspect
+
+_MANIFEST_MESSAGES = {
+    "missing": ("本アプリで書き出したブックではありません（管理情報がありません。別の様式のファイルです）",
+                "template"),
+    "damaged": ("ブックの管理情報が壊れています。配布したブックを使ってください", "tampered"),
+    "version": ("ブックの書式のバージョンが異なります。新しく書き出したブックを使ってください", "version"),
+    "tampered": ("ブックの管理情報が書き出し後に変更されています（改ざんの疑い）", "tampered"),
+}
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    row: int  # 1-based row of the 入力 sheet
+    values: list[object]  # the 9 cells A..I as read
+    outside: bool = False  # something typed right of the table
+
+
+@dataclass(frozen=True)
+class ReturnedWorkbook:
+    path: Path
+    manifest: Manifest
+    rows: list[EntryRow]
+    formulas: list[tuple[str, int]]  # (column letters, row) in 入力
+    content_hash: str
+
+
+def _refuse(path: Path, message: str, kind: str) -> BadWorkbook:
+    return BadWorkbook(f"{path.name}: {message}", kind, file=str(path))
+
+
+def _canon(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
+    return str(value)
+
+
+def read_returned(path: Path) -> ReturnedWorkbook:
+    path = Path(path)
+    checked = inspect(path)
+    if ENTRY_SHEET not in checked.sheet_names or MANIFEST_SHEET not in checked.sheet_names:
+        raise _refuse(path, "本アプリで書き出したブックではありません（「入力」シートまたは管理情報がありません）",
+                      "template")
+    try:
+        wb = python_calamine.CalamineWorkbook.from_filelike(BytesIO(checked.data))
+        try:
+            manifest_rows = wb.get_sheet_by_name(MANIFEST_SHEET).to_python(skip_empty_area=False)
+            entry = wb.get_sheet_by_name(ENTRY_SHEET).to_python(skip_empty_area=False)
+        finally:
+            wb.close()
+    except python_calamine.PasswordError as exc:
+        raise _refuse(path, "パスワード付きのブックは取り込めません", "encrypted") from exc
+    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+        raise _refuse(path, "ファイルが壊れているため読み取れません", "truncated") from exc
+    try:
+        manifest = parse(manifest_rows)
+    except ManifestError as exc:
+        message, kind = _MANIFEST_MESSAGES[exc.kind]
+        raise _refuse(path, message, kind) from exc
+    if not entry or [str(v).strip() for v in entry[0][:len(ENTRY_HEADERS)]] != list(ENTRY_HEADERS):
+        raise _refuse(path, "「入力」シートの見出しが変更されています（列の追加・削除・並べ替えはできません）",
+                      "template")
+    width = len(ENTRY_HEADERS)
+    rows = []
+    for i, raw in enumerate(entry[ENTRY_FIRST_ROW - 1:], start=ENTRY_FIRST_ROW):
+        values = list(raw[:width]) + [""] * (width - len(raw))
+        extra = [v for v in raw[width:] if v not in ("", None)]
+        if any(v not in ("", None) for v in values) or extra:
+            rows.append(EntryRow(i, values, bool(extra)))
+    formulas = formula_cells(checked.entry_xml or b"")
+    payload = json.dumps([manifest.checksum(), [[r.row, [_canon(v) for v in r.values]] for r in rows]],
+                         ensure_ascii=False, separators=(",", ":"))
+    return ReturnedWorkbook(path=path, manifest=manifest, rows=rows, formulas=formulas,
+                            content_hash=hashlib.sha256(payload.encode("utf-8")).hexdigest())

@@ -1,0 +1,276 @@
+"""Write the shared workbook with openpyxl (layout in layout.py, manifest in manifest.py).
+
+`write_workbook(content, out)` writes `取組事項一覧`, `入力`, one 取組管理票 per measure and
+the hidden manifest, atomically (a temporary file beside `out`, then a rename).
+
+Text is always written as text: openpyxl turns a str starting with `=` into a formula and
+`#N/A` into an error cell, so every text cell gets `data_type = "s"` after its value is
+set; the characters are never altered. Text longer than Excel's 32,767-character cell
+limit is refused (BadWorkbook kind "too_long"), never truncated. Only the cells named
+editable in the manifest are unlocked (and tinted); every sheet is protected without a
+password (a guard against slips, not security: the import checks content, not
+protection). 計画達成状況 cells carry a list validation; 入力 has a frozen header,
+an autofilter and an A4 landscape print setup fitted to the page width.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils.exceptions import IllegalCharacterError
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..domain.fiscal import long_label, short_label
+from ..domain.model import RESOURCE_LABELS, Measure, Node, Plan
+from ..domain.status import Status
+from .errors import BadWorkbook
+from .layout import (
+    COL_ACTUAL,
+    COL_RESULT,
+    COL_STATUS,
+    ENTRY_FIRST_ROW,
+    ENTRY_HEADERS,
+    ENTRY_SHEET,
+    ENTRY_WIDTHS,
+    EXCEL_CELL_LIMIT,
+    FIELD_COLUMNS,
+    LIST_HEADERS,
+    LIST_SHEET,
+    MANIFEST_SHEET,
+    STATUS_CHOICES,
+    column_letter,
+    measure_sheet_name,
+)
+from .manifest import Manifest
+
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_HEAD_FONT = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DDE4EE")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
+_GROUP_FILL = PatternFill("solid", fgColor="EEF1F5")
+_UNLOCKED = Protection(locked=False)
+_THIN = Side(style="thin", color="999999")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+@dataclass(frozen=True)
+class EntryValues:
+    """What a 入力 row shows in its input cells (on a department PC it may differ from the base)."""
+
+    result_text: str
+    status: str  # Status code
+    actual: float | None
+
+
+@dataclass(frozen=True)
+class WorkbookContent:
+    plan: Plan
+    nodes: list[Node]
+    measures: list[Measure]  # listed in 取組事項一覧, one 取組管理票 each, in printed order
+    manifest: Manifest
+    entries: list[EntryValues]  # parallel to manifest.rows
+
+
+def _put(ws, row: int, col: int, value: object, where: str = ""):
+    """Write one cell; text stays text whatever it starts with."""
+    cell = ws.cell(row=row, column=col + 1)
+    if value is None or value == "":
+        return cell
+    if isinstance(value, str):
+        if len(value) > EXCEL_CELL_LIMIT:
+            raise BadWorkbook(f"{where or ws.title}の文字数が Excel の上限を超えています（{len(value)}文字。"
+                              f"上限は{EXCEL_CELL_LIMIT}文字）", "too_long")
+        try:
+            cell.value = value
+        except IllegalCharacterError as exc:
+            raise BadWorkbook(f"{where or ws.title}に Excel に書き込めない制御文字が含まれています",
+                              "illegal_char") from exc
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def _protect(ws) -> None:
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False  # filtering stays usable on the protected sheet
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _a4(ws, landscape: bool) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+def _header(ws, headers: tuple[str, ...] | list[str], row: int = 1) -> None:
+    for c, h in enumerate(headers):
+        cell = _put(ws, row, c, h)
+        cell.font, cell.fill, cell.alignment, cell.border = _HEAD_FONT, _HEAD_FILL, _WRAP, _BOX
+
+
+def _write_list(ws, content: WorkbookContent) -> None:
+    years = content.plan.years
+    _header(ws, list(LIST_HEADERS) + [short_label(fy) for fy in years])
+    for c, w in enumerate((9, 50, 24) + (8,) * len(years)):
+        ws.column_dimensions[column_letter(c)].width = w
+    nodes = {n.id: n for n in content.nodes}
+    row = 2
+    shown: set[int] = set()
+    for m in content.measures:
+        chain = []
+        node = nodes.get(m.node_id)
+        while node is not None:
+            if node.level <= 2:
+                chain.append(node)
+            node = nodes.get(node.parent_id) if node.parent_id else None
+        for n in reversed(chain):
+            if n.id in shown:
+                continue
+            shown.add(n.id)
+            cell = _put(ws, row, 1, n.caption)
+            cell.font, cell.fill = _HEAD_FONT, _GROUP_FILL
+            row += 1
+        _put(ws, row, 0, m.number_label)
+        _put(ws, row, 1, m.display_name, "取組事項名").alignment = _WRAP
+        _put(ws, row, 2, m.department_text).alignment = _WRAP
+        for i, fy in enumerate(years):
+            _put(ws, row, 3 + i, "" if m.is_repeat else m.year(fy).status.label)
+        row += 1
+    ws.freeze_panes = "A2"
+    _a4(ws, landscape=False)
+    ws.print_title_rows = "1:1"
+    _protect(ws)
+
+
+def _write_entries(ws, content: WorkbookContent) -> None:
+    _header(ws, ENTRY_HEADERS)
+    for c, w in enumerate(ENTRY_WIDTHS):
+        ws.column_dimensions[column_letter(c)].width = w
+    status_cells: list[str] = []
+    actual_cells: list[str] = []
+    for i, (mr, ev) in enumerate(zip(content.manifest.rows, content.entries, strict=True)):
+        r = ENTRY_FIRST_ROW + i
+        where = f"{mr.label} {short_label(mr.fy)}"
+        values = (mr.label, mr.name, "、".join(mr.departments), short_label(mr.fy), mr.plan_text,
+                  ev.result_text, Status(ev.status).label, mr.target, ev.actual)
+        for c, v in enumerate(values):
+            cell = _put(ws, r, c, v, f"{where} {ENTRY_HEADERS[c]}")
+            cell.alignment = _WRAP
+        for field_name in mr.editable:
+            col = FIELD_COLUMNS[field_name]
+            cell = ws.cell(row=r, column=col + 1)
+            cell.protection, cell.fill = _UNLOCKED, _INPUT_FILL
+            ref = f"{column_letter(col)}{r}"
+            if col == COL_STATUS:
+                status_cells.append(ref)
+            elif col == COL_ACTUAL:
+                actual_cells.append(ref)
+    last = ENTRY_FIRST_ROW + len(content.manifest.rows) - 1
+    if status_cells:
+        dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"',
+                            allow_blank=True, showErrorMessage=True, errorTitle="計画達成状況",
+                            error="「未確定」「達成」「未達成」から選んでください")
+        dv.sqref = " ".join(status_cells)  # type: ignore[assignment]
+        ws.add_data_validation(dv)
+    if actual_cells:
+        dv = DataValidation(type="decimal", operator="between", formula1="-1E+15",
+                            formula2="1E+15", allow_blank=True, showErrorMessage=True,
+                            errorTitle="実績値", error="数値を入力してください")
+        dv.sqref = " ".join(actual_cells)  # type: ignore[assignment]
+        ws.add_data_validation(dv)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{column_letter(len(ENTRY_HEADERS) - 1)}{max(last, 1)}"
+    _a4(ws, landscape=True)
+    ws.print_title_rows = "1:1"
+    ws.column_dimensions[column_letter(COL_RESULT)].width = ENTRY_WIDTHS[COL_RESULT]
+    _protect(ws)
+
+
+def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption: str) -> None:
+    years = content.plan.years
+    ws.column_dimensions["A"].width = 14
+    for i in range(len(years)):
+        ws.column_dimensions[column_letter(1 + i)].width = 30
+    last = len(years)
+    _put(ws, 1, 0, path_caption).font = _HEAD_FONT
+    _put(ws, 2, 0, f"{m.number_label} {m.display_name}", "取組事項名").font = Font(bold=True, size=12)
+    _put(ws, 2, last, m.department_text)
+    res = "　".join(f"{RESOURCE_LABELS[r]}{'○' if r in m.resources else '－'}"
+                   for r in RESOURCE_LABELS)
+    rows = [("概要", m.summary), ("めざす姿", m.vision),
+            ("関連計画", "\n".join(m.related_plans) or "—"), ("確保する行政資源", res)]
+    r = 3
+    for label, text in rows:
+        _put(ws, r, 0, label).font = _HEAD_FONT
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=last + 1)
+        _put(ws, r, 1, text, f"{m.number_label} {label}").alignment = _WRAP
+        r += 1
+    _header(ws, [""] + [long_label(fy) for fy in years], row=r)
+    r += 1
+    year_rows = [("実施計画", lambda y: y.plan_text), ("実施結果", lambda y: y.result_text),
+                 ("計画達成状況", lambda y: y.status.label)]
+    if m.numeric:
+        year_rows += [("目標値", lambda y: y.target), ("実績値", lambda y: y.actual)]
+    for label, get in year_rows:
+        _put(ws, r, 0, label).font = _HEAD_FONT
+        for i, fy in enumerate(years):
+            _put(ws, r, 1 + i, get(m.year(fy)), f"{m.number_label} {label}").alignment = _WRAP
+        r += 1
+    _a4(ws, landscape=True)
+    _protect(ws)
+
+
+def _write_manifest(ws, manifest: Manifest) -> None:
+    for r, values in enumerate(manifest.sheet_rows(), start=1):
+        for c, v in enumerate(values):
+            _put(ws, r, c, v, "管理情報")
+    ws.sheet_state = "hidden"
+    _protect(ws)
+
+
+def write_workbook(content: WorkbookContent, out: Path,
+                   step: Callable[[int, int], None] | None = None) -> None:
+    """Write the workbook to `out` atomically; `step(done, total)` between measure sheets."""
+    out = Path(out)
+    wb = Workbook()
+    ws_list = wb.active
+    ws_list.title = LIST_SHEET
+    _write_list(ws_list, content)
+    _write_entries(wb.create_sheet(ENTRY_SHEET), content)
+    nodes = {n.id: n for n in content.nodes}
+    total = len(content.measures)
+    for i, m in enumerate(content.measures):
+        if step is not None:
+            step(i, total)
+        if m.is_repeat:
+            continue
+        chain, node = [], nodes.get(m.node_id)
+        while node is not None:
+            chain.append(node.caption)
+            node = nodes.get(node.parent_id) if node.parent_id else None
+        _write_measure_sheet(wb.create_sheet(measure_sheet_name(m.number_label)), m, content,
+                             " ".join(reversed(chain)))
+    _write_manifest(wb.create_sheet(MANIFEST_SHEET), content.manifest)
+    wb.active = 1  # open on 入力
+    if not out.parent.is_dir():
+        raise BadWorkbook(f"保存先のフォルダーがありません: {out.parent}", "no_folder")
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx.tmp", dir=str(out.parent))
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a workbook is meant to be shared
+        os.replace(tmp, out)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
