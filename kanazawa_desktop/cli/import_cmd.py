@@ -1,0 +1,79 @@
+"""`import FILE.xlsx... [--dry-run]`: preview and apply returned workbooks.
+
+Each file is previewed (changes, conflicts, refusals, unchanged count), then applied
+atomically unless --dry-run. Conflicts (including a blank cell over a value) are listed and
+left unapplied; settle them in the window's import dialog. Exit code: 1 when any file was
+refused (one line per bad file on stderr, no traceback), else 3 when conflicts were left
+unapplied, else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..domain.errors import DeskError
+from ..domain.status import Status
+from ..services.desk import Desk
+from ..services.exchange import FilePreview, apply_import, preview_import
+
+MAX_SHOWN = 60
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help="返送された共有ブックを取り込みます")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE.xlsx", help="取り込むファイル")
+    p.add_argument("--dry-run", action="store_true", help="確認だけして何も反映しない")
+    p.set_defaults(func=run)
+
+
+def show(value: object, field: str = "") -> str:
+    if field == "status" and value is not None:
+        return Status(value).label
+    if value is None or value == "":
+        return "（空欄）"
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    text = str(value).replace("\n", "⏎")
+    return f"「{text[:MAX_SHOWN]}{'…' if len(text) > MAX_SHOWN else ''}」"
+
+
+def print_preview(pv: FilePreview) -> None:
+    for fm in pv.changes:
+        print(f"  反映  {pv.describe(fm)}: {show(fm.master, fm.field)} → {show(fm.file, fm.field)}")
+    for fm in pv.conflicts:
+        kind = "空欄" if fm.decision == "blank" else "競合"
+        print(f"  {kind}  {pv.describe(fm)}: 現在 {show(fm.master, fm.field)} / ファイル "
+              f"{show(fm.file, fm.field)}（配布時 {show(fm.base, fm.field)}）")
+    for r in pv.refusals:
+        print(f"  取込不可  {r.message}")
+    for note in pv.notes:
+        print(f"  注意  {note}")
+
+
+def run(args: argparse.Namespace, db_path: Path) -> int:
+    refused = conflicts = False
+    with Desk.open(db_path) as desk:
+        previews = preview_import(desk, list(args.files))
+        for pv in previews:
+            if pv.refused:
+                refused = True
+                sys.stderr.write(f"kanazawa-desktop: 取り込めません: {pv.summary()}\n")
+                print_preview(pv)
+                continue
+            print(("[確認のみ] " if args.dry_run else "") + pv.summary())
+            print_preview(pv)
+            conflicts = conflicts or (bool(pv.conflicts) and pv.already is None)
+            if args.dry_run or pv.already is not None:
+                continue
+            try:
+                result = apply_import(desk, pv)
+            except DeskError as exc:
+                refused = True
+                sys.stderr.write(f"kanazawa-desktop: エラー: {exc.message}\n")
+                continue
+            print("  " + result.summary())
+    if refused:
+        return 1
+    return 3 if conflicts else 0
