@@ -109,10 +109,10 @@ def _relation_error(desk, wb: ReturnedWorkbook) -> tuple[str | None, str]:
             return ("事務局の一覧表を取り込む前に担当課のPCで書き出されたブックです。担当課で事務局の"
                     "一覧表を取り込んでから書き出し直してください"), ""
         return "別のデータベースから書き出されたブックです（この事務局が配布したものではありません）", ""
-    if man.scope != SCOPE_MASTER:
-        return "担当課のPCで取り込めるのは事務局の一覧表（全体のブック）だけです", ""
     if man.database_uid == uid:
         return "このPCで書き出したブックです。事務局へ送ってください", ""
+    if man.scope != SCOPE_MASTER:
+        return "担当課のPCで取り込めるのは事務局の一覧表（全体のブック）だけです", ""
     origin = repo.get_meta(ORIGIN_META)
     if origin and origin != man.database_uid:
         return "別の事務局のデータベースから書き出されたブックです", ""

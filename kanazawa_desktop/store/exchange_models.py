@@ -7,6 +7,9 @@
   batch it wrote (the unit of undo) and the conflicts it left open (JSON list).
 * `exchange_base`: on a department PC, the value each field had in the last master
   workbook imported: the merge base of the department's own exports.
+
+Import these names from `store.models` (which imports this module at its end and adds
+them to ALL_MODELS), never this module first: that order keeps the import cycle benign.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from peewee import Database
 
 from .connection import write_transaction
-from .exchange_models import DbExport, DbImport, DbSyncBase
+from .models import DbExport, DbImport, DbSyncBase
 from .repository import now_iso
 
 

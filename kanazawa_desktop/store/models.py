@@ -180,7 +180,7 @@ ALL_MODELS = [
     DbDraft,
 ]
 
-# The exchange tables live in their own module (schema version 2).
-from .exchange_models import EXCHANGE_MODELS  # noqa: E402
+# The exchange tables live in their own module (schema version 2); import them from here.
+from .exchange_models import EXCHANGE_MODELS, DbExport, DbImport, DbSyncBase  # noqa: E402, F401
 
 ALL_MODELS += EXCHANGE_MODELS

@@ -63,7 +63,7 @@ def read_returned(path: Path) -> ReturnedWorkbook:
     path = Path(path)
     checked = inspect(path)
     if ENTRY_SHEET not in checked.sheet_names or MANIFEST_SHEET not in checked.sheet_names:
-        raise _refuse(path, "本アプリで書き出したブックではありません（「入力」シートまたは管理情報がありません）",
+        raise _refuse(path, "本アプリで書き出したブックではありません（別の様式です。「入力」シートまたは管理情報がありません）",
                       "template")
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(BytesIO(checked.data))

@@ -27,7 +27,7 @@ from io import BytesIO
 from pathlib import Path
 
 from .errors import BadWorkbook
-from .layout import ENTRY_SHEET
+from .layout import ENTRY_SHEET, EXCEL_CELL_LIMIT
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ENTRIES = 3000
@@ -175,7 +175,8 @@ def inspect(path: Path) -> Inspected:
         kept: dict[str, bytes] = {}
         try:
             for info in infos:
-                keep = info.filename in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels") or \
+                keep = info.filename in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                                         "xl/sharedStrings.xml") or \
                     info.filename.startswith("xl/worksheets/sheet")
                 body = _inflate(zf, info, path, total, keep)
                 if body is not None:
@@ -184,8 +185,26 @@ def inspect(path: Path) -> Inspected:
             raise _refuse(path, "ファイルが壊れているか、途中までしか保存されていません", "truncated") from exc
     sheets = _sheets(kept.get("xl/workbook.xml", b""), kept.get("xl/_rels/workbook.xml.rels", b""))
     entry_path = sheets.get(ENTRY_SHEET)
+    for part in ("xl/sharedStrings.xml", entry_path):
+        if part and _longest_text(kept.get(part, b"")) > EXCEL_CELL_LIMIT:
+            raise _refuse(path, f"Excel の上限（{EXCEL_CELL_LIMIT}文字）を超える文字列が含まれています",
+                          "too_long")
     return Inspected(data=data, entry_xml=kept.get(entry_path) if entry_path else None,
                      sheet_names=tuple(sheets))
+
+
+_LONG_TEXT = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]{%d,})<" % EXCEL_CELL_LIMIT)
+
+
+def _longest_text(xml: bytes) -> int:
+    """Length of the longest text node (after unescaping) of at least the cell limit, else 0.
+
+    python-calamine cuts longer strings to 32,767 characters, so they are found here.
+    """
+    longest = 0
+    for m in _LONG_TEXT.finditer(xml):
+        longest = max(longest, len(_unescape(m.group(1))))
+    return longest
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)

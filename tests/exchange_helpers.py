@@ -1,0 +1,55 @@
+"""Helpers for the workbook tests: fill a workbook as a department would, with openpyxl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+COLS = {"result": "F", "status": "G", "actual": "I", "plan": "E", "name": "B", "target": "H",
+        "number": "A", "year": "D"}
+
+
+def entry_rows(path: Path) -> dict[tuple[str, str], int]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        ws = wb["入力"]
+        return {(r[0], r[3]): i for i, r in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2)
+                if r[0]}
+    finally:
+        wb.close()
+
+
+def fill(path: Path, edits: dict[tuple[str, str, str], object], out: Path | None = None) -> Path:
+    """edits: (取組No. label, 'R5', column key) -> value; strings stay strings."""
+    rows = entry_rows(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["入力"]
+    for (label, year, col), value in edits.items():
+        cell = ws[f"{COLS[col]}{rows[(label, year)]}"]
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"
+    out = out or path
+    wb.save(out)
+    wb.close()
+    return out
+
+
+def put_formula(path: Path, ref: str, formula: str) -> Path:
+    wb = openpyxl.load_workbook(path)
+    wb["入力"][ref] = formula  # openpyxl writes a str starting with '=' as a formula
+    wb.save(path)
+    return path
+
+
+def rewrite_part(path: Path, part: str, edit) -> Path:
+    """Rewrite one zip entry of a workbook: edit(bytes) -> bytes (what a foreign tool might write)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zin:
+        items = [(i, zin.read(i.filename)) for i in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in items:
+            zout.writestr(info.filename, edit(data) if info.filename == part else data)
+    return path

@@ -1,0 +1,211 @@
+"""Preview, three-way merge, apply, undo, 回収状況, the department PC's round, and migration."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from exchange_helpers import fill
+
+from kanazawa_desktop.domain.errors import DeskError
+from kanazawa_desktop.services import exchange as X
+from kanazawa_desktop.services.desk import Desk
+
+
+def mid(desk, number):
+    return next(m.id for m in desk.measures() if m.number == number)
+
+
+def result(desk, number, fy=2023, field="result_text"):
+    m = desk.measure(mid(desk, number))
+    return getattr(m.year(fy), field)
+
+
+@pytest.fixture
+def issued(secretariat, tmp_path):
+    return X.export_workbook(secretariat, tmp_path / "jinji.xlsx", "人事課").path
+
+
+def test_preview_writes_nothing_then_apply_and_twice(secretariat, issued):
+    fill(issued, {("No.7", "R5", "result"): "庁舎で運用開始", ("No.7", "R5", "status"): "達成"})
+    [pv] = X.preview_import(secretariat, [issued])
+    assert [(pv.describe(c), c.master, c.file) for c in pv.changes] == [
+        ("No.7 R5 実施結果", "", "庁舎で運用開始"), ("No.7 R5 計画達成状況", "", "achieved")]
+    assert result(secretariat, 7) == ""  # the dry run changed nothing
+    res = X.apply_import(secretariat, pv)
+    assert res.batch_id and len(res.applied) == 2
+    assert result(secretariat, 7) == "庁舎で運用開始"
+    hist = secretariat.history(mid(secretariat, 7))
+    assert hist[0].source == "import"
+    [again] = X.preview_import(secretariat, [issued])
+    assert again.already is not None and "すでに取り込み済み" in again.summary()
+    second = X.apply_import(secretariat, again)
+    assert second.already and second.batch_id is None and "取り込み済み" in second.summary()
+
+
+def test_conflict_keep_and_take(secretariat, issued):
+    fill(issued, {("No.7", "R5", "result"): "課の記入", ("No.10", "R5", "result"): "課の記入2"})
+    secretariat.save(mid(secretariat, 7), {(2023, "result_text"): "事務局の修正"})
+    secretariat.save(mid(secretariat, 10), {(2024, "result_text"): "事務局だけ"})
+    [pv] = X.preview_import(secretariat, [issued])
+    assert [pv.describe(c) for c in pv.conflicts] == ["No.7 R5 実施結果"]
+    assert [pv.describe(c) for c in pv.changes] == ["No.10 R5 実施結果"]
+    res = X.apply_import(secretariat, pv)  # conflicts left open
+    assert result(secretariat, 7) == "事務局の修正" and result(secretariat, 10) == "課の記入2"
+    assert result(secretariat, 10, 2024) == "事務局だけ"  # changed only in the master: kept
+    assert len(res.open_conflicts) == 1
+    status = {s.department: s for s in X.collection_status(secretariat)}
+    assert status["人事課"].state == "競合あり" and status["人事課"].issued_at
+    assert status["人事課"].open_conflicts[0]["what"] == "No.7 R5 実施結果"
+    # undo, then apply again taking the file's side of the conflict
+    X.undo_import(secretariat, res.batch_id)
+    [pv] = X.preview_import(secretariat, [issued])
+    res = X.apply_import(secretariat, pv, {c.key: X.TAKE_FILE for c in pv.conflicts})
+    assert result(secretariat, 7) == "課の記入" and not res.open_conflicts
+    assert {s.department: s for s in X.collection_status(secretariat)}["人事課"].state == "回収済"
+
+
+def test_blank_cell_over_a_value_needs_confirmation(secretariat, tmp_path):
+    secretariat.save(mid(secretariat, 7), {(2023, "result_text"): "記入済み", (2023, "status"): "達成"})
+    out = X.export_workbook(secretariat, tmp_path / "j.xlsx", "人事課").path
+    fill(out, {("No.7", "R5", "result"): None, ("No.7", "R5", "status"): None})
+    [pv] = X.preview_import(secretariat, [out])
+    assert not pv.changes and {c.decision for c in pv.conflicts} == {"blank"}
+    X.apply_import(secretariat, pv)
+    assert result(secretariat, 7) == "記入済み" and result(secretariat, 7, field="status") == "achieved"
+    [pv] = X.preview_import(secretariat, [out])
+    assert pv.already is not None
+
+
+def test_blank_taken_explicitly(secretariat, tmp_path):
+    secretariat.save(mid(secretariat, 7), {(2023, "result_text"): "記入済み"})
+    out = X.export_workbook(secretariat, tmp_path / "j.xlsx", "人事課").path
+    fill(out, {("No.7", "R5", "result"): None})
+    [pv] = X.preview_import(secretariat, [out])
+    X.apply_import(secretariat, pv, {pv.conflicts[0].key: X.TAKE_FILE})
+    assert result(secretariat, 7) == ""
+
+
+def test_undo_refused_after_a_later_change(secretariat, issued):
+    fill(issued, {("No.7", "R5", "result"): "取込の値"})
+    [pv] = X.preview_import(secretariat, [issued])
+    res = X.apply_import(secretariat, pv)
+    secretariat.save(mid(secretariat, 7), {(2023, "result_text"): "その後の修正"})
+    with pytest.raises(DeskError, match="元に戻せません"):
+        X.undo_import(secretariat, res.batch_id)
+    assert result(secretariat, 7) == "その後の修正"
+
+
+def test_master_changed_between_preview_and_apply(secretariat, issued):
+    fill(issued, {("No.7", "R5", "result"): "取込の値"})
+    [pv] = X.preview_import(secretariat, [issued])
+    secretariat.save(mid(secretariat, 7), {(2023, "result_text"): "割り込み"})
+    with pytest.raises(DeskError, match="もう一度確認"):
+        X.apply_import(secretariat, pv)
+    assert result(secretariat, 7) == "割り込み"
+
+
+def test_department_reassigned_after_issue_is_refused(secretariat, issued):
+    fill(issued, {("No.10", "R5", "result"): "入力"})
+    secretariat.save(mid(secretariat, 10), {(None, "departments"): ["デジタル行政戦略課"]})
+    [pv] = X.preview_import(secretariat, [issued])
+    assert pv.refused and "担当外" in pv.refusals[0].message
+
+
+def test_department_pc_round_trip(tmp_path):
+    """Secretariat issues the master; the department PC syncs, types, exports; the secretariat merges."""
+    master_db, dept_db = tmp_path / "master.sqlite3", tmp_path / "jinji.sqlite3"
+    with Desk.open(master_db) as sec:
+        sec.set_role(secretariat=True)
+        sec.save(mid(sec, 7), {(2023, "plan_text"): "事務局が直した計画",
+                               (2023, "result_text"): "事務局の記入"})
+        sec.save(mid(sec, 1), {(2023, "status"): "達成"})
+        master = X.export_workbook(sec, tmp_path / "master.xlsx").path
+    with Desk.open(dept_db) as dept:
+        dept.set_role(department="人事課")
+        early = X.export_workbook(dept, tmp_path / "early.xlsx").path  # before any sync
+        [pv] = X.preview_import(dept, [master])
+        assert pv.kind == "sync" and not pv.refused, pv.refusals
+        X.apply_import(dept, pv)
+        assert result(dept, 7) == "事務局の記入" and dept.measure(mid(dept, 7)).year(2023).plan_text == "事務局が直した計画"
+        assert result(dept, 1, field="status") == "achieved"  # another department's status
+        dept.save(mid(dept, 7), {(2024, "result_text"): "課がアプリで記入"})
+        back = X.export_workbook(dept, tmp_path / "jinji_back.xlsx").path
+        with pytest.raises(DeskError):
+            X.export_workbook(dept, tmp_path / "x.xlsx", department="デジタル行政戦略課")
+        [own] = X.preview_import(dept, [back])
+        assert own.refused and "事務局へ送って" in own.error
+    with Desk.open(master_db) as sec:
+        [pv] = X.preview_import(sec, [back])
+        assert not pv.refused, (pv.error, pv.refusals)
+        assert [pv.describe(c) for c in pv.changes] == ["No.7 R6 実施結果"]
+        X.apply_import(sec, pv)
+        assert result(sec, 7, 2024) == "課がアプリで記入"
+        [pv] = X.preview_import(sec, [early])
+        assert pv.refused and "取り込んでから" in pv.error
+
+
+def test_export_departments_in_one_step(secretariat, tmp_path):
+    results = X.export_departments(secretariat, tmp_path)
+    assert len(results) == len({d for m in secretariat.measures() for d in m.departments})
+    assert all(r.department in r.path.name for r in results)
+    status = X.collection_status(secretariat)
+    assert all(s.issued_at and s.state == "未回収" for s in status)
+
+
+def test_cli_export_import_exit_codes(tmp_path):
+    from conftest import run_cli
+
+    db = tmp_path / "db.sqlite3"
+    assert run_cli("--db", str(db), "init", "--secretariat").returncode == 0
+    out = tmp_path / "j.xlsx"
+    r = run_cli("--db", str(db), "export", str(out), "--department", "人事課")
+    assert r.returncode == 0 and "人事課" in r.stdout
+    fill(out, {("No.7", "R5", "result"): "CLIで記入"})
+    r = run_cli("--db", str(db), "import", str(out), "--dry-run")
+    assert r.returncode == 0 and "確認のみ" in r.stdout and "CLIで記入" in r.stdout
+    r = run_cli("--db", str(db), "import", str(out))
+    assert r.returncode == 0 and "1件を反映" in r.stdout
+    r = run_cli("--db", str(db), "import", str(out))
+    assert r.returncode == 0 and "取り込み済み" in r.stdout
+    bad = tmp_path / "bad.xlsx"
+    bad.write_text("a,b\n1,2\n")
+    r = run_cli("--db", str(db), "import", str(bad), str(out))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stderr.count("\n") == 1 and "CSV" in r.stderr
+    # a conflict: exit 3, listed, unapplied
+    with Desk.open(db) as d:
+        d.save(mid(d, 7), {(2023, "result_text"): "事務局の修正"})
+        out2 = X.export_workbook(d, tmp_path / "j2.xlsx", "人事課").path
+        d.save(mid(d, 7), {(2023, "result_text"): "さらに修正"})
+    fill(out2, {("No.7", "R5", "result"): "課の記入"})
+    r = run_cli("--db", str(db), "import", str(out2))
+    assert r.returncode == 3 and "競合" in r.stdout
+    with Desk.open(db) as d:
+        assert result(d, 7) == "さらに修正"
+    r = run_cli("--db", str(db), "export", str(tmp_path / "nofolder" / "x.xlsx"))
+    assert r.returncode == 1 and "フォルダー" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_migrates_a_version_1_database(tmp_path):
+    from pathlib import Path
+
+    path = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(path)
+    con.executescript((Path(__file__).parent / "fixtures" / "schema_v1.sql").read_text(encoding="utf-8"))
+    con.close()
+    with Desk.open(path) as desk:
+        assert desk.role.department == "人事課"
+        assert any(m.year(2023).result_text == "v1の結果" for m in desk.measures())
+        assert X.collection_status(desk) is not None
+        X.export_workbook(desk, tmp_path / "after.xlsx")
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"exchange_export", "exchange_import", "exchange_base"} <= tables
+    con.close()
+    backups = list(tmp_path.glob("old.sqlite3.v1-*.bak"))
+    assert len(backups) == 1
+    con = sqlite3.connect(backups[0])
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+    con.close()

@@ -1,0 +1,112 @@
+"""The exported workbook: sheets, headers, protection, validation, text kept as text."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from exchange_helpers import entry_rows, fill, rewrite_part
+
+from kanazawa_desktop.domain.merge import Decision
+from kanazawa_desktop.services import exchange as X
+from kanazawa_desktop.workbook.layout import ENTRY_HEADERS
+from kanazawa_desktop.workbook.reader import read_returned
+
+TRICKY = ["=SUM(A1)", "-3", "+81", "@x", "#N/A", "・項目", "=未確定", "0012", " 前後の空白 ",
+          "改行\n二行目", "𠮷野家", "#DIV/0!", "TRUE"]
+
+
+def test_master_workbook_sheets_and_headers(secretariat, tmp_path):
+    out = tmp_path / "master.xlsx"
+    result = X.export_workbook(secretariat, out)
+    assert result.scope == "master" and result.rows == 90 * 4
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:2] == ["取組事項一覧", "入力"]
+    assert "No.1" in wb.sheetnames and "No.90" in wb.sheetnames
+    assert wb["_manifest"].sheet_state == "hidden"
+    assert [c.value for c in wb["取組事項一覧"][1]] == ["取組No.", "取組事項名", "担当課", "R5", "R6", "R7", "R8"]
+    ws = wb["入力"]
+    assert tuple(c.value for c in ws[1]) == ENTRY_HEADERS
+    assert ws.protection.sheet and ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:I")
+    assert int(ws.page_setup.paperSize) == 9  # A4
+    row = ws[2]
+    assert row[0].value == "No.1" and row[3].value == "R5"
+    assert row[0].protection.locked and row[4].protection.locked  # 取組No., 実施計画
+    assert not row[5].protection.locked and not row[6].protection.locked  # 実施結果, 計画達成状況
+    assert not row[8].protection.locked  # 実績値 of a 【数値目標】 measure
+    dv = [d for d in ws.data_validations.dataValidation if d.type == "list"]
+    assert dv and dv[0].formula1 == '"未確定,達成,未達成"' and "G2" in str(dv[0].sqref)
+    titles = [ws.cell(r, 2).value for r in range(2, ws.max_row + 1)]
+    assert titles.count("職員による課題解決アプリの実践数") == 4
+    # 一覧 grouped by 方針 and 項目
+    first = [wb["取組事項一覧"].cell(r, 2).value for r in range(2, 5)]
+    assert first[0].startswith("方針1") and first[1].startswith("(1)")
+
+
+def test_department_part_has_only_its_measures(secretariat, tmp_path):
+    out = tmp_path / "jinji.xlsx"
+    X.export_workbook(secretariat, out, "人事課")
+    wb = openpyxl.load_workbook(out)
+    depts = {wb["入力"].cell(r, 3).value for r in range(2, wb["入力"].max_row + 1)}
+    assert all("人事課" in d for d in depts)
+    assert "No.1" not in wb.sheetnames and "No.7" in wb.sheetnames
+
+
+def test_tricky_text_stays_text(secretariat, tmp_path):
+    rows = [r for r in secretariat.measures() if not r.is_repeat][:len(TRICKY)]
+    for m, text in zip(rows, TRICKY, strict=True):
+        secretariat.save(m.id, {(2023, "result_text"): text})
+    out = tmp_path / "t.xlsx"
+    X.export_workbook(secretariat, out)
+    wb = openpyxl.load_workbook(out)
+    ws = wb["入力"]
+    found = {ws.cell(r, 1).value: ws.cell(r, 6) for r in range(2, ws.max_row + 1) if ws.cell(r, 4).value == "R5"}
+    for m, text in zip(rows, TRICKY, strict=True):
+        cell = found[m.number_label]
+        assert cell.data_type == "s" and cell.value == text
+    # and the import reader sees the same strings
+    back = {r.values[0]: r.values[5] for r in read_returned(out).rows if r.values[3] == "R5"}
+    for m, text in zip(rows, TRICKY, strict=True):
+        assert back[m.number_label] == text
+
+
+def test_typed_tricky_text_round_trips_through_import(secretariat, tmp_path):
+    out = X.export_workbook(secretariat, tmp_path / "j.xlsx", "人事課").path
+    keys = [k for k in entry_rows(out)][:len(TRICKY)]
+    fill(out, {(k[0], k[1], "result"): text for k, text in zip(keys, TRICKY, strict=True)})
+    [pv] = X.preview_import(secretariat, [out])
+    assert not pv.refused and not pv.conflicts
+    got = {(pv.describe(c)): c.file for c in pv.changes}
+    assert sorted(got.values()) == sorted(TRICKY)
+    X.apply_import(secretariat, pv)
+    by_label = {m.number_label: m for m in secretariat.measures()}
+    for (label, year, _), text in zip([(k[0], k[1], 0) for k in keys], TRICKY, strict=True):
+        fy = 2018 + int(year[1:])
+        assert by_label[label].year(fy).result_text == text
+
+
+def test_text_over_excel_limit_refused_on_import(secretariat, tmp_path):
+    out = X.export_workbook(secretariat, tmp_path / "j.xlsx", "人事課").path
+    fill(out, {("No.7", "R5", "result"): "LONGMARK"})  # openpyxl itself cuts at 32,767
+    rewrite_part(out, "xl/worksheets/sheet2.xml", lambda b: b.replace(b"LONGMARK", "あ".encode() * 32768))
+    [pv] = X.preview_import(secretariat, [out])
+    assert pv.refused and pv.error_kind == "too_long" and "上限" in pv.error
+
+
+def test_export_refuses_control_characters_cleanly(secretariat, tmp_path):
+    from kanazawa_desktop.workbook.errors import BadWorkbook
+
+    secretariat.save(secretariat.measures()[0].id, {(2023, "result_text"): "bell\x07"})
+    with pytest.raises(BadWorkbook, match="制御文字"):
+        X.export_workbook(secretariat, tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_status_dropdown_value_and_numbers(secretariat, tmp_path):
+    out = X.export_workbook(secretariat, tmp_path / "d.xlsx", "デジタル行政戦略課").path
+    fill(out, {("No.1", "R5", "status"): "達成", ("No.1", "R5", "actual"): 72,
+               ("No.1", "R6", "actual"): "1,800"})
+    [pv] = X.preview_import(secretariat, [out])
+    assert not pv.refused
+    got = {pv.describe(c): c.file for c in pv.changes}
+    assert got == {"No.1 R5 計画達成状況": "achieved", "No.1 R5 実績値": 72.0, "No.1 R6 実績値": 1800.0}
+    assert all(c.decision == Decision.APPLY for c in pv.changes)
