@@ -13,10 +13,10 @@ from pathlib import Path
 
 from ..domain.errors import DeskError
 from ..services.paths import ENV_DB, default_db_path
-from . import export_cmd, import_cmd, init_cmd
+from . import export_cmd, import_cmd, init_cmd, print_cmd
 
 # Each command module has `register(subparsers)` setting `func(args) -> int` on its parser.
-COMMAND_MODULES = [init_cmd, export_cmd, import_cmd]
+COMMAND_MODULES = [init_cmd, export_cmd, import_cmd, print_cmd]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -269,6 +269,12 @@ def batch_info(batch_id: int) -> DbBatch | None:
     return DbBatch.get_or_none(DbBatch.id == batch_id)
 
 
+def latest_batch() -> tuple[int, str] | None:
+    """(id, ISO time) of the newest change batch, None before any change: the data's version."""
+    row = DbBatch.select(DbBatch.id, DbBatch.at).order_by(DbBatch.id.desc()).first()
+    return (row.id, row.at) if row else None
+
+
 def history(measure_id: int) -> list[HistoryEntry]:
     q = (DbChange.select(DbChange, DbBatch).join(DbBatch)
          .where(DbChange.measure == measure_id).order_by(DbChange.id.desc()))

@@ -1,0 +1,145 @@
+"""Drawing in points on a paged device: fonts, wrapped text blocks and table cells.
+
+A Canvas wraps a QPainter on any QPagedPaintDevice (QPdfWriter, QPrinter). Coordinates are
+points (1/72 inch) from the top-left corner of the page, whatever the device's resolution:
+the painter is scaled by dpi/72 and fonts are sized by 72/dpi, so text laid out with the
+device's own metrics lands in point units too. Text wraps at word boundaries or, for long
+Latin runs and Japanese, anywhere; nothing is ever clipped by a cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPagedPaintDevice,
+    QPainter,
+    QPen,
+    QTextLayout,
+    QTextOption,
+)
+
+LINE_SPACING = 0.22  # extra leading, as a fraction of the font size
+PAD_X = 3.0
+PAD_Y = 2.5
+INK = QColor("#111111")
+GRID = QColor("#333333")
+LABEL_FILL = QColor("#e4ebf2")
+SUBTLE_FILL = QColor("#f1f4f7")
+ACHIEVED_FILL = QColor("#cfe3f5")
+NOT_ACHIEVED_FILL = QColor("#f3c6ad")
+
+
+@dataclass
+class TextBlock:
+    """Text laid out at one size and width; `height` in points."""
+
+    layout: QTextLayout
+    height: float
+    width: float
+    size: float
+    lines: list[tuple[float, float]]  # (top, height) of each line
+
+
+class Canvas:
+    def __init__(self, device: QPagedPaintDevice, family: str,
+                 painter: QPainter | None = None) -> None:
+        self.device = device
+        self.family = family
+        self.painter = painter
+        self.k = max(device.logicalDpiY(), 1) / 72.0
+        self._fonts: dict[tuple[float, bool], QFont] = {}
+        self._blocks: dict[tuple, TextBlock] = {}
+
+    # ---- fonts and text ------------------------------------------------------
+    def font(self, size: float, bold: bool = False) -> QFont:
+        key = (size, bold)
+        f = self._fonts.get(key)
+        if f is None:
+            f = QFont(self.family)
+            f.setPointSizeF(size / self.k)
+            f.setBold(bold)
+            f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+            f.setStyleStrategy(QFont.StyleStrategy.NoFontMerging)
+            self._fonts[key] = f
+        return f
+
+    def text_width(self, text: str, size: float, bold: bool = False) -> float:
+        return self.block(text, size, 1e6, bold=bold).width
+
+    def block(self, text: str, size: float, width: float, *, bold: bool = False,
+              align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> TextBlock:
+        """Lay `text` out in `width` points; newlines are kept as line breaks.
+
+        Blocks are cached per canvas: labels repeat on every sheet.
+        """
+        key = (text, size, width, bold, align)
+        cached = self._blocks.get(key)
+        if cached is not None:
+            return cached
+        if len(self._blocks) > 4096:
+            self._blocks.clear()
+        layout = QTextLayout(text.replace("\r\n", "\n").replace("\n", "\u2028"),
+                             self.font(size, bold), self.device)
+        opt = QTextOption(align)
+        opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(opt)
+        layout.setCacheEnabled(True)
+        leading = size * LINE_SPACING
+        y = 0.0
+        widest = 0.0
+        lines: list[tuple[float, float]] = []
+        layout.beginLayout()
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(max(width, 1.0))
+            line.setPosition(QPointF(0.0, y))
+            lines.append((y, line.height()))
+            widest = max(widest, line.naturalTextWidth())
+            y += line.height() + leading
+        layout.endLayout()
+        height = y - leading if lines else 0.0
+        block = TextBlock(layout, height, widest, size, lines)
+        self._blocks[key] = block
+        return block
+
+    def draw_block(self, block: TextBlock, x: float, y: float) -> None:
+        self.painter.setPen(INK)
+        block.layout.draw(self.painter, QPointF(x, y))
+
+    def text(self, text: str, x: float, y: float, size: float, width: float, *,
+             bold: bool = False, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+             color: QColor = INK) -> float:
+        """Draw wrapped text from (x, y); returns the height used."""
+        block = self.block(text, size, width, bold=bold, align=align)
+        self.painter.setPen(color)
+        block.layout.draw(self.painter, QPointF(x, y))
+        return block.height
+
+    # ---- shapes --------------------------------------------------------------
+    def fill(self, rect: QRectF, color: QColor) -> None:
+        self.painter.fillRect(rect, color)
+
+    def frame(self, rect: QRectF, width: float = 0.6, color: QColor = GRID) -> None:
+        pen = QPen(color, width)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        self.painter.setPen(pen)
+        self.painter.setBrush(Qt.BrushStyle.NoBrush)
+        self.painter.drawRect(rect)
+
+    def cell(self, rect: QRectF, block: TextBlock | None, *, fill: QColor | None = None,
+             valign_center: bool = False) -> None:
+        """A table cell: optional fill, its text (top or centred), a thin frame."""
+        if fill is not None:
+            self.fill(rect, fill)
+        if block is not None and block.lines:
+            y = rect.top() + PAD_Y
+            if valign_center:
+                y = rect.top() + max(PAD_Y, (rect.height() - block.height) / 2)
+            self.draw_block(block, rect.left() + PAD_X, y)
+        self.frame(rect)

@@ -1,0 +1,30 @@
+"""Render a PrintJob into one PDF file: A4 pages, the bundled font embedded, bookmarks.
+
+`write_pdf(job, path, on_page)` writes `path` (the caller chooses a temporary name and
+moves it into place) and returns the page count. QPdfWriter has no outline API, so the
+bookmarks (and a ToUnicode fix) are added afterwards by finish.finish_pdf.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QPdfWriter
+
+from .document import OnPage, render
+from .finish import finish_pdf
+from .job import PrintJob
+
+RESOLUTION = 72  # device units are points; vector output, so this costs no quality
+
+
+def write_pdf(job: PrintJob, path: Path, on_page: OnPage | None = None) -> int:
+    writer = QPdfWriter(str(path))
+    writer.setResolution(RESOLUTION)
+    writer.setCreator("kanazawa-desktop 取組管理デスク")
+    writer.setTitle(f"{job.plan.name} 取組管理票" if job.sheets else f"{job.plan.name} 取組事項一覧")
+    try:
+        marks = render(writer, job, on_page)
+    finally:
+        del writer  # closes the file
+    return finish_pdf(path, marks)

@@ -1,0 +1,273 @@
+"""One 取組管理票 per measure on A4 portrait, laid out like the seed's sheets.
+
+Above the table: the 方針 / 項目 / 小項目 path. The table: No. and name (+【数値目標】) with
+担当課; 概要; めざす姿; 関連計画 with 確保する行政資源 (ヒト/カネ/モノ/情報, ○ when secured);
+the 令和 years as columns with rows 実施計画, 実施結果, 計画達成状況 and, for numeric
+measures, 数値目標, 目標値 and 実績値. The 実施結果 row takes the page's spare height.
+
+Fitting: every cell starts at its base size. When the table is taller than the page, rows
+drop to their floor height, then the tallest cell's font shrinks step by step (0.5 pt, down
+to 4.5 pt). A text that still cannot fit is printed in full on continuation pages (別紙)
+after the sheet, its cell says so, and the other cells get their size back: text is
+never cut off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor
+
+from ..domain.achievement import DIRECTIONS, derived_status, format_number
+from ..domain.fiscal import long_label
+from ..domain.model import RESOURCE_LABELS, RESOURCES, Measure
+from ..domain.status import Status
+from .canvas import (
+    ACHIEVED_FILL,
+    LABEL_FILL,
+    NOT_ACHIEVED_FILL,
+    PAD_X,
+    PAD_Y,
+    SUBTLE_FILL,
+    Canvas,
+    TextBlock,
+)
+from .continuation import continuation_pages
+from .job import PrintJob
+from .pages import Page, content_box
+
+LABEL_W = 64.0
+DEPT_LABEL_W = 44.0
+DEPT_W = 150.0
+RES_LABEL_W = 58.0
+RES_W = 22.0
+TEXT_SIZE = 8.5
+MIN_SIZE = 4.5
+STEP = 0.5
+CONTINUED = "（文字数が多いため、全文を別紙に掲載）"
+STATUS_FILLS = {Status.ACHIEVED: ACHIEVED_FILL, Status.NOT_ACHIEVED: NOT_ACHIEVED_FILL}
+
+
+@dataclass
+class _Cell:
+    x: float
+    w: float
+    text: str
+    size: float = TEXT_SIZE
+    bold: bool = False
+    center: bool = False
+    fill: QColor | None = None
+    shrink: bool = True
+    caption: str = ""  # names the text on a continuation page
+    block: TextBlock | None = None
+    base: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.base = self.size
+
+    def lay(self, canvas: Canvas) -> None:
+        align = Qt.AlignmentFlag.AlignHCenter if self.center else Qt.AlignmentFlag.AlignLeft
+        self.block = canvas.block(self.text, self.size, self.w - 2 * PAD_X, bold=self.bold,
+                                  align=align)
+
+    @property
+    def need(self) -> float:
+        return (self.block.height if self.block else 0.0) + 2 * PAD_Y
+
+
+@dataclass
+class _Row:
+    cells: list[_Cell]
+    min_h: float
+    floor_h: float
+    stretch: bool = False
+    h: float = 0.0
+
+    def need(self, roomy: bool) -> float:
+        return max(self.min_h if roomy else self.floor_h, *(c.need for c in self.cells))
+
+
+@dataclass
+class SheetLayout:
+    header: list[TextBlock]
+    rows: list[_Row]
+    overflow: list[tuple[str, str]] = field(default_factory=list)  # (caption, full text)
+
+
+def title_of(measure: Measure, job: PrintJob) -> str:
+    """'No.1　名前【数値目標】', '【再掲】名前（No.51）', with 【廃止】 when retired."""
+    if measure.is_repeat:
+        ref = job.repeat_labels.get(measure.repeat_of or -1, "")
+        text = f"【再掲】{measure.display_name}" + (f"（{ref}）" if ref else "")
+    else:
+        text = f"{measure.number_label}　{measure.display_name}"
+    return ("【廃止】" if measure.retired else "") + text
+
+
+def _label(x: float, w: float, text: str, size: float = TEXT_SIZE) -> _Cell:
+    return _Cell(x, w, text, size=size, center=True, fill=LABEL_FILL, shrink=False)
+
+
+def _rows(measure: Measure, job: PrintJob, width: float) -> list[_Row]:
+    years = job.plan.years
+    col_w = (width - LABEL_W) / len(years)
+    ycols = [LABEL_W + i * col_w for i in range(len(years))]
+    body_w = width - LABEL_W
+    title_w = width - DEPT_LABEL_W - DEPT_W
+    rows = [
+        _Row([_Cell(0, title_w, title_of(measure, job), size=11.0, bold=True, caption="取組事項名"),
+              _label(title_w, DEPT_LABEL_W, "担当課"),
+              _Cell(title_w + DEPT_LABEL_W, DEPT_W, measure.department_text, size=9.0,
+                    caption="担当課")], 26, 20),
+        _Row([_label(0, LABEL_W, "概要"),
+              _Cell(LABEL_W, body_w, measure.summary, size=9.0, caption="概要")], 44, 20),
+        _Row([_label(0, LABEL_W, "めざす姿"),
+              _Cell(LABEL_W, body_w, measure.vision, size=9.0, caption="めざす姿")], 36, 20),
+    ]
+    plans = list(measure.related_plans)
+    related = "\n".join(f"・{p}" for p in plans) if len(plans) > 1 else (plans[0] if plans else "—")
+    rel_w = body_w - RES_LABEL_W - 2 * RES_W * len(RESOURCES)
+    res_cells = [_label(0, LABEL_W, "関連計画"),
+                 _Cell(LABEL_W, rel_w, related, caption="関連計画"),
+                 _label(LABEL_W + rel_w, RES_LABEL_W, "確保する\n行政資源", size=7.5)]
+    x = LABEL_W + rel_w + RES_LABEL_W
+    for key in RESOURCES:
+        res_cells.append(_Cell(x, RES_W, RESOURCE_LABELS[key], size=7.5, center=True,
+                               fill=SUBTLE_FILL, shrink=False))
+        res_cells.append(_Cell(x + RES_W, RES_W, "○" if key in measure.resources else "",
+                               size=10.0, center=True, shrink=False))
+        x += 2 * RES_W
+    rows.append(_Row(res_cells, 34, 22))
+    rows.append(_Row([_Cell(0, LABEL_W, "", fill=LABEL_FILL, shrink=False)]
+                     + [_Cell(ycols[i], col_w, long_label(fy), size=9.0, bold=True, center=True,
+                              fill=LABEL_FILL, shrink=False) for i, fy in enumerate(years)], 18, 16))
+    recs = [measure.year(fy) for fy in years]
+    rows.append(_Row([_label(0, LABEL_W, "実施計画")]
+                     + [_Cell(ycols[i], col_w, r.plan_text,
+                              caption=f"実施計画（{long_label(r.fy)}）") for i, r in enumerate(recs)],
+                     80, 20))
+    rows.append(_Row([_label(0, LABEL_W, "実施結果")]
+                     + [_Cell(ycols[i], col_w, r.result_text,
+                              caption=f"実施結果（{long_label(r.fy)}）") for i, r in enumerate(recs)],
+                     150, 24, stretch=True))
+    rows.append(_Row([_label(0, LABEL_W, "計画達成状況", size=8.0)]
+                     + [_Cell(ycols[i], col_w, r.status.label if r.status != Status.PENDING else "",
+                              size=10.0, bold=True, center=True, fill=STATUS_FILLS.get(r.status),
+                              shrink=False) for i, r in enumerate(recs)], 24, 18))
+    if measure.numeric:
+        ind = measure.indicator
+        unit = ind.unit if ind else ""
+        if ind is not None:
+            desc = f"{ind.name}（" + "、".join(
+                p for p in (f"単位: {unit}" if unit else "", DIRECTIONS.get(ind.direction, ""),
+                            "累計" if ind.cumulative else "") if p) + "）"
+            rows.append(_Row([_label(0, LABEL_W, "数値目標"),
+                              _Cell(LABEL_W, body_w, desc, caption="数値目標")], 18, 16))
+        rows.append(_Row([_label(0, LABEL_W, "目標値")]
+                         + [_Cell(ycols[i], col_w, _value(r.target, unit), center=True,
+                                  caption=f"目標値（{long_label(r.fy)}）")
+                            for i, r in enumerate(recs)], 20, 16))
+        cells = [_label(0, LABEL_W, "実績値")]
+        for i, r in enumerate(recs):
+            text = _value(r.actual, unit)
+            judged = derived_status(ind.direction, r.target, r.actual) if ind else Status.PENDING
+            if judged != Status.PENDING:
+                text += f"（判定: {judged.label}）"
+            cells.append(_Cell(ycols[i], col_w, text, center=True,
+                               caption=f"実績値（{long_label(r.fy)}）"))
+        rows.append(_Row(cells, 20, 16))
+    return rows
+
+
+def _value(value: float | None, unit: str) -> str:
+    return f"{format_number(value)}{unit}" if value is not None else ""
+
+
+def _header(canvas: Canvas, measure: Measure, job: PrintJob, width: float) -> list[TextBlock]:
+    path = job.path(measure)
+    first = "　".join(n.caption for n in path[:2])
+    blocks = [canvas.block(first, 10.0, width, bold=True)] if first else []
+    if len(path) > 2:
+        blocks.append(canvas.block("　".join(n.caption for n in path[2:]), 9.5, width))
+    return blocks
+
+
+HEADER_GAP = 4.0
+TABLE_GAP = 6.0
+
+
+def layout_sheet(canvas: Canvas, job: PrintJob, measure: Measure) -> SheetLayout:
+    """Fit one measure's sheet into the page (see the module docstring)."""
+    _, _, width, height = content_box(False)
+    header = _header(canvas, measure, job, width)
+    avail = height - sum(b.height + HEADER_GAP for b in header) - TABLE_GAP
+    rows = _rows(measure, job, width)
+    for row in rows:
+        for c in row.cells:
+            c.lay(canvas)
+    overflow: list[tuple[str, str]] = []
+    roomy = sum(r.need(True) for r in rows) <= avail
+    while not roomy and sum(r.need(False) for r in rows) > avail:
+        cell = _tallest(rows, shrinkable=True)
+        if cell is not None:
+            cell.size -= STEP
+            cell.lay(canvas)
+            continue
+        cell = _tallest(rows, shrinkable=False)
+        if cell is None:
+            break  # only fixed-size cells left: cannot happen with A4 and these rows
+        overflow.append((cell.caption, cell.text))
+        cell.text, cell.shrink = CONTINUED, False
+        for row in rows:  # start again: cells shrunk for the moved text get their size back
+            for c in row.cells:
+                if c.size != c.base or c is cell:
+                    c.size = c.base
+                    c.lay(canvas)
+    for r in rows:
+        r.h = r.need(roomy)
+    spare = avail - sum(r.h for r in rows)
+    if spare > 0:
+        next(r for r in rows if r.stretch).h += spare
+    return SheetLayout(header, rows, overflow)
+
+
+def _tallest(rows: list[_Row], *, shrinkable: bool) -> _Cell | None:
+    """The cell that sets the height of the tallest over-full row."""
+    best: _Cell | None = None
+    for r in rows:
+        floor = r.floor_h
+        for c in r.cells:
+            if not c.shrink or c.need <= floor + 0.01 or not c.text:
+                continue
+            if shrinkable and c.size - STEP < MIN_SIZE - 1e-9:
+                continue
+            if best is None or c.need > best.need:
+                best = c
+    return best
+
+
+def draw_sheet(canvas: Canvas, layout: SheetLayout) -> None:
+    left, top, width, _ = content_box(False)
+    y = top
+    for block in layout.header:
+        canvas.draw_block(block, left, y)
+        y += block.height + HEADER_GAP
+    y += TABLE_GAP - HEADER_GAP
+    table_top = y
+    for row in layout.rows:
+        for c in row.cells:
+            canvas.cell(QRectF(left + c.x, y, c.w, row.h), c.block, fill=c.fill,
+                        valign_center=c.center)
+        y += row.h
+    canvas.frame(QRectF(left, table_top, width, y - table_top), width=1.2)
+
+
+def sheet_pages(canvas: Canvas, job: PrintJob, measure: Measure) -> list[Page]:
+    """The sheet's page, then any continuation pages for texts too long for it."""
+    layout = layout_sheet(canvas, job, measure)
+    title = title_of(measure, job)
+    pages = [Page(False, lambda c: draw_sheet(c, layout), "sheet", [(1, title)], label=title)]
+    if layout.overflow:
+        pages += continuation_pages(canvas, f"{title}（別紙）", layout.overflow)
+    return pages

@@ -1,0 +1,175 @@
+"""Printing use case: choose measures, render their 取組管理票 (and/or the 一覧) into one PDF.
+
+    result = print_pdf(desk, "out.pdf", department="人事課", listing=True, progress=p)
+
+Selection: every measure (retired ones left out), or the ones given by id or by 取組No.;
+narrowed by a department (a joint measure belongs to each of its departments) and/or a
+方針 number. Bad input raises InvalidValue with a Japanese sentence and writes nothing.
+
+The file is written atomically: rendered to a temporary file beside the target, then moved
+into place with os.replace. Progress is reported per page; Cancelled (between pages)
+removes the temporary file, so a cancelled or failed run leaves no file behind.
+
+`build_job` reads the database (GUI thread); `write_job` only renders, so the window can
+run it off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..domain.errors import DeskError, InvalidValue
+from ..domain.model import Measure
+from ..printing.job import PrintJob
+from ..store import repository as repo
+from .progress import Progress, step
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    path: Path
+    pages: int
+    measures: int
+
+
+def data_version(desk) -> str:
+    """'#12（2026-11-23 09:40）' from the newest change batch, or '初期データ'."""
+    latest = repo.latest_batch()
+    if latest is None:
+        return "初期データ"
+    batch_id, at = latest
+    return f"#{batch_id}（{at[:16].replace('T', ' ')}）"
+
+
+def select_measures(desk, *, measure_ids: Iterable[int] | None = None,
+                    numbers: Iterable[int] | None = None, department: str | None = None,
+                    policy: int | None = None) -> list[Measure]:
+    """The measures to print, in printed order (see the module docstring)."""
+    everything = desk.measures()
+    ids = list(measure_ids or [])
+    nums = list(numbers or [])
+    if ids or nums:
+        by_number = {m.number: m for m in everything if m.number is not None and not m.is_repeat}
+        unknown = [n for n in nums if n not in by_number]
+        if unknown:
+            top = max(by_number) if by_number else 0
+            raise InvalidValue(f"取組No.{unknown[0]} はありません（No.1〜No.{top}）",
+                               number=unknown[0])
+        known_ids = {m.id for m in everything}
+        missing = [i for i in ids if i not in known_ids]
+        if missing:
+            raise InvalidValue(f"取組（id {missing[0]}）が見つかりません", measure_id=missing[0])
+        wanted = set(ids) | {by_number[n].id for n in nums}
+        chosen = [m for m in everything if m.id in wanted]
+    else:
+        chosen = [m for m in everything if not m.retired]
+    if department is not None:
+        known = desk.departments()
+        if department not in known:
+            raise InvalidValue(f"担当課「{department}」はありません。次のいずれかを指定してください: "
+                               + "、".join(known), department=department)
+        chosen = [m for m in chosen if department in m.departments]
+    if policy is not None:
+        node = next((n for n in desk.nodes() if n.level == 1 and n.key == str(policy)), None)
+        if node is None:
+            count = sum(1 for n in desk.nodes() if n.level == 1)
+            raise InvalidValue(f"方針{policy} はありません（方針1〜方針{count}）", policy=policy)
+        under = _descendants(desk, node.id)
+        chosen = [m for m in chosen if m.node_id in under]
+    if not chosen:
+        raise InvalidValue("条件に合う取組がありません")
+    return chosen
+
+
+def _descendants(desk, node_id: int) -> set[int]:
+    nodes = desk.nodes()
+    out = {node_id}
+    grew = True
+    while grew:
+        grew = False
+        for n in nodes:
+            if n.parent_id in out and n.id not in out:
+                out.add(n.id)
+                grew = True
+    return out
+
+
+def build_job(desk, *, measure_ids: Iterable[int] | None = None,
+              numbers: Iterable[int] | None = None, department: str | None = None,
+              policy: int | None = None, sheets: bool = True, listing: bool = False,
+              printed_on: date | None = None) -> PrintJob:
+    """Read everything the pages need; no rendering."""
+    if not sheets and not listing:
+        raise InvalidValue("取組管理票か取組事項一覧のどちらかを選んでください")
+    measures = select_measures(desk, measure_ids=measure_ids, numbers=numbers,
+                               department=department, policy=policy)
+    everything = desk.measures()
+    labels = {m.id: m.number_label for m in everything if not m.is_repeat}
+    return PrintJob(plan=desk.plan, nodes=desk.nodes(), measures=measures, sheets=sheets,
+                    listing=listing, printed_on=printed_on or date.today(),
+                    version=data_version(desk), repeat_labels=labels)
+
+
+def write_job(job: PrintJob, out_path: Path | str, *,
+              progress: Progress | None = None) -> PrintResult:
+    """Render `job` to `out_path` atomically; no database access (safe off the GUI thread)."""
+    from ..printing.pdf import write_pdf  # Qt is loaded only when something is printed
+
+    out = Path(out_path)
+    folder = out.parent
+    if out.is_dir():
+        raise InvalidValue(f"出力先がフォルダーです。ファイル名を指定してください: {out}")
+    if not folder.is_dir():
+        raise InvalidValue(f"出力先のフォルダーがありません: {folder}")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".part", dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise DeskError(f"出力先に書き込めません: {out}（{exc.strerror}）") from exc
+    tmp = Path(tmp_name)
+
+    def on_page(done: int, total: int, text: str) -> None:
+        step(progress, done, total, f"印刷中 {min(done + 1, total)}/{total} {text}".rstrip())
+
+    try:
+        pages = write_pdf(job, tmp, on_page)
+        step(progress, pages, pages, "保存中")
+        try:
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise DeskError(f"{out} を保存できません。ほかのアプリで開いていれば閉じてから"
+                            f"やり直してください（{exc.strerror}）") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return PrintResult(out, pages, len(job.measures))
+
+
+def prepare_fonts() -> None:
+    """Load the bundled font; the window calls this on the GUI thread before printing."""
+    from ..printing.fonts import ensure_font
+
+    ensure_font()
+
+
+def render_to(device, job: PrintJob) -> int:
+    """Paint `job` on a paged device (the print preview's or a real printer's QPrinter)."""
+    from ..printing.document import render
+
+    render(device, job)
+    return len(job.measures)
+
+
+def print_pdf(desk, out_path: Path | str, *, measure_ids: Iterable[int] | None = None,
+              numbers: Iterable[int] | None = None, department: str | None = None,
+              policy: int | None = None, sheets: bool = True, listing: bool = False,
+              progress: Progress | None = None) -> PrintResult:
+    """Select, render and write in one call (the command line's use case)."""
+    job = build_job(desk, measure_ids=measure_ids, numbers=numbers, department=department,
+                    policy=policy, sheets=sheets, listing=listing)
+    return write_job(job, out_path, progress=progress)
