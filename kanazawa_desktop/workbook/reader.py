@@ -51,14 +51,6 @@ def _refuse(path: Path, message: str, kind: str) -> BadWorkbook:
     return BadWorkbook(f"{path.name}: {message}", kind, file=str(path))
 
 
-def _canon(value: object) -> object:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, (str, int, float)) or value is None:
-        return value
-    return str(value)
-
-
 def read_returned(path: Path) -> ReturnedWorkbook:
     path = Path(path)
     checked = inspect(path)
@@ -92,7 +84,7 @@ def read_returned(path: Path) -> ReturnedWorkbook:
         if any(v not in ("", None) for v in values) or extra:
             rows.append(EntryRow(i, values, bool(extra)))
     formulas = formula_cells(checked.entry_xml or b"")
-    payload = json.dumps([manifest.checksum(), [[r.row, [_canon(v) for v in r.values]] for r in rows]],
-                         ensure_ascii=False, separators=(",", ":"))
+    payload = json.dumps([manifest.checksum(), [[r.row, r.values] for r in rows]],
+                         ensure_ascii=False, separators=(",", ":"), default=str)
     return ReturnedWorkbook(path=path, manifest=manifest, rows=rows, formulas=formulas,
                             content_hash=hashlib.sha256(payload.encode("utf-8")).hexdigest())

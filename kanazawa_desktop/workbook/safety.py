@@ -27,7 +27,7 @@ from io import BytesIO
 from pathlib import Path
 
 from .errors import BadWorkbook
-from .layout import ENTRY_SHEET, EXCEL_CELL_LIMIT
+from .layout import ENTRY_SHEET, EXCEL_CELL_LIMIT, MANIFEST_SHEET
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ENTRIES = 3000
@@ -111,6 +111,22 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, total: list
     return b"".join(out) if keep else None
 
 
+def _small(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
+    """Read a small index part (workbook.xml, its rels) with a cap; b"" when absent."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return b""
+    try:
+        with zf.open(info) as fh:
+            data = fh.read(4 * 1024 * 1024 + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise _refuse(path, "ファイルが壊れているか、途中までしか保存されていません", "truncated") from exc
+    if len(data) > 4 * 1024 * 1024 or _DTD.search(data[:8192]):
+        raise _refuse(path, "ブックの構造が不正です（XML 定義または大きさ）", "xml_bomb")
+    return data
+
+
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(rb'(?:(\w+):)?(\w+)="([^"]*)"')
 _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
@@ -171,19 +187,24 @@ def inspect(path: Path) -> Inspected:
         if "xl/workbook.xml" not in names:
             raise _refuse(path, "Excel ブック（.xlsx）ではありません（ブックの本体がありません）",
                           "not_workbook")
+        # Parts a parser will read are inflated here first, with hard caps: everything except
+        # worksheets, plus the 入力 and manifest worksheets. Other worksheets (the 取組管理票)
+        # are never parsed, so only their declared sizes are checked.
+        sheets = _sheets(_small(zf, "xl/workbook.xml", path), _small(zf, "xl/_rels/workbook.xml.rels", path))
+        wanted = {sheets.get(ENTRY_SHEET), sheets.get(MANIFEST_SHEET)}
         total = [0]
         kept: dict[str, bytes] = {}
         try:
             for info in infos:
-                keep = info.filename in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                                         "xl/sharedStrings.xml") or \
-                    info.filename.startswith("xl/worksheets/sheet")
+                name = info.filename
+                if name.startswith("xl/worksheets/") and name not in wanted:
+                    continue
+                keep = name in ("xl/sharedStrings.xml",) or name in wanted
                 body = _inflate(zf, info, path, total, keep)
                 if body is not None:
-                    kept[info.filename] = body
+                    kept[name] = body
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
             raise _refuse(path, "ファイルが壊れているか、途中までしか保存されていません", "truncated") from exc
-    sheets = _sheets(kept.get("xl/workbook.xml", b""), kept.get("xl/_rels/workbook.xml.rels", b""))
     entry_path = sheets.get(ENTRY_SHEET)
     for part in ("xl/sharedStrings.xml", entry_path):
         if part and _longest_text(kept.get(part, b"")) > EXCEL_CELL_LIMIT:

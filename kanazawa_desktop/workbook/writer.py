@@ -61,8 +61,13 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 @dataclass(frozen=True)
 class EntryValues:
-    """What a 入力 row shows in its input cells (on a department PC it may differ from the base)."""
+    """What a 入力 row shows: its locked cells, and its input cells (on a department PC these
+    may differ from the manifest's base)."""
 
+    name: str
+    departments: str  # joined with 、
+    plan_text: str
+    target: float | None
     result_text: str
     status: str  # Status code
     actual: float | None
@@ -161,8 +166,8 @@ def _write_entries(ws, content: WorkbookContent) -> None:
     for i, (mr, ev) in enumerate(zip(content.manifest.rows, content.entries, strict=True)):
         r = ENTRY_FIRST_ROW + i
         where = f"{mr.label} {short_label(mr.fy)}"
-        values = (mr.label, mr.name, "、".join(mr.departments), short_label(mr.fy), mr.plan_text,
-                  ev.result_text, Status(ev.status).label, mr.target, ev.actual)
+        values = (mr.label, ev.name, ev.departments, short_label(mr.fy), ev.plan_text,
+                  ev.result_text, Status(ev.status).label, ev.target, ev.actual)
         for c, v in enumerate(values):
             cell = _put(ws, r, c, v, f"{where} {ENTRY_HEADERS[c]}")
             cell.alignment = _WRAP
