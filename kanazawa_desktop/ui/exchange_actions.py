@@ -1,0 +1,143 @@
+"""The window's workbook exchange: 「Excelに書き出し…」, 「Excelを取り込む…」, 「回収状況」.
+
+`install(window)` adds the three actions to `window.file_menu` where it is called (before
+終了). Export on the secretariat's PC offers the master workbook or one workbook per
+department into a folder in one step (file names carry the department); on a department's
+PC it writes its own part. Long work runs through ui.tasks.run_task (progress, cancel, the
+window never freezes). After an import is applied or undone the window's data_changed()
+refreshes every view.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from ..services.exchange import collection_status, export_departments, export_workbook
+from ..services.exchange_export import department_file_name
+from .import_dialog import ImportDialog
+from .messages import notify
+from .tasks import run_task
+
+MASTER = "一覧表（全体）を1つのファイルに"
+PER_DEPARTMENT = "担当課ごとのブックをフォルダーへ一括で"
+
+
+def install(window) -> None:
+    menu = window.file_menu
+    actions = []
+    for text, slot, name in ((window.tr("Excelに書き出し…"), lambda: export_interactive(window), "actExport"),
+                             (window.tr("Excelを取り込む…"), lambda: open_import(window), "actImport"),
+                             (window.tr("回収状況"), lambda: open_status(window), "actStatus")):
+        act = QAction(text, window)
+        act.setObjectName(name)
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        actions.append(act)
+    role = window.desk.role
+    actions[2].setEnabled(bool(role and role.is_secretariat))
+    window.exchange_actions = actions
+
+
+def export_interactive(window) -> None:
+    desk = window.desk
+    role = desk.role
+    if role is not None and role.is_secretariat:
+        choice, ok = QInputDialog.getItem(window, window.tr("Excelに書き出し"), window.tr("書き出す内容"),
+                                          [window.tr(MASTER), window.tr(PER_DEPARTMENT)], 0, False)
+        if not ok:
+            return
+        if choice == window.tr(PER_DEPARTMENT):
+            folder = QFileDialog.getExistingDirectory(window, window.tr("書き出すフォルダー"))
+            if folder:
+                export_per_department(window, Path(folder))
+            return
+        name = f"{desk.plan.name}_一覧表.xlsx"
+    else:
+        name = department_file_name(desk.plan.name, role.department if role else "")
+    path, _ = QFileDialog.getSaveFileName(window, window.tr("Excelに書き出し"), name,
+                                          window.tr("Excel ブック (*.xlsx)"))
+    if path:
+        export_one(window, Path(path if path.endswith(".xlsx") else path + ".xlsx"))
+
+
+def export_one(window, path: Path):
+    def done(result) -> None:
+        window.statusBar().showMessage(window.tr("書き出しました: %1").replace("%1", str(result.path)), 8000)
+
+    return run_task(window, window.tr("Excelに書き出し中…"),
+                    lambda progress: export_workbook(window.desk, path, progress=progress), done)
+
+
+def export_per_department(window, folder: Path):
+    def done(results) -> None:
+        notify(window, window.tr("Excelに書き出し"),
+               window.tr("%1 課分のブックを書き出しました: %2").replace("%1", str(len(results)))
+               .replace("%2", str(folder)), warning=False)
+
+    return run_task(window, window.tr("担当課ごとに書き出し中…"),
+                    lambda progress: export_departments(window.desk, folder, progress=progress), done)
+
+
+def open_import(window) -> ImportDialog:
+    dlg = ImportDialog(window, window.desk)
+    dlg.changed.connect(window.data_changed)
+    dlg.open()
+    return dlg
+
+
+class StatusDialog(QDialog):
+    """回収状況: one row per department."""
+
+    COLUMNS = ("担当課", "状況", "配布", "回収（取込）", "未解決の競合")
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.setObjectName("collectionStatus")
+        self.setWindowTitle(self.tr("回収状況"))
+        self.resize(820, 560)
+        rows = collection_status(window.desk)
+        table = QTableWidget(len(rows), len(self.COLUMNS))
+        table.setObjectName("statusTable")
+        table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        for r, s in enumerate(rows):
+            conflicts = "、".join(c.get("what", "") for c in s.open_conflicts)
+            values = (s.department, s.state, (s.issued_at or "")[:16].replace("T", " "),
+                      (s.returned_at or "")[:16].replace("T", " "),
+                      f"{len(s.open_conflicts)}件 {conflicts}" if s.open_conflicts else "")
+            for c, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text if c != 3 else s.returned_file)
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+        done = sum(1 for s in rows if s.returned_at)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("回収 %1 / %2 課").replace("%1", str(done)).replace("%2", str(len(rows)))))
+        layout.addWidget(table, 1)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.tr("閉じる"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.table = table
+
+
+def open_status(window) -> StatusDialog:
+    dlg = StatusDialog(window)
+    dlg.open()
+    return dlg

@@ -1,0 +1,337 @@
+"""The import dialog: many returned workbooks → per-file preview → settle conflicts → apply → undo.
+
+Files come from a file dialog or by drag and drop. 「確認」 previews every file in the
+background (services.exchange.preview_import: nothing is written). Selecting a file shows
+its rows: 反映 (what changes, old → new), 競合 (with a per-field choice: keep the
+master's value or take the file's), 取込不可 (refusals with their reasons) and 注意.
+「反映」 applies every file that can be applied, one undoable batch per file, with the
+choices made; conflicts left 未解決 stay unapplied. 「取り消す」 undoes the selected file's
+applied import as a whole (refused with the reason when later changes touched it).
+The dialog owns no data: it renders FilePreview objects and calls the services.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.errors import DeskError
+from ..domain.merge import FieldMerge
+from ..domain.status import Status
+from ..services.exchange import (
+    TAKE_FILE,
+    TAKE_MASTER,
+    ApplyResult,
+    FilePreview,
+    apply_import,
+    preview_import,
+    undo_import,
+)
+from .messages import notify
+from .tasks import run_task
+
+CHOICES = (("未解決", None), ("一覧の値を維持", TAKE_MASTER), ("ファイルの値を採用", TAKE_FILE))
+COLUMNS = ("区分", "項目", "現在の値", "ファイルの値", "解決")
+
+
+def show_value(value: object, field: str = "") -> str:
+    if field == "status" and value is not None:
+        return Status(value).label
+    if value is None or value == "":
+        return "（空欄）"
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class ImportDialog(QDialog):
+    changed = Signal()  # an import was applied or undone
+
+    def __init__(self, window: QWidget, desk) -> None:
+        super().__init__(window)
+        self.setObjectName("importDialog")
+        self.desk = desk
+        self.window_ = window
+        self.paths: list[Path] = []
+        self.previews: dict[Path, FilePreview] = {}
+        self.resolutions: dict[Path, dict[tuple[str, int, str], str]] = {}
+        self.applied: dict[Path, ApplyResult] = {}
+        self.task = None
+        self.setWindowTitle(self.tr("Excelを取り込む"))
+        self.setAcceptDrops(True)
+        self.resize(1100, 620)
+        self._build()
+
+    # ---- construction ------------------------------------------------------
+    def _build(self) -> None:
+        self.files = QListWidget()
+        self.files.setObjectName("importFiles")
+        self.files.currentRowChanged.connect(self._show_current)
+        add = QPushButton(self.tr("ファイルを追加…"))
+        add.setObjectName("addFiles")
+        add.clicked.connect(self._choose_files)
+        remove = QPushButton(self.tr("取り除く"))
+        remove.clicked.connect(self._remove_current)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(QLabel(self.tr("返送されたブック（ここへドラッグ＆ドロップできます）")))
+        ll.addWidget(self.files, 1)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        ll.addLayout(row)
+
+        self.summary = QLabel(self.tr("ファイルを追加して「確認」を押してください。確認だけでは何も変更されません。"))
+        self.summary.setObjectName("importSummary")
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("importRows")
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.summary)
+        rl.addWidget(self.table, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([300, 800])
+
+        self.preview_button = QPushButton(self.tr("確認（プレビュー）"))
+        self.preview_button.setObjectName("previewImport")
+        self.preview_button.clicked.connect(self.preview)
+        self.apply_button = QPushButton(self.tr("反映"))
+        self.apply_button.setObjectName("applyImport")
+        self.apply_button.clicked.connect(self.apply)
+        self.undo_button = QPushButton(self.tr("この取込を取り消す"))
+        self.undo_button.setObjectName("undoImport")
+        self.undo_button.clicked.connect(self.undo)
+        close = QPushButton(self.tr("閉じる"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+
+    # ---- files ----------------------------------------------------------------
+    def add_files(self, paths: list[Path]) -> None:
+        for p in paths:
+            p = Path(p)
+            if p not in self.paths:
+                self.paths.append(p)
+                self.files.addItem(QListWidgetItem(p.name))
+        self.files.setCurrentRow(len(self.paths) - 1)
+        self._update_buttons()
+
+    def _choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("取り込むブックを選択"), "",
+                                                self.tr("Excel ブック (*.xlsx);;すべてのファイル (*)"))
+        self.add_files([Path(n) for n in names])
+
+    def _remove_current(self) -> None:
+        row = self.files.currentRow()
+        if row < 0:
+            return
+        path = self.paths.pop(row)
+        self.previews.pop(path, None)
+        self.files.takeItem(row)
+        self._show_current(self.files.currentRow())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        self.add_files([p for p in paths if p.is_file()])
+        event.acceptProposedAction()
+
+    # ---- preview ------------------------------------------------------------------
+    def preview(self) -> None:
+        if not self.paths:
+            return
+        paths = list(self.paths)
+        self.task = run_task(self, self.tr("取込の確認中…"),
+                             lambda progress: preview_import(self.desk, paths, progress=progress),
+                             self._previewed)
+
+    def _previewed(self, previews: list[FilePreview]) -> None:
+        self.previews = {pv.path: pv for pv in previews}
+        self.resolutions = {pv.path: {} for pv in previews}
+        for i, path in enumerate(self.paths):
+            pv = self.previews.get(path)
+            if pv is not None:
+                self.files.item(i).setText(self._file_label(pv))
+        self._show_current(max(self.files.currentRow(), 0))
+
+    def _file_label(self, pv: FilePreview) -> str:
+        if pv.refused:
+            return f"✕ {pv.name}（取込不可）"
+        if pv.already is not None:
+            return f"＝ {pv.name}（取込済み）"
+        if pv.path in self.applied:
+            return f"✓ {pv.name}（反映済み）"
+        mark = "！" if pv.conflicts else "○"
+        return f"{mark} {pv.name}（反映 {len(pv.changes)}・競合 {len(pv.conflicts)}）"
+
+    def _show_current(self, row: int) -> None:
+        self.table.setRowCount(0)
+        path = self.paths[row] if 0 <= row < len(self.paths) else None
+        pv = self.previews.get(path) if path else None
+        if pv is None:
+            self.summary.setText(self.tr("「確認」を押すと、反映される内容・競合・取り込めない理由が表示されます。"))
+            self._update_buttons()
+            return
+        text = pv.summary()
+        if path in self.applied:
+            text = self.applied[path].summary()
+        self.summary.setText(text)
+        for fm in pv.conflicts:
+            kind = "空欄" if fm.decision == "blank" else "競合"
+            r = self._add_row(kind, pv.describe(fm), show_value(fm.master, fm.field),
+                              show_value(fm.file, fm.field))
+            self.table.setCellWidget(r, 4, self._choice(pv, fm))
+        for fm in pv.changes:
+            self._add_row("反映", pv.describe(fm), show_value(fm.master, fm.field),
+                          show_value(fm.file, fm.field))
+        for refusal in pv.refusals:
+            self._add_row("取込不可", refusal.message, "", "")
+        if pv.error:
+            self._add_row("取込不可", pv.error, "", "")
+        for note in pv.notes:
+            self._add_row("注意", note, "", "")
+        self.table.resizeRowsToContents()
+        self._update_buttons()
+
+    def _add_row(self, kind: str, what: str, master: str, file: str) -> int:
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        for c, text in enumerate((self.tr(kind), what, master, file)):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            self.table.setItem(r, c, item)
+        return r
+
+    def _choice(self, pv: FilePreview, fm: FieldMerge) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName("resolution")
+        for label, value in CHOICES:
+            combo.addItem(self.tr(label), value)
+        current = self.resolutions.get(pv.path, {}).get(fm.key)
+        combo.setCurrentIndex(next(i for i, (_l, v) in enumerate(CHOICES) if v == current))
+        combo.setEnabled(pv.path not in self.applied)
+
+        def chosen(index: int) -> None:
+            value = combo.itemData(index)
+            res = self.resolutions.setdefault(pv.path, {})
+            if value is None:
+                res.pop(fm.key, None)
+            else:
+                res[fm.key] = value
+
+        combo.currentIndexChanged.connect(chosen)
+        return combo
+
+    # ---- apply / undo -------------------------------------------------------------
+    def _applicable(self) -> list[FilePreview]:
+        return [pv for p in self.paths if (pv := self.previews.get(p)) is not None
+                and pv.applicable and p not in self.applied]
+
+    def apply(self) -> None:
+        todo = self._applicable()
+        if not todo:
+            return
+        resolutions = {pv.path: dict(self.resolutions.get(pv.path, {})) for pv in todo}
+
+        def work(progress):
+            out = []
+            for i, pv in enumerate(todo):
+                progress.step(i, len(todo), f"{pv.name} を反映中…")
+                out.append((pv.path, apply_import(self.desk, pv, resolutions[pv.path])))
+            return out
+
+        self.task = run_task(self, self.tr("取込の反映中…"), work, self._applied, self._failed)
+
+    def _applied(self, results: list[tuple[Path, ApplyResult]]) -> None:
+        for path, result in results:
+            self.applied[path] = result
+        self._refresh_labels()
+        self.changed.emit()
+
+    def undo(self) -> None:
+        row = self.files.currentRow()
+        path = self.paths[row] if 0 <= row < len(self.paths) else None
+        result = self.applied.get(path) if path else None
+        if result is None or result.batch_id is None:
+            return
+        batch = result.batch_id
+        self.task = run_task(self, self.tr("取込の取り消し中…"),
+                             lambda progress: undo_import(self.desk, batch),
+                             lambda _changes: self._undone(path), self._failed)
+
+    def _undone(self, path: Path) -> None:
+        self.applied.pop(path, None)
+        pv = self.previews.pop(path, None)
+        if pv is not None:
+            self.summary.setText(self.tr("%1: 取込を取り消しました。もう一度取り込むには「確認」からやり直してください。")
+                                 .replace("%1", pv.name))
+        self._refresh_labels(keep_summary=True)
+        self.changed.emit()
+
+    def _failed(self, exc: DeskError) -> None:
+        notify(self, self.tr("取込"), exc.message)
+        self.summary.setText(exc.message)
+
+    def _refresh_labels(self, keep_summary: bool = False) -> None:
+        for i, path in enumerate(self.paths):
+            pv = self.previews.get(path)
+            self.files.item(i).setText(self._file_label(pv) if pv else path.name)
+        if keep_summary:
+            self.table.setRowCount(0)
+            self._update_buttons()
+        else:
+            self._show_current(self.files.currentRow())
+
+    def _update_buttons(self) -> None:
+        row = self.files.currentRow()
+        path = self.paths[row] if 0 <= row < len(self.paths) else None
+        self.preview_button.setEnabled(bool(self.paths))
+        self.apply_button.setEnabled(bool(self._applicable()))
+        result = self.applied.get(path) if path else None
+        self.undo_button.setEnabled(result is not None and result.batch_id is not None)
+        self.table.setColumnHidden(4, not any(pv.conflicts for pv in self.previews.values()))

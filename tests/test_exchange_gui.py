@@ -1,0 +1,110 @@
+"""The import dialog driven as a person would: add files, preview, settle a conflict, apply, undo."""
+
+from __future__ import annotations
+
+import pytest
+from exchange_helpers import fill
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QComboBox, QPushButton
+
+from kanazawa_desktop.services import exchange as X
+from kanazawa_desktop.services.desk import Desk
+from kanazawa_desktop.ui import exchange_actions
+
+pytestmark = pytest.mark.gui
+
+
+def mid(desk, number):
+    return next(m.id for m in desk.measures() if m.number == number)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    from kanazawa_desktop.app import start
+
+    db = tmp_path / "db.sqlite3"
+    with Desk.open(db) as d:
+        d.set_role(secretariat=True)
+    _app, win = start(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def result(desk, number, fy=2023):
+    return desk.measure(mid(desk, number)).year(fy).result_text
+
+
+def test_menu_has_exchange_actions_before_quit(window):
+    texts = [a.text() for a in window.file_menu.actions() if a.text()]
+    assert texts.index("Excelに書き出し…") < texts.index("Excelを取り込む…") < texts.index("終了(&X)")
+    assert "回収状況" in texts
+
+
+def test_import_dialog_preview_resolve_apply_undo(qtbot, window, tmp_path):
+    desk = window.desk
+    returned = X.export_workbook(desk, tmp_path / "jinji.xlsx", "人事課").path
+    fill(returned, {("No.7", "R5", "result"): "課の記入", ("No.10", "R5", "result"): "課の記入2"})
+    desk.save(mid(desk, 7), {(2023, "result_text"): "事務局の修正"})
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"")
+
+    dlg = exchange_actions.open_import(window)
+    qtbot.waitExposed(dlg)
+    # drag and drop both files onto the dialog
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(returned)), QUrl.fromLocalFile(str(bad))])
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    dlg.dragEnterEvent(enter)  # offscreen Qt has no drag session to route a synthetic drop
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    dlg.dropEvent(drop)
+    assert dlg.files.count() == 2
+
+    qtbot.mouseClick(dlg.findChild(QPushButton, "previewImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dlg.previews) == 2, timeout=15000)
+    assert result(desk, 10) == ""  # preview wrote nothing
+    dlg.files.setCurrentRow(1)
+    assert "空です" in dlg.summary.text()
+    assert "取込不可" in dlg.files.item(1).text()
+    dlg.files.setCurrentRow(0)
+    kinds = [dlg.table.item(r, 0).text() for r in range(dlg.table.rowCount())]
+    assert kinds == ["競合", "反映"]
+    combo = dlg.table.cellWidget(0, 4)
+    assert isinstance(combo, QComboBox)
+    combo.setCurrentIndex(combo.findText("ファイルの値を採用"))
+
+    refreshed = []
+    dlg.changed.connect(lambda: refreshed.append(True))
+    qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dlg.applied), timeout=15000)
+    assert refreshed
+    assert result(desk, 7) == "課の記入" and result(desk, 10) == "課の記入2"
+    assert "反映しました" in dlg.summary.text()
+
+    dlg.grab().save(str(tmp_path / "import_dialog.png"))
+
+    qtbot.mouseClick(dlg.findChild(QPushButton, "undoImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dlg.applied, timeout=15000)
+    assert result(desk, 7) == "事務局の修正" and result(desk, 10) == ""
+    assert "取り消しました" in dlg.summary.text()
+    dlg.close()
+
+
+def test_status_dialog_lists_departments(qtbot, window, tmp_path):
+    X.export_workbook(window.desk, tmp_path / "jinji.xlsx", "人事課")
+    dlg = exchange_actions.open_status(window)
+    qtbot.waitExposed(dlg)
+    rows = {dlg.table.item(r, 0).text(): dlg.table.item(r, 1).text() for r in range(dlg.table.rowCount())}
+    assert rows["人事課"] == "未回収" and rows["デジタル行政戦略課"] == "未配布"
+    dlg.close()
+
+
+def test_export_per_department_runs_in_background(qtbot, window, tmp_path):
+    task = exchange_actions.export_per_department(window, tmp_path)
+    qtbot.waitUntil(lambda: task.finished, timeout=60000)
+    assert any("人事課" in p.name for p in tmp_path.glob("*.xlsx"))
