@@ -2,8 +2,9 @@
 
 A Canvas wraps a QPainter on any QPagedPaintDevice (QPdfWriter, QPrinter). Coordinates are
 points (1/72 inch) from the top-left corner of the page, whatever the device's resolution:
-the painter is scaled by dpi/72 and fonts are sized by 72/dpi, so text laid out with the
-device's own metrics lands in point units too. Text wraps at word boundaries or, for long
+the painter is scaled by dpi/72. Qt rounds text metrics to whole device units, so text is
+laid out with fonts OVERSAMPLE times larger (sized by 72/dpi) and drawn scaled back down:
+positions and line heights are exact to a tenth of a point. Text wraps at word boundaries or, for long
 Latin runs and Japanese, anywhere; nothing is ever clipped by a cell.
 """
 
@@ -22,6 +23,7 @@ from PySide6.QtGui import (
     QTextOption,
 )
 
+OVERSAMPLE = 10.0  # text is laid out at 10x size: Qt rounds metrics to whole device units
 LINE_SPACING = 0.22  # extra leading, as a fraction of the font size
 PAD_X = 3.0
 PAD_Y = 2.5
@@ -60,7 +62,7 @@ class Canvas:
         f = self._fonts.get(key)
         if f is None:
             f = QFont(self.family)
-            f.setPointSizeF(size / self.k)
+            f.setPointSizeF(size * OVERSAMPLE / self.k)
             f.setBold(bold)
             f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
             f.setStyleStrategy(QFont.StyleStrategy.NoFontMerging)
@@ -88,7 +90,8 @@ class Canvas:
         opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         layout.setTextOption(opt)
         layout.setCacheEnabled(True)
-        leading = size * LINE_SPACING
+        s = OVERSAMPLE
+        leading = size * LINE_SPACING * s
         y = 0.0
         widest = 0.0
         lines: list[tuple[float, float]] = []
@@ -97,28 +100,38 @@ class Canvas:
             line = layout.createLine()
             if not line.isValid():
                 break
-            line.setLineWidth(max(width, 1.0))
+            line.setLineWidth(max(width, 1.0) * s)
             line.setPosition(QPointF(0.0, y))
-            lines.append((y, line.height()))
-            widest = max(widest, line.naturalTextWidth())
+            lines.append((y / s, line.height() / s))
+            widest = max(widest, line.naturalTextWidth() / s)
             y += line.height() + leading
         layout.endLayout()
-        height = y - leading if lines else 0.0
+        height = (y - leading) / s if lines else 0.0
         block = TextBlock(layout, height, widest, size, lines)
         self._blocks[key] = block
         return block
 
-    def draw_block(self, block: TextBlock, x: float, y: float) -> None:
-        self.painter.setPen(INK)
-        block.layout.draw(self.painter, QPointF(x, y))
+    def draw_block(self, block: TextBlock, x: float, y: float, color: QColor = INK,
+                   lines: range | None = None) -> None:
+        """Draw the block with its top-left at (x, y); only `lines` when given."""
+        p = self.painter
+        p.save()
+        p.setPen(color)
+        p.translate(x, y)
+        p.scale(1 / OVERSAMPLE, 1 / OVERSAMPLE)
+        if lines is None:
+            block.layout.draw(p, QPointF(0.0, 0.0))
+        else:
+            for i in lines:
+                block.layout.lineAt(i).draw(p, QPointF(0.0, 0.0))
+        p.restore()
 
     def text(self, text: str, x: float, y: float, size: float, width: float, *,
              bold: bool = False, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
              color: QColor = INK) -> float:
         """Draw wrapped text from (x, y); returns the height used."""
         block = self.block(text, size, width, bold=bold, align=align)
-        self.painter.setPen(color)
-        block.layout.draw(self.painter, QPointF(x, y))
+        self.draw_block(block, x, y, color)
         return block.height
 
     # ---- shapes --------------------------------------------------------------

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF
-
 from .canvas import Canvas, TextBlock
 from .pages import Page, content_box
 
@@ -23,8 +21,8 @@ GAP = 8.0
 class _Piece:
     block: TextBlock
     y: float  # where the piece's first line goes on the page
-    first: float  # the block's y range to show
-    last: float
+    first: float  # the block's y at the piece's first line
+    lines: range  # the block's lines on this page
 
 
 def continuation_pages(canvas: Canvas, title: str, texts: list[tuple[str, str]]) -> list[Page]:
@@ -50,7 +48,7 @@ def continuation_pages(canvas: Canvas, title: str, texts: list[tuple[str, str]])
                     y = top
                     continue
             last = block.lines[end - 1][0] + block.lines[end - 1][1]
-            pages[-1].append(_Piece(block, y, first, last))
+            pages[-1].append(_Piece(block, y, first, range(start, end)))
             y += last - first + 2
             start = end
             if start < len(block.lines):
@@ -71,10 +69,7 @@ def continuation_pages(canvas: Canvas, title: str, texts: list[tuple[str, str]])
     def drawer(pieces: list[_Piece]):
         def draw(c: Canvas) -> None:
             for p in pieces:
-                c.painter.save()
-                c.painter.setClipRect(QRectF(left - 2, p.y - 1, width + 4, p.last - p.first + 2))
-                c.draw_block(p.block, left, p.y - p.first)
-                c.painter.restore()
+                c.draw_block(p.block, left, p.y - p.first, lines=p.lines)
         return draw
 
     return [Page(False, drawer(pieces), "continuation", [], label=title) for pieces in pages]

@@ -38,10 +38,10 @@ class PrintResult:
 
 
 def data_version(desk) -> str:
-    """'#12（2026-11-23 09:40）' from the newest change batch, or '初期データ'."""
+    """'#12（2026-11-23 09:40）' from the newest change batch, or '初期状態'."""
     latest = repo.latest_batch()
     if latest is None:
-        return "初期データ"
+        return "初期状態"
     batch_id, at = latest
     return f"#{batch_id}（{at[:16].replace('T', ' ')}）"
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import DeskError
 from ..services.desk import Desk
-from . import exchange_actions
+from . import exchange_actions, print_actions
 from .add_measure_dialog import AddMeasureDialog
 from .filter_panel import FilterPanel
 from .history_model import HistoryModel
@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         # Workbook exchange and printing add their actions here (see their install functions).
         exchange_actions.install(self)
+        print_actions.install(self)
         file_menu.addSeparator()
         self._action(self.tr("終了(&X)"), QKeySequence("Ctrl+Q"), self.close, file_menu)
         edit_menu = mb.addMenu(self.tr("編集(&E)"))

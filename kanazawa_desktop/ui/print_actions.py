@@ -1,0 +1,174 @@
+"""File-menu actions: 印刷プレビュー…, 印刷…, PDFに出力….
+
+`install(window)` inserts the three actions before 終了 and keeps a PrintActions on the
+window (`window.print_actions`). Each action asks for the scope (PrintScopeDialog), builds
+the job through services.printing on the GUI thread (a quick read), then:
+- preview: QPrintPreviewDialog painting through the same renderer as the PDF;
+- print: the system's QPrintDialog, then the renderer onto the chosen printer;
+- PDF: a save dialog, then services.printing.write_job off the GUI thread with a progress
+  dialog that can cancel (ui.tasks.run_task); a cancelled export leaves no file.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QObject, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPageLayout, QPageSize
+from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow
+
+from ..domain.errors import DeskError
+from ..services import printing as printing_service
+from .messages import notify
+from .print_scope_dialog import PrintScopeDialog
+from .tasks import Task, run_task
+
+
+class PrintActions(QObject):
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.task: Task | None = None
+        self.last_result: printing_service.PrintResult | None = None
+
+    # ---- the three actions ------------------------------------------------------
+    def preview(self) -> None:
+        job = self._job(self.tr("印刷プレビュー"))
+        if job is None:
+            return
+        from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+        printer = self._printer()
+        dlg = QPrintPreviewDialog(printer, self.window)
+        dlg.setObjectName("printPreview")
+        dlg.setWindowTitle(self.tr("印刷プレビュー"))
+        dlg.paintRequested.connect(lambda p: self._render(p, job))
+        dlg.resize(1000, 800)
+        dlg.exec()
+
+    def print_(self) -> None:
+        job = self._job(self.tr("印刷"))
+        if job is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        printer = self._printer()
+        dlg = QPrintDialog(printer, self.window)
+        dlg.setWindowTitle(self.tr("印刷"))
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        self._render(printer, job)
+        self.window.statusBar().showMessage(self.tr("印刷を開始しました"), 5000)
+
+    def export_pdf(self) -> None:
+        title = self.tr("PDFに出力")
+        chosen = self.ask_scope(title)
+        if chosen is None:
+            return
+        values, label = chosen
+        path = self.ask_path(label)
+        if path is None:
+            return
+        job = self._build(values, title)
+        if job is None:
+            return
+        self.window.settings.setValue("print/folder", str(path.parent))
+        self.task = run_task(self.window, self.tr("PDFに出力中…"),
+                             lambda progress: printing_service.write_job(job, path,
+                                                                         progress=progress),
+                             self._exported)
+
+    # ---- steps (tests replace ask_scope / ask_path when they need to) ------------
+    def ask_scope(self, title: str) -> tuple[dict, str] | None:
+        win = self.window
+        win.form.commit()  # what was just typed is printed too
+        role = win.desk.role
+        own = role.department if role is not None and not role.is_secretariat else None
+        dlg = PrintScopeDialog(title, win.form.measure, win.desk.departments(), own, win)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dlg.values(), dlg.label()
+
+    def ask_path(self, label: str) -> Path | None:
+        folder = str(self.window.settings.value("print/folder", str(Path.home())))
+        name = f"取組管理票_{label}_{date.today():%Y%m%d}.pdf"
+        dlg = QFileDialog(self.window, self.tr("PDFの保存先"), str(Path(folder) / name),
+                          self.tr("PDF (*.pdf)"))
+        dlg.setObjectName("pdfPath")
+        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dlg.setDefaultSuffix("pdf")
+        if dlg.exec() != QDialog.DialogCode.Accepted or not dlg.selectedFiles():
+            return None
+        return Path(dlg.selectedFiles()[0])
+
+    def _job(self, title: str) -> printing_service.PrintJob | None:
+        chosen = self.ask_scope(title)
+        return None if chosen is None else self._build(chosen[0], title)
+
+    def _build(self, values: dict, title: str) -> printing_service.PrintJob | None:
+        try:
+            printing_service.prepare_fonts()
+            return printing_service.build_job(self.window.desk, **values)
+        except DeskError as exc:
+            notify(self.window, title, exc.message)
+            return None
+
+    def _printer(self):
+        from PySide6.QtPrintSupport import QPrinter  # loaded on first use: keeps start-up quick
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setFullPage(True)
+        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                          QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+        printer.setDocName(self.tr("取組管理票"))
+        return printer
+
+    def _render(self, printer, job: printing_service.PrintJob) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            printing_service.render_to(printer, job)
+        except DeskError as exc:
+            notify(self.window, self.tr("印刷"), exc.message)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def _exported(self, result: object) -> None:
+        assert isinstance(result, printing_service.PrintResult)
+        self.last_result = result
+        self.window.statusBar().showMessage(
+            self.tr("%1 に出力しました（%2 ページ）").replace("%1", str(result.path))
+            .replace("%2", str(result.pages)), 8000)
+
+
+def install(window: QMainWindow) -> PrintActions:
+    """Add the printing actions to window.file_menu (before 終了 when it is already there)."""
+    actions = PrintActions(window)
+    window.print_actions = actions
+    menu = window.file_menu
+    quit_action = next((a for a in menu.actions() if a.text().startswith("終了")), None)
+    specs = [
+        ("act_print_preview", window.tr("印刷プレビュー(&V)…"), None, actions.preview),
+        ("act_print", window.tr("印刷(&P)…"), QKeySequence.StandardKey.Print, actions.print_),
+        ("act_export_pdf", window.tr("PDFに出力(&D)…"), None, actions.export_pdf),
+    ]
+    before = quit_action
+    if quit_action is not None:
+        idx = menu.actions().index(quit_action)
+        prev = menu.actions()[idx - 1] if idx else None
+        if prev is not None and prev.isSeparator():
+            before = prev
+    for name, text, shortcut, slot in specs:
+        act = QAction(text, window)
+        act.setObjectName(name)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.triggered.connect(slot)
+        if before is None:
+            menu.addAction(act)
+        else:
+            menu.insertAction(before, act)
+        window.addAction(act)
+        setattr(window, name, act)
+    return actions

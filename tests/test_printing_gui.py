@@ -1,0 +1,111 @@
+"""Printing from the window: the File menu's PDF export (scope, save dialog, progress) and preview."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialogButtonBox,
+    QFileDialog,
+    QLineEdit,
+    QRadioButton,
+)
+
+from kanazawa_desktop.app import start
+from kanazawa_desktop.services.desk import Desk
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    db = tmp_path / "desk.sqlite3"
+    with Desk.open(db) as desk:
+        desk.set_role(secretariat=True)
+    _app, win = start(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+    win.desk.close()
+
+
+def when_modal(qtbot, kind, act):
+    """Run act(dialog) once a modal dialog of `kind` is up (dialogs block in exec())."""
+    def poll():
+        dlg = QApplication.activeModalWidget()
+        if dlg is not None and (kind is None or isinstance(dlg, kind)):
+            act(dlg)
+        else:
+            QTimer.singleShot(30, poll)
+    QTimer.singleShot(30, poll)
+
+
+def click_label(qtbot, button):
+    """Click on a radio button's or check box's text, where a person clicks."""
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(12, button.height() // 2))
+
+
+def ok_button(dlg):
+    return dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+
+
+def test_menu_has_the_three_printing_actions_before_quit(window):
+    texts = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
+    i = texts.index(next(t for t in texts if t.startswith("終了")))
+    for name in ("印刷プレビュー", "印刷(&P)", "PDFに出力"):
+        assert any(t.startswith(name) for t in texts[:i]), texts
+
+
+def test_export_every_sheet_with_the_list_through_the_menu(qtbot, window, tmp_path):
+    target = tmp_path / "out" / "all_sheets.pdf"  # typed: QTest types ASCII only
+    target.parent.mkdir()
+
+    def choose_scope(dlg):
+        click_label(qtbot, dlg.findChild(QRadioButton, "scope_all"))
+        click_label(qtbot, dlg.findChild(QCheckBox, "with_list"))
+        assert dlg.findChild(QRadioButton, "scope_all").isChecked()
+        when_modal(qtbot, QFileDialog, choose_file)
+        qtbot.mouseClick(ok_button(dlg), Qt.MouseButton.LeftButton)
+
+    def choose_file(dlg):
+        edit = dlg.findChild(QLineEdit, "fileNameEdit")
+        edit.clear()
+        qtbot.keyClicks(edit, str(target))
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+    when_modal(qtbot, None, choose_scope)
+    window.file_menu.setActiveAction(window.act_export_pdf)
+    window.act_export_pdf.trigger()
+    qtbot.waitUntil(lambda: window.print_actions.last_result is not None, timeout=30000)
+    result = window.print_actions.last_result
+    assert target.exists() and result.path == target and result.measures == 92
+    assert result.pages > 92
+    assert str(target) in window.statusBar().currentMessage()
+    assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+def test_preview_shows_the_current_measure(qtbot, window, tmp_path):
+    from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
+
+    seen = {}
+
+    def choose_scope(dlg):
+        assert dlg.findChild(QRadioButton, "scope_current").isChecked()
+        when_modal(qtbot, QPrintPreviewDialog, look)
+        qtbot.mouseClick(ok_button(dlg), Qt.MouseButton.LeftButton)
+
+    def look(dlg):
+        preview = dlg.findChild(QPrintPreviewWidget)
+        qtbot.waitUntil(lambda: preview.pageCount() > 0)
+        seen["pages"] = preview.pageCount()
+        dlg.grab().save(str(tmp_path / "preview.png"))
+        dlg.reject()
+
+    when_modal(qtbot, None, choose_scope)
+    window.act_print_preview.trigger()
+    assert seen["pages"] == 1
+    assert (tmp_path / "preview.png").stat().st_size > 1000
