@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QLineEdit,
+    QPushButton,
     QRadioButton,
 )
 
@@ -86,6 +87,21 @@ def test_export_every_sheet_with_the_list_through_the_menu(qtbot, window, tmp_pa
     assert result.pages > 92
     assert str(target) in window.statusBar().currentMessage()
     assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+def test_cancelled_export_leaves_no_file(qtbot, window, tmp_path):
+    target = tmp_path / "cancelled.pdf"
+    actions = window.print_actions
+    actions.ask_scope = lambda title: ({"listing": True}, "全取組")  # the dialogs are tested above
+    actions.ask_path = lambda label: target
+    window.act_export_pdf.trigger()
+    dialog = actions.task.dialog
+    dialog.show()  # it shows itself after 300 ms; a person clicks 中止 once it is there
+    qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: actions.task.finished, timeout=30000)
+    assert actions.last_result is None
+    assert "中止" in window.statusBar().currentMessage()
+    assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob(".*part"))
 
 
 def test_preview_shows_the_current_measure(qtbot, window, tmp_path):

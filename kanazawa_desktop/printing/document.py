@@ -2,8 +2,9 @@
 
 `render(device, job, on_page)` returns the bookmarks as (level, title, page index): level
 0 for the 一覧 and each 方針, level 1 for each measure. `on_page` is called before each page
-and may raise there to stop; the painter is always ended. A device that cannot change
-orientation mid-document (some printers) gets landscape pages drawn rotated.
+and may raise there to stop; the painter is always ended. A QPrinter cannot change
+orientation mid-document: a mixed job is printed on portrait paper with the landscape
+pages turned; pages are scaled to fit paper other than A4.
 """
 
 from __future__ import annotations
@@ -12,14 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPageSize, QPainter, QTransform
+from PySide6.QtGui import (
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTransform,
+)
 
 from ..domain.errors import DeskError
 from .canvas import Canvas
 from .fonts import ensure_font
 from .job import PrintJob
 from .listing import list_pages
-from .pages import A4_SHORT, Page, draw_footer
+from .pages import Page, draw_footer
 from .sheet import sheet_pages
 
 SHEET_NAME = "行政経営プラン 取組管理票"
@@ -64,7 +72,11 @@ def render(device: QPagedPaintDevice, job: PrintJob,
     pages = layout(canvas, job)
     if not pages:
         raise DeskError("印刷する取組がありません")
-    device.setPageLayout(page_layout(pages[0].landscape))
+    # QPdfWriter changes orientation between pages; a QPrinter cannot once printing started,
+    # so a mixed job goes on portrait paper with the landscape pages turned.
+    switchable = isinstance(device, QPdfWriter)
+    mixed = len({p.landscape for p in pages}) > 1
+    device.setPageLayout(page_layout(pages[0].landscape and (switchable or not mixed)))
     painter = QPainter()
     if not painter.begin(device):
         raise DeskError("印刷を開始できませんでした（出力先を確認してください）")
@@ -81,7 +93,7 @@ def render(device: QPagedPaintDevice, job: PrintJob,
             if on_page is not None:
                 on_page(i, total, page.label)
             if i:
-                if pages[i - 1].landscape != page.landscape:
+                if switchable and pages[i - 1].landscape != page.landscape:
                     device.setPageLayout(page_layout(page.landscape))
                 if not device.newPage():
                     raise DeskError("次のページを開始できませんでした")
@@ -100,12 +112,19 @@ def render(device: QPagedPaintDevice, job: PrintJob,
 
 
 def _transform(k: float, page: Page, device: QPagedPaintDevice) -> QTransform:
-    """Points to device units; rotated when the device kept the other orientation."""
+    """Points to device units, fitted to the paper; rotated when the paper lies the other way.
+
+    A landscape page on portrait paper is turned counter-clockwise (its top at the paper's
+    left edge), as printers print landscape pages.
+    """
     rect = device.pageLayout().fullRectPoints()
-    t = QTransform.fromScale(k, k)
-    device_landscape = rect.width() > rect.height()
-    if page.landscape and not device_landscape:
-        return t.translate(A4_SHORT, 0).rotate(90)
-    if device_landscape and not page.landscape:
-        return t.translate(0, A4_SHORT).rotate(-90)
+    dw, dh = float(rect.width()), float(rect.height())
+    rotate = page.landscape != (dw > dh)
+    pw, ph = (page.height, page.width) if rotate else (page.width, page.height)
+    f = min(dw / pw, dh / ph)
+    t = QTransform.fromScale(k * f, k * f)
+    if rotate and page.landscape:
+        return t.translate(0, page.width).rotate(-90)
+    if rotate:
+        return t.translate(page.height, 0).rotate(90)
     return t

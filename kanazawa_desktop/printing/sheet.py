@@ -45,7 +45,7 @@ RES_W = 22.0
 TEXT_SIZE = 8.5
 MIN_SIZE = 4.5
 STEP = 0.5
-CONTINUED = "（文字数が多いため、全文を別紙に掲載）"
+CONTINUED = "（文字数が多いため、全文を次ページの別紙に掲載）"
 STATUS_FILLS = {Status.ACHIEVED: ACHIEVED_FILL, Status.NOT_ACHIEVED: NOT_ACHIEVED_FILL}
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow
 
 from ..domain.errors import DeskError
 from ..services import printing as printing_service
+from ..services.progress import Cancelled
 from .messages import notify
 from .print_scope_dialog import PrintScopeDialog
 from .tasks import Task, run_task
@@ -77,7 +78,7 @@ class PrintActions(QObject):
         self.task = run_task(self.window, self.tr("PDFに出力中…"),
                              lambda progress: printing_service.write_job(job, path,
                                                                          progress=progress),
-                             self._exported)
+                             self._exported, self._export_failed)
 
     # ---- steps (tests replace ask_scope / ask_path when they need to) ------------
     def ask_scope(self, title: str) -> tuple[dict, str] | None:
@@ -132,6 +133,13 @@ class PrintActions(QObject):
             notify(self.window, self.tr("印刷"), exc.message)
         finally:
             QGuiApplication.restoreOverrideCursor()
+
+    def _export_failed(self, exc: DeskError) -> None:
+        if isinstance(exc, Cancelled):
+            self.window.statusBar().showMessage(
+                self.tr("PDFの出力を中止しました（ファイルは作成されていません）"), 8000)
+        else:
+            notify(self.window, self.tr("PDFに出力"), exc.message)
 
     def _exported(self, result: object) -> None:
         assert isinstance(result, printing_service.PrintResult)
