@@ -65,7 +65,6 @@ class Canvas:
             f.setPointSizeF(size * OVERSAMPLE / self.k)
             f.setBold(bold)
             f.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-            f.setStyleStrategy(QFont.StyleStrategy.NoFontMerging)
             self._fonts[key] = f
         return f
 
