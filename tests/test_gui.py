@@ -313,3 +313,25 @@ def test_secretariat_adds_moves_and_retires_a_measure(qtbot, db_path, settings):
     fields = [h.field for h in win.desk.history(m.id)]
     assert fields == ["retired", "node", "created"]
     win.close()
+
+
+def test_department_can_be_changed_from_the_menu(qtbot, db_path, settings):
+    win = open_window(qtbot, db_path, settings, department="人事課")
+
+    def answer():
+        dlg = QApplication.activeModalWidget()
+        if dlg is None:
+            QTimer.singleShot(50, answer)
+            return
+        combo = dlg.findChild(QComboBox, "department")
+        combo.setCurrentText("財政課")
+        qtbot.mouseClick(dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                         Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(50, answer)
+    win.change_role()
+    new = win.replacement
+    qtbot.addWidget(new)
+    assert "財政課" in new.windowTitle()
+    assert tree_numbers(new) == ["No.59", "No.86", "No.88"]
+    new.close()

@@ -30,6 +30,7 @@ from .history_model import HistoryModel
 from .list_model import FIXED_COLUMNS, MeasureIdRole, MeasureListModel
 from .measure_form import MeasureForm
 from .messages import notify
+from .role_dialog import RoleDialog
 from .tree_model import PlanTreeModel
 
 
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.file_menu = file_menu
         self.act_save = self._action(self.tr("保存(&S)"), QKeySequence.StandardKey.Save,
                                      self.save_now, file_menu)
+        self._action(self.tr("利用する部署の変更…"), None, self.change_role, file_menu)
         file_menu.addSeparator()
         # Workbook exchange and printing add their actions here (see their install functions).
         exchange_actions.install(self)
@@ -312,6 +314,27 @@ class MainWindow(QMainWindow):
     def _show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
         notify(self, self.tr("保存できません"), message)  # the edit stays on screen and as a draft
+
+    def change_role(self) -> None:
+        """Ask the department again; the window is rebuilt for the new role."""
+        self.form.commit()
+        dlg = RoleDialog(self.desk.departments(), self)
+        role = self.desk.role
+        if role is not None and role.is_secretariat:
+            dlg.as_secretariat.setChecked(True)
+        elif role is not None:
+            dlg.department.setCurrentText(role.department or "")
+        if dlg.exec() != RoleDialog.DialogCode.Accepted:
+            return
+        department, secretariat = dlg.choice()
+        try:
+            self.desk.set_role(department=department, secretariat=secretariat)
+        except DeskError as exc:
+            self._show_error(exc.message)
+            return
+        self.replacement = MainWindow(self.desk, self.settings)
+        self.replacement.show()  # shown before closing this one, so the app does not quit
+        self.close()
 
     # ---- secretariat: measures ------------------------------------------------------
     def add_measure(self) -> None:

@@ -17,9 +17,10 @@ class RoleDialog(QDialog):
     def __init__(self, departments: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("利用する部署の設定"))
+        self.setMinimumWidth(440)
         lay = QVBoxLayout(self)
         intro = QLabel(self.tr("このパソコンで入力する部署を選んでください。\n"
-                               "選んだ担当課の取組だけが表示されます（あとから変更できます）。"))
+                               "選んだ担当課の取組だけが表示されます（あとから「ファイル」メニューで変更できます）。"))
         intro.setWordWrap(True)
         lay.addWidget(intro)
         self.as_department = QRadioButton(self.tr("担当課として使う"))
