@@ -48,9 +48,9 @@ def finish_pdf(path: Path, marks: Sequence[Mark]) -> int:
     """Fix ToUnicode maps and add the outline to `path` in place; returns the page count."""
     data = path.read_bytes()
     reader = PdfReader(io.BytesIO(data))
-    pages = [p.indirect_reference for p in reader.pages]
+    pages = _page_refs(reader)
     new: dict[int, PdfObject] = {}
-    for ref in _tounicode_refs(reader):
+    for ref in _tounicode_refs(reader, data):
         fixed = fix_cmap(reader.get_object(ref).get_data())
         if fixed is not None:
             stream = DecodedStreamObject()
@@ -69,7 +69,27 @@ def finish_pdf(path: Path, marks: Sequence[Mark]) -> int:
     return len(pages)
 
 
-def _tounicode_refs(reader: PdfReader) -> list[IndirectObject]:
+def _page_refs(reader: PdfReader) -> list[IndirectObject]:
+    """The pages' references, from a flat page tree (QPdfWriter's) without parsing each page."""
+    tree = reader.trailer["/Root"]["/Pages"]
+    kids = tree.get("/Kids", [])
+    refs = [kids.raw_get(i) if hasattr(kids, "raw_get") else kids[i] for i in range(len(kids))]
+    if len(refs) == int(tree.get("/Count", -1)) and all(isinstance(r, IndirectObject)
+                                                         for r in refs):
+        return refs
+    return [p.indirect_reference for p in reader.pages]
+
+
+_TOUNICODE = re.compile(rb"/ToUnicode\s+(\d+)\s+(\d+)\s+R")
+
+
+def _tounicode_refs(reader: PdfReader, data: bytes) -> list[IndirectObject]:
+    """ToUnicode streams: QPdfWriter writes font dictionaries uncompressed, so a byte scan
+    finds them; otherwise every page's fonts are looked at."""
+    found = {int(m.group(1)): IndirectObject(int(m.group(1)), int(m.group(2)), reader)
+             for m in _TOUNICODE.finditer(data)}
+    if found:
+        return list(found.values())
     seen: dict[int, IndirectObject] = {}
     for page in reader.pages:
         fonts = page.get("/Resources", {}).get("/Font", {})
