@@ -1,6 +1,7 @@
 """The 取組事項一覧 on A4 landscape pages, like the seed's 見える化 page.
 
-Grouped by 方針 and 項目; each 項目 has a table 取組No. | 取組事項名 | 担当課 | 計画達成状況
+Grouped by 方針 and 項目 (a page that starts inside a 方針 repeats its heading with
+（続き）); each 項目 has a table 取組No. | 取組事項名 | 担当課 | 計画達成状況
 (R5…R8), 達成 and 未達成 cells shaded (and labelled, so a grey printout still reads). A
 group broken by a page starts again with its 項目 heading (続き) and the table header.
 Rows never split across pages; long names wrap.
@@ -106,18 +107,23 @@ def list_pages(canvas: Canvas, job: PrintJob) -> list[Page]:
                 x += STATUS_W
         return draw, h
 
+    def policy_bar(policy: Node, continued: bool) -> None:
+        b = canvas.block(policy.caption + ("（続き）" if continued else ""), 11.5, width, bold=True)
+        put(lambda c, b=b, at=y: (c.fill(QRectF(left, at - 1, width, b.height + 2), LABEL_FILL),
+                                  c.draw_block(b, left + 3, at)), b.height + 8)
+
     last_policy: Node | None = None
     for policy, item, measures in _groups(job):
         rows = [row(m) for m in measures]
-        pol = canvas.block(policy.caption, 11.5, width, bold=True) \
-            if policy is not None and policy != last_policy else None
+        new_policy = policy is not None and policy != last_policy
         itm = canvas.block(item.caption, 10.0, width, bold=True) if item is not None else None
-        lead = (pol.height + 8 if pol else 0) + (itm.height + 4 if itm else 0) + 2 * HEAD_H
+        lead = 24 + (itm.height + 4 if itm else 0) + 2 * HEAD_H
         if not pages or y + lead + rows[0][1] > bottom:
             new_page()
-        if pol is not None:
-            put(lambda c, b=pol, at=y: (c.fill(QRectF(left, at - 1, width, b.height + 2), LABEL_FILL),
-                                        c.draw_block(b, left + 3, at)), pol.height + 8)
+            if policy is not None and not new_policy:
+                policy_bar(policy, True)  # a page never starts without its 方針
+        if new_policy:
+            policy_bar(policy, False)  # type: ignore[arg-type]
             last_policy = policy
         continued = False
         i = 0
@@ -135,6 +141,8 @@ def list_pages(canvas: Canvas, job: PrintJob) -> list[Page]:
                 placed += 1
             if i < len(rows):
                 new_page()
+                if policy is not None:
+                    policy_bar(policy, True)
                 continued = True
         y += 10
 
