@@ -135,8 +135,8 @@ def test_tampered_manifest_refused(secretariat, issued):
     ws = wb["_manifest"]
     for row in ws.iter_rows():
         for cell in row:
-            if cell.value == "人事課":
-                cell.value = "デジタル行政戦略課"
+            if isinstance(cell.value, str) and '"No.7","2023"' in cell.value:
+                cell.value = cell.value.replace('"No.7","2023"', '"No.1","2023"', 1)
                 cell.data_type = "s"
     wb.save(issued)
     [pv] = X.preview_import(secretariat, [issued])

@@ -4,9 +4,12 @@ It lives in the hidden sheet `_manifest`, every cell written as text:
 
     A1 kanazawa-desk-manifest   B1 <format version>
     key/value rows: plan_code, database_uid, origin_uid, scope, department, issued_at, checksum
-    a `rows` header, then one row per 入力 row, in the same order:
-      measure key, fiscal year, editable fields, 取組No. label, the digest of the row's
-      locked cells, and the base values of 実施結果, 計画達成状況 (code), 実績値
+    a `rows` header naming the columns, then the rows as one compact JSON array split over
+    the cells of column A (16,000 characters each, under Excel's 32,767 UTF-16 limit);
+    one entry per 入力 row, in the same order: measure key, fiscal year, editable fields,
+    取組No. label, the digest of the row's locked cells, and the base values of 実施結果,
+    計画達成状況 (code), 実績値. (JSON in a few cells rather than one cell per value: a
+    returned file's manifest then reads in microseconds.)
 
 * `database_uid` – the database that wrote the file; `origin_uid` – the secretariat's
   database its values derive from (the writer's own uid on the secretariat; on a
@@ -15,8 +18,8 @@ It lives in the hidden sheet `_manifest`, every cell written as text:
   digits) of what the row's locked cells show (取組No., 取組事項名, 担当課, 年度, 実施計画,
   目標値): an edited locked cell changes it. Keeping a digest rather than a copy keeps the
   manifest small, so a returned file reads fast.
-* `checksum` – SHA-256 over the canonical JSON of every other key and every row, exactly
-  as written. It detects a manifest edited after export (ids, bases, scope). It is an
+* `checksum` – SHA-256 over the canonical JSON of every other key and the rows' JSON text,
+  exactly as written. It detects a manifest edited after export (ids, bases, scope). It is an
   integrity check, not a signature: sheet protection and this checksum together stop
   mistakes and casual edits; the import still validates every value it takes.
 
@@ -33,6 +36,7 @@ from .layout import FORMAT_VERSION, MANIFEST_MAGIC
 
 META_KEYS = ("plan_code", "database_uid", "origin_uid", "scope", "department", "issued_at")
 ROWS_MARK = "rows"
+CHUNK = 16000  # characters per cell; a character is at most 2 UTF-16 units
 ROW_COLUMNS = ("measure_key", "fy", "editable", "label", "locked", "result_text", "status",
                "actual")
 
@@ -93,8 +97,11 @@ class Manifest:
     def meta(self) -> dict[str, str]:
         return {k: getattr(self, k) for k in META_KEYS}
 
+    def rows_json(self) -> str:
+        return json.dumps([r.cells() for r in self.rows], ensure_ascii=False, separators=(",", ":"))
+
     def checksum(self) -> str:
-        return self.verified or _digest(self.version, self.meta(), [r.cells() for r in self.rows])
+        return self.verified or _digest(self.version, self.meta(), self.rows_json())
 
     def sheet_rows(self) -> list[list[str]]:
         """The manifest sheet's rows, every value a string."""
@@ -102,12 +109,13 @@ class Manifest:
         out += [[k, v] for k, v in self.meta().items()]
         out.append(["checksum", self.checksum()])
         out.append([ROWS_MARK, *ROW_COLUMNS])
-        out += [["", *r.cells()] for r in self.rows]
+        text = self.rows_json()
+        out += [[text[i:i + CHUNK]] for i in range(0, len(text), CHUNK)]
         return out
 
 
-def _digest(version: int, meta: dict[str, str], rows: list[list[str]]) -> str:
-    payload = [MANIFEST_MAGIC, str(version), meta, rows]
+def _digest(version: int, meta: dict[str, str], rows_json: str) -> str:
+    payload = [MANIFEST_MAGIC, str(version), meta, rows_json]
     raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -146,17 +154,16 @@ def parse(rows: list[list[object]]) -> Manifest:
         i += 1
     if i >= len(rows) or any(k not in meta for k in (*META_KEYS, "checksum")):
         raise ManifestError("damaged")
-    raw_rows = []
-    width = len(ROW_COLUMNS)
-    for r in rows[i + 1:]:
-        cells = [v if type(v) is str else _text(v) for v in r[1:width + 1]]
-        if not any(cells):
-            continue
-        raw_rows.append(cells + [""] * (width - len(cells)))
+    text = "".join(r[0] if type(r[0]) is str else _text(r[0]) for r in rows[i + 1:] if r)
     fields = {k: meta[k] for k in META_KEYS}
-    if _digest(version, fields, raw_rows) != meta["checksum"]:
+    if _digest(version, fields, text) != meta["checksum"]:
         raise ManifestError("tampered")
+    width = len(ROW_COLUMNS)
     try:
+        raw_rows = json.loads(text)
+        if not all(isinstance(r, list) and len(r) == width and all(isinstance(c, str) for c in r)
+                   for r in raw_rows):
+            raise ValueError("manifest rows")
         body = tuple(ManifestRow.from_cells(cells) for cells in raw_rows)
     except (ValueError, TypeError) as exc:
         raise ManifestError("damaged") from exc

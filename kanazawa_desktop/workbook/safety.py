@@ -8,9 +8,11 @@ XML of the `入力` sheet, or raises BadWorkbook with one Japanese sentence for:
   a CSV or text file renamed; anything else that is not a zip;
 * a truncated or damaged zip (bad central directory, CRC mismatch);
 * a zip bomb: too many entries, an entry or the whole archive inflating past its limit, or
-  an entry compressed more than MAX_RATIO times. Declared sizes are checked first, then
-  every entry is inflated in chunks with a hard cap, because headers can lie;
-* an XML bomb: any part declaring a DTD (`<!DOCTYPE` / `<!ENTITY`); Office files never do.
+  an entry compressed more than MAX_RATIO times. Declared sizes of every entry are checked
+  first, then every part a parser will read is inflated in chunks with a hard cap, because
+  headers can lie;
+* an XML bomb: any part a parser reads declaring a DTD (`<!DOCTYPE` / `<!ENTITY`); Office
+  files never do.
   (openpyxl is guarded by defusedxml as well; python-calamine is fed only checked files.)
 
 `formula_cells(sheet_xml)` lists the cells of a sheet that hold a formula (`<f>`), which a
@@ -37,6 +39,8 @@ MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024  # small entries may compress well (e.g. empty styles)
 CHUNK = 1024 * 1024
 
+PARSED_PARTS = frozenset({"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                          "xl/sharedStrings.xml", "xl/styles.xml"})
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -187,19 +191,20 @@ def inspect(path: Path) -> Inspected:
         if "xl/workbook.xml" not in names:
             raise _refuse(path, "Excel ブック（.xlsx）ではありません（ブックの本体がありません）",
                           "not_workbook")
-        # Parts a parser will read are inflated here first, with hard caps: everything except
-        # worksheets, plus the 入力 and manifest worksheets. Other worksheets (the 取組管理票)
-        # are never parsed, so only their declared sizes are checked.
+        # The parts a parser will read (the workbook index, shared strings, styles, the 入力
+        # and manifest sheets) are inflated here first, with hard caps. The other parts (the
+        # 取組管理票 sheets, theme, properties) are never parsed: their declared sizes were
+        # checked above, which is all they can cost.
         sheets = _sheets(_small(zf, "xl/workbook.xml", path), _small(zf, "xl/_rels/workbook.xml.rels", path))
-        wanted = {sheets.get(ENTRY_SHEET), sheets.get(MANIFEST_SHEET)}
+        wanted = {sheets.get(ENTRY_SHEET), sheets.get(MANIFEST_SHEET)} | PARSED_PARTS
         total = [0]
         kept: dict[str, bytes] = {}
         try:
             for info in infos:
                 name = info.filename
-                if name.startswith("xl/worksheets/") and name not in wanted:
+                if name not in wanted:
                     continue
-                keep = name in ("xl/sharedStrings.xml",) or name in wanted
+                keep = name == "xl/sharedStrings.xml" or name.startswith("xl/worksheets/")
                 body = _inflate(zf, info, path, total, keep)
                 if body is not None:
                     kept[name] = body
