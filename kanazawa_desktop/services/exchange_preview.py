@@ -152,7 +152,7 @@ def _merge_return(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -
             continue
         y = m.year(mr.fy)
         master_values = {F.RESULT_TEXT: y.result_text, F.STATUS: y.status.value, F.ACTUAL: y.actual}
-        for f in mr.editable:
+        for f in (f for f in RESULT_FIELDS if f in mr.editable):
             file_value, blank = file_vals[f]
             base, master = mr.base(f), master_values[f]
             d = decide(base, master, file_value, file_blank=blank)
