@@ -174,3 +174,30 @@ def test_another_database_refused(secretariat, issued, tmp_path):
         other.set_role(secretariat=True)
         [pv] = X.preview_import(other, [issued])
         assert pv.error_kind == "foreign" and "別のデータベース" in pv.error
+
+
+def test_scope_changed_in_manifest_refused(secretariat, issued):
+    wb = openpyxl.load_workbook(issued)
+    ws = wb["_manifest"]
+    for row in ws.iter_rows():
+        if row[0].value == "department":
+            row[1].value = "デジタル行政戦略課"
+    wb.save(issued)
+    [pv] = X.preview_import(secretariat, [issued])
+    assert pv.error_kind == "tampered"
+
+
+def test_headers_moved_refused_as_another_template(secretariat, issued):
+    wb = openpyxl.load_workbook(issued)
+    wb["入力"].insert_cols(2)
+    wb.save(issued)
+    [pv] = X.preview_import(secretariat, [issued])
+    assert pv.error_kind == "template" and "見出し" in pv.error
+
+
+def test_text_right_of_the_table_refused(secretariat, issued):
+    wb = openpyxl.load_workbook(issued)
+    wb["入力"]["K3"] = "メモ"
+    wb.save(issued)
+    [pv] = X.preview_import(secretariat, [issued])
+    assert pv.refused and "右側" in pv.refusals[0].message
