@@ -6,7 +6,7 @@ import pytest
 from exchange_helpers import fill
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QComboBox, QPushButton
+from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton
 
 from kanazawa_desktop.services import exchange as X
 from kanazawa_desktop.services.desk import Desk
@@ -108,3 +108,22 @@ def test_export_per_department_runs_in_background(qtbot, window, tmp_path):
     task = exchange_actions.export_per_department(window, tmp_path)
     qtbot.waitUntil(lambda: task.finished, timeout=60000)
     assert any("人事課" in p.name for p in tmp_path.glob("*.xlsx"))
+
+
+def test_apply_reports_a_file_changed_after_preview_and_keeps_the_others(qtbot, window, tmp_path):
+    desk = window.desk
+    a = X.export_workbook(desk, tmp_path / "jinji.xlsx", "人事課").path
+    b = X.export_workbook(desk, tmp_path / "digital.xlsx", "デジタル行政戦略課").path
+    fill(a, {("No.10", "R5", "result"): "人事課の記入"})
+    fill(b, {("No.2", "R5", "result"): "デジタルの記入"})
+    dlg = exchange_actions.open_import(window)
+    dlg.add_files([a, b])
+    qtbot.mouseClick(dlg.findChild(QPushButton, "previewImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dlg.previews) == 2, timeout=15000)
+    desk.save(mid(desk, 2), {(2023, "result_text"): "事務局が先に修正"})  # after the preview
+    qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dlg.applied), timeout=15000)
+    assert list(dlg.applied) == [a]
+    assert result(desk, 10) == "人事課の記入" and result(desk, 2) == "事務局が先に修正"
+    qtbot.waitUntil(lambda: any("もう一度確認" in w.text() for w in dlg.findChildren(QMessageBox)))
+    dlg.close()

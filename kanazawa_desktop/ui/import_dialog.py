@@ -279,19 +279,33 @@ class ImportDialog(QDialog):
         resolutions = {pv.path: dict(self.resolutions.get(pv.path, {})) for pv in todo}
 
         def work(progress):
-            out = []
+            # each file is its own transaction: stop between files on 中止, and report a file
+            # that fails without losing track of those already applied
+            out: list[tuple[Path, ApplyResult | DeskError]] = []
             for i, pv in enumerate(todo):
+                if progress.cancelled:
+                    break
                 progress.step(i, len(todo), f"{pv.name} を反映中…")
-                out.append((pv.path, apply_import(self.desk, pv, resolutions[pv.path])))
+                try:
+                    out.append((pv.path, apply_import(self.desk, pv, resolutions[pv.path])))
+                except DeskError as exc:
+                    out.append((pv.path, exc))
             return out
 
         self.task = run_task(self, self.tr("取込の反映中…"), work, self._applied, self._failed)
 
-    def _applied(self, results: list[tuple[Path, ApplyResult]]) -> None:
+    def _applied(self, results: list[tuple[Path, ApplyResult | DeskError]]) -> None:
+        errors = []
         for path, result in results:
-            self.applied[path] = result
+            if isinstance(result, DeskError):
+                errors.append(result.message)
+            else:
+                self.applied[path] = result
         self._refresh_labels()
-        self.changed.emit()
+        if any(not isinstance(r, DeskError) for _p, r in results):
+            self.changed.emit()
+        if errors:
+            notify(self, self.tr("取込"), "\n".join(errors))
 
     def undo(self) -> None:
         row = self.files.currentRow()
