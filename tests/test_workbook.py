@@ -110,3 +110,9 @@ def test_status_dropdown_value_and_numbers(secretariat, tmp_path):
     got = {pv.describe(c): c.file for c in pv.changes}
     assert got == {"No.1 R5 計画達成状況": "achieved", "No.1 R5 実績値": 72.0, "No.1 R6 実績値": 1800.0}
     assert all(c.decision == Decision.APPLY for c in pv.changes)
+
+
+def test_result_cells_are_text_formatted_for_typing(secretariat, tmp_path):
+    out = X.export_workbook(secretariat, tmp_path / "j.xlsx", "人事課").path
+    ws = openpyxl.load_workbook(out)["入力"]
+    assert ws["F2"].number_format == "@" and ws["F2"].protection.locked is False

@@ -10,7 +10,8 @@ limit is refused (BadWorkbook kind "too_long"), never truncated. Only the cells 
 editable in the manifest are unlocked (and tinted); every sheet is protected without a
 password (a guard against slips, not security: the import checks content, not
 protection). 計画達成状況 cells carry a list validation; 入力 has a frozen header,
-an autofilter and an A4 landscape print setup fitted to the page width.
+an autofilter and an A4 landscape print setup fitted to the page width. 実施結果 input cells
+carry the Text number format, so Excel keeps what a person types there as typed.
 """
 
 from __future__ import annotations
@@ -180,6 +181,10 @@ def _write_entries(ws, content: WorkbookContent) -> None:
                 status_cells.append(ref)
             elif col == COL_ACTUAL:
                 actual_cells.append(ref)
+            else:
+                # the Text format makes Excel keep what is typed as typed ("=…", "1-2", "4/1"
+                # stay text, not a formula or a date); the import never relies on it
+                cell.number_format = "@"
     last = ENTRY_FIRST_ROW + len(content.manifest.rows) - 1
     if status_cells:
         dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"',
