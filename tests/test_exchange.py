@@ -168,6 +168,14 @@ def test_cli_export_import_exit_codes(tmp_path):
     assert r.returncode == 0 and "1件を反映" in r.stdout
     r = run_cli("--db", str(db), "import", str(out))
     assert r.returncode == 0 and "取り込み済み" in r.stdout
+    r = run_cli("--db", str(db), "import", "--undo", "1")
+    assert r.returncode == 0 and "元に戻しました" in r.stdout
+    r = run_cli("--db", str(db), "import", "--undo", "1")
+    assert r.returncode == 1 and "すでに元に戻されています" in r.stderr
+    r = run_cli("--db", str(db), "import")
+    assert r.returncode == 2
+    r = run_cli("--db", str(db), "import", str(out))  # an undone import may be applied again
+    assert r.returncode == 0 and "1件を反映" in r.stdout
     bad = tmp_path / "bad.xlsx"
     bad.write_text("a,b\n1,2\n")
     r = run_cli("--db", str(db), "import", str(bad), str(out))

@@ -1,10 +1,11 @@
-"""`import FILE.xlsx... [--dry-run]`: preview and apply returned workbooks.
+"""`import FILE.xlsx... [--dry-run]` / `import --undo BATCH`: preview and apply returned workbooks.
 
 Each file is previewed (changes, conflicts, refusals, unchanged count), then applied
 atomically unless --dry-run. Conflicts (including a blank cell over a value) are listed and
 left unapplied; settle them in the window's import dialog. Exit code: 1 when any file was
 refused (one line per bad file on stderr, no traceback), else 3 when conflicts were left
-unapplied, else 0.
+unapplied, else 0. `--undo BATCH` undoes an applied import as a whole (the batch number is
+printed when it is applied); refused, exit 1, when later changes touched the same fields.
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ from pathlib import Path
 from ..domain.errors import DeskError
 from ..domain.status import Status
 from ..services.desk import Desk
-from ..services.exchange import FilePreview, apply_import, preview_import
+from ..services.exchange import FilePreview, apply_import, preview_import, undo_import
 
 MAX_SHOWN = 60
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="返送された共有ブックを取り込みます")
-    p.add_argument("files", type=Path, nargs="+", metavar="FILE.xlsx", help="取り込むファイル")
+    p.add_argument("files", type=Path, nargs="*", metavar="FILE.xlsx", help="取り込むファイル")
     p.add_argument("--dry-run", action="store_true", help="確認だけして何も反映しない")
-    p.set_defaults(func=run)
+    p.add_argument("--undo", type=int, metavar="BATCH", help="取込（変更 #BATCH）を丸ごと元に戻す")
+    p.set_defaults(func=run, parser=p)
 
 
 def show(value: object, field: str = "") -> str:
@@ -53,6 +55,15 @@ def print_preview(pv: FilePreview) -> None:
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
+    if args.undo is not None:
+        if args.files:
+            args.parser.error("--undo とファイルは同時に指定できません")
+        with Desk.open(db_path) as desk:
+            changes = undo_import(desk, args.undo)
+        print(f"取込（変更 #{args.undo}）を元に戻しました（{len(changes)}件）")
+        return 0
+    if not args.files:
+        args.parser.error("取り込むファイルを指定してください")
     refused = conflicts = False
     with Desk.open(db_path) as desk:
         previews = preview_import(desk, list(args.files))
