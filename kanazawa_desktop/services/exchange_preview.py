@@ -11,8 +11,9 @@ Two kinds of import, chosen by this database's role and the file's manifest:
 * "sync" (department PC): the secretariat's master workbook. The secretariat owns the
   definitions (取組事項名, 担当課, 実施計画, 目標値) and other departments' results: they
   overwrite. This department's own results merge three-way with this PC's values as
-  "master" and the secretariat's as "file" (base: what the last sync brought). The values
-  taken are the manifest's (checksummed); a cell edited in the master workbook refuses it.
+  "master" and the secretariat's as "file" (base: what the last sync brought). Results are
+  taken from the checksummed manifest, definitions from locked cells its digests vouch for;
+  a cell edited in the master workbook refuses the file.
 
 A file is refused as a whole (FilePreview.error) when it cannot be read or is foreign;
 row-level problems become refusals (FilePreview.refusals), and one refusal means nothing
