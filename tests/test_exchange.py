@@ -217,3 +217,27 @@ def test_migrates_a_version_1_database(tmp_path):
     con = sqlite3.connect(backups[0])
     assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
     con.close()
+
+
+def test_department_pc_sync_conflict_and_edited_master_refused(tmp_path):
+    master_db, dept_db = tmp_path / "master.sqlite3", tmp_path / "jinji.sqlite3"
+    with Desk.open(master_db) as sec:
+        sec.set_role(secretariat=True)
+        first = X.export_workbook(sec, tmp_path / "m1.xlsx").path
+    with Desk.open(dept_db) as dept:
+        dept.set_role(department="人事課")
+        X.apply_import(dept, X.preview_import(dept, [first])[0])
+        dept.save(mid(dept, 7), {(2023, "result_text"): "課の記入（未送付）"})
+        dept.save(mid(dept, 10), {(2023, "result_text"): "課だけの記入"})
+    with Desk.open(master_db) as sec:
+        sec.save(mid(sec, 7), {(2023, "result_text"): "事務局の記入"})
+        second = X.export_workbook(sec, tmp_path / "m2.xlsx").path
+    edited = fill(second, {("No.1", "R5", "result"): "課が一覧表に書き込んだ"}, tmp_path / "m2_edited.xlsx")
+    with Desk.open(dept_db) as dept:
+        [pv] = X.preview_import(dept, [edited])
+        assert pv.refused and "受け取ったまま" in pv.refusals[0].message
+        [pv] = X.preview_import(dept, [second])
+        assert [pv.describe(c) for c in pv.conflicts] == ["No.7 R5 実施結果"]
+        X.apply_import(dept, pv)  # the conflict stays: this PC keeps its own text
+        assert result(dept, 7) == "課の記入（未送付）"
+        assert result(dept, 10) == "課だけの記入"  # changed only here: kept
