@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.merge import MergedCellRange
 
 from ..domain.fiscal import long_label, short_label
 from ..domain.model import RESOURCE_LABELS, Measure, Node, Plan
@@ -58,6 +60,36 @@ _GROUP_FILL = PatternFill("solid", fgColor="EEF1F5")
 _UNLOCKED = Protection(locked=False)
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+# Named combinations of cell styles. openpyxl hashes every style object on each assignment,
+# which made styling most of the export's time; a combination is therefore applied once
+# and its resolved style array copied to the other cells (see _style).
+_PRESETS: dict[str, dict[str, object]] = {
+    "head": {"font": _HEAD_FONT, "fill": _HEAD_FILL, "alignment": _WRAP, "border": _BOX},
+    "label": {"font": _HEAD_FONT, "fill": _GROUP_FILL, "alignment": _WRAP, "border": _BOX},
+    "group": {"font": _HEAD_FONT, "fill": _GROUP_FILL},
+    "bold": {"font": _HEAD_FONT},
+    "title": {"font": Font(bold=True, size=12)},
+    "wrap": {"alignment": _WRAP},
+    "box": {"border": _BOX},
+    "wrap_box": {"alignment": _WRAP, "border": _BOX},
+    "input": {"alignment": _WRAP, "protection": _UNLOCKED, "fill": _INPUT_FILL},
+    "input_text": {"alignment": _WRAP, "protection": _UNLOCKED, "fill": _INPUT_FILL,
+                   "number_format": "@"},
+}
+
+
+def _style(cell, preset: str):
+    """Give `cell` a preset style, resolving each preset once per workbook."""
+    cache = cell.parent.parent.__dict__.setdefault("_kanazawa_styles", {})
+    resolved = cache.get(preset)
+    if resolved is None:
+        for attr, value in _PRESETS[preset].items():
+            setattr(cell, attr, value)
+        cache[preset] = copy(cell._style)
+    else:
+        cell._style = copy(resolved)
+    return cell
 
 
 @dataclass(frozen=True)
@@ -103,6 +135,28 @@ def _put(ws, row: int, col: int, value: object, where: str = ""):
     return cell
 
 
+def _lines(text: object, width: float) -> int:
+    """Lines a wrapped cell needs: East Asian characters count as two width units."""
+    if not isinstance(text, str) or not text:
+        return 1
+    total = 0
+    for part in text.split("\n"):
+        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in part)
+        total += max(1, -(-units // max(int(width) - 1, 1)))
+    return total
+
+
+def _fit_row(ws, row: int, cells: list[tuple[object, float]], *, line_pt: float = 13.5) -> None:
+    """Set a row's height for its wrapped text (clients do not auto-fit rows on open)."""
+    lines = max((_lines(text, width) for text, width in cells), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = min(409.0, lines * line_pt + 3)
+
+
+def _label(cell) -> None:
+    _style(cell, "label")
+
+
 def _protect(ws) -> None:
     ws.protection.sheet = True
     ws.protection.autoFilter = False  # filtering stays usable on the protected sheet
@@ -121,7 +175,7 @@ def _a4(ws, landscape: bool) -> None:
 def _header(ws, headers: tuple[str, ...] | list[str], row: int = 1) -> None:
     for c, h in enumerate(headers):
         cell = _put(ws, row, c, h)
-        cell.font, cell.fill, cell.alignment, cell.border = _HEAD_FONT, _HEAD_FILL, _WRAP, _BOX
+        _style(cell, "head")
 
 
 def _write_list(ws, content: WorkbookContent) -> None:
@@ -144,11 +198,12 @@ def _write_list(ws, content: WorkbookContent) -> None:
                 continue
             shown.add(n.id)
             cell = _put(ws, row, 1, n.caption)
-            cell.font, cell.fill = _HEAD_FONT, _GROUP_FILL
+            _style(cell, "group")
             row += 1
         _put(ws, row, 0, m.number_label)
-        _put(ws, row, 1, m.display_name, "取組事項名").alignment = _WRAP
-        _put(ws, row, 2, m.department_text).alignment = _WRAP
+        _style(_put(ws, row, 1, m.display_name, "取組事項名"), "wrap")
+        _style(_put(ws, row, 2, m.department_text), "wrap")
+        _fit_row(ws, row, [(m.display_name, 50), (m.department_text, 24)])
         for i, fy in enumerate(years):
             _put(ws, row, 3 + i, "" if m.is_repeat else m.year(fy).status.label)
         row += 1
@@ -171,20 +226,19 @@ def _write_entries(ws, content: WorkbookContent) -> None:
                   ev.result_text, Status(ev.status).label, ev.target, ev.actual)
         for c, v in enumerate(values):
             cell = _put(ws, r, c, v, f"{where} {ENTRY_HEADERS[c]}")
-            cell.alignment = _WRAP
+            _style(cell, "wrap")
+        _fit_row(ws, r, [(v, ENTRY_WIDTHS[c]) for c, v in enumerate(values)])
         for field_name in mr.editable:
             col = FIELD_COLUMNS[field_name]
             cell = ws.cell(row=r, column=col + 1)
-            cell.protection, cell.fill = _UNLOCKED, _INPUT_FILL
+            # the Text format on 実施結果 makes Excel keep what is typed as typed ("=…", "1-2",
+            # "4/1" stay text, not a formula or a date); the import never relies on it
+            _style(cell, "input" if col in (COL_STATUS, COL_ACTUAL) else "input_text")
             ref = f"{column_letter(col)}{r}"
             if col == COL_STATUS:
                 status_cells.append(ref)
             elif col == COL_ACTUAL:
                 actual_cells.append(ref)
-            else:
-                # the Text format makes Excel keep what is typed as typed ("=…", "1-2", "4/1"
-                # stay text, not a formula or a date); the import never relies on it
-                cell.number_format = "@"
     last = ENTRY_FIRST_ROW + len(content.manifest.rows) - 1
     if status_cells:
         dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"',
@@ -212,8 +266,8 @@ def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption:
     for i in range(len(years)):
         ws.column_dimensions[column_letter(1 + i)].width = 30
     last = len(years)
-    _put(ws, 1, 0, path_caption).font = _HEAD_FONT
-    _put(ws, 2, 0, f"{m.number_label} {m.display_name}", "取組事項名").font = Font(bold=True, size=12)
+    _style(_put(ws, 1, 0, path_caption), "bold")
+    _style(_put(ws, 2, 0, f"{m.number_label} {m.display_name}", "取組事項名"), "title")
     _put(ws, 2, last, m.department_text)
     res = "　".join(f"{RESOURCE_LABELS[r]}{'○' if r in m.resources else '－'}"
                    for r in RESOURCE_LABELS)
@@ -221,9 +275,14 @@ def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption:
             ("関連計画", "\n".join(m.related_plans) or "—"), ("確保する行政資源", res)]
     r = 3
     for label, text in rows:
-        _put(ws, r, 0, label).font = _HEAD_FONT
-        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=last + 1)
-        _put(ws, r, 1, text, f"{m.number_label} {label}").alignment = _WRAP
+        _label(_put(ws, r, 0, label))
+        for c in range(1, last + 1):
+            _style(ws.cell(row=r, column=c + 1), "box")
+        # registered directly: merge_cells() also restyles the range's edges, which cost
+        # most of the export; the covered cells are already empty and boxed
+        ws.merged_cells.add(MergedCellRange(ws, f"B{r}:{column_letter(last)}{r}"))
+        _style(_put(ws, r, 1, text, f"{m.number_label} {label}"), "wrap_box")
+        _fit_row(ws, r, [(text, 30 * last)])
         r += 1
     _header(ws, [""] + [long_label(fy) for fy in years], row=r)
     r += 1
@@ -232,9 +291,12 @@ def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption:
     if m.numeric:
         year_rows += [("目標値", lambda y: y.target), ("実績値", lambda y: y.actual)]
     for label, get in year_rows:
-        _put(ws, r, 0, label).font = _HEAD_FONT
-        for i, fy in enumerate(years):
-            _put(ws, r, 1 + i, get(m.year(fy)), f"{m.number_label} {label}").alignment = _WRAP
+        _label(_put(ws, r, 0, label))
+        texts = [get(m.year(fy)) for fy in years]
+        for i, text in enumerate(texts):
+            cell = _put(ws, r, 1 + i, text, f"{m.number_label} {label}")
+            _style(cell, "wrap_box")
+        _fit_row(ws, r, [(t, 30) for t in texts] + ([("\n\n", 30)] if label == "実施結果" else []))
         r += 1
     _a4(ws, landscape=True)
     _protect(ws)
