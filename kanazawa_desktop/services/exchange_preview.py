@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain import fields as F
-from ..domain.merge import Decision, FieldMerge, decide
+from ..domain.merge import Decision, FieldMerge, decide, same
 from ..domain.model import Measure
 from ..domain.status import Status
 from ..store import exchange_repo as xrepo
@@ -185,7 +185,7 @@ def _merge_sync(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> 
             new = file_vals[f][0]
             cur = _measure_value(m, mr.fy, f)
             _add(pv, FieldMerge(mr.measure_key, fy, f, cur, cur, new,
-                                Decision.SAME if _eq(cur, new) else Decision.APPLY))
+                                Decision.SAME if same(cur, new) else Decision.APPLY))
         mine = own in m.departments
         for f in RESULT_FIELDS:
             cur = _measure_value(m, mr.fy, f)
@@ -196,16 +196,10 @@ def _merge_sync(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> 
                 b = base.get((mr.measure_key, mr.fy, f), initial)
                 d = decide(b, cur, new)
             else:
-                b, d = cur, (Decision.SAME if _eq(cur, new) else Decision.APPLY)
+                b, d = cur, (Decision.SAME if same(cur, new) else Decision.APPLY)
             _add(pv, FieldMerge(mr.measure_key, mr.fy, f, b, cur, new, d))
     if missing:
         pv.notes.append("このPCのデータにない取組は取り込みませんでした: " + "、".join(missing))
-
-
-def _eq(a: object, b: object) -> bool:
-    from ..domain.merge import same
-
-    return same(a, b)
 
 
 def _add(pv: FilePreview, fm: FieldMerge) -> None:
