@@ -201,3 +201,8 @@ def test_text_right_of_the_table_refused(secretariat, issued):
     wb.save(issued)
     [pv] = X.preview_import(secretariat, [issued])
     assert pv.refused and "右側" in pv.refusals[0].message
+
+
+def test_missing_file_and_folder_refused(secretariat, tmp_path):
+    previews = X.preview_import(secretariat, [tmp_path / "nope.xlsx", tmp_path])
+    assert "見つかりません" in previews[0].error and "フォルダー" in previews[1].error

@@ -65,6 +65,12 @@ def read_bounded(path: Path) -> bytes:
                                 f"{MAX_FILE_BYTES // 1024 // 1024} MB）", "too_large")
         with open(path, "rb") as fh:
             return fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError as exc:
+        raise _refuse(path, "ファイルが見つかりません", "unreadable") from exc
+    except IsADirectoryError as exc:
+        raise _refuse(path, "フォルダーです。ブックのファイルを指定してください", "unreadable") from exc
+    except PermissionError as exc:
+        raise _refuse(path, "ファイルを読み取る権限がありません", "unreadable") from exc
     except OSError as exc:
         raise _refuse(path, f"ファイルを読み取れません（{exc.strerror or exc}）", "unreadable") from exc
 
