@@ -14,8 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..domain.display import format_value
 from ..domain.errors import DeskError
-from ..domain.status import Status
 from ..services.desk import Desk
 from ..services.exchange import FilePreview, apply_import, preview_import, undo_import
 
@@ -31,13 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def show(value: object, field: str = "") -> str:
-    if field == "status" and value is not None:
-        return Status(value).label
     if value is None or value == "":
         return "（空欄）"
-    if isinstance(value, list):
-        return "、".join(map(str, value))
-    text = str(value).replace("\n", "⏎")
+    text = format_value(field, value).replace("\n", "⏎")
     return f"「{text[:MAX_SHOWN]}{'…' if len(text) > MAX_SHOWN else ''}」"
 
 

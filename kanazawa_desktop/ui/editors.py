@@ -185,14 +185,12 @@ class DepartmentsEditor(LineEditor):
         LineEditor.set_value(self, text)
 
 
-class StatusEditor(FieldEditor):
-    """計画達成状況: 未確定 / 達成 / 未達成."""
+class ComboEditor(FieldEditor):
+    """A drop-down whose item data is the stored value; choosing saves at once."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.combo = QComboBox(self)
-        for label in STATUS_LABELS:
-            self.combo.addItem(label, Status.from_label(label).value)
         self.combo.installEventFilter(_FILTER)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -218,6 +216,17 @@ class StatusEditor(FieldEditor):
 
     def focus_widget(self) -> QWidget:
         return self.combo
+
+
+class StatusEditor(ComboEditor):
+    """計画達成状況: 未確定 / 達成 / 未達成."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.combo.blockSignals(True)
+        for label in STATUS_LABELS:
+            self.combo.addItem(label, Status.from_label(label).value)
+        self.combo.blockSignals(False)
 
 
 class ResourcesEditor(FieldEditor):
@@ -256,20 +265,13 @@ class ResourcesEditor(FieldEditor):
         return next(iter(self.boxes.values()))
 
 
-class NodeEditor(FieldEditor):
+class NodeEditor(ComboEditor):
     """体系: where the measure sits in the plan's hierarchy (secretariat only)."""
 
     def __init__(self, nodes: list, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.combo = QComboBox(self)
         self.combo.setObjectName("nodeCombo")
         self.set_nodes(nodes)
-        self.combo.installEventFilter(_FILTER)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.combo)
-        self.setFocusProxy(self.combo)
-        self.combo.currentIndexChanged.connect(self._changed)
 
     def set_nodes(self, nodes: list) -> None:
         self.combo.blockSignals(True)
@@ -282,21 +284,3 @@ class NodeEditor(FieldEditor):
                 p = by_id[p].parent_id
             self.combo.addItem("　＞　".join(reversed(chain)), n.key)
         self.combo.blockSignals(False)
-
-    def _changed(self) -> None:
-        self.edited.emit()
-        self.committed.emit()
-
-    def value(self) -> object:
-        return self.combo.currentData()
-
-    def set_value(self, value: object) -> None:
-        self.combo.blockSignals(True)
-        self.combo.setCurrentIndex(max(self.combo.findData(value), 0))
-        self.combo.blockSignals(False)
-
-    def set_editable(self, editable: bool) -> None:
-        self.combo.setEnabled(editable)
-
-    def focus_widget(self) -> QWidget:
-        return self.combo

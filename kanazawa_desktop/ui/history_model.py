@@ -4,26 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
+from ..domain.display import format_value
 from ..domain.fields import LABELS
 from ..domain.fiscal import long_label
 from ..domain.history import HistoryEntry
-from ..domain.status import Status
 
 HEADERS = ("日時", "利用者", "役割", "経路", "年度", "項目", "変更前", "変更後")
-
-
-def show_value(field: str, value: object) -> str:
-    if value is None:
-        return ""
-    if field == "status":
-        return Status(value).label
-    if isinstance(value, bool):
-        return "はい" if value else "いいえ"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
 
 
 class HistoryModel(QAbstractTableModel):
@@ -63,8 +49,8 @@ class HistoryModel(QAbstractTableModel):
             e.source_label + ("（取消済）" if e.undone else ""),
             long_label(e.fy) if e.fy else "",
             LABELS.get(e.field, e.field),
-            show_value(e.field, e.old),
-            show_value(e.field, e.new),
+            format_value(e.field, e.old),
+            format_value(e.field, e.new),
         )
         text = values[col] if 0 <= col < len(values) else None
         if role == Qt.ItemDataRole.DisplayRole and isinstance(text, str) and "\n" in text:

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.display import format_value
 from ..domain.errors import DeskError
 from ..domain.merge import FieldMerge
-from ..domain.status import Status
 from ..services.exchange import (
     TAKE_FILE,
     TAKE_MASTER,
@@ -54,15 +54,7 @@ COLUMNS = ("区分", "項目", "現在の値", "ファイルの値", "解決")
 
 
 def show_value(value: object, field: str = "") -> str:
-    if field == "status" and value is not None:
-        return Status(value).label
-    if value is None or value == "":
-        return "（空欄）"
-    if isinstance(value, list):
-        return "、".join(map(str, value))
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return format_value(field, value, blank="（空欄）")
 
 
 class ImportDialog(QDialog):
