@@ -42,6 +42,20 @@ def test_master_workbook_sheets_and_headers(secretariat, tmp_path):
     assert first[0].startswith("方針1") and first[1].startswith("(1)")
 
 
+def test_list_and_sheet_show_settled_status_and_blank_until_then(secretariat, tmp_path):
+    from kanazawa_desktop.domain.status import Status
+    m = next(r for r in secretariat.measures() if r.number == 10)
+    secretariat.save(m.id, {(2023, "status"): Status.ACHIEVED, (2024, "status"): Status.NOT_ACHIEVED})
+    out = X.export_workbook(secretariat, tmp_path / "m.xlsx").path
+    wb = openpyxl.load_workbook(out)
+    ws = wb["取組事項一覧"]
+    [row] = [r for r in ws.iter_rows(values_only=True) if r[0] == "No.10"]
+    assert row[3:7] == ("達成", "未達成", None, None)
+    sheet = wb["No.10"]
+    [status_row] = [r for r in sheet.iter_rows(values_only=True) if r[0] == "計画達成状況"]
+    assert status_row[1:5] == ("達成", "未達成", None, None)
+
+
 def test_department_part_has_only_its_measures(secretariat, tmp_path):
     out = tmp_path / "jinji.xlsx"
     X.export_workbook(secretariat, out, "人事課")

@@ -205,7 +205,9 @@ def _write_list(ws, content: WorkbookContent) -> None:
         _style(_put(ws, row, 2, m.department_text), "wrap")
         _fit_row(ws, row, [(m.display_name, 50), (m.department_text, 24)])
         for i, fy in enumerate(years):
-            _put(ws, row, 3 + i, "" if m.is_repeat else m.year(fy).status.label)
+            # like the seed's 一覧: a cell stays blank until the result is settled
+            st = m.year(fy).status
+            _put(ws, row, 3 + i, "" if m.is_repeat or st is Status.PENDING else st.label)
         row += 1
     ws.freeze_panes = "A2"
     _a4(ws, landscape=False)
@@ -287,7 +289,7 @@ def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption:
     _header(ws, [""] + [long_label(fy) for fy in years], row=r)
     r += 1
     year_rows = [("実施計画", lambda y: y.plan_text), ("実施結果", lambda y: y.result_text),
-                 ("計画達成状況", lambda y: y.status.label)]
+                 ("計画達成状況", lambda y: "" if y.status is Status.PENDING else y.status.label)]
     if m.numeric:
         year_rows += [("目標値", lambda y: y.target), ("実績値", lambda y: y.actual)]
     for label, get in year_rows:
