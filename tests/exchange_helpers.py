@@ -53,3 +53,18 @@ def rewrite_part(path: Path, part: str, edit) -> Path:
         for info, data in items:
             zout.writestr(info.filename, edit(data) if info.filename == part else data)
     return path
+
+
+def synced_pcs(tmp_path: Path, department: str = "人事課") -> tuple[Path, Path]:
+    """A secretariat database and a department PC that imported its master workbook once."""
+    from kanazawa_desktop.services import exchange as X
+    from kanazawa_desktop.services.desk import Desk
+
+    master_db, dept_db = tmp_path / "master.sqlite3", tmp_path / "dept.sqlite3"
+    with Desk.open(master_db) as sec:
+        sec.set_role(secretariat=True)
+        first = X.export_workbook(sec, tmp_path / "m1.xlsx").path
+    with Desk.open(dept_db) as dept:
+        dept.set_role(department=department)
+        X.apply_import(dept, X.preview_import(dept, [first])[0])
+    return master_db, dept_db

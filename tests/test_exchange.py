@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from exchange_helpers import fill
+from exchange_helpers import fill, synced_pcs
 
 from kanazawa_desktop.domain.errors import DeskError
 from kanazawa_desktop.services import exchange as X
@@ -220,13 +220,8 @@ def test_migrates_a_version_1_database(tmp_path):
 
 
 def test_department_pc_sync_conflict_and_edited_master_refused(tmp_path):
-    master_db, dept_db = tmp_path / "master.sqlite3", tmp_path / "jinji.sqlite3"
-    with Desk.open(master_db) as sec:
-        sec.set_role(secretariat=True)
-        first = X.export_workbook(sec, tmp_path / "m1.xlsx").path
+    master_db, dept_db = synced_pcs(tmp_path)
     with Desk.open(dept_db) as dept:
-        dept.set_role(department="人事課")
-        X.apply_import(dept, X.preview_import(dept, [first])[0])
         dept.save(mid(dept, 7), {(2023, "result_text"): "課の記入（未送付）"})
         dept.save(mid(dept, 10), {(2023, "result_text"): "課だけの記入"})
     with Desk.open(master_db) as sec:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from exchange_helpers import fill
+from exchange_helpers import fill, synced_pcs
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton
@@ -127,3 +127,29 @@ def test_apply_reports_a_file_changed_after_preview_and_keeps_the_others(qtbot, 
     assert result(desk, 10) == "人事課の記入" and result(desk, 2) == "事務局が先に修正"
     qtbot.waitUntil(lambda: any("もう一度確認" in w.text() for w in dlg.findChildren(QMessageBox)))
     dlg.close()
+
+
+def test_department_pc_receives_a_new_measure_through_the_dialog(qtbot, tmp_path):
+    from kanazawa_desktop.app import start
+
+    master_db, dept_db = synced_pcs(tmp_path)
+    with Desk.open(master_db) as sec:
+        sec.add_measure(node_key="1-1-1", name="生成AIの全庁活用", departments=["人事課"])
+        second = X.export_workbook(sec, tmp_path / "m2.xlsx").path
+    _app, win = start(dept_db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    before = len(win._visible_ids)
+    dlg = exchange_actions.open_import(win)
+    dlg.add_files([second])
+    qtbot.mouseClick(dlg.findChild(QPushButton, "previewImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dlg.previews) == 1, timeout=15000)
+    assert "新しい取組 1件" in dlg.summary.text()
+    qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dlg.applied), timeout=15000)
+    dlg.close()
+    assert len(win._visible_ids) == before + 1
+    model = win.tree.model()
+    hits = model.match(model.index(0, 0), Qt.ItemDataRole.DisplayRole, "生成AIの全庁活用", 1,
+                       Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive)
+    assert hits  # the new measure is in 人事課's tree

@@ -10,7 +10,9 @@
   unapplied and are recorded as open (回収状況); TAKE_MASTER settles one by keeping the
   master value;
 * one transaction: the batch (repository.apply_changes, source "import", description
-  naming the file), the import log row, and on a department PC the new sync base. If a
+  naming the file), the import log row, and on a department PC the measures the master
+  added (such a batch cannot be undone: the measure would vanish with its history), the
+  master's order of measures, and the new sync base. If a
   field changed after the preview, nothing is written and the person is asked to preview
   again.
 
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from ..domain import fields as F
 from ..domain.errors import DeskError, PermissionDenied, StoreError
 from ..domain.merge import FieldMerge
+from ..domain.model import Indicator
 from ..store import exchange_repo as xrepo
 from ..store import repository as repo
 from ..store.connection import write_transaction
@@ -43,11 +46,14 @@ class ApplyResult:
     applied: list[F.FieldChange]
     open_conflicts: list[FieldMerge]
     already: bool = False
+    added: int = 0  # measures a master workbook added on a department PC
 
     def summary(self) -> str:
         if self.already:
             return f"{self.file_name}: すでに取り込み済みのため、反映したものはありません"
         text = f"{self.file_name}: {len(self.applied)}件を反映しました"
+        if self.added:
+            text += f"（新しい取組 {self.added}件を含む）"
         if self.batch_id is not None:
             text += f"（変更 #{self.batch_id}）"
         if self.open_conflicts:
@@ -55,8 +61,8 @@ class ApplyResult:
         return text
 
 
-def _change(pv: FilePreview, fm: FieldMerge) -> F.FieldChange:
-    measure_id = pv.measures[fm.measure_key][0]
+def _change(ids: dict[str, int], fm: FieldMerge) -> F.FieldChange:
+    measure_id = ids[fm.measure_key]
     fy = None if fm.field in F.MEASURE_FIELDS else fm.fy
     return F.FieldChange(measure_id=measure_id, field=fm.field, old=fm.master, new=fm.file, fy=fy)
 
@@ -87,11 +93,16 @@ def apply_import(desk, preview: FilePreview,
             chosen.append(fm)
         elif choice != TAKE_MASTER:
             open_conflicts.append(fm)
-    changes = [_change(preview, fm) for fm in chosen]
     actor = desk.actor
     try:
         with write_transaction(desk.db):
-            batch = repo.apply_changes(desk.db, changes, actor, "import", f"取込: {preview.name}")
+            ids = {key: v[0] for key, v in preview.measures.items()}
+            created = _insert_new_measures(desk, preview, ids)
+            changes = [_change(ids, fm) for fm in chosen]
+            batch = repo.apply_changes(desk.db, changes, actor, "import", f"取込: {preview.name}",
+                                       created=created)
+            if preview.positions:
+                repo.set_positions(desk.plan.id, preview.positions)
             xrepo.record_import(user=actor.user, file_name=preview.name,
                                 content_hash=preview.content_hash, scope=preview.scope,
                                 department=preview.department, batch_id=batch,
@@ -104,7 +115,20 @@ def apply_import(desk, preview: FilePreview,
         raise StoreError(f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
                          **exc.data) from exc
     return ApplyResult(preview.name, batch, [c for c in changes if not repo.same_value(c.old, c.new)],
-                       open_conflicts)
+                       open_conflicts, added=len(created))
+
+
+def _insert_new_measures(desk, preview: FilePreview, ids: dict[str, int]) -> list[tuple[int, str]]:
+    """Insert the measures a master workbook adds (their texts follow as ordinary changes)."""
+    created = []
+    for d in preview.new_measures:
+        ind = None if d.indicator is None else Indicator(*d.indicator)
+        ids[d.key] = repo.insert_measure(
+            desk.plan.id, key=d.key, node_key=d.node, number=d.number, repeat_of=d.repeat_of,
+            name=d.name, departments=list(d.departments), numeric=d.numeric,
+            position=d.position, indicator=ind)
+        created.append((ids[d.key], f"{preview.measures[d.key][1]} {d.name}"))
+    return created
 
 
 def _store_sync_base(preview: FilePreview) -> None:

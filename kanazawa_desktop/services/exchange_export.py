@@ -29,7 +29,7 @@ from ..store import exchange_repo as xrepo
 from ..store import repository as repo
 from ..store.repository import now_iso
 from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
-from ..workbook.manifest import Manifest, ManifestRow, locked_digest
+from ..workbook.manifest import Manifest, ManifestRow, MeasureDef, locked_digest
 from ..workbook.writer import EntryValues, WorkbookContent, write_workbook
 from .progress import Progress, step
 
@@ -107,10 +107,27 @@ def build_content(desk, scope: str, department: str) -> WorkbookContent:
                                        status=y.status.value, actual=y.actual))
     uid = desk.database_uid
     origin = (repo.get_meta(ORIGIN_META) or "") if on_department_pc else uid
+    nodes = desk.nodes()
+    defs = definitions(measures, nodes) if scope == SCOPE_MASTER else ()
     manifest = Manifest(plan_code=plan.code, database_uid=uid, origin_uid=origin, scope=scope,
-                        department=department, issued_at=now_iso(), rows=tuple(rows))
-    return WorkbookContent(plan=plan, nodes=desk.nodes(), measures=measures, manifest=manifest,
+                        department=department, issued_at=now_iso(), rows=tuple(rows),
+                        definitions=defs)
+    return WorkbookContent(plan=plan, nodes=nodes, measures=measures, manifest=manifest,
                            entries=entries)
+
+
+def definitions(measures: list[Measure], nodes) -> tuple[MeasureDef, ...]:
+    """What a master workbook tells department PCs about every measure."""
+    node_keys = {n.id: n.key for n in nodes}
+    return tuple(MeasureDef(
+        key=m.key, number=m.number, repeat_of=m.repeat_of, node=node_keys[m.node_id], name=m.name,
+        departments=m.departments, summary=m.summary, vision=m.vision,
+        related_plans=m.related_plans, resources=tuple(sorted(m.resources)), numeric=m.numeric,
+        retired=m.retired, position=m.position,
+        indicator=(None if m.indicator is None else
+                   (m.indicator.name, m.indicator.unit, m.indicator.direction,
+                    m.indicator.cumulative, m.indicator.note)))
+        for m in measures)
 
 
 def export_workbook(desk, out: Path, department: str | None = None,

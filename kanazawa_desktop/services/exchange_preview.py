@@ -9,11 +9,13 @@ Two kinds of import, chosen by this database's role and the file's manifest:
   workbook. Each input field goes through the three-way merge of domain/merge.py
   (base from the manifest, master from this database, file from the cell).
 * "sync" (department PC): the secretariat's master workbook. The secretariat owns the
-  definitions (取組事項名, 担当課, 実施計画, 目標値) and other departments' results: they
+  definitions (取組事項名, 担当課, 概要, めざす姿, 関連計画, 資源, 体系, 取組No., 数値目標,
+  廃止, the order, 実施計画, 目標値), new measures, and other departments' results: they
   overwrite. This department's own results merge three-way with this PC's values as
   "master" and the secretariat's as "file" (base: what the last sync brought). Results are
-  taken from the checksummed manifest, definitions from locked cells its digests vouch for;
-  a cell edited in the master workbook refuses the file.
+  taken from the checksummed manifest, 実施計画/目標値 from locked cells its digests vouch
+  for, the rest of the definitions from the manifest's definitions list; a cell edited in
+  the master workbook refuses the file.
 
 A file is refused as a whole (FilePreview.error) when it cannot be read or is foreign;
 row-level problems become refusals (FilePreview.refusals), and one refusal means nothing
@@ -34,6 +36,7 @@ from ..store import repository as repo
 from ..store.exchange_repo import ImportRecord
 from ..workbook.errors import BadWorkbook
 from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
+from ..workbook.manifest import MeasureDef
 from ..workbook.reader import ReturnedWorkbook, read_returned
 from .exchange_export import ORIGIN_META, RESULT_FIELDS, result_value
 from .exchange_validate import Refusal, check_rows
@@ -41,7 +44,9 @@ from .progress import Progress, step
 
 KIND_RETURN = "return"
 KIND_SYNC = "sync"
-DEFINITION_FIELDS = ("name", "departments", F.PLAN_TEXT, F.TARGET)
+# Measure-level fields a master workbook's definitions carry to a department PC.
+SYNCED_MEASURE_FIELDS = ("number", "name", "departments", "node", "summary", "vision",
+                         "related_plans", "resources", "numeric", "retired")
 
 
 @dataclass
@@ -62,6 +67,8 @@ class FilePreview:
     measures: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # key -> id, label, name
     origin_uid: str = ""
     sync_values: dict[tuple[str, int, str], object] = field(default_factory=dict)  # sync: sent results
+    new_measures: list[MeasureDef] = field(default_factory=list)  # sync: measures to add
+    positions: dict[str, int] = field(default_factory=dict)  # sync: the master's order
 
     @property
     def name(self) -> str:
@@ -90,7 +97,8 @@ class FilePreview:
             return f"{self.name}: 取り込めません（{len(self.refusals)}件の問題）"
         if self.already is not None:
             return f"{self.name}: この内容はすでに取り込み済みです（{self.already.at}）。反映するものはありません"
-        return (f"{self.name}: 反映 {len(self.changes)}件、競合 {len(self.conflicts)}件、"
+        added = f"新しい取組 {len(self.new_measures)}件、" if self.new_measures else ""
+        return (f"{self.name}: {added}反映 {len(self.changes)}件、競合 {len(self.conflicts)}件、"
                 f"変更なし {self.unchanged}件")
 
 
@@ -133,14 +141,33 @@ def _relation_error(here: _Here, wb: ReturnedWorkbook) -> tuple[str | None, str]
     return None, KIND_SYNC
 
 
-def _measure_value(m: Measure, fy: int, name: str) -> object:
-    if name == "name":
-        return m.name
+def _measure_value(m: Measure, fy: int, name: str, node_keys: dict[int, str] | None = None) -> object:
     if name == "departments":
         return list(m.departments)
+    if name in ("related_plans",):
+        return list(m.related_plans)
+    if name == "resources":
+        return sorted(m.resources)
+    if name == "node":
+        return (node_keys or {}).get(m.node_id, "")
+    if name in SYNCED_MEASURE_FIELDS:
+        return getattr(m, name)
     if name in (F.PLAN_TEXT, F.TARGET):
         return getattr(m.year(fy), name)
     return result_value(m, fy, name)
+
+
+def _def_value(d: MeasureDef, name: str) -> object:
+    if name in ("departments", "related_plans", "resources"):
+        return list(getattr(d, name))
+    return getattr(d, name)
+
+
+def _new_measure(d: MeasureDef, plan_id: int) -> Measure:
+    """How a measure the master adds looks here right after insertion (repository.insert_measure)."""
+    return Measure(id=0, key=d.key, plan_id=plan_id, node_id=0, number=d.number,
+                   repeat_of=d.repeat_of, name=d.name, numeric=d.numeric,
+                   departments=d.departments)
 
 
 def _merge_return(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> None:
@@ -166,9 +193,38 @@ def _merge_return(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -
             _add(pv, FieldMerge(mr.measure_key, mr.fy, f, base, master, file_value, d))
 
 
+def _merge_definitions(desk, wb: ReturnedWorkbook, pv: FilePreview, by_key: dict[str, Measure]) -> None:
+    """The secretariat's measure definitions overwrite; measures it added are inserted."""
+    nodes = {n.id: n.key for n in desk.nodes()}
+    known_nodes = set(nodes.values())
+    full = {m.key: m for m in desk.measures()}
+    for d in wb.manifest.definitions:
+        label = "【再掲】" if d.repeat_of is not None else f"No.{d.number}"
+        if d.node not in known_nodes:
+            pv.refusals.append(Refusal(f"{label}: 体系「{d.node}」がこのPCのデータにありません。"
+                                       "アプリを新しくしてください"))
+            continue
+        m = full.get(d.key)
+        node_keys = nodes
+        if m is None:
+            pv.new_measures.append(d)
+            m = by_key[d.key] = _new_measure(d, desk.plan.id)
+            node_keys = {0: d.node}
+            pv.measures[d.key] = (0, label, d.name)
+        pv.positions[d.key] = d.position
+        for f in SYNCED_MEASURE_FIELDS:
+            cur, new = _measure_value(m, 0, f, node_keys), _def_value(d, f)
+            _add(pv, FieldMerge(d.key, 0, f, cur, cur, new,
+                                Decision.SAME if same(cur, new) else Decision.APPLY))
+
+
 def _merge_sync(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> None:
     own = desk.role.department
     base = xrepo.sync_base()
+    with_definitions = bool(wb.manifest.definitions)
+    if with_definitions:
+        by_key = dict(by_key)
+        _merge_definitions(desk, wb, pv, by_key)
     seen_measure: set[str] = set()
     missing: list[str] = []
     for mr, file_vals in values:
@@ -178,7 +234,7 @@ def _merge_sync(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> 
                 missing.append(mr.label)
             continue
         defs = [(f, mr.fy) for f in (F.PLAN_TEXT, F.TARGET)]
-        if mr.measure_key not in seen_measure:
+        if mr.measure_key not in seen_measure and not with_definitions:
             seen_measure.add(mr.measure_key)
             defs = [("name", 0), ("departments", 0)] + defs
         for f, fy in defs:

@@ -232,13 +232,16 @@ def same_value(a: object, b: object) -> bool:
 # ---- writes -------------------------------------------------------------
 
 def apply_changes(db: Database, changes: list[F.FieldChange], actor: Actor, source: str,
-                  description: str = "", *, undoes: int | None = None) -> int | None:
+                  description: str = "", *, undoes: int | None = None,
+                  created: list[tuple[int, str]] | None = None) -> int | None:
     """Write `changes` atomically as one batch; returns its id, or None if nothing changed.
 
+    `created` names measures inserted in the same transaction (id, "No.91 name"): the batch
+    records their creation too, which makes it one that cannot be undone.
     Raises ConflictError (and writes nothing) if a field no longer holds `change.old`.
     """
     changes = [c for c in changes if not same_value(c.old, c.new)]
-    if not changes:
+    if not changes and not created:
         return None
     with write_transaction(db):
         for c in changes:
@@ -249,6 +252,9 @@ def apply_changes(db: Database, changes: list[F.FieldChange], actor: Actor, sour
                     measure_id=c.measure_id, field=c.field, fy=c.fy, current=current)
         batch = DbBatch.create(at=now_iso(), user=actor.user, role=actor.role, source=source,
                                description=description, undoes=undoes)
+        for measure_id, caption in created or ():
+            DbChange.create(batch=batch, measure=measure_id, fy=None, field="created",
+                            old=_dump(None), new=_dump(caption))
         for c in changes:
             _write_field(c.measure_id, c.field, c.fy, c.new)
             DbChange.create(batch=batch, measure=c.measure_id, fy=c.fy, field=c.field,
@@ -315,9 +321,7 @@ def create_measure(db: Database, plan_id: int, node_key: str, name: str, departm
                    numeric: bool, actor: Actor) -> int:
     """Add a measure at the end of its node with the next free number; logged as a batch."""
     with write_transaction(db):
-        node = DbNode.get_or_none((DbNode.plan == plan_id) & (DbNode.key == node_key))
-        if node is None:
-            raise InvalidValue(f"体系が見つかりません: {node_key}")
+        node = _node(plan_id, node_key)
         number = (DbMeasure.select(fn.MAX(DbMeasure.number)).where(DbMeasure.plan == plan_id)
                   .scalar() or 0) + 1
         after = (DbMeasure.select(fn.MAX(DbMeasure.position))
@@ -326,14 +330,42 @@ def create_measure(db: Database, plan_id: int, node_key: str, name: str, departm
             after = DbMeasure.select(fn.MAX(DbMeasure.position)).where(DbMeasure.plan == plan_id).scalar() or 0
         DbMeasure.update(position=DbMeasure.position + 1).where(
             (DbMeasure.plan == plan_id) & (DbMeasure.position > after)).execute()
-        m = DbMeasure.create(plan=plan_id, key=f"No.{number}", node=node, number=number, name=name,
-                             numeric=numeric, position=after + 1)
-        _relink_departments(m.id, departments)
-        plan = DbPlan.get_by_id(plan_id)
-        for fy in range(plan.first_fy, plan.last_fy + 1):
-            DbMeasureYear.create(measure=m, fy=fy)
-        batch = DbBatch.create(at=now_iso(), user=actor.user, role=actor.role, source="form",
-                               description=f"取組を追加 No.{number}")
-        DbChange.create(batch=batch, measure=m, fy=None, field="created", old=_dump(None),
-                        new=_dump(f"No.{number} {name}"))
-        return m.id
+        m = insert_measure(plan_id, key=f"No.{number}", node_key=node_key, number=number,
+                           repeat_of=None, name=name, departments=departments, numeric=numeric,
+                           position=after + 1)
+        apply_changes(db, [], actor, "form", f"取組を追加 No.{number}",
+                      created=[(m, f"No.{number} {name}")])
+        return m
+
+
+def _node(plan_id: int, node_key: str) -> DbNode:
+    node = DbNode.get_or_none((DbNode.plan == plan_id) & (DbNode.key == node_key))
+    if node is None:
+        raise InvalidValue(f"体系が見つかりません: {node_key}")
+    return node
+
+
+def insert_measure(plan_id: int, *, key: str, node_key: str, number: int | None,
+                   repeat_of: int | None, name: str, departments: list[str], numeric: bool,
+                   position: int, indicator: Indicator | None = None) -> int:
+    """Insert a measure with empty texts and years; call inside a write transaction and log
+    it through apply_changes(created=...)."""
+    if DbMeasure.get_or_none((DbMeasure.plan == plan_id) & (DbMeasure.key == key)) is not None:
+        raise InvalidValue(f"取組「{key}」はすでにあります")
+    ind = indicator or Indicator("", "", "")
+    m = DbMeasure.create(plan=plan_id, key=key, node=_node(plan_id, node_key), number=number,
+                         repeat_of=repeat_of, name=name, numeric=numeric, position=position,
+                         ind_name=ind.name, ind_unit=ind.unit, ind_direction=ind.direction,
+                         ind_cumulative=ind.cumulative, ind_note=ind.note)
+    _relink_departments(m.id, departments)
+    plan = DbPlan.get_by_id(plan_id)
+    for fy in range(plan.first_fy, plan.last_fy + 1):
+        DbMeasureYear.create(measure=m, fy=fy)
+    return m.id
+
+
+def set_positions(plan_id: int, positions: dict[str, int]) -> None:
+    """Order measures as another database does (key -> position); inside a write transaction."""
+    for key, pos in positions.items():
+        DbMeasure.update(position=pos).where((DbMeasure.plan == plan_id) & (DbMeasure.key == key)
+                                             & (DbMeasure.position != pos)).execute()

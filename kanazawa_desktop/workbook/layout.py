@@ -19,7 +19,8 @@ LIST_SHEET = "取組事項一覧"
 ENTRY_SHEET = "入力"
 MANIFEST_SHEET = "_manifest"
 MANIFEST_MAGIC = "kanazawa-desk-manifest"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added the measure definitions of a master workbook
+READABLE_VERSIONS = (1, 2)
 
 LIST_HEADERS = ("取組No.", "取組事項名", "担当課")  # then R5..R8
 

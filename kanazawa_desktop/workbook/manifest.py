@@ -18,8 +18,13 @@ It lives in the hidden sheet `_manifest`, every cell written as text:
   digits) of what the row's locked cells show (取組No., 取組事項名, 担当課, 年度, 実施計画,
   目標値): an edited locked cell changes it. Keeping a digest rather than a copy keeps the
   manifest small, so a returned file reads fast.
-* `checksum` – SHA-256 over the canonical JSON of every other key and the rows' JSON text,
-  exactly as written. It detects a manifest edited after export (ids, bases, scope). It is an
+* `definitions` (format 2, master workbooks only) – after the rows, a `definitions` row and
+  then, chunked the same way, a JSON list with one object per measure (【再掲】 and retired
+  ones included): key, 取組No., 体系, 取組事項名, 担当課, 概要, めざす姿, 関連計画, 資源,
+  flags, order and numeric indicator. A department PC takes the secretariat's definitions
+  from it, new measures included. Department workbooks carry an empty list.
+* `checksum` – SHA-256 over the canonical JSON of every other key and the rows' (and
+  definitions') JSON text, exactly as written. It detects a manifest edited after export (ids, bases, scope). It is an
   integrity check, not a signature: sheet protection and this checksum together stop
   mistakes and casual edits; the import still validates every value it takes.
 
@@ -32,10 +37,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from .layout import FORMAT_VERSION, MANIFEST_MAGIC
+from .layout import FORMAT_VERSION, MANIFEST_MAGIC, READABLE_VERSIONS
 
 META_KEYS = ("plan_code", "database_uid", "origin_uid", "scope", "department", "issued_at")
 ROWS_MARK = "rows"
+DEFS_MARK = ("definitions", "measures")  # two cells: a JSON chunk row never has a second
 CHUNK = 16000  # characters per cell; a character is at most 2 UTF-16 units
 ROW_COLUMNS = ("measure_key", "fy", "editable", "label", "locked", "result_text", "status",
                "actual")
@@ -83,6 +89,70 @@ class ManifestRow:
 
 
 @dataclass(frozen=True)
+class MeasureDef:
+    """What the secretariat defines for a measure, as a master workbook carries it."""
+
+    key: str
+    number: int | None
+    repeat_of: int | None
+    node: str  # node key
+    name: str
+    departments: tuple[str, ...]
+    summary: str = ""
+    vision: str = ""
+    related_plans: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    numeric: bool = False
+    retired: bool = False
+    position: int = 0
+    indicator: tuple[str, str, str, bool, str] | None = None  # name, unit, direction, cumulative, note
+
+    def to_json(self) -> dict:
+        return {"key": self.key, "number": self.number, "repeat_of": self.repeat_of,
+                "node": self.node, "name": self.name, "departments": list(self.departments),
+                "summary": self.summary, "vision": self.vision,
+                "related_plans": list(self.related_plans), "resources": list(self.resources),
+                "numeric": self.numeric, "retired": self.retired, "position": self.position,
+                "indicator": list(self.indicator) if self.indicator else None}
+
+    @classmethod
+    def from_json(cls, obj: object) -> MeasureDef:
+        """Strictly typed: anything else is a damaged manifest (ValueError)."""
+        if not isinstance(obj, dict) or set(obj) != _DEF_KEYS:
+            raise ValueError("definition keys")
+        for name, kind in _DEF_TYPES.items():
+            _check(obj[name], kind)
+        ind = obj["indicator"]
+        if ind is not None:
+            if not (isinstance(ind, list) and len(ind) == 5 and all(isinstance(v, str) for v in ind[:3])
+                    and isinstance(ind[3], bool) and isinstance(ind[4], str)):
+                raise ValueError("indicator")
+            ind = (ind[0], ind[1], ind[2], ind[3], ind[4])
+        return cls(key=obj["key"], number=obj["number"], repeat_of=obj["repeat_of"], node=obj["node"],
+                   name=obj["name"], departments=tuple(obj["departments"]), summary=obj["summary"],
+                   vision=obj["vision"], related_plans=tuple(obj["related_plans"]),
+                   resources=tuple(obj["resources"]), numeric=obj["numeric"],
+                   retired=obj["retired"], position=obj["position"], indicator=ind)
+
+
+_DEF_TYPES = {"key": str, "number": "int?", "repeat_of": "int?", "node": str, "name": str,
+              "departments": "strs", "summary": str, "vision": str, "related_plans": "strs",
+              "resources": "strs", "numeric": bool, "retired": bool, "position": "int"}
+_DEF_KEYS = set(_DEF_TYPES) | {"indicator"}
+
+
+def _check(value: object, kind: object) -> None:
+    if kind == "strs":
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    elif kind in ("int", "int?"):
+        ok = (value is None and kind == "int?") or (type(value) is int)
+    else:
+        ok = type(value) is kind
+    if not ok:
+        raise ValueError("definition value")
+
+
+@dataclass(frozen=True)
 class Manifest:
     plan_code: str
     database_uid: str
@@ -91,6 +161,7 @@ class Manifest:
     department: str
     issued_at: str
     rows: tuple[ManifestRow, ...] = field(default_factory=tuple)
+    definitions: tuple[MeasureDef, ...] = field(default_factory=tuple)
     version: int = FORMAT_VERSION
     verified: str = ""  # the checksum found valid when read back (saves recomputing it)
 
@@ -100,8 +171,13 @@ class Manifest:
     def rows_json(self) -> str:
         return json.dumps([r.cells() for r in self.rows], ensure_ascii=False, separators=(",", ":"))
 
+    def definitions_json(self) -> str:
+        return json.dumps([d.to_json() for d in self.definitions], ensure_ascii=False,
+                          separators=(",", ":"))
+
     def checksum(self) -> str:
-        return self.verified or _digest(self.version, self.meta(), self.rows_json())
+        return self.verified or _digest(self.version, self.meta(), self.rows_json(),
+                                        self.definitions_json())
 
     def sheet_rows(self) -> list[list[str]]:
         """The manifest sheet's rows, every value a string."""
@@ -109,13 +185,21 @@ class Manifest:
         out += [[k, v] for k, v in self.meta().items()]
         out.append(["checksum", self.checksum()])
         out.append([ROWS_MARK, *ROW_COLUMNS])
-        text = self.rows_json()
-        out += [[text[i:i + CHUNK]] for i in range(0, len(text), CHUNK)]
+        out += _chunks(self.rows_json())
+        if self.version >= 2:
+            out.append(list(DEFS_MARK))
+            out += _chunks(self.definitions_json())
         return out
 
 
-def _digest(version: int, meta: dict[str, str], rows_json: str) -> str:
-    payload = [MANIFEST_MAGIC, str(version), meta, rows_json]
+def _chunks(text: str) -> list[list[str]]:
+    return [[text[i:i + CHUNK]] for i in range(0, len(text), CHUNK)]
+
+
+def _digest(version: int, meta: dict[str, str], rows_json: str, defs_json: str) -> str:
+    payload: list[object] = [MANIFEST_MAGIC, str(version), meta, rows_json]
+    if version >= 2:
+        payload.append(defs_json)
     raw = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -144,7 +228,7 @@ def parse(rows: list[list[object]]) -> Manifest:
         version = int(_text(rows[0][1]))
     except ValueError as exc:
         raise ManifestError("damaged") from exc
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise ManifestError("version")
     meta: dict[str, str] = {}
     i = 1
@@ -154,9 +238,17 @@ def parse(rows: list[list[object]]) -> Manifest:
         i += 1
     if i >= len(rows) or any(k not in meta for k in (*META_KEYS, "checksum")):
         raise ManifestError("damaged")
-    text = "".join(r[0] if type(r[0]) is str else _text(r[0]) for r in rows[i + 1:] if r)
+    body_rows = rows[i + 1:]
+    mark = next((j for j, r in enumerate(body_rows)
+                 if len(r) >= 2 and (_text(r[0]), _text(r[1])) == DEFS_MARK), None)
+    if (mark is None) != (version < 2):
+        raise ManifestError("damaged")
+    row_cells = body_rows if mark is None else body_rows[:mark]
+    def_cells = [] if mark is None else body_rows[mark + 1:]
+    text = _joined(row_cells)
+    defs_text = _joined(def_cells)
     fields = {k: meta[k] for k in META_KEYS}
-    if _digest(version, fields, text) != meta["checksum"]:
+    if _digest(version, fields, text, defs_text) != meta["checksum"]:
         raise ManifestError("tampered")
     width = len(ROW_COLUMNS)
     try:
@@ -165,6 +257,15 @@ def parse(rows: list[list[object]]) -> Manifest:
                    for r in raw_rows):
             raise ValueError("manifest rows")
         body = tuple(ManifestRow.from_cells(cells) for cells in raw_rows)
+        raw_defs = json.loads(defs_text) if version >= 2 else []
+        if not isinstance(raw_defs, list):
+            raise ValueError("definitions")
+        defs = tuple(MeasureDef.from_json(d) for d in raw_defs)
     except (ValueError, TypeError) as exc:
         raise ManifestError("damaged") from exc
-    return Manifest(rows=body, version=version, verified=meta["checksum"], **fields)
+    return Manifest(rows=body, definitions=defs, version=version, verified=meta["checksum"],
+                    **fields)
+
+
+def _joined(cells: list[list[object]]) -> str:
+    return "".join(r[0] if type(r[0]) is str else _text(r[0]) for r in cells if r)
