@@ -195,27 +195,39 @@ def test_cli_export_import_exit_codes(tmp_path):
     assert r.returncode == 1 and "フォルダー" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_migrates_a_version_1_database(tmp_path):
+@pytest.mark.parametrize(("version", "dept", "measure", "text"), [
+    (1, "人事課", None, "v1の結果"),  # a department PC of the first release
+    (2, None, 10, "v2の結果"),  # the secretariat, after the workbook exchange came
+])
+def test_migrates_an_earlier_database(tmp_path, version, dept, measure, text):
     from pathlib import Path
+
+    from kanazawa_desktop.store.schema import LATEST_VERSION
 
     path = tmp_path / "old.sqlite3"
     con = sqlite3.connect(path)
-    con.executescript((Path(__file__).parent / "fixtures" / "schema_v1.sql").read_text(encoding="utf-8"))
+    dump = Path(__file__).parent / "fixtures" / f"schema_v{version}.sql"
+    con.executescript(dump.read_text(encoding="utf-8"))
     con.close()
     with Desk.open(path) as desk:
-        assert desk.role.department == "人事課"
-        assert any(m.year(2023).result_text == "v1の結果" for m in desk.measures())
+        assert desk.role.department == dept
+        assert any(m.year(2023).result_text == text for m in desk.measures()
+                   if measure is None or m.number == measure)
         assert X.collection_status(desk) is not None
         X.export_workbook(desk, tmp_path / "after.xlsx")
+        if dept is None:  # the new hierarchy history works on the migrated file
+            node = desk.nodes()[0]
+            desk.rename_node(node.id, "移行後の名称")
+            assert desk.undo()
     con = sqlite3.connect(path)
-    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(LATEST_VERSION)
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"exchange_export", "exchange_import", "exchange_base"} <= tables
+    assert {"exchange_export", "exchange_import", "exchange_base", "node_change"} <= tables
     con.close()
-    backups = list(tmp_path.glob("old.sqlite3.v1-*.bak"))
+    backups = list(tmp_path.glob(f"old.sqlite3.v{version}-*.bak"))
     assert len(backups) == 1
     con = sqlite3.connect(backups[0])
-    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(version)
     con.close()
 
 
@@ -236,3 +248,28 @@ def test_department_pc_sync_conflict_and_edited_master_refused(tmp_path):
         X.apply_import(dept, pv)  # the conflict stays: this PC keeps its own text
         assert result(dept, 7) == "課の記入（未送付）"
         assert result(dept, 10) == "課だけの記入"  # changed only here: kept
+
+
+def _shape(path) -> dict:
+    con = sqlite3.connect(path)
+    tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    out = {t: (sorted(tuple(c[1:]) for c in con.execute(f'PRAGMA table_info("{t}")')),
+               sorted(tuple(k[2:5]) for k in con.execute(f'PRAGMA foreign_key_list("{t}")')),
+               sorted(i[1] for i in con.execute(f'PRAGMA index_list("{t}")')))
+           for t in tables}
+    con.close()
+    return out
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_migrated_schema_is_the_schema_of_a_new_file(tmp_path, version):
+    from pathlib import Path
+
+    old = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(old)
+    con.executescript((Path(__file__).parent / "fixtures" / f"schema_v{version}.sql").read_text(encoding="utf-8"))
+    con.close()
+    Desk.open(old).close()
+    new = tmp_path / "new.sqlite3"
+    Desk.open(new).close()
+    assert _shape(old) == _shape(new)

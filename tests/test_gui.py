@@ -335,3 +335,52 @@ def test_department_can_be_changed_from_the_menu(qtbot, db_path, settings):
     assert "財政課" in new.windowTitle()
     assert tree_numbers(new) == ["No.59", "No.86", "No.88"]
     new.close()
+
+
+def test_secretariat_renames_a_node_with_f2_and_undoes_it(qtbot, db_path, settings):
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from kanazawa_desktop.ui.list_model import NodeIdRole
+
+    win = open_window(qtbot, db_path, settings, secretariat=True)
+    go_to(qtbot, win, 10)
+    node = next(n for n in win.desk.nodes() if n.key == "1-1")
+    old_title = node.title
+    [idx] = win.tree_model.match(win.tree_model.index(0, 0), NodeIdRole, node.id, 1,
+                                 Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
+    qtbot.mouseClick(win.tree.viewport(), Qt.MouseButton.LeftButton, pos=win.tree.visualRect(idx).center())
+    assert win.form.measure.number == 10  # choosing a node keeps the open measure
+
+    def answer():
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, QInputDialog):
+            QTimer.singleShot(50, answer)
+            return
+        line = dlg.findChild(QLineEdit)
+        assert line.text() == old_title
+        line.selectAll()
+        type_text(qtbot, line, "働き方のDXと組織")
+        qtbot.keyClick(line, Qt.Key.Key_Return)
+
+    QTimer.singleShot(50, answer)
+    qtbot.keyClick(win.tree, Qt.Key.Key_F2)
+    assert next(n for n in win.desk.nodes() if n.key == "1-1").title == "働き方のDXと組織"
+    captions = [win.tree_model.index(r, 0, win.tree_model.index(0, 0)).data()
+                for r in range(win.tree_model.rowCount(win.tree_model.index(0, 0)))]
+    assert f"{node.label} 働き方のDXと組織" in captions
+    assert "働き方のDXと組織" in win.form.node_editor.combo.currentText()
+    hist = win.history_model
+    assert hist.index(0, 5).data() == "体系の名称（項目 (1)）" and hist.index(0, 7).data() == "働き方のDXと組織"
+    win.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    qtbot.keyClick(win.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert next(n for n in win.desk.nodes() if n.key == "1-1").title == old_title
+    assert win.form.measure.number == 10 and old_title in win.form.node_editor.combo.currentText()
+    win.close()
+
+
+def test_department_has_no_rename(qtbot, db_path, settings):
+    win = open_window(qtbot, db_path, settings, department="人事課")
+    assert not hasattr(win, "act_rename_node")
+    assert all(a.objectName() != "actRenameNode" for a in win.tree.actions())
+    win.close()

@@ -47,6 +47,7 @@ LABELS = {
     "node": "体系",
     "number": "取組No.",
     "created": "新規作成",
+    "title": "体系の名称",
 }
 
 # What a department fills in: the results of its own measures.
@@ -87,13 +88,20 @@ def can_edit(role: Role, departments: tuple[str, ...], field: str, *, is_repeat:
 
 @dataclass(frozen=True)
 class FieldChange:
-    """One field of one measure (and year, for year fields) going from old to new."""
+    """One field of one measure (and year, for year fields) going from old to new.
+
+    With `node_id` set it is the title of a 方針/項目/小項目 node instead (measure_id 0).
+    """
 
     measure_id: int
     field: str
     old: object
     new: object
     fy: int | None = None
+    node_id: int | None = None
+
+    def inverse(self) -> FieldChange:
+        return FieldChange(self.measure_id, self.field, self.new, self.old, self.fy, self.node_id)
 
     @property
     def label(self) -> str:

@@ -44,6 +44,7 @@ class HistoryEntry:
     old: object
     new: object
     undone: bool = False
+    node: str = ""  # for a change of the hierarchy: which node ('小項目 ① …')
 
     @property
     def source_label(self) -> str:

@@ -239,6 +239,28 @@ class Desk:
         return repo.create_measure(self.db, self.plan.id, node_key, name, list(departments),
                                    numeric, self.actor)
 
+    def rename_node(self, node_id: int, title: str) -> int | None:
+        """Secretariat: rename a 方針/項目/小項目 node, as one undoable batch."""
+        role = self.role
+        if role is None or not role.is_secretariat:
+            raise PermissionDenied("体系の名称を変更できるのは事務局だけです")
+        title = " ".join(str(title or "").split())  # one line, as printed in the path
+        if not title:
+            raise InvalidValue("体系の名称は空にできません")
+        if len(title) > 200:
+            raise InvalidValue(f"体系の名称が長すぎます（{len(title)}文字。上限は200文字）")
+        node = next((n for n in self.nodes() if n.id == node_id), None)
+        if node is None:
+            raise InvalidValue(f"体系が見つかりません: {node_id}")
+        change = F.FieldChange(measure_id=0, field="title", old=node.title, new=title, node_id=node_id)
+        batch = repo.apply_changes(self.db, [change], self.actor, self.source,
+                                   f"体系の名称を変更 {node.label}")
+        self.forget_cached()
+        if batch is not None:
+            self._undo.append(batch)
+            self._redo.clear()
+        return batch
+
     def can_undo(self) -> bool:
         return bool(self._undo)
 
@@ -259,8 +281,7 @@ class Desk:
         if not self._redo:
             return []
         batch = self._redo[-1]
-        original = repo.batch_changes(batch)
-        changes = [F.FieldChange(c.measure_id, c.field, c.old, c.new, c.fy) for c in original]
+        changes = repo.batch_changes(batch)
         new_batch = self._apply_as(changes, "redo", f"やり直し #{batch}")
         self._redo.pop()
         if new_batch is not None:
@@ -276,8 +297,7 @@ class Desk:
             raise StoreError("取組の追加は元に戻せません。不要な取組は「廃止」にしてください")
         if info.undone_by is not None:
             raise StoreError(f"変更 #{batch_id} はすでに元に戻されています")
-        inverse = [F.FieldChange(c.measure_id, c.field, c.new, c.old, c.fy)
-                   for c in reversed(repo.batch_changes(batch_id))]
+        inverse = [c.inverse() for c in reversed(repo.batch_changes(batch_id))]
         self._apply_as(inverse, source, f"元に戻す #{batch_id}", undoes=batch_id)
         return inverse
 
@@ -287,6 +307,13 @@ class Desk:
             return repo.apply_changes(self.db, changes, self.actor, source, description, undoes=undoes)
         except repo.ConflictError as exc:
             raise StoreError("後から同じ項目が変更されているため、元に戻せません", **exc.data) from exc
+        finally:
+            if any(c.node_id is not None for c in changes):
+                self.forget_cached()
+
+    def forget_cached(self) -> None:
+        """Read the hierarchy again (after a rename, its undo, or an import that renamed)."""
+        self._nodes_cache = None
 
     # ---- drafts (unsaved typing survives a crash) ----------------------------
     def put_draft(self, measure_id: int, fy: int | None, field: str, text: str) -> None:

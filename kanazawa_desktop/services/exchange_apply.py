@@ -99,6 +99,8 @@ def apply_import(desk, preview: FilePreview,
             ids = {key: v[0] for key, v in preview.measures.items()}
             created = _insert_new_measures(desk, preview, ids)
             changes = [_change(ids, fm) for fm in chosen]
+            changes += [F.FieldChange(measure_id=0, field="title", old=old, new=new, node_id=node_id)
+                        for node_id, old, new in preview.node_changes]
             batch = repo.apply_changes(desk.db, changes, actor, "import", f"取込: {preview.name}",
                                        created=created)
             if preview.positions:
@@ -114,6 +116,8 @@ def apply_import(desk, preview: FilePreview,
     except repo.ConflictError as exc:
         raise StoreError(f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
                          **exc.data) from exc
+    if preview.node_changes:
+        desk.forget_cached()
     return ApplyResult(preview.name, batch, [c for c in changes if not repo.same_value(c.old, c.new)],
                        open_conflicts, added=len(created))
 

@@ -108,10 +108,11 @@ def build_content(desk, scope: str, department: str) -> WorkbookContent:
     uid = desk.database_uid
     origin = (repo.get_meta(ORIGIN_META) or "") if on_department_pc else uid
     nodes = desk.nodes()
-    defs = definitions(measures, nodes) if scope == SCOPE_MASTER else ()
+    master = scope == SCOPE_MASTER
     manifest = Manifest(plan_code=plan.code, database_uid=uid, origin_uid=origin, scope=scope,
                         department=department, issued_at=now_iso(), rows=tuple(rows),
-                        definitions=defs)
+                        definitions=definitions(measures, nodes) if master else (),
+                        node_titles=tuple((n.key, n.title) for n in nodes) if master else ())
     return WorkbookContent(plan=plan, nodes=nodes, measures=measures, manifest=manifest,
                            entries=entries)
 

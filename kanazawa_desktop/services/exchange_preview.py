@@ -69,6 +69,7 @@ class FilePreview:
     sync_values: dict[tuple[str, int, str], object] = field(default_factory=dict)  # sync: sent results
     new_measures: list[MeasureDef] = field(default_factory=list)  # sync: measures to add
     positions: dict[str, int] = field(default_factory=dict)  # sync: the master's order
+    node_changes: list[tuple[int, str, str]] = field(default_factory=list)  # sync: (node id, old, new title)
 
     @property
     def name(self) -> str:
@@ -98,6 +99,8 @@ class FilePreview:
         if self.already is not None:
             return f"{self.name}: この内容はすでに取り込み済みです（{self.already.at}）。反映するものはありません"
         added = f"新しい取組 {len(self.new_measures)}件、" if self.new_measures else ""
+        if self.node_changes:
+            added += f"体系の名称 {len(self.node_changes)}件、"
         return (f"{self.name}: {added}反映 {len(self.changes)}件、競合 {len(self.conflicts)}件、"
                 f"変更なし {self.unchanged}件")
 
@@ -195,8 +198,16 @@ def _merge_return(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -
 
 def _merge_definitions(desk, wb: ReturnedWorkbook, pv: FilePreview, by_key: dict[str, Measure]) -> None:
     """The secretariat's measure definitions overwrite; measures it added are inserted."""
-    nodes = {n.id: n.key for n in desk.nodes()}
+    here_nodes = desk.nodes()
+    nodes = {n.id: n.key for n in here_nodes}
     known_nodes = set(nodes.values())
+    by_node_key = {n.key: n for n in here_nodes}
+    for key, title in wb.manifest.node_titles:
+        node = by_node_key.get(key)
+        if node is None:
+            pv.refusals.append(Refusal(f"体系「{key} {title}」がこのPCのデータにありません。アプリを新しくしてください"))
+        elif node.title != title:
+            pv.node_changes.append((node.id, node.title, title))
     full = {m.key: m for m in desk.measures()}
     for d in wb.manifest.definitions:
         label = "【再掲】" if d.repeat_of is not None else f"No.{d.number}"
@@ -305,7 +316,7 @@ def preview_file(desk, path: Path, by_key: dict[str, Measure] | None = None,
     else:
         _merge_sync(desk, wb, pv, values, by_key)
     if pv.refusals:
-        pv.changes, pv.conflicts = [], []
+        pv.changes, pv.conflicts, pv.new_measures, pv.node_changes = [], [], [], []
     pv.already = xrepo.import_with_hash(wb.content_hash)
     return pv
 

@@ -167,6 +167,19 @@ class DbDraft(BaseModel):
         primary_key = CompositeKey("measure", "fy", "field")
 
 
+class DbNodeChange(BaseModel):
+    """One field of a 方針/項目/小項目 node changed (its title), in a batch (schema version 3)."""
+
+    batch = ForeignKeyField(DbBatch, backref="node_changes", on_delete="CASCADE")
+    node = ForeignKeyField(DbNode, backref="changes", on_delete="CASCADE")
+    field = TextField()
+    old = TextField(null=True)
+    new = TextField(null=True)
+
+    class Meta:
+        table_name = "node_change"
+
+
 ALL_MODELS = [
     DbMeta,
     DbPlan,
@@ -177,6 +190,7 @@ ALL_MODELS = [
     DbMeasureYear,
     DbBatch,
     DbChange,
+    DbNodeChange,
     DbDraft,
 ]
 

@@ -29,6 +29,7 @@ from .models import (
     DbMeasureYear,
     DbMeta,
     DbNode,
+    DbNodeChange,
     DbPlan,
 )
 
@@ -206,6 +207,30 @@ def _write_field(measure_id: int, field: str, fy: int | None, value: object) -> 
     m.save()
 
 
+def _current(c: F.FieldChange) -> object:
+    if c.node_id is not None:
+        return _node_row(c.node_id).title
+    return read_field(c.measure_id, c.field, c.fy)
+
+
+def _node_row(node_id: int) -> DbNode:
+    node = DbNode.get_or_none(DbNode.id == node_id)
+    if node is None:
+        raise NotFound(f"体系が見つかりません: {node_id}")
+    return node
+
+
+def _write(c: F.FieldChange) -> None:
+    if c.node_id is None:
+        _write_field(c.measure_id, c.field, c.fy, c.new)
+        return
+    if c.field != "title":
+        raise InvalidValue(f"体系の項目は名称だけ変更できます: {c.field}")
+    node = _node_row(c.node_id)
+    node.title = c.new
+    node.save()
+
+
 def _relink_departments(measure_id: int, names: list[str]) -> None:
     if not names:
         raise InvalidValue("担当課を1つ以上指定してください")
@@ -245,7 +270,7 @@ def apply_changes(db: Database, changes: list[F.FieldChange], actor: Actor, sour
         return None
     with write_transaction(db):
         for c in changes:
-            current = read_field(c.measure_id, c.field, c.fy)
+            current = _current(c)
             if not same_value(current, c.old):
                 raise ConflictError(
                     f"{F.LABELS.get(c.field, c.field)}は他で変更されています。画面を開き直してください",
@@ -256,19 +281,30 @@ def apply_changes(db: Database, changes: list[F.FieldChange], actor: Actor, sour
             DbChange.create(batch=batch, measure=measure_id, fy=None, field="created",
                             old=_dump(None), new=_dump(caption))
         for c in changes:
-            _write_field(c.measure_id, c.field, c.fy, c.new)
-            DbChange.create(batch=batch, measure=c.measure_id, fy=c.fy, field=c.field,
-                            old=_dump(c.old), new=_dump(c.new))
+            _write(c)
+            if c.node_id is not None:
+                DbNodeChange.create(batch=batch, node=c.node_id, field=c.field,
+                                    old=_dump(c.old), new=_dump(c.new))
+            else:
+                DbChange.create(batch=batch, measure=c.measure_id, fy=c.fy, field=c.field,
+                                old=_dump(c.old), new=_dump(c.new))
         if undoes is not None:
             DbBatch.update(undone_by=batch.id).where(DbBatch.id == undoes).execute()
         return batch.id
 
 
+def _load(text: str | None) -> object:
+    return json.loads(text) if text is not None else None
+
+
 def batch_changes(batch_id: int) -> list[F.FieldChange]:
+    """A batch's changes in the order written (measure fields, then node titles)."""
     q = DbChange.select().where(DbChange.batch == batch_id).order_by(DbChange.id)
-    return [F.FieldChange(measure_id=c.measure_id, field=c.field, fy=c.fy,
-                          old=json.loads(c.old) if c.old is not None else None,
-                          new=json.loads(c.new) if c.new is not None else None) for c in q]
+    out = [F.FieldChange(measure_id=c.measure_id, field=c.field, fy=c.fy, old=_load(c.old),
+                         new=_load(c.new)) for c in q]
+    q = DbNodeChange.select().where(DbNodeChange.batch == batch_id).order_by(DbNodeChange.id)
+    return out + [F.FieldChange(measure_id=0, field=c.field, old=_load(c.old), new=_load(c.new),
+                                node_id=c.node_id) for c in q]
 
 
 def batch_info(batch_id: int) -> DbBatch | None:
@@ -282,13 +318,37 @@ def latest_batch() -> tuple[int, str] | None:
 
 
 def history(measure_id: int) -> list[HistoryEntry]:
+    """A measure's changes, and the renames of the 方針/項目/小項目 above it, newest first."""
     q = (DbChange.select(DbChange, DbBatch).join(DbBatch)
-         .where(DbChange.measure == measure_id).order_by(DbChange.id.desc()))
-    return [HistoryEntry(batch_id=c.batch.id, at=c.batch.at, user=c.batch.user, role=c.batch.role,
-                         source=c.batch.source, measure_id=c.measure_id, fy=c.fy, field=c.field,
-                         old=json.loads(c.old) if c.old is not None else None,
-                         new=json.loads(c.new) if c.new is not None else None,
-                         undone=c.batch.undone_by is not None) for c in q]
+         .where(DbChange.measure == measure_id))
+    keyed = [((c.batch.id, 1, c.id),
+              HistoryEntry(batch_id=c.batch.id, at=c.batch.at, user=c.batch.user, role=c.batch.role,
+                           source=c.batch.source, measure_id=c.measure_id, fy=c.fy, field=c.field,
+                           old=_load(c.old), new=_load(c.new),
+                           undone=c.batch.undone_by is not None)) for c in q]
+    path = _path_nodes(DbMeasure.get_by_id(measure_id).node_id)
+    if path:
+        q = (DbNodeChange.select(DbNodeChange, DbBatch).join(DbBatch)
+             .where(DbNodeChange.node.in_(list(path))))
+        keyed += [((c.batch.id, 0, c.id),
+                   HistoryEntry(batch_id=c.batch.id, at=c.batch.at, user=c.batch.user,
+                                role=c.batch.role, source=c.batch.source, measure_id=measure_id,
+                                fy=None, field=c.field, old=_load(c.old), new=_load(c.new),
+                                undone=c.batch.undone_by is not None, node=path[c.node_id]))
+                  for c in q]
+    return [e for _, e in sorted(keyed, key=lambda k: k[0], reverse=True)]
+
+
+def _path_nodes(node_id: int) -> dict[int, str]:
+    """The node and its ancestors: id -> '小項目 ①'-style caption of its level and label."""
+    out: dict[int, str] = {}
+    node = DbNode.get_or_none(DbNode.id == node_id)
+    levels = json.loads(node.plan.levels) if node else []
+    while node is not None and node.id not in out:
+        level = levels[node.level - 1] if 0 < node.level <= len(levels) else ""
+        out[node.id] = f"{level} {node.label}".strip()
+        node = node.parent
+    return out
 
 
 # ---- drafts -------------------------------------------------------------

@@ -48,7 +48,7 @@ class HistoryModel(QAbstractTableModel):
             e.role,
             e.source_label + ("（取消済）" if e.undone else ""),
             long_label(e.fy) if e.fy else "",
-            LABELS.get(e.field, e.field),
+            LABELS.get(e.field, e.field) + (f"（{e.node}）" if e.node else ""),
             format_value(e.field, e.old),
             format_value(e.field, e.new),
         )

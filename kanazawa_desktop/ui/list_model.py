@@ -20,6 +20,7 @@ STATUS_BRUSHES = {
     Status.NOT_ACHIEVED: QBrush(QColor("#f6cfcf")),
 }
 MeasureIdRole = Qt.ItemDataRole.UserRole + 1
+NodeIdRole = Qt.ItemDataRole.UserRole + 2  # the tree's 方針/項目/小項目 rows
 
 
 class MeasureListModel(QAbstractTableModel):

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.errors import DeskError
 from ..services.desk import Desk
-from . import exchange_actions, print_actions
+from . import exchange_actions, hierarchy_actions, print_actions
 from .add_measure_dialog import AddMeasureDialog
 from .filter_panel import FilterPanel
 from .history_model import HistoryModel
@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
             self._action(self.tr("取組を追加(&A)…"), None, self.add_measure, measure_menu)
             self.act_retire = self._action(self.tr("この取組を廃止／廃止を取り消す"), None,
                                            self.toggle_retired, measure_menu)
+            measure_menu.addSeparator()
+            hierarchy_actions.install(self, measure_menu)
         go = mb.addMenu(self.tr("移動(&G)"))
         self.act_next = self._action(self.tr("次の取組(&N)"), QKeySequence("Ctrl+PgDown"),
                                      self.next_measure, go)
@@ -302,11 +304,12 @@ class MainWindow(QMainWindow):
         if not changes:
             self.statusBar().showMessage(self.tr("元に戻せる変更はありません"), 3000)
             return
-        target = changes[0].measure_id
-        if target != self.current_id:
+        # a 体系 rename concerns no one measure: the open one shows the new path
+        target = self.current_id if changes[0].node_id is not None else changes[0].measure_id
+        if target is not None and target != self.current_id:
             self.current_id = None
             self.open_measure(target)
-        else:
+        elif target is not None:
             self.form.load(target)
         self.statusBar().showMessage(done, 3000)
         self._after_change()

@@ -81,7 +81,8 @@ class MeasureForm(QScrollArea):
         self.path_label.setObjectName("path")
         self.path_label.setWordWrap(True)
         outer.addWidget(self.path_label)
-        self.node_editor = NodeEditor(self.desk.nodes())
+        self._nodes_shown = self.desk.nodes()
+        self.node_editor = NodeEditor(self._nodes_shown)
         self.editors[(None, "node")] = self.node_editor
         self.node_editor.edited.connect(lambda: self._on_edited((None, "node")))
         self.node_editor.committed.connect(self._on_committed)
@@ -190,6 +191,10 @@ class MeasureForm(QScrollArea):
         """Show a measure; `drafts` (unsaved text from a previous run) go back into the fields."""
         m = self.desk.measure(measure_id)
         self.measure = m
+        nodes = self.desk.nodes()
+        if nodes != self._nodes_shown:  # a 体系 renamed since: the drop-down's captions follow
+            self.node_editor.set_nodes(nodes)
+            self._nodes_shown = nodes
         self._loaded = self._values(m)
         for key, editor in self.editors.items():
             editor.set_value(self._loaded[key])

@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QFont
 
 from ..domain.model import MeasureRow, Node
-from .list_model import MeasureIdRole
+from .list_model import MeasureIdRole, NodeIdRole
 
 
 @dataclass(eq=False)
@@ -20,6 +20,7 @@ class _Item:
     parent: _Item | None
     measure_id: int | None = None
     tooltip: str = ""
+    node_id: int | None = None
     children: list[_Item] = field(default_factory=list)
 
     def row(self) -> int:
@@ -48,7 +49,7 @@ class PlanTreeModel(QAbstractItemModel):
             if n.id not in keep:
                 continue
             parent = items.get(n.parent_id, self._root) if n.parent_id else self._root
-            item = _Item(n.caption, parent, tooltip=n.caption)
+            item = _Item(n.caption, parent, tooltip=n.caption, node_id=n.id)
             parent.children.append(item)
             items[n.id] = item
         for r in rows:
@@ -98,6 +99,8 @@ class PlanTreeModel(QAbstractItemModel):
             return item.tooltip
         if role == MeasureIdRole:
             return item.measure_id
+        if role == NodeIdRole:
+            return item.node_id
         if role == Qt.ItemDataRole.FontRole and item.measure_id is None:
             f = QFont()
             f.setBold(True)

@@ -19,10 +19,11 @@ It lives in the hidden sheet `_manifest`, every cell written as text:
   目標値): an edited locked cell changes it. Keeping a digest rather than a copy keeps the
   manifest small, so a returned file reads fast.
 * `definitions` (format 2, master workbooks only) – after the rows, a `definitions` row and
-  then, chunked the same way, a JSON list with one object per measure (【再掲】 and retired
-  ones included): key, 取組No., 体系, 取組事項名, 担当課, 概要, めざす姿, 関連計画, 資源,
-  flags, order and numeric indicator. A department PC takes the secretariat's definitions
-  from it, new measures included. Department workbooks carry an empty list.
+  then, chunked the same way, a JSON object: `nodes`, [key, title] of every 方針/項目/小項目,
+  and `measures`, one object per measure (【再掲】 and retired ones included): key, 取組No.,
+  体系, 取組事項名, 担当課, 概要, めざす姿, 関連計画, 資源, flags, order and numeric
+  indicator. A department PC takes the secretariat's definitions from it, new measures
+  included. Department workbooks carry empty lists.
 * `checksum` – SHA-256 over the canonical JSON of every other key and the rows' (and
   definitions') JSON text, exactly as written. It detects a manifest edited after export (ids, bases, scope). It is an
   integrity check, not a signature: sheet protection and this checksum together stop
@@ -162,6 +163,7 @@ class Manifest:
     issued_at: str
     rows: tuple[ManifestRow, ...] = field(default_factory=tuple)
     definitions: tuple[MeasureDef, ...] = field(default_factory=tuple)
+    node_titles: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (node key, title)
     version: int = FORMAT_VERSION
     verified: str = ""  # the checksum found valid when read back (saves recomputing it)
 
@@ -172,8 +174,9 @@ class Manifest:
         return json.dumps([r.cells() for r in self.rows], ensure_ascii=False, separators=(",", ":"))
 
     def definitions_json(self) -> str:
-        return json.dumps([d.to_json() for d in self.definitions], ensure_ascii=False,
-                          separators=(",", ":"))
+        body = {"nodes": [list(n) for n in self.node_titles],
+                "measures": [d.to_json() for d in self.definitions]}
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
     def checksum(self) -> str:
         return self.verified or _digest(self.version, self.meta(), self.rows_json(),
@@ -257,14 +260,23 @@ def parse(rows: list[list[object]]) -> Manifest:
                    for r in raw_rows):
             raise ValueError("manifest rows")
         body = tuple(ManifestRow.from_cells(cells) for cells in raw_rows)
-        raw_defs = json.loads(defs_text) if version >= 2 else []
-        if not isinstance(raw_defs, list):
-            raise ValueError("definitions")
-        defs = tuple(MeasureDef.from_json(d) for d in raw_defs)
+        defs, titles = _definitions(defs_text) if version >= 2 else ((), ())
     except (ValueError, TypeError) as exc:
         raise ManifestError("damaged") from exc
-    return Manifest(rows=body, definitions=defs, version=version, verified=meta["checksum"],
-                    **fields)
+    return Manifest(rows=body, definitions=defs, node_titles=titles, version=version,
+                    verified=meta["checksum"], **fields)
+
+
+def _definitions(text: str) -> tuple[tuple[MeasureDef, ...], tuple[tuple[str, str], ...]]:
+    raw = json.loads(text)
+    if not isinstance(raw, dict) or set(raw) != {"nodes", "measures"}:
+        raise ValueError("definitions")
+    nodes, measures = raw["nodes"], raw["measures"]
+    if not isinstance(nodes, list) or not isinstance(measures, list):
+        raise ValueError("definitions")
+    if not all(isinstance(n, list) and len(n) == 2 and all(isinstance(v, str) for v in n) for n in nodes):
+        raise ValueError("node titles")
+    return tuple(MeasureDef.from_json(d) for d in measures), tuple((k, t) for k, t in nodes)
 
 
 def _joined(cells: list[list[object]]) -> str:

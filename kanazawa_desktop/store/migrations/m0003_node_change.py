@@ -1,0 +1,23 @@
+"""Version 3: history of the plan's hierarchy (a 方針/項目/小項目 title renamed).
+
+Explicit, portable DDL, as in m0002. A new table: no existing row is touched.
+"""
+
+from __future__ import annotations
+
+VERSION = 3
+
+_DDL = [
+    """CREATE TABLE IF NOT EXISTS "node_change" (
+        "id" INTEGER NOT NULL PRIMARY KEY,
+        "batch_id" INTEGER NOT NULL REFERENCES "change_batch" ("id") ON DELETE CASCADE,
+        "node_id" INTEGER NOT NULL REFERENCES "node" ("id") ON DELETE CASCADE,
+        "field" TEXT NOT NULL, "old" TEXT, "new" TEXT)""",
+    """CREATE INDEX IF NOT EXISTS "node_change_batch_id" ON "node_change" ("batch_id")""",
+    """CREATE INDEX IF NOT EXISTS "node_change_node_id" ON "node_change" ("node_id")""",
+]
+
+
+def up(db) -> None:
+    for sql in _DDL:
+        db.execute_sql(sql)
