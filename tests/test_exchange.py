@@ -273,3 +273,25 @@ def test_migrated_schema_is_the_schema_of_a_new_file(tmp_path, version):
     new = tmp_path / "new.sqlite3"
     Desk.open(new).close()
     assert _shape(old) == _shape(new)
+
+
+def test_undoing_a_sync_puts_the_merge_base_back(tmp_path):
+    """Otherwise the department's next return would present the undone values as its own edits."""
+    master_db, dept_db = synced_pcs(tmp_path)
+    versions = []
+    for text in ("事務局の記入A", "事務局の訂正B"):
+        with Desk.open(master_db) as sec:
+            sec.save(mid(sec, 10), {(2023, "result_text"): text})
+            versions.append(X.export_workbook(sec, tmp_path / f"{text}.xlsx").path)
+    with Desk.open(dept_db) as dept:
+        X.apply_import(dept, X.preview_import(dept, [versions[0]])[0])
+        res = X.apply_import(dept, X.preview_import(dept, [versions[1]])[0])
+        assert result(dept, 10) == "事務局の訂正B"
+        X.undo_import(dept, res.batch_id)
+        assert result(dept, 10) == "事務局の記入A"
+        back = X.export_workbook(dept, tmp_path / "return.xlsx").path
+    with Desk.open(master_db) as sec:
+        [pv] = X.preview_import(sec, [back])
+        assert not pv.changes and not pv.conflicts  # the secretariat's correction stands
+        X.apply_import(sec, pv)
+        assert result(sec, 10) == "事務局の訂正B"

@@ -17,8 +17,9 @@
   again.
 
 `undo_import(desk, batch_id)` writes the whole batch's old values back through
-Desk.undo_batch (refused with the reason when a later change touched the same fields)
-and marks the import as undone, so the same file may be imported again.
+Desk.undo_batch (refused with the reason when a later change touched the same fields),
+restores the sync base entries it changed (department PC), and marks the import as undone,
+so the same file may be imported again.
 """
 
 from __future__ import annotations
@@ -105,14 +106,17 @@ def apply_import(desk, preview: FilePreview,
                                        created=created)
             if preview.positions:
                 repo.set_positions(desk.plan.id, preview.positions)
+            base_changes = None
+            if preview.kind == KIND_SYNC:
+                # what the master sent becomes the base of this PC's next export
+                base_changes = xrepo.replace_sync_base(dict(preview.sync_values))
+                repo.set_meta(ORIGIN_META, preview.origin_uid)
             xrepo.record_import(user=actor.user, file_name=preview.name,
                                 content_hash=preview.content_hash, scope=preview.scope,
                                 department=preview.department, batch_id=batch,
                                 applied=len(changes),
-                                conflicts=[_conflict_record(preview, fm) for fm in open_conflicts])
-            if preview.kind == KIND_SYNC:
-                _store_sync_base(preview)
-                repo.set_meta(ORIGIN_META, preview.origin_uid)
+                                conflicts=[_conflict_record(preview, fm) for fm in open_conflicts],
+                                base_changes=base_changes)
     except repo.ConflictError as exc:
         raise StoreError(f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
                          **exc.data) from exc
@@ -135,11 +139,6 @@ def _insert_new_measures(desk, preview: FilePreview, ids: dict[str, int]) -> lis
     return created
 
 
-def _store_sync_base(preview: FilePreview) -> None:
-    """On a department PC: what the master sent becomes the base of this PC's next export."""
-    xrepo.replace_sync_base(dict(preview.sync_values))
-
-
 def undo_import(desk, batch_id: int) -> list[F.FieldChange]:
     record = xrepo.import_for_batch(batch_id)
     if record is None:
@@ -149,4 +148,7 @@ def undo_import(desk, batch_id: int) -> list[F.FieldChange]:
     with write_transaction(desk.db):
         changes = desk.undo_batch(batch_id, source="undo")
         xrepo.mark_undone(batch_id)
+        # on a department PC the merge base goes back too: otherwise the next export would
+        # present the undone values as this department's own edits
+        xrepo.restore_sync_base(batch_id)
     return changes

@@ -42,6 +42,9 @@ class DbImport(BaseModel):
     applied = IntegerField(default=0)
     conflicts = TextField(default="[]")  # JSON list of open conflicts
     undone = IntegerField(default=0)
+    # Department PC: the sync base entries this import changed, [key, fy, field, had, old, new]
+    # as JSON, so undoing it puts the base back (schema version 3).
+    base_changes = TextField(null=True)
 
     class Meta:
         table_name = "exchange_import"

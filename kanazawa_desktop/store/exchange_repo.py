@@ -61,11 +61,14 @@ def record_export(db: Database, *, user: str, scope: str, department: str, file_
 
 
 def record_import(*, user: str, file_name: str, content_hash: str, scope: str, department: str,
-                  batch_id: int | None, applied: int, conflicts: list) -> int:
+                  batch_id: int | None, applied: int, conflicts: list,
+                  base_changes: list | None = None) -> int:
     """Insert an import log row; call inside the caller's write transaction."""
     return DbImport.create(at=now_iso(), user=user, file_name=file_name, content_hash=content_hash,
                            scope=scope, department=department, batch_id=batch_id, applied=applied,
-                           conflicts=json.dumps(conflicts, ensure_ascii=False), undone=0).id
+                           conflicts=json.dumps(conflicts, ensure_ascii=False), undone=0,
+                           base_changes=None if base_changes is None
+                           else json.dumps(base_changes, ensure_ascii=False)).id
 
 
 def mark_undone(batch_id: int) -> None:
@@ -105,13 +108,40 @@ def sync_base() -> dict[tuple[str, int, str], object]:
     return {(r.measure_key, r.fy, r.field): json.loads(r.value) for r in DbSyncBase.select()}
 
 
-def replace_sync_base(values: dict[tuple[str, int, str], object]) -> None:
-    """Store the fields received from the master; call inside a write transaction."""
+def replace_sync_base(values: dict[tuple[str, int, str], object]) -> list:
+    """Store the fields received from the master; call inside a write transaction.
+
+    Returns what changed, [key, fy, field, had, old, new] per entry, for restore_sync_base.
+    """
+    before = sync_base()
+    changed = [[k, fy, f, (k, fy, f) in before, before.get((k, fy, f)), v]
+               for (k, fy, f), v in values.items() if before.get((k, fy, f), _MISSING) != v]
+    changed += [[k, fy, f, True, v, None] for (k, fy, f), v in before.items() if (k, fy, f) not in values]
     DbSyncBase.delete().execute()
     rows = [{"measure_key": k, "fy": fy, "field": f, "value": json.dumps(v, ensure_ascii=False)}
             for (k, fy, f), v in values.items()]
     for i in range(0, len(rows), 200):
         DbSyncBase.insert_many(rows[i:i + 200]).execute()
+    return changed
+
+
+_MISSING = object()
+
+
+def restore_sync_base(batch_id: int) -> None:
+    """Undo what an import did to the sync base, entry by entry, where no later sync moved it."""
+    row = DbImport.get_or_none(DbImport.batch_id == batch_id)
+    if row is None or not row.base_changes:
+        return
+    current = sync_base()
+    for key, fy, field, had, old, new in json.loads(row.base_changes):
+        if current.get((key, fy, field), None) != new:
+            continue  # a later sync set it: that value stands
+        where = ((DbSyncBase.measure_key == key) & (DbSyncBase.fy == fy) & (DbSyncBase.field == field))
+        DbSyncBase.delete().where(where).execute()
+        if had:
+            DbSyncBase.create(measure_key=key, fy=fy, field=field,
+                              value=json.dumps(old, ensure_ascii=False))
 
 
 def measures_for_merge(plan_id: int) -> list[Measure]:

@@ -1,6 +1,8 @@
-"""Version 3: history of the plan's hierarchy (a 方針/項目/小項目 title renamed).
+"""Version 3: history of the plan's hierarchy (a 方針/項目/小項目 title renamed), and what
+each sync changed in a department PC's merge base (so undoing it restores the base).
 
-Explicit, portable DDL, as in m0002. A new table: no existing row is touched.
+Explicit, portable DDL, as in m0002. A new table and a new nullable column: no existing
+row is touched.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ _DDL = [
         "field" TEXT NOT NULL, "old" TEXT, "new" TEXT)""",
     """CREATE INDEX IF NOT EXISTS "node_change_batch_id" ON "node_change" ("batch_id")""",
     """CREATE INDEX IF NOT EXISTS "node_change_node_id" ON "node_change" ("node_id")""",
+    """ALTER TABLE "exchange_import" ADD COLUMN "base_changes" TEXT""",
 ]
 
 
