@@ -98,3 +98,16 @@ def test_filter_department_year_status():
     assert not MeasureFilter(fy=2024, status=Status.ACHIEVED).matches(r)
     assert MeasureFilter(fy=2024, status=Status.PENDING).matches(r)
     assert MeasureFilter(status=Status.ACHIEVED).matches(r)
+
+
+def test_format_value_reads_as_a_person_would():
+    from kanazawa_desktop.domain.display import format_value
+
+    assert format_value("status", "achieved") == "達成" and format_value("status", "") == "未確定"
+    assert format_value("resources", ["hito", "joho"]) == "ヒト、情報"
+    assert format_value("resources", [], blank="（空欄）") == "（空欄）"
+    assert format_value("node", "1-1-2", node_names={"1-1-2": "② スリムで機能的な組織への改編"}) \
+        == "② スリムで機能的な組織への改編"
+    assert format_value("node", "9-9") == "9-9"  # unknown key: shown as is
+    assert format_value("actual", 75.0) == "75" and format_value("retired", True) == "はい"
+    assert format_value("related_plans", ["A計画", "B計画"]) == "A計画、B計画"

@@ -312,6 +312,8 @@ def test_secretariat_adds_moves_and_retires_a_measure(qtbot, db_path, settings):
     assert "（廃止）" in win.list_model.index(win.list_model.row_of(m.id), 1).data()
     fields = [h.field for h in win.desk.history(m.id)]
     assert fields == ["retired", "node", "created"]
+    moved_to = win.history_model.index(1, 7).data()  # the 体系 by its caption, not its key
+    assert moved_to == next(n.caption for n in win.desk.nodes() if n.id == win.desk.measure(m.id).node_id)
     win.close()
 
 

@@ -30,16 +30,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run, parser=p)
 
 
-def show(value: object, field: str = "") -> str:
+def show(value: object, field: str = "", names: dict[str, str] | None = None) -> str:
     if value is None or value == "":
         return "（空欄）"
-    text = format_value(field, value).replace("\n", "⏎")
+    text = format_value(field, value, node_names=names).replace("\n", "⏎")
     return f"「{text[:MAX_SHOWN]}{'…' if len(text) > MAX_SHOWN else ''}」"
 
 
 def print_preview(pv: FilePreview) -> None:
     for fm in pv.changes:
-        print(f"  反映  {pv.describe(fm)}: {show(fm.master, fm.field)} → {show(fm.file, fm.field)}")
+        old, new = show(fm.master, fm.field, pv.node_names), show(fm.file, fm.field, pv.node_names)
+        print(f"  反映  {pv.describe(fm)}: {old} → {new}")
     for fm in pv.conflicts:
         kind = "空欄" if fm.decision == "blank" else "競合"
         print(f"  {kind}  {pv.describe(fm)}: 現在 {show(fm.master, fm.field)} / ファイル "

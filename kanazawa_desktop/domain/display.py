@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from .model import RESOURCE_LABELS
 from .status import Status
 
 
-def format_value(field: str, value: object, *, blank: str = "") -> str:
-    """Status codes as 達成/未達成/未確定, whole floats without '.0', lists joined by 、."""
+def format_value(field: str, value: object, *, blank: str = "",
+                 node_names: dict[str, str] | None = None) -> str:
+    """Status codes as 達成/未達成/未確定, resources as ヒト/カネ/モノ/情報, whole floats without
+    '.0', lists joined by 、."""
     if field == "status" and value is not None:
         return Status(value).label
+    if field == "node" and node_names and value in node_names:
+        return node_names[str(value)]  # '① デジタル技術を…' rather than its key '1-1-1'
+    if field == "resources" and isinstance(value, list):
+        value = [RESOURCE_LABELS.get(str(v), str(v)) for v in value] or ""
     if value is None or value == "":
         return blank
     if isinstance(value, bool):

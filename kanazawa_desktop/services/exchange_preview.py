@@ -70,6 +70,7 @@ class FilePreview:
     new_measures: list[MeasureDef] = field(default_factory=list)  # sync: measures to add
     positions: dict[str, int] = field(default_factory=dict)  # sync: the master's order
     node_changes: list[tuple[int, str, str]] = field(default_factory=list)  # sync: (node id, old, new title)
+    node_names: dict[str, str] = field(default_factory=dict)  # node key -> caption, for showing 体系
 
     @property
     def name(self) -> str:
@@ -202,6 +203,7 @@ def _merge_definitions(desk, wb: ReturnedWorkbook, pv: FilePreview, by_key: dict
     nodes = {n.id: n.key for n in here_nodes}
     known_nodes = set(nodes.values())
     by_node_key = {n.key: n for n in here_nodes}
+    pv.node_names = {n.key: n.caption for n in here_nodes}
     for key, title in wb.manifest.node_titles:
         node = by_node_key.get(key)
         if node is None:

@@ -16,10 +16,13 @@ class HistoryModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._entries: list[HistoryEntry] = []
+        self._node_names: dict[str, str] = {}
 
-    def set_entries(self, entries: list[HistoryEntry]) -> None:
+    def set_entries(self, entries: list[HistoryEntry], node_names: dict[str, str] | None = None) -> None:
+        """`node_names` (node key -> caption) shows a move of 体系 by name, not by key."""
         self.beginResetModel()
         self._entries = list(entries)
+        self._node_names = dict(node_names or {})
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802
@@ -49,8 +52,8 @@ class HistoryModel(QAbstractTableModel):
             e.source_label + ("（取消済）" if e.undone else ""),
             long_label(e.fy) if e.fy else "",
             LABELS.get(e.field, e.field) + (f"（{e.node}）" if e.node else ""),
-            format_value(e.field, e.old),
-            format_value(e.field, e.new),
+            format_value(e.field, e.old, node_names=self._node_names),
+            format_value(e.field, e.new, node_names=self._node_names),
         )
         text = values[col] if 0 <= col < len(values) else None
         if role == Qt.ItemDataRole.DisplayRole and isinstance(text, str) and "\n" in text:

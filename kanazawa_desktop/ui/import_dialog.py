@@ -53,8 +53,8 @@ CHOICES = (("未解決", None), ("一覧の値を維持", TAKE_MASTER), ("ファ
 COLUMNS = ("区分", "項目", "現在の値", "ファイルの値", "解決")
 
 
-def show_value(value: object, field: str = "") -> str:
-    return format_value(field, value, blank="（空欄）")
+def show_value(value: object, field: str = "", names: dict[str, str] | None = None) -> str:
+    return format_value(field, value, blank="（空欄）", node_names=names)
 
 
 class ImportDialog(QDialog):
@@ -218,12 +218,12 @@ class ImportDialog(QDialog):
         self.summary.setText(text)
         for fm in pv.conflicts:
             kind = "空欄" if fm.decision == "blank" else "競合"
-            r = self._add_row(kind, pv.describe(fm), show_value(fm.master, fm.field),
-                              show_value(fm.file, fm.field))
+            r = self._add_row(kind, pv.describe(fm), show_value(fm.master, fm.field, pv.node_names),
+                              show_value(fm.file, fm.field, pv.node_names))
             self.table.setCellWidget(r, 4, self._choice(pv, fm))
         for fm in pv.changes:
-            self._add_row("反映", pv.describe(fm), show_value(fm.master, fm.field),
-                          show_value(fm.file, fm.field))
+            self._add_row("反映", pv.describe(fm), show_value(fm.master, fm.field, pv.node_names),
+                          show_value(fm.file, fm.field, pv.node_names))
         for refusal in pv.refusals:
             self._add_row("取込不可", refusal.message, "", "")
         if pv.error:

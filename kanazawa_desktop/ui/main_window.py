@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
             self._show_error(exc.message)
             return
         self.current_id = measure_id
-        self.history_model.set_entries(self.desk.history(measure_id))
+        self._show_history(measure_id)
         self.history.resizeColumnsToContents()
         self._select_in_views(measure_id)
 
@@ -280,8 +280,12 @@ class MainWindow(QMainWindow):
     def _after_change(self) -> None:
         self.refresh_lists()
         if self.current_id is not None:
-            self.history_model.set_entries(self.desk.history(self.current_id))
+            self._show_history(self.current_id)
         self._update_undo_actions()
+
+    def _show_history(self, measure_id: int) -> None:
+        names = {n.key: n.caption for n in self.desk.nodes()}
+        self.history_model.set_entries(self.desk.history(measure_id), names)
 
     def _update_undo_actions(self) -> None:
         self.act_undo.setEnabled(True)
