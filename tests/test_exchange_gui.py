@@ -145,6 +145,8 @@ def test_department_pc_receives_a_new_measure_through_the_dialog(qtbot, tmp_path
     qtbot.mouseClick(dlg.findChild(QPushButton, "previewImport"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(dlg.previews) == 1, timeout=15000)
     assert "新しい取組 1件" in dlg.summary.text()
+    rows = [(dlg.table.item(r, 1).text(), dlg.table.item(r, 3).text()) for r in range(dlg.table.rowCount())]
+    assert ("新しい取組 No.91", "生成AIの全庁活用（人事課）") in rows
     qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(dlg.applied), timeout=15000)
     dlg.close()

@@ -52,6 +52,8 @@ def test_renamed_titles_reach_the_department_pc(tmp_path):
     with Desk.open(dept_db) as dept:
         [pv] = X.preview_import(dept, [wb])
         assert "体系の名称 1件" in pv.summary()
+        [(what, _old, new)] = pv.additions()
+        assert what == f"体系の名称 {node(dept, '1-1-1').label}" and new == "デジタル技術で業務を変える"
         res = X.apply_import(dept, pv)
         assert node(dept, "1-1-1").title == "デジタル技術で業務を変える"
         assert any(e.field == "title" and e.source == "import" for e in dept.history(measure(dept, 10).id))

@@ -40,6 +40,7 @@ def test_definitions_and_new_measure_reach_the_department_pc(pcs, tmp_path):
         [pv] = X.preview_import(dept, [wb])
         assert not pv.refused and [d.key for d in pv.new_measures] == [new.key]
         assert "新しい取組 1件" in pv.summary()
+        assert pv.additions() == [(f"新しい取組 No.{new.number}", "", "生成AIの全庁活用（人事課）")]
         described = {pv.describe(c) for c in pv.changes}
         assert {"No.10 概要", "No.10 めざす姿", "No.10 関連計画", "No.10 確保する行政資源", "No.10 体系",
                 "No.23 廃止", f"No.{new.number} 概要", f"No.{new.number} R6 実施計画"} <= described

@@ -38,6 +38,8 @@ def show(value: object, field: str = "", names: dict[str, str] | None = None) ->
 
 
 def print_preview(pv: FilePreview) -> None:
+    for what, old, new in pv.additions():
+        print(f"  反映  {what}: {show(old)} → {show(new)}")
     for fm in pv.changes:
         old, new = show(fm.master, fm.field, pv.node_names), show(fm.file, fm.field, pv.node_names)
         print(f"  反映  {pv.describe(fm)}: {old} → {new}")

@@ -101,7 +101,7 @@ def apply_import(desk, preview: FilePreview,
             created = _insert_new_measures(desk, preview, ids)
             changes = [_change(ids, fm) for fm in chosen]
             changes += [F.FieldChange(measure_id=0, field="title", old=old, new=new, node_id=node_id)
-                        for node_id, old, new in preview.node_changes]
+                        for node_id, _label, old, new in preview.node_changes]
             batch = repo.apply_changes(desk.db, changes, actor, "import", f"取込: {preview.name}",
                                        created=created)
             if preview.positions:

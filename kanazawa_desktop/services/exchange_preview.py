@@ -69,7 +69,7 @@ class FilePreview:
     sync_values: dict[tuple[str, int, str], object] = field(default_factory=dict)  # sync: sent results
     new_measures: list[MeasureDef] = field(default_factory=list)  # sync: measures to add
     positions: dict[str, int] = field(default_factory=dict)  # sync: the master's order
-    node_changes: list[tuple[int, str, str]] = field(default_factory=list)  # sync: (node id, old, new title)
+    node_changes: list[tuple[int, str, str, str]] = field(default_factory=list)  # sync: (node id, label, old, new title)
     node_names: dict[str, str] = field(default_factory=dict)  # node key -> caption, for showing 体系
 
     @property
@@ -91,6 +91,13 @@ class FilePreview:
         label = self.measures.get(merge.measure_key, (0, merge.measure_key, ""))[1]
         year = f" {short_label(merge.fy)}" if merge.fy else ""
         return f"{label}{year} {F.LABELS.get(merge.field, merge.field)}"
+
+    def additions(self) -> list[tuple[str, str, str]]:
+        """What a sync adds beside field changes, as (what, old, new) lines for lists."""
+        out = [(f"体系の名称 {label}", old, new) for _id, label, old, new in self.node_changes]
+        out += [(f"新しい取組 {self.measures[d.key][1]}", "",
+                 f"{d.name}（{'、'.join(d.departments)}）") for d in self.new_measures]
+        return out
 
     def summary(self) -> str:
         if self.error:
@@ -209,7 +216,7 @@ def _merge_definitions(desk, wb: ReturnedWorkbook, pv: FilePreview, by_key: dict
         if node is None:
             pv.refusals.append(Refusal(f"体系「{key} {title}」がこのPCのデータにありません。アプリを新しくしてください"))
         elif node.title != title:
-            pv.node_changes.append((node.id, node.title, title))
+            pv.node_changes.append((node.id, node.label, node.title, title))
     full = {m.key: m for m in desk.measures()}
     for d in wb.manifest.definitions:
         label = "【再掲】" if d.repeat_of is not None else f"No.{d.number}"

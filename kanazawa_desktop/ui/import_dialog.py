@@ -88,7 +88,7 @@ class ImportDialog(QDialog):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(QLabel(self.tr("返送されたブック（ここへドラッグ＆ドロップできます）")))
+        ll.addWidget(QLabel(self.tr("取り込むブック（ここへドラッグ＆ドロップできます）")))
         ll.addWidget(self.files, 1)
         row = QHBoxLayout()
         row.addWidget(add)
@@ -221,6 +221,8 @@ class ImportDialog(QDialog):
             r = self._add_row(kind, pv.describe(fm), show_value(fm.master, fm.field, pv.node_names),
                               show_value(fm.file, fm.field, pv.node_names))
             self.table.setCellWidget(r, 4, self._choice(pv, fm))
+        for what, old, new in pv.additions():
+            self._add_row("反映", what, show_value(old), show_value(new))
         for fm in pv.changes:
             self._add_row("反映", pv.describe(fm), show_value(fm.master, fm.field, pv.node_names),
                           show_value(fm.file, fm.field, pv.node_names))
