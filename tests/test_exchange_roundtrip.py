@@ -65,6 +65,20 @@ def test_any_edit_of_unlocked_cells_comes_back_exactly(issued_file, tmp_path, da
     assert got == want
 
 
+def libreoffice_resave(path, tmp_path):
+    """Open and save the workbook with LibreOffice, headless: a second, real client."""
+    lo_out = tmp_path / "lo"
+    lo_out.mkdir(exist_ok=True)
+    profile = (tmp_path / "profile").as_uri()
+    r = subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
+                        "--convert-to", "xlsx", "--outdir", str(lo_out), str(path)],
+                       capture_output=True, text=True, timeout=180)
+    resaved = lo_out / path.name
+    assert resaved.exists(), r.stdout + r.stderr
+    assert resaved.read_bytes() != path.read_bytes()
+    return resaved
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_resave_round_trip(secretariat, tmp_path):
     issued = X.export_workbook(secretariat, tmp_path / "jinji.xlsx", "人事課").path
@@ -79,15 +93,7 @@ def test_libreoffice_resave_round_trip(secretariat, tmp_path):
         ("No.11", "R6", "result"): "=未確定",
     }
     fill(issued, typed_values)
-    lo_out = tmp_path / "lo"
-    lo_out.mkdir()
-    profile = (tmp_path / "profile").as_uri()
-    r = subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
-                        "--convert-to", "xlsx", "--outdir", str(lo_out), str(issued)],
-                       capture_output=True, text=True, timeout=180)
-    resaved = lo_out / "jinji.xlsx"
-    assert resaved.exists(), r.stdout + r.stderr
-    assert resaved.read_bytes() != issued.read_bytes()
+    resaved = libreoffice_resave(issued, tmp_path)
     [pv] = X.preview_import(secretariat, [resaved])
     assert not pv.refused, (pv.error, pv.refusals)
     got = {pv.describe(c): c.file for c in pv.changes}
@@ -100,3 +106,24 @@ def test_libreoffice_resave_round_trip(secretariat, tmp_path):
     X.apply_import(secretariat, pv)
     m = next(m for m in secretariat.measures() if m.number == 7)
     assert m.year(2023).result_text == "=SUM(A1)" and m.year(2023).status == Status.ACHIEVED
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_master_resaved_by_libreoffice_still_carries_its_definitions(tmp_path):
+    from exchange_helpers import synced_pcs
+
+    from kanazawa_desktop.services.desk import Desk
+
+    master_db, dept_db = synced_pcs(tmp_path)
+    with Desk.open(master_db) as sec:
+        m10 = next(m for m in sec.measures() if m.number == 10)
+        sec.save(m10.id, {(None, "summary"): "改行\nと 𠮷 と =式のような文"})
+        sec.add_measure(node_key="1-1-1", name="生成AIの全庁活用", departments=["人事課"])
+        master = X.export_workbook(sec, tmp_path / "master.xlsx").path
+    resaved = libreoffice_resave(master, tmp_path)
+    with Desk.open(dept_db) as dept:
+        [pv] = X.preview_import(dept, [resaved])
+        assert not pv.refused, (pv.error, pv.refusals)
+        assert [d.name for d in pv.new_measures] == ["生成AIの全庁活用"]
+        X.apply_import(dept, pv)
+        assert next(m for m in dept.measures() if m.number == 10).summary == "改行\nと 𠮷 と =式のような文"
