@@ -59,3 +59,17 @@ def test_commands_never_load_qt(tmp_path):
             "sys.exit(rc)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def test_output_cut_short_by_a_closed_pipe_is_quiet(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "db.sqlite3"
+    assert run_cli("--db", str(db), "init", "--secretariat").returncode == 0
+    cmd = [sys.executable, "-m", "kanazawa_desktop", "--db", str(db), "status"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()  # the reader is gone before the first line, like `| head -0`
+    err = p.stderr.read().decode()
+    p.wait(timeout=60)
+    assert "Traceback" not in err and p.returncode in (0, 141)

@@ -193,6 +193,19 @@ def test_cli_export_import_exit_codes(tmp_path):
         assert result(d, 7) == "さらに修正"
     r = run_cli("--db", str(db), "export", str(tmp_path / "nofolder" / "x.xlsx"))
     assert r.returncode == 1 and "フォルダー" in r.stderr and "Traceback" not in r.stderr
+    # 回収状況: the conflict left open is listed under 人事課
+    r = run_cli("--db", str(db), "status")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("回収 1 / ")
+    [jinji] = [i for i, line in enumerate(lines) if line.startswith("人事課")]
+    assert "競合あり" in lines[jinji] and "j2.xlsx" in lines[jinji] and "未解決の競合 1件" in lines[jinji]
+    assert lines[jinji + 1].strip() == "競合  No.7 R5 実施結果"
+    assert any(line.startswith("デジタル行政戦略課") and "未配布" in line for line in lines)
+    dept_db = tmp_path / "dept.sqlite3"
+    run_cli("--db", str(dept_db), "init", "--department", "人事課")
+    r = run_cli("--db", str(dept_db), "status")
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "事務局" in r.stderr
 
 
 @pytest.mark.parametrize(("version", "dept", "measure", "text"), [

@@ -8,15 +8,16 @@ window; errors print one line to stderr and exit non-zero (1: refused or failed,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from ..domain.errors import DeskError
 from ..services.paths import ENV_DB, default_db_path
-from . import export_cmd, import_cmd, init_cmd, print_cmd
+from . import export_cmd, import_cmd, init_cmd, print_cmd, status_cmd
 
 # Each command module has `register(subparsers)` setting `func(args) -> int` on its parser.
-COMMAND_MODULES = [init_cmd, export_cmd, import_cmd, print_cmd]
+COMMAND_MODULES = [init_cmd, export_cmd, import_cmd, print_cmd, status_cmd]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("kanazawa-desktop: 中断しました\n")
         return 130
+    except BrokenPipeError:  # `... | head` closed the pipe: stop quietly, like other tools
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

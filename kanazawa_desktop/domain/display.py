@@ -25,3 +25,8 @@ def format_value(field: str, value: object, *, blank: str = "",
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)
+
+
+def short_time(iso: str | None) -> str:
+    """'2026-11-23T10:05:41+09:00' -> '2026-11-23 10:05' (blank for None)."""
+    return (iso or "")[:16].replace("T", " ")

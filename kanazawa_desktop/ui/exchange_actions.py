@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ..domain.display import short_time
 from ..services.exchange import collection_status, export_departments, export_workbook
 from ..services.exchange_export import department_file_name
 from .import_dialog import ImportDialog
@@ -118,8 +119,7 @@ class StatusDialog(QDialog):
         table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         for r, s in enumerate(rows):
             conflicts = "、".join(c.get("what", "") for c in s.open_conflicts)
-            values = (s.department, s.state, (s.issued_at or "")[:16].replace("T", " "),
-                      (s.returned_at or "")[:16].replace("T", " "),
+            values = (s.department, s.state, short_time(s.issued_at), short_time(s.returned_at),
                       f"{len(s.open_conflicts)}件 {conflicts}" if s.open_conflicts else "")
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
