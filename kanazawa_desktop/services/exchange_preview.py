@@ -155,7 +155,7 @@ def _relation_error(here: _Here, wb: ReturnedWorkbook) -> tuple[str | None, str]
 def _measure_value(m: Measure, fy: int, name: str, node_keys: dict[int, str] | None = None) -> object:
     if name == "departments":
         return list(m.departments)
-    if name in ("related_plans",):
+    if name == "related_plans":
         return list(m.related_plans)
     if name == "resources":
         return sorted(m.resources)

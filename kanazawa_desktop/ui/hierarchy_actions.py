@@ -38,8 +38,8 @@ def _context_menu(window, act: QAction, pos) -> None:
     menu.exec(window.tree.viewport().mapToGlobal(pos))
 
 
-def rename_current(window, ask=None) -> None:
-    """Rename the node chosen in the tree; `ask(title) -> (text, ok)` replaces the dialog in tests."""
+def rename_current(window) -> None:
+    """Ask for a new title of the node chosen in the tree, and save it."""
     index: QModelIndex = window.tree.currentIndex()
     node_id = index.data(NodeIdRole) if index.isValid() else None
     if node_id is None:
@@ -47,12 +47,9 @@ def rename_current(window, ask=None) -> None:
             window.tr("左の一覧で名称を変える方針・項目・小項目を選んでください"), 5000)
         return
     node = next(n for n in window.desk.nodes() if n.id == node_id)
-    if ask is None:
-        def ask(title: str) -> tuple[str, bool]:
-            return QInputDialog.getText(window, window.tr("体系の名称を変更"),
-                                        window.tr("%1 の名称").replace("%1", node.label),
-                                        QLineEdit.EchoMode.Normal, title)
-    text, ok = ask(node.title)
+    text, ok = QInputDialog.getText(window, window.tr("体系の名称を変更"),
+                                    window.tr("%1 の名称").replace("%1", node.label),
+                                    QLineEdit.EchoMode.Normal, node.title)
     if not ok:
         return
     window.form.commit()
