@@ -386,3 +386,51 @@ def test_department_has_no_rename(qtbot, db_path, settings):
     assert not hasattr(win, "act_rename_node")
     assert all(a.objectName() != "actRenameNode" for a in win.tree.actions())
     win.close()
+
+
+def test_secretariat_adds_a_node_and_a_measure_into_it(qtbot, db_path, settings):
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from kanazawa_desktop.ui.add_measure_dialog import AddMeasureDialog
+    from kanazawa_desktop.ui.list_model import NodeIdRole
+
+    win = open_window(qtbot, db_path, settings, secretariat=True)
+    parent = next(n for n in win.desk.nodes() if n.key == "1-1")
+    [idx] = win.tree_model.match(win.tree_model.index(0, 0), NodeIdRole, parent.id, 1,
+                                 Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
+    qtbot.mouseClick(win.tree.viewport(), Qt.MouseButton.LeftButton, pos=win.tree.visualRect(idx).center())
+
+    def answer():
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, QInputDialog):
+            QTimer.singleShot(50, answer)
+            return
+        assert "小項目" in dlg.labelText()
+        type_text(qtbot, dlg.findChild(QLineEdit), "生成AIの活用")
+        qtbot.keyClick(dlg.findChild(QLineEdit), Qt.Key.Key_Return)
+
+    QTimer.singleShot(50, answer)
+    win.act_add_node.trigger()  # 取組 → 体系を追加…
+    new = next(n for n in win.desk.nodes() if n.title == "生成AIの活用")
+    assert (new.key, new.label, new.parent_id) == ("1-1-4", "④", parent.id)
+    current = win.tree.currentIndex()
+    assert current.data(NodeIdRole) == new.id and current.data() == "④ 生成AIの活用"  # shown though empty
+
+    def fill():
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, AddMeasureDialog):
+            QTimer.singleShot(50, fill)
+            return
+        assert dlg.node.value() == "1-1-4"  # the node chosen in the tree
+        type_text(qtbot, dlg.name, "議事録作成へのAI活用")
+        dlg.department.setEditText("")
+        type_text(qtbot, dlg.department.lineEdit(), "人事課")
+        qtbot.mouseClick(dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+                         Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(50, fill)
+    win.add_measure()
+    m = win.form.measure
+    assert m.name == "議事録作成へのAI活用" and m.node_id == new.id
+    assert any(h.field == "created" and h.node for h in win.desk.history(m.id))  # the node's creation
+    win.close()

@@ -59,3 +59,48 @@ def test_renamed_titles_reach_the_department_pc(tmp_path):
         assert any(e.field == "title" and e.source == "import" for e in dept.history(measure(dept, 10).id))
         X.undo_import(dept, res.batch_id)
         assert node(dept, "1-1-1").title != "デジタル技術で業務を変える"
+
+
+def test_add_node_numbers_after_siblings_and_places_after_the_branch(desk):
+    from kanazawa_desktop.domain.errors import StoreError
+
+    desk.set_role(secretariat=True)
+    item = desk.add_node(node(desk, "1").id, "新しい項目")
+    sub = desk.add_node(item, "その下の小項目")
+    keys = [n.key for n in desk.nodes()]
+    assert keys.index("1-4") == keys.index("1-3-2") + 1 and keys.index("1-4-1") == keys.index("1-4") + 1
+    assert keys.index("2") == keys.index("1-4-1") + 1  # 方針2 still follows the whole 方針1 branch
+    assert [(n.label, n.level) for n in desk.nodes() if n.id in (item, sub)] == [("(4)", 2), ("①", 3)]
+    with pytest.raises(InvalidValue, match="小項目の下には追加できません"):
+        desk.add_node(sub, "四階層目")
+    with pytest.raises(StoreError, match="追加は元に戻せません"):
+        desk.undo_batch(_last_batch(desk))
+    desk.set_role(department="人事課")
+    with pytest.raises(PermissionDenied):
+        desk.add_node(node(desk, "1").id, "課が追加")
+
+
+def _last_batch(desk):
+    from kanazawa_desktop.store import repository as repo
+
+    return repo.latest_batch()[0]
+
+
+def test_new_nodes_and_measures_in_them_reach_the_department_pc(tmp_path):
+    master_db, dept_db = synced_pcs(tmp_path)
+    with Desk.open(master_db) as sec:
+        sub = sec.add_node(node(sec, "1-1").id, "生成AIの活用")
+        mid = sec.add_measure(node_key="1-1-4", name="議事録作成へのAI活用", departments=["人事課"])
+        wb = X.export_workbook(sec, tmp_path / "m2.xlsx").path
+        order = [n.key for n in sec.nodes()]
+        assert {n.id: n.key for n in sec.nodes()}[sub] == "1-1-4"
+        assert sec.measure(mid).node_id == sub
+    with Desk.open(dept_db) as dept:
+        [pv] = X.preview_import(dept, [wb])
+        assert not pv.refused and [n.key for n in pv.new_nodes] == ["1-1-4"]
+        assert ("新しい体系 ④", "", "生成AIの活用") in pv.additions()
+        X.apply_import(dept, pv)
+        assert [n.key for n in dept.nodes()] == order
+        added = measure(dept, 91)
+        assert {n.id: n.key for n in dept.nodes()}[added.node_id] == "1-1-4"
+        assert added.id in {r.id for r in dept.rows()}

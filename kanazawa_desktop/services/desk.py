@@ -21,7 +21,7 @@ from ..domain.history import Actor, HistoryEntry
 from ..domain.model import Measure, MeasureRow, Node, Plan
 from ..domain.status import Status
 from ..store import repository as repo
-from ..store.connection import SqliteInfo, connect
+from ..store.connection import SqliteInfo, connect, write_transaction
 from ..store.models import database_proxy
 from ..store.plan_loader import load_plan
 from ..store.schema import ensure_schema, preflight
@@ -239,11 +239,10 @@ class Desk:
         return repo.create_measure(self.db, self.plan.id, node_key, name, list(departments),
                                    numeric, self.actor)
 
-    def rename_node(self, node_id: int, title: str) -> int | None:
-        """Secretariat: rename a 方針/項目/小項目 node, as one undoable batch."""
+    def _node_edit(self, node_id: int, title: str, what: str) -> tuple[Node, str]:
         role = self.role
         if role is None or not role.is_secretariat:
-            raise PermissionDenied("体系の名称を変更できるのは事務局だけです")
+            raise PermissionDenied(f"{what}できるのは事務局だけです")
         title = " ".join(str(title or "").split())  # one line, as printed in the path
         if not title:
             raise InvalidValue("体系の名称は空にできません")
@@ -252,6 +251,26 @@ class Desk:
         node = next((n for n in self.nodes() if n.id == node_id), None)
         if node is None:
             raise InvalidValue(f"体系が見つかりません: {node_id}")
+        return node, title
+
+    def add_node(self, parent_id: int, title: str) -> int:
+        """Secretariat: a new 項目/小項目 under `parent_id`, after its last child (not undoable,
+        like adding a measure)."""
+        parent, title = self._node_edit(parent_id, title, "体系を追加")
+        if parent.level >= len(self.plan.levels):
+            raise InvalidValue(f"{self.plan.levels[-1]}の下には追加できません")
+        with write_transaction(self.db):
+            key, level, label = repo.next_child(self.plan.id, parent.key)
+            node_id = repo.insert_node(self.plan.id, key=key, parent_key=parent.key, level=level,
+                                       label=label, title=title)
+            repo.apply_changes(self.db, [], self.actor, self.source, f"体系を追加 {label}",
+                               created_nodes=[(node_id, f"{label} {title}")])
+        self.forget_cached()
+        return node_id
+
+    def rename_node(self, node_id: int, title: str) -> int | None:
+        """Secretariat: rename a 方針/項目/小項目 node, as one undoable batch."""
+        node, title = self._node_edit(node_id, title, "体系の名称を変更")
         change = F.FieldChange(measure_id=0, field="title", old=node.title, new=title, node_id=node_id)
         batch = repo.apply_changes(self.db, [change], self.actor, self.source,
                                    f"体系の名称を変更 {node.label}")
@@ -294,7 +313,7 @@ class Desk:
         if info is None:
             raise StoreError(f"変更 #{batch_id} が見つかりません")
         if any(c.field == "created" for c in repo.batch_changes(batch_id)):
-            raise StoreError("取組の追加は元に戻せません。不要な取組は「廃止」にしてください")
+            raise StoreError("取組や体系の追加は元に戻せません。不要な取組は「廃止」にしてください")
         if info.undone_by is not None:
             raise StoreError(f"変更 #{batch_id} はすでに元に戻されています")
         inverse = [c.inverse() for c in reversed(repo.batch_changes(batch_id))]

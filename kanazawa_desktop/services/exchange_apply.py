@@ -11,8 +11,8 @@
   master value;
 * one transaction: the batch (repository.apply_changes, source "import", description
   naming the file), the import log row, and on a department PC the measures the master
-  added (such a batch cannot be undone: the measure would vanish with its history), the
-  master's order of measures, and the new sync base. If a
+  added, and its new 項目/小項目 (such a batch cannot be undone: they would vanish with their
+  history), the master's order of nodes and measures, and the new sync base. If a
   field changed after the preview, nothing is written and the person is asked to preview
   again.
 
@@ -97,15 +97,18 @@ def apply_import(desk, preview: FilePreview,
     actor = desk.actor
     try:
         with write_transaction(desk.db):
+            created_nodes = _insert_new_nodes(desk, preview)
             ids = {key: v[0] for key, v in preview.measures.items()}
             created = _insert_new_measures(desk, preview, ids)
             changes = [_change(ids, fm) for fm in chosen]
             changes += [F.FieldChange(measure_id=0, field="title", old=old, new=new, node_id=node_id)
                         for node_id, _label, old, new in preview.node_changes]
             batch = repo.apply_changes(desk.db, changes, actor, "import", f"取込: {preview.name}",
-                                       created=created)
+                                       created=created, created_nodes=created_nodes)
             if preview.positions:
                 repo.set_positions(desk.plan.id, preview.positions)
+            if preview.node_positions:
+                repo.set_node_positions(desk.plan.id, preview.node_positions)
             base_changes = None
             if preview.kind == KIND_SYNC:
                 # what the master sent becomes the base of this PC's next export
@@ -120,10 +123,17 @@ def apply_import(desk, preview: FilePreview,
     except repo.ConflictError as exc:
         raise StoreError(f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
                          **exc.data) from exc
-    if preview.node_changes:
+    if preview.node_changes or preview.new_nodes or preview.node_positions:
         desk.forget_cached()
     return ApplyResult(preview.name, batch, [c for c in changes if not repo.same_value(c.old, c.new)],
                        open_conflicts, added=len(created))
+
+
+def _insert_new_nodes(desk, preview: FilePreview) -> list[tuple[int, str]]:
+    """Insert the 項目/小項目 a master workbook adds, parents first, at the master's places."""
+    return [(repo.insert_node(desk.plan.id, key=n.key, parent_key=n.parent, level=n.level,
+                              label=n.label, title=n.title, position=n.position),
+             f"{n.label} {n.title}") for n in preview.new_nodes]
 
 
 def _insert_new_measures(desk, preview: FilePreview, ids: dict[str, int]) -> list[tuple[int, str]]:

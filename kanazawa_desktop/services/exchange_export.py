@@ -29,7 +29,7 @@ from ..store import exchange_repo as xrepo
 from ..store import repository as repo
 from ..store.repository import now_iso
 from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
-from ..workbook.manifest import Manifest, ManifestRow, MeasureDef, locked_digest
+from ..workbook.manifest import Manifest, ManifestRow, MeasureDef, NodeDef, locked_digest
 from ..workbook.writer import EntryValues, WorkbookContent, write_workbook
 from .progress import Progress, step
 
@@ -112,9 +112,16 @@ def build_content(desk, scope: str, department: str) -> WorkbookContent:
     manifest = Manifest(plan_code=plan.code, database_uid=uid, origin_uid=origin, scope=scope,
                         department=department, issued_at=now_iso(), rows=tuple(rows),
                         definitions=definitions(measures, nodes) if master else (),
-                        node_titles=tuple((n.key, n.title) for n in nodes) if master else ())
+                        nodes=node_definitions(nodes) if master else ())
     return WorkbookContent(plan=plan, nodes=nodes, measures=measures, manifest=manifest,
                            entries=entries)
+
+
+def node_definitions(nodes) -> tuple[NodeDef, ...]:
+    keys = {n.id: n.key for n in nodes}
+    return tuple(NodeDef(key=n.key, parent=keys.get(n.parent_id, "") if n.parent_id else "",
+                         level=n.level, label=n.label, title=n.title, position=n.position)
+                 for n in nodes)
 
 
 def definitions(measures: list[Measure], nodes) -> tuple[MeasureDef, ...]:

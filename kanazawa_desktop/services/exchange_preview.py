@@ -36,7 +36,7 @@ from ..store import repository as repo
 from ..store.exchange_repo import ImportRecord
 from ..workbook.errors import BadWorkbook
 from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
-from ..workbook.manifest import MeasureDef
+from ..workbook.manifest import MeasureDef, NodeDef
 from ..workbook.reader import ReturnedWorkbook, read_returned
 from .exchange_export import ORIGIN_META, RESULT_FIELDS, result_value
 from .exchange_validate import Refusal, check_rows
@@ -71,6 +71,8 @@ class FilePreview:
     positions: dict[str, int] = field(default_factory=dict)  # sync: the master's order
     node_changes: list[tuple[int, str, str, str]] = field(default_factory=list)  # sync: (node id, label, old, new title)
     node_names: dict[str, str] = field(default_factory=dict)  # node key -> caption, for showing 体系
+    new_nodes: list[NodeDef] = field(default_factory=list)  # sync: 項目/小項目 to add, parents first
+    node_positions: dict[str, int] = field(default_factory=dict)  # sync: the master's order of nodes
 
     @property
     def name(self) -> str:
@@ -94,7 +96,8 @@ class FilePreview:
 
     def additions(self) -> list[tuple[str, str, str]]:
         """What a sync adds beside field changes, as (what, old, new) lines for lists."""
-        out = [(f"体系の名称 {label}", old, new) for _id, label, old, new in self.node_changes]
+        out = [(f"新しい体系 {n.label}", "", n.title) for n in self.new_nodes]
+        out += [(f"体系の名称 {label}", old, new) for _id, label, old, new in self.node_changes]
         out += [(f"新しい取組 {self.measures[d.key][1]}", "",
                  f"{d.name}（{'、'.join(d.departments)}）") for d in self.new_measures]
         return out
@@ -107,6 +110,8 @@ class FilePreview:
         if self.already is not None:
             return f"{self.name}: この内容はすでに取り込み済みです（{self.already.at}）。反映するものはありません"
         added = f"新しい取組 {len(self.new_measures)}件、" if self.new_measures else ""
+        if self.new_nodes:
+            added += f"新しい体系 {len(self.new_nodes)}件、"
         if self.node_changes:
             added += f"体系の名称 {len(self.node_changes)}件、"
         return (f"{self.name}: {added}反映 {len(self.changes)}件、競合 {len(self.conflicts)}件、"
@@ -211,12 +216,18 @@ def _merge_definitions(desk, wb: ReturnedWorkbook, pv: FilePreview, by_key: dict
     known_nodes = set(nodes.values())
     by_node_key = {n.key: n for n in here_nodes}
     pv.node_names = {n.key: n.caption for n in here_nodes}
-    for key, title in wb.manifest.node_titles:
-        node = by_node_key.get(key)
+    for nd in wb.manifest.nodes:
+        node = by_node_key.get(nd.key)
+        pv.node_positions[nd.key] = nd.position
         if node is None:
-            pv.refusals.append(Refusal(f"体系「{key} {title}」がこのPCのデータにありません。アプリを新しくしてください"))
-        elif node.title != title:
-            pv.node_changes.append((node.id, node.label, node.title, title))
+            if nd.parent and nd.parent not in known_nodes:
+                pv.refusals.append(Refusal(f"体系「{nd.label} {nd.title}」の上位（{nd.parent}）がありません"))
+                continue
+            pv.new_nodes.append(nd)
+            known_nodes.add(nd.key)
+            pv.node_names[nd.key] = f"{nd.label} {nd.title}"
+        elif node.title != nd.title:
+            pv.node_changes.append((node.id, node.label, node.title, nd.title))
     full = {m.key: m for m in desk.measures()}
     for d in wb.manifest.definitions:
         label = "【再掲】" if d.repeat_of is not None else f"No.{d.number}"
@@ -326,6 +337,7 @@ def preview_file(desk, path: Path, by_key: dict[str, Measure] | None = None,
         _merge_sync(desk, wb, pv, values, by_key)
     if pv.refusals:
         pv.changes, pv.conflicts, pv.new_measures, pv.node_changes = [], [], [], []
+        pv.new_nodes = []
     pv.already = xrepo.import_with_hash(wb.content_hash)
     return pv
 

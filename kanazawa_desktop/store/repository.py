@@ -258,15 +258,17 @@ def same_value(a: object, b: object) -> bool:
 
 def apply_changes(db: Database, changes: list[F.FieldChange], actor: Actor, source: str,
                   description: str = "", *, undoes: int | None = None,
-                  created: list[tuple[int, str]] | None = None) -> int | None:
+                  created: list[tuple[int, str]] | None = None,
+                  created_nodes: list[tuple[int, str]] | None = None) -> int | None:
     """Write `changes` atomically as one batch; returns its id, or None if nothing changed.
 
-    `created` names measures inserted in the same transaction (id, "No.91 name"): the batch
-    records their creation too, which makes it one that cannot be undone.
+    `created` / `created_nodes` name measures / nodes inserted in the same transaction
+    (id, "No.91 name"): the batch records their creation too, which makes it one that
+    cannot be undone.
     Raises ConflictError (and writes nothing) if a field no longer holds `change.old`.
     """
     changes = [c for c in changes if not same_value(c.old, c.new)]
-    if not changes and not created:
+    if not changes and not created and not created_nodes:
         return None
     with write_transaction(db):
         for c in changes:
@@ -280,6 +282,9 @@ def apply_changes(db: Database, changes: list[F.FieldChange], actor: Actor, sour
         for measure_id, caption in created or ():
             DbChange.create(batch=batch, measure=measure_id, fy=None, field="created",
                             old=_dump(None), new=_dump(caption))
+        for node_id, caption in created_nodes or ():
+            DbNodeChange.create(batch=batch, node=node_id, field="created", old=_dump(None),
+                                new=_dump(caption))
         for c in changes:
             _write(c)
             if c.node_id is not None:
@@ -422,6 +427,50 @@ def insert_measure(plan_id: int, *, key: str, node_key: str, number: int | None,
     for fy in range(plan.first_fy, plan.last_fy + 1):
         DbMeasureYear.create(measure=m, fy=fy)
     return m.id
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def next_child(plan_id: int, parent_key: str) -> tuple[str, int, str]:
+    """(key, level, label) for a new child of `parent_key`, numbered after its children:
+    項目 as '(n)', 小項目 as '①'… like the plan."""
+    parent = _node(plan_id, parent_key)
+    children = list(DbNode.select().where(DbNode.parent == parent))
+    taken = [int(c.key.rsplit("-", 1)[-1]) for c in children if c.key.rsplit("-", 1)[-1].isdigit()]
+    n = max(taken + [len(children)]) + 1
+    level = parent.level + 1
+    label = _CIRCLED[n - 1] if level >= 3 and n <= len(_CIRCLED) else f"({n})"
+    return f"{parent.key}-{n}", level, label
+
+
+def insert_node(plan_id: int, *, key: str, parent_key: str, level: int, label: str, title: str,
+                position: int | None = None) -> int:
+    """Insert a node (after its parent's last descendant unless `position` is given); call
+    inside a write transaction and log it through apply_changes(created_nodes=...)."""
+    if DbNode.get_or_none((DbNode.plan == plan_id) & (DbNode.key == key)) is not None:
+        raise InvalidValue(f"体系「{key}」はすでにあります")
+    parent = _node(plan_id, parent_key) if parent_key else None
+    if position is None:
+        rows = list(DbNode.select().where(DbNode.plan == plan_id).order_by(DbNode.position))
+        under = {parent.id} if parent else set()
+        position = parent.position if parent else 0
+        for r in rows:
+            if r.parent_id in under:
+                under.add(r.id)
+                position = max(position, r.position)
+        position += 1
+        DbNode.update(position=DbNode.position + 1).where(
+            (DbNode.plan == plan_id) & (DbNode.position >= position)).execute()
+    return DbNode.create(plan=plan_id, key=key, parent=parent, level=level, label=label,
+                         title=title, position=position).id
+
+
+def set_node_positions(plan_id: int, positions: dict[str, int]) -> None:
+    """Order nodes as another database does (key -> position); inside a write transaction."""
+    for key, pos in positions.items():
+        DbNode.update(position=pos).where((DbNode.plan == plan_id) & (DbNode.key == key)
+                                          & (DbNode.position != pos)).execute()
 
 
 def set_positions(plan_id: int, positions: dict[str, int]) -> None:

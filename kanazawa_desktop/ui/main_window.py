@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import DeskError
+from ..domain.filtering import MeasureFilter
 from ..services.desk import Desk
 from . import exchange_actions, hierarchy_actions, print_actions
 from .add_measure_dialog import AddMeasureDialog
 from .filter_panel import FilterPanel
 from .history_model import HistoryModel
-from .list_model import FIXED_COLUMNS, MeasureIdRole, MeasureListModel
+from .list_model import FIXED_COLUMNS, MeasureIdRole, MeasureListModel, NodeIdRole
 from .measure_form import MeasureForm
 from .messages import notify
 from .role_dialog import RoleDialog
@@ -175,7 +176,9 @@ class MainWindow(QMainWindow):
         flt = self.filters.current()
         rows = self.desk.rows(flt)
         self._visible_ids = [r.id for r in rows]
-        self.tree_model.set_content(self.desk.nodes(), rows)
+        role = self.desk.role
+        everything = role is not None and role.is_secretariat and flt == MeasureFilter()
+        self.tree_model.set_content(self.desk.nodes(), rows, show_empty=everything)
         self.tree.expandAll()
         self.list_model.set_rows(rows)
         total = len(self.desk.rows())
@@ -347,7 +350,9 @@ class MainWindow(QMainWindow):
     def add_measure(self) -> None:
         self.form.commit()
         current = self.form.measure
-        node_key = next((n.key for n in self.desk.nodes() if current and n.id == current.node_id), None)
+        chosen = self.tree.currentIndex().data(NodeIdRole)  # a 小項目 chosen in the tree first
+        node_id = chosen if chosen is not None else (current.node_id if current else None)
+        node_key = next((n.key for n in self.desk.nodes() if n.id == node_id), None)
         dlg = AddMeasureDialog(self.desk.nodes(), self.desk.departments(), node_key, self)
         if dlg.exec() != AddMeasureDialog.DialogCode.Accepted:
             return

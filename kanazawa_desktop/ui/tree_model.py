@@ -1,6 +1,7 @@
 """Tree model of the plan: 方針 → 項目 → 小項目 → 取組, adapting domain nodes and rows.
 
-Only nodes that lead to a visible measure are shown, so a department sees its own branch.
+Only nodes that lead to a visible measure are shown, so a department sees its own branch;
+with `show_empty` (the secretariat, nothing filtered) every node, so a new 小項目 shows.
 """
 
 from __future__ import annotations
@@ -32,12 +33,14 @@ class PlanTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self._root = _Item("", None)
         self._by_measure: dict[int, _Item] = {}
+        self._by_node: dict[int, _Item] = {}
 
-    def set_content(self, nodes: list[Node], rows: list[MeasureRow]) -> None:
+    def set_content(self, nodes: list[Node], rows: list[MeasureRow], show_empty: bool = False) -> None:
         self.beginResetModel()
         self._root = _Item("", None)
         self._by_measure = {}
         items: dict[int, _Item] = {}
+        self._by_node = items
         wanted = {r.node_id for r in rows}
         parent_of = {n.id: n.parent_id for n in nodes}
         keep = set()
@@ -45,6 +48,8 @@ class PlanTreeModel(QAbstractItemModel):
             while nid is not None and nid not in keep:
                 keep.add(nid)
                 nid = parent_of.get(nid)
+        if show_empty:
+            keep = {n.id for n in nodes}
         for n in nodes:  # nodes come in printed order, parents first
             if n.id not in keep:
                 continue
@@ -62,6 +67,10 @@ class PlanTreeModel(QAbstractItemModel):
 
     def index_of_measure(self, measure_id: int) -> QModelIndex:
         item = self._by_measure.get(measure_id)
+        return self.createIndex(item.row(), 0, item) if item else QModelIndex()
+
+    def index_of_node(self, node_id: int) -> QModelIndex:
+        item = self._by_node.get(node_id)
         return self.createIndex(item.row(), 0, item) if item else QModelIndex()
 
     def _item(self, index: QModelIndex) -> _Item:

@@ -19,8 +19,8 @@ It lives in the hidden sheet `_manifest`, every cell written as text:
   目標値): an edited locked cell changes it. Keeping a digest rather than a copy keeps the
   manifest small, so a returned file reads fast.
 * `definitions` (format 2, master workbooks only) – after the rows, a `definitions` row and
-  then, chunked the same way, a JSON object: `nodes`, [key, title] of every 方針/項目/小項目,
-  and `measures`, one object per measure (【再掲】 and retired ones included): key, 取組No.,
+  then, chunked the same way, a JSON object: `nodes`, [key, parent key, level, label, title,
+  position] of every 方針/項目/小項目 (parents first), and `measures`, one object per measure (【再掲】 and retired ones included): key, 取組No.,
   体系, 取組事項名, 担当課, 概要, めざす姿, 関連計画, 資源, flags, order and numeric
   indicator. A department PC takes the secretariat's definitions from it, new measures
   included. Department workbooks carry empty lists.
@@ -136,6 +136,29 @@ class MeasureDef:
                    retired=obj["retired"], position=obj["position"], indicator=ind)
 
 
+@dataclass(frozen=True)
+class NodeDef:
+    """A 方針/項目/小項目 as a master workbook carries it."""
+
+    key: str
+    parent: str  # "" for a 方針
+    level: int
+    label: str
+    title: str
+    position: int
+
+    def to_json(self) -> list:
+        return [self.key, self.parent, self.level, self.label, self.title, self.position]
+
+    @classmethod
+    def from_json(cls, obj: object) -> NodeDef:
+        if not (isinstance(obj, list) and len(obj) == 6
+                and all(type(obj[i]) is str for i in (0, 1, 3, 4))
+                and all(type(obj[i]) is int for i in (2, 5))):
+            raise ValueError("node definition")
+        return cls(*obj)
+
+
 _DEF_TYPES = {"key": str, "number": "int?", "repeat_of": "int?", "node": str, "name": str,
               "departments": "strs", "summary": str, "vision": str, "related_plans": "strs",
               "resources": "strs", "numeric": bool, "retired": bool, "position": "int"}
@@ -163,7 +186,7 @@ class Manifest:
     issued_at: str
     rows: tuple[ManifestRow, ...] = field(default_factory=tuple)
     definitions: tuple[MeasureDef, ...] = field(default_factory=tuple)
-    node_titles: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (node key, title)
+    nodes: tuple[NodeDef, ...] = field(default_factory=tuple)
     version: int = FORMAT_VERSION
     verified: str = ""  # the checksum found valid when read back (saves recomputing it)
 
@@ -174,7 +197,7 @@ class Manifest:
         return json.dumps([r.cells() for r in self.rows], ensure_ascii=False, separators=(",", ":"))
 
     def definitions_json(self) -> str:
-        body = {"nodes": [list(n) for n in self.node_titles],
+        body = {"nodes": [n.to_json() for n in self.nodes],
                 "measures": [d.to_json() for d in self.definitions]}
         return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
@@ -260,23 +283,21 @@ def parse(rows: list[list[object]]) -> Manifest:
                    for r in raw_rows):
             raise ValueError("manifest rows")
         body = tuple(ManifestRow.from_cells(cells) for cells in raw_rows)
-        defs, titles = _definitions(defs_text) if version >= 2 else ((), ())
+        defs, nodes = _definitions(defs_text) if version >= 2 else ((), ())
     except (ValueError, TypeError) as exc:
         raise ManifestError("damaged") from exc
-    return Manifest(rows=body, definitions=defs, node_titles=titles, version=version,
+    return Manifest(rows=body, definitions=defs, nodes=nodes, version=version,
                     verified=meta["checksum"], **fields)
 
 
-def _definitions(text: str) -> tuple[tuple[MeasureDef, ...], tuple[tuple[str, str], ...]]:
+def _definitions(text: str) -> tuple[tuple[MeasureDef, ...], tuple[NodeDef, ...]]:
     raw = json.loads(text)
     if not isinstance(raw, dict) or set(raw) != {"nodes", "measures"}:
         raise ValueError("definitions")
     nodes, measures = raw["nodes"], raw["measures"]
     if not isinstance(nodes, list) or not isinstance(measures, list):
         raise ValueError("definitions")
-    if not all(isinstance(n, list) and len(n) == 2 and all(isinstance(v, str) for v in n) for n in nodes):
-        raise ValueError("node titles")
-    return tuple(MeasureDef.from_json(d) for d in measures), tuple((k, t) for k, t in nodes)
+    return tuple(MeasureDef.from_json(d) for d in measures), tuple(NodeDef.from_json(n) for n in nodes)
 
 
 def _joined(cells: list[list[object]]) -> str:
