@@ -104,3 +104,19 @@ def test_new_nodes_and_measures_in_them_reach_the_department_pc(tmp_path):
         added = measure(dept, 91)
         assert {n.id: n.key for n in dept.nodes()}[added.node_id] == "1-1-4"
         assert added.id in {r.id for r in dept.rows()}
+
+
+def test_lists_follow_the_hierarchy_after_moves_and_new_nodes(secretariat, tmp_path):
+    import openpyxl
+
+    secretariat.save(measure(secretariat, 1).id, {(None, "node"): "1-1-3"})
+    secretariat.add_node(node(secretariat, "1-1").id, "新しい小項目")
+    new = secretariat.add_measure(node_key="1-1-4", name="新しい小項目の取組", departments=["人事課"])
+    order = [m.number for m in secretariat.measures()]
+    # a moved measure lists inside its new 小項目 (by its own order, so undoing a move is exact)
+    assert order[:15] == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 13, 14, 91]
+    assert [r.number for r in secretariat.rows()][:15] == order[:15]
+    wb = openpyxl.load_workbook(X.export_workbook(secretariat, tmp_path / "m.xlsx").path)
+    listed = [r[0] for r in wb["取組事項一覧"].iter_rows(min_row=2, values_only=True)]
+    assert listed.index("No.91") < listed.index("No.15")  # within 方針1 (1), not after 方針3
+    assert secretariat.measure(new).number == 91

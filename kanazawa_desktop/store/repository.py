@@ -98,7 +98,7 @@ def measure_rows(plan_id: int) -> list[MeasureRow]:
          .join(DbMeasure).where(DbMeasure.plan == plan_id).tuples())
     for mid, fy, status in q:
         statuses[mid][fy] = Status(status)
-    rows = DbMeasure.select().where(DbMeasure.plan == plan_id).order_by(DbMeasure.position)
+    rows = _in_printed_order(DbMeasure.select(), plan_id)
     return [MeasureRow(id=m.id, key=m.key, node_id=m.node_id, number=m.number,
                        repeat_of=m.repeat_of, name=m.name, numeric=m.numeric,
                        departments=deps.get(m.id, ()), retired=m.retired, position=m.position,
@@ -141,8 +141,15 @@ def all_measures(plan_id: int) -> list[Measure]:
     years: dict[int, list[DbMeasureYear]] = defaultdict(list)
     for y in DbMeasureYear.select().join(DbMeasure).where(DbMeasure.plan == plan_id):
         years[y.measure_id].append(y)
-    q = DbMeasure.select().where(DbMeasure.plan == plan_id).order_by(DbMeasure.position)
+    q = _in_printed_order(DbMeasure.select(), plan_id)
     return [_measure(m, deps.get(m.id, ()), years[m.id]) for m in q]
+
+
+def _in_printed_order(query, plan_id: int):
+    """Measures grouped by their node in the hierarchy's order, then by their own order: a
+    measure moved to another 小項目, or added to a new one, lists with it."""
+    return (query.join(DbNode, on=(DbMeasure.node == DbNode.id))
+            .where(DbMeasure.plan == plan_id).order_by(DbNode.position, DbMeasure.position))
 
 
 def measure_id_by_key(plan_id: int, key: str) -> int | None:
