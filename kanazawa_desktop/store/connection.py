@@ -162,6 +162,38 @@ def write_transaction(db: SqliteDatabase):
     return db.atomic(lock_type="IMMEDIATE")
 
 
+def save_copy(db: SqliteDatabase, target: Path) -> None:
+    """A verified, self-contained copy of the live database at `target`, written atomically.
+
+    The copy is made by the backup API beside the target, switched to a rollback journal (one
+    file, nothing beside it), checked (integrity_check does not cover foreign keys, so
+    foreign_key_check too), then renamed over the target: a failed copy never replaces one.
+    """
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        backup_to(db, tmp)
+        con = sqlite3.connect(str(tmp))
+        try:
+            con.execute("PRAGMA journal_mode=DELETE")
+            ok = con.execute("PRAGMA integrity_check").fetchone()[0]
+            broken = con.execute("PRAGMA foreign_key_check").fetchall()
+        finally:
+            con.close()
+        if ok != "ok" or broken:
+            raise StoreError("バックアップの検査で問題が見つかりました。保存しませんでした",
+                             detail=ok, foreign_keys=len(broken))
+        os.replace(tmp, target)
+    except sqlite3.Error as exc:
+        raise StoreError(f"バックアップを保存できません: {target}（{exc}）", path=str(target)) from exc
+    except OSError as exc:
+        raise StoreError(f"バックアップを保存できません: {target}（{exc.strerror or exc}）",
+                         path=str(target)) from exc
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            if leftover.exists():
+                leftover.unlink()
+
+
 def backup_to(db: SqliteDatabase, target: Path) -> None:
     """Consistent copy of the live database (sqlite3 backup API)."""
     dest = sqlite3.connect(str(target))

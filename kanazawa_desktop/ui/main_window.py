@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ..domain.errors import DeskError
 from ..domain.filtering import MeasureFilter
 from ..services.desk import Desk
-from . import exchange_actions, hierarchy_actions, print_actions
+from . import backup_action, exchange_actions, hierarchy_actions, print_actions
 from .add_measure_dialog import AddMeasureDialog
 from .filter_panel import FilterPanel
 from .history_model import HistoryModel
@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self.act_save = self._action(self.tr("保存(&S)"), QKeySequence.StandardKey.Save,
                                      self.save_now, file_menu)
         self._action(self.tr("利用する部署の変更…"), None, self.change_role, file_menu)
+        backup_action.install(self, file_menu)
         file_menu.addSeparator()
         # Workbook exchange and printing add their actions here (see their install functions).
         exchange_actions.install(self)

@@ -1,0 +1,22 @@
+"""`backup OUT.sqlite3` (or a folder): a verified copy of the database."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..services.backup import save_backup
+from ..services.desk import Desk
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("backup", help="データベースのバックアップ（検査済みの複製）を保存します")
+    p.add_argument("out", type=Path, metavar="OUT.sqlite3", help="保存するファイル、またはフォルダー")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, db_path: Path) -> int:
+    with Desk.open(db_path) as desk:
+        result = save_backup(desk, args.out)
+    print(f"{result.path}: バックアップを保存しました（{result.size:,} バイト）")
+    return 0
