@@ -15,7 +15,7 @@ def test_new_database_has_plan_and_safe_pragmas(desk, db_path):
     db = desk.db
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL, never OFF
+    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL: the last draft survives a power cut
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == connection.BUSY_TIMEOUT_MS
     assert schema.current_version(db) == schema.LATEST_VERSION
     assert len(desk.rows(all_departments=True)) == 92

@@ -1,8 +1,10 @@
 """Opening the SQLite file: the only place that knows it is SQLite.
 
-Pragmas follow sqlite.org: foreign keys on, a busy timeout, WAL with synchronous=NORMAL on a
-local disk; on a network share WAL is never used (it needs shared memory on one machine),
-the rollback journal with synchronous=FULL is. Synchronous is never OFF.
+Pragmas follow sqlite.org: foreign keys on, a busy timeout, WAL on a local disk; on a network
+share WAL is never used (it needs shared memory on one machine), the rollback journal is.
+synchronous=FULL in both: with NORMAL a WAL database stays consistent after a power cut but
+may lose its last commits — the drafts that promise typed text survives. FULL costs one
+fsync per commit (0.24 ms here against 0.02 ms; writes are a save or a draft, not a loop).
 Problems a person can meet (not a database, a newer version, locked, read-only folder)
 become StoreError with a Japanese message, and the file is left untouched.
 """
@@ -140,7 +142,7 @@ def connect(path: Path) -> tuple[SqliteDatabase, SqliteInfo]:
     # Every connection (peewee opens one per thread) gets the same pragmas.
     pragmas = {"foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_MS,
                "journal_mode": "delete" if network else "wal",
-               "synchronous": "full" if network else "normal"}
+               "synchronous": "full"}
     db = SqliteDatabase(str(path), pragmas=pragmas, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         db.connect()
