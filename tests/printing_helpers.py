@@ -58,3 +58,19 @@ def outline(pdf: Path) -> list[tuple[str, int, list[tuple[str, int]]]]:
         else:
             out.append((item.title, reader.get_destination_page_number(item), []))
     return out
+
+
+def font_sizes(pdf: Path, page: int, *, above_footer: bool = True) -> list[float]:
+    """The size in points of every text run drawn on a page (0-based), from the text matrix;
+    `above_footer` leaves out the footer (its runs lie in the bottom 40 pt)."""
+    import math
+
+    sizes: list[float] = []
+
+    def visit(text, cm, tm, _font, size) -> None:
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if text.strip() and not (above_footer and y < 40):
+            sizes.append(round(size * math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1]), 2))
+
+    PdfReader(str(pdf)).pages[page].extract_text(visitor_text=visit)
+    return sizes

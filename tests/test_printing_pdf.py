@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from printing_helpers import fonts, is_a4, outline, page_sizes, page_texts, squash
+from printing_helpers import font_sizes, fonts, is_a4, outline, page_sizes, page_texts, squash
 
 from kanazawa_desktop.domain.errors import InvalidValue
 from kanazawa_desktop.domain.status import Status
@@ -24,6 +24,7 @@ from kanazawa_desktop.services.progress import Cancelled, Progress
 
 REPO = Path(__file__).resolve().parent.parent
 LONG = "".join(f"［{i:03d}］研修会を開催し参加者の意見を集約した。" for i in range(120))[:2000]
+MEDIUM = LONG[:600]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,7 @@ def plan_desk(tmp_path_factory, qapp):
     by_no = {m.number: m for m in desk.measures() if m.number}
     desk.save(by_no[1].id, {(2023, "status"): Status.ACHIEVED, (2023, "actual"): 85,
                             (2024, "status"): Status.NOT_ACHIEVED})
-    desk.save(by_no[20].id, {(2023, "result_text"): LONG})
+    desk.save(by_no[20].id, {(2023, "result_text"): MEDIUM})
     yield desk
     desk.close()
 
@@ -101,11 +102,24 @@ def test_bookmarks_per_policy_and_measure(everything, plan_desk):
     assert all(t[1] == t[2][0][1] for t in tops[1:])
 
 
-def test_2000_characters_shrink_to_fit_their_cell_and_are_all_there(plan_desk, tmp_path):
+def test_600_characters_shrink_to_fit_their_cell_and_are_all_there(plan_desk, tmp_path):
     no20 = next(m for m in plan_desk.measures() if m.number == 20)
     result = P.print_pdf(plan_desk, tmp_path / "no20.pdf", measure_ids=[no20.id])
     assert result.pages == 1
-    assert squash(LONG) in page_texts(result.path)[0]
+    assert squash(MEDIUM) in page_texts(result.path)[0]
+
+
+def test_2000_characters_go_to_a_continuation_page_rather_than_below_7pt(plan_desk, tmp_path):
+    no21 = next(m for m in plan_desk.measures() if m.number == 21)
+    plan_desk.save(no21.id, {(2023, "result_text"): LONG})
+    try:
+        result = P.print_pdf(plan_desk, tmp_path / "no21.pdf", numbers=[21])
+        texts = page_texts(result.path, above_footer=True)
+        assert result.pages == 2 and "別紙" in texts[0] and squash(LONG) in texts[1]
+        sizes = font_sizes(result.path, page=1)
+        assert sizes and min(sizes) >= 7.0 - 0.05  # nothing on the sheet itself is smaller
+    finally:
+        plan_desk.save(no21.id, {(2023, "result_text"): ""})
 
 
 def test_text_too_long_for_a_page_continues_on_extra_pages(plan_desk, tmp_path):
@@ -204,3 +218,15 @@ def test_printing_uses_qtgui_only():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             for name in names:
                 assert "QtWidgets" not in name and "QtPrintSupport" not in name, path.name
+
+
+def test_a_repeated_row_names_the_measure_it_repeats(plan_desk, tmp_path):
+    from kanazawa_desktop.printing.sheet import title_of
+
+    job = P.build_job(plan_desk, sheets=True)
+    repeats = [m for m in job.measures if m.is_repeat]
+    assert len(repeats) == 2
+    for m in repeats:
+        original = next(x for x in job.measures if x.number == m.repeat_of)
+        assert title_of(m, job).endswith(f"（No.{m.repeat_of}）")
+        assert original.name == m.name  # the seed's 【再掲】 rows repeat these names

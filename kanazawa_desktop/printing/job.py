@@ -23,7 +23,7 @@ class PrintJob:
     listing: bool = False  # the 取組事項一覧 of the same measures, before the sheets
     printed_on: date = field(default_factory=date.today)
     version: str = ""  # the data's version, e.g. "#12（2026-11-23 09:40）"
-    repeat_labels: Mapping[int, str] = field(default_factory=dict)  # measure id -> "No.51"
+    repeat_labels: Mapping[int, str] = field(default_factory=dict)  # measure number -> "No.51"
 
     @cached_property
     def node_by_id(self) -> dict[int, Node]:

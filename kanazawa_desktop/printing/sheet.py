@@ -7,7 +7,7 @@ measures, 数値目標, 目標値 and 実績値. The 実施結果 row takes the 
 
 Fitting: every cell starts at its base size. When the table is taller than the page, rows
 drop to their floor height, then the tallest cell's font shrinks step by step (0.5 pt, down
-to 4.5 pt). A text that still cannot fit is printed in full on continuation pages (別紙)
+to 7 pt). A text that still cannot fit is printed in full on continuation pages (別紙)
 after the sheet, its cell says so, and the other cells get their size back: text is
 never cut off.
 """
@@ -43,7 +43,7 @@ DEPT_W = 150.0
 RES_LABEL_W = 58.0
 RES_W = 22.0
 TEXT_SIZE = 8.5
-MIN_SIZE = 4.5
+MIN_SIZE = 7.0  # smaller is unreadable on paper: longer texts go to 別紙 instead
 STEP = 0.5
 CONTINUED = "（文字数が多いため、全文を次ページの別紙に掲載）"
 STATUS_FILLS = {Status.ACHIEVED: ACHIEVED_FILL, Status.NOT_ACHIEVED: NOT_ACHIEVED_FILL}

@@ -109,7 +109,8 @@ def build_job(desk, *, measure_ids: Iterable[int] | None = None,
     measures = select_measures(desk, measure_ids=measure_ids, numbers=numbers,
                                department=department, policy=policy)
     everything = desk.measures()
-    labels = {m.id: m.number_label for m in everything if not m.is_repeat}
+    # a 【再掲】 row names the measure it repeats by that measure's number (repeat_of)
+    labels = {m.number: m.number_label for m in everything if not m.is_repeat and m.number is not None}
     return PrintJob(plan=desk.plan, nodes=desk.nodes(), measures=measures, sheets=sheets,
                     listing=listing, printed_on=printed_on or date.today(),
                     version=data_version(desk), repeat_labels=labels)
