@@ -155,3 +155,24 @@ def test_department_pc_receives_a_new_measure_through_the_dialog(qtbot, tmp_path
     hits = model.match(model.index(0, 0), Qt.ItemDataRole.DisplayRole, "生成AIの全庁活用", 1,
                        Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive)
     assert hits  # the new measure is in 人事課's tree
+
+
+def test_a_background_task_finishes_though_the_caller_drops_it(qtbot, window):
+    import gc
+    import time
+
+    from kanazawa_desktop.ui.tasks import run_task
+
+    results = []
+
+    def work(progress):
+        for i in range(5):
+            time.sleep(0.1)
+            progress.step(i, 5, "作業中")
+        return "済"
+
+    run_task(window, "テスト中…", work, results.append)  # the returned task is not kept
+    for _ in range(3):
+        gc.collect()
+        qtbot.wait(100)
+    qtbot.waitUntil(lambda: results == ["済"], timeout=10000)

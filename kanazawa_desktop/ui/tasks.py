@@ -44,15 +44,20 @@ class _Runnable(QRunnable):
             self.signals.finished.emit(result)
 
 
+_RUNNING: set[Task] = set()  # strong references until finished: a caller may drop its own
+
+
 class Task(QObject):
-    """A running background call; keep a reference until it finishes."""
+    """A running background call; kept alive here until it finishes."""
 
     done = Signal(object)
     error = Signal(object)
 
     def __init__(self, parent: QWidget, title: str, fn: Callable[[Progress], object]) -> None:
         super().__init__(parent)
-        self.signals = _Signals()
+        # parented, so neither the signals' C++ object nor its wrapper can go while the
+        # worker still emits (it did: "Signal source has been deleted", export hung at 83%)
+        self.signals = _Signals(self)
         self.progress = Progress(lambda d, t, s: self.signals.progressed.emit(d, t, s))
         self.dialog = QProgressDialog(title, parent.tr("中止"), 0, 0, parent)
         self.dialog.setObjectName("taskProgress")
@@ -66,6 +71,7 @@ class Task(QObject):
         self.signals.finished.connect(self._on_finished)
         self.signals.failed.connect(self._on_failed)
         self.finished = False
+        _RUNNING.add(self)
         QThreadPool.globalInstance().start(_Runnable(fn, self.signals, self.progress))
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
@@ -76,6 +82,7 @@ class Task(QObject):
 
     def _close(self) -> None:
         self.finished = True
+        _RUNNING.discard(self)
         self.dialog.close()
         self.dialog.deleteLater()
 
