@@ -434,3 +434,32 @@ def test_secretariat_adds_a_node_and_a_measure_into_it(qtbot, db_path, settings)
     assert m.name == "議事録作成へのAI活用" and m.node_id == new.id
     assert any(h.field == "created" and h.node for h in win.desk.history(m.id))  # the node's creation
     win.close()
+
+
+def test_a_bad_number_keeps_its_text_and_the_rest_is_saved(qtbot, db_path, settings):
+    from PySide6.QtWidgets import QMessageBox
+
+    win = open_window(qtbot, db_path, settings, department="危機管理課")
+    m = win.form.measure
+    assert m.numeric  # 危機管理課's first measure has 【数値目標】 rows
+    actual = editor(win, 2023, F.ACTUAL)
+    qtbot.mouseClick(actual.edit, Qt.MouseButton.LeftButton)
+    type_text(qtbot, actual.edit, "120名")
+    result = editor(win, 2024, F.RESULT_TEXT)
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)  # leaving 実績値 tries to save it
+    type_text(qtbot, result.edit, "講座を2回開催した。")
+    qtbot.keyClick(result.edit, Qt.Key.Key_Tab)
+    qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved = win.desk.measure(m.id)
+    assert saved.year(2024).result_text == "講座を2回開催した。"  # the good field is saved
+    assert saved.year(2023).actual is None
+    assert actual.edit.text() == "120名" and "数値" in actual.edit.toolTip()  # kept, tinted, with the reason
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert len(boxes) == 1  # one box, however often it is tried again
+    for b in boxes:
+        b.close()
+    win.close()  # the bad text is kept as a draft ...
+    win2 = open_window(qtbot, db_path, settings)  # ... and the app starts again with it
+    assert win2.form.measure.id == m.id
+    assert editor(win2, 2023, F.ACTUAL).edit.text() == "120名"
+    win2.close()

@@ -23,6 +23,7 @@ from ..domain.model import RESOURCE_LABELS, RESOURCES
 from ..domain.status import STATUS_LABELS, Status
 
 READONLY_STYLE = "background: #f3f3f3; color: #222;"
+INVALID_STYLE = "background: #fde7e7; border: 1px solid #c62828;"
 
 
 class _LeaveUndoToWindow(QObject):
@@ -65,6 +66,18 @@ class FieldEditor(QWidget):
 
     def focus_widget(self) -> QWidget:
         return self
+
+    def mark_invalid(self, message: str | None) -> None:
+        """Tint the field and give the reason as its tooltip; None clears it."""
+        w = self.focus_widget()
+        if message:
+            w.setProperty("invalidStyleSaved", w.styleSheet())
+            w.setStyleSheet(INVALID_STYLE)
+            w.setToolTip(message)
+        elif w.property("invalidStyleSaved") is not None:
+            w.setStyleSheet(w.property("invalidStyleSaved"))
+            w.setProperty("invalidStyleSaved", None)
+            w.setToolTip("")
 
 
 class TextEditor(FieldEditor):
@@ -167,6 +180,15 @@ class LineEditor(FieldEditor):
     def focus_widget(self) -> QWidget:
         return self.edit
 
+    def raw_text(self) -> str:
+        return self.edit.text()
+
+    def set_raw_text(self, text: str) -> None:
+        """Exactly what was typed (a draft such as 「120名」 is not a number: never parse it)."""
+        self.edit.blockSignals(True)
+        self.edit.setText(text)
+        self.edit.blockSignals(False)
+
 
 class DepartmentsEditor(LineEditor):
     """Departments as the sheet prints them: 「人事課、デジタル行政戦略課」."""
@@ -178,11 +200,6 @@ class DepartmentsEditor(LineEditor):
     def set_value(self, value: object) -> None:
         super().set_value("、".join(value or []))  # type: ignore[arg-type]
 
-    def raw_text(self) -> str:
-        return self.edit.text()
-
-    def set_raw_text(self, text: str) -> None:
-        LineEditor.set_value(self, text)
 
 
 class ComboEditor(FieldEditor):

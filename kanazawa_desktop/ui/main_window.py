@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.form = MeasureForm(self.desk)
         self.form.saved.connect(self._on_saved)
         self.form.failed.connect(self._show_error)
+        self.form.refused_again.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.form.open_measure.connect(self.open_measure)
         self.history_model = HistoryModel(self)
         self.history = QTableView()

@@ -26,7 +26,7 @@ from ..domain.errors import DeskError
 from ..domain.fiscal import long_label
 from ..domain.model import Measure
 from ..domain.status import Status
-from ..services.desk import Desk, SaveResult
+from ..services.desk import Desk, SaveResult, validate
 from .editors import (
     DepartmentsEditor,
     FieldEditor,
@@ -53,6 +53,7 @@ def _caption(text: str) -> QLabel:
 class MeasureForm(QScrollArea):
     saved = Signal(object)  # SaveResult
     failed = Signal(str)  # a Japanese message
+    refused_again = Signal(str)  # the same refusal once more: the status bar is enough
     open_measure = Signal(int)
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
@@ -61,6 +62,7 @@ class MeasureForm(QScrollArea):
         self.measure: Measure | None = None
         self.editors: dict[Key, FieldEditor] = {}
         self._loaded: dict[Key, object] = {}
+        self._last_report: tuple[int | None, str] | None = None
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
@@ -191,6 +193,9 @@ class MeasureForm(QScrollArea):
         """Show a measure; `drafts` (unsaved text from a previous run) go back into the fields."""
         m = self.desk.measure(measure_id)
         self.measure = m
+        self._last_report = None
+        for editor in self.editors.values():
+            editor.mark_invalid(None)
         nodes = self.desk.nodes()
         if nodes != self._nodes_shown:  # a 体系 renamed since: the drop-down's captions follow
             self.node_editor.set_nodes(nodes)
@@ -300,23 +305,48 @@ class MeasureForm(QScrollArea):
                 self.desk.put_draft(self.measure.id, key[0], key[1], editor.raw_text())
 
     def commit(self) -> SaveResult | None:
-        """Save every changed field now. On a refusal, say why and keep the text on screen."""
+        """Save every changed field now. A field whose value is refused keeps its text on
+        screen (tinted, with the reason) and as a draft; the other fields are saved."""
         self._draft_timer.stop()
         if self.measure is None:
             return None
         edits = self.dirty()
-        if not edits:
-            return None
-        try:
-            result = self.desk.save(self.measure.id, edits)
-        except DeskError as exc:
+        bad: dict[Key, str] = {}
+        for key, v in edits.items():
+            try:
+                validate(key[1], v)
+            except DeskError as exc:
+                bad[key] = exc.message
+        for key, editor in self.editors.items():
+            editor.mark_invalid(bad.get(key))
+        good = {k: v for k, v in edits.items() if k not in bad}
+        result = None
+        if good:
+            try:
+                result = self.desk.save(self.measure.id, good)
+            except DeskError as exc:
+                self.write_drafts()
+                self._report(exc.message)
+                return None
+            self.measure = self.desk.measure(self.measure.id)
+            self._loaded = self._values(self.measure)
+            self.saved.emit(result)
+        if bad:
             self.write_drafts()
-            self.failed.emit(exc.message)
-            return None
-        self.measure = self.desk.measure(self.measure.id)
-        self._loaded = self._values(self.measure)
-        self.saved.emit(result)
+            self._report(next(iter(bad.values())))
+        else:
+            self._last_report = None
         return result
+
+    def _report(self, message: str) -> None:
+        """Say why once; the same refusal again (another Tab, another save) only repeats
+        in the status bar, not as a new box."""
+        key = (self.measure.id if self.measure else None, message)
+        if key == self._last_report:
+            self.refused_again.emit(message)
+            return
+        self._last_report = key
+        self.failed.emit(message)
 
 
 def _num(value: object) -> float | None:
