@@ -111,3 +111,25 @@ def test_format_value_reads_as_a_person_would():
     assert format_value("node", "9-9") == "9-9"  # unknown key: shown as is
     assert format_value("actual", 75.0) == "75" and format_value("retired", True) == "はい"
     assert format_value("related_plans", ["A計画", "B計画"]) == "A計画、B計画"
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400", "1_000", "1e3", "120名", "約120", "0x10",
+                                  "1000000000000000"])
+def test_parse_number_takes_plain_decimals_only(text):
+    from kanazawa_desktop.domain.achievement import parse_number
+
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+def test_parse_number_reads_what_people_type():
+    from kanazawa_desktop.domain.achievement import parse_number
+
+    assert parse_number("１，２００．５") == 1200.5 and parse_number("-3") == -3.0
+    assert parse_number(" 75 ") == 75.0 and parse_number("") is None and parse_number(".5") == 0.5
+
+
+def test_departments_are_kept_once(secretariat):
+    m = next(m for m in secretariat.measures() if m.number == 10)
+    secretariat.save(m.id, {(None, "departments"): ["人事課", " 人事課 ", "デジタル行政戦略課", ""]})
+    assert secretariat.measure(m.id).departments == ("人事課", "デジタル行政戦略課")

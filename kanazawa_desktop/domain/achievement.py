@@ -5,6 +5,9 @@ Shown beside the status a person chose; never overwrites it.
 
 from __future__ import annotations
 
+import math
+import re
+
 from .status import Status
 
 DIRECTIONS = {
@@ -31,13 +34,27 @@ def derived_status(direction: str, target: float | None, actual: float | None) -
     return Status.ACHIEVED if met else Status.NOT_ACHIEVED
 
 
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+LIMIT = 1e15  # Excel keeps 15 significant digits; nothing here is that large
+
+
 def parse_number(text: str) -> float | None:
-    """'1,800' / '９８．５' / '' -> float or None; ValueError for text that is not a number."""
-    t = (text or "").strip().translate(str.maketrans("０１２３４５６７８９．，－", "0123456789.,-"))
+    """'1,800' / '９８．５' / '' -> float or None; ValueError for text that is not a plain
+    decimal number (float() alone would take 'nan', 'inf', '1e400' and '1_000')."""
+    t = (text or "").strip().translate(str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+"))
     t = t.replace(",", "")
     if not t:
         return None
-    return float(t)
+    if not _DECIMAL.fullmatch(t):
+        raise ValueError(text)
+    return checked_number(float(t))
+
+
+def checked_number(value: float) -> float:
+    """A finite number Excel can hold exactly enough; ValueError otherwise."""
+    if not math.isfinite(value) or abs(value) >= LIMIT:
+        raise ValueError(value)
+    return float(value)
 
 
 def format_number(value: float | None) -> str:

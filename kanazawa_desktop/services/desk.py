@@ -358,16 +358,20 @@ def validate(field: str, value: object) -> object:
     if field in (F.TARGET, F.ACTUAL):
         if value is None or value == "":
             return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        from ..domain.achievement import parse_number
+        from ..domain.achievement import checked_number, parse_number
         try:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return checked_number(float(value))
             return parse_number(str(value))
         except ValueError as exc:
-            raise InvalidValue(f"{label}は数値で入力してください: {value}") from exc
+            raise InvalidValue(f"{label}は数値で入力してください（数字だけ。単位は付けません）: {value}") from exc
     if field in ("numeric", "retired"):
         return bool(value)
-    if field in ("related_plans", "departments", "resources"):
+    if field == "departments":
+        # one department once: a repeated name would break the measure's department links
+        names = [" ".join(str(v).split()) for v in (value or [])]
+        return list(dict.fromkeys(n for n in names if n))
+    if field in ("related_plans", "resources"):
         return [str(v) for v in (value or [])]
     if field == "number":
         return None if value in (None, "") else int(value)  # type: ignore[arg-type]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from ..domain import fields as F
-from ..domain.achievement import format_number, parse_number
+from ..domain.achievement import checked_number, format_number, parse_number
 from ..domain.fiscal import short_label
 from ..domain.merge import same
 from ..domain.status import Status
@@ -72,7 +72,7 @@ def _number(value: object) -> float | None:
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, (int, float)):
-        return float(value)
+        return checked_number(float(value))
     return parse_number(str(value))
 
 
