@@ -308,3 +308,48 @@ def test_undoing_a_sync_puts_the_merge_base_back(tmp_path):
         assert not pv.changes and not pv.conflicts  # the secretariat's correction stands
         X.apply_import(sec, pv)
         assert result(sec, 10) == "事務局の訂正B"
+
+
+def test_a_sync_conflict_kept_on_the_department_pc_comes_back_as_a_conflict(tmp_path):
+    """The secretariat corrects a returned text; the department PC leaves the sync conflict
+    open (or keeps its own): its next return must not silently undo the correction."""
+    for choice in (None, X.TAKE_MASTER):
+        master_db, dept_db = synced_pcs(tmp_path / str(choice))
+        with Desk.open(dept_db) as dept:
+            dept.save(mid(dept, 10), {(2023, "result_text"): "受講者１２０名"})
+            p1 = X.export_workbook(dept, tmp_path / f"{choice}p1.xlsx").path
+        with Desk.open(master_db) as sec:
+            X.apply_import(sec, X.preview_import(sec, [p1])[0])
+            sec.save(mid(sec, 10), {(2023, "result_text"): "受講者120名"})
+            m2 = X.export_workbook(sec, tmp_path / f"{choice}m2.xlsx").path
+        with Desk.open(dept_db) as dept:
+            [pv] = X.preview_import(dept, [m2])
+            [c] = pv.conflicts
+            X.apply_import(dept, pv, {c.key: choice} if choice else None)
+            dept.save(mid(dept, 23), {(2023, "result_text"): "別の取組の結果"})
+            p2 = X.export_workbook(dept, tmp_path / f"{choice}p2.xlsx").path
+        with Desk.open(master_db) as sec:
+            [pv] = X.preview_import(sec, [p2])
+            assert [pv.describe(c) for c in pv.conflicts] == ["No.10 R5 実施結果"]
+            X.apply_import(sec, pv)
+            assert result(sec, 10) == "受講者120名" and result(sec, 23) == "別の取組の結果"
+
+
+def test_the_secretariat_resetting_a_status_reaches_an_untouched_department_pc(tmp_path):
+    master_db, dept_db = synced_pcs(tmp_path)
+    with Desk.open(dept_db) as dept:
+        dept.save(mid(dept, 10), {(2023, "status"): "達成", (2023, "result_text"): "研修を実施"})
+        p1 = X.export_workbook(dept, tmp_path / "p1.xlsx").path
+    with Desk.open(master_db) as sec:
+        X.apply_import(sec, X.preview_import(sec, [p1])[0])
+        m2 = X.export_workbook(sec, tmp_path / "m2.xlsx").path
+    with Desk.open(dept_db) as dept:
+        X.apply_import(dept, X.preview_import(dept, [m2])[0])
+    with Desk.open(master_db) as sec:
+        sec.save(mid(sec, 10), {(2023, "status"): "未確定", (2023, "result_text"): ""})
+        m3 = X.export_workbook(sec, tmp_path / "m3.xlsx").path
+    with Desk.open(dept_db) as dept:
+        [pv] = X.preview_import(dept, [m3])
+        assert not pv.conflicts and len(pv.changes) == 2  # not 空欄 conflicts: the secretariat decided
+        X.apply_import(dept, pv)
+        assert result(dept, 10, field="status").value == "" and result(dept, 10) == ""

@@ -17,8 +17,8 @@ Three values meet for every field a workbook may change:
 * BLANK    (a conflict too) the file holds a blank where the base held a value and the
            master still holds the base: a person may have cleared the cell by mistake, so a
            blank never wipes a value silently. It is applied only when someone explicitly
-           takes the file's side for that field (the window's resolution, or
-           `--take-file` on the command line).
+           takes the file's side for that field (in the window; the command line
+           leaves it open).
 
 Values are compared as the store keeps them: text exactly (no trimming: a leading
 space or `=` is content), numbers as floats, statuses by code.

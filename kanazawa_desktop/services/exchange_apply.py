@@ -112,7 +112,7 @@ def apply_import(desk, preview: FilePreview,
             base_changes = None
             if preview.kind == KIND_SYNC:
                 # what the master sent becomes the base of this PC's next export
-                base_changes = xrepo.replace_sync_base(dict(preview.sync_values))
+                base_changes = xrepo.replace_sync_base(_sync_base(preview, open_conflicts, resolutions))
                 repo.set_meta(ORIGIN_META, preview.origin_uid)
             xrepo.record_import(user=actor.user, file_name=preview.name,
                                 content_hash=preview.content_hash, scope=preview.scope,
@@ -127,6 +127,19 @@ def apply_import(desk, preview: FilePreview,
         desk.forget_cached()
     return ApplyResult(preview.name, batch, [c for c in changes if not repo.same_value(c.old, c.new)],
                        open_conflicts, added=len(created))
+
+
+def _sync_base(preview: FilePreview, open_conflicts: list[FieldMerge],
+               resolutions: dict[tuple[str, int, str], str]) -> dict[tuple[str, int, str], object]:
+    """What the master sent becomes the base of this PC's next export, except where this PC
+    kept its own value against the master's (left open or kept deliberately): there the old
+    base stays, so the secretariat sees the disagreement as a conflict when the department
+    returns, instead of the department's value silently replacing the secretariat's."""
+    values = dict(preview.sync_values)
+    for fm in preview.conflicts:
+        if fm in open_conflicts or resolutions.get(fm.key) == TAKE_MASTER:
+            values[fm.key] = fm.base
+    return values
 
 
 def _insert_new_nodes(desk, preview: FilePreview) -> list[tuple[int, str]]:

@@ -281,7 +281,9 @@ def _merge_sync(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> 
             if mine:
                 initial = Status.PENDING.value if f == F.STATUS else None if f == F.ACTUAL else ""
                 b = base.get((mr.measure_key, mr.fy, f), initial)
-                d = decide(b, cur, new)
+                # the secretariat's value is a deliberate one from its database, not a cell
+                # someone may have cleared by mistake: the blank rule does not apply
+                d = decide(b, cur, new, file_blank=False)
             else:
                 b, d = cur, (Decision.SAME if same(cur, new) else Decision.APPLY)
             _add(pv, FieldMerge(mr.measure_key, mr.fy, f, b, cur, new, d))
