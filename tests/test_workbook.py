@@ -130,3 +130,29 @@ def test_result_cells_are_text_formatted_for_typing(secretariat, tmp_path):
     out = X.export_workbook(secretariat, tmp_path / "j.xlsx", "人事課").path
     ws = openpyxl.load_workbook(out)["入力"]
     assert ws["F2"].number_format == "@" and ws["F2"].protection.locked is False
+
+
+def test_cr_and_literal_escape_sequences_come_back_exactly(secretariat, tmp_path):
+    """A CR (XML turns it into LF) and a literal `_x00ab_` (Excel and calamine read it as an
+    escape) used to change on the way, refusing every later master workbook as edited."""
+    from kanazawa_desktop.workbook import writer
+
+    tricky = ["file_x00ab_v2", "改行CR\r残り", "_x000D_そのまま", "a_X0041_b"]
+    assert [writer._escaped(t) for t in tricky][0] == "file_x005F_x00ab_v2"
+    rows = [r for r in secretariat.measures() if not r.is_repeat][:len(tricky)]
+    # stored as is, whatever came before the cleaning of typed text (plan texts are not typed)
+    for m, text in zip(rows, tricky, strict=True):
+        secretariat.db.execute_sql("UPDATE measure_year SET plan_text = ? WHERE measure_id = ? AND fy = 2023",
+                                   (text, m.id))
+    out = X.export_workbook(secretariat, tmp_path / "m.xlsx").path
+    back = {r.values[0]: r.values[4] for r in read_returned(out).rows if r.values[3] == "R5"}
+    for m, text in zip(rows, tricky, strict=True):
+        assert back[m.number_label] == text
+    [pv] = X.preview_import(secretariat, [out])
+    assert not pv.refused, pv.refusals[:1]
+
+
+def test_typed_line_breaks_and_controls_are_cleaned(secretariat):
+    m = next(m for m in secretariat.measures() if m.number == 10)
+    secretariat.save(m.id, {(2023, "result_text"): "一行目\r\n二行目\r三行目\x0b四行目\x07"})
+    assert secretariat.measure(m.id).year(2023).result_text == "一行目\n二行目\n三行目\n四行目"

@@ -20,6 +20,7 @@ from ..domain.filtering import MeasureFilter, visible_to
 from ..domain.history import Actor, HistoryEntry
 from ..domain.model import Measure, MeasureRow, Node, Plan
 from ..domain.status import Status
+from ..domain.text import clean_text
 from ..store import repository as repo
 from ..store.connection import SqliteInfo, connect, write_transaction
 from ..store.models import database_proxy
@@ -375,7 +376,7 @@ def validate(field: str, value: object) -> object:
         return [str(v) for v in (value or [])]
     if field == "number":
         return None if value in (None, "") else int(value)  # type: ignore[arg-type]
-    text = "" if value is None else str(value)
+    text = clean_text("" if value is None else str(value))
     if len(text) > EXCEL_CELL_LIMIT:
         raise InvalidValue(f"{label}が長すぎます（{len(text)}文字。上限は{EXCEL_CELL_LIMIT}文字）")
     if field == "name" and not text.strip():

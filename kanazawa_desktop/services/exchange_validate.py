@@ -28,6 +28,7 @@ from ..domain.achievement import checked_number, format_number, parse_number
 from ..domain.fiscal import short_label
 from ..domain.merge import same
 from ..domain.status import Status
+from ..domain.text import clean_text
 from ..workbook.layout import (
     COL_DEPT,
     COL_NAME,
@@ -85,7 +86,7 @@ def parse_field(field: str, raw: object, row: int) -> tuple[object, bool, str | 
     blank = raw is None or raw == ""
     col = FIELD_COLUMNS[field]
     if field == F.RESULT_TEXT:
-        text = as_text(raw)
+        text = clean_text(as_text(raw))
         if len(text) > EXCEL_CELL_LIMIT:
             return None, blank, (f"{_where(row, col)}: 文字数が上限を超えています"
                                  f"（{len(text)}文字。上限は{EXCEL_CELL_LIMIT}文字）")

@@ -17,6 +17,7 @@ carry the Text number format, so Excel keeps what a person types there as typed.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from copy import copy
@@ -125,7 +126,7 @@ def _put(ws, row: int, col: int, value: object, where: str = ""):
             raise BadWorkbook(f"{where or ws.title}の文字数が Excel の上限を超えています（{len(value)}文字。"
                               f"上限は{EXCEL_CELL_LIMIT}文字）", "too_long")
         try:
-            cell.value = value
+            cell.value = _escaped(value)
         except IllegalCharacterError as exc:
             raise BadWorkbook(f"{where or ws.title}に Excel に書き込めない制御文字が含まれています",
                               "illegal_char") from exc
@@ -133,6 +134,18 @@ def _put(ws, row: int, col: int, value: object, where: str = ""):
     else:
         cell.value = value
     return cell
+
+
+_OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+
+
+def _escaped(text: str) -> str:
+    """Text as OOXML must carry it to come back the same: a literal `_x00ab_` is read as an
+    escape by Excel and calamine, so its underscore is escaped (`_x005F_`), and a CR, which
+    XML reading turns into LF, is written `_x000D_`. openpyxl does neither."""
+    if "_x" in text:
+        text = _OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(0), text)
+    return text.replace("\r", "_x000D_") if "\r" in text else text
 
 
 def _lines(text: object, width: float) -> int:
