@@ -353,3 +353,27 @@ def test_the_secretariat_resetting_a_status_reaches_an_untouched_department_pc(t
         assert not pv.conflicts and len(pv.changes) == 2  # not 空欄 conflicts: the secretariat decided
         X.apply_import(dept, pv)
         assert result(dept, 10, field="status").value == "" and result(dept, 10) == ""
+
+
+def test_an_older_workbook_than_one_already_imported_is_refused(tmp_path):
+    import time
+
+    master_db, dept_db = synced_pcs(tmp_path)
+    with Desk.open(dept_db) as dept:
+        dept.save(mid(dept, 10), {(2023, "status"): "達成"})
+        monday = X.export_workbook(dept, tmp_path / "monday.xlsx").path
+        time.sleep(1.1)  # manifests carry the time to the second
+        dept.save(mid(dept, 10), {(2023, "status"): "未確定"})
+        wednesday = X.export_workbook(dept, tmp_path / "wednesday.xlsx").path
+    with Desk.open(master_db) as sec:
+        X.apply_import(sec, X.preview_import(sec, [wednesday])[0])
+        [pv] = X.preview_import(sec, [monday])
+        assert pv.error and "これより新しい人事課のブック" in pv.error and pv.error_kind == "older"
+        assert result(sec, 10, field="status").value == ""
+        old_master = X.export_workbook(sec, tmp_path / "m_old.xlsx").path
+        time.sleep(1.1)
+        new_master = X.export_workbook(sec, tmp_path / "m_new.xlsx").path
+    with Desk.open(dept_db) as dept:
+        X.apply_import(dept, X.preview_import(dept, [new_master])[0])
+        [pv] = X.preview_import(dept, [old_master])
+        assert pv.error and "これより新しい事務局の一覧表" in pv.error

@@ -119,7 +119,7 @@ def apply_import(desk, preview: FilePreview,
                                 department=preview.department, batch_id=batch,
                                 applied=len(changes),
                                 conflicts=[_conflict_record(preview, fm) for fm in open_conflicts],
-                                base_changes=base_changes)
+                                base_changes=base_changes, issued_at=preview.issued_at or None)
     except repo.ConflictError as exc:
         raise StoreError(f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
                          **exc.data) from exc

@@ -25,9 +25,11 @@ from that file is applied. See validate.py for the per-row checks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from ..domain import fields as F
+from ..domain.display import short_time
 from ..domain.merge import Decision, FieldMerge, decide, same
 from ..domain.model import Measure
 from ..domain.status import Status
@@ -71,6 +73,7 @@ class FilePreview:
     positions: dict[str, int] = field(default_factory=dict)  # sync: the master's order
     node_changes: list[tuple[int, str, str, str]] = field(default_factory=list)  # sync: (node id, label, old, new title)
     node_names: dict[str, str] = field(default_factory=dict)  # node key -> caption, for showing 体系
+    issued_at: str = ""  # when the workbook was written (its manifest)
     new_nodes: list[NodeDef] = field(default_factory=list)  # sync: 項目/小項目 to add, parents first
     node_positions: dict[str, int] = field(default_factory=dict)  # sync: the master's order of nodes
 
@@ -155,6 +158,26 @@ def _relation_error(here: _Here, wb: ReturnedWorkbook) -> tuple[str | None, str]
     if here.origin and here.origin != man.database_uid:
         return "別の事務局のデータベースから書き出されたブックです", ""
     return None, KIND_SYNC
+
+
+def _older_than_imported(kind: str, man) -> str | None:
+    """A workbook written before one of the same kind already imported would take back what
+    the newer one brought (a withdrawn 達成, the secretariat's newer definitions)."""
+    if kind == KIND_SYNC:
+        scope, department, what = SCOPE_MASTER, "", "事務局の一覧表"
+    elif man.scope == SCOPE_DEPARTMENT:
+        scope, department, what = SCOPE_DEPARTMENT, man.department, f"{man.department}のブック"
+    else:
+        return None
+    newest = xrepo.latest_issued(scope, department)
+    try:
+        older = newest is not None and datetime.fromisoformat(man.issued_at) < datetime.fromisoformat(newest)
+    except ValueError:
+        return "ブックの管理情報が壊れています（書き出し日時）。配布したブックを使ってください"
+    if not older:
+        return None
+    return (f"これより新しい{what}（{short_time(newest)} 書き出し）をすでに取り込んでいます。"
+            f"古いブック（{short_time(man.issued_at)} 書き出し）は取り込めません")
 
 
 def _measure_value(m: Measure, fy: int, name: str, node_keys: dict[int, str] | None = None) -> object:
@@ -325,6 +348,11 @@ def preview_file(desk, path: Path, by_key: dict[str, Measure] | None = None,
         pv.error, pv.error_kind = f"{path.name}: {error}", "foreign"
         return pv
     pv.kind = kind
+    pv.issued_at = man.issued_at
+    older = _older_than_imported(kind, man)
+    if older:
+        pv.error, pv.error_kind = f"{path.name}: {older}", "older"
+        return pv
     if by_key is None:
         by_key = {m.key: m for m in xrepo.measures_for_merge(desk.plan.id)}
     for key in {mr.measure_key for mr in man.rows}:

@@ -45,6 +45,7 @@ class DbImport(BaseModel):
     # Department PC: the sync base entries this import changed, [key, fy, field, had, old, new]
     # as JSON, so undoing it puts the base back (schema version 3).
     base_changes = TextField(null=True)
+    issued_at = TextField(null=True)  # when the imported workbook was written (its manifest)
 
     class Meta:
         table_name = "exchange_import"

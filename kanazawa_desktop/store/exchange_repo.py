@@ -62,13 +62,14 @@ def record_export(db: Database, *, user: str, scope: str, department: str, file_
 
 def record_import(*, user: str, file_name: str, content_hash: str, scope: str, department: str,
                   batch_id: int | None, applied: int, conflicts: list,
-                  base_changes: list | None = None) -> int:
+                  base_changes: list | None = None, issued_at: str | None = None) -> int:
     """Insert an import log row; call inside the caller's write transaction."""
     return DbImport.create(at=now_iso(), user=user, file_name=file_name, content_hash=content_hash,
                            scope=scope, department=department, batch_id=batch_id, applied=applied,
                            conflicts=json.dumps(conflicts, ensure_ascii=False), undone=0,
                            base_changes=None if base_changes is None
-                           else json.dumps(base_changes, ensure_ascii=False)).id
+                           else json.dumps(base_changes, ensure_ascii=False),
+                           issued_at=issued_at).id
 
 
 def mark_undone(batch_id: int) -> None:
@@ -97,6 +98,21 @@ def import_with_hash(content_hash: str) -> ImportRecord | None:
     row = (DbImport.select().where((DbImport.content_hash == content_hash) & (DbImport.undone == 0))
            .order_by(DbImport.id.desc()).first())
     return _import(row) if row else None
+
+
+def latest_issued(scope: str, department: str = "") -> str | None:
+    """When the newest workbook of this scope (and department) still imported was written."""
+    q = DbImport.select(DbImport.issued_at).where(
+        (DbImport.undone == 0) & (DbImport.scope == scope) & (DbImport.department == department)
+        & DbImport.issued_at.is_null(False))
+    found = [r.issued_at for r in q]
+    return max(found, key=_instant) if found else None
+
+
+def _instant(iso: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso)
 
 
 def import_for_batch(batch_id: int) -> ImportRecord | None:

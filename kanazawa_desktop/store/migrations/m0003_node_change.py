@@ -1,5 +1,6 @@
 """Version 3: history of the plan's hierarchy (a 方針/項目/小項目 title renamed), and what
-each sync changed in a department PC's merge base (so undoing it restores the base).
+each sync changed in a department PC's merge base (so undoing it restores the base), and
+when each imported workbook was written (so an older one than already imported is refused).
 
 Explicit, portable DDL, as in m0002. A new table and a new nullable column: no existing
 row is touched.
@@ -18,6 +19,7 @@ _DDL = [
     """CREATE INDEX IF NOT EXISTS "node_change_batch_id" ON "node_change" ("batch_id")""",
     """CREATE INDEX IF NOT EXISTS "node_change_node_id" ON "node_change" ("node_id")""",
     """ALTER TABLE "exchange_import" ADD COLUMN "base_changes" TEXT""",
+    """ALTER TABLE "exchange_import" ADD COLUMN "issued_at" TEXT""",
 ]
 
 
