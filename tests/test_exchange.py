@@ -377,3 +377,24 @@ def test_an_older_workbook_than_one_already_imported_is_refused(tmp_path):
         X.apply_import(dept, X.preview_import(dept, [new_master])[0])
         [pv] = X.preview_import(dept, [old_master])
         assert pv.error and "これより新しい事務局の一覧表" in pv.error
+
+
+def test_cli_applies_returns_touching_the_same_joint_field_one_after_the_other(tmp_path):
+    from conftest import run_cli
+
+    db = tmp_path / "db.sqlite3"
+    assert run_cli("--db", str(db), "init", "--secretariat").returncode == 0
+    with Desk.open(db) as d:
+        joint = next(m for m in d.measures() if len(m.departments) > 1 and not m.is_repeat)
+        a, b = joint.departments[:2]
+        pa = X.export_workbook(d, tmp_path / "a.xlsx", a).path
+        pb = X.export_workbook(d, tmp_path / "b.xlsx", b).path
+    label = joint.number_label
+    fill(pa, {(label, "R5", "result"): f"{a}の記入"})
+    fill(pb, {(label, "R5", "result"): f"{b}の記入"})
+    r = run_cli("--db", str(db), "import", str(pa), str(pb), str(pa))
+    assert r.returncode == 3, r.stdout + r.stderr  # the second is a conflict, not an error
+    assert "Traceback" not in r.stderr and "確認の後に" not in r.stderr
+    assert "競合" in r.stdout and "取り込み済み" in r.stdout  # the same file again applies nothing
+    with Desk.open(db) as d:
+        assert d.measure(joint.id).year(2023).result_text == f"{a}の記入"

@@ -65,7 +65,12 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
         args.parser.error("取り込むファイルを指定してください")
     refused = conflicts = False
     with Desk.open(db_path) as desk:
-        previews = preview_import(desk, list(args.files))
+        # a dry run previews every file against the data as it is; a real run previews each
+        # file just before applying it, so a file that follows one touching the same fields
+        # (two departments' returns of a joint measure, the same file twice) is merged with
+        # what that one wrote
+        previews = (preview_import(desk, list(args.files)) if args.dry_run
+                    else (preview_import(desk, [f])[0] for f in args.files))
         for pv in previews:
             if pv.refused:
                 refused = True
