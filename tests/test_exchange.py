@@ -398,3 +398,10 @@ def test_cli_applies_returns_touching_the_same_joint_field_one_after_the_other(t
     assert "競合" in r.stdout and "取り込み済み" in r.stdout  # the same file again applies nothing
     with Desk.open(db) as d:
         assert d.measure(joint.id).year(2023).result_text == f"{a}の記入"
+
+
+def test_a_master_workbook_counts_as_issued_to_every_department(secretariat, tmp_path):
+    assert {s.state for s in X.collection_status(secretariat)} == {"未配布"}
+    X.export_workbook(secretariat, tmp_path / "master.xlsx")
+    states = {s.department: s.state for s in X.collection_status(secretariat)}
+    assert set(states.values()) == {"未回収"} and len(states) == 42

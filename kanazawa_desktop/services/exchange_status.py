@@ -1,7 +1,8 @@
 """回収状況: per department, when its workbook was issued, when a return was imported, and
 what is still in conflict.
 
-Built from the exchange logs: the latest department-scope export, the latest import of
+Built from the exchange logs: the latest department-scope export or master workbook
+(department PCs sync from the master), the latest import of
 that department's workbook that still stands (not undone), and the conflicts that import
 left open (settled ones are not recorded). A later import of the same department replaces
 the open list, since it was previewed against the then-current master.
@@ -35,9 +36,12 @@ class DepartmentStatus:
 def collection_status(desk) -> list[DepartmentStatus]:
     held = {d for m in desk.measures() if not m.is_repeat for d in m.departments}
     issued: dict[str, str] = {}
+    master_issued: str | None = None  # a master workbook goes to every department PC too
     for e in xrepo.exports():
         if e.department:
             issued[e.department] = e.at
+        elif e.scope == "master":
+            master_issued = e.at
     returned: dict[str, xrepo.ImportRecord] = {}
     counts: dict[str, int] = {}
     for r in xrepo.imports():
@@ -49,7 +53,8 @@ def collection_status(desk) -> list[DepartmentStatus]:
         if dept not in held:
             continue
         r = returned.get(dept)
-        out.append(DepartmentStatus(department=dept, issued_at=issued.get(dept),
+        when = max((t for t in (issued.get(dept), master_issued) if t), default=None)
+        out.append(DepartmentStatus(department=dept, issued_at=when,
                                     returned_at=r.at if r else None,
                                     returned_file=r.file_name if r else "",
                                     imports=counts.get(dept, 0),
