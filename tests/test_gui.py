@@ -463,3 +463,21 @@ def test_a_bad_number_keeps_its_text_and_the_rest_is_saved(qtbot, db_path, setti
     assert win2.form.measure.id == m.id
     assert editor(win2, 2023, F.ACTUAL).edit.text() == "120名"
     win2.close()
+
+
+def test_the_mouse_wheel_over_a_status_does_not_change_it(qtbot, db_path, settings):
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    win = open_window(qtbot, db_path, settings, department="人事課")
+    combo = editor(win, 2023, F.STATUS).combo
+    win.filters.search.setFocus()
+    before = combo.currentIndex()
+    centre = QPointF(combo.rect().center())
+    wheel = QWheelEvent(centre, QPointF(combo.mapToGlobal(combo.rect().center())), QPoint(0, 0),
+                        QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(combo, wheel)
+    assert combo.currentIndex() == before
+    assert win.desk.measure(win.form.measure.id).year(2023).status.value == ""
+    win.close()

@@ -42,6 +42,20 @@ class _LeaveUndoToWindow(QObject):
 _FILTER = _LeaveUndoToWindow()
 
 
+class _WheelScrollsTheSheet(QObject):
+    """A wheel turn over a drop-down the person has not chosen goes to the sheet (scrolls),
+    never into the drop-down: a status must not change, and be saved, by scrolling past."""
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Wheel and isinstance(obj, QWidget) and not obj.hasFocus():
+            event.ignore()
+            return True
+        return False
+
+
+_WHEEL = _WheelScrollsTheSheet()
+
+
 class FieldEditor(QWidget):
     """Base: `edited` fires on every change; `committed` when the edit should be saved now."""
 
@@ -209,6 +223,8 @@ class ComboEditor(FieldEditor):
         super().__init__(parent)
         self.combo = QComboBox(self)
         self.combo.installEventFilter(_FILTER)
+        self.combo.installEventFilter(_WHEEL)
+        self.combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not focused by the wheel either
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.combo)
