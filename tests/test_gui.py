@@ -481,3 +481,12 @@ def test_the_mouse_wheel_over_a_status_does_not_change_it(qtbot, db_path, settin
     assert combo.currentIndex() == before
     assert win.desk.measure(win.form.measure.id).year(2023).status.value == ""
     win.close()
+
+
+def test_qt_own_texts_are_japanese(qtbot, db_path, settings):
+    from PySide6.QtWidgets import QDialogButtonBox as Box
+
+    win = open_window(qtbot, db_path, settings, department="人事課")
+    box = Box(Box.StandardButton.Ok | Box.StandardButton.Cancel)
+    assert box.button(Box.StandardButton.Cancel).text() == "キャンセル"
+    win.close()

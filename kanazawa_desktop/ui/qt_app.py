@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QSettings, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -34,6 +34,15 @@ def application(argv: list[str] | None = None) -> QApplication:
         font = QFont(family)
         font.setPointSize(max(app.font().pointSize(), 10))
         app.setFont(font)
+    # Qt's own texts (OK/Cancel buttons, file dialogs, print preview) in Japanese whatever
+    # the PC's locale, like the rest of the window; the translations ship with PySide6.
+    if app.property("kanazawaTranslations"):  # once per process (tests start many windows)
+        return app  # type: ignore[return-value]
+    app.setProperty("kanazawaTranslations", True)
+    QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
+    qt_ja = QTranslator(app)
+    if qt_ja.load("qtbase_ja", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt_ja)
     translator = QTranslator(app)
     # Japanese is the source language; an English .qm can follow in resources/i18n.
     qm_dir = Path(__file__).resolve().parent.parent / "resources" / "i18n"
