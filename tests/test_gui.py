@@ -490,3 +490,36 @@ def test_qt_own_texts_are_japanese(qtbot, db_path, settings):
     box = Box(Box.StandardButton.Ok | Box.StandardButton.Cancel)
     assert box.button(Box.StandardButton.Cancel).text() == "キャンセル"
     win.close()
+
+
+def test_search_enter_opens_the_first_hit_and_next_goes_on_after_a_filtered_out_measure(
+        qtbot, db_path, settings):
+    from kanazawa_desktop.domain.status import Status
+
+    win = open_window(qtbot, db_path, settings, department="人事課")
+    qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    type_text(qtbot, win.filters.search, "定年")
+    qtbot.keyClick(win.filters.search, Qt.Key.Key_Return)
+    assert win.form.measure.number == 25
+    win.filters.search.clear()
+    # filter to 令和5年度 未確定; finishing No.10 (達成) takes it out of the list; Ctrl+PgDown
+    # goes on to No.11
+    win.filters.year.setCurrentIndex(win.filters.year.findData(2023))
+    win.filters.status.setCurrentIndex(win.filters.status.findData(Status.PENDING.value))
+    go_to(qtbot, win, 10)
+    combo = editor(win, 2023, F.STATUS).combo
+    combo.setCurrentIndex(combo.findData(Status.ACHIEVED.value))
+    win.refresh_lists()
+    assert win.form.measure.id not in win._visible_ids
+    qtbot.keyClick(win, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert win.form.measure.number == 11
+    assert "元に戻しました" not in win.statusBar().currentMessage()
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.statusBar().currentMessage() == "元に戻しました: No.10 令和5年度 計画達成状況"
+    qtbot.keyClick(win, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert win.statusBar().currentMessage() == "やり直しました: No.10 令和5年度 計画達成状況"
+    assert not win.act_redo.isEnabled()  # nothing left to redo: greyed out
+    win.redo()
+    assert win.statusBar().currentMessage() == "やり直せる変更はありません"
+    assert editor(win, 2023, F.PLAN_TEXT).edit.toolTip().startswith("この欄は変更できません")
+    win.close()

@@ -56,6 +56,17 @@ class _WheelScrollsTheSheet(QObject):
 _WHEEL = _WheelScrollsTheSheet()
 
 
+READONLY_TIP = "この欄は変更できません（事務局が入力する欄、または他の課・【再掲】・廃止の取組です）"
+
+
+def _set_text_editable(edit: QWidget, editable: bool) -> None:
+    """Read-only text stays selectable (to copy) but says why it cannot be typed into."""
+    edit.setReadOnly(not editable)
+    edit.setStyleSheet("" if editable else READONLY_STYLE)
+    edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus if editable else Qt.FocusPolicy.ClickFocus)
+    edit.setToolTip("" if editable else edit.tr(READONLY_TIP))
+
+
 class FieldEditor(QWidget):
     """Base: `edited` fires on every change; `committed` when the edit should be saved now."""
 
@@ -134,9 +145,7 @@ class TextEditor(FieldEditor):
         self.edit.blockSignals(False)
 
     def set_editable(self, editable: bool) -> None:
-        self.edit.setReadOnly(not editable)
-        self.edit.setStyleSheet("" if editable else READONLY_STYLE)
-        self.edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus if editable else Qt.FocusPolicy.ClickFocus)
+        _set_text_editable(self.edit, editable)
 
     def focus_widget(self) -> QWidget:
         return self.edit
@@ -184,12 +193,11 @@ class LineEditor(FieldEditor):
             self.edit.setText(format_number(value))  # type: ignore[arg-type]
         else:
             self.edit.setText("" if value is None else str(value))
+        self.edit.setCursorPosition(0)  # show the start of a long name, not its end
         self.edit.blockSignals(False)
 
     def set_editable(self, editable: bool) -> None:
-        self.edit.setReadOnly(not editable)
-        self.edit.setStyleSheet("" if editable else READONLY_STYLE)
-        self.edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus if editable else Qt.FocusPolicy.ClickFocus)
+        _set_text_editable(self.edit, editable)
 
     def focus_widget(self) -> QWidget:
         return self.edit
@@ -246,6 +254,7 @@ class ComboEditor(FieldEditor):
 
     def set_editable(self, editable: bool) -> None:
         self.combo.setEnabled(editable)
+        self.setToolTip("" if editable else self.tr(READONLY_TIP))  # shown over a disabled combo too
 
     def focus_widget(self) -> QWidget:
         return self.combo

@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.filters = FilterPanel(self.desk.departments() if role and role.is_secretariat else None,
                                    years)
         self.filters.changed.connect(self._filters_changed)
+        self.filters.search.returnPressed.connect(self._open_first_hit)
         self.tree_model = PlanTreeModel(self)
         self.tree = QTreeView()
         self.tree.setObjectName("tree")
@@ -84,6 +85,9 @@ class MainWindow(QMainWindow):
         self.history.setModel(self.history_model)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.horizontalHeader().setStretchLastSection(True)
+        for c in range(6):  # 日時 … 項目 always readable; 変更前/変更後 share the rest
+            self.history.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        self.history.horizontalHeader().resizeSection(6, 320)
         self.history.setWordWrap(False)
         self.list_model = MeasureListModel(years, self)
         self.list_view = QTableView()
@@ -250,16 +254,29 @@ class MainWindow(QMainWindow):
             return
         if self.current_id in self._visible_ids:
             i = self._visible_ids.index(self.current_id) + delta
-        else:
-            i = 0
-        if 0 <= i < len(self._visible_ids):
-            self.open_measure(self._visible_ids[i])
+            target = self._visible_ids[i] if 0 <= i < len(self._visible_ids) else None
+        else:  # the open measure just left the filtered list (say, set to 達成): go on from it
+            order = [r.id for r in self.desk.rows()]
+            here = order.index(self.current_id) if self.current_id in order else -1
+            shown = set(self._visible_ids)
+            after = [mid for mid in (order[here + 1:] if delta > 0 else reversed(order[:max(here, 0)]))
+                     if mid in shown]
+            target = after[0] if after else None
+        if target is not None:
+            self.open_measure(target)
 
     def next_measure(self) -> None:
         self._step(1)
 
     def previous_measure(self) -> None:
         self._step(-1)
+
+    def _open_first_hit(self) -> None:
+        """Enter in the search box opens the first measure found."""
+        self.refresh_lists()  # the text may be newer than the last (delayed) filtering
+        if self._visible_ids:
+            self.open_measure(self._visible_ids[0])
+            self.tree.setFocus()
 
     def focus_search(self) -> None:
         self.filters.search.setFocus()
@@ -293,26 +310,43 @@ class MainWindow(QMainWindow):
         self.history_model.set_entries(self.desk.history(measure_id), names)
 
     def _update_undo_actions(self) -> None:
+        # typing not yet saved can always be undone: the form saves it first
         self.act_undo.setEnabled(True)
-        self.act_redo.setEnabled(True)
+        self.act_redo.setEnabled(self.desk.can_redo())
 
     def undo(self) -> None:
         self.form.commit()
-        self._run_undo(self.desk.undo, self.tr("元に戻しました"))
+        self._run_undo(self.desk.undo, self.tr("元に戻しました"), self.tr("元に戻せる変更はありません"))
 
     def redo(self) -> None:
         self.form.commit()
-        self._run_undo(self.desk.redo, self.tr("やり直しました"))
+        self._run_undo(self.desk.redo, self.tr("やり直しました"), self.tr("やり直せる変更はありません"))
 
-    def _run_undo(self, op, done: str) -> None:
+    def _what(self, changes) -> str:
+        """'No.7 令和5年度 計画達成状況' (ほか N件) for the status bar."""
+        from ..domain.fields import LABELS
+        from ..domain.fiscal import long_label
+
+        c = changes[0]
+        if c.node_id is not None:
+            text = LABELS["title"]
+        else:
+            m = self.desk.measure(c.measure_id)
+            text = " ".join(t for t in (m.number_label, long_label(c.fy) if c.fy else "",
+                                        LABELS.get(c.field, c.field)) if t)
+        more = len(changes) - 1
+        return text + (self.tr("ほか%1件").replace("%1", str(more)) if more else "")
+
+    def _run_undo(self, op, done: str, nothing: str) -> None:
         try:
             changes = op()
         except DeskError as exc:
             self._show_error(exc.message)
             return
         if not changes:
-            self.statusBar().showMessage(self.tr("元に戻せる変更はありません"), 3000)
+            self.statusBar().showMessage(nothing, 3000)
             return
+        done = f"{done}: {self._what(changes)}"
         # a 体系 rename concerns no one measure: the open one shows the new path
         target = self.current_id if changes[0].node_id is not None else changes[0].measure_id
         if target is not None and target != self.current_id:
