@@ -291,15 +291,29 @@ def test_secretariat_adds_moves_and_retires_a_measure(qtbot, db_path, settings):
         if not isinstance(dlg, AddMeasureDialog):
             QTimer.singleShot(50, fill)
             return
-        type_text(qtbot, dlg.name, "窓口のキャッシュレス化")
-        dlg.department.setEditText("")
-        type_text(qtbot, dlg.department.lineEdit(), "市民課")
         ok = dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        assert dlg.department.currentText() == "" and not ok.isEnabled()  # nothing chosen for you
+        type_text(qtbot, dlg.name, "窓口のキャッシュレス化")
+        type_text(qtbot, dlg.department.lineEdit(), "市民課")
+        QTimer.singleShot(50, confirm_new_department)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    asked = []
+
+    def confirm_new_department():
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, confirm_new_department)
+            return
+        asked.append(box.text())
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(50, fill)
     win.add_measure()
     m = win.form.measure
+    assert asked and "市民課" in asked[0]  # a department not in the list is confirmed first
     assert (m.number, m.name, m.departments) == (91, "窓口のキャッシュレス化", ("市民課",))
     assert "No.91" in tree_numbers(win)
     # move it to another 小項目 with the 体系 drop-down
@@ -309,6 +323,7 @@ def test_secretariat_adds_moves_and_retires_a_measure(qtbot, db_path, settings):
     assert win.desk.measure(m.id).node_id != m.node_id
     win.toggle_retired()
     assert win.desk.measure(m.id).retired
+    assert win.statusBar().currentMessage().startswith("No.91 を廃止しました")
     assert "（廃止）" in win.list_model.index(win.list_model.row_of(m.id), 1).data()
     fields = [h.field for h in win.desk.history(m.id)]
     assert fields == ["retired", "node", "created"]
@@ -423,7 +438,6 @@ def test_secretariat_adds_a_node_and_a_measure_into_it(qtbot, db_path, settings)
             return
         assert dlg.node.value() == "1-1-4"  # the node chosen in the tree
         type_text(qtbot, dlg.name, "議事録作成へのAI活用")
-        dlg.department.setEditText("")
         type_text(qtbot, dlg.department.lineEdit(), "人事課")
         qtbot.mouseClick(dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
                          Qt.MouseButton.LeftButton)

@@ -413,6 +413,9 @@ class MainWindow(QMainWindow):
             return
         self.form.load(m.id)
         self._after_change()
+        done = self.tr("%1 を廃止しました") if not m.retired else self.tr("%1 の廃止を取り消しました")
+        self.statusBar().showMessage(done.replace("%1", m.number_label)
+                                     + self.tr("（Ctrl+Z で元に戻せます）"), 8000)
 
     # ---- window state ----------------------------------------------------------
     def _restore_layout(self) -> None:
