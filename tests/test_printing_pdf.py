@@ -131,7 +131,10 @@ def test_text_too_long_for_a_page_continues_on_extra_pages(plan_desk, tmp_path):
         texts = page_texts(result.path, above_footer=True)
         assert result.pages > 2
         assert "別紙" in texts[0] and squash(no86.vision) in texts[0]
-        assert squash(huge) in "".join(texts[1:])  # in full, in order, across pages
+        running = squash(f"No.86　{no86.display_name}（別紙・続き）")
+        assert all(t.startswith(running) for t in texts[2:])  # each later page says whose it is
+        body = "".join(t.removeprefix(running) for t in texts[1:])
+        assert squash(huge) in body  # in full, in order, across pages
     finally:
         plan_desk.save(no86.id, {(2024, "result_text"): ""})
 
