@@ -405,3 +405,36 @@ def test_a_master_workbook_counts_as_issued_to_every_department(secretariat, tmp
     X.export_workbook(secretariat, tmp_path / "master.xlsx")
     states = {s.department: s.state for s in X.collection_status(secretariat)}
     assert set(states.values()) == {"未回収"} and len(states) == 42
+
+
+def test_a_second_return_without_a_sync_is_read_against_the_first(tmp_path):
+    """A department returns, then changes its mind and returns again before syncing."""
+    master_db, dept_db = synced_pcs(tmp_path)
+    with Desk.open(dept_db) as dept:
+        dept.save(mid(dept, 10), {(2023, "status"): "達成", (2023, "result_text"): "研修を実施"})
+        first = X.export_workbook(dept, tmp_path / "first.xlsx").path
+    with Desk.open(master_db) as sec:
+        X.apply_import(sec, X.preview_import(sec, [first])[0])
+    with Desk.open(dept_db) as dept:
+        dept.save(mid(dept, 10), {(2023, "status"): "未確定", (2023, "result_text"): "研修を延期"})
+        second = X.export_workbook(dept, tmp_path / "second.xlsx").path
+        lost = X.export_workbook(dept, tmp_path / "again.xlsx").path  # the same sent twice
+    with Desk.open(master_db) as sec:
+        [pv] = X.preview_import(sec, [second])
+        assert not pv.conflicts
+        assert sorted(pv.describe(c) for c in pv.changes) == ["No.10 R5 実施結果", "No.10 R5 計画達成状況"]
+        X.apply_import(sec, pv)
+        assert result(sec, 10) == "研修を延期" and result(sec, 10, field="status").value == ""
+        [again] = X.preview_import(sec, [lost])  # what the secretariat already holds: nothing to do
+        assert not again.changes and not again.conflicts
+
+
+def test_a_resent_return_the_secretariat_never_received_still_applies(tmp_path):
+    master_db, dept_db = synced_pcs(tmp_path)
+    with Desk.open(dept_db) as dept:
+        dept.save(mid(dept, 10), {(2023, "result_text"): "研修を実施"})
+        X.export_workbook(dept, tmp_path / "lost.xlsx")  # never arrives
+        resent = X.export_workbook(dept, tmp_path / "resent.xlsx").path
+    with Desk.open(master_db) as sec:
+        [pv] = X.preview_import(sec, [resent])
+        assert [pv.describe(c) for c in pv.changes] == ["No.10 R5 実施結果"] and not pv.conflicts

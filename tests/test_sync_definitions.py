@@ -126,7 +126,7 @@ def test_a_crafted_manifest_with_a_valid_checksum_but_bad_definitions_is_damaged
     rows = man.sheet_rows()
     rows[-1] = ['[{"key":1}]']  # the definitions chunk
     meta = {r[0]: r[1] for r in rows[1:7]}
-    digest = M._digest(2, meta, "[]", '[{"key":1}]')
+    digest = M._digest(M.FORMAT_VERSION, meta, "[]", '[{"key":1}]')
     rows = [r if r[0] != "checksum" else ["checksum", digest] for r in rows]
     with pytest.raises(M.ManifestError) as err:
         M.parse(rows)
@@ -138,3 +138,13 @@ def test_a_format_1_manifest_still_reads():
                      issued_at="t", version=1)
     back = M.parse(man.sheet_rows())
     assert back.version == 1 and back.definitions == ()
+
+
+def test_format_2_and_3_manifests_read_with_their_own_row_width():
+    row = M.ManifestRow(measure_key="No.7", fy=2023, editable=frozenset({"status"}), label="No.7",
+                        locked="x", result_text="", status="", actual=None, sent={"status": "achieved"})
+    for version, sent in ((2, {}), (3, {"status": "achieved"})):
+        man = M.Manifest(plan_code="p", database_uid="u", origin_uid="u", scope="department",
+                         department="人事課", issued_at="t", rows=(row,), version=version)
+        back = M.parse(man.sheet_rows())
+        assert back.rows[0].sent == sent and back.version == version

@@ -113,6 +113,7 @@ def apply_import(desk, preview: FilePreview,
             if preview.kind == KIND_SYNC:
                 # what the master sent becomes the base of this PC's next export
                 base_changes = xrepo.replace_sync_base(_sync_base(preview, open_conflicts, resolutions))
+                xrepo.clear_sent()
                 repo.set_meta(ORIGIN_META, preview.origin_uid)
             xrepo.record_import(user=actor.user, file_name=preview.name,
                                 content_hash=preview.content_hash, scope=preview.scope,

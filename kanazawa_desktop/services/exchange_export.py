@@ -27,6 +27,7 @@ from ..domain.model import Measure
 from ..domain.status import Status
 from ..store import exchange_repo as xrepo
 from ..store import repository as repo
+from ..store.connection import write_transaction
 from ..store.repository import now_iso
 from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
 from ..workbook.manifest import Manifest, ManifestRow, MeasureDef, NodeDef, locked_digest
@@ -82,6 +83,7 @@ def build_content(desk, scope: str, department: str) -> WorkbookContent:
         measures = [m for m in measures if department in m.departments]
     on_department_pc = role is not None and not role.is_secretariat
     base = xrepo.sync_base() if on_department_pc else {}
+    sent = xrepo.sent_values() if on_department_pc else {}
     rows, entries = [], []
     for m in measures:
         if m.is_repeat:
@@ -101,7 +103,8 @@ def build_content(desk, scope: str, department: str) -> WorkbookContent:
                 locked=locked_digest(m.number_label, m.name, depts, short_label(fy), y.plan_text,
                                      y.target),
                 result_text=str(b[F.RESULT_TEXT]), status=str(b[F.STATUS]),
-                actual=b[F.ACTUAL]))  # type: ignore[arg-type]
+                actual=b[F.ACTUAL],  # type: ignore[arg-type]
+                sent={f: sent[(m.key, fy, f)] for f in RESULT_FIELDS if (m.key, fy, f) in sent}))
             entries.append(EntryValues(name=m.name, departments=depts, plan_text=y.plan_text,
                                        target=y.target, result_text=y.result_text,
                                        status=y.status.value, actual=y.actual))
@@ -149,8 +152,15 @@ def export_workbook(desk, out: Path, department: str | None = None,
         step(progress, done, total, f"{out.name} を書き出し中…")
 
     write_workbook(content, out, tick)
-    xrepo.record_export(desk.db, user=desk.actor.user, scope=scope, department=dept,
-                        file_name=out.name, rows=len(content.manifest.rows))
+    role = desk.role
+    with write_transaction(desk.db):
+        xrepo.record_export(desk.db, user=desk.actor.user, scope=scope, department=dept,
+                            file_name=out.name, rows=len(content.manifest.rows))
+        if role is not None and not role.is_secretariat:
+            # what this return carries: the secretariat reads the next one against it
+            xrepo.record_sent({(mr.measure_key, mr.fy, f): getattr(ev, f)
+                               for mr, ev in zip(content.manifest.rows, content.entries, strict=True)
+                               for f in RESULT_FIELDS if f in mr.editable})
     return ExportResult(path=out, scope=scope, department=dept, rows=len(content.manifest.rows))
 
 

@@ -222,6 +222,10 @@ def _merge_return(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -
         for f in (f for f in RESULT_FIELDS if f in mr.editable):
             file_value, blank = file_vals[f]
             base, master = mr.base(f), master_values[f]
+            if f in mr.sent and same(master, mr.sent[f]):
+                # the master holds what this department sent last time: this return is read
+                # as the department's change from that (a withdrawn 達成, a rewritten text)
+                base = mr.sent[f]
             d = decide(base, master, file_value, file_blank=blank)
             if d in (Decision.KEEP, Decision.SAME):
                 pv.unchanged += 1

@@ -62,4 +62,18 @@ class DbSyncBase(BaseModel):
         primary_key = CompositeKey("measure_key", "fy", "field")
 
 
-EXCHANGE_MODELS = [DbExport, DbImport, DbSyncBase]
+class DbSent(BaseModel):
+    """On a department PC: what its latest return carried for each of its fields since the
+    last sync (schema version 3); cleared by the next sync."""
+
+    measure_key = TextField()
+    fy = IntegerField()
+    field = TextField()
+    value = TextField()  # JSON
+
+    class Meta:
+        table_name = "exchange_sent"
+        primary_key = CompositeKey("measure_key", "fy", "field")
+
+
+EXCHANGE_MODELS = [DbExport, DbImport, DbSyncBase, DbSent]

@@ -22,6 +22,7 @@ from .models import (
     DbMeasure,
     DbMeasureDepartment,
     DbMeasureYear,
+    DbSent,
     DbSyncBase,
 )
 from .repository import now_iso
@@ -158,6 +159,23 @@ def restore_sync_base(batch_id: int) -> None:
         if had:
             DbSyncBase.create(measure_key=key, fy=fy, field=field,
                               value=json.dumps(old, ensure_ascii=False))
+
+
+def sent_values() -> dict[tuple[str, int, str], object]:
+    return {(r.measure_key, r.fy, r.field): json.loads(r.value) for r in DbSent.select()}
+
+
+def record_sent(values: dict[tuple[str, int, str], object]) -> None:
+    """Remember what a return carried (replacing earlier ones field by field)."""
+    rows = [{"measure_key": k, "fy": fy, "field": f, "value": json.dumps(v, ensure_ascii=False)}
+            for (k, fy, f), v in values.items()]
+    for i in range(0, len(rows), 200):
+        DbSent.replace_many(rows[i:i + 200]).execute()
+
+
+def clear_sent() -> None:
+    """A sync supersedes what was sent before it (its base already reflects the master)."""
+    DbSent.delete().execute()
 
 
 def measures_for_merge(plan_id: int) -> list[Measure]:

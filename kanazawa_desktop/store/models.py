@@ -195,6 +195,6 @@ ALL_MODELS = [
 ]
 
 # The exchange tables live in their own module (schema version 2); import them from here.
-from .exchange_models import EXCHANGE_MODELS, DbExport, DbImport, DbSyncBase  # noqa: E402, F401
+from .exchange_models import EXCHANGE_MODELS, DbExport, DbImport, DbSent, DbSyncBase  # noqa: E402, F401
 
 ALL_MODELS += EXCHANGE_MODELS

@@ -45,7 +45,8 @@ ROWS_MARK = "rows"
 DEFS_MARK = ("definitions", "measures")  # two cells: a JSON chunk row never has a second
 CHUNK = 16000  # characters per cell; a character is at most 2 UTF-16 units
 ROW_COLUMNS = ("measure_key", "fy", "editable", "label", "locked", "result_text", "status",
-               "actual")
+               "actual", "sent")
+ROW_COLUMNS_V2 = ROW_COLUMNS[:-1]
 
 
 def num_text(value: float | None) -> str:
@@ -73,17 +74,28 @@ class ManifestRow:
     result_text: str
     status: str  # Status code
     actual: float | None
+    # what the department PC last sent for a field since its last sync (format 3), e.g.
+    # {"status": "achieved"}: lets the secretariat read a second return as the department's
+    # change from its first one, not from the sync
+    sent: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
 
     def cells(self) -> list[str]:
+        sent = json.dumps(self.sent, ensure_ascii=False, sort_keys=True) if self.sent else ""
         return [self.measure_key, str(self.fy), ",".join(sorted(self.editable)), self.label,
-                self.locked, self.result_text, self.status, num_text(self.actual)]
+                self.locked, self.result_text, self.status, num_text(self.actual), sent]
 
     @classmethod
     def from_cells(cls, cells: list[str]) -> ManifestRow:
-        (key, fy, editable, label, locked, result, status, actual) = cells
+        (key, fy, editable, label, locked, result, status, actual) = cells[:8]
+        sent = json.loads(cells[8]) if len(cells) > 8 and cells[8] else {}
+        if not isinstance(sent, dict) or any(
+                k not in ("result_text", "status", "actual")
+                or not (v is None or type(v) in (str, float, int)) for k, v in sent.items()):
+            raise ValueError("sent values")
         return cls(measure_key=key, fy=int(fy),
                    editable=frozenset(e for e in editable.split(",") if e), label=label,
-                   locked=locked, result_text=result, status=status, actual=text_num(actual))
+                   locked=locked, result_text=result, status=status, actual=text_num(actual),
+                   sent=sent)
 
     def base(self, field_name: str) -> object:
         return getattr(self, field_name)
@@ -194,7 +206,9 @@ class Manifest:
         return {k: getattr(self, k) for k in META_KEYS}
 
     def rows_json(self) -> str:
-        return json.dumps([r.cells() for r in self.rows], ensure_ascii=False, separators=(",", ":"))
+        width = len(ROW_COLUMNS if self.version >= 3 else ROW_COLUMNS_V2)
+        return json.dumps([r.cells()[:width] for r in self.rows], ensure_ascii=False,
+                          separators=(",", ":"))
 
     def definitions_json(self) -> str:
         body = {"nodes": [n.to_json() for n in self.nodes],
@@ -210,7 +224,7 @@ class Manifest:
         out = [[MANIFEST_MAGIC, str(self.version)]]
         out += [[k, v] for k, v in self.meta().items()]
         out.append(["checksum", self.checksum()])
-        out.append([ROWS_MARK, *ROW_COLUMNS])
+        out.append([ROWS_MARK, *(ROW_COLUMNS if self.version >= 3 else ROW_COLUMNS_V2)])
         out += _chunks(self.rows_json())
         if self.version >= 2:
             out.append(list(DEFS_MARK))
@@ -276,7 +290,7 @@ def parse(rows: list[list[object]]) -> Manifest:
     fields = {k: meta[k] for k in META_KEYS}
     if _digest(version, fields, text, defs_text) != meta["checksum"]:
         raise ManifestError("tampered")
-    width = len(ROW_COLUMNS)
+    width = len(ROW_COLUMNS if version >= 3 else ROW_COLUMNS_V2)
     try:
         raw_rows = json.loads(text)
         if not all(isinstance(r, list) and len(r) == width and all(isinstance(c, str) for c in r)

@@ -1,6 +1,7 @@
 """Version 3: history of the plan's hierarchy (a 方針/項目/小項目 title renamed), and what
 each sync changed in a department PC's merge base (so undoing it restores the base), and
-when each imported workbook was written (so an older one than already imported is refused).
+when each imported workbook was written (so an older one than already imported is refused),
+and on a department PC what its latest return carried (`exchange_sent`).
 
 Explicit, portable DDL, as in m0002. A new table and a new nullable column: no existing
 row is touched.
@@ -20,6 +21,9 @@ _DDL = [
     """CREATE INDEX IF NOT EXISTS "node_change_node_id" ON "node_change" ("node_id")""",
     """ALTER TABLE "exchange_import" ADD COLUMN "base_changes" TEXT""",
     """ALTER TABLE "exchange_import" ADD COLUMN "issued_at" TEXT""",
+    """CREATE TABLE IF NOT EXISTS "exchange_sent" (
+        "measure_key" TEXT NOT NULL, "fy" INTEGER NOT NULL, "field" TEXT NOT NULL,
+        "value" TEXT NOT NULL, PRIMARY KEY ("measure_key", "fy", "field"))""",
 ]
 
 
