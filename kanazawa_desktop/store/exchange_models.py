@@ -51,29 +51,29 @@ class DbImport(BaseModel):
         table_name = "exchange_import"
 
 
-class DbSyncBase(BaseModel):
+class _FieldValue(BaseModel):
+    """One value per measure, fiscal year and field, as JSON."""
+
     measure_key = TextField()
     fy = IntegerField()
     field = TextField()
     value = TextField()  # JSON
 
     class Meta:
-        table_name = "exchange_base"
         primary_key = CompositeKey("measure_key", "fy", "field")
 
 
-class DbSent(BaseModel):
+class DbSyncBase(_FieldValue):
+    class Meta:
+        table_name = "exchange_base"
+
+
+class DbSent(_FieldValue):
     """On a department PC: what its latest return carried for each of its fields since the
     last sync (schema version 3); cleared by the next sync."""
 
-    measure_key = TextField()
-    fy = IntegerField()
-    field = TextField()
-    value = TextField()  # JSON
-
     class Meta:
         table_name = "exchange_sent"
-        primary_key = CompositeKey("measure_key", "fy", "field")
 
 
 EXCHANGE_MODELS = [DbExport, DbImport, DbSyncBase, DbSent]
