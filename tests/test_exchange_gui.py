@@ -124,8 +124,9 @@ def test_apply_reports_a_file_changed_after_preview_and_keeps_the_others(qtbot, 
     qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(dlg.applied), timeout=15000)
     assert list(dlg.applied) == [a]
+    assert dlg.previews[b].conflicts  # previewed again: the new conflict is shown to settle
     assert result(desk, 10) == "人事課の記入" and result(desk, 2) == "事務局が先に修正"
-    qtbot.waitUntil(lambda: any("もう一度確認" in w.text() for w in dlg.findChildren(QMessageBox)))
+    qtbot.waitUntil(lambda: any("新たな競合" in w.text() for w in dlg.findChildren(QMessageBox)))
     dlg.close()
 
 
@@ -176,3 +177,38 @@ def test_a_background_task_finishes_though_the_caller_drops_it(qtbot, window):
         gc.collect()
         qtbot.wait(100)
     qtbot.waitUntil(lambda: results == ["済"], timeout=10000)
+
+
+@pytest.mark.parametrize("b_text", ["同じ記入", "違う記入"])
+def test_applying_two_returns_of_one_joint_field_previews_the_second_again(qtbot, window, tmp_path, b_text):
+    from PySide6.QtWidgets import QApplication
+
+    desk = window.desk
+    joint = next(m for m in desk.measures() if len(m.departments) > 1 and not m.is_repeat)
+    a, b = joint.departments[:2]
+    pa = X.export_workbook(desk, tmp_path / "a.xlsx", a).path
+    pb = X.export_workbook(desk, tmp_path / "b.xlsx", b).path
+    other = next(m for m in desk.measures() if b in m.departments and a not in m.departments)
+    fill(pa, {(joint.number_label, "R5", "result"): "同じ記入"})
+    fill(pb, {(joint.number_label, "R5", "result"): b_text, (other.number_label, "R5", "result"): "別の取組"})
+    dlg = exchange_actions.open_import(window)
+    dlg.add_files([pa, pb])
+    qtbot.mouseClick(dlg.findChild(QPushButton, "previewImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dlg.previews) == 2, timeout=15000)
+    assert not dlg.previews[pb].conflicts  # against the data before a.xlsx: no conflict yet
+    qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: pa in dlg.applied, timeout=15000)
+    qtbot.wait(300)
+    m = desk.measure(joint.id)
+    assert m.year(2023).result_text == "同じ記入"
+    if b_text == "同じ記入":  # previewed again: nothing new to decide, so it is applied
+        assert pb in dlg.applied and desk.measure(other.id).year(2023).result_text == "別の取組"
+    else:  # previewed again: a conflict the person has not seen, so it waits, shown
+        assert pb not in dlg.applied and desk.measure(other.id).year(2023).result_text == ""
+        assert [dlg.previews[pb].describe(c) for c in dlg.previews[pb].conflicts] == [
+            f"{joint.number_label} R5 実施結果"]
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        assert any("新たな競合 1件" in w.text() for w in boxes)
+        for w in boxes:
+            w.close()
+    dlg.close()

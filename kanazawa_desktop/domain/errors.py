@@ -19,6 +19,12 @@ class StoreError(DeskError):
     code = "store"
 
 
+class StalePreview(StoreError):
+    """The data changed between a preview and its apply: preview again."""
+
+    code = "stale"
+
+
 class PermissionDenied(DeskError):
     code = "permission"
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain import fields as F
-from ..domain.errors import DeskError, PermissionDenied, StoreError
+from ..domain.errors import DeskError, PermissionDenied, StalePreview, StoreError
 from ..domain.merge import FieldMerge
 from ..domain.model import Indicator
 from ..store import exchange_repo as xrepo
@@ -122,8 +122,8 @@ def apply_import(desk, preview: FilePreview,
                                 conflicts=[_conflict_record(preview, fm) for fm in open_conflicts],
                                 base_changes=base_changes, issued_at=preview.issued_at or None)
     except repo.ConflictError as exc:
-        raise StoreError(f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
-                         **exc.data) from exc
+        raise StalePreview(f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
+                           **exc.data) from exc
     if preview.node_changes or preview.new_nodes or preview.node_positions:
         desk.forget_cached()
     return ApplyResult(preview.name, batch, [c for c in changes if not repo.same_value(c.old, c.new)],

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.display import format_value
-from ..domain.errors import DeskError
+from ..domain.errors import DeskError, StalePreview
 from ..domain.merge import FieldMerge
 from ..services.exchange import (
     TAKE_FILE,
@@ -67,6 +67,7 @@ class ImportDialog(QDialog):
         self.window_ = window
         self.paths: list[Path] = []
         self.previews: dict[Path, FilePreview] = {}
+        self.refreshed: dict[Path, FilePreview] = {}  # previewed again while applying (worker)
         self.resolutions: dict[Path, dict[tuple[str, int, str], str]] = {}
         self.applied: dict[Path, ApplyResult] = {}
         self.task = None
@@ -285,14 +286,32 @@ class ImportDialog(QDialog):
                 progress.step(i, len(todo), f"{pv.name} を反映中…")
                 try:
                     out.append((pv.path, apply_import(self.desk, pv, resolutions[pv.path])))
+                except StalePreview as exc:
+                    out.append((pv.path, self._again(pv, resolutions[pv.path], exc)))
                 except DeskError as exc:
                     out.append((pv.path, exc))
             return out
 
         self.task = run_task(self, self.tr("取込の反映中…"), work, self._applied, self._failed)
 
+    def _again(self, pv: FilePreview, chosen: dict, stale: DeskError):
+        """A file after another one of this run that touched the same fields (two returns of
+        one joint measure): preview it again against what that one wrote, and apply it only if
+        it brings no conflict the person has not seen; otherwise show the new preview."""
+        fresh = preview_import(self.desk, [pv.path])[0]
+        seen = {c.key for c in pv.conflicts}
+        unseen = [c for c in fresh.conflicts if c.key not in seen]
+        self.refreshed[pv.path] = fresh
+        if fresh.refused or unseen:
+            return DeskError(self.tr("%1: 先に反映したファイルと同じ項目があり、新たな競合 %2件が見つかりました。"
+                                     "内容を確認して、もう一度「反映」してください")
+                             .replace("%1", pv.name).replace("%2", str(len(unseen))))
+        return apply_import(self.desk, fresh, chosen)
+
     def _applied(self, results: list[tuple[Path, ApplyResult | DeskError]]) -> None:
         errors = []
+        self.previews.update(self.refreshed)  # files previewed again during the run
+        self.refreshed.clear()
         for path, result in results:
             if isinstance(result, DeskError):
                 errors.append(result.message)
