@@ -438,3 +438,21 @@ def test_a_resent_return_the_secretariat_never_received_still_applies(tmp_path):
     with Desk.open(master_db) as sec:
         [pv] = X.preview_import(sec, [resent])
         assert [pv.describe(c) for c in pv.changes] == ["No.10 R5 実施結果"] and not pv.conflicts
+
+
+def test_undo_goes_newest_first_within_a_department(secretariat, tmp_path):
+    import time
+
+    first = X.export_workbook(secretariat, tmp_path / "1.xlsx", "人事課").path
+    fill(first, {("No.10", "R5", "result"): "v1"})
+    r1 = X.apply_import(secretariat, X.preview_import(secretariat, [first])[0])
+    time.sleep(1.1)
+    second = X.export_workbook(secretariat, tmp_path / "2.xlsx", "人事課").path
+    fill(second, {("No.10", "R5", "result"): "v1", ("No.11", "R5", "result"): "v2"})
+    r2 = X.apply_import(secretariat, X.preview_import(secretariat, [second])[0])
+    with pytest.raises(DeskError, match="新しい方から順に"):
+        X.undo_import(secretariat, r1.batch_id)
+    assert result(secretariat, 10) == "v1"
+    X.undo_import(secretariat, r2.batch_id)
+    X.undo_import(secretariat, r1.batch_id)
+    assert result(secretariat, 10) == "" and result(secretariat, 11) == ""

@@ -169,6 +169,14 @@ def undo_import(desk, batch_id: int) -> list[F.FieldChange]:
         raise StoreError(f"変更 #{batch_id} は取込ではありません")
     if record.undone:
         raise StoreError(f"取込「{record.file_name}」はすでに元に戻されています")
+    later = [r for r in xrepo.imports() if r.id > record.id and not r.undone
+             and (r.scope, r.department) == (record.scope, record.department)]
+    if later:
+        # a later workbook of the same kind may carry the same values (unchanged there, so
+        # not in its batch): undoing this one would clear them and that one would still
+        # count as imported
+        raise StoreError(f"取込「{record.file_name}」の後に同じ種類のブック「{later[-1].file_name}」を"
+                         "取り込んでいます。新しい方から順に元に戻してください")
     with write_transaction(desk.db):
         changes = desk.undo_batch(batch_id, source="undo")
         xrepo.mark_undone(batch_id)
