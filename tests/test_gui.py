@@ -537,3 +537,26 @@ def test_search_enter_opens_the_first_hit_and_next_goes_on_after_a_filtered_out_
     assert win.statusBar().currentMessage() == "やり直せる変更はありません"
     assert editor(win, 2023, F.PLAN_TEXT).edit.toolTip().startswith("この欄は変更できません")
     win.close()
+
+
+def test_first_start_department_can_be_found_by_typing(qtbot, db_path, settings):
+    from kanazawa_desktop.ui.role_dialog import RoleDialog
+
+    with Desk.open(db_path) as d:
+        dlg = RoleDialog(d.departments())
+    qtbot.addWidget(dlg)
+    dlg.show()
+    line = dlg.department.lineEdit()
+    line.selectAll()
+    line.setFocus()
+    type_text(qtbot, line, "政策")
+    completer = dlg.department.completer()
+    shown = [completer.completionModel().index(r, 0).data()
+             for r in range(completer.completionModel().rowCount())]
+    assert len(shown) >= 5 and all("政策" in s for s in shown)  # 健康政策課, 観光政策課, …
+    line.setText("人事")  # not a whole name: refused with a reason, the dialog stays
+    dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dlg.isVisible() and "ありません" in dlg.problem.text()
+    line.setText("人事課")
+    dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dlg.result() == dlg.DialogCode.Accepted and dlg.choice() == ("人事課", False)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -29,8 +31,19 @@ class RoleDialog(QDialog):
         self.department = QComboBox()
         self.department.setObjectName("department")
         self.department.addItems(departments)
-        self.department.setEditable(False)
+        # typing part of a name (「人事」) narrows the 42 departments, Japanese input included
+        self.department.setEditable(True)
+        self.department.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = QCompleter(departments, self.department)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.department.setCompleter(completer)
+        self.known = list(departments)
         lay.addWidget(self.department)
+        self.problem = QLabel()
+        self.problem.setObjectName("problem")
+        self.problem.setStyleSheet("color: #c62828;")
+        lay.addWidget(self.problem)
         self.as_secretariat = QRadioButton(self.tr("事務局（行政経営プラン推進本部 事務局）として使う"))
         self.as_secretariat.setObjectName("secretariat")
         lay.addWidget(self.as_secretariat)
@@ -39,12 +52,20 @@ class RoleDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("決定"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("キャンセル"))
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+
+    def _check(self) -> None:
+        name, secretariat = self.choice()
+        if not secretariat and name not in self.known:
+            self.problem.setText(self.tr("「%1」という担当課はありません。一覧から選んでください").replace("%1", name or ""))
+            self.department.setFocus()
+            return
+        self.accept()
 
     def choice(self) -> tuple[str | None, bool]:
         """(department, secretariat)."""
         if self.as_secretariat.isChecked():
             return None, True
-        return self.department.currentText(), False
+        return self.department.currentText().strip(), False
