@@ -181,6 +181,7 @@ def test_department_cannot_change_plan_secretariat_can(qtbot, db_path, settings,
 def test_undo_and_redo_with_keyboard(qtbot, db_path, settings):
     win = open_window(qtbot, db_path, settings, department="人事課")
     go_to(qtbot, win, 10)
+    assert win.history_title.text() == f"No.10 {win.form.measure.name} の変更履歴"
     mid = win.form.measure.id
     result = editor(win, 2024, F.RESULT_TEXT)
     qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)

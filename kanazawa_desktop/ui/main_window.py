@@ -108,7 +108,15 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.form, self.tr("取組管理票"))
-        self.tabs.addTab(self.history, self.tr("変更履歴"))
+        history_page = QWidget()
+        hl = QVBoxLayout(history_page)
+        hl.setContentsMargins(4, 4, 4, 4)
+        self.history_title = QLabel()  # whose history this is
+        self.history_title.setObjectName("historyTitle")
+        self.history_title.setStyleSheet("font-weight: bold;")
+        hl.addWidget(self.history_title)
+        hl.addWidget(self.history, 1)
+        self.tabs.addTab(history_page, self.tr("変更履歴"))
         self.tabs.addTab(self.list_view, self.tr("取組事項一覧"))
         self.splitter = QSplitter()
         self.splitter.setObjectName("mainSplitter")
@@ -308,6 +316,10 @@ class MainWindow(QMainWindow):
     def _show_history(self, measure_id: int) -> None:
         names = {n.key: n.caption for n in self.desk.nodes()}
         self.history_model.set_entries(self.desk.history(measure_id), names)
+        m = self.form.measure
+        if m is not None and m.id == measure_id:
+            self.history_title.setText(self.tr("%1 %2 の変更履歴").replace("%1", m.number_label)
+                                       .replace("%2", m.name))
 
     def _update_undo_actions(self) -> None:
         # typing not yet saved can always be undone: the form saves it first
