@@ -133,3 +133,11 @@ def test_departments_are_kept_once(secretariat):
     m = next(m for m in secretariat.measures() if m.number == 10)
     secretariat.save(m.id, {(None, "departments"): ["人事課", " 人事課 ", "デジタル行政戦略課", ""]})
     assert secretariat.measure(m.id).departments == ("人事課", "デジタル行政戦略課")
+
+
+def test_printed_numbers_have_thousands_separators():
+    from kanazawa_desktop.domain.achievement import format_grouped
+
+    assert format_grouped(1234567.891) == "1,234,567.891" and format_grouped(144000.0) == "144,000"
+    assert format_grouped(-2500.0) == "-2,500" and format_grouped(98.5) == "98.5"
+    assert format_grouped(None) == ""

@@ -57,6 +57,15 @@ def checked_number(value: float) -> float:
     return float(value)
 
 
+def format_grouped(value: float | None) -> str:
+    """Like format_number, with thousands separators for print: 1234567.5 -> '1,234,567.5'."""
+    text = format_number(value)
+    whole, dot, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    return f"{sign}{int(digits):,}{dot}{frac}" if digits.isdigit() else text
+
+
 def format_number(value: float | None) -> str:
     """70.0 -> '70', 98.5 -> '98.5', None -> ''."""
     if value is None:

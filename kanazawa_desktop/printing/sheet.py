@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
 
-from ..domain.achievement import DIRECTIONS, derived_status, format_number
+from ..domain.achievement import DIRECTIONS, derived_status, format_grouped
 from ..domain.fiscal import long_label
 from ..domain.model import RESOURCE_LABELS, RESOURCES, Measure
 from ..domain.status import Status
@@ -181,7 +181,7 @@ def _rows(measure: Measure, job: PrintJob, width: float) -> list[_Row]:
 
 
 def _value(value: float | None, unit: str) -> str:
-    return f"{format_number(value)}{unit}" if value is not None else ""
+    return f"{format_grouped(value)}{unit}" if value is not None else ""
 
 
 def _header(canvas: Canvas, measure: Measure, job: PrintJob, width: float) -> list[TextBlock]:
