@@ -68,3 +68,46 @@ def synced_pcs(tmp_path: Path, department: str = "人事課") -> tuple[Path, Pat
         dept.set_role(department=department)
         X.apply_import(dept, X.preview_import(dept, [first])[0])
     return master_db, dept_db
+
+
+def read_manifest(path: Path):
+    from kanazawa_desktop.workbook import manifest as M
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        rows = [list(r) for r in wb["_manifest"].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return M.parse([[v for v in r if v is not None] for r in rows])
+
+
+def forge_manifest(path: Path, edit, entry_edit=None) -> Path:
+    """Rewrite a workbook's manifest with `edit(Manifest) -> Manifest` and recompute its
+    checksum — what anyone holding this source could do; `entry_edit(ws)` may change 入力 too."""
+    from dataclasses import replace
+
+    new = replace(edit(read_manifest(path)), verified="")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["_manifest"]
+    ws.delete_rows(1, ws.max_row)
+    for r, values in enumerate(new.sheet_rows(), start=1):
+        for c, value in enumerate(values, start=1):
+            ws.cell(r, c, value).data_type = "s"
+    if entry_edit is not None:
+        entry_edit(wb["入力"])
+    wb.save(path)
+    wb.close()
+    return path
+
+
+def set_saved_at(path: Path, when: str) -> Path:
+    """Set docProps/core.xml's dcterms:modified, as Excel or LibreOffice does on saving."""
+    import re
+
+    def edit(xml: bytes) -> bytes:
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                      lambda m: m.group(1) + when.encode() + m.group(2), xml)
+
+    return rewrite_part(path, "docProps/core.xml", edit)

@@ -211,6 +211,7 @@ def test_cli_export_import_exit_codes(tmp_path):
 @pytest.mark.parametrize(("version", "dept", "measure", "text"), [
     (1, "人事課", None, "v1の結果"),  # a department PC of the first release
     (2, None, 10, "v2の結果"),  # the secretariat, after the workbook exchange came
+    (3, None, 10, "v3の結果"),  # the secretariat, having issued and imported workbooks
 ])
 def test_migrates_an_earlier_database(tmp_path, version, dept, measure, text):
     from pathlib import Path
@@ -274,7 +275,7 @@ def _shape(path) -> dict:
     return out
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_migrated_schema_is_the_schema_of_a_new_file(tmp_path, version):
     from pathlib import Path
 

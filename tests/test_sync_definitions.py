@@ -125,7 +125,7 @@ def test_a_crafted_manifest_with_a_valid_checksum_but_bad_definitions_is_damaged
                      issued_at="t", rows=(), definitions=())
     rows = man.sheet_rows()
     rows[-1] = ['[{"key":1}]']  # the definitions chunk
-    meta = {r[0]: r[1] for r in rows[1:7]}
+    meta = man.meta()
     digest = M._digest(M.FORMAT_VERSION, meta, "[]", '[{"key":1}]')
     rows = [r if r[0] != "checksum" else ["checksum", digest] for r in rows]
     with pytest.raises(M.ManifestError) as err:

@@ -120,7 +120,10 @@ def apply_import(desk, preview: FilePreview,
                                 department=preview.department, batch_id=batch,
                                 applied=len(changes),
                                 conflicts=[_conflict_record(preview, fm) for fm in open_conflicts],
-                                base_changes=base_changes, issued_at=preview.issued_at or None)
+                                base_changes=base_changes, issued_at=preview.issued_at or None,
+                                manifest_checksum=preview.manifest_checksum or None,
+                                issuer_uid=preview.issuer_uid or None,
+                                sequence=preview.sequence, saved_at=preview.saved_at)
     except repo.ConflictError as exc:
         raise StalePreview(f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
                            **exc.data) from exc

@@ -10,14 +10,16 @@
   changed since; `origin_uid` names the secretariat's database it came from.
 
 `export_departments(desk, folder, progress)` writes one workbook per department in one
-step, named `<plan>_<department>_<date>.xlsx`. Every export is logged (回収状況).
+step, named `<plan>_<department>_<date>.xlsx`. Every export is logged (回収状況), and its
+manifest is registered before the file is written (`register`): a workbook that comes
+back claiming to be from this database must carry exactly a manifest it issued.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 
 from ..domain import fields as F
@@ -28,7 +30,6 @@ from ..domain.status import Status
 from ..store import exchange_repo as xrepo
 from ..store import repository as repo
 from ..store.connection import write_transaction
-from ..store.repository import now_iso
 from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
 from ..workbook.manifest import Manifest, ManifestRow, MeasureDef, NodeDef, locked_digest
 from ..workbook.writer import EntryValues, WorkbookContent, write_workbook
@@ -113,11 +114,31 @@ def build_content(desk, scope: str, department: str) -> WorkbookContent:
     nodes = desk.nodes()
     master = scope == SCOPE_MASTER
     manifest = Manifest(plan_code=plan.code, database_uid=uid, origin_uid=origin, scope=scope,
-                        department=department, issued_at=now_iso(), rows=tuple(rows),
+                        department=department, issued_at=issue_time(), rows=tuple(rows),
                         definitions=definitions(measures, nodes) if master else (),
                         nodes=node_definitions(nodes) if master else ())
     return WorkbookContent(plan=plan, nodes=nodes, measures=measures, manifest=manifest,
                            entries=entries)
+
+
+def issue_time() -> str:
+    """When a workbook is written, to the microsecond (its register number orders two
+    workbooks of one database exactly; this orders workbooks of different databases)."""
+    return datetime.now().astimezone().isoformat(timespec="microseconds")
+
+
+def register(desk, content: WorkbookContent) -> WorkbookContent:
+    """Number the workbook and keep its manifest's checksum in this database's register.
+
+    Done before the file is written: a register row without a file is harmless (it vouches
+    for a file nobody has), a file without a row would be refused when it comes back."""
+    man = content.manifest
+    with write_transaction(desk.db):
+        sequence = xrepo.next_issue_sequence()
+        man = replace(man, sequence=sequence)
+        xrepo.register_issued(sequence, checksum=man.checksum(), scope=man.scope,
+                              department=man.department, issued_at=man.issued_at)
+    return replace(content, manifest=man)
 
 
 def node_definitions(nodes) -> tuple[NodeDef, ...]:
@@ -145,7 +166,7 @@ def export_workbook(desk, out: Path, department: str | None = None,
                     progress: Progress | None = None) -> ExportResult:
     scope, dept = _scope(desk, department)
     step(progress, 0, 1, "書き出しの準備中…")
-    content = build_content(desk, scope, dept)
+    content = register(desk, build_content(desk, scope, dept))
     out = Path(out)
 
     def tick(done: int, total: int) -> None:

@@ -76,6 +76,10 @@ class FilePreview:
     issued_at: str = ""  # when the workbook was written (its manifest)
     new_nodes: list[NodeDef] = field(default_factory=list)  # sync: 項目/小項目 to add, parents first
     node_positions: dict[str, int] = field(default_factory=dict)  # sync: the master's order of nodes
+    manifest_checksum: str = ""  # which issued workbook (fillings of one file share it)
+    issuer_uid: str = ""  # the database that wrote it
+    sequence: int | None = None  # its number in that database's register (format 4)
+    saved_at: str | None = None  # when the file was last saved (UTC ISO), if it says
 
     @property
     def name(self) -> str:
@@ -160,24 +164,68 @@ def _relation_error(here: _Here, wb: ReturnedWorkbook) -> tuple[str | None, str]
     return None, KIND_SYNC
 
 
-def _older_than_imported(kind: str, man) -> str | None:
+def _provenance_error(here: _Here, man) -> str | None:
+    """A workbook that says this database wrote it must carry a manifest this database
+    registered when it wrote it (exchange_issued). The checksum inside the file proves
+    nothing: anyone can recompute it. Workbooks written before the register existed
+    (format < 4) are vouched for by the export log instead, department parts only."""
+    if man.database_uid != here.uid:
+        return None  # a department PC's return: every value is validated against this database
+    if xrepo.was_issued(man.checksum()):
+        return None
+    if man.version < 4 and man.scope == SCOPE_DEPARTMENT and xrepo.exported_near(
+            man.scope, man.department, man.issued_at):
+        return None
+    return ("このデータベースが書き出したブックの管理情報と一致しません（書き出した後に管理情報が"
+            "変更されています。改ざんの疑い）。配布したブックを使ってください")
+
+
+def _instant(iso: str | None) -> datetime:
+    return datetime.fromisoformat(iso or "")
+
+
+def _issued_before(man, r: ImportRecord) -> bool:
+    """Was `man` written before the workbook of import `r`? Two workbooks of one database are
+    ordered by its register (exact, also within one second); others by their write time."""
+    if man.sequence is not None and r.sequence is not None and r.issuer_uid == man.database_uid:
+        return man.sequence < r.sequence
+    return _instant(man.issued_at) < _instant(r.issued_at)
+
+
+def _older_than_imported(kind: str, man, content_hash: str, saved: str | None) -> str | None:
     """A workbook written before one of the same kind already imported would take back what
-    the newer one brought (a withdrawn 達成, the secretariat's newer definitions)."""
+    the newer one brought (a withdrawn 達成, the secretariat's newer definitions). Two
+    fillings of the same issued workbook (one manifest) are ordered by when each was saved."""
     if kind == KIND_SYNC:
         scope, department, what = SCOPE_MASTER, "", "事務局の一覧表"
     elif man.scope == SCOPE_DEPARTMENT:
         scope, department, what = SCOPE_DEPARTMENT, man.department, f"{man.department}のブック"
     else:
         return None
-    newest = xrepo.latest_issued(scope, department)
+    checksum = man.checksum()
     try:
-        older = newest is not None and datetime.fromisoformat(man.issued_at) < datetime.fromisoformat(newest)
-    except ValueError:
+        for r in xrepo.standing_imports(scope, department):
+            if r.content_hash == content_hash:
+                continue  # the same content again: 取り込み済み, said elsewhere
+            if r.manifest_checksum == checksum:
+                if not saved or not r.saved_at or saved == r.saved_at:
+                    return (f"同じ配布ブックの別の記入（{r.file_name}）をすでに取り込んでいます。保存日時が"
+                            "同じか記録されていないため、どちらが新しいか判断できません。こちらが新しい場合は、"
+                            f"先の取込（変更 #{r.batch_id}）を元に戻してから取り込んでください")
+                if saved < r.saved_at:
+                    return (f"同じ配布ブックの、より新しい記入（{r.file_name}、{short_time(_local(r.saved_at))} 保存）"
+                            f"をすでに取り込んでいます。古い記入（{short_time(_local(saved))} 保存）は取り込めません")
+                continue
+            if r.issued_at and _issued_before(man, r):
+                return (f"これより新しい{what}（{short_time(r.issued_at)} 書き出し）をすでに取り込んでいます。"
+                        f"古いブック（{short_time(man.issued_at)} 書き出し）は取り込めません")
+    except (ValueError, TypeError):
         return "ブックの管理情報が壊れています（書き出し日時）。配布したブックを使ってください"
-    if not older:
-        return None
-    return (f"これより新しい{what}（{short_time(newest)} 書き出し）をすでに取り込んでいます。"
-            f"古いブック（{short_time(man.issued_at)} 書き出し）は取り込めません")
+    return None
+
+
+def _local(utc_iso: str) -> str:
+    return datetime.fromisoformat(utc_iso).astimezone().isoformat()
 
 
 def _measure_value(m: Measure, fy: int, name: str, node_keys: dict[int, str] | None = None) -> object:
@@ -209,23 +257,61 @@ def _new_measure(d: MeasureDef, plan_id: int) -> Measure:
                    departments=d.departments)
 
 
+def _not_fillable(m: Measure, fy: int, f: str, plan_years: tuple[int, ...]) -> str | None:
+    """Why this database does not take a value for this cell whatever the manifest says
+    (its checksum can be recomputed: its claims are no permission), or None."""
+    if fy not in plan_years:
+        return f"{fy}年度は計画の期間外です"
+    if m.is_repeat:
+        return "【再掲】の取組には入力できません（再掲元の取組に入力します）"
+    if m.retired:
+        return "廃止された取組には入力できません"
+    if f == F.ACTUAL and not m.numeric:
+        return "数値目標のない取組には実績値を入力できません"
+    return None
+
+
+def _earlier_fillings(desk, man, by_key: dict[str, Measure]) -> dict[tuple[str, int, str], object]:
+    """What earlier returns of the same issued workbook (other fillings of the one file)
+    applied, field by field, the latest last: a later filling is read against it, so a value
+    it withdraws is applied or shown as a conflict instead of being read as unchanged."""
+    keys = {m.id: m.key for m in by_key.values()}
+    out: dict[tuple[str, int, str], object] = {}
+    earlier = [r for r in xrepo.standing_imports(SCOPE_DEPARTMENT, man.department)
+               if r.manifest_checksum == man.checksum() and r.batch_id is not None]
+    for r in sorted(earlier, key=lambda r: (r.saved_at or "", r.id)):
+        for c in repo.batch_changes(r.batch_id):
+            if c.measure_id in keys and c.fy is not None:
+                out[(keys[c.measure_id], c.fy, c.field)] = c.new
+    return out
+
+
 def _merge_return(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> None:
     man = wb.manifest
+    plan_years = desk.plan.years
+    earlier = _earlier_fillings(desk, man, by_key) if man.scope == SCOPE_DEPARTMENT else {}
     for mr, file_vals in values:
         m = by_key.get(mr.measure_key)
         if m is None:
             if any(file_vals[f][0] != mr.base(f) for f in mr.editable):
                 pv.refusals.append(Refusal(f"{mr.label}: この取組は現在の一覧にありません"))
             continue
-        y = m.year(mr.fy)
-        master_values = {F.RESULT_TEXT: y.result_text, F.STATUS: y.status.value, F.ACTUAL: y.actual}
         for f in (f for f in RESULT_FIELDS if f in mr.editable):
             file_value, blank = file_vals[f]
-            base, master = mr.base(f), master_values[f]
+            why = _not_fillable(m, mr.fy, f, plan_years)
+            if why:
+                if not same(file_value, mr.base(f)):
+                    pv.refusals.append(Refusal(f"{mr.label} {mr.fy}年度 {F.LABELS.get(f, f)}: {why}"))
+                continue
+            y = m.year(mr.fy)
+            master = {F.RESULT_TEXT: y.result_text, F.STATUS: y.status.value, F.ACTUAL: y.actual}[f]
+            base = mr.base(f)
             if f in mr.sent and same(master, mr.sent[f]):
                 # the master holds what this department sent last time: this return is read
                 # as the department's change from that (a withdrawn 達成, a rewritten text)
                 base = mr.sent[f]
+            elif (mr.measure_key, mr.fy, f) in earlier and same(master, earlier[(mr.measure_key, mr.fy, f)]):
+                base = earlier[(mr.measure_key, mr.fy, f)]  # likewise for another filling of this file
             d = decide(base, master, file_value, file_blank=blank)
             if d in (Decision.KEEP, Decision.SAME):
                 pv.unchanged += 1
@@ -353,7 +439,13 @@ def preview_file(desk, path: Path, by_key: dict[str, Measure] | None = None,
         return pv
     pv.kind = kind
     pv.issued_at = man.issued_at
-    older = _older_than_imported(kind, man)
+    pv.manifest_checksum, pv.issuer_uid, pv.sequence = man.checksum(), man.database_uid, man.sequence
+    pv.saved_at = wb.saved_at
+    forged = _provenance_error(here, man)
+    if forged:
+        pv.error, pv.error_kind = f"{path.name}: {forged}", "tampered"
+        return pv
+    older = _older_than_imported(kind, man, wb.content_hash, wb.saved_at)
     if older:
         pv.error, pv.error_kind = f"{path.name}: {older}", "older"
         return pv

@@ -5,6 +5,7 @@
 * `exchange_import`: every returned workbook applied (or found to change nothing): the
   hash of its cell content (so the same file twice applies nothing the second time), the
   batch it wrote (the unit of undo) and the conflicts it left open (JSON list).
+* `exchange_issued`: every workbook issued, by the checksum of its manifest (version 4).
 * `exchange_base`: on a department PC, the value each field had in the last master
   workbook imported: the merge base of the department's own exports.
 
@@ -46,9 +47,30 @@ class DbImport(BaseModel):
     # as JSON, so undoing it puts the base back (schema version 3).
     base_changes = TextField(null=True)
     issued_at = TextField(null=True)  # when the imported workbook was written (its manifest)
+    # schema version 4: which manifest (two fillings of one issued workbook share it), who
+    # issued it and its sequence there, and when the file was last saved
+    manifest_checksum = TextField(null=True, index=True)
+    issuer_uid = TextField(null=True)
+    sequence = IntegerField(null=True)
+    saved_at = TextField(null=True)
 
     class Meta:
         table_name = "exchange_import"
+
+
+class DbIssued(BaseModel):
+    """Every workbook this database wrote: its manifest's checksum (schema version 4).
+
+    The id is the issue sequence carried in the manifest (format 4)."""
+
+    checksum = TextField(unique=True)
+    at = TextField()
+    scope = TextField()
+    department = TextField()
+    issued_at = TextField()
+
+    class Meta:
+        table_name = "exchange_issued"
 
 
 class _FieldValue(BaseModel):
@@ -76,4 +98,4 @@ class DbSent(_FieldValue):
         table_name = "exchange_sent"
 
 
-EXCHANGE_MODELS = [DbExport, DbImport, DbSyncBase, DbSent]
+EXCHANGE_MODELS = [DbExport, DbImport, DbSyncBase, DbSent, DbIssued]

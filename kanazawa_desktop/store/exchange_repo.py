@@ -19,6 +19,7 @@ from .models import (
     DbDepartment,
     DbExport,
     DbImport,
+    DbIssued,
     DbMeasure,
     DbMeasureDepartment,
     DbMeasureYear,
@@ -52,6 +53,11 @@ class ImportRecord:
     applied: int
     conflicts: list
     undone: bool
+    issued_at: str | None = None
+    manifest_checksum: str | None = None
+    issuer_uid: str | None = None
+    sequence: int | None = None
+    saved_at: str | None = None
 
 
 def record_export(db: Database, *, user: str, scope: str, department: str, file_name: str,
@@ -63,14 +69,17 @@ def record_export(db: Database, *, user: str, scope: str, department: str, file_
 
 def record_import(*, user: str, file_name: str, content_hash: str, scope: str, department: str,
                   batch_id: int | None, applied: int, conflicts: list,
-                  base_changes: list | None = None, issued_at: str | None = None) -> int:
+                  base_changes: list | None = None, issued_at: str | None = None,
+                  manifest_checksum: str | None = None, issuer_uid: str | None = None,
+                  sequence: int | None = None, saved_at: str | None = None) -> int:
     """Insert an import log row; call inside the caller's write transaction."""
     return DbImport.create(at=now_iso(), user=user, file_name=file_name, content_hash=content_hash,
                            scope=scope, department=department, batch_id=batch_id, applied=applied,
                            conflicts=json.dumps(conflicts, ensure_ascii=False), undone=0,
                            base_changes=None if base_changes is None
                            else json.dumps(base_changes, ensure_ascii=False),
-                           issued_at=issued_at).id
+                           issued_at=issued_at, manifest_checksum=manifest_checksum,
+                           issuer_uid=issuer_uid, sequence=sequence, saved_at=saved_at).id
 
 
 def mark_undone(batch_id: int) -> None:
@@ -83,7 +92,8 @@ def _export(r: DbExport) -> ExportRecord:
 
 def _import(r: DbImport) -> ImportRecord:
     return ImportRecord(r.id, r.at, r.user, r.file_name, r.content_hash, r.scope, r.department,
-                        r.batch_id, r.applied, json.loads(r.conflicts), bool(r.undone))
+                        r.batch_id, r.applied, json.loads(r.conflicts), bool(r.undone),
+                        r.issued_at, r.manifest_checksum, r.issuer_uid, r.sequence, r.saved_at)
 
 
 def exports() -> list[ExportRecord]:
@@ -99,6 +109,49 @@ def import_with_hash(content_hash: str) -> ImportRecord | None:
     row = (DbImport.select().where((DbImport.content_hash == content_hash) & (DbImport.undone == 0))
            .order_by(DbImport.id.desc()).first())
     return _import(row) if row else None
+
+
+def standing_imports(scope: str, department: str = "") -> list[ImportRecord]:
+    """Imports of this scope (and department) that still stand (not undone), oldest first."""
+    q = DbImport.select().where((DbImport.undone == 0) & (DbImport.scope == scope)
+                                & (DbImport.department == department)).order_by(DbImport.id)
+    return [_import(r) for r in q]
+
+
+def next_issue_sequence() -> int:
+    """The number the next registered workbook gets; call inside the registering transaction."""
+    last = DbIssued.select(DbIssued.id).order_by(DbIssued.id.desc()).first()
+    return (last.id if last else 0) + 1
+
+
+def register_issued(sequence: int, *, checksum: str, scope: str, department: str,
+                    issued_at: str) -> None:
+    """Remember a workbook's manifest as issued; call inside a write transaction."""
+    DbIssued.create(id=sequence, checksum=checksum, at=now_iso(), scope=scope,
+                    department=department, issued_at=issued_at)
+
+
+def was_issued(checksum: str) -> bool:
+    return DbIssued.select().where(DbIssued.checksum == checksum).exists()
+
+
+def exported_near(scope: str, department: str, issued_at: str, seconds: float = 600) -> bool:
+    """Whether the export log holds a workbook of this scope and department written within
+    `seconds` after `issued_at`: the only evidence for a workbook issued before the register
+    existed (the log row is written right after the file)."""
+    try:
+        start = _instant(issued_at)
+    except ValueError:
+        return False
+    for r in DbExport.select(DbExport.at).where((DbExport.scope == scope)
+                                                & (DbExport.department == department)):
+        try:
+            delta = (_instant(r.at) - start).total_seconds()
+        except (ValueError, TypeError):
+            continue
+        if -1 <= delta <= seconds:
+            return True
+    return False
 
 
 def latest_issued(scope: str, department: str = "") -> str | None:

@@ -195,6 +195,13 @@ ALL_MODELS = [
 ]
 
 # The exchange tables live in their own module (schema version 2); import them from here.
-from .exchange_models import EXCHANGE_MODELS, DbExport, DbImport, DbSent, DbSyncBase  # noqa: E402, F401
+from .exchange_models import (  # noqa: E402, F401
+    EXCHANGE_MODELS,
+    DbExport,
+    DbImport,
+    DbIssued,
+    DbSent,
+    DbSyncBase,
+)
 
 ALL_MODELS += EXCHANGE_MODELS

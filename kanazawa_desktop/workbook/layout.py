@@ -19,8 +19,10 @@ LIST_SHEET = "取組事項一覧"
 ENTRY_SHEET = "入力"
 MANIFEST_SHEET = "_manifest"
 MANIFEST_MAGIC = "kanazawa-desk-manifest"
-FORMAT_VERSION = 3  # 2 added the measure definitions of a master workbook, 3 what a department last sent
-READABLE_VERSIONS = (1, 2, 3)
+# 2 added the measure definitions of a master workbook, 3 what a department last sent,
+# 4 the issuing database's sequence number
+FORMAT_VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)
 
 LIST_HEADERS = ("取組No.", "取組事項名", "担当課")  # then R5..R8
 

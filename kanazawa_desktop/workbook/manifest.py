@@ -3,7 +3,8 @@
 It lives in the hidden sheet `_manifest`, every cell written as text:
 
     A1 kanazawa-desk-manifest   B1 <format version>
-    key/value rows: plan_code, database_uid, origin_uid, scope, department, issued_at, checksum
+    key/value rows: plan_code, database_uid, origin_uid, scope, department, issued_at,
+    (format 4) sequence, checksum
     a `rows` header naming the columns, then the rows as one compact JSON array split over
     the cells of column A (16,000 characters each, under Excel's 32,767 UTF-16 limit);
     one entry per 入力 row, in the same order: measure key, fiscal year, editable fields,
@@ -41,6 +42,7 @@ from dataclasses import dataclass, field
 from .layout import FORMAT_VERSION, MANIFEST_MAGIC, READABLE_VERSIONS
 
 META_KEYS = ("plan_code", "database_uid", "origin_uid", "scope", "department", "issued_at")
+SEQUENCE_KEY = "sequence"  # format 4: the issuing database's register number of this workbook
 ROWS_MARK = "rows"
 DEFS_MARK = ("definitions", "measures")  # two cells: a JSON chunk row never has a second
 CHUNK = 16000  # characters per cell; a character is at most 2 UTF-16 units
@@ -201,9 +203,15 @@ class Manifest:
     nodes: tuple[NodeDef, ...] = field(default_factory=tuple)
     version: int = FORMAT_VERSION
     verified: str = ""  # the checksum found valid when read back (saves recomputing it)
+    # format 4: this workbook's number in the issuing database's register (exchange_issued):
+    # orders two workbooks of one database even when written within the same second
+    sequence: int | None = None
 
     def meta(self) -> dict[str, str]:
-        return {k: getattr(self, k) for k in META_KEYS}
+        out = {k: getattr(self, k) for k in META_KEYS}
+        if self.version >= 4:
+            out[SEQUENCE_KEY] = "" if self.sequence is None else str(self.sequence)
+        return out
 
     def rows_json(self) -> str:
         width = len(ROW_COLUMNS if self.version >= 3 else ROW_COLUMNS_V2)
@@ -276,7 +284,8 @@ def parse(rows: list[list[object]]) -> Manifest:
         if len(rows[i]) >= 2:
             meta[_text(rows[i][0])] = _text(rows[i][1])
         i += 1
-    if i >= len(rows) or any(k not in meta for k in (*META_KEYS, "checksum")):
+    keys = (*META_KEYS, SEQUENCE_KEY) if version >= 4 else META_KEYS
+    if i >= len(rows) or any(k not in meta for k in (*keys, "checksum")):
         raise ManifestError("damaged")
     body_rows = rows[i + 1:]
     mark = next((j for j, r in enumerate(body_rows)
@@ -287,9 +296,12 @@ def parse(rows: list[list[object]]) -> Manifest:
     def_cells = [] if mark is None else body_rows[mark + 1:]
     text = _joined(row_cells)
     defs_text = _joined(def_cells)
-    fields = {k: meta[k] for k in META_KEYS}
+    fields = {k: meta[k] for k in keys}
     if _digest(version, fields, text, defs_text) != meta["checksum"]:
         raise ManifestError("tampered")
+    sequence = fields.pop(SEQUENCE_KEY, "")
+    if sequence and not (sequence.isascii() and sequence.isdigit()):
+        raise ManifestError("damaged")
     width = len(ROW_COLUMNS if version >= 3 else ROW_COLUMNS_V2)
     try:
         raw_rows = json.loads(text)
@@ -301,7 +313,8 @@ def parse(rows: list[list[object]]) -> Manifest:
     except (ValueError, TypeError) as exc:
         raise ManifestError("damaged") from exc
     return Manifest(rows=body, definitions=defs, nodes=nodes, version=version,
-                    verified=meta["checksum"], **fields)
+                    verified=meta["checksum"], sequence=int(sequence) if sequence else None,
+                    **fields)
 
 
 def _definitions(text: str) -> tuple[tuple[MeasureDef, ...], tuple[NodeDef, ...]]:

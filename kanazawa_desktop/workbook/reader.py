@@ -1,8 +1,9 @@
 """Read a returned workbook: checked by safety.py first, then values through python-calamine.
 
 `read_returned(path)` gives the manifest (verified against its checksum), the raw values of
-every 入力 row, the cells holding formulas, and a hash of the cell content (the same
-workbook re-saved by Excel or LibreOffice hashes the same: values, never file bytes).
+every 入力 row, the cells holding formulas, a hash of the cell content (the same
+workbook re-saved by Excel or LibreOffice hashes the same: values, never file bytes), and
+when the file was last saved.
 Whole-file problems raise BadWorkbook with one Japanese sentence; row-level problems are
 left to the import service, which reports them per cell.
 """
@@ -20,6 +21,7 @@ import python_calamine
 from .errors import BadWorkbook
 from .layout import ENTRY_FIRST_ROW, ENTRY_HEADERS, ENTRY_SHEET, MANIFEST_SHEET
 from .manifest import Manifest, ManifestError, parse
+from .properties import saved_at
 from .safety import formula_cells, inspect
 
 _MANIFEST_MESSAGES = {
@@ -45,6 +47,7 @@ class ReturnedWorkbook:
     rows: list[EntryRow]
     formulas: list[tuple[str, int]]  # (column letters, row) in 入力
     content_hash: str
+    saved_at: str | None = None  # when last saved (docProps/core.xml), UTC ISO; see properties.py
 
 
 def _refuse(path: Path, message: str, kind: str) -> BadWorkbook:
@@ -87,4 +90,5 @@ def read_returned(path: Path) -> ReturnedWorkbook:
     payload = json.dumps([manifest.checksum(), [[r.row, r.values] for r in rows]],
                          ensure_ascii=False, separators=(",", ":"), default=str)
     return ReturnedWorkbook(path=path, manifest=manifest, rows=rows, formulas=formulas,
-                            content_hash=hashlib.sha256(payload.encode("utf-8")).hexdigest())
+                            content_hash=hashlib.sha256(payload.encode("utf-8")).hexdigest(),
+                            saved_at=saved_at(checked.data))
