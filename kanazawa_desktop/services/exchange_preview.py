@@ -209,6 +209,8 @@ def _older_than_imported(kind: str, man, content_hash: str, saved: str | None) -
                 continue  # the same content again: 取り込み済み, said elsewhere
             if r.manifest_checksum == checksum:
                 if not saved or not r.saved_at or saved == r.saved_at:
+                    if r.batch_id is None:
+                        continue  # it changed nothing: nothing of it can be taken back
                     return (f"同じ配布ブックの別の記入（{r.file_name}）をすでに取り込んでいます。保存日時が"
                             "同じか記録されていないため、どちらが新しいか判断できません。こちらが新しい場合は、"
                             f"先の取込（変更 #{r.batch_id}）を元に戻してから取り込んでください")
