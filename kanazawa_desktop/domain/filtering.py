@@ -41,6 +41,31 @@ class MeasureFilter:
         return True
 
 
+class SearchIndex:
+    """Folded search text per measure, prepared once, so a keystroke costs a scan of
+    prepared strings instead of reading and folding every measure's texts again."""
+
+    def __init__(self, texts: dict[int, str] | None = None) -> None:
+        self._folded: dict[int, str] = {}
+        self.update(texts or {})
+
+    def update(self, texts: dict[int, str]) -> None:
+        folded = dict(self._folded)  # replaced whole: a reader never sees it half-updated
+        folded.update({mid: normalize(text) for mid, text in texts.items()})
+        self._folded = folded
+
+    def find(self, text: str) -> set[int]:
+        """Ids whose text holds every word of `text` (folded the same way)."""
+        parts = [normalize(p) for p in text.replace("\u3000", " ").split()]
+        parts = [p for p in parts if p]
+        return {mid for mid, hay in self._folded.items() if all(p in hay for p in parts)}
+
+
+def search_text(row: MeasureRow, texts: str) -> str:
+    """What a measure is found by: its number, name, departments and texts."""
+    return " ".join([row.number_label, str(row.number or ""), row.name, " ".join(row.departments), texts])
+
+
 def visible_to(role: Role | None, row: MeasureRow) -> bool:
     """A department sees only the measures it holds (each department of a joint measure does)."""
     return role is None or role.owns(row.departments)

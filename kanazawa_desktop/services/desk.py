@@ -11,12 +11,14 @@ import hashlib
 import json
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from ..domain import fields as F
+from ..domain.changes import Changes
 from ..domain.errors import InvalidValue, PermissionDenied, StoreError
-from ..domain.filtering import MeasureFilter, visible_to
+from ..domain.filtering import MeasureFilter, SearchIndex, search_text, visible_to
 from ..domain.history import Actor, HistoryEntry
 from ..domain.model import Measure, MeasureRow, Node, Plan
 from ..domain.status import Status
@@ -39,6 +41,7 @@ EditKey = tuple[int | None, str]  # (fiscal year or None, field)
 class SaveResult:
     batch_id: int | None
     changes: list[F.FieldChange]
+    delta: Changes = dataclass_field(default_factory=Changes)  # what the views must refresh
 
 
 class Desk:
@@ -50,6 +53,12 @@ class Desk:
         self.path = path
         self._role_cache: tuple[F.Role | None] | None = None
         self._nodes_cache: list[Node] | None = None
+        # every measure's row and its prepared search text, kept while no other connection
+        # commits (PRAGMA data_version) and updated row by row after this desk's own changes
+        self._rows_cache: list[MeasureRow] | None = None
+        self._index: SearchIndex | None = None
+        self._seen_version: int | None = None
+        self._pending = Changes()  # what changed since the last take_changes()
         self._undo: list[int] = []
         self._redo: list[int] = []
         self.source = "form"
@@ -145,6 +154,7 @@ class Desk:
             if department:
                 repo.set_meta("department", department)
         self._role_cache = None
+        self.absorb(Changes(structure=True))
         return self.role  # type: ignore[return-value]
 
     @property
@@ -168,28 +178,66 @@ class Desk:
         return repo.departments()
 
     def nodes(self) -> list[Node]:
-        """The plan's hierarchy (read once: nothing in the app changes it)."""
+        """The plan's hierarchy (kept until it changes)."""
+        self._check_fresh()
         if self._nodes_cache is None:
             self._nodes_cache = repo.nodes(self.plan.id)
         return list(self._nodes_cache)
 
     def rows(self, flt: MeasureFilter | None = None, *, all_departments: bool = False) -> list[MeasureRow]:
-        """Measures this role sees, in printed order, narrowed by `flt`."""
+        """Measures this role sees, in printed order, narrowed by `flt`.
+
+        Served from rows and a search index kept in memory: a keystroke in the search box
+        reads nothing from the database."""
         role = None if all_departments else self.role
-        rows = [r for r in repo.measure_rows(self.plan.id) if visible_to(role, r)]
+        rows = [r for r in self._all_rows() if visible_to(role, r)]
         if flt is None:
             return rows
-        hay = self._haystacks() if flt.text else {}
-        return [r for r in rows if flt.matches(r, hay.get(r.id, ""))]
+        found = self._search_index().find(flt.text) if flt.text.strip() else None
+        rest = replace(flt, text="")
+        return [r for r in rows if (found is None or r.id in found) and rest.matches(r)]
 
-    def _haystacks(self) -> dict[int, str]:
-        out = {}
-        for m in repo.all_measures(self.plan.id):
-            parts = [m.summary, m.vision, " ".join(m.related_plans)]
-            for y in m.years.values():
-                parts += [y.plan_text, y.result_text]
-            out[m.id] = " ".join(parts)
+    def _check_fresh(self) -> None:
+        version = repo.data_version(self.db)
+        if version != self._seen_version:  # another connection committed: read again
+            self._seen_version = version
+            self._rows_cache = self._index = self._nodes_cache = None
+
+    def _all_rows(self) -> list[MeasureRow]:
+        self._check_fresh()
+        if self._rows_cache is None:
+            self._rows_cache = repo.measure_rows(self.plan.id)
+        return self._rows_cache
+
+    def _search_index(self) -> SearchIndex:
+        rows = self._all_rows()
+        if self._index is None:
+            texts = repo.search_texts(self.plan.id)
+            self._index = SearchIndex({r.id: search_text(r, texts.get(r.id, "")) for r in rows})
+        return self._index
+
+    def take_changes(self) -> Changes:
+        """What this desk's mutations changed since the last call (for the window's broadcast)."""
+        out, self._pending = self._pending, Changes()
         return out
+
+    def absorb(self, changes: Changes) -> Changes:
+        """Bring the kept rows up to date after a change made through this desk; returns it.
+
+        Every mutation calls it (services outside this class too), so the rows a view reads
+        next are current, and take_changes() says what to refresh."""
+        self._pending = self._pending | changes
+        if changes.structure or changes.nodes:
+            self._rows_cache = self._index = self._nodes_cache = None
+        elif changes.measures and self._rows_cache is not None:
+            ids = sorted(changes.measures)
+            fresh = {r.id: r for r in (repo.measure_rows(self.plan.id, ids) if len(ids) <= 500
+                                       else repo.measure_rows(self.plan.id)) if r.id in changes.measures}
+            self._rows_cache = [fresh.get(r.id, r) for r in self._rows_cache]
+            if self._index is not None:
+                texts = repo.search_texts(self.plan.id, ids if len(ids) <= 500 else None)
+                self._index.update({mid: search_text(r, texts.get(mid, "")) for mid, r in fresh.items()})
+        return changes
 
     def measure(self, measure_id: int) -> Measure:
         return repo.get_measure(measure_id)
@@ -226,7 +274,7 @@ class Desk:
         applied = [c for c in changes if not repo.same_value(c.old, c.new)]
         if applied or edits:
             repo.drop_drafts(self.db, measure_id, list(edits.keys()))
-        return SaveResult(batch, applied)
+        return SaveResult(batch, applied, self.absorb(Changes.of(applied, batch)))
 
     def add_measure(self, *, node_key: str, name: str, departments: list[str],
                     numeric: bool = False) -> int:
@@ -237,8 +285,10 @@ class Desk:
         name = str(validate("name", name))
         if not departments:
             raise InvalidValue("担当課を1つ以上指定してください")
-        return repo.create_measure(self.db, self.plan.id, node_key, name, list(departments),
-                                   numeric, self.actor)
+        measure_id = repo.create_measure(self.db, self.plan.id, node_key, name, list(departments),
+                                         numeric, self.actor)
+        self.absorb(Changes.of([], created=[measure_id]))
+        return measure_id
 
     def _node_edit(self, node_id: int, title: str, what: str) -> tuple[Node, str]:
         role = self.role
@@ -266,7 +316,7 @@ class Desk:
                                        label=label, title=title)
             repo.apply_changes(self.db, [], self.actor, self.source, f"体系を追加 {label}",
                                created_nodes=[(node_id, f"{label} {title}")])
-        self.forget_cached()
+        self.absorb(Changes.of([], created_nodes=[node_id]))
         return node_id
 
     def rename_node(self, node_id: int, title: str) -> int | None:
@@ -275,7 +325,7 @@ class Desk:
         change = F.FieldChange(measure_id=0, field="title", old=node.title, new=title, node_id=node_id)
         batch = repo.apply_changes(self.db, [change], self.actor, self.source,
                                    f"体系の名称を変更 {node.label}")
-        self.forget_cached()
+        self.absorb(Changes.of([change], batch))
         if batch is not None:
             self._undo.append(batch)
             self._redo.clear()
@@ -324,16 +374,12 @@ class Desk:
     def _apply_as(self, changes: list[F.FieldChange], source: str, description: str,
                   undoes: int | None = None) -> int | None:
         try:
-            return repo.apply_changes(self.db, changes, self.actor, source, description, undoes=undoes)
+            batch = repo.apply_changes(self.db, changes, self.actor, source, description, undoes=undoes)
         except repo.ConflictError as exc:
             raise StoreError("後から同じ項目が変更されているため、元に戻せません", **exc.data) from exc
-        finally:
-            if any(c.node_id is not None for c in changes):
-                self.forget_cached()
-
-    def forget_cached(self) -> None:
-        """Read the hierarchy again (after a rename, its undo, or an import that renamed)."""
-        self._nodes_cache = None
+        self.absorb(Changes.of(changes, batch) | Changes(batches=frozenset(
+            {undoes} if undoes is not None else ())))
+        return batch
 
     # ---- drafts (unsaved typing survives a crash) ----------------------------
     def put_draft(self, measure_id: int, fy: int | None, field: str, text: str) -> None:

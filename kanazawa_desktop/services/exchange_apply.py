@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain import fields as F
+from ..domain.changes import Changes
 from ..domain.errors import DeskError, PermissionDenied, StalePreview, StoreError
 from ..domain.merge import FieldMerge
 from ..domain.model import Indicator
@@ -127,8 +128,9 @@ def apply_import(desk, preview: FilePreview,
     except repo.ConflictError as exc:
         raise StalePreview(f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
                            **exc.data) from exc
-    if preview.node_changes or preview.new_nodes or preview.node_positions:
-        desk.forget_cached()
+    desk.absorb(Changes.of(changes, batch, exchange=True, created=[i for i, _ in created],
+                           created_nodes=[i for i, _ in created_nodes],
+                           structure=bool(preview.positions or preview.node_positions)))
     return ApplyResult(preview.name, batch, [c for c in changes if not repo.same_value(c.old, c.new)],
                        open_conflicts, added=len(created))
 
@@ -186,4 +188,5 @@ def undo_import(desk, batch_id: int) -> list[F.FieldChange]:
         # on a department PC the merge base goes back too: otherwise the next export would
         # present the undone values as this department's own edits
         xrepo.restore_sync_base(batch_id)
+    desk.absorb(Changes(exchange=True))
     return changes

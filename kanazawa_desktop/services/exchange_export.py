@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..domain import fields as F
+from ..domain.changes import Changes
 from ..domain.errors import InvalidValue, PermissionDenied
 from ..domain.fiscal import short_label
 from ..domain.model import Measure
@@ -182,6 +183,7 @@ def export_workbook(desk, out: Path, department: str | None = None,
             xrepo.record_sent({(mr.measure_key, mr.fy, f): getattr(ev, f)
                                for mr, ev in zip(content.manifest.rows, content.entries, strict=True)
                                for f in RESULT_FIELDS if f in mr.editable})
+    desk.absorb(Changes(exchange=True))
     return ExportResult(path=out, scope=scope, department=dept, rows=len(content.manifest.rows))
 
 

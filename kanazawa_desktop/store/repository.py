@@ -90,19 +90,52 @@ def _departments_by_measure(measure_ids: list[int] | None = None) -> dict[int, t
     return {k: tuple(v) for k, v in out.items()}
 
 
-def measure_rows(plan_id: int) -> list[MeasureRow]:
-    """All measures of a plan in printed order, with their status per year."""
-    deps = _departments_by_measure()
+def measure_rows(plan_id: int, ids: list[int] | None = None) -> list[MeasureRow]:
+    """Measures of a plan (all, or those in `ids`) in printed order, with their status per year.
+
+    Plain tuples, no model instances: at 20,000 measures this is the window's whole list."""
+    deps = _departments_by_measure(ids)
     statuses: dict[int, dict[int, Status]] = defaultdict(dict)
+    codes = {s.value: s for s in Status}
     q = (DbMeasureYear.select(DbMeasureYear.measure, DbMeasureYear.fy, DbMeasureYear.status)
-         .join(DbMeasure).where(DbMeasure.plan == plan_id).tuples())
-    for mid, fy, status in q:
-        statuses[mid][fy] = Status(status)
-    rows = _in_printed_order(DbMeasure.select(), plan_id)
-    return [MeasureRow(id=m.id, key=m.key, node_id=m.node_id, number=m.number,
-                       repeat_of=m.repeat_of, name=m.name, numeric=m.numeric,
-                       departments=deps.get(m.id, ()), retired=m.retired, position=m.position,
-                       statuses=statuses.get(m.id, {})) for m in rows]
+         .join(DbMeasure).where(DbMeasure.plan == plan_id))
+    if ids is not None:
+        q = q.where(DbMeasureYear.measure.in_(ids))
+    for mid, fy, status in q.tuples():
+        statuses[mid][fy] = codes.get(status) or Status(status)
+    q = DbMeasure.select(DbMeasure.id, DbMeasure.key, DbMeasure.node, DbMeasure.number,
+                         DbMeasure.repeat_of, DbMeasure.name, DbMeasure.numeric, DbMeasure.retired,
+                         DbMeasure.position)
+    if ids is not None:
+        q = q.where(DbMeasure.id.in_(ids))
+    return [MeasureRow(id=mid, key=key, node_id=node, number=number, repeat_of=repeat_of, name=name,
+                       numeric=bool(numeric), departments=deps.get(mid, ()), retired=bool(retired),
+                       position=position, statuses=statuses.get(mid, {}))
+            for mid, key, node, number, repeat_of, name, numeric, retired, position
+            in _in_printed_order(q, plan_id).tuples()]
+
+
+def search_texts(plan_id: int, ids: list[int] | None = None) -> dict[int, str]:
+    """The texts a search looks in besides number, name and departments, per measure."""
+    parts: dict[int, list[str]] = defaultdict(list)
+    q = DbMeasure.select(DbMeasure.id, DbMeasure.summary, DbMeasure.vision,
+                         DbMeasure.related_plans).where(DbMeasure.plan == plan_id)
+    if ids is not None:
+        q = q.where(DbMeasure.id.in_(ids))
+    for mid, summary, vision, related in q.tuples():
+        parts[mid] += [summary, vision, " ".join(json.loads(related or "[]"))]
+    q = (DbMeasureYear.select(DbMeasureYear.measure, DbMeasureYear.plan_text, DbMeasureYear.result_text)
+         .join(DbMeasure).where(DbMeasure.plan == plan_id))
+    if ids is not None:
+        q = q.where(DbMeasureYear.measure.in_(ids))
+    for mid, plan_text, result_text in q.tuples():
+        parts[mid] += [plan_text, result_text]
+    return {mid: " ".join(p for p in texts if p) for mid, texts in parts.items()}
+
+
+def data_version(db: Database) -> int:
+    """Changes when another connection (another process, another thread) commits."""
+    return int(db.execute_sql("PRAGMA data_version").fetchone()[0])
 
 
 def _resources(m: DbMeasure) -> frozenset[str]:
