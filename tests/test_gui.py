@@ -250,7 +250,7 @@ def test_window_layout_is_remembered(qtbot, db_path, settings):
 def test_search_and_filters(qtbot, db_path, settings):
     win = open_window(qtbot, db_path, settings, secretariat=True)
     type_text(qtbot, win.filters.search, "ドローン")
-    assert tree_numbers(win) == ["No.5"]
+    qtbot.waitUntil(lambda: tree_numbers(win) == ["No.5"], timeout=5000)  # once typing pauses
     win.filters.search.clear()
     combo = win.filters.department
     combo.setCurrentIndex(combo.findData("人事課"))

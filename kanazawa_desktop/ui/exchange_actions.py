@@ -4,7 +4,7 @@
 終了). Export on the secretariat's PC offers the master workbook or one workbook per
 department into a folder in one step (file names carry the department); on a department's
 PC it writes its own part. Long work runs through ui.tasks.run_task (progress, cancel, the
-window never freezes). After an import is applied or undone the window's data_changed()
+window never freezes). After an import is applied or undone the window's broadcast()
 refreshes every view.
 """
 
@@ -95,7 +95,7 @@ def export_per_department(window, folder: Path):
 
 def open_import(window) -> ImportDialog:
     dlg = ImportDialog(window, window.desk)
-    dlg.changed.connect(window.data_changed)
+    dlg.changed.connect(lambda: window.broadcast())
     dlg.open()
     return dlg
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 
 from ..domain.filtering import MeasureFilter
 from ..domain.fiscal import long_label
 from ..domain.status import STATUS_LABELS, Status
+
+TYPING_PAUSE_MS = 200  # filter once typing pauses, not on every keystroke
 
 
 class FilterPanel(QWidget):
@@ -22,7 +24,11 @@ class FilterPanel(QWidget):
         self.search.setObjectName("search")
         self.search.setPlaceholderText(self.tr("取組名・No.・本文で検索（Ctrl+F）"))
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.changed)
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(TYPING_PAUSE_MS)
+        self._typing.timeout.connect(self.changed)
+        self.search.textChanged.connect(self._typing.start)
         form.addRow(self.tr("検索"), self.search)
         self.department = QComboBox()
         self.department.addItem(self.tr("すべての担当課"), None)
@@ -45,6 +51,12 @@ class FilterPanel(QWidget):
             self.status.addItem(label, Status.from_label(label).value)
         self.status.currentIndexChanged.connect(self.changed)
         form.addRow(self.tr("達成状況"), self.status)
+
+    def flush(self) -> None:
+        """Filter now for text typed within the pause (Enter, tests)."""
+        if self._typing.isActive():
+            self._typing.stop()
+            self.changed.emit()
 
     def current(self) -> MeasureFilter:
         status = self.status.currentData()

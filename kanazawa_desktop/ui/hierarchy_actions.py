@@ -82,7 +82,7 @@ def add_under_current(window) -> None:
                             lambda text: window.desk.add_node(parent.id, text))
     if node_id is None:
         return
-    window.data_changed()
+    window.broadcast()
     index = window.tree_model.index_of_node(node_id)
     if index.isValid():
         window.tree.setCurrentIndex(index)
@@ -99,5 +99,5 @@ def rename_current(window) -> None:
                           window.tr("%1 の名称").replace("%1", node.label), node.title,
                           lambda text: window.desk.rename_node(node.id, text))
     if batch is not None:
-        window.data_changed()
+        window.broadcast()
         window.statusBar().showMessage(window.tr("体系の名称を変更しました（Ctrl+Z で元に戻せます）"), 5000)

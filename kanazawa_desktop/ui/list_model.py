@@ -28,17 +28,25 @@ class MeasureListModel(QAbstractTableModel):
         super().__init__(parent)
         self._years = years
         self._rows: list[MeasureRow] = []
+        self._row_of: dict[int, int] = {}
 
     def set_rows(self, rows: list[MeasureRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._row_of = {r.id: i for i, r in enumerate(self._rows)}
         self.endResetModel()
 
+    def update_rows(self, rows: dict[int, MeasureRow]) -> None:
+        """Changed measures already listed: replaced in place, one dataChanged per row."""
+        for mid, r in rows.items():
+            i = self._row_of.get(mid)
+            if i is None:
+                continue
+            self._rows[i] = r
+            self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+
     def row_of(self, measure_id: int) -> int:
-        for i, r in enumerate(self._rows):
-            if r.id == measure_id:
-                return i
-        return -1
+        return self._row_of.get(measure_id, -1)
 
     def measure_at(self, row: int) -> MeasureRow:
         return self._rows[row]

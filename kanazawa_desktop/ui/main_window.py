@@ -1,12 +1,15 @@
 """The main window: plan tree and filters on the left; 管理票, 変更履歴 and 一覧 in tabs.
 
-The window owns the navigation (current measure, next/previous) and broadcasts saved
-changes; each view refreshes itself from the desk.
+The window owns the navigation (current measure, next/previous). After any operation it
+broadcasts what changed — `changed(Changes, handler)`, taken from Desk.take_changes() — and
+each view updates only what it shows: changed measure rows in place, the tree rebuilt only
+when the plan's structure changed, the form and history only when the open measure (or a
+node above it) changed and the form did not make the change itself.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.changes import Changes
 from ..domain.errors import DeskError
 from ..domain.filtering import MeasureFilter
 from ..services.desk import Desk
@@ -36,6 +40,8 @@ from .tree_model import PlanTreeModel
 
 
 class MainWindow(QMainWindow):
+    changed = Signal(object, object)  # (Changes, the view that made them or None)
+
     def __init__(self, desk: Desk, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
@@ -47,6 +53,8 @@ class MainWindow(QMainWindow):
                             .replace("%1", desk.plan.name).replace("%2", role.label if role else ""))
         self._build()
         self._build_actions()
+        self.changed.connect(self._refresh_for)
+        self.desk.take_changes()  # what opening did is already on screen
         self.refresh_lists()
         self._restore_layout()
         self._open_first()
@@ -186,9 +194,11 @@ class MainWindow(QMainWindow):
         self._update_undo_actions()
 
     # ---- lists and navigation -------------------------------------------------
-    def refresh_lists(self) -> None:
+    def refresh_lists(self, rows=None) -> None:
+        """Rebuild the tree and the list for the current filters (rows: already filtered)."""
         flt = self.filters.current()
-        rows = self.desk.rows(flt)
+        if rows is None:
+            rows = self.desk.rows(flt)
         self._visible_ids = [r.id for r in rows]
         role = self.desk.role
         everything = role is not None and role.is_secretariat and flt == MeasureFilter()
@@ -281,7 +291,7 @@ class MainWindow(QMainWindow):
 
     def _open_first_hit(self) -> None:
         """Enter in the search box opens the first measure found."""
-        self.refresh_lists()  # the text may be newer than the last (delayed) filtering
+        self.filters.flush()  # the text may be newer than the last (delayed) filtering
         if self._visible_ids:
             self.open_measure(self._visible_ids[0])
             self.tree.setFocus()
@@ -299,19 +309,39 @@ class MainWindow(QMainWindow):
 
         self.save_state_label.setText(self.tr("保存しました %1").replace(
             "%1", datetime.now().strftime("%H:%M:%S")))
-        self._after_change()
+        self.broadcast(handler=self.form)  # the form shows what it saved
 
-    def data_changed(self) -> None:
-        """Called after work done elsewhere (an import, an undo of one) changed measures."""
-        if self.current_id is not None:
-            self.form.load(self.current_id)
-        self._after_change()
-
-    def _after_change(self) -> None:
-        self.refresh_lists()
-        if self.current_id is not None:
-            self._show_history(self.current_id)
+    def broadcast(self, handler: object = None) -> Changes:
+        """Tell every view what the operations since the last broadcast changed."""
+        changes = self.desk.take_changes()
+        if changes:
+            self.changed.emit(changes, handler)
         self._update_undo_actions()
+        return changes
+
+    def _refresh_for(self, changes: Changes, handler: object) -> None:
+        if changes.structure or changes.nodes:
+            self.refresh_lists()
+        elif changes.measures:
+            self._update_rows(changes.measures)
+        current = self.current_id
+        if current is not None and (changes.touches(current) or changes.nodes):
+            if handler is not self.form:
+                try:
+                    self.form.load(current)
+                except DeskError as exc:
+                    self._show_error(exc.message)
+            self._show_history(current)
+
+    def _update_rows(self, ids: frozenset[int]) -> None:
+        """Changed measures: their rows in place, unless they enter or leave the filtered list."""
+        rows = self.desk.rows(self.filters.current())
+        if [r.id for r in rows] != self._visible_ids:
+            self.refresh_lists(rows)
+            return
+        fresh = {r.id: r for r in rows if r.id in ids}
+        self.tree_model.update_rows(fresh)
+        self.list_model.update_rows(fresh)
 
     def _show_history(self, measure_id: int) -> None:
         names = {n.key: n.caption for n in self.desk.nodes()}
@@ -362,12 +392,12 @@ class MainWindow(QMainWindow):
         # a 体系 rename concerns no one measure: the open one shows the new path
         target = self.current_id if changes[0].node_id is not None else changes[0].measure_id
         if target is not None and target != self.current_id:
+            self.broadcast()
             self.current_id = None
             self.open_measure(target)
-        elif target is not None:
-            self.form.load(target)
+        else:
+            self.broadcast()  # reloads the open measure: the undo touched it
         self.statusBar().showMessage(done, 3000)
-        self._after_change()
 
     def _show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
@@ -409,7 +439,7 @@ class MainWindow(QMainWindow):
         except DeskError as exc:
             self._show_error(exc.message)
             return
-        self.refresh_lists()
+        self.broadcast()
         self.open_measure(mid)
         self.statusBar().showMessage(self.tr("取組を追加しました"), 3000)
 
@@ -423,8 +453,7 @@ class MainWindow(QMainWindow):
         except DeskError as exc:
             self._show_error(exc.message)
             return
-        self.form.load(m.id)
-        self._after_change()
+        self.broadcast()
         done = self.tr("%1 を廃止しました") if not m.retired else self.tr("%1 の廃止を取り消しました")
         self.statusBar().showMessage(done.replace("%1", m.number_label)
                                      + self.tr("（Ctrl+Z で元に戻せます）"), 8000)

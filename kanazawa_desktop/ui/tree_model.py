@@ -59,11 +59,25 @@ class PlanTreeModel(QAbstractItemModel):
             items[n.id] = item
         for r in rows:
             parent = items.get(r.node_id, self._root)
-            name = r.display_name + (self.tr("（廃止）") if r.retired else "")
-            item = _Item(f"{r.number_label} {name}", parent, measure_id=r.id, tooltip=name)
+            text, name = self._measure_text(r)
+            item = _Item(text, parent, measure_id=r.id, tooltip=name)
             parent.children.append(item)
             self._by_measure[r.id] = item
         self.endResetModel()
+
+    def _measure_text(self, r: MeasureRow) -> tuple[str, str]:
+        name = r.display_name + (self.tr("（廃止）") if r.retired else "")
+        return f"{r.number_label} {name}", name
+
+    def update_rows(self, rows: dict[int, MeasureRow]) -> None:
+        """Changed measures (same place in the tree): new texts, without a reset."""
+        for mid, r in rows.items():
+            item = self._by_measure.get(mid)
+            if item is None:
+                continue
+            item.text, item.tooltip = self._measure_text(r)
+            idx = self.createIndex(item.row(), 0, item)
+            self.dataChanged.emit(idx, idx)
 
     def index_of_measure(self, measure_id: int) -> QModelIndex:
         item = self._by_measure.get(measure_id)
