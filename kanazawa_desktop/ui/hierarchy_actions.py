@@ -12,8 +12,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu
 
-from ..domain.errors import DeskError
 from .list_model import NodeIdRole
+from .operations import run_op
 
 
 def install(window, menu: QMenu) -> list[QAction]:
@@ -60,11 +60,7 @@ def _ask_and_save(window, title: str, label: str, initial: str, save):
     if not ok:
         return None
     window.form.commit()
-    try:
-        return save(text)
-    except DeskError as exc:
-        window._show_error(exc.message)
-        return None
+    return run_op(window, lambda _desk: save(text))
 
 
 def add_under_current(window) -> None:
@@ -82,7 +78,6 @@ def add_under_current(window) -> None:
                             lambda text: window.desk.add_node(parent.id, text))
     if node_id is None:
         return
-    window.broadcast()
     index = window.tree_model.index_of_node(node_id)
     if index.isValid():
         window.tree.setCurrentIndex(index)
@@ -99,5 +94,4 @@ def rename_current(window) -> None:
                           window.tr("%1 の名称").replace("%1", node.label), node.title,
                           lambda text: window.desk.rename_node(node.id, text))
     if batch is not None:
-        window.broadcast()
         window.statusBar().showMessage(window.tr("体系の名称を変更しました（Ctrl+Z で元に戻せます）"), 5000)

@@ -35,6 +35,7 @@ from .history_model import HistoryModel
 from .list_model import FIXED_COLUMNS, MeasureIdRole, MeasureListModel, NodeIdRole
 from .measure_form import MeasureForm
 from .messages import notify
+from .operations import run_op
 from .role_dialog import RoleDialog
 from .tree_model import PlanTreeModel
 
@@ -84,7 +85,7 @@ class MainWindow(QMainWindow):
 
         self.form = MeasureForm(self.desk)
         self.form.saved.connect(self._on_saved)
-        self.form.failed.connect(self._show_error)
+        self.form.failed.connect(self.show_error)
         self.form.refused_again.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.form.open_measure.connect(self.open_measure)
         self.history_model = HistoryModel(self)
@@ -238,7 +239,7 @@ class MainWindow(QMainWindow):
         try:
             self.form.load(measure_id, drafts)
         except DeskError as exc:
-            self._show_error(exc.message)
+            self.show_error(exc.message)
             return
         self.current_id = measure_id
         self._show_history(measure_id)
@@ -330,7 +331,7 @@ class MainWindow(QMainWindow):
                 try:
                     self.form.load(current)
                 except DeskError as exc:
-                    self._show_error(exc.message)
+                    self.show_error(exc.message)
             self._show_history(current)
 
     def _update_rows(self, ids: frozenset[int]) -> None:
@@ -380,10 +381,8 @@ class MainWindow(QMainWindow):
         return text + (self.tr("ほか%1件").replace("%1", str(more)) if more else "")
 
     def _run_undo(self, op, done: str, nothing: str) -> None:
-        try:
-            changes = op()
-        except DeskError as exc:
-            self._show_error(exc.message)
+        changes = run_op(self, lambda desk: op())  # the broadcast reloads the open measure
+        if changes is None:
             return
         if not changes:
             self.statusBar().showMessage(nothing, 3000)
@@ -392,14 +391,11 @@ class MainWindow(QMainWindow):
         # a 体系 rename concerns no one measure: the open one shows the new path
         target = self.current_id if changes[0].node_id is not None else changes[0].measure_id
         if target is not None and target != self.current_id:
-            self.broadcast()
             self.current_id = None
             self.open_measure(target)
-        else:
-            self.broadcast()  # reloads the open measure: the undo touched it
         self.statusBar().showMessage(done, 3000)
 
-    def _show_error(self, message: str) -> None:
+    def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
         notify(self, self.tr("保存できません"), message)  # the edit stays on screen and as a draft
 
@@ -418,7 +414,7 @@ class MainWindow(QMainWindow):
         try:
             self.desk.set_role(department=department, secretariat=secretariat)
         except DeskError as exc:
-            self._show_error(exc.message)
+            self.show_error(exc.message)
             return
         self.replacement = MainWindow(self.desk, self.settings)
         self.replacement.show()  # shown before closing this one, so the app does not quit
@@ -434,12 +430,10 @@ class MainWindow(QMainWindow):
         dlg = AddMeasureDialog(self.desk.nodes(), self.desk.departments(), node_key, self)
         if dlg.exec() != AddMeasureDialog.DialogCode.Accepted:
             return
-        try:
-            mid = self.desk.add_measure(**dlg.values())
-        except DeskError as exc:
-            self._show_error(exc.message)
+        values = dlg.values()
+        mid = run_op(self, lambda desk: desk.add_measure(**values))
+        if mid is None:
             return
-        self.broadcast()
         self.open_measure(mid)
         self.statusBar().showMessage(self.tr("取組を追加しました"), 3000)
 
@@ -448,12 +442,8 @@ class MainWindow(QMainWindow):
         if m is None:
             return
         self.form.commit()
-        try:
-            self.desk.save(m.id, {(None, "retired"): not m.retired})
-        except DeskError as exc:
-            self._show_error(exc.message)
+        if run_op(self, lambda desk: desk.save(m.id, {(None, "retired"): not m.retired})) is None:
             return
-        self.broadcast()
         done = self.tr("%1 を廃止しました") if not m.retired else self.tr("%1 の廃止を取り消しました")
         self.statusBar().showMessage(done.replace("%1", m.number_label)
                                      + self.tr("（Ctrl+Z で元に戻せます）"), 8000)
