@@ -11,16 +11,24 @@
 
 `export_departments(desk, folder, progress)` writes one workbook per department in one
 step, named `<plan>_<department>_<date>.xlsx`. Every export is logged (回収状況).
+
+A target that is a folder or a database (services.targets) is refused before anything is
+written. The workbook is written to a temporary beside the target (domain.staging: the
+user's umask, a killed run's swept by the next export there) and renamed into place inside
+the transaction that logs it: a locked database or a full disk leaves no new workbook, and
+a workbook in place is always logged.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ..domain import fields as F
+from ..domain import staging
 from ..domain.errors import InvalidValue, PermissionDenied
 from ..domain.fiscal import short_label
 from ..domain.model import Measure
@@ -31,8 +39,9 @@ from ..store.connection import write_transaction
 from ..store.repository import now_iso
 from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
 from ..workbook.manifest import Manifest, ManifestRow, MeasureDef, NodeDef, locked_digest
-from ..workbook.writer import EntryValues, WorkbookContent, write_workbook
+from ..workbook.writer import EntryValues, WorkbookContent, save_workbook
 from .progress import Progress, step
+from .targets import check_target, output_error
 
 ORIGIN_META = "origin_uid"
 RESULT_FIELDS = (F.RESULT_TEXT, F.STATUS, F.ACTUAL)
@@ -144,23 +153,34 @@ def definitions(measures: list[Measure], nodes) -> tuple[MeasureDef, ...]:
 def export_workbook(desk, out: Path, department: str | None = None,
                     progress: Progress | None = None) -> ExportResult:
     scope, dept = _scope(desk, department)
+    out = check_target(Path(out))
     step(progress, 0, 1, "書き出しの準備中…")
     content = build_content(desk, scope, dept)
-    out = Path(out)
 
     def tick(done: int, total: int) -> None:
         step(progress, done, total, f"{out.name} を書き出し中…")
 
-    write_workbook(content, out, tick)
     role = desk.role
-    with write_transaction(desk.db):
-        xrepo.record_export(desk.db, user=desk.actor.user, scope=scope, department=dept,
-                            file_name=out.name, rows=len(content.manifest.rows))
-        if role is not None and not role.is_secretariat:
-            # what this return carries: the secretariat reads the next one against it
-            xrepo.record_sent({(mr.measure_key, mr.fy, f): getattr(ev, f)
-                               for mr, ev in zip(content.manifest.rows, content.entries, strict=True)
-                               for f in RESULT_FIELDS if f in mr.editable})
+    tmp = None
+    try:
+        staging.sweep(out.parent)
+        tmp = staging.create_beside(out)
+        save_workbook(content, tmp, tick)
+        with write_transaction(desk.db):
+            xrepo.record_export(desk.db, user=desk.actor.user, scope=scope, department=dept,
+                                file_name=out.name, rows=len(content.manifest.rows))
+            if role is not None and not role.is_secretariat:
+                # what this return carries: the secretariat reads the next one against it
+                xrepo.record_sent({(mr.measure_key, mr.fy, f): getattr(ev, f)
+                                   for mr, ev in zip(content.manifest.rows, content.entries,
+                                                     strict=True)
+                                   for f in RESULT_FIELDS if f in mr.editable})
+            os.replace(tmp, out)  # last: a failure before it rolls the log back
+    except OSError as exc:
+        raise output_error(out, exc) from exc
+    finally:
+        if tmp is not None:
+            staging.discard(tmp)
     return ExportResult(path=out, scope=scope, department=dept, rows=len(content.manifest.rows))
 
 

@@ -5,23 +5,35 @@ share WAL is never used (it needs shared memory on one machine), the rollback jo
 synchronous=FULL in both: with NORMAL a WAL database stays consistent after a power cut but
 may lose its last commits — the drafts that promise typed text survives. FULL costs one
 fsync per commit (0.24 ms here against 0.02 ms; writes are a save or a draft, not a loop).
-Problems a person can meet (not a database, a newer version, locked, read-only folder)
-become StoreError with a Japanese message, and the file is left untouched.
+Problems a person can meet (not a database, a newer version, locked, read-only folder,
+a full disk) become StoreError with a Japanese message, and the file is left untouched.
+`storage_error` is the one place that words a SQLite failure; `write_transaction` applies
+it to every write, so each command and the window get the same sentence.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from ..domain.errors import StoreError
+from ..domain import staging
+from ..domain.errors import DeskError, StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# the first bytes of a rollback journal and of a WAL file (sqlite.org/fileformat.html)
+_COMPANION_MAGIC = (bytes.fromhex("d9d505f920a163d7"), bytes.fromhex("377f0682"),
+                    bytes.fromhex("377f0683"))
+_COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_FULL = 5, 6, 8, 13
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 BUSY_TIMEOUT_MS = 5000
 _NETWORK_FS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "fuse.sshfs", "sshfs",
                "9p", "afs", "ncpfs", "glusterfs", "ceph", "fuse.rclone", "davfs", "fuse.davfs2"}
@@ -92,17 +104,98 @@ def check_file(path: Path) -> None:
                          path=str(path))
 
 
+def is_sqlite_file(path: Path) -> bool:
+    """True when `path` is a SQLite database or one's -wal/-shm/-journal (symlinks followed).
+
+    Output targets use this so an export or print can never write over a database.
+    """
+    path = Path(os.path.realpath(path))
+    head = _read_head(path)
+    if head == SQLITE_HEADER or head[:8] in _COMPANION_MAGIC or head[:4] in _COMPANION_MAGIC:
+        return True
+    for suffix in _COMPANION_SUFFIXES:
+        if path.name.endswith(suffix) and len(path.name) > len(suffix):
+            base = path.with_name(path.name[: -len(suffix)])
+            if _read_head(base) == SQLITE_HEADER:
+                return True
+    return False
+
+
+def _read_head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(SQLITE_HEADER))
+    except OSError:  # absent, a folder, unreadable: not a database we could overwrite
+        return b""
+
+
 @dataclass(frozen=True)
 class Probe:
     tables: frozenset[str]
-    schema_version: int | None
+    schema_version: int | None  # None when absent or not a whole number (see version_text)
+    columns: dict[str, frozenset[str]]
+    version_text: str | None = None
 
 
-def _locked_or_corrupt(path: Path, exc: Exception) -> StoreError:
+def _sqlite_code(exc: BaseException) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF
     msg = str(exc).lower()
     if "locked" in msg or "busy" in msg:
-        return StoreError(f"データベースは他のプログラムが使用中です。しばらくしてから開き直してください: {path}",
-                          path=str(path))
+        return _SQLITE_BUSY
+    if "disk is full" in msg:
+        return _SQLITE_FULL
+    if "readonly" in msg or "read-only" in msg:
+        return _SQLITE_READONLY
+    return None
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """exc, the exceptions it wraps (peewee passes the sqlite3 one as args[0]) and their causes."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop(0)
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        todo += [a for a in getattr(e, "args", ())[:1] if isinstance(a, BaseException)]
+        todo += [e.__cause__, e.__context__]
+
+
+def storage_error(exc: BaseException, path: object) -> DeskError | None:
+    """The Japanese StoreError for a failed database operation, or None if it is not one we
+    can word (locked, disk full, read-only). A DeskError found in the chain wins: it is what a
+    failed rollback hid."""
+    for e in _chain(exc):
+        if isinstance(e, DeskError):
+            return e
+        if isinstance(e, OSError) and e.errno in _FULL_ERRNOS:
+            return disk_full(path)
+        if isinstance(e, sqlite3.Error) or type(e).__module__ == "peewee":
+            code = _sqlite_code(e)
+            if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+                return StoreError("データベースは他のプログラムが使用中です。しばらくしてからやり直してください: "
+                                  f"{path}", path=str(path), reason="locked")
+            if code == _SQLITE_FULL:
+                return disk_full(path)
+            if code == _SQLITE_READONLY:
+                return StoreError(f"データベースファイルに書き込めません（読み取り専用）: {path}",
+                                  path=str(path), reason="readonly")
+    return None
+
+
+def disk_full(path: object) -> StoreError:
+    return StoreError(f"ディスクの空き容量が不足しているため書き込めません。空き容量を増やしてからやり直してください: "
+                      f"{path}", path=str(path), reason="disk_full")
+
+
+def _locked_or_corrupt(path: Path, exc: Exception) -> DeskError:
+    known = storage_error(exc, path)
+    if known is not None:
+        return known
     return StoreError(f"データベースファイルが破損しています: {path}", path=str(path), detail=str(exc))
 
 
@@ -123,15 +216,27 @@ def probe(path: Path) -> Probe | None:
         if ok != "ok":
             raise StoreError(f"データベースファイルが破損しています: {path}", path=str(path), detail=ok)
         tables = frozenset(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'"))
-        version = None
-        if "meta" in tables:
+        columns = {t: frozenset(r[1] for r in con.execute(
+            "SELECT * FROM pragma_table_info(?)", (t,))) for t in tables}
+        text = None
+        if "meta" in tables and "value" in columns["meta"] and "key" in columns["meta"]:
             row = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            version = int(row[0]) if row else None
-        return Probe(tables=tables, schema_version=version)
+            text = None if row is None else str(row[0])
+        return Probe(tables=tables, schema_version=parse_version(text), columns=columns,
+                     version_text=text)
     except sqlite3.Error as exc:
         raise _locked_or_corrupt(path, exc) from exc
     finally:
         con.close()
+
+
+def parse_version(text: str | None) -> int | None:
+    """A recorded schema version: a plain whole number ('3'), else None ('3.0', 'abc', '')."""
+    if text is None or not text.strip().lstrip("-").isdigit() or text != text.strip():
+        return None
+    if not text.lstrip("-").isascii():
+        return None
+    return int(text)
 
 
 def connect(path: Path) -> tuple[SqliteDatabase, SqliteInfo]:
@@ -150,18 +255,51 @@ def connect(path: Path) -> tuple[SqliteDatabase, SqliteInfo]:
         if ok != "ok":
             raise StoreError(f"データベースファイルが破損しています: {path}", path=str(path), detail=ok)
         mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
-        db.close()
-        raise _locked_or_corrupt(path, exc) from exc
     except StoreError:
         db.close()
         raise
+    except Exception as exc:
+        if not isinstance(exc, sqlite3.Error) and type(exc).__module__ != "peewee":
+            db.close()
+            raise
+        db.close()
+        raise _locked_or_corrupt(path, exc) from exc
     return db, SqliteInfo(path=path, on_network=network, journal_mode=mode)
 
 
-def write_transaction(db: SqliteDatabase):
-    """A write transaction that takes the write lock up front, so writers queue, not fail."""
-    return db.atomic(lock_type="IMMEDIATE")
+def discard_new_file(path: Path) -> None:
+    """Remove a database file this run created (and its -wal/-shm/-journal) after creating
+    it failed, so a failed `init` leaves nothing behind."""
+    for p in (Path(path), *(Path(str(path) + s) for s in _COMPANION_SUFFIXES)):
+        try:
+            p.unlink()
+        except OSError:
+            pass
+
+
+@contextmanager
+def write_transaction(db: SqliteDatabase) -> Iterator[object]:
+    """A write transaction that takes the write lock up front, so writers queue, not fail.
+
+    Nested, it is a savepoint. A lock held past the busy timeout, a full disk or a read-only
+    file becomes StoreError (storage_error). When SQLite has already ended the transaction
+    itself (a full disk), peewee's rollback fails with "cannot rollback"; the error that
+    caused it is reported, never the rollback's.
+    """
+    try:
+        with db.atomic(lock_type="IMMEDIATE") as txn:
+            yield txn
+    except DeskError:
+        raise
+    except Exception as exc:
+        known = storage_error(exc, db.database)
+        if known is not None:
+            raise known from exc
+        hidden = exc.__context__
+        if "rollback" in str(exc).lower() or "savepoint" in str(exc).lower():
+            if isinstance(hidden, Exception):
+                raise hidden from None
+        raise
 
 
 def save_copy(db: SqliteDatabase, target: Path) -> None:
@@ -170,8 +308,12 @@ def save_copy(db: SqliteDatabase, target: Path) -> None:
     The copy is made by the backup API beside the target, switched to a rollback journal (one
     file, nothing beside it), checked (integrity_check does not cover foreign keys, so
     foreign_key_check too), then renamed over the target: a failed copy never replaces one.
+    The temporary is a domain.staging one (the user's umask; a killed run's is swept by the
+    next backup to that folder). An OSError about the target (no such folder, no permission,
+    name too long) is raised as is, for the caller to word for that path.
     """
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    staging.sweep(target.parent)
+    tmp = staging.create_beside(target)
     try:
         backup_to(db, tmp)
         con = sqlite3.connect(str(tmp))
@@ -186,14 +328,12 @@ def save_copy(db: SqliteDatabase, target: Path) -> None:
                              detail=ok, foreign_keys=len(broken))
         os.replace(tmp, target)
     except sqlite3.Error as exc:
+        known = storage_error(exc, target)
+        if known is not None:
+            raise known from exc
         raise StoreError(f"バックアップを保存できません: {target}（{exc}）", path=str(target)) from exc
-    except OSError as exc:
-        raise StoreError(f"バックアップを保存できません: {target}（{exc.strerror or exc}）",
-                         path=str(target)) from exc
     finally:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
-            if leftover.exists():
-                leftover.unlink()
+        staging.discard(tmp)
 
 
 def backup_to(db: SqliteDatabase, target: Path) -> None:
