@@ -83,8 +83,13 @@ class Desk:
             current.desk_refs += 1
             return cls(current, current.desk_info, path)
         existed = _existing(path, create)
-        preflight(path)
-        db, info = connect(path)
+        try:
+            preflight(path)
+            db, info = connect(path)
+        except BaseException:
+            if not existed:
+                discard_new_file(path)
+            raise
         db.desk_info = info
         db.desk_refs = 1
         database_proxy.initialize(db)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -32,7 +33,12 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 _COMPANION_MAGIC = (bytes.fromhex("d9d505f920a163d7"), bytes.fromhex("377f0682"),
                     bytes.fromhex("377f0683"))
 _COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
-_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_FULL = 5, 6, 8, 13
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL = 5, 6, 8, 10, 13
+_SQLITE_CANTOPEN = 14
+# SQLite reports a full disk as SQLITE_FULL only for the database and journal pages; growing
+# the -shm (SQLITE_IOERR_SHMSIZE) or a short write (IOERR_WRITE) come back as I/O errors.
+# On a disk with less than this left, an I/O error is taken for what it is: a full disk.
+LOW_SPACE_BYTES = 1 << 20
 _FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 BUSY_TIMEOUT_MS = 5000
 _NETWORK_FS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "fuse.sshfs", "sshfs",
@@ -179,12 +185,22 @@ def storage_error(exc: BaseException, path: object) -> DeskError | None:
             if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
                 return StoreError("データベースは他のプログラムが使用中です。しばらくしてからやり直してください: "
                                   f"{path}", path=str(path), reason="locked")
-            if code == _SQLITE_FULL:
+            if code == _SQLITE_FULL or code in (_SQLITE_IOERR, _SQLITE_CANTOPEN) and _low_space(path):
                 return disk_full(path)
+            if code == _SQLITE_IOERR:
+                return StoreError(f"データベースファイルを読み書きできません（入出力エラー）: {path}",
+                                  path=str(path), reason="io", detail=str(e))
             if code == _SQLITE_READONLY:
                 return StoreError(f"データベースファイルに書き込めません（読み取り専用）: {path}",
                                   path=str(path), reason="readonly")
     return None
+
+
+def _low_space(path: object) -> bool:
+    try:
+        return shutil.disk_usage(Path(str(path)).resolve().parent).free < LOW_SPACE_BYTES
+    except (OSError, ValueError):
+        return False
 
 
 def disk_full(path: object) -> StoreError:

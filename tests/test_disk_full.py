@@ -1,0 +1,94 @@
+"""A real full disk (a small tmpfs mounted for the test; skipped where mounting is not allowed):
+every command says so in Japanese, changes nothing, and init leaves no file behind."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from exchange_helpers import fill
+
+from kanazawa_desktop.cli import main
+from kanazawa_desktop.services import exchange as X
+from kanazawa_desktop.services.desk import Desk
+
+FULL = "ディスクの空き容量が不足"
+
+
+def fill_disk(folder: Path, leave: int = 0) -> Path:
+    """Take the free space of `folder`'s file system, leaving about `leave` bytes."""
+    import shutil
+
+    filler = folder / "filler"
+    with open(filler, "wb") as fh:
+        free = shutil.disk_usage(folder).free - leave
+        chunk = b"\0" * 65536
+        try:
+            while free > 0:
+                fh.write(chunk[: min(len(chunk), free)])
+                free -= len(chunk)
+            fh.flush()
+        except OSError:
+            pass
+    return filler
+
+
+def cli(capsys, *argv) -> tuple[int, str]:
+    rc = main([str(a) for a in argv])
+    return rc, capsys.readouterr().err
+
+
+def test_init_on_a_full_disk_leaves_no_file(capsys, tmp_path, mounted):
+    disk = mounted(tmp_path / "disk", "size=1m")
+    fill_disk(disk)
+    rc, err = cli(capsys, "--db", disk / "new.sqlite3", "init", "--secretariat")
+    assert rc == 1 and FULL in err and err.count("\n") == 1
+    assert sorted(p.name for p in disk.iterdir()) == ["filler"]
+
+
+@pytest.fixture
+def db_on_small_disk(tmp_path, mounted):
+    disk = mounted(tmp_path / "disk", "size=8m")
+    db = disk / "db.sqlite3"
+    with Desk.open(db) as d:
+        d.set_role(secretariat=True)
+        issued = X.export_workbook(d, tmp_path / "jinji.xlsx", "人事課").path
+    fill(issued, {("No.7", "R5", "result"): "あ" * 30000, ("No.10", "R5", "result"): "い" * 30000})
+    return db, issued
+
+
+def _results(db: Path) -> tuple[str, str]:
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return tuple(r[0] for r in con.execute(
+            "SELECT y.result_text FROM measure_year y JOIN measure m ON m.id = y.measure_id "
+            "WHERE m.number IN (7, 10) AND y.fy = 2023 ORDER BY m.number"))
+    finally:
+        con.close()
+
+
+def test_import_on_a_full_disk_is_worded_and_changes_nothing(capsys, db_on_small_disk):
+    db, issued = db_on_small_disk
+    filler = fill_disk(db.parent, leave=200_000)  # room to open, not to write the import
+    rc, err = cli(capsys, "--db", db, "import", issued)
+    assert rc == 1 and FULL in err
+    assert "rollback" not in err and "Traceback" not in err
+    filler.unlink()
+    assert _results(db) == ("", "")
+    rc, _err = cli(capsys, "--db", db, "import", issued)  # with room again it goes through
+    assert rc == 0 and _results(db) == ("あ" * 30000, "い" * 30000)
+
+
+def test_no_space_at_all_is_not_called_corrupt(capsys, db_on_small_disk):
+    db, issued = db_on_small_disk
+    before = db.read_bytes()
+    filler = fill_disk(db.parent)
+    for cmd in (["status"], ["import", issued], ["export", db.parent.parent / "m.xlsx"]):
+        rc, err = cli(capsys, "--db", db, *cmd)
+        assert rc == 1 and FULL in err and "破損" not in err, (cmd, err)
+    filler.unlink()
+    assert db.read_bytes() == before
+    rc, _err = cli(capsys, "--db", db, "status")
+    assert rc == 0
