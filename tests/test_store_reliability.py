@@ -347,3 +347,31 @@ def test_written_files_follow_the_umask(tmp_path, sec_db):
     finally:
         os.umask(old)
     assert [oct(stat.S_IMODE(p.stat().st_mode)) for p in made] == [oct(0o664)] * 3
+
+
+def test_a_hot_journal_left_by_a_killed_writer_is_rolled_back_not_refused(sec_db):
+    """A crash in rollback-journal mode (the mode used on network shares) leaves a hot journal
+    that a read-only look cannot replay; opening must recover it, not call the file read-only."""
+    import signal
+    import textwrap
+
+    con = sqlite3.connect(sec_db)
+    con.execute("PRAGMA journal_mode=DELETE")
+    con.close()
+    writer = textwrap.dedent("""
+        import sqlite3, sys, time
+        con = sqlite3.connect(sys.argv[1], isolation_level=None)
+        con.execute("PRAGMA cache_size=1")  # spill to the file before commit
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("UPDATE measure_year SET result_text = 'half written'")
+        print("ready", flush=True)
+        time.sleep(60)
+    """)
+    p = subprocess.Popen([sys.executable, "-c", writer, str(sec_db)], stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "ready"
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait(timeout=30)
+    p.stdout.close()
+    assert Path(str(sec_db) + "-journal").exists()
+    with Desk.open(sec_db, create=False) as d:
+        assert {m.year(2023).result_text for m in d.measures()} == {""}

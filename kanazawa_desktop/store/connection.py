@@ -215,17 +215,41 @@ def _locked_or_corrupt(path: Path, exc: Exception) -> DeskError:
     return StoreError(f"データベースファイルが破損しています: {path}", path=str(path), detail=str(exc))
 
 
+# a read-only connection cannot replay what a crashed writer left: a hot rollback journal
+# (READONLY_ROLLBACK) or a WAL that needs recovery (READONLY_RECOVERY)
+_NEEDS_RECOVERY = {264, 776}
+
+
 def probe(path: Path) -> Probe | None:
-    """Look at an existing file read-only, so a file we then refuse is left byte-for-byte as it was."""
+    """Look at an existing file read-only, so a file we then refuse is left byte-for-byte as it was.
+
+    One exception: after a crash (a killed writer) the file may need SQLite's own recovery,
+    which a read-only connection cannot do; then the file is opened read-write once, which
+    rolls the unfinished transaction back to the last commit, and looked at again.
+    """
     path = Path(path)
     check_file(path)
     if not path.exists() or path.stat().st_size == 0:
         return None
-    uri = "file:" + path.resolve().as_posix().replace("?", "%3f").replace("#", "%23") + "?mode=ro"
     try:
-        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        return _probe(path)
+    except sqlite3.Error as exc:
+        if getattr(exc, "sqlite_errorcode", None) not in _NEEDS_RECOVERY:
+            raise _locked_or_corrupt(path, exc) from exc
+    try:
+        con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+        return _probe(path)
     except sqlite3.Error as exc:
         raise _locked_or_corrupt(path, exc) from exc
+
+
+def _probe(path: Path) -> Probe:
+    uri = "file:" + path.resolve().as_posix().replace("?", "%3f").replace("#", "%23") + "?mode=ro"
+    con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
         ok = con.execute("PRAGMA quick_check").fetchone()[0]
@@ -240,8 +264,6 @@ def probe(path: Path) -> Probe | None:
             text = None if row is None else str(row[0])
         return Probe(tables=tables, schema_version=parse_version(text), columns=columns,
                      version_text=text)
-    except sqlite3.Error as exc:
-        raise _locked_or_corrupt(path, exc) from exc
     finally:
         con.close()
 
