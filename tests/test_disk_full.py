@@ -92,3 +92,42 @@ def test_no_space_at_all_is_not_called_corrupt(capsys, db_on_small_disk):
     assert db.read_bytes() == before
     rc, _err = cli(capsys, "--db", db, "status")
     assert rc == 0
+
+
+# The same without root: a child process with a file-size limit (ulimit -f; SIGXFSZ ignored,
+# so writes past it fail with EFBIG as on a full disk). Runs everywhere on POSIX.
+
+def run_limited(limit: int, *argv) -> tuple[int, str]:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    resource = pytest.importorskip("resource", reason="file-size limits need POSIX")
+
+    def limit_size():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    r = subprocess.run([sys.executable, "-m", "kanazawa_desktop", *map(str, argv)],
+                       capture_output=True, text=True, timeout=120, preexec_fn=limit_size,
+                       env=env, cwd=Path(__file__).resolve().parent.parent)
+    return r.returncode, r.stderr
+
+
+def test_init_past_a_file_size_limit_leaves_no_file(tmp_path):
+    rc, err = run_limited(50_001, "--db", tmp_path / "new.sqlite3", "init", "--secretariat")
+    assert rc == 1 and FULL in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_import_past_a_file_size_limit_changes_nothing(tmp_path):
+    db = tmp_path / "db.sqlite3"
+    with Desk.open(db) as d:
+        d.set_role(secretariat=True)
+        issued = X.export_workbook(d, tmp_path / "jinji.xlsx", "人事課").path
+    fill(issued, {("No.7", "R5", "result"): "あ" * 30000, ("No.10", "R5", "result"): "い" * 30000})
+    rc, err = run_limited(100_001, "--db", db, "import", issued)
+    assert rc == 1 and FULL in err and "rollback" not in err and "Traceback" not in err
+    assert _results(db) == ("", "")

@@ -197,6 +197,15 @@ def storage_error(exc: BaseException, path: object) -> DeskError | None:
 
 
 def _low_space(path: object) -> bool:
+    """Little room left where `path` lives, or a file-size limit on this process (ulimit -f:
+    writes past it fail with EFBIG, which SQLite reports as an I/O error)."""
+    try:
+        import resource  # POSIX only
+    except ImportError:  # pragma: no cover - Windows
+        pass
+    else:
+        if resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY:
+            return True
     try:
         return shutil.disk_usage(Path(str(path)).resolve().parent).free < LOW_SPACE_BYTES
     except (OSError, ValueError):
