@@ -20,7 +20,7 @@ def start(db_path: Path, settings=None):
     from .ui.role_dialog import RoleDialog
 
     app = application()
-    desk = Desk.open(db_path)
+    desk = Desk.open(db_path, create=True)  # the first start creates the database
     if desk.role is None:
         dlg = RoleDialog(desk.departments())
         if dlg.exec() != QDialog.DialogCode.Accepted:

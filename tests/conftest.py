@@ -63,3 +63,25 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 120):
     e.update(env or {})
     return subprocess.run([sys.executable, "-m", "kanazawa_desktop", *args], capture_output=True,
                           text=True, timeout=timeout, env=e, cwd=REPO)
+
+
+@pytest.fixture
+def mounted():
+    """mounted(folder, "size=2m") mounts a small tmpfs there (a real full disk, a read-only
+    folder) and unmounts it afterwards; skips when this machine does not let us mount."""
+    import subprocess
+
+    done: list[Path] = []
+
+    def mount(folder: Path, options: str) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+                           capture_output=True, text=True, timeout=30)
+        if r.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here (needs root): {r.stderr.strip()}")
+        done.append(folder)
+        return folder
+
+    yield mount
+    for folder in reversed(done):
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True, timeout=30)

@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
-    with Desk.open(db_path) as desk:
+    with Desk.open(db_path, create=False) as desk:
         result = save_backup(desk, args.out)
     print(f"{result.path}: バックアップを保存しました（{result.size:,} バイト）")
     return 0

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
-    with Desk.open(db_path) as desk:
+    with Desk.open(db_path, create=False) as desk:
         result = export_workbook(desk, args.out, args.department)
     what = f"{result.department}の分" if result.department else "一覧表（全体）"
     print(f"{result.path}: {what}を書き出しました（入力 {result.rows}行）")

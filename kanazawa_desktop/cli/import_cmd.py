@@ -4,13 +4,16 @@ Each file is previewed (changes, conflicts, refusals, unchanged count), then app
 atomically unless --dry-run. Conflicts (including a blank cell over a value) are listed and
 left unapplied; settle them in the window's import dialog. Exit code: 1 when any file was
 refused (one line per bad file on stderr, no traceback), else 3 when conflicts were left
-unapplied, else 0. `--undo BATCH` undoes an applied import as a whole (the batch number is
+unapplied, else 0. Each file is judged and applied on its own: a file that cannot be read
+(even by an unexpected error) is reported and the others still go through. Output never
+decides what is applied (see Output). `--undo BATCH` undoes an applied import as a whole (the batch number is
 printed when it is applied); refused, exit 1, when later changes touched the same fields.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -37,58 +40,111 @@ def show(value: object, field: str = "", names: dict[str, str] | None = None) ->
     return f"「{text[:MAX_SHOWN]}{'…' if len(text) > MAX_SHOWN else ''}」"
 
 
-def print_preview(pv: FilePreview) -> None:
+class Output:
+    """Standard output that never decides what is applied.
+
+    `| head -1` closes the pipe early; a print then raises BrokenPipeError. Lines after
+    that are dropped (stdout is pointed at the null device) and the run goes on; `finish()`
+    raises BrokenPipeError only after every file was judged and applied, so main() exits
+    141 quietly with the work done.
+    """
+
+    def __init__(self) -> None:
+        self.broken = False
+
+    def __call__(self, text: str) -> None:
+        if self.broken:
+            return
+        try:
+            print(text)
+        except BrokenPipeError:
+            self._lost()
+
+    def _lost(self) -> None:
+        self.broken = True
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+    def finish(self) -> None:
+        if not self.broken:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                self._lost()
+        if self.broken:
+            raise BrokenPipeError
+
+
+def print_preview(pv: FilePreview, out=print) -> None:
     for what, old, new in pv.additions():
-        print(f"  反映  {what}: {show(old)} → {show(new)}")
+        out(f"  反映  {what}: {show(old)} → {show(new)}")
     for fm in pv.changes:
         old, new = show(fm.master, fm.field, pv.node_names), show(fm.file, fm.field, pv.node_names)
-        print(f"  反映  {pv.describe(fm)}: {old} → {new}")
+        out(f"  反映  {pv.describe(fm)}: {old} → {new}")
     for fm in pv.conflicts:
         kind = "空欄" if fm.decision == "blank" else "競合"
-        print(f"  {kind}  {pv.describe(fm)}: 現在 {show(fm.master, fm.field)} / ファイル "
-              f"{show(fm.file, fm.field)}（配布時 {show(fm.base, fm.field)}）")
+        out(f"  {kind}  {pv.describe(fm)}: 現在 {show(fm.master, fm.field)} / ファイル "
+            f"{show(fm.file, fm.field)}（配布時 {show(fm.base, fm.field)}）")
     for r in pv.refusals:
-        print(f"  取込不可  {r.message}")
+        out(f"  取込不可  {r.message}")
     for note in pv.notes:
-        print(f"  注意  {note}")
+        out(f"  注意  {note}")
+
+
+def import_one(desk, path: Path, dry_run: bool, out: Output) -> str:
+    """Judge and (unless a dry run) apply one file: 'ok', 'conflicts' or 'refused'.
+
+    Applying never waits on output: the preview's lines are printed after the apply.
+    """
+    # a real run previews each file just before applying it, so a file that follows one
+    # touching the same fields (two departments' returns of a joint measure, the same file
+    # twice) is merged with what that one wrote; a dry run previews against the data as is
+    pv = preview_import(desk, [path])[0]
+    if pv.refused:
+        sys.stderr.write(f"kanazawa-desktop: 取り込めません: {pv.summary()}\n")
+        print_preview(pv, out)
+        return "refused"
+    result, failure = None, None
+    if not dry_run and pv.already is None:
+        try:
+            result = apply_import(desk, pv)
+        except DeskError as exc:
+            failure = exc
+    out(("[確認のみ] " if dry_run else "") + pv.summary())
+    print_preview(pv, out)
+    if failure is not None:
+        sys.stderr.write(f"kanazawa-desktop: エラー: {path}: {failure.message}\n")
+        return "refused"
+    if result is not None:
+        out("  " + result.summary())
+    return "conflicts" if pv.conflicts and pv.already is None else "ok"
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
+    out = Output()
     if args.undo is not None:
         if args.files:
             args.parser.error("--undo とファイルは同時に指定できません")
-        with Desk.open(db_path) as desk:
+        with Desk.open(db_path, create=False) as desk:
             changes = undo_import(desk, args.undo)
-        print(f"取込（変更 #{args.undo}）を元に戻しました（{len(changes)}件）")
+        out(f"取込（変更 #{args.undo}）を元に戻しました（{len(changes)}件）")
+        out.finish()
         return 0
     if not args.files:
         args.parser.error("取り込むファイルを指定してください")
-    refused = conflicts = False
-    with Desk.open(db_path) as desk:
-        # a dry run previews every file against the data as it is; a real run previews each
-        # file just before applying it, so a file that follows one touching the same fields
-        # (two departments' returns of a joint measure, the same file twice) is merged with
-        # what that one wrote
-        previews = (preview_import(desk, list(args.files)) if args.dry_run
-                    else (preview_import(desk, [f])[0] for f in args.files))
-        for pv in previews:
-            if pv.refused:
-                refused = True
-                sys.stderr.write(f"kanazawa-desktop: 取り込めません: {pv.summary()}\n")
-                print_preview(pv)
-                continue
-            print(("[確認のみ] " if args.dry_run else "") + pv.summary())
-            print_preview(pv)
-            conflicts = conflicts or (bool(pv.conflicts) and pv.already is None)
-            if args.dry_run or pv.already is not None:
-                continue
+    outcomes = []
+    with Desk.open(db_path, create=False) as desk:
+        for path in args.files:
+            # each file is its own unit: whatever one file does, the others are still judged
             try:
-                result = apply_import(desk, pv)
+                outcomes.append(import_one(desk, path, args.dry_run, out))
             except DeskError as exc:
-                refused = True
-                sys.stderr.write(f"kanazawa-desktop: エラー: {exc.message}\n")
-                continue
-            print("  " + result.summary())
-    if refused:
+                sys.stderr.write(f"kanazawa-desktop: 取り込めません: {path}: {exc.message}\n")
+                outcomes.append("refused")
+            except Exception as exc:  # noqa: BLE001 - one broken file must not end the run
+                sys.stderr.write(f"kanazawa-desktop: 予期しないエラーのため取り込めませんでした: "
+                                 f"{path} ({type(exc).__name__})\n")
+                outcomes.append("refused")
+    out.finish()
+    if "refused" in outcomes:
         return 1
-    return 3 if conflicts else 0
+    return 3 if "conflicts" in outcomes else 0

@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
-    with Desk.open(db_path) as desk:
+    with Desk.open(db_path, create=True) as desk:
         role = desk.set_role(department=args.department, secretariat=args.secretariat)
         visible = len(desk.rows())
         print(f"{db_path}: {role.label}として設定しました（取組 {visible} 件）")

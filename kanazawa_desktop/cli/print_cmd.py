@@ -10,7 +10,6 @@ line on stderr, exit 1, and no file.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..services.desk import Desk
@@ -31,10 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
-    if not db_path.exists():
-        sys.stderr.write(f"kanazawa-desktop: エラー: データベースがありません: {db_path}\n")
-        return 1
-    with Desk.open(db_path) as desk:
+    with Desk.open(db_path, create=False) as desk:
         result = print_pdf(desk, args.out, numbers=args.measure, department=args.department,
                            policy=args.policy, sheets=not args.list_only,
                            listing=args.list or args.list_only)

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
-    with Desk.open(db_path) as desk:
+    with Desk.open(db_path, create=False) as desk:
         role = desk.role
         if role is None or not role.is_secretariat:
             raise PermissionDenied("回収状況は事務局のデータベースで確認します")

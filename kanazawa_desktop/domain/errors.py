@@ -35,3 +35,9 @@ class InvalidValue(DeskError):
 
 class NotFound(DeskError):
     code = "not_found"
+
+
+class OutputError(InvalidValue):
+    """A file the app writes (workbook, PDF, backup) cannot go where it was asked to."""
+
+    code = "output"

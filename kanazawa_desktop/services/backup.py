@@ -3,6 +3,9 @@
 Copying the .sqlite3 file by hand while the app runs can miss what is still in its -wal
 file; this copy is consistent, self-contained (one file), checked, and written atomically.
 To go back to it, open it with `--db` (or copy it over the database while the app is closed).
+A target that is a database (the open one included) is refused, and every OSError of the
+target is one Japanese sentence (services.targets). A killed run's temporary is swept by
+the next backup to that folder (store.connection.save_copy, domain.staging).
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..domain.errors import InvalidValue
 from ..store.connection import save_copy
+from .targets import check_target, output_error
 
 
 @dataclass(frozen=True)
@@ -29,12 +32,14 @@ def default_name(db_path: Path, now: datetime | None = None) -> str:
 
 def save_backup(desk, target: Path) -> BackupResult:
     target = Path(target)
-    if target.exists() and target.is_dir():
-        target = target / default_name(desk.path)
-    if not target.parent.is_dir():
-        raise InvalidValue(f"保存先のフォルダーがありません: {target.parent}", path=str(target))
-    if target.exists() and target.resolve() == Path(desk.path).resolve():
-        raise InvalidValue("開いているデータベースそのものには保存できません。別の名前を指定してください",
-                           path=str(target))
-    save_copy(desk.db, target)
-    return BackupResult(path=target, size=target.stat().st_size)
+    try:
+        if target.is_dir():
+            target = target / default_name(desk.path)
+    except OSError as exc:
+        raise output_error(target, exc) from exc
+    target = check_target(target, backup_of=desk.path)
+    try:
+        save_copy(desk.db, target)
+        return BackupResult(path=target, size=target.stat().st_size)
+    except OSError as exc:
+        raise output_error(target, exc) from exc

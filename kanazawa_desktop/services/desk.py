@@ -24,10 +24,10 @@ from ..domain.model import Measure, MeasureRow, Node, Plan
 from ..domain.status import Status
 from ..domain.text import clean_text
 from ..store import repository as repo
-from ..store.connection import SqliteInfo, connect, write_transaction
+from ..store.connection import SqliteInfo, connect, discard_new_file, write_transaction
 from ..store.models import database_proxy
 from ..store.plan_loader import load_plan
-from ..store.schema import ensure_schema, preflight
+from ..store.schema import current_version, ensure_schema, preflight
 from .paths import bundled_plan_bytes
 
 EXCEL_CELL_LIMIT = 32767
@@ -65,46 +65,75 @@ class Desk:
 
     # ---- opening ----------------------------------------------------------
     @classmethod
-    def open(cls, path: Path) -> Desk:
-        """Open (creating if absent) the database at `path`, migrated and holding the plan.
+    def open(cls, path: Path, *, create: bool = True) -> Desk:
+        """Open the database at `path`, migrated and holding the plan and its identity.
+
+        With `create` (init, the window's first start) a missing or empty file becomes a new
+        database; without it (every other command) such a path is refused with StoreError and
+        nothing is created. Creating is one transaction (tables, schema version, bundled plan,
+        database_uid, plan sha): a run killed halfway leaves no half-made database, and a file
+        this call created is removed again if creating fails (a full disk). A database found
+        without identity (made before identity was written in the same transaction) gets one
+        here, so every export carries a uid.
 
         The models are bound to one database per process (peewee's proxy); opening the same
         file again shares it (peewee gives each thread its own connection), opening another
         file rebinds the models to that one.
         """
         with _OPEN_LOCK:
-            return cls._open(Path(path))
+            return cls._open(Path(path), create)
 
     @classmethod
-    def _open(cls, path: Path) -> Desk:
+    def _open(cls, path: Path, create: bool) -> Desk:
         current = database_proxy.obj
         if current is not None and getattr(current, "desk_info", None) is not None \
                 and current.desk_info.path == path:
             current.connect(reuse_if_open=True)
             current.desk_refs += 1
             return cls(current, current.desk_info, path)
-        preflight(path)
-        db, info = connect(path)
+        existed = _existing(path, create)
+        try:
+            preflight(path)
+            db, info = connect(path)
+        except BaseException:
+            if not existed:
+                discard_new_file(path)
+            raise
         db.desk_info = info
         db.desk_refs = 1
         database_proxy.initialize(db)
         try:
-            ensure_schema(db, path)
+            new = current_version(db) is None
+            if new and not create:
+                raise StoreError(f"データベースファイルが空です: {path}", path=str(path))
+            if not new:
+                ensure_schema(db, path)
             desk = cls(db, info, path)
-            if repo.plan_by_code(PLAN_CODE) is None:
-                desk._load_bundled()
-        except Exception:
+            desk._complete(new)
+        except BaseException:
             db.close()
             database_proxy.initialize(None)
+            if not existed:
+                discard_new_file(path)
             raise
         return desk
+
+    def _complete(self, new: bool) -> None:
+        """Create (new) or finish (plan, identity missing) the database in one transaction."""
+        if not new and repo.plan_by_code(PLAN_CODE) is not None and repo.get_meta("database_uid"):
+            return  # nothing to write: no write lock taken on an ordinary open
+        with write_transaction(self.db):
+            if new:
+                ensure_schema(self.db, self.path)
+            if repo.plan_by_code(PLAN_CODE) is None:
+                self._load_bundled()
+            if not repo.get_meta("database_uid"):
+                repo.set_meta("database_uid", uuid.uuid4().hex)
 
     def _load_bundled(self) -> None:
         raw = bundled_plan_bytes()
         load_plan(self.db, json.loads(raw))
         repo.set_meta("plan_data_sha256", hashlib.sha256(raw).hexdigest())
-        if repo.get_meta("database_uid") is None:
-            repo.set_meta("database_uid", uuid.uuid4().hex)
 
     def close(self) -> None:
         """Release this desk; the last one closes the file and unbinds the models."""
@@ -149,7 +178,7 @@ class Desk:
             if department not in known:
                 raise InvalidValue(f"担当課「{department}」はありません。次のいずれかを指定してください: "
                                    + "、".join(known), department=department, known=known)
-        with self.db.atomic():
+        with write_transaction(self.db):
             repo.set_meta("role", "secretariat" if secretariat else "department")
             if department:
                 repo.set_meta("department", department)
@@ -390,6 +419,20 @@ class Desk:
 
     def drafts(self) -> dict[int, dict[EditKey, str]]:
         return repo.drafts()
+
+
+def _existing(path: Path, create: bool) -> bool:
+    """Whether `path` holds something; without `create` a missing or empty file is refused."""
+    try:
+        size = path.stat().st_size if path.exists() else None
+    except OSError as exc:
+        raise StoreError(f"データベースファイルを開けません: {path}（{exc.strerror}）",
+                         path=str(path)) from exc
+    if not create and size is None:
+        raise StoreError(f"データベースファイルがありません: {path}", path=str(path))
+    if not create and size == 0:
+        raise StoreError(f"データベースファイルが空です: {path}", path=str(path))
+    return size is not None
 
 
 def validate(field: str, value: object) -> object:

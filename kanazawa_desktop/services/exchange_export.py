@@ -11,20 +11,28 @@
 
 `export_departments(desk, folder, progress)` writes one workbook per department in one
 step, named `<plan>_<department>_<date>.xlsx`. Every export is logged (回収状況), and its
-manifest is registered before the file is written (`register`): a workbook that comes
-back claiming to be from this database must carry exactly a manifest it issued.
+manifest is registered with it (`register`): a workbook that comes back claiming to be from
+this database must carry exactly a manifest it issued.
+
+A target that is a folder or a database (services.targets) is refused before anything is
+written. The workbook is written to a temporary beside the target (domain.staging: the
+user's umask, a killed run's swept by the next export there) and renamed into place inside
+the transaction that logs it: a locked database or a full disk leaves no new workbook, and
+a workbook in place is always logged.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
 from ..domain import fields as F
+from ..domain import staging
 from ..domain.changes import Changes
-from ..domain.errors import InvalidValue, PermissionDenied
+from ..domain.errors import InvalidValue, PermissionDenied, StoreError
 from ..domain.fiscal import short_label
 from ..domain.model import Measure
 from ..domain.status import Status
@@ -33,8 +41,9 @@ from ..store import repository as repo
 from ..store.connection import write_transaction
 from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
 from ..workbook.manifest import Manifest, ManifestRow, MeasureDef, NodeDef, locked_digest
-from ..workbook.writer import EntryValues, WorkbookContent, write_workbook
+from ..workbook.writer import EntryValues, WorkbookContent, save_workbook
 from .progress import Progress, step
+from .targets import check_target, output_error
 
 ORIGIN_META = "origin_uid"
 RESULT_FIELDS = (F.RESULT_TEXT, F.STATUS, F.ACTUAL)
@@ -128,18 +137,22 @@ def issue_time() -> str:
     return datetime.now().astimezone().isoformat(timespec="microseconds")
 
 
-def register(desk, content: WorkbookContent) -> WorkbookContent:
-    """Number the workbook and keep its manifest's checksum in this database's register.
+def numbered(content: WorkbookContent) -> WorkbookContent:
+    """The workbook with its number in this database's register (read, not yet written)."""
+    return replace(content, manifest=replace(content.manifest, sequence=xrepo.next_issue_sequence()))
 
-    Done before the file is written: a register row without a file is harmless (it vouches
-    for a file nobody has), a file without a row would be refused when it comes back."""
+
+def register(content: WorkbookContent) -> None:
+    """Keep the manifest's checksum as issued; inside the transaction that puts the file in
+    place, so a failed export leaves the database as it was and a workbook in place is always
+    registered. Two exports racing for one number: the second is refused (try again)."""
     man = content.manifest
-    with write_transaction(desk.db):
-        sequence = xrepo.next_issue_sequence()
-        man = replace(man, sequence=sequence)
-        xrepo.register_issued(sequence, checksum=man.checksum(), scope=man.scope,
+    assert man.sequence is not None
+    try:
+        xrepo.register_issued(man.sequence, checksum=man.checksum(), scope=man.scope,
                               department=man.department, issued_at=man.issued_at)
-    return replace(content, manifest=man)
+    except xrepo.AlreadyRegistered as exc:
+        raise StoreError("同時に別の書き出しが行われました。もう一度書き出してください") from exc
 
 
 def node_definitions(nodes) -> tuple[NodeDef, ...]:
@@ -166,23 +179,35 @@ def definitions(measures: list[Measure], nodes) -> tuple[MeasureDef, ...]:
 def export_workbook(desk, out: Path, department: str | None = None,
                     progress: Progress | None = None) -> ExportResult:
     scope, dept = _scope(desk, department)
+    out = check_target(Path(out))
     step(progress, 0, 1, "書き出しの準備中…")
-    content = register(desk, build_content(desk, scope, dept))
-    out = Path(out)
+    content = numbered(build_content(desk, scope, dept))
 
     def tick(done: int, total: int) -> None:
         step(progress, done, total, f"{out.name} を書き出し中…")
 
-    write_workbook(content, out, tick)
     role = desk.role
-    with write_transaction(desk.db):
-        xrepo.record_export(desk.db, user=desk.actor.user, scope=scope, department=dept,
-                            file_name=out.name, rows=len(content.manifest.rows))
-        if role is not None and not role.is_secretariat:
-            # what this return carries: the secretariat reads the next one against it
-            xrepo.record_sent({(mr.measure_key, mr.fy, f): getattr(ev, f)
-                               for mr, ev in zip(content.manifest.rows, content.entries, strict=True)
-                               for f in RESULT_FIELDS if f in mr.editable})
+    tmp = None
+    try:
+        staging.sweep(out.parent)
+        tmp = staging.create_beside(out)
+        save_workbook(content, tmp, tick)
+        with write_transaction(desk.db):
+            register(content)
+            xrepo.record_export(desk.db, user=desk.actor.user, scope=scope, department=dept,
+                                file_name=out.name, rows=len(content.manifest.rows))
+            if role is not None and not role.is_secretariat:
+                # what this return carries: the secretariat reads the next one against it
+                xrepo.record_sent({(mr.measure_key, mr.fy, f): getattr(ev, f)
+                                   for mr, ev in zip(content.manifest.rows, content.entries,
+                                                     strict=True)
+                                   for f in RESULT_FIELDS if f in mr.editable})
+            os.replace(tmp, out)  # last: a failure before it rolls the log back
+    except OSError as exc:
+        raise output_error(out, exc) from exc
+    finally:
+        if tmp is not None:
+            staging.discard(tmp)
     desk.absorb(Changes(exchange=True))
     return ExportResult(path=out, scope=scope, department=dept, rows=len(content.manifest.rows))
 

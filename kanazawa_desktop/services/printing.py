@@ -6,9 +6,11 @@ Selection: every measure (retired ones left out), or the ones given by id or by 
 narrowed by a department (a joint measure belongs to each of its departments) and/or a
 方針 number. Bad input raises InvalidValue with a Japanese sentence and writes nothing.
 
-The file is written atomically: rendered to a temporary file beside the target, then moved
-into place with os.replace. Progress is reported per page; Cancelled (between pages)
-removes the temporary file, so a cancelled or failed run leaves no file behind.
+The file is written atomically: rendered to a temporary file beside the target (domain.
+staging: the user's umask, a killed run's swept by the next print there), then moved into
+place with os.replace. A target that is a folder or a database is refused first
+(services.targets). Progress is reported per page; Cancelled (between pages) removes the
+temporary file, so a cancelled or failed run leaves no file behind.
 
 `build_job` reads the database (GUI thread); `write_job` only renders, so the window can
 run it off the GUI thread.
@@ -17,17 +19,18 @@ run it off the GUI thread.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..domain.errors import DeskError, InvalidValue
+from ..domain import staging
+from ..domain.errors import InvalidValue
 from ..domain.model import Measure
 from ..printing.job import PrintJob
 from ..store import repository as repo
 from .progress import Progress, step
+from .targets import check_target, output_error
 
 
 @dataclass(frozen=True)
@@ -121,18 +124,12 @@ def write_job(job: PrintJob, out_path: Path | str, *,
     """Render `job` to `out_path` atomically; no database access (safe off the GUI thread)."""
     from ..printing.pdf import write_pdf  # Qt is loaded only when something is printed
 
-    out = Path(out_path)
-    folder = out.parent
-    if out.is_dir():
-        raise InvalidValue(f"出力先がフォルダーです。ファイル名を指定してください: {out}")
-    if not folder.is_dir():
-        raise InvalidValue(f"出力先のフォルダーがありません: {folder}")
+    out = check_target(Path(out_path))
+    staging.sweep(out.parent)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".part", dir=folder)
-        os.close(fd)
+        tmp = staging.create_beside(out)
     except OSError as exc:
-        raise DeskError(f"出力先に書き込めません: {out}（{exc.strerror}）") from exc
-    tmp = Path(tmp_name)
+        raise output_error(out, exc) from exc
 
     def on_page(done: int, total: int, text: str) -> None:
         step(progress, done, total, f"印刷中 {min(done + 1, total)}/{total} {text}".rstrip())
@@ -143,10 +140,12 @@ def write_job(job: PrintJob, out_path: Path | str, *,
         try:
             os.replace(tmp, out)
         except OSError as exc:
-            raise DeskError(f"{out} を保存できません。ほかのアプリで開いていれば閉じてから"
-                            f"やり直してください（{exc.strerror}）") from exc
+            raise output_error(out, exc) from exc
+    except OSError as exc:
+        staging.discard(tmp)
+        raise output_error(out, exc) from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        staging.discard(tmp)
         raise
     return PrintResult(out, pages, len(job.measures))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from peewee import Database
+from peewee import Database, IntegrityError
 
 from ..domain.model import Measure, YearRecord
 from ..domain.status import Status
@@ -124,11 +124,19 @@ def next_issue_sequence() -> int:
     return (last.id if last else 0) + 1
 
 
+class AlreadyRegistered(Exception):
+    """The register number was taken meanwhile (another export of this database)."""
+
+
 def register_issued(sequence: int, *, checksum: str, scope: str, department: str,
                     issued_at: str) -> None:
     """Remember a workbook's manifest as issued; call inside a write transaction."""
-    DbIssued.create(id=sequence, checksum=checksum, at=now_iso(), scope=scope,
-                    department=department, issued_at=issued_at)
+    try:
+        with DbIssued._meta.database.atomic():  # a savepoint: the caller's transaction goes on
+            DbIssued.create(id=sequence, checksum=checksum, at=now_iso(), scope=scope,
+                            department=department, issued_at=issued_at)
+    except IntegrityError as exc:
+        raise AlreadyRegistered(sequence) from exc
 
 
 def was_issued(checksum: str) -> bool:

@@ -2,8 +2,11 @@
 
 A new file gets the current tables and the latest version. An older file is first copied
 beside itself (`<name>.v<N>-<stamp>.bak`), then migrated step by step in one transaction per
-step. A file from a newer version of the app is refused untouched.
-Migrations live in `migrations/m<NNNN>_<what>.py`, each with `VERSION` and `up(db)`.
+step. A file from a newer version of the app is refused untouched, and so is one whose recorded
+version does not match its tables (`consistent`: everything added by versions up to the
+recorded one exists, nothing added by later versions does) or is not a whole number.
+Migrations live in `migrations/m<NNNN>_<what>.py`, each with `VERSION`, `up(db)` and what it
+adds (`ADDS_TABLES`, `ADDS_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from peewee import Database
 
 from ..domain.errors import StoreError
 from . import migrations as _migrations_pkg
-from .connection import backup_to, probe, write_transaction
+from .connection import Probe, backup_to, parse_version, probe, write_transaction
 from .models import ALL_MODELS, DbMeta
 
 BASE_VERSION = 1  # what create_tables() of the first release produced
+BASE_TABLES = ("change", "change_batch", "department", "draft", "measure", "measure_department",
+               "measure_year", "meta", "node", "plan")
 
 
 def _migration_modules() -> list[ModuleType]:
@@ -36,15 +41,50 @@ MIGRATIONS = _migration_modules()
 LATEST_VERSION = max([BASE_VERSION] + [m.VERSION for m in MIGRATIONS])
 
 
+def additions() -> list[tuple[int, frozenset[str], frozenset[tuple[str, str]]]]:
+    """(version, tables added, (table, column) added) for version 1 and every migration."""
+    out = [(BASE_VERSION, frozenset(BASE_TABLES), frozenset())]
+    for mod in MIGRATIONS:
+        out.append((mod.VERSION, frozenset(getattr(mod, "ADDS_TABLES", ())),
+                    frozenset(tuple(c) for c in getattr(mod, "ADDS_COLUMNS", ()))))
+    return out
+
+
+def consistent(version: int, found: Probe) -> bool:
+    """True when the tables and columns are exactly what `version` must and must not have."""
+    def has(table: str, column: str | None = None) -> bool:
+        if table not in found.tables:
+            return False
+        return column is None or column in found.columns.get(table, frozenset())
+
+    for v, tables, columns in additions():
+        wanted = v <= version
+        if any(has(t) != wanted for t in tables):
+            return False
+        # a column added later to a table that does not exist yet is absent by definition
+        if any(has(t, c) != wanted for t, c in columns if wanted or has(t)):
+            return False
+    return True
+
+
 def preflight(path: Path) -> None:
-    """Refuse, without writing a byte, a file that is not ours or is from a newer app."""
+    """Refuse, without writing a byte, a file that is not ours, from a newer app, or whose
+    recorded schema version does not match its tables."""
     found = probe(path)
     if found is None:
         return
-    if found.schema_version is None and found.tables - {"sqlite_sequence"}:
-        raise StoreError(f"このファイルは本アプリのデータベースではありません: {path}", path=str(path))
-    if found.schema_version is not None and found.schema_version > LATEST_VERSION:
-        raise _newer(path, found.schema_version)
+    if found.version_text is None:
+        if found.tables - {"sqlite_sequence"}:
+            raise StoreError(f"このファイルは本アプリのデータベースではありません: {path}", path=str(path))
+        return
+    version = found.schema_version
+    if version is not None and version > LATEST_VERSION:
+        raise _newer(path, version)
+    if version is None or version < BASE_VERSION or not consistent(version, found):
+        raise StoreError(
+            f"データベースの形式番号（{found.version_text!r}）が中身と一致しません。"
+            f"ファイルが編集されたか壊れています。バックアップから戻してください: {path}",
+            path=str(path), recorded=found.version_text)
 
 
 def _newer(path: Path | None, found: int) -> StoreError:
@@ -58,7 +98,12 @@ def current_version(db: Database) -> int | None:
     if not db.table_exists("meta"):
         return None
     row = DbMeta.get_or_none(DbMeta.key == "schema_version")
-    return int(row.value) if row else None
+    if row is None:
+        return None
+    version = parse_version(row.value)
+    if version is None:  # preflight refuses such a file before this is reached
+        raise StoreError(f"データベースの形式番号が不正です: {row.value!r}", recorded=row.value)
+    return version
 
 
 def ensure_schema(db: Database, path: Path | None) -> int:

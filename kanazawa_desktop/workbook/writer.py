@@ -1,7 +1,9 @@
 """Write the shared workbook with openpyxl (layout in layout.py, manifest in manifest.py).
 
 `write_workbook(content, out)` writes `取組事項一覧`, `入力`, one 取組管理票 per measure and
-the hidden manifest, atomically (a temporary file beside `out`, then a rename).
+the hidden manifest, atomically (a domain.staging temporary beside `out`, then a rename);
+`save_workbook(content, path)` writes the same into `path` as it is, for a caller that does
+the staging itself (the export renames inside its database transaction).
 
 Text is always written as text: openpyxl turns a str starting with `=` into a formula and
 `#N/A` into an error cell, so every text cell gets `data_type = "s"` after its value is
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.merge import MergedCellRange
 
+from ..domain import staging
 from ..domain.fiscal import long_label, short_label
 from ..domain.model import RESOURCE_LABELS, Measure, Node, Plan
 from ..domain.status import Status
@@ -325,10 +327,9 @@ def _write_manifest(ws, manifest: Manifest) -> None:
     _protect(ws)
 
 
-def write_workbook(content: WorkbookContent, out: Path,
-                   step: Callable[[int, int], None] | None = None) -> None:
-    """Write the workbook to `out` atomically; `step(done, total)` between measure sheets."""
-    out = Path(out)
+def save_workbook(content: WorkbookContent, path: Path,
+                  step: Callable[[int, int], None] | None = None) -> None:
+    """Write the workbook into `path` (not atomic); `step(done, total)` between measure sheets."""
     wb = Workbook()
     ws_list = wb.active
     ws_list.title = LIST_SHEET
@@ -349,15 +350,23 @@ def write_workbook(content: WorkbookContent, out: Path,
                              " ".join(reversed(chain)))
     _write_manifest(wb.create_sheet(MANIFEST_SHEET), content.manifest)
     wb.active = 1  # open on 入力
+    wb.save(path)
+
+
+def write_workbook(content: WorkbookContent, out: Path,
+                   step: Callable[[int, int], None] | None = None) -> None:
+    """Write the workbook to `out` atomically; `step(done, total)` between measure sheets.
+
+    The temporary follows the user's umask (a workbook is meant to be shared) and a killed
+    run's is swept by the next write to that folder (domain.staging).
+    """
+    out = Path(out)
     if not out.parent.is_dir():
         raise BadWorkbook(f"保存先のフォルダーがありません: {out.parent}", "no_folder")
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx.tmp", dir=str(out.parent))
-    os.close(fd)
+    staging.sweep(out.parent)
+    tmp = staging.create_beside(out)
     try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a workbook is meant to be shared
+        save_workbook(content, tmp, step)
         os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    finally:
+        staging.discard(tmp)

@@ -7,6 +7,9 @@ later versions add. The tables are new: no existing row is touched.
 from __future__ import annotations
 
 VERSION = 2
+# what this step adds: the schema check (schema.consistent) reads these
+ADDS_TABLES = ("exchange_export", "exchange_import", "exchange_base")
+ADDS_COLUMNS: tuple[tuple[str, str], ...] = ()
 
 _DDL = [
     """CREATE TABLE IF NOT EXISTS "exchange_export" (

@@ -10,6 +10,9 @@ row is touched.
 from __future__ import annotations
 
 VERSION = 3
+# what this step adds: the schema check (schema.consistent) reads these
+ADDS_TABLES = ("node_change", "exchange_sent")
+ADDS_COLUMNS = (("exchange_import", "base_changes"), ("exchange_import", "issued_at"))
 
 _DDL = [
     """CREATE TABLE IF NOT EXISTS "node_change" (
