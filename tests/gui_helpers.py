@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -77,8 +78,8 @@ class _ModalWait:
 
     def _tick(self) -> None:
         if self.dialog is not None:  # acted: the dialog must go away within the bound
-            if not self.dialog.isVisible():
-                self._finish()
+            if not shiboken6.isValid(self.dialog) or not self.dialog.isVisible():
+                self._finish()  # static helpers (QMessageBox.question) delete their box
             elif time.monotonic() > self.deadline:
                 self._give_up(f"{_describe(self.dialog)} was still open {self.timeout} ms "
                               f"after the test acted on it")
