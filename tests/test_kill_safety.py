@@ -77,5 +77,6 @@ def test_killed_writer_never_leaves_a_half_batch(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # 60 kill rounds on a loaded machine; the default is 300 s
 def test_killed_writer_soak(tmp_path):
     _kill_rounds(tmp_path, 60)
