@@ -54,6 +54,51 @@ def secretariat(desk):
     return desk
 
 
+# ---- GUI: windows that are always closed (helpers in tests/gui_helpers.py) --------------
+
+@pytest.fixture
+def gui_windows(qtbot):
+    """A list the test's windows are added to; at teardown, pass or fail, pending modal
+    waits are cancelled, open modal dialogs rejected, and every window and desk closed."""
+    import gui_helpers
+
+    opened: list = []
+    yield opened
+    gui_helpers.stop_modal_waits()
+    gui_helpers.close_modals()
+    gui_helpers.close_windows(opened)
+
+
+@pytest.fixture
+def open_window(qtbot, gui_windows):
+    """open_window(db_path, settings, department=… | secretariat=True, activate=True):
+    start the app (answering the first-start question if the keyword is given) and show
+    the window; it is closed with its desk after the test."""
+    import gui_helpers
+
+    def _open(db_path, settings, *, department=None, secretariat=False, activate=True):
+        if department is not None or secretariat:
+            gui_helpers.answer_first_start(qtbot, department=department, secretariat=secretariat)
+        return gui_helpers.open_main_window(qtbot, db_path, settings, gui_windows,
+                                            activate=activate)
+
+    return _open
+
+
+@pytest.fixture
+def secretariat_window(tmp_path, open_window):
+    """The secretariat's window on a fresh database (settings in tmp_path)."""
+    from PySide6.QtCore import QSettings
+
+    from kanazawa_desktop.services.desk import Desk
+
+    db = tmp_path / "desk.sqlite3"
+    with Desk.open(db) as d:
+        d.set_role(secretariat=True)
+    return open_window(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                       activate=False)
+
+
 def run_cli(*args: str, env: dict | None = None, timeout: float = 120):
     """Run the installed command line in a child process, as a person would."""
     import subprocess

@@ -28,7 +28,7 @@ def page_texts(pdf: Path, *, above_footer: bool = False) -> list[str]:
     """
     crop = ["-x", "0", "-y", "0", "-W", "900", "-H", "810"] if above_footer else []
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", *crop, str(pdf), "-"],
-                         capture_output=True, check=True).stdout.decode("utf-8")
+                         capture_output=True, check=True, timeout=120).stdout.decode("utf-8")
     return [squash(t) for t in out.split("\f")[:-1]]
 
 
@@ -37,7 +37,8 @@ def squash(text: str) -> str:
 
 
 def fonts(pdf: Path) -> list[dict[str, str]]:
-    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True,
+                         timeout=120).stdout
     lines = out.splitlines()[2:]
     rows = []
     for line in lines:

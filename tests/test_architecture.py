@@ -10,12 +10,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_import_linter_contracts_hold():
     lint = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
-    out = subprocess.run([lint], cwd=REPO, capture_output=True, text=True)
+    out = subprocess.run([lint], cwd=REPO, capture_output=True, text=True, timeout=240)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
     assert "0 broken" in out.stdout
 
 
 def test_ruff_is_clean():
     out = subprocess.run([sys.executable, "-m", "ruff", "check", "kanazawa_desktop", "tests", "tools"],
-                         cwd=REPO, capture_output=True, text=True)
+                         cwd=REPO, capture_output=True, text=True, timeout=240)
     assert out.returncode == 0, out.stdout[-3000:]

@@ -1,6 +1,7 @@
 """The command line in a child process: init, errors, exit codes, no window."""
 
 from conftest import run_cli
+from proc_helpers import read_all
 
 from kanazawa_desktop.services.desk import Desk
 
@@ -57,7 +58,7 @@ def test_commands_never_load_qt(tmp_path):
             f"rc = main(['--db', r'{tmp_path / 'q.sqlite3'}', 'init', '--secretariat']); "
             "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt imported'; "
             "sys.exit(rc)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
 
 
@@ -70,6 +71,6 @@ def test_output_cut_short_by_a_closed_pipe_is_quiet(tmp_path):
     cmd = [sys.executable, "-m", "kanazawa_desktop", "--db", str(db), "status"]
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     p.stdout.close()  # the reader is gone before the first line, like `| head -0`
-    err = p.stderr.read().decode()
+    err = read_all(p.stderr, timeout=60).decode()
     p.wait(timeout=60)
     assert "Traceback" not in err and p.returncode in (0, 141)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from exchange_helpers import fill, synced_pcs
+from gui_helpers import measure_id as mid
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton
@@ -15,22 +16,9 @@ from kanazawa_desktop.ui import exchange_actions
 pytestmark = pytest.mark.gui
 
 
-def mid(desk, number):
-    return next(m.id for m in desk.measures() if m.number == number)
-
-
 @pytest.fixture
-def window(qtbot, tmp_path):
-    from kanazawa_desktop.app import start
-
-    db = tmp_path / "db.sqlite3"
-    with Desk.open(db) as d:
-        d.set_role(secretariat=True)
-    _app, win = start(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(secretariat_window):
+    return secretariat_window
 
 
 def result(desk, number, fy=2023):
@@ -126,20 +114,18 @@ def test_apply_reports_a_file_changed_after_preview_and_keeps_the_others(qtbot, 
     assert list(dlg.applied) == [a]
     assert dlg.previews[b].conflicts  # previewed again: the new conflict is shown to settle
     assert result(desk, 10) == "人事課の記入" and result(desk, 2) == "事務局が先に修正"
-    qtbot.waitUntil(lambda: any("新たな競合" in w.text() for w in dlg.findChildren(QMessageBox)))
+    qtbot.waitUntil(lambda: any("新たな競合" in w.text() for w in dlg.findChildren(QMessageBox)),
+                    timeout=15000)
     dlg.close()
 
 
-def test_department_pc_receives_a_new_measure_through_the_dialog(qtbot, tmp_path):
-    from kanazawa_desktop.app import start
-
+def test_department_pc_receives_a_new_measure_through_the_dialog(qtbot, open_window, tmp_path):
     master_db, dept_db = synced_pcs(tmp_path)
     with Desk.open(master_db) as sec:
         sec.add_measure(node_key="1-1-1", name="生成AIの全庁活用", departments=["人事課"])
         second = X.export_workbook(sec, tmp_path / "m2.xlsx").path
-    _app, win = start(dept_db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
+    win = open_window(dept_db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                      activate=False)
     before = len(win._visible_ids)
     dlg = exchange_actions.open_import(win)
     dlg.add_files([second])

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QRadioButton
+from gui_helpers import select_measure, tree_numbers, when_modal
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox
 
-from kanazawa_desktop.app import start
 from kanazawa_desktop.domain import fields as F
 from kanazawa_desktop.services.desk import Desk
-from kanazawa_desktop.ui.list_model import MeasureIdRole
 
 pytestmark = pytest.mark.gui
 
@@ -17,55 +16,6 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def settings(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-def answer_first_start(qtbot, department=None, secretariat=False):
-    """Answer the first-start question when it appears, with the keyboard and mouse."""
-
-    def act():
-        dlg = QApplication.activeModalWidget()
-        if dlg is None:
-            QTimer.singleShot(50, act)
-            return
-        if secretariat:
-            qtbot.mouseClick(dlg.findChild(QRadioButton, "secretariat"), Qt.MouseButton.LeftButton)
-        else:
-            combo = dlg.findChild(QComboBox, "department")
-            combo.setFocus()
-            while combo.currentText() != department:
-                qtbot.keyClick(combo, Qt.Key.Key_Down)
-        ok = dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
-        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(50, act)
-
-
-def open_window(qtbot, db_path, settings, **first_start):
-    if first_start:
-        answer_first_start(qtbot, **first_start)
-    _app, win = start(db_path, settings)
-    assert win is not None
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
-    return win
-
-
-def tree_numbers(win):
-    model, out = win.tree_model, []
-
-    def walk(parent):
-        for r in range(model.rowCount(parent)):
-            idx = model.index(r, 0, parent)
-            if idx.data(MeasureIdRole) is not None:
-                out.append(idx.data().split(" ")[0])
-            walk(idx)
-
-    from PySide6.QtCore import QModelIndex
-    walk(QModelIndex())
-    return out
 
 
 def type_text(qtbot, widget, text):
@@ -99,22 +49,8 @@ def editor(win, fy, field):
     return win.form.editors[(fy, field)]
 
 
-def go_to(qtbot, win, number):
-    """Type the number into the search box and open the one match from the tree."""
-    qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert win.filters.search.hasFocus()
-    qtbot.keyClicks(win.filters.search, f"No.{number} ")
-    qtbot.waitUntil(lambda: tree_numbers(win).count(f"No.{number}") == 1)
-    idx = win.tree_model.index_of_measure(
-        next(r.id for r in win.desk.rows() if r.number == number))
-    rect = win.tree.visualRect(idx)
-    qtbot.mouseClick(win.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert win.form.measure.number == number
-    win.filters.search.clear()
-
-
-def test_first_start_asks_department_and_shows_exactly_its_measures(qtbot, db_path, settings):
-    win = open_window(qtbot, db_path, settings, department="人事課")
+def test_first_start_asks_department_and_shows_exactly_its_measures(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, department="人事課")
     assert tree_numbers(win) == ["No.7", "No.10", "No.11", "No.23", "No.25", "No.26"]
     assert win.list_model.rowCount() == 6
     assert "人事課" in win.windowTitle()
@@ -123,9 +59,9 @@ def test_first_start_asks_department_and_shows_exactly_its_measures(qtbot, db_pa
         assert d.role.department == "人事課"
 
 
-def test_result_typed_in_japanese_survives_restart_and_is_in_history(qtbot, db_path, settings):
-    win = open_window(qtbot, db_path, settings, department="人事課")
-    go_to(qtbot, win, 10)
+def test_result_typed_in_japanese_survives_restart_and_is_in_history(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, department="人事課")
+    select_measure(qtbot, win, 10)
     result = editor(win, 2023, F.RESULT_TEXT)
     qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
     type_text(qtbot, result.edit, "時差出勤制度を本格導入し、テレワーク環境を整備した。")
@@ -135,8 +71,8 @@ def test_result_typed_in_japanese_survives_restart_and_is_in_history(qtbot, db_p
     assert status.combo.currentText() == "達成"
     win.close()
 
-    win2 = open_window(qtbot, db_path, settings)
-    go_to(qtbot, win2, 10)
+    win2 = open_window(db_path, settings)
+    select_measure(qtbot, win2, 10)
     assert editor(win2, 2023, F.RESULT_TEXT).value() == "時差出勤制度を本格導入し、テレワーク環境を整備した。"
     assert editor(win2, 2023, F.STATUS).combo.currentText() == "達成"
     hist = win2.history_model
@@ -151,9 +87,9 @@ def test_result_typed_in_japanese_survives_restart_and_is_in_history(qtbot, db_p
     win2.close()
 
 
-def test_department_cannot_change_plan_secretariat_can(qtbot, db_path, settings, tmp_path):
-    win = open_window(qtbot, db_path, settings, department="人事課")
-    go_to(qtbot, win, 10)
+def test_department_cannot_change_plan_secretariat_can(qtbot, open_window, db_path, settings, tmp_path):
+    win = open_window(db_path, settings, department="人事課")
+    select_measure(qtbot, win, 10)
     plan = editor(win, 2023, F.PLAN_TEXT)
     before = plan.value()
     assert plan.edit.isReadOnly()
@@ -165,9 +101,9 @@ def test_department_cannot_change_plan_secretariat_can(qtbot, db_path, settings,
     win.close()
 
     sec_db = tmp_path / "sec.sqlite3"
-    win = open_window(qtbot, sec_db, settings, secretariat=True)
+    win = open_window(sec_db, settings, secretariat=True)
     assert len(tree_numbers(win)) == 92
-    go_to(qtbot, win, 10)
+    select_measure(qtbot, win, 10)
     plan = editor(win, 2023, F.PLAN_TEXT)
     assert not plan.edit.isReadOnly()
     qtbot.mouseClick(plan.edit.viewport(), Qt.MouseButton.LeftButton)
@@ -178,9 +114,9 @@ def test_department_cannot_change_plan_secretariat_can(qtbot, db_path, settings,
     win.close()
 
 
-def test_undo_and_redo_with_keyboard(qtbot, db_path, settings):
-    win = open_window(qtbot, db_path, settings, department="人事課")
-    go_to(qtbot, win, 10)
+def test_undo_and_redo_with_keyboard(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, department="人事課")
+    select_measure(qtbot, win, 10)
     assert win.history_title.text() == f"No.10 {win.form.measure.name} の変更履歴"
     mid = win.form.measure.id
     result = editor(win, 2024, F.RESULT_TEXT)
@@ -202,9 +138,9 @@ def test_undo_and_redo_with_keyboard(qtbot, db_path, settings):
     win.close()
 
 
-def test_switching_measure_saves_and_keyboard_navigation(qtbot, db_path, settings):
-    win = open_window(qtbot, db_path, settings, department="人事課")
-    go_to(qtbot, win, 7)
+def test_switching_measure_saves_and_keyboard_navigation(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, department="人事課")
+    select_measure(qtbot, win, 7)
     mid7 = win.form.measure.id
     result = editor(win, 2025, F.RESULT_TEXT)
     qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
@@ -218,9 +154,9 @@ def test_switching_measure_saves_and_keyboard_navigation(qtbot, db_path, setting
     win.close()
 
 
-def test_tab_order_follows_the_sheet_and_skips_read_only(qtbot, db_path, settings):
-    win = open_window(qtbot, db_path, settings, department="人事課")
-    go_to(qtbot, win, 10)
+def test_tab_order_follows_the_sheet_and_skips_read_only(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, department="人事課")
+    select_measure(qtbot, win, 10)
     first = editor(win, 2023, F.RESULT_TEXT).edit
     qtbot.mouseClick(first.viewport(), Qt.MouseButton.LeftButton)
     seen = []
@@ -233,22 +169,22 @@ def test_tab_order_follows_the_sheet_and_skips_read_only(qtbot, db_path, setting
     win.close()
 
 
-def test_window_layout_is_remembered(qtbot, db_path, settings):
-    win = open_window(qtbot, db_path, settings, department="人事課")
+def test_window_layout_is_remembered(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, department="人事課")
     win.resize(780, 570)  # the offscreen screen is 800x600
     win.splitter.setSizes([250, 530])
     win.tabs.setCurrentIndex(2)
     sizes = win.splitter.sizes()
     win.close()
-    win2 = open_window(qtbot, db_path, settings)
+    win2 = open_window(db_path, settings)
     assert (win2.width(), win2.height()) == (780, 570)
     assert win2.splitter.sizes() == sizes
     assert win2.tabs.currentIndex() == 2
     win2.close()
 
 
-def test_search_and_filters(qtbot, db_path, settings):
-    win = open_window(qtbot, db_path, settings, secretariat=True)
+def test_search_and_filters(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, secretariat=True)
     type_text(qtbot, win.filters.search, "ドローン")
     qtbot.waitUntil(lambda: tree_numbers(win) == ["No.5"], timeout=5000)  # once typing pauses
     win.filters.search.clear()
@@ -281,37 +217,29 @@ def test_item_models_pass_qtmodeltester(qtmodeltester, desk):
     assert hm.rowCount() == 2
 
 
-def test_secretariat_adds_moves_and_retires_a_measure(qtbot, db_path, settings):
+def test_secretariat_adds_moves_and_retires_a_measure(qtbot, open_window, db_path, settings):
     from kanazawa_desktop.ui.add_measure_dialog import AddMeasureDialog
 
-    win = open_window(qtbot, db_path, settings, secretariat=True)
-    go_to(qtbot, win, 10)
+    win = open_window(db_path, settings, secretariat=True)
+    select_measure(qtbot, win, 10)
 
-    def fill():
-        dlg = QApplication.activeModalWidget()
-        if not isinstance(dlg, AddMeasureDialog):
-            QTimer.singleShot(50, fill)
-            return
+    from PySide6.QtWidgets import QMessageBox
+
+    def fill(dlg):
         ok = dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
         assert dlg.department.currentText() == "" and not ok.isEnabled()  # nothing chosen for you
         type_text(qtbot, dlg.name, "窓口のキャッシュレス化")
         type_text(qtbot, dlg.department.lineEdit(), "市民課")
-        QTimer.singleShot(50, confirm_new_department)
+        when_modal(qtbot, QMessageBox, confirm_new_department)
         qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
 
     asked = []
 
-    def confirm_new_department():
-        from PySide6.QtWidgets import QMessageBox
-
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(50, confirm_new_department)
-            return
+    def confirm_new_department(box):
         asked.append(box.text())
         qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(50, fill)
+    when_modal(qtbot, AddMeasureDialog, fill)
     win.add_measure()
     m = win.form.measure
     assert asked and "市民課" in asked[0]  # a department not in the list is confirmed first
@@ -333,20 +261,18 @@ def test_secretariat_adds_moves_and_retires_a_measure(qtbot, db_path, settings):
     win.close()
 
 
-def test_department_can_be_changed_from_the_menu(qtbot, db_path, settings):
-    win = open_window(qtbot, db_path, settings, department="人事課")
+def test_department_can_be_changed_from_the_menu(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, department="人事課")
 
-    def answer():
-        dlg = QApplication.activeModalWidget()
-        if dlg is None:
-            QTimer.singleShot(50, answer)
-            return
+    from kanazawa_desktop.ui.role_dialog import RoleDialog
+
+    def answer(dlg):
         combo = dlg.findChild(QComboBox, "department")
         combo.setCurrentText("財政課")
         qtbot.mouseClick(dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
                          Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(50, answer)
+    when_modal(qtbot, RoleDialog, answer)
     win.change_role()
     new = win.replacement
     qtbot.addWidget(new)
@@ -355,13 +281,13 @@ def test_department_can_be_changed_from_the_menu(qtbot, db_path, settings):
     new.close()
 
 
-def test_secretariat_renames_a_node_with_f2_and_undoes_it(qtbot, db_path, settings):
+def test_secretariat_renames_a_node_with_f2_and_undoes_it(qtbot, open_window, db_path, settings):
     from PySide6.QtWidgets import QInputDialog, QLineEdit
 
     from kanazawa_desktop.ui.list_model import NodeIdRole
 
-    win = open_window(qtbot, db_path, settings, secretariat=True)
-    go_to(qtbot, win, 10)
+    win = open_window(db_path, settings, secretariat=True)
+    select_measure(qtbot, win, 10)
     node = next(n for n in win.desk.nodes() if n.key == "1-1")
     old_title = node.title
     [idx] = win.tree_model.match(win.tree_model.index(0, 0), NodeIdRole, node.id, 1,
@@ -369,18 +295,14 @@ def test_secretariat_renames_a_node_with_f2_and_undoes_it(qtbot, db_path, settin
     qtbot.mouseClick(win.tree.viewport(), Qt.MouseButton.LeftButton, pos=win.tree.visualRect(idx).center())
     assert win.form.measure.number == 10  # choosing a node keeps the open measure
 
-    def answer():
-        dlg = QApplication.activeModalWidget()
-        if not isinstance(dlg, QInputDialog):
-            QTimer.singleShot(50, answer)
-            return
+    def answer(dlg):
         line = dlg.findChild(QLineEdit)
         assert line.text() == old_title
         line.selectAll()
         type_text(qtbot, line, "働き方のDXと組織")
         qtbot.keyClick(line, Qt.Key.Key_Return)
 
-    QTimer.singleShot(50, answer)
+    when_modal(qtbot, QInputDialog, answer)
     qtbot.keyClick(win.tree, Qt.Key.Key_F2)
     assert next(n for n in win.desk.nodes() if n.key == "1-1").title == "働き方のDXと組織"
     captions = [win.tree_model.index(r, 0, win.tree_model.index(0, 0)).data()
@@ -390,60 +312,52 @@ def test_secretariat_renames_a_node_with_f2_and_undoes_it(qtbot, db_path, settin
     hist = win.history_model
     assert hist.index(0, 5).data() == "体系の名称（項目 (1)）" and hist.index(0, 7).data() == "働き方のDXと組織"
     win.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is win)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=10000)
     qtbot.keyClick(win.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert next(n for n in win.desk.nodes() if n.key == "1-1").title == old_title
     assert win.form.measure.number == 10 and old_title in win.form.node_editor.combo.currentText()
     win.close()
 
 
-def test_department_has_no_rename(qtbot, db_path, settings):
-    win = open_window(qtbot, db_path, settings, department="人事課")
+def test_department_has_no_rename(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, department="人事課")
     assert not hasattr(win, "act_rename_node")
     assert all(a.objectName() != "actRenameNode" for a in win.tree.actions())
     win.close()
 
 
-def test_secretariat_adds_a_node_and_a_measure_into_it(qtbot, db_path, settings):
+def test_secretariat_adds_a_node_and_a_measure_into_it(qtbot, open_window, db_path, settings):
     from PySide6.QtWidgets import QInputDialog, QLineEdit
 
     from kanazawa_desktop.ui.add_measure_dialog import AddMeasureDialog
     from kanazawa_desktop.ui.list_model import NodeIdRole
 
-    win = open_window(qtbot, db_path, settings, secretariat=True)
+    win = open_window(db_path, settings, secretariat=True)
     parent = next(n for n in win.desk.nodes() if n.key == "1-1")
     [idx] = win.tree_model.match(win.tree_model.index(0, 0), NodeIdRole, parent.id, 1,
                                  Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
     qtbot.mouseClick(win.tree.viewport(), Qt.MouseButton.LeftButton, pos=win.tree.visualRect(idx).center())
 
-    def answer():
-        dlg = QApplication.activeModalWidget()
-        if not isinstance(dlg, QInputDialog):
-            QTimer.singleShot(50, answer)
-            return
+    def answer(dlg):
         assert "小項目" in dlg.labelText()
         type_text(qtbot, dlg.findChild(QLineEdit), "生成AIの活用")
         qtbot.keyClick(dlg.findChild(QLineEdit), Qt.Key.Key_Return)
 
-    QTimer.singleShot(50, answer)
+    when_modal(qtbot, QInputDialog, answer)
     win.act_add_node.trigger()  # 取組 → 体系を追加…
     new = next(n for n in win.desk.nodes() if n.title == "生成AIの活用")
     assert (new.key, new.label, new.parent_id) == ("1-1-4", "④", parent.id)
     current = win.tree.currentIndex()
     assert current.data(NodeIdRole) == new.id and current.data() == "④ 生成AIの活用"  # shown though empty
 
-    def fill():
-        dlg = QApplication.activeModalWidget()
-        if not isinstance(dlg, AddMeasureDialog):
-            QTimer.singleShot(50, fill)
-            return
+    def fill(dlg):
         assert dlg.node.value() == "1-1-4"  # the node chosen in the tree
         type_text(qtbot, dlg.name, "議事録作成へのAI活用")
         type_text(qtbot, dlg.department.lineEdit(), "人事課")
         qtbot.mouseClick(dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
                          Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(50, fill)
+    when_modal(qtbot, AddMeasureDialog, fill)
     win.add_measure()
     m = win.form.measure
     assert m.name == "議事録作成へのAI活用" and m.node_id == new.id
@@ -451,10 +365,10 @@ def test_secretariat_adds_a_node_and_a_measure_into_it(qtbot, db_path, settings)
     win.close()
 
 
-def test_a_bad_number_keeps_its_text_and_the_rest_is_saved(qtbot, db_path, settings):
+def test_a_bad_number_keeps_its_text_and_the_rest_is_saved(qtbot, open_window, db_path, settings):
     from PySide6.QtWidgets import QMessageBox
 
-    win = open_window(qtbot, db_path, settings, department="危機管理課")
+    win = open_window(db_path, settings, department="危機管理課")
     m = win.form.measure
     assert m.numeric  # 危機管理課's first measure has 【数値目標】 rows
     actual = editor(win, 2023, F.ACTUAL)
@@ -474,17 +388,17 @@ def test_a_bad_number_keeps_its_text_and_the_rest_is_saved(qtbot, db_path, setti
     for b in boxes:
         b.close()
     win.close()  # the bad text is kept as a draft ...
-    win2 = open_window(qtbot, db_path, settings)  # ... and the app starts again with it
+    win2 = open_window(db_path, settings)  # ... and the app starts again with it
     assert win2.form.measure.id == m.id
     assert editor(win2, 2023, F.ACTUAL).edit.text() == "120名"
     win2.close()
 
 
-def test_the_mouse_wheel_over_a_status_does_not_change_it(qtbot, db_path, settings):
+def test_the_mouse_wheel_over_a_status_does_not_change_it(qtbot, open_window, db_path, settings):
     from PySide6.QtCore import QPoint, QPointF
     from PySide6.QtGui import QWheelEvent
 
-    win = open_window(qtbot, db_path, settings, department="人事課")
+    win = open_window(db_path, settings, department="人事課")
     combo = editor(win, 2023, F.STATUS).combo
     win.filters.search.setFocus()
     before = combo.currentIndex()
@@ -498,20 +412,20 @@ def test_the_mouse_wheel_over_a_status_does_not_change_it(qtbot, db_path, settin
     win.close()
 
 
-def test_qt_own_texts_are_japanese(qtbot, db_path, settings):
+def test_qt_own_texts_are_japanese(qtbot, open_window, db_path, settings):
     from PySide6.QtWidgets import QDialogButtonBox as Box
 
-    win = open_window(qtbot, db_path, settings, department="人事課")
+    win = open_window(db_path, settings, department="人事課")
     box = Box(Box.StandardButton.Ok | Box.StandardButton.Cancel)
     assert box.button(Box.StandardButton.Cancel).text() == "キャンセル"
     win.close()
 
 
 def test_search_enter_opens_the_first_hit_and_next_goes_on_after_a_filtered_out_measure(
-        qtbot, db_path, settings):
+        qtbot, open_window, db_path, settings):
     from kanazawa_desktop.domain.status import Status
 
-    win = open_window(qtbot, db_path, settings, department="人事課")
+    win = open_window(db_path, settings, department="人事課")
     qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     type_text(qtbot, win.filters.search, "定年")
     qtbot.keyClick(win.filters.search, Qt.Key.Key_Return)
@@ -521,7 +435,7 @@ def test_search_enter_opens_the_first_hit_and_next_goes_on_after_a_filtered_out_
     # goes on to No.11
     win.filters.year.setCurrentIndex(win.filters.year.findData(2023))
     win.filters.status.setCurrentIndex(win.filters.status.findData(Status.PENDING.value))
-    go_to(qtbot, win, 10)
+    select_measure(qtbot, win, 10)
     combo = editor(win, 2023, F.STATUS).combo
     combo.setCurrentIndex(combo.findData(Status.ACHIEVED.value))
     win.refresh_lists()

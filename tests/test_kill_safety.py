@@ -14,6 +14,7 @@ import textwrap
 import time
 
 import pytest
+from proc_helpers import readline
 
 from kanazawa_desktop.services.desk import Desk
 
@@ -63,10 +64,10 @@ def _kill_rounds(tmp_path, rounds):
     total = 0
     for _ in range(rounds):
         p = subprocess.Popen([sys.executable, "-c", WRITER, str(db)], stdout=subprocess.PIPE, text=True)
-        assert p.stdout.readline().strip() == "ready"
+        assert readline(p.stdout, timeout=60).strip() == "ready"
         time.sleep(rng.uniform(0.05, 0.6))
         os.kill(p.pid, signal.SIGKILL)
-        p.wait()
+        p.wait(timeout=60)
         total = _check_consistent(db)
     assert total > rounds  # the writer got work done between kills
 
@@ -76,5 +77,6 @@ def test_killed_writer_never_leaves_a_half_batch(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # 60 kill rounds on a loaded machine; the default is 300 s
 def test_killed_writer_soak(tmp_path):
     _kill_rounds(tmp_path, 60)

@@ -10,7 +10,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_wheel_carries_the_bundled_plan_and_resources(tmp_path):
     out = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                          "-q", "-w", str(tmp_path), str(REPO)], capture_output=True, text=True)
+                          "-q", "-w", str(tmp_path), str(REPO)], capture_output=True, text=True,
+                         timeout=240)
     assert out.returncode == 0, out.stderr[-3000:]
     wheel = next(tmp_path.glob("kanazawa_desktop-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from gui_helpers import when_modal
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QDialogButtonBox,
     QFileDialog,
@@ -14,35 +14,14 @@ from PySide6.QtWidgets import (
     QRadioButton,
 )
 
-from kanazawa_desktop.app import start
-from kanazawa_desktop.services.desk import Desk
+from kanazawa_desktop.ui.print_scope_dialog import PrintScopeDialog
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    db = tmp_path / "desk.sqlite3"
-    with Desk.open(db) as desk:
-        desk.set_role(secretariat=True)
-    _app, win = start(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
-    win.desk.close()
-
-
-def when_modal(qtbot, kind, act):
-    """Run act(dialog) once a modal dialog of `kind` is up (dialogs block in exec())."""
-    def poll():
-        dlg = QApplication.activeModalWidget()
-        if dlg is not None and (kind is None or isinstance(dlg, kind)):
-            act(dlg)
-        else:
-            QTimer.singleShot(30, poll)
-    QTimer.singleShot(30, poll)
+def window(secretariat_window):
+    return secretariat_window
 
 
 def click_label(qtbot, button):
@@ -78,7 +57,7 @@ def test_export_every_sheet_with_the_list_through_the_menu(qtbot, window, tmp_pa
         qtbot.keyClicks(edit, str(target))
         qtbot.keyClick(edit, Qt.Key.Key_Return)
 
-    when_modal(qtbot, None, choose_scope)
+    when_modal(qtbot, PrintScopeDialog, choose_scope)
     window.file_menu.setActiveAction(window.act_export_pdf)
     window.act_export_pdf.trigger()
     qtbot.waitUntil(lambda: window.print_actions.last_result is not None, timeout=30000)
@@ -116,12 +95,12 @@ def test_preview_shows_the_current_measure(qtbot, window, tmp_path):
 
     def look(dlg):
         preview = dlg.findChild(QPrintPreviewWidget)
-        qtbot.waitUntil(lambda: preview.pageCount() > 0)
+        qtbot.waitUntil(lambda: preview.pageCount() > 0, timeout=30000)
         seen["pages"] = preview.pageCount()
         dlg.grab().save(str(tmp_path / "preview.png"))
         dlg.reject()
 
-    when_modal(qtbot, None, choose_scope)
+    when_modal(qtbot, PrintScopeDialog, choose_scope)
     window.act_print_preview.trigger()
     assert seen["pages"] == 1
     assert (tmp_path / "preview.png").stat().st_size > 1000

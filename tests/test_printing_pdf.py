@@ -202,7 +202,7 @@ def test_cmap_targets_on_radicals_become_ideographs():
 
 def test_the_font_map_matches_the_bundled_font():
     out = subprocess.run([sys.executable, str(REPO / "tools" / "build_font_map.py"), "--check"],
-                         capture_output=True, text=True, cwd=REPO)
+                         capture_output=True, text=True, cwd=REPO, timeout=240)
     assert out.returncode == 0, out.stderr
 
 

@@ -88,14 +88,14 @@ def test_read_only_file_is_refused(db_path):
     try:
         if os.access(db_path, os.W_OK):  # root writes 0444 files: make it immutable instead
             immutable = shutil.which("chattr") is not None and subprocess.run(
-                ["chattr", "+i", str(db_path)], capture_output=True).returncode == 0
+                ["chattr", "+i", str(db_path)], capture_output=True, timeout=60).returncode == 0
             if not immutable or os.access(db_path, os.W_OK):
                 pytest.skip("running as a user who can write read-only files, and chattr +i is not allowed")
         msg = _untouched(db_path, lambda: Desk.open(db_path))
         assert "書き込めません" in msg
     finally:
         if immutable:
-            subprocess.run(["chattr", "-i", str(db_path)], check=True)
+            subprocess.run(["chattr", "-i", str(db_path)], check=True, timeout=60)
         os.chmod(db_path, 0o644)
 
 
@@ -209,7 +209,8 @@ def test_concurrent_writers_queue_instead_of_failing(db_path):
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a writer is still blocked after 120 s"
     assert errors == []
     with Desk.open(db_path) as d:
         for n, mid in enumerate(ids):
