@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from test_gui import editor, go_to, open_window, settings, tree_numbers, type_text  # noqa: F401
+from gui_helpers import select_measure, tree_numbers
+from PySide6.QtCore import QSettings, Qt
+from test_gui import type_text
 
 from kanazawa_desktop.domain import fields as F
 
 pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 class _Spy:
@@ -23,13 +29,12 @@ class _Spy:
         self.resets += 1
 
 
-def test_a_save_updates_only_the_saved_measures_rows(qtbot, db_path, settings):  # noqa: F811
-    win = open_window(qtbot, db_path, settings, secretariat=True)
-    go_to(qtbot, win, 10)
-    win.filters.search.clear()  # the whole plan in the tree again
+def test_a_save_updates_only_the_saved_measures_rows(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, secretariat=True)
+    select_measure(qtbot, win, 10)  # and the search cleared: the whole plan in the tree again
     qtbot.waitUntil(lambda: len(tree_numbers(win)) == 92, timeout=5000)
     tree, listed = _Spy(win.tree_model, text=True), _Spy(win.list_model, text=False)
-    status = editor(win, 2023, F.STATUS)
+    status = win.form.editors[(2023, F.STATUS)]
     status.combo.setFocus()
     qtbot.keyClick(status.combo, Qt.Key.Key_Down)  # 未確定 -> 達成: saved at once
     qtbot.waitUntil(lambda: bool(tree.rows), timeout=5000)
@@ -42,8 +47,8 @@ def test_a_save_updates_only_the_saved_measures_rows(qtbot, db_path, settings): 
     win.close()
 
 
-def test_a_search_keystroke_filters_once_typing_pauses(qtbot, db_path, settings):  # noqa: F811
-    win = open_window(qtbot, db_path, settings, secretariat=True)
+def test_a_search_keystroke_filters_once_typing_pauses(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, secretariat=True)
     tree = _Spy(win.tree_model, text=True)
     type_text(qtbot, win.filters.search, "drone")
     assert tree.resets == 0  # not on every keystroke
