@@ -261,7 +261,7 @@ def test_an_unexpected_error_in_one_file_does_not_end_the_run(capsys, tmp_path, 
     monkeypatch.setattr(exchange_preview, "preview_file", damaged)
     rc, out, err = cli(capsys, "--db", sec_db, "import", a, b, c)
     assert rc == 1
-    assert f"予期しないエラーのため取り込めませんでした: {b} (NotImplementedError)" in err
+    assert "b.xlsx: 予期しないエラーのため取り込めませんでした（NotImplementedError）" in err
     assert "Traceback" not in err and "a.xlsx" in out and "c.xlsx" in out
     assert _results(sec_db) == ["A の記入", "", "C の記入"]
 

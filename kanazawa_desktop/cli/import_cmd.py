@@ -18,9 +18,9 @@ import sys
 from pathlib import Path
 
 from ..domain.display import format_value
-from ..domain.errors import DeskError
 from ..services.desk import Desk
-from ..services.exchange import FilePreview, apply_import, preview_import, undo_import
+from ..services.exchange import FilePreview, undo_import
+from ..services.exchange_run import FAILED, REFUSED, REVIEW, FileOutcome, ToApply, apply_files
 
 MAX_SHOWN = 60
 
@@ -90,33 +90,19 @@ def print_preview(pv: FilePreview, out=print) -> None:
         out(f"  注意  {note}")
 
 
-def import_one(desk, path: Path, dry_run: bool, out: Output) -> str:
-    """Judge and (unless a dry run) apply one file: 'ok', 'conflicts' or 'refused'.
-
-    Applying never waits on output: the preview's lines are printed after the apply.
-    """
-    # a real run previews each file just before applying it, so a file that follows one
-    # touching the same fields (two departments' returns of a joint measure, the same file
-    # twice) is merged with what that one wrote; a dry run previews against the data as is
-    pv = preview_import(desk, [path])[0]
-    if pv.refused:
-        sys.stderr.write(f"kanazawa-desktop: 取り込めません: {pv.summary()}\n")
-        print_preview(pv, out)
-        return "refused"
-    result, failure = None, None
-    if not dry_run and pv.already is None:
-        try:
-            result = apply_import(desk, pv)
-        except DeskError as exc:
-            failure = exc
+def report(outcome: FileOutcome, dry_run: bool, out: Output) -> None:
+    """One file's lines, printed after it was applied: applying never waits on output."""
+    pv = outcome.preview
+    if outcome.state in (REFUSED, FAILED, REVIEW):
+        sys.stderr.write(f"kanazawa-desktop: 取り込めません: {outcome.error}\n")
+        if pv is not None and outcome.state != FAILED:
+            print_preview(pv, out)
+        return
+    assert pv is not None
     out(("[確認のみ] " if dry_run else "") + pv.summary())
     print_preview(pv, out)
-    if failure is not None:
-        sys.stderr.write(f"kanazawa-desktop: エラー: {path}: {failure.message}\n")
-        return "refused"
-    if result is not None:
-        out("  " + result.summary())
-    return "conflicts" if pv.conflicts and pv.already is None else "ok"
+    if outcome.result is not None:
+        out("  " + outcome.result.summary())
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
@@ -131,20 +117,11 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
         return 0
     if not args.files:
         args.parser.error("取り込むファイルを指定してください")
-    outcomes = []
     with Desk.open(db_path, create=False) as desk:
-        for path in args.files:
-            # each file is its own unit: whatever one file does, the others are still judged
-            try:
-                outcomes.append(import_one(desk, path, args.dry_run, out))
-            except DeskError as exc:
-                sys.stderr.write(f"kanazawa-desktop: 取り込めません: {path}: {exc.message}\n")
-                outcomes.append("refused")
-            except Exception as exc:  # noqa: BLE001 - one broken file must not end the run
-                sys.stderr.write(f"kanazawa-desktop: 予期しないエラーのため取り込めませんでした: "
-                                 f"{path} ({type(exc).__name__})\n")
-                outcomes.append("refused")
+        # each file is previewed just before it is applied, and is its own unit of failure
+        outcomes = apply_files(desk, [ToApply(Path(p)) for p in args.files], dry_run=args.dry_run,
+                               on_file=lambda o: report(o, args.dry_run, out))
     out.finish()
-    if "refused" in outcomes:
+    if any(o.state in (REFUSED, FAILED, REVIEW) for o in outcomes):
         return 1
-    return 3 if "conflicts" in outcomes else 0
+    return 3 if any(o.open_conflicts for o in outcomes) else 0

@@ -93,8 +93,8 @@ class Desk:
             return cls(current, current.desk_info, path)
         existed = _existing(path, create)
         try:
-            preflight(path)
-            db, info = connect(path)
+            preflight(path)  # read-only: quick_check, version against tables
+            db, info = connect(path, verify=False)
         except BaseException:
             if not existed:
                 discard_new_file(path)

@@ -5,7 +5,8 @@ background (services.exchange.preview_import: nothing is written). Selecting a f
 its rows: 反映 (what changes, old → new), 競合 (with a per-field choice: keep the
 master's value or take the file's), 取込不可 (refusals with their reasons) and 注意.
 「反映」 applies every file that can be applied, one undoable batch per file, with the
-choices made; conflicts left 未解決 stay unapplied. 「取り消す」 undoes the selected file's
+choices made, through services.exchange_run.apply_files (the same policy as the `import`
+command); conflicts left 未解決 stay unapplied. 「取り消す」 undoes the selected file's
 applied import as a whole (refused with the reason when later changes touched it).
 The dialog owns no data: it renders FilePreview objects and calls the services.
 """
@@ -35,17 +36,17 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.display import format_value
-from ..domain.errors import DeskError, StalePreview
+from ..domain.errors import DeskError
 from ..domain.merge import FieldMerge
 from ..services.exchange import (
     TAKE_FILE,
     TAKE_MASTER,
     ApplyResult,
     FilePreview,
-    apply_import,
     preview_import,
     undo_import,
 )
+from ..services.exchange_run import APPLIED, REVIEW, FileOutcome, ToApply, apply_files
 from .messages import notify
 from .tasks import run_task
 
@@ -67,7 +68,7 @@ class ImportDialog(QDialog):
         self.window_ = window
         self.paths: list[Path] = []
         self.previews: dict[Path, FilePreview] = {}
-        self.refreshed: dict[Path, FilePreview] = {}  # previewed again while applying (worker)
+        self._last_run: list[FilePreview] = []  # the files the last 反映 was asked to apply
         self.resolutions: dict[Path, dict[tuple[str, int, str], str]] = {}
         self.applied: dict[Path, ApplyResult] = {}
         self.task = None
@@ -275,51 +276,30 @@ class ImportDialog(QDialog):
         if not todo:
             return
         resolutions = {pv.path: dict(self.resolutions.get(pv.path, {})) for pv in todo}
+        self._last_run = todo
 
-        def work(progress):
-            # each file is its own transaction: stop between files on 中止, and report a file
-            # that fails without losing track of those already applied
-            out: list[tuple[Path, ApplyResult | DeskError]] = []
-            for i, pv in enumerate(todo):
-                if progress.cancelled:
-                    break
-                progress.step(i, len(todo), f"{pv.name} を反映中…")
-                try:
-                    out.append((pv.path, apply_import(self.desk, pv, resolutions[pv.path])))
-                except StalePreview as exc:
-                    out.append((pv.path, self._again(pv, resolutions[pv.path], exc)))
-                except DeskError as exc:
-                    out.append((pv.path, exc))
-            return out
+        items = [ToApply(pv.path, pv, resolutions[pv.path]) for pv in todo]
+        self.task = run_task(self, self.tr("取込の反映中…"),
+                             lambda progress: apply_files(self.desk, items, progress=progress),
+                             self._applied, self._failed)
 
-        self.task = run_task(self, self.tr("取込の反映中…"), work, self._applied, self._failed)
-
-    def _again(self, pv: FilePreview, chosen: dict, stale: DeskError):
-        """A file after another one of this run that touched the same fields (two returns of
-        one joint measure): preview it again against what that one wrote, and apply it only if
-        it brings no conflict the person has not seen; otherwise show the new preview."""
-        fresh = preview_import(self.desk, [pv.path])[0]
-        seen = {c.key for c in pv.conflicts}
-        unseen = [c for c in fresh.conflicts if c.key not in seen]
-        self.refreshed[pv.path] = fresh
-        if fresh.refused or unseen:
-            return DeskError(self.tr("%1: 先に反映したファイルと同じ項目があり、新たな競合 %2件が見つかりました。"
-                                     "内容を確認して、もう一度「反映」してください")
-                             .replace("%1", pv.name).replace("%2", str(len(unseen))))
-        return apply_import(self.desk, fresh, chosen)
-
-    def _applied(self, results: list[tuple[Path, ApplyResult | DeskError]]) -> None:
+    def _applied(self, outcomes: list[FileOutcome]) -> None:
         errors = []
-        self.previews.update(self.refreshed)  # files previewed again during the run
-        self.refreshed.clear()
-        for path, result in results:
-            if isinstance(result, DeskError):
-                errors.append(result.message)
-            else:
-                self.applied[path] = result
+        for o in outcomes:
+            if o.state == APPLIED and o.result is not None:
+                self.applied[o.path] = o.result
+                if o.preview is not None:
+                    self.previews[o.path] = o.preview  # previewed again during the run
+            elif o.state == REVIEW and o.preview is not None:
+                self.previews[o.path] = o.preview  # its new conflicts, to settle
+                errors.append(o.error)
+            elif o.error:
+                errors.append(o.error)
         self._refresh_labels()
-        if any(not isinstance(r, DeskError) for _p, r in results):
+        if any(o.state == APPLIED for o in outcomes):
             self.changed.emit()
+        if len(outcomes) < len(self._last_run):
+            errors.append(self.tr("中止しました。反映済みのファイルはそのままです。"))
         if errors:
             notify(self, self.tr("取込"), "\n".join(errors))
 

@@ -1,0 +1,105 @@
+"""Apply a set of returned workbooks, one file at a time: the one policy for the window's
+import dialog and the `import` command.
+
+`apply_files(desk, files, *, dry_run=False, progress=None, on_file=None) -> list[FileOutcome]`
+
+`files` are `ToApply(path, preview=None, resolutions={})`. Per file, in order:
+
+* the file is previewed just before it is applied (unless the caller passes the preview the
+  person has seen), so a file that follows one touching the same fields — two departments'
+  returns of a joint measure, the same file twice — is merged with what that one wrote;
+* a refused file is reported and skipped; a dry run only previews; content already imported
+  applies nothing;
+* a preview that went stale meanwhile (StalePreview) is previewed again and applied when it
+  brings no conflict the person has not seen; otherwise the new preview is returned for review
+  (`FileOutcome.review`);
+* each file is its own transaction, and its own unit of failure: a DeskError refuses that file,
+  any other exception is reported as unexpected for that file, and the run goes on;
+* `progress` is stepped between files (中止 stops there: files done stay done, and the outcomes
+  say which); `on_file(outcome)` is called as each file is settled (the command prints then).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..domain.errors import DeskError, StalePreview
+from .exchange_apply import ApplyResult, apply_import
+from .exchange_preview import FilePreview, preview_import
+from .progress import Cancelled, Progress, step
+
+APPLIED, ALREADY, PREVIEWED, REFUSED, FAILED, REVIEW = (
+    "applied", "already", "previewed", "refused", "failed", "review")
+
+
+@dataclass(frozen=True)
+class ToApply:
+    path: Path
+    preview: FilePreview | None = None  # the preview the person saw (window); None: preview now
+    resolutions: dict = field(default_factory=dict)  # (measure key, fy, field) -> TAKE_FILE/MASTER
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: Path
+    state: str  # one of the constants above
+    preview: FilePreview | None = None  # what was (or, for REVIEW, must now be) looked at
+    result: ApplyResult | None = None
+    error: str = ""  # Japanese sentence for REFUSED / FAILED / REVIEW
+
+    @property
+    def open_conflicts(self) -> bool:
+        if self.result is not None:
+            return bool(self.result.open_conflicts)
+        return self.state == PREVIEWED and self.preview is not None and bool(self.preview.conflicts)
+
+
+def _unexpected(path: Path, exc: Exception) -> str:
+    return f"{path.name}: 予期しないエラーのため取り込めませんでした（{type(exc).__name__}）"
+
+
+def _one(desk, item: ToApply, dry_run: bool) -> FileOutcome:
+    pv = item.preview if item.preview is not None else preview_import(desk, [item.path])[0]
+    if pv.refused:
+        return FileOutcome(item.path, REFUSED, pv, error=pv.summary())
+    if dry_run:
+        return FileOutcome(item.path, PREVIEWED, pv)
+    if pv.already is not None:
+        return FileOutcome(item.path, ALREADY, pv)
+    try:
+        return FileOutcome(item.path, APPLIED, pv, apply_import(desk, pv, item.resolutions))
+    except StalePreview:
+        fresh = preview_import(desk, [item.path])[0]
+        seen = {c.key for c in pv.conflicts}
+        unseen = [c for c in fresh.conflicts if c.key not in seen]
+        if fresh.refused:
+            return FileOutcome(item.path, REFUSED, fresh, error=fresh.summary())
+        if unseen:
+            return FileOutcome(item.path, REVIEW, fresh, error=(
+                f"{pv.name}: 先に反映したファイルと同じ項目があり、新たな競合 {len(unseen)}件が見つかりました。"
+                "内容を確認して、もう一度「反映」してください"))
+        return FileOutcome(item.path, APPLIED, fresh, apply_import(desk, fresh, item.resolutions))
+
+
+def apply_files(desk, files: list[ToApply], *, dry_run: bool = False,
+                progress: Progress | None = None,
+                on_file: Callable[[FileOutcome], None] | None = None) -> list[FileOutcome]:
+    outcomes: list[FileOutcome] = []
+    for i, item in enumerate(files):
+        try:
+            step(progress, i, len(files),
+                 f"{item.path.name} を{'確認' if dry_run else '反映'}中…（{i + 1}/{len(files)}）")
+        except Cancelled:
+            break  # between files: those done stay done, and the outcomes say which
+        try:
+            outcome = _one(desk, item, dry_run)
+        except DeskError as exc:
+            outcome = FileOutcome(item.path, FAILED, item.preview, error=f"{item.path.name}: {exc.message}")
+        except Exception as exc:  # noqa: BLE001 - one broken file must not end the run
+            outcome = FileOutcome(item.path, FAILED, item.preview, error=_unexpected(item.path, exc))
+        outcomes.append(outcome)
+        if on_file is not None:
+            on_file(outcome)
+    return outcomes
