@@ -52,7 +52,22 @@ def _refuse(path: Path, message: str, kind: str) -> BadWorkbook:
 
 
 def read_returned(path: Path) -> ReturnedWorkbook:
+    """The one entry point: returns the workbook or raises BadWorkbook, nothing else.
+
+    Every known case has its own sentence; anything else a damaged file makes a parser
+    raise (a zip, XML or text decoding error no check foresaw) is still a damaged file,
+    not a crash of the import: it is refused as such, with the cause chained for the log.
+    """
     path = Path(path)
+    try:
+        return _read(path)
+    except BadWorkbook:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the final guard described above
+        raise _refuse(path, "ファイルが壊れているため読み取れません", "damaged") from exc
+
+
+def _read(path: Path) -> ReturnedWorkbook:
     checked = inspect(path)
     if ENTRY_SHEET not in checked.sheet_names or MANIFEST_SHEET not in checked.sheet_names:
         raise _refuse(path, "本アプリで書き出したブックではありません（別の様式です。「入力」シートまたは管理情報がありません）",
