@@ -68,3 +68,43 @@ def synced_pcs(tmp_path: Path, department: str = "人事課") -> tuple[Path, Pat
         dept.set_role(department=department)
         X.apply_import(dept, X.preview_import(dept, [first])[0])
     return master_db, dept_db
+
+
+def forge_manifest(path: Path, rows_edit=None, meta_edit=None, defs_edit=None) -> Path:
+    """Edit a workbook's manifest and recompute its checksum, as someone with the source could.
+
+    rows_edit(list of row cell lists), meta_edit(dict), defs_edit(dict) change the JSON in
+    place; every value is written back as text, exactly as the writer lays the sheet out.
+    """
+    import json
+
+    from kanazawa_desktop.workbook import manifest as M
+    from kanazawa_desktop.workbook.layout import MANIFEST_SHEET
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb[MANIFEST_SHEET]
+    man = M.parse([[c for c in row] for row in ws.iter_rows(values_only=True)])
+    raw_rows = json.loads(man.rows_json())
+    meta = man.meta()
+    defs = json.loads(man.definitions_json())
+    for edit, obj in ((rows_edit, raw_rows), (meta_edit, meta), (defs_edit, defs)):
+        if edit:
+            edit(obj)
+    text = json.dumps(raw_rows, ensure_ascii=False, separators=(",", ":"))
+    defs_text = json.dumps(defs, ensure_ascii=False, separators=(",", ":"))
+    digest = M._digest(man.version, meta, text, defs_text)
+    out = [[M.MANIFEST_MAGIC, str(man.version)], *([k, v] for k, v in meta.items()),
+           ["checksum", digest], [M.ROWS_MARK, *(M.ROW_COLUMNS if man.version >= 3 else M.ROW_COLUMNS_V2)]]
+    out += M._chunks(text)
+    if man.version >= 2:
+        out.append(list(M.DEFS_MARK))
+        out += M._chunks(defs_text)
+    ws.delete_rows(1, ws.max_row)
+    for r, row in enumerate(out, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(r, c)
+            cell.value = value
+            cell.data_type = "s"
+    wb.save(path)
+    wb.close()
+    return path
