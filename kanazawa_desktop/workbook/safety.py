@@ -6,13 +6,25 @@ XML of the `入力` sheet, or raises BadWorkbook with one Japanese sentence for:
 * an empty file; an encrypted Office file (OLE header D0 CF 11 E0 with an
   `EncryptedPackage` stream: a password-protected workbook); an old .xls (OLE without it);
   a CSV or text file renamed; anything else that is not a zip;
-* a truncated or damaged zip (bad central directory, CRC mismatch);
+* a truncated, damaged or odd zip (bad central directory, CRC mismatch, an unsupported
+  version or method, a seek before the start, a name that is not UTF-8): every error the
+  zip module raises is this one refusal (ZIP_ERRORS);
+* an ambiguous package (package.py): members whose names differ only by case, a sheet
+  target that resolves to no member or could be read as another, a sheet of ours that is
+  not a worksheet part. Members are found ignoring case, as python-calamine finds them, so
+  the part checked is the part read;
 * a zip bomb: too many entries, an entry or the whole archive inflating past its limit, or
   an entry compressed more than MAX_RATIO times. Declared sizes of every entry are checked
   first, then every part a parser will read is inflated in chunks with a hard cap, because
   headers can lie;
-* an XML bomb: any part a parser reads declaring a DTD (`<!DOCTYPE` / `<!ENTITY`); Office
-  files never do.
+* an XML bomb: any part a parser reads declaring a DTD (`<!DOCTYPE` / `<!ENTITY`)
+  anywhere in it, also after a long comment or split over two chunks; or a part not in
+  UTF-8 (xml_scan.DeclarationScan). Office files never have either;
+* a used range past column Z or row 99,999 in `入力` or `_manifest` (xml_scan.check_extent):
+  python-calamine lays out the whole rectangle from A1 to the farthest cell, so one cell
+  at XFD1048576 would make it allocate 549 GB and abort the process. 入力 has 9 columns
+  (the rest up to Z is slack, so text typed right of the table is still refused per row,
+  naming the cell); 99,999 rows hold 20,000 measures x 4 years plus headers;
   (openpyxl is guarded by defusedxml as well; python-calamine is fed only checked files.)
 
 `formula_cells(sheet_xml)` lists the cells of a sheet that hold a formula (`<f>`), which a
