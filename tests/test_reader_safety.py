@@ -230,3 +230,13 @@ def test_part_in_utf16_refused(secretariat, issued):
     rewrite_part(issued, MANIFEST_PART, lambda x: b"\xff\xfe" + x.decode("utf-8").encode("utf-16-le"))
     [pv] = X.preview_import(secretariat, [issued])
     assert pv.error and pv.error_kind == "damaged", pv.error
+
+
+@pytest.mark.parametrize("ref", [b"r='F2'", b'r="f2"', b'r = "F2"', b"", b'x:r="Q9" r="F2"'])
+def test_formula_found_however_its_cell_reference_is_written(secretariat, issued, ref):
+    # the cell's reference in single quotes, lower case, spaced or absent: calamine reads
+    # all of these and shows the formula's cached value, so the formula must be seen too
+    put_formula(issued, "F2", "=1+1")
+    rewrite_part(issued, ENTRY_PART, lambda x: x.replace(b'r="F2"', ref, 1))
+    [pv] = X.preview_import(secretariat, [issued])
+    assert pv.refused and any("数式" in r.message for r in pv.refusals), (ref, pv.error, pv.refusals)

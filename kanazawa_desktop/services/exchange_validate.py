@@ -120,7 +120,8 @@ def _locked(values: list[object]) -> tuple[dict[str, tuple[object, bool]], str] 
 def check_rows(wb: ReturnedWorkbook, *, sync: bool = False):
     refusals: list[Refusal] = []
     for letters, row in wb.formulas:
-        refusals.append(Refusal(f"{ENTRY_SHEET}!{letters}{row}: 数式は入力できません。値を入力してください", row))
+        where = f"{ENTRY_SHEET}!{letters}{row}" if row else ENTRY_SHEET
+        refusals.append(Refusal(f"{where}: 数式は入力できません。値を入力してください", row or None))
     index = {(mr.label, short_label(mr.fy)): mr for mr in wb.manifest.rows}
     seen: dict[tuple[str, str], int] = {}
     values = []

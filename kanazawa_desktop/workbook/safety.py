@@ -265,20 +265,27 @@ def _longest_text(xml: bytes) -> int:
     return longest
 
 
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*?)(/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)",
+                   re.DOTALL)
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f(?=[\s/>])")
+# the cell's own r attribute, in either quotes and any case, as python-calamine reads it
+# (the last one when repeated; x:r is another attribute)
+_REF = re.compile(rb"""(?<![\w:.-])r\s*=\s*["']\s*([A-Za-z]{1,3})0*([0-9]{1,7})\s*["']""")
 
 
 def formula_cells(sheet_xml: bytes) -> list[tuple[str, int]]:
-    """(column letters, row) of every cell holding a formula; cheap when there is none."""
+    """(column letters, row) of every cell holding a formula; cheap when there is none.
+
+    A formula whose cell reference cannot be read is still listed, as ("", 0): a value
+    reader would show its cached result, so it must be refused all the same.
+    """
     if not _FORMULA.search(sheet_xml):
         return []
     out = []
     for m in _CELL.finditer(sheet_xml):
         body = m.group(3)
         if body and _FORMULA.search(body):
-            ref = _REF.search(m.group(1))
-            if ref:
-                out.append((ref.group(1).decode(), int(ref.group(2))))
-    return out
+            refs = _REF.findall(m.group(1))
+            letters, row = refs[-1] if refs else (b"", b"0")
+            out.append((letters.decode().upper(), int(row)))
+    return out or [("", 0)]
