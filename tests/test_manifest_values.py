@@ -99,3 +99,29 @@ def test_definition_values_checked_by_domain(bad):
 def test_node_values_checked_by_domain(bad):
     with pytest.raises(ValueError):
         M.NodeDef.from_json(bad)
+
+
+def test_a_year_outside_the_plan_is_refused_even_with_digest_and_checksum_recomputed(secretariat, issued):
+    import openpyxl
+    from exchange_helpers import entry_rows
+
+    from kanazawa_desktop.workbook.manifest import locked_digest
+
+    wb = openpyxl.load_workbook(issued)
+    ws = wb["入力"]
+    r = entry_rows(issued)[("No.10", "R5")]
+    cells = [ws.cell(r, c).value for c in range(1, 10)]
+    ws.cell(r, 4).value, ws.cell(r, 6).value = "R81", "2099年の結果"
+    ws.cell(r, 4).data_type = ws.cell(r, 6).data_type = "s"
+    wb.save(issued)
+    digest = locked_digest(cells[0], cells[1] or "", cells[2] or "", "R81", cells[4] or "", cells[7])
+
+    def rows_edit(rows):
+        for row in rows:
+            if row[3] == "No.10" and row[1] == "2023":
+                row[1], row[4] = "2099", digest
+
+    forge_manifest(issued, rows_edit=rows_edit)
+    [pv] = X.preview_import(secretariat, [issued])
+    assert pv.refused and any("計画の期間" in r.message for r in pv.refusals), (pv.error, pv.refusals)
+    assert not pv.changes
