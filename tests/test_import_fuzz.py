@@ -37,13 +37,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from exchange_helpers import fill, forge_manifest
+from exchange_helpers import fill, forge_manifest, forge_manifest_xml, synced_pcs
 from import_judge import PEAK_RSS, SECONDS_PER_FILE, judge
 
 from kanazawa_desktop.domain.status import Status
 
-SHORT_CASES = 120
+SHORT_CASES = 100
+SHORT_SYNC_CASES = 12
 LONG_CASES = 1500
+LONG_SYNC_CASES = 400
 ENTRY_PART = "xl/worksheets/sheet2.xml"
 MANIFEST_PART = "xl/worksheets/sheet9.xml"
 XML_PARTS = (ENTRY_PART, MANIFEST_PART, "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
@@ -173,8 +175,18 @@ def _xml_mutation(rng, xml: bytes) -> tuple[bytes, str]:
     return xml[:rng.randrange(len(xml) or 1)], "part truncated"
 
 
+def _manifest_part(path: Path) -> str:
+    """The member holding _manifest (sheet9 in a department workbook, later in a master)."""
+    with zipfile.ZipFile(path) as z:
+        wb, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
+    rid = re.search(rb'name="_manifest"[^>]*r:id="(\w+)"', wb).group(1)
+    return re.search(rb'Target="/?([^"]*)" Id="%s"' % rid, rels).group(1).decode()
+
+
 def xml_part(rng, path):
     part = rng.choice(XML_PARTS)
+    if part == MANIFEST_PART:
+        part = _manifest_part(path)
     note = []
 
     def change(xml):
@@ -269,11 +281,31 @@ def manifest(rng, path):
         elif kind == "department":
             meta["department"] = rng.choice(["デジタル行政戦略課", "", "存在しない課"])
         elif kind == "issued_at":
-            meta["issued_at"] = rng.choice(["2099-01-01T00:00:00+09:00", "2000-01-01T00:00:00+09:00",
-                                            "2024-01-01T00:00:00"])
+            # (not a later time: once applied, it would make every later case "older")
+            meta["issued_at"] = rng.choice(["2000-01-01T00:00:00+09:00", "2024-01-01T00:00:00",
+                                            "2024-13-01T00:00:00+09:00"])
+
+    def defs_edit(defs):
+        if not defs["measures"] or rng.random() < 0.5:
+            return
+        d = rng.choice(defs["measures"])
+        key = rng.choice(list(d))
+        d[key] = rng.choice([None, "", 0, -1, 10**30, True, [], ["人事課"], "No.999", "1-1-1",
+                             ["hito", "bogus"], ["件数", "件", "sideways", False, ""], "x" * 40000])
+        if rng.random() < 0.2:
+            defs["measures"].append({**d, "key": f"new{rng.randint(1, 9)}", "node": rng.choice(
+                [d["node"], "9-9-9", ""])})
+        if rng.random() < 0.2 and defs["nodes"]:
+            n = rng.choice(defs["nodes"])
+            n[rng.randrange(6)] = rng.choice(["", "x", 0, 10**30, None])
+        notes.append(f"definition {d.get('key')}.{key}")
 
     try:
-        forge_manifest(path, rows_edit=rows_edit, meta_edit=meta_edit)
+        part = _manifest_part(path)
+        if path.stat().st_size > 100_000:  # a master workbook: openpyxl takes seconds
+            forge_manifest_xml(path, part, rows_edit=rows_edit, meta_edit=meta_edit, defs_edit=defs_edit)
+        else:
+            forge_manifest(path, rows_edit=rows_edit, meta_edit=meta_edit, defs_edit=defs_edit)
     except Exception as exc:  # noqa: BLE001 - an earlier mutation broke the file for openpyxl
         return f"manifest: not forged ({type(exc).__name__})"
     return f"manifest: {kind} {notes}"
@@ -281,6 +313,7 @@ def manifest(rng, path):
 
 def rels(rng, path):
     kind = rng.choice(["case", "relative", "missing", "swap", "dotdot", "external"])
+    manifest_part = _manifest_part(path)
 
     def change(xml):
         if kind == "case":
@@ -289,7 +322,7 @@ def rels(rng, path):
         if kind == "relative":
             return xml.replace(b'Target="/xl/', rng.choice([b'Target="', b'Target="xl/', b'Target="./']))
         if kind == "missing":
-            return xml.replace(b"sheet9.xml", b"sheet99.xml")
+            return xml.replace(manifest_part.rsplit("/", 1)[1].encode(), b"sheet999.xml")
         if kind == "swap":
             return xml.replace(b"sheet2.xml", b"sheetX.xml").replace(b"sheet3.xml", b"sheet2.xml") \
                 .replace(b"sheetX.xml", b"sheet3.xml")
@@ -301,36 +334,55 @@ def rels(rng, path):
     return f"rels: {kind}"
 
 
+@pytest.fixture(scope="module")
+def sync_base(tmp_path_factory):
+    """(a department PC's database, the secretariat's next master workbook for it)."""
+    from kanazawa_desktop.services import exchange as X
+    from kanazawa_desktop.services.desk import Desk
+
+    d = tmp_path_factory.mktemp("fuzz_sync")
+    master_db, dept_db = synced_pcs(d)
+    with Desk.open(master_db) as sec:
+        m = next(m for m in sec.measures() if m.number == 11)
+        sec.save(m.id, {(2023, "result_text"): "事務局が記入", (None, "name"): m.name + "（改）"})
+        path = X.export_workbook(sec, d / "master2.xlsx").path
+    return dept_db, path
+
+
 FAMILIES = [zip_flip, zip_truncate, zip_insert, zip_header, xml_part, xml_part, cells, cells,
             cells, manifest, manifest, rels]
 ZIP_LAST = {zip_flip, zip_truncate, zip_insert, zip_header}  # byte damage goes last
 
 
-def make_case(seed: int, base_file: Path, out: Path) -> list[str]:
+# a master workbook has 90 取組管理票: openpyxl takes seconds on it, so no cell edits there
+SYNC_FAMILIES = [zip_flip, zip_truncate, zip_header, xml_part, xml_part, manifest, manifest,
+                 manifest, rels]
+
+
+def make_case(seed: int, base_file: Path, out: Path, families=FAMILIES) -> list[str]:
     """Build case `seed` from the base file; returns what was done (for the failure report)."""
     rng = random.Random(seed)
     shutil.copyfile(base_file, out)
-    chosen = [rng.choice(FAMILIES) for _ in range(rng.choice([1, 1, 2, 3]))]
+    chosen = [rng.choice(families) for _ in range(rng.choice([1, 1, 2, 3]))]
     chosen.sort(key=lambda f: f in ZIP_LAST)
     done = []
     for family in chosen:
         try:
             done.append(family(rng, out))
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, struct.error,
-                NotImplementedError, IndexError, TypeError) as exc:
-            # an earlier mutation already made the file unreadable for this tool: keep it
+        except Exception as exc:  # noqa: BLE001 - the generator's tools, not the code under test
+            # an earlier mutation already made the file unreadable for openpyxl or zipfile
             done.append(f"{family.__name__}: skipped ({type(exc).__name__})")
     return done
 
 
-def _run(base, tmp_path, seeds) -> None:
+def _run(base, tmp_path, seeds, families=FAMILIES) -> None:
     db, base_file = base
-    work = tmp_path / "master.sqlite3"
+    work = tmp_path / "judged.sqlite3"
     shutil.copyfile(db, work)
     cases, notes = [], {}
     for seed in seeds:
         out = tmp_path / f"case{seed}.xlsx"
-        notes[str(seed)] = make_case(seed, base_file, out)
+        notes[str(seed)] = make_case(seed, base_file, out, families)
         cases.append((str(seed), out))
     results, peak = judge(work, cases, timeout=60 + 12 * len(cases))
     bad = []
@@ -359,10 +411,22 @@ def test_import_fuzz_short(base, tmp_path):
     _run(base, tmp_path, range(1000, 1000 + SHORT_CASES))
 
 
+def test_sync_fuzz_short(sync_base, tmp_path):
+    """A department PC importing the secretariat's master workbook: no registry of issued
+    manifests there, so forged manifests (definitions too) reach the merge."""
+    _run(sync_base, tmp_path, range(5000, 5000 + SHORT_SYNC_CASES), SYNC_FAMILIES)
+
+
 @pytest.mark.slow
 def test_import_fuzz_long(base, tmp_path):
     for start in range(20000, 20000 + LONG_CASES, 250):  # batches: a crash names its batch
         _run(base, tmp_path, range(start, min(start + 250, 20000 + LONG_CASES)))
+
+
+@pytest.mark.slow
+def test_sync_fuzz_long(sync_base, tmp_path):
+    for start in range(40000, 40000 + LONG_SYNC_CASES, 100):
+        _run(sync_base, tmp_path, range(start, min(start + 100, 40000 + LONG_SYNC_CASES)), SYNC_FAMILIES)
 
 
 def test_make_case_is_reproducible(base, tmp_path):
