@@ -240,3 +240,24 @@ def test_formula_found_however_its_cell_reference_is_written(secretariat, issued
     rewrite_part(issued, ENTRY_PART, lambda x: x.replace(b'r="F2"', ref, 1))
     [pv] = X.preview_import(secretariat, [issued])
     assert pv.refused and any("数式" in r.message for r in pv.refusals), (ref, pv.error, pv.refusals)
+
+
+def test_excel_custom_xml_relationship_is_accepted(secretariat, issued):
+    # Excel (SharePoint, OneDrive) relates the workbook to ../customXml/item1.xml
+    rewrite_part(issued, "xl/_rels/workbook.xml.rels", lambda x: x.replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/customXml" Target="../customXml/item1.xml"/></Relationships>'))
+    with zipfile.ZipFile(issued, "a") as z:
+        z.writestr("customXml/item1.xml", "<root/>")
+    [pv] = X.preview_import(secretariat, [issued])
+    assert not pv.error and not pv.refused, (pv.error, pv.refusals)
+
+
+def test_related_parts_are_scanned_too(secretariat, issued):
+    rewrite_part(issued, "xl/_rels/workbook.xml.rels", lambda x: x.replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings" Target="Strings.xml"/></Relationships>'))
+    with zipfile.ZipFile(issued, "a") as z:
+        z.writestr("xl/strings.xml", '<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "b">]><sst/>')
+    [pv] = X.preview_import(secretariat, [issued])
+    assert pv.error_kind == "xml_bomb", pv.error

@@ -119,7 +119,7 @@ def sheet_parts(workbook_xml: bytes, rels_xml: bytes, members: dict[str, str]) -
     """Sheet name -> zip member of its XML, as python-calamine pairs them.
 
     It takes a sheet's id from the attribute `r:id` (or `relationships:id`) exactly, and its
-    name from `name`; every relationship of the workbook must resolve (see `resolve`).
+    name from `name`; every sheet's target must resolve (see `resolve`).
     """
     for xml in (workbook_xml, rels_xml):
         if _COMMENT_OR_CDATA.search(xml):
@@ -132,10 +132,8 @@ def sheet_parts(workbook_xml: bytes, rels_xml: bytes, members: dict[str, str]) -
         rid = unescape(a[b"Id"])
         if rid in targets:
             raise PackageError(f"relationship id {rid!r} twice")
-        if unescape(a.get(b"TargetMode", b"Internal")) == "External":
-            targets[rid] = ""
-            continue
-        targets[rid] = resolve(unescape(a[b"Target"]), members)
+        external = unescape(a.get(b"TargetMode", b"Internal")) == "External"
+        targets[rid] = "" if external else unescape(a[b"Target"])
     out: dict[str, str] = {}
     seen: set[str] = set()
     for m in _SHEET_TAG.finditer(workbook_xml):
@@ -147,10 +145,10 @@ def sheet_parts(workbook_xml: bytes, rels_xml: bytes, members: dict[str, str]) -
         if name.casefold() in seen:  # Excel compares sheet names without case
             raise PackageError(f"sheet {name!r} twice")
         seen.add(name.casefold())
-        part = targets.get(unescape(rid))
-        if not part:
+        target = targets.get(unescape(rid))
+        if not target:
             raise PackageError(f"sheet {name!r} has no part")
-        out[name] = part
+        out[name] = resolve(target, members)
     return out
 
 
@@ -160,10 +158,19 @@ def worksheet_part(name: str) -> bool:
 
 
 def related_parts(rels_xml: bytes, members: dict[str, str]) -> set[str]:
-    """Every member the workbook's relationships name (shared strings, styles, theme, sheets)."""
+    """Every member the workbook's relationships name (shared strings, styles, theme, ...).
+
+    Lenient, unlike the sheets: Excel relates workbooks to `../customXml/item1.xml`, which
+    python-calamine never reads (it finds shared strings and styles by their fixed names,
+    which safety.py checks anyway). A target is resolved as OPC does; one that names no
+    member is skipped. These parts are only scanned and size-checked, never trusted.
+    """
     out = set()
     for m in _REL_TAG.finditer(rels_xml):
         a = attributes(m.group(1))
         if b"Target" in a and unescape(a.get(b"TargetMode", b"Internal")) != "External":
-            out.add(resolve(unescape(a[b"Target"]), members))
+            target = unescape(a[b"Target"])
+            for name in (calamine_path(target), opc_path(target)):
+                if member_key(name) in members:
+                    out.add(members[member_key(name)])
     return out
