@@ -90,7 +90,6 @@ def _integrity(db: Path) -> list[str]:
 
 
 def _child() -> None:
-    import resource
     import time
 
     from kanazawa_desktop.domain.errors import DeskError
@@ -142,8 +141,17 @@ def _child() -> None:
                               "refused": bool(pv.error or pv.refused), "applied": applied,
                               "seconds": round(seconds, 3), "problems": problems},
                              ensure_ascii=False), flush=True)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"peak_rss": peak}), flush=True)
+    print(json.dumps({"peak_rss": _peak_rss()}), flush=True)
+
+
+def _peak_rss() -> int:
+    """This process's own peak RSS in bytes. (Not ru_maxrss: Linux carries the parent's
+    peak over fork and exec into it, so a large pytest would be counted here.)"""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 if __name__ == "__main__":
