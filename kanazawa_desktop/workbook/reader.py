@@ -18,9 +18,16 @@ from pathlib import Path
 import python_calamine
 
 from .errors import BadWorkbook
-from .layout import ENTRY_FIRST_ROW, ENTRY_HEADERS, ENTRY_SHEET, MANIFEST_SHEET
+from .layout import (
+    COL_RESULT,
+    ENTRY_FIRST_ROW,
+    ENTRY_HEADERS,
+    ENTRY_SHEET,
+    EXCEL_CELL_LIMIT,
+    MANIFEST_SHEET,
+)
 from .manifest import Manifest, ManifestError, parse
-from .safety import formula_cells, inspect
+from .safety import check_long_text, formula_cells, inspect
 
 _MANIFEST_MESSAGES = {
     "missing": ("本アプリで書き出したブックではありません（管理情報がありません。別の様式のファイルです）",
@@ -83,6 +90,11 @@ def _read(path: Path) -> ReturnedWorkbook:
         raise _refuse(path, "パスワード付きのブックは取り込めません", "encrypted") from exc
     except (python_calamine.CalamineError, ValueError, OSError) as exc:
         raise _refuse(path, "ファイルが壊れているため読み取れません", "truncated") from exc
+    # a text cut to the limit by the reader would pass for a valid one; only 実施結果 can be
+    # taken as it is (a cut locked text fails its digest, a long status or number is refused)
+    if any(len(row) > COL_RESULT and type(row[COL_RESULT]) is str and len(row[COL_RESULT]) >= EXCEL_CELL_LIMIT
+           for row in entry):
+        check_long_text(path, checked)
     try:
         manifest = parse(manifest_rows)
     except ManifestError as exc:

@@ -71,6 +71,7 @@ class Inspected:
     data: bytes
     entry_xml: bytes | None  # the 入力 sheet's XML, None when the workbook has no such sheet
     sheet_names: tuple[str, ...]
+    strings_xml: bytes = b""  # xl/sharedStrings.xml (found ignoring case), b"" when absent
 
 
 def _refuse(path: Path, message: str, kind: str) -> BadWorkbook:
@@ -235,11 +236,21 @@ def _inspect_zip(path: Path, data: bytes, zf: zipfile.ZipFile) -> Inspected:
         if name in sheets:
             _check_extent(path, name, kept[package.member_key(sheets[name])])
     entry_xml = kept.get(package.member_key(sheets[ENTRY_SHEET])) if ENTRY_SHEET in sheets else None
-    for part in (kept.get(_SHARED_STRINGS, b""), entry_xml or b""):
+    return Inspected(data=data, entry_xml=entry_xml, sheet_names=tuple(sheets),
+                     strings_xml=kept.get(_SHARED_STRINGS, b""))
+
+
+def check_long_text(path: Path, checked: Inspected) -> None:
+    """BadWorkbook when a text node of 入力 or the shared strings is over Excel's cell limit.
+
+    A scan of the raw XML, because a value reader may cut such a text to the limit (some
+    python-calamine versions do). The reader calls it only when a value read reaches the
+    limit: the scan costs about a second on the largest sheet allowed.
+    """
+    for part in (checked.strings_xml, checked.entry_xml or b""):
         if _longest_text(part) > EXCEL_CELL_LIMIT:
-            raise _refuse(path, f"Excel の上限（{EXCEL_CELL_LIMIT}文字）を超える文字列が含まれています",
+            raise _refuse(Path(path), f"Excel の上限（{EXCEL_CELL_LIMIT}文字）を超える文字列が含まれています",
                           "too_long")
-    return Inspected(data=data, entry_xml=entry_xml, sheet_names=tuple(sheets))
 
 
 def _check_extent(path: Path, sheet: str, xml: bytes) -> None:
@@ -268,6 +279,9 @@ def _longest_text(xml: bytes) -> int:
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*?)(/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)",
                    re.DOTALL)
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f(?=[\s/>])")
+# the same, split in two patterns that start with a literal: scanned at C speed
+_FORMULA_PLAIN = re.compile(rb"<f(?=[\s/>])")
+_FORMULA_PREFIXED = re.compile(rb":f(?=[\s/>])")  # may match text too: a prefilter only
 # the cell's own r attribute, in either quotes and any case, as python-calamine reads it
 # (the last one when repeated; x:r is another attribute)
 _REF = re.compile(rb"""(?<![\w:.-])r\s*=\s*["']\s*([A-Za-z]{1,3})0*([0-9]{1,7})\s*["']""")
@@ -279,7 +293,8 @@ def formula_cells(sheet_xml: bytes) -> list[tuple[str, int]]:
     A formula whose cell reference cannot be read is still listed, as ("", 0): a value
     reader would show its cached result, so it must be refused all the same.
     """
-    if not _FORMULA.search(sheet_xml):
+    if not (_FORMULA_PLAIN.search(sheet_xml)
+            or _FORMULA_PREFIXED.search(sheet_xml) and _FORMULA.search(sheet_xml)):
         return []
     out = []
     for m in _CELL.finditer(sheet_xml):

@@ -148,6 +148,18 @@ MAX_COLUMNS = 26
 MAX_POSITIONAL_CELLS = 200_000
 
 
+_UNREFERENCED_OFFICE = re.compile(rb'<(?:c|row)(?=[\s/>])(?! r=")')
+
+
+def _every_cell_referenced(xml: bytes) -> bool:
+    """Fast path for what Office writes: every `<c`/`<row` tag opens with ` r="`.
+
+    One scan that finds no such tag without it; a prefixed tag (`<x:c`) or any other
+    spelling sends the sheet to the full regular expression instead.
+    """
+    return b":c" not in xml and b":row" not in xml and not _UNREFERENCED_OFFICE.search(xml)
+
+
 def check_extent(xml: bytes) -> None:
     """ScanError("extent") when a reader would lay this sheet out past MAX_ROWS x MAX_COLUMNS.
 
@@ -167,7 +179,7 @@ def check_extent(xml: bytes) -> None:
     for m in _FAR_REF.finditer(xml):
         if m.start() == 0 or not _NAME_CHAR.match(xml, m.start() - 1):
             raise ScanError("extent")  # an attribute named exactly r (not sqr=, x:r=)
-    if not _CELL_WITHOUT_R.search(xml):
+    if _every_cell_referenced(xml) or not _CELL_WITHOUT_R.search(xml):
         return
     for n, _ in enumerate(_CELL_TAG.finditer(xml)):
         if n >= MAX_POSITIONAL_CELLS:
