@@ -261,3 +261,33 @@ def test_related_parts_are_scanned_too(secretariat, issued):
         z.writestr("xl/strings.xml", '<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "b">]><sst/>')
     [pv] = X.preview_import(secretariat, [issued])
     assert pv.error_kind == "xml_bomb", pv.error
+
+
+@pytest.mark.parametrize("xml, far", [
+    (b'<c r="A1"/><c r="Z99999"/>', False), (b'<c r="AA1"/>', True), (b'<c r="A100000"/>', True),
+    (b"<row r='100000'/>", True), (b'<c r="A1" r="AA1"/>', True), (b'<c x:r="AA1" r="A1"/>', False),
+    (b'<x:dimension ref="A1:XFD1048576"/>', True), (b'<dimension ref="A1:I25"/>', False),
+    (b"<row>" + b"<c/>" * 26 + b"</row>", False), (b"<row>" + b"<c/>" * 27 + b"</row>", True),
+    (b'<row r="99999"><c/></row><row><c/></row>', True), (b'<c r="A0000099999"/>', False),
+])
+def test_sheet_extent_check(xml, far):
+    from kanazawa_desktop.workbook.xml_scan import ScanError, check_extent
+
+    if far:
+        with pytest.raises(ScanError):
+            check_extent(xml)
+    else:
+        check_extent(xml)
+
+
+@pytest.mark.parametrize("split", range(0, 12))
+def test_dtd_found_across_any_chunk_boundary(split):
+    from kanazawa_desktop.workbook.xml_scan import DeclarationScan, ScanError
+
+    data = b'<?xml version="1.0"?><!--x--><!DOCTYPE a>'
+    at = data.index(b"<!DOCTYPE") + split - 2
+    scan = DeclarationScan()
+    with pytest.raises(ScanError):
+        scan.feed(data[:at])
+        scan.feed(data[at:])
+        scan.close()
