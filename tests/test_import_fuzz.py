@@ -17,11 +17,13 @@ Every file is judged by tests/import_judge.py in one child process (RLIMIT_AS 1.
 timeout): preview_import returns (no exception, no abort) within 10 s; a preview and a
 refused file change nothing in the database (every table compared); a clean file is
 applied and the database then passes integrity_check and foreign_key_check; the child's
-peak RSS stays under 1 GB. A failing case names its seed: `make_case(seed, ...)` rebuilds
-exactly that file (`pytest tests/test_import_fuzz.py --fuzz-seed SEED` is not needed: the
-seed and the mutations are printed with the failure).
+peak RSS stays under 1 GB. A failing case is reported with its seed and the mutations it
+drew; `make_case(seed, base_file, out, families)` rebuilds exactly that file.
 
-The default run takes about a minute on the 2-core box; `--slow` runs the long one.
+Two scenarios: the secretariat judging a department's return, and a department PC judging
+the secretariat's master workbook (no registry of issued manifests there, so forged
+manifests and definitions reach the merge). The default run (100 + 12 cases) takes about a
+minute on the 2-core box; `--slow` runs 1,500 + 300.
 """
 
 from __future__ import annotations
