@@ -83,7 +83,7 @@ def read_manifest(path: Path):
     return M.parse([[v for v in r if v is not None] for r in rows])
 
 
-def forge_manifest(path: Path, edit, entry_edit=None) -> Path:
+def forge(path: Path, edit, entry_edit=None) -> Path:
     """Rewrite a workbook's manifest with `edit(Manifest) -> Manifest` and recompute its
     checksum — what anyone holding this source could do; `entry_edit(ws)` may change 入力 too."""
     from dataclasses import replace
@@ -102,6 +102,53 @@ def forge_manifest(path: Path, edit, entry_edit=None) -> Path:
     return path
 
 
+def _forged(values: list[list[object]], rows_edit, meta_edit, defs_edit) -> list[list[str]]:
+    """The manifest sheet's rows after the edits, with the checksum recomputed."""
+    import json
+
+    from kanazawa_desktop.workbook import manifest as M
+
+    man = M.parse(values)
+    raw_rows = json.loads(man.rows_json())
+    meta = man.meta()
+    defs = json.loads(man.definitions_json())
+    for edit, obj in ((rows_edit, raw_rows), (meta_edit, meta), (defs_edit, defs)):
+        if edit:
+            edit(obj)
+    text = json.dumps(raw_rows, ensure_ascii=False, separators=(",", ":"))
+    defs_text = json.dumps(defs, ensure_ascii=False, separators=(",", ":"))
+    digest = M._digest(man.version, meta, text, defs_text)
+    out = [[M.MANIFEST_MAGIC, str(man.version)], *([k, v] for k, v in meta.items()),
+           ["checksum", digest], [M.ROWS_MARK, *(M.ROW_COLUMNS if man.version >= 3 else M.ROW_COLUMNS_V2)]]
+    out += M._chunks(text)
+    if man.version >= 2:
+        out.append(list(M.DEFS_MARK))
+        out += M._chunks(defs_text)
+    return out
+
+
+def forge_manifest(path: Path, rows_edit=None, meta_edit=None, defs_edit=None) -> Path:
+    """Edit a workbook's manifest and recompute its checksum, as someone with the source could.
+
+    rows_edit(list of row cell lists), meta_edit(dict), defs_edit(dict) change the JSON in
+    place; every value is written back as text, exactly as the writer lays the sheet out.
+    """
+    from kanazawa_desktop.workbook.layout import MANIFEST_SHEET
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb[MANIFEST_SHEET]
+    out = _forged([list(row) for row in ws.iter_rows(values_only=True)], rows_edit, meta_edit, defs_edit)
+    ws.delete_rows(1, ws.max_row)
+    for r, row in enumerate(out, start=1):
+        for c, value in enumerate(row, start=1):
+            cell = ws.cell(r, c)
+            cell.value = value
+            cell.data_type = "s"
+    wb.save(path)
+    wb.close()
+    return path
+
+
 def set_saved_at(path: Path, when: str) -> Path:
     """Set docProps/core.xml's dcterms:modified, as Excel or LibreOffice does on saving."""
     import re
@@ -111,3 +158,37 @@ def set_saved_at(path: Path, when: str) -> Path:
                       lambda m: m.group(1) + when.encode() + m.group(2), xml)
 
     return rewrite_part(path, "docProps/core.xml", edit)
+
+
+def forge_manifest_xml(path: Path, part: str, rows_edit=None, meta_edit=None, defs_edit=None) -> Path:
+    """forge_manifest on the sheet XML as our writer lays it out (inline strings), without
+    openpyxl: fast enough for a large master workbook."""
+    import re
+    from xml.sax.saxutils import escape
+
+    from kanazawa_desktop.workbook.layout import column_letter
+
+    def unescape(t: str) -> str:
+        return t.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+
+    def edit(xml: bytes) -> bytes:
+        text = xml.decode("utf-8")
+        body = re.search(r"<sheetData>(.*)</sheetData>", text, re.S).group(1)
+        values = []
+        for row in re.findall(r"<row\b[^>]*>(.*?)</row>", body, re.S):
+            cells = {}
+            for letters, inner in re.findall(r'<c r="([A-Z]+)\d+"[^>]*?(?:/>|>(.*?)</c>)', row, re.S):
+                t = re.search(r"<t[^>]*>(.*?)</t>", inner or "", re.S)
+                cells[ord(letters) - 65] = unescape(t.group(1)) if t else ""
+            values.append([cells.get(i, "") for i in range(max(cells, default=-1) + 1)] + [""])
+        out = _forged(values, rows_edit, meta_edit, defs_edit)
+        rows = "".join(
+            f'<row r="{r}">' + "".join(f'<c r="{column_letter(c)}{r}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
+                                       for c, v in enumerate(row)) + "</row>"
+            for r, row in enumerate(out, start=1))
+        width = max(len(r) for r in out)
+        text = text.replace(body, rows, 1)
+        text = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:{column_letter(width - 1)}{len(out)}"', text)
+        return text.encode("utf-8")
+
+    return rewrite_part(path, part, edit)

@@ -122,7 +122,7 @@ def test_manifest_definitions_are_strictly_typed():
 
 def test_a_crafted_manifest_with_a_valid_checksum_but_bad_definitions_is_damaged():
     man = M.Manifest(plan_code="p", database_uid="u", origin_uid="u", scope="master", department="",
-                     issued_at="t", rows=(), definitions=())
+                     issued_at="2024-04-01T09:00:00+09:00", rows=(), definitions=())
     rows = man.sheet_rows()
     rows[-1] = ['[{"key":1}]']  # the definitions chunk
     meta = man.meta()
@@ -135,16 +135,16 @@ def test_a_crafted_manifest_with_a_valid_checksum_but_bad_definitions_is_damaged
 
 def test_a_format_1_manifest_still_reads():
     man = M.Manifest(plan_code="p", database_uid="u", origin_uid="u", scope="master", department="",
-                     issued_at="t", version=1)
+                     issued_at="2024-04-01T09:00:00+09:00", version=1)
     back = M.parse(man.sheet_rows())
     assert back.version == 1 and back.definitions == ()
 
 
 def test_format_2_and_3_manifests_read_with_their_own_row_width():
     row = M.ManifestRow(measure_key="No.7", fy=2023, editable=frozenset({"status"}), label="No.7",
-                        locked="x", result_text="", status="", actual=None, sent={"status": "achieved"})
+                        locked="0" * 24, result_text="", status="", actual=None, sent={"status": "achieved"})
     for version, sent in ((2, {}), (3, {"status": "achieved"})):
         man = M.Manifest(plan_code="p", database_uid="u", origin_uid="u", scope="department",
-                         department="人事課", issued_at="t", rows=(row,), version=version)
+                         department="人事課", issued_at="2024-04-01T09:00:00+09:00", rows=(row,), version=version)
         back = M.parse(man.sheet_rows())
         assert back.rows[0].sent == sent and back.version == version

@@ -457,7 +457,7 @@ def preview_file(desk, path: Path, by_key: dict[str, Measure] | None = None,
         m = by_key.get(key)
         if m is not None:
             pv.measures[key] = (m.id, m.number_label, m.name)
-    values, refusals = check_rows(wb, sync=kind == KIND_SYNC)
+    values, refusals = check_rows(wb, sync=kind == KIND_SYNC, years=desk.plan.years)
     pv.refusals.extend(refusals)
     if kind == KIND_RETURN:
         _merge_return(desk, wb, pv, values, by_key)

@@ -1,6 +1,6 @@
 """Row-level checks of a returned workbook's `入力` sheet against its manifest.
 
-`check_rows(wb, sync)` returns, for every manifest row found in the sheet, the parsed
+`check_rows(wb, sync, years)` returns, for every manifest row found in the sheet, the parsed
 value of each input field as `(value, blank)` (blank: the cell was empty), and a list of
 refusals, each a Japanese sentence naming the cell. Refused:
 
@@ -14,6 +14,8 @@ refusals, each a Japanese sentence naming the cell. Refused:
 * an input cell not editable for this row (another department's measure, a retired
   measure, 実績値 of a measure without a numeric target) changed from its base — and, for
   a master workbook synced onto a department PC, any input cell changed at all;
+* a row of a fiscal year outside the plan's `years` (a manifest can be forged with its
+  checksum recomputed, and the 年度 cell and digest with it: FY2099 must not be written);
 * 計画達成状況 outside 未確定/達成/未達成; 実績値 that is not a number; text longer than
   Excel's 32,767 characters.
 """
@@ -117,10 +119,11 @@ def _locked(values: list[object]) -> tuple[dict[str, tuple[object, bool]], str] 
     return defs, digest
 
 
-def check_rows(wb: ReturnedWorkbook, *, sync: bool = False):
+def check_rows(wb: ReturnedWorkbook, *, sync: bool = False, years: tuple[int, ...] | None = None):
     refusals: list[Refusal] = []
     for letters, row in wb.formulas:
-        refusals.append(Refusal(f"{ENTRY_SHEET}!{letters}{row}: 数式は入力できません。値を入力してください", row))
+        where = f"{ENTRY_SHEET}!{letters}{row}" if row else ENTRY_SHEET
+        refusals.append(Refusal(f"{where}: 数式は入力できません。値を入力してください", row or None))
     index = {(mr.label, short_label(mr.fy)): mr for mr in wb.manifest.rows}
     seen: dict[tuple[str, str], int] = {}
     values = []
@@ -133,6 +136,10 @@ def check_rows(wb: ReturnedWorkbook, *, sync: bool = False):
         if mr is None:
             refusals.append(Refusal(f"{ENTRY_SHEET} {er.row}行目: 取組No.・年度（{key[0]} {key[1]}）が配布時の行と"
                                     f"一致しません（行の追加、または取組No.・年度の変更）", er.row))
+            continue
+        if years is not None and mr.fy not in years:
+            refusals.append(Refusal(f"{ENTRY_SHEET} {er.row}行目: 年度（{key[1]}）は計画の期間"
+                                    f"（{short_label(years[0])}〜{short_label(years[-1])}）にありません", er.row))
             continue
         if key in seen:
             refusals.append(Refusal(f"{ENTRY_SHEET} {er.row}行目: {key[0]} {key[1]} の行が重複しています"

@@ -37,9 +37,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from .layout import FORMAT_VERSION, MANIFEST_MAGIC, READABLE_VERSIONS
+from ..domain.achievement import DIRECTIONS
+from ..domain.model import RESOURCES
+from ..domain.status import Status
+from .layout import (
+    EXCEL_CELL_LIMIT,
+    FORMAT_VERSION,
+    MANIFEST_MAGIC,
+    READABLE_VERSIONS,
+    SCOPE_DEPARTMENT,
+    SCOPE_MASTER,
+)
 
 META_KEYS = ("plan_code", "database_uid", "origin_uid", "scope", "department", "issued_at")
 SEQUENCE_KEY = "sequence"  # format 4: the issuing database's register number of this workbook
@@ -51,12 +64,33 @@ ROW_COLUMNS = ("measure_key", "fy", "editable", "label", "locked", "result_text"
 ROW_COLUMNS_V2 = ROW_COLUMNS[:-1]
 
 
+SENT_FIELDS = ("result_text", "status", "actual")
+STATUS_CODES = frozenset(s.value for s in Status)
+_FY = re.compile(r"[0-9]{4}")  # ASCII only: int() would also take "２０２３" and " 2023"
+_LOCKED = re.compile(r"[0-9a-f]{24}")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")  # repr(float), finite
+MAX_INT = 2**31 - 1  # ids, numbers and positions: far beyond any plan, within SQLite's range
+
+
+def _valid_value(field_name: str, value: object) -> bool:
+    """A base or sent value of a result field, as the database holds it."""
+    if field_name == "status":
+        return type(value) is str and value in STATUS_CODES
+    if field_name == "actual":
+        return value is None or (type(value) in (int, float) and math.isfinite(value))
+    return type(value) is str and len(value) <= EXCEL_CELL_LIMIT
+
+
 def num_text(value: float | None) -> str:
     return "" if value is None else repr(float(value))
 
 
 def text_num(text: str) -> float | None:
-    return None if text == "" else float(text)
+    if text == "":
+        return None
+    if not _NUMBER.fullmatch(text) or not math.isfinite(float(text)):
+        raise ValueError("number")
+    return float(text)
 
 
 def locked_digest(label: str, name: str, departments: str, year: str, plan_text: str,
@@ -88,16 +122,24 @@ class ManifestRow:
 
     @classmethod
     def from_cells(cls, cells: list[str]) -> ManifestRow:
+        """Strictly typed (ValueError otherwise): a manifest can be edited and its checksum
+        recomputed, so every field is checked for its type and domain, as on a PC that has
+        no record of what it issued."""
         (key, fy, editable, label, locked, result, status, actual) = cells[:8]
         sent = json.loads(cells[8]) if len(cells) > 8 and cells[8] else {}
-        if not isinstance(sent, dict) or any(
-                k not in ("result_text", "status", "actual")
-                or not (v is None or type(v) in (str, float, int)) for k, v in sent.items()):
+        fields = [e for e in editable.split(",") if e]
+        if (not key or not _FY.fullmatch(fy) or not _LOCKED.fullmatch(locked)
+                or len(set(fields)) != len(fields) or not set(fields) <= set(SENT_FIELDS)):
+            raise ValueError("manifest row")
+        if not isinstance(sent, dict) or any(k not in SENT_FIELDS or not _valid_value(k, v)
+                                             for k, v in sent.items()):
             raise ValueError("sent values")
-        return cls(measure_key=key, fy=int(fy),
-                   editable=frozenset(e for e in editable.split(",") if e), label=label,
-                   locked=locked, result_text=result, status=status, actual=text_num(actual),
-                   sent=sent)
+        row = cls(measure_key=key, fy=int(fy), editable=frozenset(fields), label=label,
+                  locked=locked, result_text=result, status=status, actual=text_num(actual),
+                  sent=sent)
+        if not all(_valid_value(f, row.base(f)) for f in SENT_FIELDS):
+            raise ValueError("base values")
+        return row
 
     def base(self, field_name: str) -> object:
         return getattr(self, field_name)
@@ -137,10 +179,12 @@ class MeasureDef:
             raise ValueError("definition keys")
         for name, kind in _DEF_TYPES.items():
             _check(obj[name], kind)
+        if not set(obj["resources"]) <= set(RESOURCES) or not obj["key"] or not obj["node"]:
+            raise ValueError("definition value")
         ind = obj["indicator"]
         if ind is not None:
-            if not (isinstance(ind, list) and len(ind) == 5 and all(isinstance(v, str) for v in ind[:3])
-                    and isinstance(ind[3], bool) and isinstance(ind[4], str)):
+            if not (isinstance(ind, list) and len(ind) == 5 and all(type(v) is str for v in ind[:3])
+                    and ind[2] in DIRECTIONS and type(ind[3]) is bool and type(ind[4]) is str):
                 raise ValueError("indicator")
             ind = (ind[0], ind[1], ind[2], ind[3], ind[4])
         return cls(key=obj["key"], number=obj["number"], repeat_of=obj["repeat_of"], node=obj["node"],
@@ -167,8 +211,8 @@ class NodeDef:
     @classmethod
     def from_json(cls, obj: object) -> NodeDef:
         if not (isinstance(obj, list) and len(obj) == 6
-                and all(type(obj[i]) is str for i in (0, 1, 3, 4))
-                and all(type(obj[i]) is int for i in (2, 5))):
+                and all(type(obj[i]) is str for i in (0, 1, 3, 4)) and obj[0]
+                and all(type(obj[i]) is int and 0 <= obj[i] <= MAX_INT for i in (2, 5))):
             raise ValueError("node definition")
         return cls(*obj)
 
@@ -181,9 +225,9 @@ _DEF_KEYS = set(_DEF_TYPES) | {"indicator"}
 
 def _check(value: object, kind: object) -> None:
     if kind == "strs":
-        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ok = type(value) is list and all(type(v) is str for v in value)
     elif kind in ("int", "int?"):
-        ok = (value is None and kind == "int?") or (type(value) is int)
+        ok = (value is None and kind == "int?") or (type(value) is int and 0 <= value <= MAX_INT)
     else:
         ok = type(value) is kind
     if not ok:
@@ -308,13 +352,28 @@ def parse(rows: list[list[object]]) -> Manifest:
         if not all(isinstance(r, list) and len(r) == width and all(isinstance(c, str) for c in r)
                    for r in raw_rows):
             raise ValueError("manifest rows")
+        _check_meta(fields)
         body = tuple(ManifestRow.from_cells(cells) for cells in raw_rows)
+        if len({(r.measure_key, r.fy) for r in body}) != len(body):
+            raise ValueError("the same row twice")
         defs, nodes = _definitions(defs_text) if version >= 2 else ((), ())
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: JSON nested deep
         raise ManifestError("damaged") from exc
     return Manifest(rows=body, definitions=defs, nodes=nodes, version=version,
                     verified=meta["checksum"], sequence=int(sequence) if sequence else None,
                     **fields)
+
+
+def _check_meta(meta: dict[str, str]) -> None:
+    """Scope, department and the time of issue, by their domain (ValueError otherwise)."""
+    if meta["scope"] not in (SCOPE_MASTER, SCOPE_DEPARTMENT) or not meta["plan_code"] \
+            or not meta["database_uid"]:
+        raise ValueError("manifest scope")
+    if (meta["scope"] == SCOPE_DEPARTMENT) != bool(meta["department"]):
+        raise ValueError("manifest department")
+    # a time with its offset, as written (now_iso); a naive one could not be compared
+    if datetime.fromisoformat(meta["issued_at"]).tzinfo is None:
+        raise ValueError("issued_at without offset")
 
 
 def _definitions(text: str) -> tuple[tuple[MeasureDef, ...], tuple[NodeDef, ...]]:

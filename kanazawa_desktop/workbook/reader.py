@@ -19,10 +19,17 @@ from pathlib import Path
 import python_calamine
 
 from .errors import BadWorkbook
-from .layout import ENTRY_FIRST_ROW, ENTRY_HEADERS, ENTRY_SHEET, MANIFEST_SHEET
+from .layout import (
+    COL_RESULT,
+    ENTRY_FIRST_ROW,
+    ENTRY_HEADERS,
+    ENTRY_SHEET,
+    EXCEL_CELL_LIMIT,
+    MANIFEST_SHEET,
+)
 from .manifest import Manifest, ManifestError, parse
 from .properties import saved_at
-from .safety import formula_cells, inspect
+from .safety import check_long_text, formula_cells, inspect
 
 _MANIFEST_MESSAGES = {
     "missing": ("本アプリで書き出したブックではありません（管理情報がありません。別の様式のファイルです）",
@@ -55,7 +62,22 @@ def _refuse(path: Path, message: str, kind: str) -> BadWorkbook:
 
 
 def read_returned(path: Path) -> ReturnedWorkbook:
+    """The one entry point: returns the workbook or raises BadWorkbook, nothing else.
+
+    Every known case has its own sentence; anything else a damaged file makes a parser
+    raise (a zip, XML or text decoding error no check foresaw) is still a damaged file,
+    not a crash of the import: it is refused as such, with the cause chained for the log.
+    """
     path = Path(path)
+    try:
+        return _read(path)
+    except BadWorkbook:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the final guard described above
+        raise _refuse(path, "ファイルが壊れているため読み取れません", "damaged") from exc
+
+
+def _read(path: Path) -> ReturnedWorkbook:
     checked = inspect(path)
     if ENTRY_SHEET not in checked.sheet_names or MANIFEST_SHEET not in checked.sheet_names:
         raise _refuse(path, "本アプリで書き出したブックではありません（別の様式です。「入力」シートまたは管理情報がありません）",
@@ -71,6 +93,11 @@ def read_returned(path: Path) -> ReturnedWorkbook:
         raise _refuse(path, "パスワード付きのブックは取り込めません", "encrypted") from exc
     except (python_calamine.CalamineError, ValueError, OSError) as exc:
         raise _refuse(path, "ファイルが壊れているため読み取れません", "truncated") from exc
+    # a text cut to the limit by the reader would pass for a valid one; only 実施結果 can be
+    # taken as it is (a cut locked text fails its digest, a long status or number is refused)
+    if any(len(row) > COL_RESULT and type(row[COL_RESULT]) is str and len(row[COL_RESULT]) >= EXCEL_CELL_LIMIT
+           for row in entry):
+        check_long_text(path, checked)
     try:
         manifest = parse(manifest_rows)
     except ManifestError as exc:

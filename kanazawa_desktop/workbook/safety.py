@@ -6,13 +6,25 @@ XML of the `入力` sheet, or raises BadWorkbook with one Japanese sentence for:
 * an empty file; an encrypted Office file (OLE header D0 CF 11 E0 with an
   `EncryptedPackage` stream: a password-protected workbook); an old .xls (OLE without it);
   a CSV or text file renamed; anything else that is not a zip;
-* a truncated or damaged zip (bad central directory, CRC mismatch);
+* a truncated, damaged or odd zip (bad central directory, CRC mismatch, an unsupported
+  version or method, a seek before the start, a name that is not UTF-8): every error the
+  zip module raises is this one refusal (ZIP_ERRORS);
+* an ambiguous package (package.py): members whose names differ only by case, a sheet
+  target that resolves to no member or could be read as another, a sheet of ours that is
+  not a worksheet part. Members are found ignoring case, as python-calamine finds them, so
+  the part checked is the part read;
 * a zip bomb: too many entries, an entry or the whole archive inflating past its limit, or
   an entry compressed more than MAX_RATIO times. Declared sizes of every entry are checked
   first, then every part a parser will read is inflated in chunks with a hard cap, because
   headers can lie;
-* an XML bomb: any part a parser reads declaring a DTD (`<!DOCTYPE` / `<!ENTITY`); Office
-  files never do.
+* an XML bomb: any part a parser reads declaring a DTD (`<!DOCTYPE` / `<!ENTITY`)
+  anywhere in it, also after a long comment or split over two chunks; or a part not in
+  UTF-8 (xml_scan.DeclarationScan). Office files never have either;
+* a used range past column Z or row 99,999 in `入力` or `_manifest` (xml_scan.check_extent):
+  python-calamine lays out the whole rectangle from A1 to the farthest cell, so one cell
+  at XFD1048576 would make it allocate 549 GB and abort the process. 入力 has 9 columns
+  (the rest up to Z is slack, so text typed right of the table is still refused per row,
+  naming the cell); 99,999 rows hold 20,000 measures x 4 years plus headers;
   (openpyxl is guarded by defusedxml as well; python-calamine is fed only checked files.)
 
 `formula_cells(sheet_xml)` lists the cells of a sheet that hold a formula (`<f>`), which a
@@ -22,14 +34,24 @@ value reader cannot see.
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from . import package
 from .errors import BadWorkbook
-from .layout import ENTRY_SHEET, EXCEL_CELL_LIMIT, MANIFEST_SHEET
+from .layout import ENTRY_SHEET, EXCEL_CELL_LIMIT, MANIFEST_SHEET, column_letter
+from .xml_scan import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    DeclarationScan,
+    ScanError,
+    check_extent,
+    scan_declarations,
+)
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ENTRIES = 3000
@@ -42,7 +64,6 @@ CHUNK = 1024 * 1024
 PARSED_PARTS = frozenset({"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
                           "xl/sharedStrings.xml", "xl/styles.xml"})
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -50,6 +71,7 @@ class Inspected:
     data: bytes
     entry_xml: bytes | None  # the 入力 sheet's XML, None when the workbook has no such sheet
     sheet_names: tuple[str, ...]
+    strings_xml: bytes = b""  # xl/sharedStrings.xml (found ignoring case), b"" when absent
 
 
 def _refuse(path: Path, message: str, kind: str) -> BadWorkbook:
@@ -96,20 +118,28 @@ def _not_zip(path: Path, data: bytes) -> BadWorkbook:
     return _refuse(path, "Excel ブック（.xlsx）ではありません", "not_workbook")
 
 
+# What zipfile raises on damaged or odd archives: a bad header or CRC, a truncated member,
+# an unsupported compression method or "zip file version" (NotImplementedError), a seek
+# before the start (ValueError "negative seek"), a member name flagged UTF-8 that is not
+# (UnicodeDecodeError, a ValueError), a header field it cannot unpack (struct.error).
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
+              NotImplementedError, ValueError, struct.error, RuntimeError, OverflowError,
+              IndexError, KeyError)
+_SHARED_STRINGS = "xl/sharedstrings.xml"
+
+
 def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, total: list[int],
              keep: bool) -> bytes | None:
-    """Inflate one entry with hard caps; return its bytes when `keep`."""
+    """Inflate one entry with hard caps, scanning its XML declarations; its bytes when `keep`."""
     out = []
     size = 0
+    scan = DeclarationScan()
     with zf.open(info) as fh:
-        first = True
         while True:
             chunk = fh.read(CHUNK)
             if not chunk:
                 break
-            if first and info.filename.endswith((".xml", ".rels", ".vml")) and _DTD.search(chunk[:8192]):
-                raise _refuse(path, "ブックに不正な XML 定義（DTD／エンティティ）が含まれています", "xml_bomb")
-            first = False
+            scan.feed(chunk)
             size += len(chunk)
             total[0] += len(chunk)
             if size > MAX_ENTRY_BYTES or total[0] > MAX_TOTAL_BYTES:
@@ -118,55 +148,32 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, total: list
                 raise _refuse(path, "圧縮率が異常です（圧縮爆弾の疑い）", "zip_bomb")
             if keep:
                 out.append(chunk)
+    scan.close()
     return b"".join(out) if keep else None
 
 
-def _small(zf: zipfile.ZipFile, name: str, path: Path) -> bytes:
-    """Read a small index part (workbook.xml, its rels) with a cap; b"" when absent."""
-    try:
-        info = zf.getinfo(name)
-    except KeyError:
-        return b""
-    try:
-        with zf.open(info) as fh:
+_SCAN_MESSAGES = {
+    "dtd": ("ブックに不正な XML 定義（DTD／エンティティ）が含まれています", "xml_bomb"),
+    "encoding": ("ブックの XML の文字コードが UTF-8 ではありません（ファイルが壊れています）", "damaged"),
+}
+
+
+def _index_parts(zf: zipfile.ZipFile, path: Path,
+                 members: dict[str, str]) -> tuple[dict[str, str], set[str]]:
+    """(sheet name -> member, every member the workbook relates to), as python-calamine reads them."""
+    def small(name: str) -> bytes:
+        real = members.get(package.member_key(name))
+        if real is None:
+            return b""
+        with zf.open(real) as fh:
             data = fh.read(4 * 1024 * 1024 + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
-        raise _refuse(path, "ファイルが壊れているか、途中までしか保存されていません", "truncated") from exc
-    if len(data) > 4 * 1024 * 1024 or _DTD.search(data[:8192]):
-        raise _refuse(path, "ブックの構造が不正です（XML 定義または大きさ）", "xml_bomb")
-    return data
+        if len(data) > 4 * 1024 * 1024:
+            raise _refuse(path, "ブックの構造が不正です（大きさ）", "xml_bomb")
+        scan_declarations(data)
+        return data
 
-
-_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
-_ATTR = re.compile(rb'(?:(\w+):)?(\w+)="([^"]*)"')
-_REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
-
-
-def _attrs(raw: bytes) -> dict[bytes, bytes]:
-    return {m.group(2): m.group(3) for m in _ATTR.finditer(raw)}
-
-
-def _unescape(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    for a, b in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
-        text = text.replace(a, b)
-    return text
-
-
-def _sheets(workbook_xml: bytes, rels_xml: bytes) -> dict[str, str]:
-    """Sheet name -> zip path of its XML."""
-    targets = {}
-    for m in _REL_TAG.finditer(rels_xml):
-        a = _attrs(m.group(1))
-        if b"Id" in a and b"Target" in a:
-            t = _unescape(a[b"Target"])
-            targets[a[b"Id"].decode()] = t.lstrip("/") if t.startswith("/") else "xl/" + t
-    out = {}
-    for m in _SHEET_TAG.finditer(workbook_xml):
-        a = _attrs(m.group(1))
-        if b"name" in a and b"id" in a:
-            out[_unescape(a[b"name"])] = targets.get(a[b"id"].decode(), "")
-    return out
+    workbook_xml, rels_xml = small("xl/workbook.xml"), small("xl/_rels/workbook.xml.rels")
+    return package.sheet_parts(workbook_xml, rels_xml, members), package.related_parts(rels_xml, members)
 
 
 def inspect(path: Path) -> Inspected:
@@ -177,52 +184,82 @@ def inspect(path: Path) -> Inspected:
     if not data.startswith(b"PK"):
         raise _not_zip(path, data)
     try:
-        zf = zipfile.ZipFile(BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        with zipfile.ZipFile(BytesIO(data)) as zf:
+            return _inspect_zip(path, data, zf)
+    except ScanError as exc:
+        message, kind = _SCAN_MESSAGES[exc.reason]
+        raise _refuse(path, message, kind) from exc
+    except package.PackageError as exc:
+        raise _refuse(path, "ブックの構成が不正です（シートの参照先が壊れているか、あいまいです）",
+                      "damaged") from exc
+    except ZIP_ERRORS as exc:
         raise _refuse(path, "ファイルが壊れているか、途中までしか保存されていません", "truncated") from exc
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_ENTRIES:
-            raise _refuse(path, f"ブック内のファイル数が多すぎます（{len(infos)}）", "zip_bomb")
-        declared = 0
-        for info in infos:
-            declared += info.file_size
-            if info.file_size > MAX_ENTRY_BYTES or declared > MAX_TOTAL_BYTES:
-                raise _refuse(path, "展開後のサイズが大きすぎます（圧縮爆弾の疑い）", "zip_bomb")
-            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise _refuse(path, "圧縮率が異常です（圧縮爆弾の疑い）", "zip_bomb")
-            if info.flag_bits & 0x1:
-                raise _refuse(path, "暗号化されたファイルは取り込めません", "encrypted")
-        names = {i.filename for i in infos}
-        if "xl/workbook.xml" not in names:
-            raise _refuse(path, "Excel ブック（.xlsx）ではありません（ブックの本体がありません）",
-                          "not_workbook")
-        # The parts a parser will read (the workbook index, shared strings, styles, the 入力
-        # and manifest sheets) are inflated here first, with hard caps. The other parts (the
-        # 取組管理票 sheets, theme, properties) are never parsed: their declared sizes were
-        # checked above, which is all they can cost.
-        sheets = _sheets(_small(zf, "xl/workbook.xml", path), _small(zf, "xl/_rels/workbook.xml.rels", path))
-        wanted = {sheets.get(ENTRY_SHEET), sheets.get(MANIFEST_SHEET)} | PARSED_PARTS
-        total = [0]
-        kept: dict[str, bytes] = {}
-        try:
-            for info in infos:
-                name = info.filename
-                if name not in wanted:
-                    continue
-                keep = name == "xl/sharedStrings.xml" or name.startswith("xl/worksheets/")
-                body = _inflate(zf, info, path, total, keep)
-                if body is not None:
-                    kept[name] = body
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
-            raise _refuse(path, "ファイルが壊れているか、途中までしか保存されていません", "truncated") from exc
-    entry_path = sheets.get(ENTRY_SHEET)
-    for part in ("xl/sharedStrings.xml", entry_path):
-        if part and _longest_text(kept.get(part, b"")) > EXCEL_CELL_LIMIT:
-            raise _refuse(path, f"Excel の上限（{EXCEL_CELL_LIMIT}文字）を超える文字列が含まれています",
+
+
+def _inspect_zip(path: Path, data: bytes, zf: zipfile.ZipFile) -> Inspected:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise _refuse(path, f"ブック内のファイル数が多すぎます（{len(infos)}）", "zip_bomb")
+    declared = 0
+    for info in infos:
+        declared += info.file_size
+        if info.file_size > MAX_ENTRY_BYTES or declared > MAX_TOTAL_BYTES:
+            raise _refuse(path, "展開後のサイズが大きすぎます（圧縮爆弾の疑い）", "zip_bomb")
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise _refuse(path, "圧縮率が異常です（圧縮爆弾の疑い）", "zip_bomb")
+        if info.flag_bits & 0x1:
+            raise _refuse(path, "暗号化されたファイルは取り込めません", "encrypted")
+    members = package.member_index(i.filename for i in infos)
+    if package.member_key("xl/workbook.xml") not in members:
+        raise _refuse(path, "Excel ブック（.xlsx）ではありません（ブックの本体がありません）",
+                      "not_workbook")
+    # The parts a parser will read (the workbook index, shared strings, styles, whatever
+    # else the workbook relates to except the other sheets, and the 入力 and manifest
+    # sheets) are inflated here first, with hard caps. The other sheets (the 取組管理票) are
+    # never parsed: their declared sizes were checked above, which is all they can cost.
+    sheets, related = _index_parts(zf, path, members)
+    ours = {sheets[n] for n in (ENTRY_SHEET, MANIFEST_SHEET) if n in sheets}
+    if not all(package.worksheet_part(p) for p in ours):
+        raise package.PackageError("a sheet of ours is not a worksheet part")
+    wanted = {package.member_key(p) for p in ours | (related - set(sheets.values()))}
+    wanted |= {package.member_key(p) for p in PARSED_PARTS}
+    total = [0]
+    kept: dict[str, bytes] = {}
+    for info in infos:
+        key = package.member_key(info.filename)
+        if key not in wanted:
+            continue
+        body = _inflate(zf, info, path, total, keep=info.filename in ours or key == _SHARED_STRINGS)
+        if body is not None:
+            kept[key] = body
+    for name in (ENTRY_SHEET, MANIFEST_SHEET):
+        if name in sheets:
+            _check_extent(path, name, kept[package.member_key(sheets[name])])
+    entry_xml = kept.get(package.member_key(sheets[ENTRY_SHEET])) if ENTRY_SHEET in sheets else None
+    return Inspected(data=data, entry_xml=entry_xml, sheet_names=tuple(sheets),
+                     strings_xml=kept.get(_SHARED_STRINGS, b""))
+
+
+def check_long_text(path: Path, checked: Inspected) -> None:
+    """BadWorkbook when a text node of 入力 or the shared strings is over Excel's cell limit.
+
+    A scan of the raw XML, because a value reader may cut such a text to the limit (some
+    python-calamine versions do). The reader calls it only when a value read reaches the
+    limit: the scan costs about a second on the largest sheet allowed.
+    """
+    for part in (checked.strings_xml, checked.entry_xml or b""):
+        if _longest_text(part) > EXCEL_CELL_LIMIT:
+            raise _refuse(Path(path), f"Excel の上限（{EXCEL_CELL_LIMIT}文字）を超える文字列が含まれています",
                           "too_long")
-    return Inspected(data=data, entry_xml=kept.get(entry_path) if entry_path else None,
-                     sheet_names=tuple(sheets))
+
+
+def _check_extent(path: Path, sheet: str, xml: bytes) -> None:
+    try:
+        check_extent(xml)
+    except ScanError as exc:
+        raise _refuse(path, f"「{sheet}」シートの使用範囲が大きすぎます（{column_letter(MAX_COLUMNS - 1)}列・"
+                            f"{MAX_ROWS:,}行まで）。表から離れたセルに入力がないか確認してください",
+                      "too_large") from exc
 
 
 _LONG_TEXT = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]{%d,})<" % EXCEL_CELL_LIMIT)
@@ -235,24 +272,35 @@ def _longest_text(xml: bytes) -> int:
     """
     longest = 0
     for m in _LONG_TEXT.finditer(xml):
-        longest = max(longest, len(_unescape(m.group(1))))
+        longest = max(longest, len(package.unescape(m.group(1))))
     return longest
 
 
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*?)(/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)",
+                   re.DOTALL)
+_FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f(?=[\s/>])")
+# the same, split in two patterns that start with a literal: scanned at C speed
+_FORMULA_PLAIN = re.compile(rb"<f(?=[\s/>])")
+_FORMULA_PREFIXED = re.compile(rb":f(?=[\s/>])")  # may match text too: a prefilter only
+# the cell's own r attribute, in either quotes and any case, as python-calamine reads it
+# (the last one when repeated; x:r is another attribute)
+_REF = re.compile(rb"""(?<![\w:.-])r\s*=\s*["']\s*([A-Za-z]{1,3})0*([0-9]{1,7})\s*["']""")
 
 
 def formula_cells(sheet_xml: bytes) -> list[tuple[str, int]]:
-    """(column letters, row) of every cell holding a formula; cheap when there is none."""
-    if not _FORMULA.search(sheet_xml):
+    """(column letters, row) of every cell holding a formula; cheap when there is none.
+
+    A formula whose cell reference cannot be read is still listed, as ("", 0): a value
+    reader would show its cached result, so it must be refused all the same.
+    """
+    if not (_FORMULA_PLAIN.search(sheet_xml)
+            or _FORMULA_PREFIXED.search(sheet_xml) and _FORMULA.search(sheet_xml)):
         return []
     out = []
     for m in _CELL.finditer(sheet_xml):
         body = m.group(3)
         if body and _FORMULA.search(body):
-            ref = _REF.search(m.group(1))
-            if ref:
-                out.append((ref.group(1).decode(), int(ref.group(2))))
-    return out
+            refs = _REF.findall(m.group(1))
+            letters, row = refs[-1] if refs else (b"", b"0")
+            out.append((letters.decode().upper(), int(row)))
+    return out or [("", 0)]
