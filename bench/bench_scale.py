@@ -1,7 +1,7 @@
 """Benchmark: the app at city scale (92, 2,000, 20,000 measures), window and command line.
 
     .venv/bin/python bench/bench_scale.py [--sizes 92,2000,20000] [--runs 3] [--keep DIR]
-                                          [--timeout 900]
+                                          [--timeout 900] [--setup-timeout 3600] [--reuse-results]
 
 For each size a secretariat database is made with bench/make_city.py (100 departments, seed 1;
 with --keep it is DIR/city_<N>.sqlite3 and reused when present, and never written to: every
@@ -23,8 +23,10 @@ command (each department's part exported and a quarter of its 入力 rows filled
 as a department would; set up once, kept with --keep in DIR/returns_<N>/); print of every
 sheet (`print OUT.pdf`), with pages/s.
 
-Each step gets --timeout seconds; a step that takes longer is stopped and reported as
-"> T s (stopped)". Prints progress on stderr and a Markdown table on stdout (also written to
+Each step gets --timeout seconds (the window child 3x that for all its steps); a step that
+takes longer is stopped and reported as "> T s (stopped)". Making the returns (not timed) gets
+--setup-timeout seconds; past that the merge is reported as not measured, and a later run with
+the same --keep resumes making them. Prints progress on stderr and a Markdown table on stdout (also written to
 DIR/bench_scale.md with --keep; each size's figures also go to DIR/result_<N>.json, and
 --reuse-results takes them from there, so sizes measured by separate runs make one table).
 Not a test.
@@ -276,8 +278,17 @@ def department_near_one_percent(db: Path) -> tuple[str, int, int]:
     return name, count, total
 
 
-def make_returns(city: Path, folder: Path) -> tuple[Path, list[Path]]:
-    """Every department's part exported from a copy of `city` and a quarter of its rows filled."""
+class SetupStopped(Exception):
+    pass
+
+
+def make_returns(city: Path, folder: Path, budget: float) -> tuple[Path, list[Path]]:
+    """Every department's part exported from a copy of `city` and a quarter of its rows filled.
+
+    Resumable: the copy (which holds the register of the issued workbooks) is made once, each
+    finished file is renamed into place, and a later call makes only the missing ones. Raises
+    SetupStopped when `budget` seconds are spent before all are made.
+    """
     ready = folder / "READY"
     db = folder / "returns.sqlite3"
     if ready.exists():
@@ -290,12 +301,20 @@ def make_returns(city: Path, folder: Path) -> tuple[Path, list[Path]]:
     from kanazawa_desktop.services.desk import Desk
 
     folder.mkdir(parents=True, exist_ok=True)
-    copy_db(city, db)
+    if not db.exists():
+        copy_db(city, db)
     files = []
     t0 = time.perf_counter()
     with Desk.open(db) as desk:
         for i, dept in enumerate(desk.departments()[:FILES]):
-            path = X.export_workbook(desk, folder / f"return_{i:03d}.xlsx", dept).path
+            final = folder / f"return_{i:03d}.xlsx"
+            files.append(final)
+            if final.exists():
+                continue
+            if time.perf_counter() - t0 > budget:
+                raise SetupStopped(f"{sum(f.exists() for f in files) - 1}/{FILES} returns made in "
+                                   f"{budget:.0f} s; run again with --keep to resume")
+            path = X.export_workbook(desk, folder / f"part_{i:03d}.xlsx", dept).path
             wb = openpyxl.load_workbook(path)
             ws = wb["入力"]
             for r in range(2, ws.max_row + 1, 4):  # a quarter of the rows, as bench_merge.py
@@ -309,7 +328,7 @@ def make_returns(city: Path, folder: Path) -> tuple[Path, list[Path]]:
                     actual.value = r * 1.5
             wb.save(path)
             wb.close()
-            files.append(path)
+            os.replace(path, final)
             if (i + 1) % 10 == 0:
                 log(f"  returns: {i + 1}/{FILES} ({time.perf_counter() - t0:.0f} s)")
     ready.write_text("\n".join(p.name for p in files), encoding="utf-8")
@@ -344,7 +363,7 @@ WINDOW_STEPS = {"start": ["cold", "switch", "switch_p95", "save", "search", "sea
                 "filter": ["filter_dept", "filter_all"]}
 
 
-def bench_size(n: int, keep: Path, runs: int, timeout: float) -> tuple[dict[str, Cell], list[str]]:
+def bench_size(n: int, keep: Path, runs: int, timeout: float, setup_timeout: float) -> tuple[dict[str, Cell], list[str]]:
     cells: dict[str, Cell] = {k: Cell() for k, _, _ in METRICS}
     notes: list[str] = []
     city = keep / f"city_{n}.sqlite3"
@@ -400,7 +419,12 @@ def bench_size(n: int, keep: Path, runs: int, timeout: float) -> tuple[dict[str,
 
     log(f"{n}: setting up {FILES} department returns (not timed)")
     t = time.perf_counter()
-    returns_db, files = make_returns(city, keep / f"returns_{n}")
+    try:
+        returns_db, files = make_returns(city, keep / f"returns_{n}", setup_timeout)
+    except SetupStopped as exc:
+        cells["merge"].note = cells["merge_rss"].note = "not measured: returns not ready"
+        notes.append(f"{n}: returns setup stopped: {exc}")
+        return cells, notes
     notes.append(f"{n}: returns set up in {time.perf_counter() - t:.0f} s (not timed)")
     merge_db = work / "merge.sqlite3"
     copy_db(returns_db, merge_db)  # the returns' register of issued workbooks, unchanged by runs
@@ -414,7 +438,7 @@ def bench_size(n: int, keep: Path, runs: int, timeout: float) -> tuple[dict[str,
 def fmt(cell: Cell, kind: str) -> str:
     m = cell.median()
     if m is None:
-        return f"> {cell.stopped:.0f} s (stopped)" if cell.stopped else "—"
+        return f"> {cell.stopped:.0f} s (stopped)" if cell.stopped else (cell.note or "—")
     if kind == "MiB":
         text = f"{m:.0f} MiB"
     elif kind == "/s":
@@ -455,6 +479,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", type=Path, default=None, help="keep (and reuse) databases and returns here")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per step (window: 3x, all its steps)")
+    ap.add_argument("--setup-timeout", type=float, default=3600,
+                    help="seconds for making the 100 returns (resumable with --keep)")
     ap.add_argument("--reuse-results", action="store_true",
                     help="take a size's figures from DIR/result_<N>.json when present (a table over "
                          "sizes measured by separate runs)")
@@ -476,7 +502,7 @@ def main() -> int:
                 notes += data["notes"]
                 log(f"{n}: figures of {data['when']} reused")
                 continue
-            results[n], more = bench_size(n, keep, args.runs, args.timeout)
+            results[n], more = bench_size(n, keep, args.runs, args.timeout, args.setup_timeout)
             notes += more
             saved.write_text(json.dumps({"when": f"{datetime.now():%Y-%m-%d %H:%M}", "runs": args.runs,
                                          "timeout": args.timeout, "notes": more,
