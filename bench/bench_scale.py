@@ -396,7 +396,8 @@ def bench_size(n: int, keep: Path, runs: int, timeout: float, setup_timeout: flo
             wall, rss, rc, stopped = run_cli(target, args, timeout, logfile)
             if stopped:
                 cells[key].stopped = timeout
-                cells[key + "_rss"].stopped = timeout
+                cells[key + "_rss"].values.append(rss)  # what it had reached when stopped
+                cells[key + "_rss"].note = "when stopped"
                 return ""
             output = logfile.read_text(encoding="utf-8", errors="replace")
             if rc not in (0, 3):  # 3: conflicts left for the person (import)
@@ -438,6 +439,8 @@ def bench_size(n: int, keep: Path, runs: int, timeout: float, setup_timeout: flo
 def fmt(cell: Cell, kind: str) -> str:
     m = cell.median()
     if m is None:
+        if cell.stopped and kind != "s":
+            return f"— (stopped at {cell.stopped:.0f} s)"
         return f"> {cell.stopped:.0f} s (stopped)" if cell.stopped else (cell.note or "—")
     if kind == "MiB":
         text = f"{m:.0f} MiB"
@@ -492,6 +495,7 @@ def main() -> int:
     keep.mkdir(parents=True, exist_ok=True)
     results: dict[int, dict[str, Cell]] = {}
     notes: list[str] = []
+    runs_of: dict[int, str] = {}
     started = datetime.now()
     try:
         for n in sizes:
@@ -500,10 +504,12 @@ def main() -> int:
                 data = json.loads(saved.read_text(encoding="utf-8"))
                 results[n] = {k: Cell(**v) for k, v in data["cells"].items()}
                 notes += data["notes"]
+                runs_of[n] = f"{n:,}: {data['when']}, {data['runs']} run(s), step timeout {data['timeout']:.0f} s"
                 log(f"{n}: figures of {data['when']} reused")
                 continue
             results[n], more = bench_size(n, keep, args.runs, args.timeout, args.setup_timeout)
             notes += more
+            runs_of[n] = f"{n:,}: {started:%Y-%m-%d %H:%M}, {args.runs} run(s), step timeout {args.timeout:.0f} s"
             saved.write_text(json.dumps({"when": f"{datetime.now():%Y-%m-%d %H:%M}", "runs": args.runs,
                                          "timeout": args.timeout, "notes": more,
                                          "cells": {k: vars(c) for k, c in results[n].items()}},
@@ -512,8 +518,8 @@ def main() -> int:
     finally:
         if args.keep is None:
             shutil.rmtree(keep, ignore_errors=True)
-    report = (f"bench_scale.py, {started:%Y-%m-%d %H:%M}, {os.cpu_count()} cores, Python "
-              f"{sys.version.split()[0]}, median of {args.runs} run(s), step timeout {args.timeout:.0f} s\n\n"
+    report = (f"bench_scale.py, {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians; "
+              + "; ".join(runs_of[n] for n in sizes) + "\n\n"
               + table(results, sizes) + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n")
     print(report)
     if args.keep is not None:
