@@ -17,17 +17,18 @@ from kanazawa_desktop.services.exchange_run import (
 from kanazawa_desktop.services.progress import Progress
 
 
-def _joint(desk):
-    return next(m for m in desk.measures() if len(m.departments) > 1 and not m.is_repeat)
+def _joint_returns(desk, tmp_path):
+    """A joint measure, and two of its departments' returns each writing its 実施結果 R5."""
+    joint = next(m for m in desk.measures() if len(m.departments) > 1 and not m.is_repeat)
+    paths = []
+    for name, dept in zip("ab", joint.departments[:2], strict=False):
+        p = X.export_workbook(desk, tmp_path / f"{name}.xlsx", dept).path
+        paths.append(fill(p, {(joint.number_label, "R5", "result"): f"{dept}の記入"}))
+    return joint, paths
 
 
 def test_each_file_on_its_own_and_previewed_just_before_it_is_applied(secretariat, tmp_path):
-    joint = _joint(secretariat)
-    a, b = joint.departments[:2]
-    pa = X.export_workbook(secretariat, tmp_path / "a.xlsx", a).path
-    pb = X.export_workbook(secretariat, tmp_path / "b.xlsx", b).path
-    fill(pa, {(joint.number_label, "R5", "result"): f"{a}の記入"})
-    fill(pb, {(joint.number_label, "R5", "result"): f"{b}の記入"})
+    joint, (pa, pb) = _joint_returns(secretariat, tmp_path)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     seen = []
@@ -37,16 +38,11 @@ def test_each_file_on_its_own_and_previewed_just_before_it_is_applied(secretaria
     assert seen == outcomes
     # the second department's return was read after the first was applied: a conflict, kept open
     assert outcomes[2].open_conflicts and not outcomes[0].open_conflicts
-    assert secretariat.measure(joint.id).year(2023).result_text == f"{a}の記入"
+    assert secretariat.measure(joint.id).year(2023).result_text == f"{joint.departments[0]}の記入"
 
 
 def test_a_preview_gone_stale_is_previewed_again_and_new_conflicts_go_back_for_review(secretariat, tmp_path):
-    joint = _joint(secretariat)
-    a, b = joint.departments[:2]
-    pa = X.export_workbook(secretariat, tmp_path / "a.xlsx", a).path
-    pb = X.export_workbook(secretariat, tmp_path / "b.xlsx", b).path
-    fill(pa, {(joint.number_label, "R5", "result"): f"{a}の記入"})
-    fill(pb, {(joint.number_label, "R5", "result"): f"{b}の記入"})
+    _joint, (pa, pb) = _joint_returns(secretariat, tmp_path)
     seen_a, seen_b = X.preview_import(secretariat, [pa, pb])  # both seen against the data as it was
     outcomes = apply_files(secretariat, [ToApply(pa, seen_a), ToApply(pb, seen_b)])
     assert outcomes[0].state == APPLIED
