@@ -161,3 +161,23 @@ def test_typed_line_breaks_and_controls_are_cleaned(secretariat):
     m = next(m for m in secretariat.measures() if m.number == 10)
     secretariat.save(m.id, {(2023, "result_text"): "一行目\r\n二行目\r三行目\x0b四行目\x07"})
     assert secretariat.measure(m.id).year(2023).result_text == "一行目\n二行目\n三行目\n四行目"
+
+
+def test_a_city_scale_list_carries_no_measure_sheets_and_still_merges(secretariat, tmp_path, monkeypatch):
+    """Past MAX_MEASURE_SHEETS measures a workbook holds no 取組管理票 sheets (LibreOffice cannot
+    open 20,000 of them); a department's part under the limit keeps its own; both still merge."""
+    import openpyxl
+    from exchange_helpers import fill
+
+    from kanazawa_desktop.services import exchange as X
+    from kanazawa_desktop.workbook import writer
+
+    monkeypatch.setattr(writer, "MAX_MEASURE_SHEETS", 10)
+    master = X.export_workbook(secretariat, tmp_path / "master.xlsx").path
+    part = X.export_workbook(secretariat, tmp_path / "jinji.xlsx", "人事課").path
+    names = openpyxl.load_workbook(master, read_only=True).sheetnames
+    assert names == ["取組事項一覧", "入力", "_manifest"]
+    assert "No.10" in openpyxl.load_workbook(part, read_only=True).sheetnames
+    fill(master, {("No.10", "R5", "result"): "一覧表から"})
+    [pv] = X.preview_import(secretariat, [master])
+    assert [pv.describe(c) for c in pv.changes] == ["No.10 R5 実施結果"]

@@ -8,7 +8,8 @@ This module is the contract both the writer and the reader follow (see docs/work
   a department may fill (実施結果, 計画達成状況, and 実績値 of 【数値目標】 measures, of the
   department's own current measures) are unlocked. 【再掲】 rows are not listed: their
   results belong to the measure they repeat.
-* one 取組管理票 sheet per measure, named by its number (`No.1`), read-only.
+* one 取組管理票 sheet per measure, named by its number (`No.1`), read-only — when the
+  workbook holds at most MAX_MEASURE_SHEETS measures (a city-scale master list has none).
 * `MANIFEST_SHEET` – hidden (never veryHidden: LibreOffice turns that into hidden anyway):
   ids, scope, the values each row was issued with, and a checksum (see manifest.py).
 """
@@ -37,6 +38,10 @@ FIELD_COLUMNS = {v: k for k, v in INPUT_COLUMNS.items()}
 ENTRY_FIRST_ROW = 2  # row 1 holds the headers
 
 STATUS_CHOICES = ("未確定", "達成", "未達成")
+# A workbook holding more measures than this carries no 取組管理票 sheets (the PDF has them):
+# LibreOffice needs 4.9 GB to open 2,000 sheets and cannot open 19,800, and openpyxl's
+# create_sheet checks every existing title (quadratic). A department's part stays under it.
+MAX_MEASURE_SHEETS = 300
 EXCEL_CELL_LIMIT = 32767
 
 SCOPE_MASTER = "master"

@@ -49,6 +49,7 @@ from .layout import (
     LIST_HEADERS,
     LIST_SHEET,
     MANIFEST_SHEET,
+    MAX_MEASURE_SHEETS,
     STATUS_CHOICES,
     column_letter,
     measure_sheet_name,
@@ -336,12 +337,13 @@ def save_workbook(content: WorkbookContent, path: Path,
     _write_list(ws_list, content)
     _write_entries(wb.create_sheet(ENTRY_SHEET), content)
     nodes = {n.id: n for n in content.nodes}
-    total = len(content.measures)
-    for i, m in enumerate(content.measures):
+    sheets = [m for m in content.measures if not m.is_repeat]
+    if len(sheets) > MAX_MEASURE_SHEETS:
+        sheets = []  # a city-scale list: the 取組管理票 are printed (PDF), not 20,000 sheets
+    total = len(sheets)
+    for i, m in enumerate(sheets):
         if step is not None:
             step(i, total)
-        if m.is_repeat:
-            continue
         chain, node = [], nodes.get(m.node_id)
         while node is not None:
             chain.append(node.caption)
