@@ -470,14 +470,17 @@ def preview_file(desk, path: Path, by_key: dict[str, Measure] | None = None,
     return pv
 
 
-def preview_import(desk, files: list[Path], progress: Progress | None = None) -> list[FilePreview]:
+def preview_import(desk, files: list[Path], progress: Progress | None = None,
+                   by_key: dict[str, Measure] | None = None) -> list[FilePreview]:
     """Dry run over many files; writes nothing.
 
     One file at a time, read then merged, so memory stays bounded by the largest file.
     (Reading in a thread pool was measured slower here: the parsing holds the GIL.)
+    `by_key` (measures_for_merge by key) may be passed by a caller that keeps it current.
     """
     paths = [Path(p) for p in files]
-    by_key = {m.key: m for m in xrepo.measures_for_merge(desk.plan.id)}
+    if by_key is None:
+        by_key = {m.key: m for m in xrepo.measures_for_merge(desk.plan.id)}
     here = _Here.of(desk)
     out = []
     for i, path in enumerate(paths):

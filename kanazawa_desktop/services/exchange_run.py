@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain.errors import DeskError, StalePreview
+from ..domain.model import Measure
+from ..store import exchange_repo as xrepo
 from .exchange_apply import ApplyResult, apply_import
 from .exchange_preview import FilePreview, preview_import
 from .progress import Cancelled, Progress, step
@@ -60,8 +62,35 @@ def _unexpected(path: Path, exc: Exception) -> str:
     return f"{path.name}: 予期しないエラーのため取り込めませんでした（{type(exc).__name__}）"
 
 
-def _one(desk, item: ToApply, dry_run: bool) -> FileOutcome:
-    pv = item.preview if item.preview is not None else preview_import(desk, [item.path])[0]
+class _Measures:
+    """The measures a merge compares, read once for the whole run and refreshed only where an
+    applied file changed them (reading all of them per file cost 0.2 s a file at 2,000)."""
+
+    def __init__(self, desk) -> None:
+        self.desk = desk
+        self.by_key = self._read(None)
+
+    def _read(self, ids: list[int] | None) -> dict[str, Measure]:
+        return {m.key: m for m in xrepo.measures_for_merge(self.desk.plan.id, ids)}
+
+    def after(self, result: ApplyResult) -> None:
+        if result.added:
+            self.by_key = self._read(None)  # a master workbook added measures: read them all
+            return
+        ids = sorted({c.measure_id for c in result.applied if c.node_id is None})
+        for i in range(0, len(ids), 500):
+            self.by_key.update(self._read(ids[i:i + 500]))
+
+
+def _one(desk, item: ToApply, dry_run: bool, measures: _Measures) -> FileOutcome:
+    outcome = _judge(desk, item, dry_run, measures.by_key)
+    if outcome.result is not None:
+        measures.after(outcome.result)
+    return outcome
+
+
+def _judge(desk, item: ToApply, dry_run: bool, by_key: dict[str, Measure]) -> FileOutcome:
+    pv = item.preview if item.preview is not None else preview_import(desk, [item.path], by_key=by_key)[0]
     if pv.refused:
         return FileOutcome(item.path, REFUSED, pv, error=pv.summary())
     if dry_run:
@@ -71,7 +100,10 @@ def _one(desk, item: ToApply, dry_run: bool) -> FileOutcome:
     try:
         return FileOutcome(item.path, APPLIED, pv, apply_import(desk, pv, item.resolutions))
     except StalePreview:
-        fresh = preview_import(desk, [item.path])[0]
+        # the data moved under the preview (another program, another window): read it all again
+        by_key.clear()
+        by_key.update({m.key: m for m in xrepo.measures_for_merge(desk.plan.id)})
+        fresh = preview_import(desk, [item.path], by_key=by_key)[0]
         seen = {c.key for c in pv.conflicts}
         unseen = [c for c in fresh.conflicts if c.key not in seen]
         if fresh.refused:
@@ -87,6 +119,7 @@ def apply_files(desk, files: list[ToApply], *, dry_run: bool = False,
                 progress: Progress | None = None,
                 on_file: Callable[[FileOutcome], None] | None = None) -> list[FileOutcome]:
     outcomes: list[FileOutcome] = []
+    measures = _Measures(desk)
     for i, item in enumerate(files):
         try:
             step(progress, i, len(files),
@@ -94,7 +127,7 @@ def apply_files(desk, files: list[ToApply], *, dry_run: bool = False,
         except Cancelled:
             break  # between files: those done stay done, and the outcomes say which
         try:
-            outcome = _one(desk, item, dry_run)
+            outcome = _one(desk, item, dry_run, measures)
         except DeskError as exc:
             outcome = FileOutcome(item.path, FAILED, item.preview, error=f"{item.path.name}: {exc.message}")
         except Exception as exc:  # noqa: BLE001 - one broken file must not end the run
