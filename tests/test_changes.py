@@ -59,3 +59,25 @@ def test_moving_a_measure_is_a_structure_change(secretariat):
     result = secretariat.save(mid, {(None, "node"): other.key})
     assert result.delta.structure
     assert next(r for r in secretariat.rows() if r.id == mid).node_id == other.id
+
+
+def test_search_folding_is_nfkc_on_japanese_text():
+    """normalize() takes a table shortcut for speed; on the text staff type it equals NFKC."""
+    import unicodedata
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kanazawa_desktop.domain.filtering import normalize
+
+    chars = st.sampled_from([chr(c) for r in ((0x20, 0x7F), (0x3000, 0x3100), (0x4E00, 0x4E40),
+                                              (0xFF01, 0xFFA0), (0x2460, 0x2480), (0x3200, 0x3260))
+                             for c in range(*r)] + ["𠮷", "\u3099", "\u0301"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(chars, max_size=40))
+    def check(text):
+        expected = unicodedata.normalize("NFKC", text).casefold().replace(" ", "").replace("\u3000", "")
+        assert normalize(text) == expected
+
+    check()

@@ -116,20 +116,23 @@ def measure_rows(plan_id: int, ids: list[int] | None = None) -> list[MeasureRow]
 
 
 def search_texts(plan_id: int, ids: list[int] | None = None) -> dict[int, str]:
-    """The texts a search looks in besides number, name and departments, per measure."""
+    """The texts a search looks in besides number, name and departments, per measure.
+
+    Plain SQL on the cursor: 100,000 rows at 20,000 measures, where peewee's row conversion
+    alone took 2 s."""
+    db = DbMeasure._meta.database
+    where, args = "m.plan_id = ?", [plan_id]
+    if ids is not None:
+        where += f" AND m.id IN ({','.join('?' * len(ids))})"
+        args += list(ids)
     parts: dict[int, list[str]] = defaultdict(list)
-    q = DbMeasure.select(DbMeasure.id, DbMeasure.summary, DbMeasure.vision,
-                         DbMeasure.related_plans).where(DbMeasure.plan == plan_id)
-    if ids is not None:
-        q = q.where(DbMeasure.id.in_(ids))
-    for mid, summary, vision, related in q.tuples():
-        parts[mid] += [summary, vision, " ".join(json.loads(related or "[]"))]
-    q = (DbMeasureYear.select(DbMeasureYear.measure, DbMeasureYear.plan_text, DbMeasureYear.result_text)
-         .join(DbMeasure).where(DbMeasure.plan == plan_id))
-    if ids is not None:
-        q = q.where(DbMeasureYear.measure.in_(ids))
-    for mid, plan_text, result_text in q.tuples():
-        parts[mid] += [plan_text, result_text]
+    for mid, summary, vision, related in db.execute_sql(
+            f"SELECT m.id, m.summary, m.vision, m.related_plans FROM measure m WHERE {where}", args):
+        parts[mid] += [summary or "", vision or "", " ".join(json.loads(related or "[]"))]
+    for mid, plan_text, result_text in db.execute_sql(
+            "SELECT y.measure_id, y.plan_text, y.result_text FROM measure_year y "
+            f"JOIN measure m ON m.id = y.measure_id WHERE {where}", args):
+        parts[mid] += [plan_text or "", result_text or ""]
     return {mid: " ".join(p for p in texts if p) for mid, texts in parts.items()}
 
 
