@@ -259,11 +259,10 @@ def _new_measure(d: MeasureDef, plan_id: int) -> Measure:
                    departments=d.departments)
 
 
-def _not_fillable(m: Measure, fy: int, f: str, plan_years: tuple[int, ...]) -> str | None:
+def _not_fillable(m: Measure, f: str) -> str | None:
     """Why this database does not take a value for this cell whatever the manifest says
-    (its checksum can be recomputed: its claims are no permission), or None."""
-    if fy not in plan_years:
-        return f"{fy}年度は計画の期間外です"
+    (its checksum can be recomputed: its claims are no permission), or None. (A year outside
+    the plan never gets here: check_rows refuses its row.)"""
     if m.is_repeat:
         return "【再掲】の取組には入力できません（再掲元の取組に入力します）"
     if m.retired:
@@ -290,7 +289,6 @@ def _earlier_fillings(desk, man, by_key: dict[str, Measure]) -> dict[tuple[str, 
 
 def _merge_return(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> None:
     man = wb.manifest
-    plan_years = desk.plan.years
     earlier = _earlier_fillings(desk, man, by_key) if man.scope == SCOPE_DEPARTMENT else {}
     for mr, file_vals in values:
         m = by_key.get(mr.measure_key)
@@ -300,7 +298,7 @@ def _merge_return(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -
             continue
         for f in (f for f in RESULT_FIELDS if f in mr.editable):
             file_value, blank = file_vals[f]
-            why = _not_fillable(m, mr.fy, f, plan_years)
+            why = _not_fillable(m, f)
             if why:
                 if not same(file_value, mr.base(f)):
                     pv.refusals.append(Refusal(f"{mr.label} {mr.fy}年度 {F.LABELS.get(f, f)}: {why}"))

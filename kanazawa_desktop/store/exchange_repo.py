@@ -162,15 +162,6 @@ def exported_near(scope: str, department: str, issued_at: str, seconds: float = 
     return False
 
 
-def latest_issued(scope: str, department: str = "") -> str | None:
-    """When the newest workbook of this scope (and department) still imported was written."""
-    q = DbImport.select(DbImport.issued_at).where(
-        (DbImport.undone == 0) & (DbImport.scope == scope) & (DbImport.department == department)
-        & DbImport.issued_at.is_null(False))
-    found = [r.issued_at for r in q]
-    return max(found, key=_instant) if found else None
-
-
 def _instant(iso: str):
     from datetime import datetime
 

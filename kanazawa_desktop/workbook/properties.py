@@ -16,6 +16,8 @@ import zipfile
 from datetime import UTC, datetime
 from io import BytesIO
 
+from .package import member_index, member_key
+
 CORE_REL = b"relationships/metadata/core-properties"
 CAP = 64 * 1024
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
@@ -25,8 +27,8 @@ _W3CDTF = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\
 
 
 def _read(zf: zipfile.ZipFile, name: str) -> bytes:
-    lower = name.lower()
-    info = next((i for i in zf.infolist() if i.filename.lower() == lower), None)
+    found = member_index(zf.namelist()).get(member_key(name))  # part names compare as the reader's
+    info = zf.getinfo(found) if found else None
     if info is None or info.file_size > CAP:
         return b""
     with zf.open(info) as fh:
