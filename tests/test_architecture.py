@@ -1,5 +1,6 @@
 """The layering holds: Qt only in ui/ (and printing), peewee only in store/, one direction of imports."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -19,3 +20,30 @@ def test_ruff_is_clean():
     out = subprocess.run([sys.executable, "-m", "ruff", "check", "kanazawa_desktop", "tests", "tools"],
                          cwd=REPO, capture_output=True, text=True, timeout=240)
     assert out.returncode == 0, out.stdout[-3000:]
+
+
+HEADLESS = ["tests/domain", "tests/store", "tests/workbook", "tests/services", "tests/cli"]
+
+
+def test_headless_layers_pass_with_qt_blocked(tmp_path):
+    """The layers below the UI, and the command line, run their tests with PySide6 unimportable
+    (tests/no_qt.py), so no indirect import of Qt creeps in. Bounded: the run is killed at 900 s."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "tests")}
+    env.pop("PYTEST_ADDOPTS", None)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:pytest-qt", "-p", "no_qt",
+           "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestConfigWarning",
+           "--basetemp", str(tmp_path / "run"), *HEADLESS]
+    out = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+    assert " passed" in out.stdout and "deselected" in out.stdout
+
+
+def test_the_headless_run_fails_a_test_that_reaches_qt(tmp_path):
+    (tmp_path / "test_reaches_qt.py").write_text(
+        "def test_prints():\n    from PySide6 import QtCore  # noqa: F401\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "tests")}
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:pytest-qt", "-p", "no_qt",
+           "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestConfigWarning",
+           "--rootdir", str(tmp_path), str(tmp_path)]
+    out = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "PySide6 is blocked" in out.stdout, out.stdout[-2000:]

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from exchange_helpers import fill
 
 from kanazawa_desktop.cli import main
@@ -112,7 +113,7 @@ def run_limited(limit: int, *argv) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     r = subprocess.run([sys.executable, "-m", "kanazawa_desktop", *map(str, argv)],
                        capture_output=True, text=True, timeout=120, preexec_fn=limit_size,
-                       env=env, cwd=Path(__file__).resolve().parent.parent)
+                       env=env, cwd=REPO)
     return r.returncode, r.stderr
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from conftest import FIXTURES
 from exchange_helpers import fill, synced_pcs
 
 from kanazawa_desktop.domain.errors import DeskError
@@ -214,13 +215,12 @@ def test_cli_export_import_exit_codes(tmp_path):
     (3, None, 10, "v3の結果"),  # the secretariat, having issued and imported workbooks
 ])
 def test_migrates_an_earlier_database(tmp_path, version, dept, measure, text):
-    from pathlib import Path
 
     from kanazawa_desktop.store.schema import LATEST_VERSION
 
     path = tmp_path / "old.sqlite3"
     con = sqlite3.connect(path)
-    dump = Path(__file__).parent / "fixtures" / f"schema_v{version}.sql"
+    dump = FIXTURES / f"schema_v{version}.sql"
     con.executescript(dump.read_text(encoding="utf-8"))
     con.close()
     with Desk.open(path) as desk:
@@ -277,11 +277,10 @@ def _shape(path) -> dict:
 
 @pytest.mark.parametrize("version", [1, 2, 3])
 def test_migrated_schema_is_the_schema_of_a_new_file(tmp_path, version):
-    from pathlib import Path
 
     old = tmp_path / "old.sqlite3"
     con = sqlite3.connect(old)
-    con.executescript((Path(__file__).parent / "fixtures" / f"schema_v{version}.sql").read_text(encoding="utf-8"))
+    con.executescript((FIXTURES / f"schema_v{version}.sql").read_text(encoding="utf-8"))
     con.close()
     Desk.open(old).close()
     new = tmp_path / "new.sqlite3"

@@ -48,6 +48,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 # ---- 1. an export or print never writes over a database -------------------------------------
 
+@pytest.mark.qt  # the print command renders in-process
 def test_export_and_print_never_overwrite_a_database(capsys, tmp_path, sec_db):
     other = tmp_path / "other.sqlite3"
     sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
@@ -206,6 +207,7 @@ def test_old_fixtures_still_migrate(tmp_path, fixture):
 
 # ---- 6. target paths ----------------------------------------------------------------------------
 
+@pytest.mark.qt  # the print command renders in-process
 def test_bad_export_and_backup_targets_are_one_line(capsys, tmp_path, sec_db):
     folder = tmp_path / "a folder.xlsx"
     folder.mkdir()

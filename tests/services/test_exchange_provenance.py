@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from exchange_helpers import fill, forge, read_manifest, set_saved_at, synced_pcs
 
 from kanazawa_desktop.domain.fiscal import short_label
@@ -17,8 +18,6 @@ from kanazawa_desktop.services import exchange as X
 from kanazawa_desktop.services.desk import Desk
 from kanazawa_desktop.workbook.layout import COL_YEAR
 from kanazawa_desktop.workbook.manifest import locked_digest
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def mid(desk, number):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import REPO
 from printing_helpers import font_sizes, fonts, is_a4, outline, page_sizes, page_texts, squash
 
 from kanazawa_desktop.domain.errors import InvalidValue
@@ -22,7 +22,6 @@ from kanazawa_desktop.services import printing as P
 from kanazawa_desktop.services.desk import Desk
 from kanazawa_desktop.services.progress import Cancelled, Progress
 
-REPO = Path(__file__).resolve().parent.parent
 LONG = "".join(f"［{i:03d}］研修会を開催し参加者の意見を集約した。" for i in range(120))[:2000]
 MEDIUM = LONG[:600]
 
