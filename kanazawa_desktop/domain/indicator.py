@@ -1,0 +1,271 @@
+"""Indicators (数値目標, KPI): what is measured, from where, and what counts as reaching it.
+
+An indicator belongs to one owner (a measure, a node of a plan's hierarchy, a goal, or the
+plan) and may be shown in several places; it is one series with one set of actuals. Its
+targets are of the kinds the plans state:
+
+    YearValue(2023, 70)                        開発アプリ数 70件 (R5)
+    EndValue(2027, 146000)                     146,000世帯（令和9年度末まで）
+    Limit(Bound.UNDER, 10, 2023, 2026)         実質公債費比率 10%未満 (each year)
+    Limit(Bound.AT_LEAST, 1000, 2024, 2028, maintain=True)   1,000人以上を維持（R6～R10）
+    PeriodSum(5000, 2024, 2028)                期間合計 5,000人
+    Change(2013, -40, 2025)                    H25比40%減（令和7年度末まで）
+    Change(2022, 10, 2028, absolute=10000)     10%増（1万件増）
+    OutsideLimit(Bound.AT_MOST, "中核市平均", 2023, 2026)   経常収支比率 中核市平均以下
+    ToBeSet("次期計画で設定", 2025, 2026)      新たな目標の設定
+
+Judgement (domain.judgement) reads them; nothing here touches storage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .fiscal import long_label
+
+
+class Better(StrEnum):
+    """Which way is better, where a target's kind does not say it itself."""
+
+    MORE = "more"
+    LESS = "less"
+
+    @property
+    def label(self) -> str:
+        return "増加" if self is Better.MORE else "減少"
+
+
+class Bound(StrEnum):
+    AT_LEAST = "at_least"  # 以上
+    AT_MOST = "at_most"  # 以下
+    UNDER = "under"  # 未満
+    OVER = "over"  # 超
+
+    @property
+    def label(self) -> str:
+        return _BOUND_LABELS[self]
+
+    def holds(self, actual: float, limit: float) -> bool:
+        a, v = exact(actual), exact(limit)
+        if self is Bound.AT_LEAST:
+            return a >= v
+        if self is Bound.AT_MOST:
+            return a <= v
+        if self is Bound.UNDER:
+            return a < v
+        return a > v
+
+
+_BOUND_LABELS = {Bound.AT_LEAST: "以上", Bound.AT_MOST: "以下", Bound.UNDER: "未満", Bound.OVER: "超"}
+
+
+def exact(x: float) -> float:
+    """Rounded to 12 significant digits: 98.45 typed and 0.9845*100 read compare equal."""
+    return float(f"{x:.12g}")
+
+
+class OwnerKind(StrEnum):
+    MEASURE = "measure"
+    NODE = "node"
+    GOAL = "goal"
+    PLAN = "plan"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """基準値: a value in a year, or only "starts in year X" (「R5年度開始」)."""
+
+    value: float | None = None
+    year: int | None = None
+    cumulative: bool = False  # 「R4年度までの累計」
+    starts: int | None = None
+
+    def describe(self, unit: str) -> str:
+        if self.starts is not None and self.value is None:
+            return f"{long_label(self.starts)}開始"
+        if self.value is None:
+            return ""
+        text = f"{number_text(self.value)}{unit}"
+        if self.year is not None:
+            text += f"（{long_label(self.year)}{'までの累計' if self.cumulative else ''}）"
+        return text
+
+
+# ---- target kinds --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearValue:
+    """A value for one year, met in the indicator's better direction."""
+
+    year: int
+    value: float
+
+    def years(self) -> range:
+        return range(self.year, self.year + 1)
+
+    def describe(self, unit: str) -> str:
+        return f"{number_text(self.value)}{unit}"
+
+
+@dataclass(frozen=True)
+class EndValue:
+    """A value to reach by the end of a year, which may lie after the plan's last year."""
+
+    year: int
+    value: float
+
+    def years(self) -> range:
+        return range(self.year, self.year + 1)
+
+    def describe(self, unit: str) -> str:
+        return f"{number_text(self.value)}{unit}（{long_label(self.year)}末まで）"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A bound for every year of a span; `maintain` words it as keeping a level."""
+
+    bound: Bound
+    value: float
+    first: int
+    last: int
+    maintain: bool = False
+
+    def years(self) -> range:
+        return range(self.first, self.last + 1)
+
+    def describe(self, unit: str) -> str:
+        text = f"{number_text(self.value)}{unit}{self.bound.label}"
+        return text + "を維持" if self.maintain else text
+
+
+@dataclass(frozen=True)
+class PeriodSum:
+    """The actuals of a span added up reach a value (期間合計)."""
+
+    value: float
+    first: int
+    last: int
+
+    def years(self) -> range:
+        return range(self.first, self.last + 1)
+
+    def describe(self, unit: str) -> str:
+        return f"{_span(self.first, self.last)}の合計 {number_text(self.value)}{unit}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change of `percent` (signed: −40 = 40%減) against the value of `base_year`, by the end
+    of `year`; `absolute` is the source's own equivalent (「10%増（1万件増）」)."""
+
+    base_year: int
+    percent: float
+    year: int
+    base_value: float | None = None
+    absolute: float | None = None
+
+    def years(self) -> range:
+        return range(self.year, self.year + 1)
+
+    def describe(self, unit: str) -> str:
+        word = "増" if self.percent >= 0 else "減"
+        text = f"{era_label(self.base_year)}比{number_text(abs(self.percent))}%{word}"
+        if self.absolute is not None:
+            text += f"（{number_text(abs(self.absolute))}{unit}{word}）"
+        return text
+
+    def goal(self, base: float) -> float:
+        if self.absolute is not None:
+            return base + self.absolute
+        return base * (1 + self.percent / 100)
+
+
+@dataclass(frozen=True)
+class OutsideLimit:
+    """A bound against a figure from outside (中核市平均), entered per year."""
+
+    bound: Bound
+    figure: str
+    first: int
+    last: int
+
+    def years(self) -> range:
+        return range(self.first, self.last + 1)
+
+    def describe(self, unit: str) -> str:
+        return f"{self.figure}{self.bound.label}"
+
+
+@dataclass(frozen=True)
+class ToBeSet:
+    """The source says a target will be set later (再設定, 新たな目標の設定)."""
+
+    reason: str
+    first: int
+    last: int
+
+    def years(self) -> range:
+        return range(self.first, self.last + 1)
+
+    def describe(self, unit: str) -> str:
+        return f"目標は設定予定（{self.reason}）" if self.reason else "目標は設定予定"
+
+
+Target = YearValue | EndValue | Limit | PeriodSum | Change | OutsideLimit | ToBeSet
+TARGET_KINDS: tuple[type, ...] = (YearValue, EndValue, Limit, PeriodSum, Change, OutsideLimit, ToBeSet)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str  # stable within its plan ("No.86-1", "KPI-1-2-3")
+    name: str
+    unit: str
+    owner_kind: OwnerKind = OwnerKind.MEASURE
+    owner_key: str = ""
+    better: Better | None = None
+    baseline: Baseline = field(default_factory=Baseline)
+    targets: tuple[Target, ...] = ()
+    category: str = ""  # the category of a split series (1歳児, 2歳児)
+    series: str = ""  # the split series it belongs to (保育利用率)
+    note: str = ""  # hand decisions on the source, in Japanese
+
+    def __post_init__(self) -> None:
+        needs_direction = [t for t in self.targets if isinstance(t, YearValue | EndValue | PeriodSum)]
+        if needs_direction and self.better is None:
+            raise ValueError(f"{self.key}: a target without a bound needs a direction")
+
+    def targets_for(self, year: int) -> list[Target]:
+        """The targets that judge `year` (an EndValue or Change also judges the years before
+        its own, where reaching it early counts)."""
+        out: list[Target] = []
+        for t in self.targets:
+            if isinstance(t, EndValue | Change):
+                if year <= t.year:
+                    out.append(t)
+            elif year in t.years():
+                out.append(t)
+        return out
+
+    def target_text(self, year: int) -> str:
+        return "、".join(t.describe(self.unit) for t in self.targets_for(year))
+
+
+def number_text(value: float) -> str:
+    """146000 -> '146,000', 98.45 -> '98.45', 0.1 + 0.2 -> '0.3'."""
+    v = exact(value)
+    if v.is_integer():
+        return f"{int(v):,}"
+    whole, _, frac = f"{v:.12g}".partition(".")
+    return f"{int(whole):,}.{frac}" if whole.lstrip("-").isdigit() else f"{v:.12g}"
+
+
+def _span(first: int, last: int) -> str:
+    return long_label(first) if first == last else f"{long_label(first)}～{long_label(last)}"
+
+
+def era_label(year: int) -> str:
+    """2013 -> 'H25', 2023 -> 'R5' (how the plans name a base year)."""
+    return f"R{year - 2018}" if year >= 2019 else f"H{year - 1988}"
