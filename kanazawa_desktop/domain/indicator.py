@@ -269,3 +269,84 @@ def _span(first: int, last: int) -> str:
 def era_label(year: int) -> str:
     """2013 -> 'H25', 2023 -> 'R5' (how the plans name a base year)."""
     return f"R{year - 2018}" if year >= 2019 else f"H{year - 1988}"
+
+
+# ---- plain data (the bundled plans, the database, the workbook's manifest) ----------------
+
+_KIND_NAMES: dict[type, str] = {YearValue: "year", EndValue: "end", Limit: "limit", PeriodSum: "sum",
+                                Change: "change", OutsideLimit: "outside", ToBeSet: "to_be_set"}
+_KINDS = {name: cls for cls, name in _KIND_NAMES.items()}
+
+
+def target_to_dict(t: Target) -> dict[str, object]:
+    out: dict[str, object] = {"kind": _KIND_NAMES[type(t)]}
+    for name, value in t.__dict__.items():
+        out[name] = value.value if isinstance(value, StrEnum) else value
+    return out
+
+
+def target_from_dict(d: dict[str, object]) -> Target:
+    """Strict: an unknown kind or field, or a value of the wrong type, is a ValueError."""
+    data = dict(d)
+    cls = _KINDS.get(str(data.pop("kind", "")))
+    if cls is None:
+        raise ValueError(f"unknown target kind: {d.get('kind')!r}")
+    if "bound" in data:
+        data["bound"] = Bound(str(data["bound"]))
+    try:
+        t: Target = cls(**data)
+    except TypeError as e:
+        raise ValueError(f"bad target {d!r}: {e}") from None
+    for name, value in t.__dict__.items():
+        _check_field(name, value)
+    return t
+
+
+_INTS = {"year", "first", "last", "base_year"}
+_NUMBERS = {"value", "percent", "base_value", "absolute"}
+
+
+def _check_field(name: str, value: object) -> None:
+    if name in _INTS and (type(value) is not int or not 1900 <= value <= 2200):
+        raise ValueError(f"{name} is not a year: {value!r}")
+    if name in _NUMBERS and value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise ValueError(f"{name} is not a number: {value!r}")
+    if name in ("figure", "reason") and not isinstance(value, str):
+        raise ValueError(f"{name} is not text: {value!r}")
+
+
+def indicator_to_dict(ind: Indicator) -> dict[str, object]:
+    return {"key": ind.key, "name": ind.name, "unit": ind.unit, "owner_kind": ind.owner_kind.value,
+            "owner_key": ind.owner_key, "better": ind.better.value if ind.better else None,
+            "baseline": dict(ind.baseline.__dict__), "targets": [target_to_dict(t) for t in ind.targets],
+            "category": ind.category, "series": ind.series, "note": ind.note}
+
+
+def indicator_from_dict(d: dict[str, object]) -> Indicator:
+    base = d.get("baseline") or {}
+    if not isinstance(base, dict):
+        raise ValueError(f"bad baseline: {base!r}")
+    targets = d.get("targets") or []
+    if not isinstance(targets, list):
+        raise ValueError(f"bad targets: {targets!r}")
+    better = d.get("better")
+    return Indicator(
+        key=str(d["key"]), name=str(d["name"]), unit=str(d.get("unit", "")),
+        owner_kind=OwnerKind(str(d.get("owner_kind", "measure"))), owner_key=str(d.get("owner_key", "")),
+        better=Better(str(better)) if better else None, baseline=_baseline(base),
+        targets=tuple(target_from_dict(t) for t in targets),
+        category=str(d.get("category", "")), series=str(d.get("series", "")), note=str(d.get("note", "")))
+
+
+def _baseline(d: dict[str, object]) -> Baseline:
+    try:
+        b = Baseline(**d)  # type: ignore[arg-type]
+    except TypeError as e:
+        raise ValueError(f"bad baseline {d!r}: {e}") from None
+    for name in ("year", "starts"):
+        if getattr(b, name) is not None:
+            _check_field("year", getattr(b, name))
+    _check_field("value", b.value)
+    if not isinstance(b.cumulative, bool):
+        raise ValueError(f"cumulative is not true/false: {b.cumulative!r}")
+    return b

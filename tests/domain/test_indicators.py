@@ -184,3 +184,28 @@ def test_percent_cells_and_values_100_times_off():
     assert off_scale(0.9845, [98.3]) and off_scale(9845, [98.3])
     assert not off_scale(97.0, [98.3]) and not off_scale(0, [98.3]) and not off_scale(5, [None])
     assert number_text(0.1 + 0.2) == "0.3" and number_text(146000) == "146,000" and number_text(-1.5) == "-1.5"
+
+
+def test_every_target_kind_goes_to_plain_data_and_back():
+    from kanazawa_desktop.domain.indicator import indicator_from_dict, indicator_to_dict
+
+    every = Indicator("KPI", "x", "件", better=Better.MORE, baseline=Baseline(5, 2022, cumulative=True),
+                      targets=(YearValue(R5, 1), EndValue(R9, 2), Limit(Bound.OVER, 3, R5, R6, maintain=True),
+                               PeriodSum(4, R6, R8), Change(2013, -40, R7, absolute=-3.5),
+                               OutsideLimit(Bound.AT_MOST, "中核市平均", R5, R8), ToBeSet("次期計画", R7, R8)),
+                      series="s", category="c", note="n")
+    assert indicator_from_dict(indicator_to_dict(every)) == every
+    import json
+    assert indicator_from_dict(json.loads(json.dumps(indicator_to_dict(every)))) == every
+
+
+@pytest.mark.parametrize("bad", [
+    {"kind": "nope"}, {"kind": "year", "year": 2023}, {"kind": "year", "year": "2023", "value": 1},
+    {"kind": "year", "year": 2023, "value": True}, {"kind": "limit", "bound": "about", "value": 1, "first": 2023,
+                                                    "last": 2023}, {"kind": "year", "year": 2023, "value": 1, "x": 1},
+])
+def test_bad_target_data_is_refused(bad):
+    from kanazawa_desktop.domain.indicator import target_from_dict
+
+    with pytest.raises(ValueError):
+        target_from_dict(bad)
