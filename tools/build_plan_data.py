@@ -301,6 +301,78 @@ def build_indicator(m: dict, dec: dict, fys: list[int], notes: dict) -> dict:
     return ind
 
 
+BETTER = {"increase": "more", "at_least": "more", "decrease": "less", "at_most": "less"}
+BOUND_OF = {"at_least": "at_least", "at_most": "at_most"}
+
+
+def read_targets(m: dict, dec: dict, fys: list[int]) -> dict[int, tuple[int | float, bool]]:
+    """Every number printed as a target: its year and whether a column before that year
+    already named it (「（令和N年度末まで）」: an end value, even past the plan's last year)."""
+    unit, found = dec["unit"], {}
+    pattern = dec.get("pattern", r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*" + re.escape(unit))
+    for fy in fys:
+        text = m["years"][str(fy)]["plan"]
+        if not pattern or not (mt := re.search(pattern, text)):
+            continue
+        value, target_fy = to_number(mt[1]), fy
+        if dl := re.search(r"令和(\d+)年度末?まで", text[mt.end():].split("\n")[0]):
+            target_fy = 2018 + int(dl[1])
+        if "years" in dec and target_fy not in dec["years"]:
+            continue
+        old, early = found.get(target_fy, (value, False))
+        if old != value:
+            raise SeedError(f"{m['key']}: conflicting targets for {target_fy}")
+        found[target_fy] = (value, early or fy < target_fy)
+    return found
+
+
+def spans(years: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for y in sorted(years):
+        if out and out[-1][1] == y - 1:
+            out[-1] = (out[-1][0], y)
+        else:
+            out.append((y, y))
+    return out
+
+
+def build_indicators(m: dict, dec: dict, fys: list[int]) -> list[dict]:
+    """The measure's indicators in the full model (kanazawa_desktop.domain.indicator's plain
+    data): spelled out in the decisions where one cell holds several (No.86), each checked
+    against the year texts; otherwise one, read from the year texts."""
+    if "indicators" in dec:
+        out = []
+        for i, d in enumerate(dec["indicators"], 1):
+            years = [fy for fy in fys if d["text"] in m["years"][str(fy)]["plan"]]
+            if not years:
+                raise SeedError(f"{m['key']}: 「{d['text']}」 is in no year's text")
+            targets = [{**d["target"], "first": a, "last": b} for a, b in spans(years)]
+            out.append(_indicator(m, f"{m['key']}-{i}", d["name"], d["unit"], d["better"], targets, ""))
+        return out
+    kind, targets = dec.get("kind"), []
+    for fy, (value, early) in sorted(read_targets(m, dec, fys).items()):
+        if early or kind == "end":
+            targets.append({"kind": "end", "year": fy, "value": value})
+        elif dec["direction"] in BOUND_OF:
+            targets.append({"kind": "limit", "bound": BOUND_OF[dec["direction"]], "value": value,
+                            "first": fy, "last": fy, "maintain": False})
+        else:
+            targets.append({"kind": "year", "year": fy, "value": value})
+    if unset := dec.get("to_be_set"):
+        years = [fy for fy in fys if unset["text"] in m["years"][str(fy)]["plan"]]
+        if not years:
+            raise SeedError(f"{m['key']}: 「{unset['text']}」 is in no year's text")
+        targets += [{"kind": "to_be_set", "reason": unset["text"], "first": a, "last": b} for a, b in spans(years)]
+    return [_indicator(m, m["key"], dec["name"], dec["unit"], BETTER[dec["direction"]], targets,
+                       dec.get("note", ""))]
+
+
+def _indicator(m: dict, key: str, name: str, unit: str, better: str, targets: list, note: str) -> dict:
+    return {"key": key, "name": name, "unit": unit, "owner_kind": "measure", "owner_key": m["key"],
+            "better": better, "targets": targets, "category": "", "series": "", "note": note,
+            "baseline": {"value": None, "year": None, "cumulative": "（累計）" in m["name"], "starts": None}}
+
+
 def measure_from(sheet: dict, row: dict, repeat_of: int | None, fys: list[int]) -> dict:
     return {"key": f"再掲-No.{repeat_of}" if repeat_of else f"No.{sheet['number']}",
             "number": sheet["number"], "repeat_of": repeat_of, "node": sheet["node"],
@@ -309,7 +381,7 @@ def measure_from(sheet: dict, row: dict, repeat_of: int | None, fys: list[int]) 
             "summary": sheet["概要"], "vision": sheet["めざす姿"],
             "related_plans": related_plans(sheet["related_raw"]), "resources": sheet["resources"],
             "years": {str(fy): {"plan": sheet["years"][fy]} for fy in fys},
-            "merged_years": sheet["merged"], "indicator": None}
+            "merged_years": sheet["merged"], "indicator": None, "indicators": []}
 
 
 def pair_rows(sheets: list, rows: list) -> list[tuple[dict, dict]]:
@@ -452,6 +524,12 @@ def build(seeds: Path, decisions: Path = DECISIONS) -> dict[str, str]:
         raise SeedError("indicator decisions do not match the 【数値目標】 measures")
     for m in (m for m in measures if m["numeric"]):
         m["indicator"] = build_indicator(m, dec["indicators"][str(m["number"])], fys, notes)
+        m["indicators"] = build_indicators(m, dec["indicators"][str(m["number"])], fys)
+        d = dec["indicators"][str(m["number"])]
+        for why in (d.get("why_kind"), d.get("why_indicators"), (d.get("to_be_set") or {}).get("why")):
+            if why:
+                notes["indicators"].append(f"{m['key']} 指標の型 / indicator model: "
+                                           f"{', '.join(i['key'] for i in m['indicators'])} — why: {why}")
     departments = list(dict.fromkeys(d for r in rows for d in r["departments"]))
     if {d for m in measures for d in m["departments"]} - set(departments):
         raise SeedError("a sheet names a department missing from the 一覧")
