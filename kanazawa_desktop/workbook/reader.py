@@ -18,16 +18,20 @@ from pathlib import Path
 
 import python_calamine
 
+from ..domain.quantity import percent_cell
 from .errors import BadWorkbook
 from .layout import (
+    COL_ACTUAL,
     COL_RESULT,
     ENTRY_FIRST_ROW,
     ENTRY_HEADERS,
     ENTRY_SHEET,
     EXCEL_CELL_LIMIT,
     MANIFEST_SHEET,
+    column_letter,
 )
 from .manifest import Manifest, ManifestError, parse
+from .number_formats import percent_rows, percent_styles
 from .properties import saved_at
 from .safety import check_long_text, formula_cells, inspect
 
@@ -108,8 +112,12 @@ def _read(path: Path) -> ReturnedWorkbook:
                       "template")
     width = len(ENTRY_HEADERS)
     rows = []
+    # an actual typed as 98.45% (or in a cell formatted as percent) arrives as 0.9845
+    percent = percent_rows(checked.entry_xml or b"", column_letter(COL_ACTUAL), percent_styles(checked.styles_xml))
     for i, raw in enumerate(entry[ENTRY_FIRST_ROW - 1:], start=ENTRY_FIRST_ROW):
         values = list(raw[:width]) + [""] * (width - len(raw))
+        if i in percent and type(values[COL_ACTUAL]) in (int, float):
+            values[COL_ACTUAL] = percent_cell(float(values[COL_ACTUAL]))
         extra = [v for v in raw[width:] if v not in ("", None)]
         if any(v not in ("", None) for v in values) or extra:
             rows.append(EntryRow(i, values, bool(extra)))

@@ -72,6 +72,7 @@ class Inspected:
     entry_xml: bytes | None  # the 入力 sheet's XML, None when the workbook has no such sheet
     sheet_names: tuple[str, ...]
     strings_xml: bytes = b""  # xl/sharedStrings.xml (found ignoring case), b"" when absent
+    styles_xml: bytes = b""  # xl/styles.xml, for the cells shown as percentages
 
 
 def _refuse(path: Path, message: str, kind: str) -> BadWorkbook:
@@ -126,6 +127,7 @@ ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OS
               NotImplementedError, ValueError, struct.error, RuntimeError, OverflowError,
               IndexError, KeyError)
 _SHARED_STRINGS = "xl/sharedstrings.xml"
+_STYLES = "xl/styles.xml"
 
 
 def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, total: list[int],
@@ -229,7 +231,7 @@ def _inspect_zip(path: Path, data: bytes, zf: zipfile.ZipFile) -> Inspected:
         key = package.member_key(info.filename)
         if key not in wanted:
             continue
-        body = _inflate(zf, info, path, total, keep=info.filename in ours or key == _SHARED_STRINGS)
+        body = _inflate(zf, info, path, total, keep=info.filename in ours or key in (_SHARED_STRINGS, _STYLES))
         if body is not None:
             kept[key] = body
     for name in (ENTRY_SHEET, MANIFEST_SHEET):
@@ -237,7 +239,7 @@ def _inspect_zip(path: Path, data: bytes, zf: zipfile.ZipFile) -> Inspected:
             _check_extent(path, name, kept[package.member_key(sheets[name])])
     entry_xml = kept.get(package.member_key(sheets[ENTRY_SHEET])) if ENTRY_SHEET in sheets else None
     return Inspected(data=data, entry_xml=entry_xml, sheet_names=tuple(sheets),
-                     strings_xml=kept.get(_SHARED_STRINGS, b""))
+                     strings_xml=kept.get(_SHARED_STRINGS, b""), styles_xml=kept.get(_STYLES, b""))
 
 
 def check_long_text(path: Path, checked: Inspected) -> None:
