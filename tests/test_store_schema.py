@@ -139,3 +139,44 @@ def test_what_each_version_adds_is_read_from_the_steps():
     assert added[4].columns == {("exchange_import", c) for c in
                                 ("manifest_checksum", "issuer_uid", "sequence", "saved_at")}
     assert all(a.tables or a.columns for a in added.values())
+
+
+def _run_additions(all_steps) -> dict[int, tuple[frozenset, frozenset]]:
+    """What each step adds, seen in a database built by running the steps."""
+    con = sqlite3.connect(":memory:")
+
+    def columns() -> dict[str, frozenset[str]]:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: frozenset(r[1] for r in con.execute(f'PRAGMA table_info("{t}")')) for t in names}
+
+    out, before = {}, columns()
+    for step in all_steps:
+        for sql in step.statements:
+            con.execute(sql)
+        after = columns()
+        out[step.version] = (frozenset(after) - frozenset(before),
+                             frozenset((t, c) for t in before for c in after[t] - before[t]))
+        before = after
+    return out
+
+
+def test_reading_what_a_step_adds_agrees_with_running_it():
+    odd = steps.Step(5, "0005_odd.sql", (
+        'CREATE TABLE IF NOT EXISTS [odd table] ("a" TEXT);',
+        'alter table `odd table` add "b ""quoted""" TEXT;',
+        'ALTER TABLE exchange_issued ADD COLUMN note TEXT;',
+        'CREATE TABLE "fresh" ("a" TEXT);',
+        'ALTER TABLE "fresh" ADD COLUMN "b" TEXT;',
+    ))
+    all_steps = (*schema.STEPS, odd)
+    read = {a.version: (a.tables, a.columns) for a in steps.additions(all_steps)}
+    assert read == _run_additions(all_steps)
+    assert read[5] == ({"odd table", "fresh"}, {("exchange_issued", "note")})
+
+
+@pytest.mark.parametrize("sql", ['DROP TABLE "exchange_sent";',
+                                 'ALTER TABLE "exchange_sent" RENAME TO "sent";',
+                                 'ALTER TABLE "exchange_import" DROP COLUMN "saved_at";'])
+def test_a_step_the_schema_check_cannot_follow_is_refused(sql):
+    with pytest.raises(ValueError, match="cannot follow"):
+        steps.additions((*schema.STEPS, steps.Step(5, "0005_x.sql", (sql,))))

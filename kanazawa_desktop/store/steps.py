@@ -7,8 +7,9 @@ runner's transaction: `executescript` would COMMIT by itself. Transaction contro
 refused when the steps are read, as are gaps in the numbering.
 
 What each version adds (its tables, and the columns it adds to tables that existed before)
-is not declared by hand: it is read from an in-memory database built by running the steps,
-so the schema check (`schema.consistent`) cannot drift from the SQL.
+is not declared by hand: it is read from the steps' CREATE TABLE and ALTER TABLE … ADD COLUMN
+statements, so the schema check (`schema.consistent`) cannot drift from the SQL (a test checks
+the reading against a database built by running the steps).
 
 No step needs Python beyond its SQL (versions 2-4 add tables and nullable columns; version 1
 is the first release's tables). A step that one day must fill data in Python gets a hook
@@ -27,6 +28,12 @@ PACKAGE = "kanazawa_desktop.db"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _TRANSACTION = re.compile(r"^(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|VACUUM|ATTACH|DETACH)\b",
                           re.IGNORECASE)
+# what a step adds, and what the schema check could not follow
+_IDENT = r'("(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|\w+)'
+_CREATE_TABLE = re.compile(rf"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_IDENT}", re.IGNORECASE)
+_ADD_COLUMN = re.compile(rf"ALTER\s+TABLE\s+{_IDENT}\s+ADD\s+(?:COLUMN\s+)?{_IDENT}", re.IGNORECASE)
+_CHANGES_OLDER = re.compile(r"(DROP\s+TABLE|ALTER\s+TABLE\s+\S+\s+(RENAME|DROP))\b|CREATE\s+TEMP",
+                            re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -84,25 +91,27 @@ def read_steps(package: str = PACKAGE) -> tuple[Step, ...]:
 
 @cache
 def additions(steps: tuple[Step, ...]) -> tuple[Added, ...]:
-    """What each step adds, found by running the steps on an empty in-memory database."""
-    con = sqlite3.connect(":memory:")
-    try:
-        out = []
-        before = _columns(con)
-        for step in steps:
-            for sql in step.statements:
-                con.execute(sql)
-            after = _columns(con)
-            tables = frozenset(after) - frozenset(before)
-            columns = frozenset((t, c) for t in before for c in after.get(t, ()) - before[t])
-            out.append(Added(step.version, tables, columns))
-            before = after
-        return tuple(out)
-    finally:
-        con.close()
+    """What each step adds, read from its CREATE TABLE and ALTER TABLE … ADD COLUMN statements
+    (no database is run: this is on every open's path). A statement that would change what
+    an older version has (DROP, RENAME) is refused: the schema check could not follow it."""
+    out = []
+    for step in steps:
+        tables: set[str] = set()
+        columns: set[tuple[str, str]] = set()
+        for sql in step.statements:
+            if m := _CREATE_TABLE.match(sql):
+                tables.add(_unquote(m.group(1)))
+            elif m := _ADD_COLUMN.match(sql):
+                table = _unquote(m.group(1))
+                if table not in tables:  # a column of a table new in this step is not "added"
+                    columns.add((table, _unquote(m.group(2))))
+            elif _CHANGES_OLDER.match(sql):
+                raise ValueError(f"{step.name}: the schema check cannot follow {sql[:60]!r}")
+        out.append(Added(step.version, frozenset(tables), frozenset(columns)))
+    return tuple(out)
 
 
-def _columns(con: sqlite3.Connection) -> dict[str, frozenset[str]]:
-    tables = [r[0] for r in con.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-    return {t: frozenset(r[1] for r in con.execute(f'PRAGMA table_info("{t}")')) for t in tables}
+def _unquote(name: str) -> str:
+    if name[0] == '"':
+        return name[1:-1].replace('""', '"')
+    return name[1:-1] if name[0] in "`[" else name
