@@ -1,6 +1,7 @@
 """What the installed app needs ships inside the wheel (a non-editable install must work)."""
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -13,9 +14,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    """The wheel built from a clean copy of the source: pip builds in the source folder, and
+    setuptools packs whatever a former build left in build/lib (files since removed too)."""
+    source = tmp_path_factory.mktemp("source") / "src"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis"))
     out_dir = tmp_path_factory.mktemp("wheel")
     out = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                          "-q", "-w", str(out_dir), str(REPO)], capture_output=True, text=True,
+                          "-q", "-w", str(out_dir), str(source)], capture_output=True, text=True,
                          timeout=240)
     assert out.returncode == 0, out.stderr[-3000:]
     return next(out_dir.glob("kanazawa_desktop-*.whl"))
@@ -32,8 +38,10 @@ def test_wheel_carries_the_bundled_plan_schema_and_resources(wheel):
     assert "kanazawa_desktop/resources/fonts/IPA_Font_License_Agreement_v1.0.txt" in names
     assert "kanazawa_desktop/db/0001_initial.sql" in names
     # pyproject.toml lists the packages: one left out would be missing from the install
-    for init in (REPO / "kanazawa_desktop").rglob("__init__.py"):
-        assert init.relative_to(REPO).as_posix() in names
+    sources = {p.relative_to(REPO).as_posix() for p in (REPO / "kanazawa_desktop").rglob("*.py")}
+    assert sources <= names
+    assert {n for n in names if n.endswith(".py")} - sources \
+        == {f"kanazawa_desktop/{f}" for f in ("db/__init__.py", "resources/__init__.py")}
     entry = zipfile.ZipFile(wheel).read(
         next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "kanazawa-desktop = kanazawa_desktop.cli:main" in entry
