@@ -16,6 +16,33 @@ FIXTURES = REPO / "tests" / "fixtures"
 SEEDS = REPO.parent / "shared" / "seeds"
 
 
+def _data_folders() -> dict[str, Path | None]:
+    """Where kanazawa_desktop.resources and .db are imported from (None: not importable)."""
+    import importlib.util
+
+    out: dict[str, Path | None] = {}
+    for name in ("resources", "db"):
+        spec = importlib.util.find_spec(f"kanazawa_desktop.{name}")
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        out[name] = Path(locations[0]).resolve() if locations else None
+    return out
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    missing = [n for n, p in _data_folders().items() if p is None]
+    if missing:
+        raise pytest.UsageError(
+            f"kanazawa_desktop.{'/'.join(missing)} cannot be imported: resources/ and db/ are "
+            "installed into the package by pyproject.toml's package-dir mapping, so this "
+            "environment needs `pip install -e .` (scripts/setup.sh --dev) after that mapping came")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say so when the data is not this tree's (an editable install of another checkout)."""
+    return [f"NOTE: kanazawa_desktop.{n} is read from {p}, not from {REPO / n}"
+            for n, p in _data_folders().items() if p is not None and p != REPO / n]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true", help="run long fuzz and soak tests")
 

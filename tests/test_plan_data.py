@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
-RESOURCES = ROOT / "kanazawa_desktop" / "resources"
+RESOURCES = ROOT / "resources"
 YEARS = ["2023", "2024", "2025", "2026"]
 
 

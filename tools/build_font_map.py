@@ -2,8 +2,8 @@
 """Build the table of radicals that the bundled font draws with an ideograph's glyph.
 
 Contract:
-  input   kanazawa_desktop/resources/fonts/ipaexg.ttf (IPAexGothic, bundled);
-  output  kanazawa_desktop/resources/fonts/ipaexg_shared_glyphs.json: {radical: ideograph}
+  input   resources/fonts/ipaexg.ttf (IPAexGothic, bundled);
+  output  resources/fonts/ipaexg_shared_glyphs.json: {radical: ideograph}
           for every Kangxi / CJK radical or compatibility ideograph whose glyph is also
           the glyph of a unified ideograph (⽅ U+2F45 -> 方 U+65B9); deterministic;
   why     QPdfWriter's ToUnicode map names such a glyph by the radical, so text copied or
@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FONTS = ROOT / "kanazawa_desktop" / "resources" / "fonts"
+FONTS = ROOT / "resources" / "fonts"
 OUT = FONTS / "ipaexg_shared_glyphs.json"
 SUSPECT = [(0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)]
 UNIFIED = [(0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF)]

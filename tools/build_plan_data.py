@@ -566,7 +566,7 @@ def render_notes(notes: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
-    ap.add_argument("--out", type=Path, default=ROOT / "kanazawa_desktop" / "resources")
+    ap.add_argument("--out", type=Path, default=ROOT / "resources")
     ap.add_argument("--check", action="store_true", help="exit 1 if the bundled files are stale")
     args = ap.parse_args(argv)
     files = build(args.seeds)

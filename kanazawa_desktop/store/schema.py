@@ -1,53 +1,34 @@
 """Schema version and migrations.
 
-A new file gets the current tables and the latest version. An older file is first copied
-beside itself (`<name>.v<N>-<stamp>.bak`), then migrated step by step in one transaction per
-step. A file from a newer version of the app is refused untouched, and so is one whose recorded
-version does not match its tables (`consistent`: everything added by versions up to the
-recorded one exists, nothing added by later versions does) or is not a whole number.
-Migrations live in `migrations/m<NNNN>_<what>.py`, each with `VERSION`, `up(db)` and what it
-adds (`ADDS_TABLES`, `ADDS_COLUMNS`).
+The schema is the numbered SQL steps in `db/` (package `kanazawa_desktop.db`, read by
+`store/steps.py`). A new file runs every step; an older file is first copied beside itself
+(`<name>.v<N>-<stamp>.bak`), then given each step it lacks, one transaction per step, the
+version bump in the same transaction. A file from a newer version of the app is refused
+untouched, and so is one whose recorded version does not match its tables (`consistent`:
+everything added by versions up to the recorded one exists, nothing added by later versions
+does) or is not a whole number.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 
 from peewee import Database
 
 from ..domain.errors import StoreError
-from . import migrations as _migrations_pkg
+from . import steps as _steps
 from .connection import Probe, backup_to, parse_version, probe, write_transaction
-from .models import ALL_MODELS, DbMeta
+from .models import DbMeta
 
-BASE_VERSION = 1  # what create_tables() of the first release produced
-BASE_TABLES = ("change", "change_batch", "department", "draft", "measure", "measure_department",
-               "measure_year", "meta", "node", "plan")
-
-
-def _migration_modules() -> list[ModuleType]:
-    mods = []
-    for info in pkgutil.iter_modules(_migrations_pkg.__path__):
-        if info.name.startswith("m") and info.name[1:5].isdigit():
-            mods.append(importlib.import_module(f"{_migrations_pkg.__name__}.{info.name}"))
-    return sorted(mods, key=lambda m: m.VERSION)
-
-
-MIGRATIONS = _migration_modules()
-LATEST_VERSION = max([BASE_VERSION] + [m.VERSION for m in MIGRATIONS])
+STEPS: tuple[_steps.Step, ...] = _steps.read_steps()
+BASE_VERSION = 1  # the first release's tables (db/0001_initial.sql)
+LATEST_VERSION = STEPS[-1].version
 
 
 def additions() -> list[tuple[int, frozenset[str], frozenset[tuple[str, str]]]]:
-    """(version, tables added, (table, column) added) for version 1 and every migration."""
-    out = [(BASE_VERSION, frozenset(BASE_TABLES), frozenset())]
-    for mod in MIGRATIONS:
-        out.append((mod.VERSION, frozenset(getattr(mod, "ADDS_TABLES", ())),
-                    frozenset(tuple(c) for c in getattr(mod, "ADDS_COLUMNS", ()))))
-    return out
+    """(version, tables added, (table, column) added to an older table) for every step."""
+    return [(a.version, a.tables, a.columns) for a in _steps.additions(STEPS)]
 
 
 def consistent(version: int, found: Probe) -> bool:
@@ -112,19 +93,22 @@ def ensure_schema(db: Database, path: Path | None) -> int:
     if found is None:
         if db.get_tables():
             raise StoreError(f"このファイルは本アプリのデータベースではありません: {path}", path=str(path))
-        with write_transaction(db):
-            db.create_tables(ALL_MODELS)
-            DbMeta.create(key="schema_version", value=str(LATEST_VERSION))
-        return 0
+        found = 0
     if found > LATEST_VERSION:
         raise _newer(path, found)
-    if found < LATEST_VERSION:
-        if path is not None:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup_to(db, path.with_name(f"{path.name}.v{found}-{stamp}.bak"))
-        for mod in MIGRATIONS:
-            if mod.VERSION > found:
-                with write_transaction(db):
-                    mod.up(db)
-                    DbMeta.replace(key="schema_version", value=str(mod.VERSION)).execute()
+    if 0 < found < LATEST_VERSION and path is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_to(db, path.with_name(f"{path.name}.v{found}-{stamp}.bak"))
+    for step in STEPS:
+        if step.version > found:
+            with write_transaction(db):
+                _run(db, step)
+                DbMeta.replace(key="schema_version", value=str(step.version)).execute()
     return found
+
+
+def _run(db: Database, step: _steps.Step) -> None:
+    """One step, statement by statement, inside the caller's transaction (not executescript,
+    which would commit on its own)."""
+    for sql in step.statements:
+        db.execute_sql(sql)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
@@ -45,9 +46,10 @@ def application(argv: list[str] | None = None) -> QApplication:
         app.installTranslator(qt_ja)
     translator = QTranslator(app)
     # Japanese is the source language; an English .qm can follow in resources/i18n.
-    qm_dir = Path(__file__).resolve().parent.parent / "resources" / "i18n"
-    if translator.load(QLocale(), "kanazawa_desktop", "_", str(qm_dir)):
-        app.installTranslator(translator)
+    i18n = resources.files("kanazawa_desktop.resources").joinpath("i18n")
+    with resources.as_file(i18n) as qm_dir:
+        if translator.load(QLocale(), "kanazawa_desktop", "_", str(qm_dir)):
+            app.installTranslator(translator)
     return app  # type: ignore[return-value]
 
 

@@ -206,7 +206,7 @@ def test_the_font_map_matches_the_bundled_font():
 
 
 def test_font_licence_ships_beside_the_font():
-    folder = REPO / "kanazawa_desktop" / "resources" / "fonts"
+    folder = REPO / "resources" / "fonts"
     assert (folder / "ipaexg.ttf").stat().st_size > 1_000_000
     licence = (folder / "IPA_Font_License_Agreement_v1.0.txt").read_text(encoding="utf-8")
     assert "IPA Font License Agreement v1.0" in licence and "IPAフォントライセンスv1.0" in licence

@@ -19,7 +19,7 @@ from kanazawa_desktop.domain import staging
 from kanazawa_desktop.domain.errors import StoreError
 from kanazawa_desktop.services import exchange as X
 from kanazawa_desktop.services.desk import Desk
-from kanazawa_desktop.store import connection, schema
+from kanazawa_desktop.store import connection, schema, steps
 
 
 def cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -171,21 +171,20 @@ def test_edited_schema_version_is_refused_untouched(tmp_path, recorded):
     assert snapshot(tmp_path) == before  # no .bak, no change
 
 
-def test_version_check_is_declared_by_each_migration():
-    for mod in schema.MIGRATIONS:
-        assert getattr(mod, "ADDS_TABLES", ()) or getattr(mod, "ADDS_COLUMNS", ()), mod.__name__
+def test_version_check_knows_what_each_step_adds():
+    for version, tables, columns in schema.additions():
+        assert tables or columns, version
 
 
-def test_a_migration_declaring_only_tables_extends_the_check(monkeypatch):
-    import types
-
-    latest, real = schema.LATEST_VERSION, list(schema.MIGRATIONS)
-    future = types.SimpleNamespace(VERSION=latest + 1, ADDS_TABLES=("future_table",))
-    monkeypatch.setattr(schema, "MIGRATIONS", [*real, future])
-    tables = frozenset(schema.BASE_TABLES) | {t for m in real for t in m.ADDS_TABLES}
+def test_a_step_adding_only_tables_extends_the_check(monkeypatch):
+    latest, real = schema.LATEST_VERSION, schema.STEPS
+    future = steps.Step(latest + 1, "future.sql", ('CREATE TABLE "future_table" ("id" INTEGER);',))
+    monkeypatch.setattr(schema, "STEPS", (*real, future))
+    added = schema.additions()[:-1]
+    tables = frozenset(t for _, ts, _ in added for t in ts)
     cols: dict[str, set[str]] = {}
-    for m in real:
-        for table, column in getattr(m, "ADDS_COLUMNS", ()):
+    for _, _, columns in added:
+        for table, column in columns:
             cols.setdefault(table, {"id"}).add(column)
     columns = {t: frozenset(c) for t, c in cols.items()}
     now = connection.Probe(tables=tables, schema_version=latest, columns=columns)

@@ -1,0 +1,182 @@
+"""The schema a new or migrated database gets is exactly the one the app has always made.
+
+tests/fixtures/schema_v4_new.sql holds sqlite_master's text of a new database as the code
+before db/*.sql made it (peewee create_tables); a new file, and every older fixture once
+migrated, must have exactly those statements (and the same automatic indexes).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kanazawa_desktop.services.desk import Desk
+from kanazawa_desktop.store import schema, steps
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _master(con: sqlite3.Connection) -> list[tuple]:
+    return con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"
+                       " ORDER BY type, name").fetchall()
+
+
+def _expected() -> list[tuple]:
+    con = sqlite3.connect(":memory:")
+    con.executescript((FIXTURES / "schema_v4_new.sql").read_text(encoding="utf-8"))
+    rows = _master(con)
+    con.close()
+    return rows
+
+
+def _actual(path: Path) -> list[tuple]:
+    con = sqlite3.connect(path)
+    rows = [r for r in _master(con) if r[1] != "sqlite_sequence"]
+    con.close()
+    return rows
+
+
+def test_a_new_database_has_the_schema_of_before(tmp_path):
+    db = tmp_path / "new.sqlite3"
+    Desk.open(db).close()
+    assert _actual(db) == _expected()
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_a_migrated_database_has_exactly_the_schema_of_a_new_one(tmp_path, version):
+    db = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(db)
+    con.executescript((FIXTURES / f"schema_v{version}.sql").read_text(encoding="utf-8"))
+    con.close()
+    Desk.open(db).close()
+    assert _actual(db) == _expected()
+
+
+def test_the_models_describe_the_schema_the_steps_make():
+    """peewee's models and db/*.sql cannot drift apart: create_tables over the models makes
+    exactly the schema of running every step."""
+    from peewee import SqliteDatabase
+
+    from kanazawa_desktop.store.models import ALL_MODELS
+
+    db = SqliteDatabase(":memory:")
+    with db.bind_ctx(ALL_MODELS):
+        db.create_tables(ALL_MODELS)
+        from_models = _master(db.connection())
+    con = sqlite3.connect(":memory:")
+    for step in schema.STEPS:
+        for sql in step.statements:
+            con.execute(sql)
+    assert _master(con) == from_models == _expected()
+
+
+def test_a_step_runs_in_one_transaction_statement_by_statement(tmp_path, monkeypatch):
+    """A step that fails half way leaves the file at the version before, with nothing of the
+    step in it (executescript would have committed the statements before the failure)."""
+    db = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(db)
+    con.executescript((FIXTURES / "schema_v3.sql").read_text(encoding="utf-8"))
+    con.close()
+    before = _actual(db)
+    # fails on the file's rows only (an empty database takes it): after the step's tables
+    broken = steps.Step(4, "0004_broken.sql", (*schema.STEPS[3].statements,
+                                                'CREATE UNIQUE INDEX "x" ON "measure_year" ("fy");'))
+    monkeypatch.setattr(schema, "STEPS", (*schema.STEPS[:3], broken))
+    with pytest.raises(Exception, match="UNIQUE"):
+        Desk.open(db)
+    assert _actual(db) == before
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("3",)
+    con.close()
+
+
+def test_statements_are_split_whole():
+    text = """-- a comment
+CREATE TABLE "a" ("x" TEXT DEFAULT 'a;b');  -- trailing
+-- between
+CREATE TRIGGER "t" AFTER INSERT ON "a" BEGIN
+  UPDATE "a" SET "x" = 'y;' WHERE 0;
+  DELETE FROM "a" WHERE 0;
+END;
+
+CREATE INDEX "i"
+  ON "a" ("x");
+"""
+    got = steps.split_statements(text)
+    assert [s.split()[1] for s in got] == ["TABLE", "TRIGGER", "INDEX"]
+    con = sqlite3.connect(":memory:")
+    for sql in got:
+        con.execute(sql)
+    assert {r[0] for r in con.execute("SELECT name FROM sqlite_master")} == {"a", "t", "i"}
+    with pytest.raises(ValueError, match="incomplete"):
+        steps.split_statements('CREATE TABLE "b" ("x" TEXT)')
+
+
+def test_a_step_may_not_end_the_runners_transaction(tmp_path, monkeypatch):
+    pkg = tmp_path / "fake_steps"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "0001_initial.sql").write_text('CREATE TABLE "a" ("x" TEXT);\nCOMMIT;\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ValueError, match="transaction"):
+        steps.read_steps("fake_steps")
+    (pkg / "0001_initial.sql").write_text('CREATE TABLE "a" ("x" TEXT);\n')
+    (pkg / "0003_gap.sql").write_text('CREATE TABLE "b" ("x" TEXT);\n')
+    with pytest.raises(ValueError, match="1..N"):
+        steps.read_steps("fake_steps")
+
+
+def test_what_each_version_adds_is_read_from_the_steps():
+    added = {a.version: a for a in steps.additions(schema.STEPS)}
+    assert added[1].tables == {"change", "change_batch", "department", "draft", "measure",
+                               "measure_department", "measure_year", "meta", "node", "plan"}
+    assert added[2].tables == {"exchange_export", "exchange_import", "exchange_base"}
+    assert added[3].tables == {"node_change", "exchange_sent"}
+    assert added[3].columns == {("exchange_import", "base_changes"), ("exchange_import", "issued_at")}
+    assert added[4].tables == {"exchange_issued"}
+    assert added[4].columns == {("exchange_import", c) for c in
+                                ("manifest_checksum", "issuer_uid", "sequence", "saved_at")}
+    assert all(a.tables or a.columns for a in added.values())
+
+
+def _run_additions(all_steps) -> dict[int, tuple[frozenset, frozenset]]:
+    """What each step adds, seen in a database built by running the steps."""
+    con = sqlite3.connect(":memory:")
+
+    def columns() -> dict[str, frozenset[str]]:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: frozenset(r[1] for r in con.execute(f'PRAGMA table_info("{t}")')) for t in names}
+
+    out, before = {}, columns()
+    for step in all_steps:
+        for sql in step.statements:
+            con.execute(sql)
+        after = columns()
+        out[step.version] = (frozenset(after) - frozenset(before),
+                             frozenset((t, c) for t in before for c in after[t] - before[t]))
+        before = after
+    return out
+
+
+def test_reading_what_a_step_adds_agrees_with_running_it():
+    odd = steps.Step(5, "0005_odd.sql", (
+        'CREATE TABLE IF NOT EXISTS [odd table] ("a" TEXT);',
+        'alter table `odd table` add "b ""quoted""" TEXT;',
+        'ALTER TABLE exchange_issued ADD COLUMN note TEXT;',
+        'CREATE TABLE "fresh" ("a" TEXT);',
+        'ALTER TABLE "fresh" ADD COLUMN "b" TEXT;',
+    ))
+    all_steps = (*schema.STEPS, odd)
+    read = {a.version: (a.tables, a.columns) for a in steps.additions(all_steps)}
+    assert read == _run_additions(all_steps)
+    assert read[5] == ({"odd table", "fresh"}, {("exchange_issued", "note")})
+
+
+@pytest.mark.parametrize("sql", ['DROP TABLE "exchange_sent";',
+                                 'ALTER TABLE "exchange_sent" RENAME TO "sent";',
+                                 'ALTER TABLE "exchange_import" DROP COLUMN "saved_at";'])
+def test_a_step_the_schema_check_cannot_follow_is_refused(sql):
+    with pytest.raises(ValueError, match="cannot follow"):
+        steps.additions((*schema.STEPS, steps.Step(5, "0005_x.sql", (sql,))))
