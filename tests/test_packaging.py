@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import site
 import subprocess
 import sys
 import zipfile
@@ -67,7 +68,9 @@ def test_installed_wheel_creates_a_database_and_prints_away_from_the_source(whee
     venv_site = Path(subprocess.run(
         [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True, text=True, check=True, timeout=60).stdout.strip())
-    deps = [p for p in sys.path if p and Path(p).is_dir() and not Path(p).resolve().is_relative_to(REPO)]
+    # this run's site-packages (inside the repo on CI: .venv); never the source tree itself, and
+    # the editable install's finder there stays inert (a .pth line's folder is not a site dir)
+    deps = [p for p in site.getsitepackages() if Path(p).is_dir()]
     (venv_site / "deps.pth").write_text("\n".join(deps) + "\n", encoding="utf-8")
     out = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q",
                           "--no-deps", "--no-index", str(wheel)], capture_output=True, text=True,

@@ -11,11 +11,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 from kanazawa_desktop.services.desk import Desk
 from kanazawa_desktop.store import schema, steps
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _master(con: sqlite3.Connection) -> list[tuple]:
