@@ -28,21 +28,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..domain import fields as F
-from ..domain.display import short_time
-from ..domain.merge import Decision, FieldMerge, decide, same
-from ..domain.model import Measure
-from ..domain.status import Status
-from ..store import exchange_repo as xrepo
-from ..store import repository as repo
-from ..store.exchange_repo import ImportRecord
-from ..workbook.errors import BadWorkbook
-from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
-from ..workbook.manifest import MeasureDef, NodeDef
-from ..workbook.reader import ReturnedWorkbook, read_returned
-from .exchange_export import ORIGIN_META, RESULT_FIELDS, result_value
-from .exchange_validate import Refusal, check_rows
-from .progress import Progress, step
+from ...domain import fields as F
+from ...domain.display import short_time
+from ...domain.merge import Decision, FieldMerge, decide, same
+from ...domain.model import Measure
+from ...domain.status import Status
+from ...store import exchange_repo as xrepo
+from ...store import repository as repo
+from ...store.exchange_repo import ImportRecord
+from ...workbook.errors import BadWorkbook
+from ...workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
+from ...workbook.manifest import MeasureDef, NodeDef
+from ...workbook.reader import ReturnedWorkbook, read_returned
+from ..progress import Progress, step
+from .export import ORIGIN_META, RESULT_FIELDS, result_value
+from .validate import Refusal, check_rows
 
 KIND_RETURN = "return"
 KIND_SYNC = "sync"
@@ -95,7 +95,7 @@ class FilePreview:
 
     def describe(self, merge: FieldMerge) -> str:
         """'No.10 R5 実施結果' for messages and lists."""
-        from ..domain.fiscal import short_label
+        from ...domain.fiscal import short_label
 
         label = self.measures.get(merge.measure_key, (0, merge.measure_key, ""))[1]
         year = f" {short_label(merge.fy)}" if merge.fy else ""

@@ -29,21 +29,21 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from ..domain import fields as F
-from ..domain import staging
-from ..domain.changes import Changes
-from ..domain.errors import InvalidValue, PermissionDenied, StoreError
-from ..domain.fiscal import short_label
-from ..domain.model import Measure
-from ..domain.status import Status
-from ..store import exchange_repo as xrepo
-from ..store import repository as repo
-from ..store.connection import write_transaction
-from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
-from ..workbook.manifest import Manifest, ManifestRow, MeasureDef, NodeDef, locked_digest
-from ..workbook.writer import EntryValues, WorkbookContent, save_workbook
-from .progress import Progress, step
-from .targets import check_target, output_error
+from ...domain import fields as F
+from ...domain import staging
+from ...domain.changes import Changes
+from ...domain.errors import InvalidValue, PermissionDenied, StoreError
+from ...domain.fiscal import short_label
+from ...domain.model import Measure
+from ...domain.status import Status
+from ...store import exchange_repo as xrepo
+from ...store import repository as repo
+from ...store.connection import write_transaction
+from ...workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
+from ...workbook.manifest import Manifest, ManifestRow, MeasureDef, NodeDef, locked_digest
+from ...workbook.writer import EntryValues, WorkbookContent, save_workbook
+from ..progress import Progress, step
+from ..targets import check_target, output_error
 
 ORIGIN_META = "origin_uid"
 RESULT_FIELDS = (F.RESULT_TEXT, F.STATUS, F.ACTUAL)

@@ -25,13 +25,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from ..domain import fields as F
-from ..domain.achievement import checked_number, format_number, parse_number
-from ..domain.fiscal import short_label
-from ..domain.merge import same
-from ..domain.status import Status
-from ..domain.text import clean_text
-from ..workbook.layout import (
+from ...domain import fields as F
+from ...domain.achievement import checked_number, format_number, parse_number
+from ...domain.fiscal import short_label
+from ...domain.merge import same
+from ...domain.status import Status
+from ...domain.text import clean_text
+from ...workbook.layout import (
     COL_DEPT,
     COL_NAME,
     COL_NUMBER,
@@ -44,8 +44,8 @@ from ..workbook.layout import (
     FIELD_COLUMNS,
     cell_name,
 )
-from ..workbook.manifest import locked_digest
-from ..workbook.reader import ReturnedWorkbook
+from ...workbook.manifest import locked_digest
+from ...workbook.reader import ReturnedWorkbook
 
 
 @dataclass(frozen=True)
