@@ -28,6 +28,7 @@ from ..store.connection import SqliteInfo, connect, discard_new_file, write_tran
 from ..store.models import database_proxy
 from ..store.plan_loader import load_plan
 from ..store.schema import current_version, ensure_schema, preflight
+from . import undo as undo_mod
 from .paths import bundled_plan_bytes
 
 EXCEL_CELL_LIMIT = 32767
@@ -59,8 +60,7 @@ class Desk:
         self._index: SearchIndex | None = None
         self._seen_version: int | None = None
         self._pending = Changes()  # what changed since the last take_changes()
-        self._undo: list[int] = []
-        self._redo: list[int] = []
+        self.undo_stack = undo_mod.UndoStack()  # this session's undo/redo (services/undo.py)
         self.source = "form"
 
     # ---- opening ----------------------------------------------------------
@@ -297,9 +297,7 @@ class Desk:
             old = repo.read_field(measure_id, field, fy)
             changes.append(F.FieldChange(measure_id=measure_id, field=field, old=old, new=new, fy=fy))
         batch = repo.apply_changes(self.db, changes, self.actor, source or self.source, description)
-        if batch is not None:
-            self._undo.append(batch)
-            self._redo.clear()
+        self.undo_stack.push(batch)
         applied = [c for c in changes if not repo.same_value(c.old, c.new)]
         if applied or edits:
             repo.drop_drafts(self.db, measure_id, list(edits.keys()))
@@ -355,60 +353,26 @@ class Desk:
         batch = repo.apply_changes(self.db, [change], self.actor, self.source,
                                    f"体系の名称を変更 {node.label}")
         self.absorb(Changes.of([change], batch))
-        if batch is not None:
-            self._undo.append(batch)
-            self._redo.clear()
+        self.undo_stack.push(batch)
         return batch
 
+    # ---- undo/redo: services/undo.py --------------------------------------
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return self.undo_stack.can_undo()
 
     def can_redo(self) -> bool:
-        return bool(self._redo)
+        return self.undo_stack.can_redo()
 
     def undo(self) -> list[F.FieldChange]:
         """Revert this session's last saved batch; refused if later changes touched its fields."""
-        if not self._undo:
-            return []
-        batch = self._undo[-1]
-        changes = self.undo_batch(batch, source="undo")
-        self._undo.pop()
-        self._redo.append(batch)
-        return changes
+        return self.undo_stack.undo(self)
 
     def redo(self) -> list[F.FieldChange]:
-        if not self._redo:
-            return []
-        batch = self._redo[-1]
-        changes = repo.batch_changes(batch)
-        new_batch = self._apply_as(changes, "redo", f"やり直し #{batch}")
-        self._redo.pop()
-        if new_batch is not None:
-            self._undo.append(new_batch)
-        return changes
+        return self.undo_stack.redo(self)
 
     def undo_batch(self, batch_id: int, *, source: str = "undo") -> list[F.FieldChange]:
         """Write back the old values of a whole batch (an import, a save) atomically."""
-        info = repo.batch_info(batch_id)
-        if info is None:
-            raise StoreError(f"変更 #{batch_id} が見つかりません")
-        if any(c.field == "created" for c in repo.batch_changes(batch_id)):
-            raise StoreError("取組や体系の追加は元に戻せません。不要な取組は「廃止」にしてください")
-        if info.undone_by is not None:
-            raise StoreError(f"変更 #{batch_id} はすでに元に戻されています")
-        inverse = [c.inverse() for c in reversed(repo.batch_changes(batch_id))]
-        self._apply_as(inverse, source, f"元に戻す #{batch_id}", undoes=batch_id)
-        return inverse
-
-    def _apply_as(self, changes: list[F.FieldChange], source: str, description: str,
-                  undoes: int | None = None) -> int | None:
-        try:
-            batch = repo.apply_changes(self.db, changes, self.actor, source, description, undoes=undoes)
-        except repo.ConflictError as exc:
-            raise StoreError("後から同じ項目が変更されているため、元に戻せません", **exc.data) from exc
-        self.absorb(Changes.of(changes, batch) | Changes(batches=frozenset(
-            {undoes} if undoes is not None else ())))
-        return batch
+        return undo_mod.undo_batch(self, batch_id, source=source)
 
     # ---- drafts (unsaved typing survives a crash) ----------------------------
     def put_draft(self, measure_id: int, fy: int | None, field: str, text: str) -> None:
