@@ -21,8 +21,7 @@ from ..domain.errors import InvalidValue, PermissionDenied, StoreError
 from ..domain.filtering import MeasureFilter, SearchIndex, search_text, visible_to
 from ..domain.history import Actor, HistoryEntry
 from ..domain.model import Measure, MeasureRow, Node, Plan
-from ..domain.status import Status
-from ..domain.text import clean_text
+from ..domain.values import field_value, validate
 from ..store import repository as repo
 from ..store.connection import SqliteInfo, connect, discard_new_file, write_transaction
 from ..store.models import database_proxy
@@ -31,7 +30,6 @@ from ..store.schema import current_version, ensure_schema, preflight
 from . import undo as undo_mod
 from .paths import bundled_plan_bytes
 
-EXCEL_CELL_LIMIT = 32767
 _OPEN_LOCK = threading.RLock()
 PLAN_CODE = "gyosei_keiei"
 
@@ -294,7 +292,8 @@ class Desk:
                     f"{F.LABELS.get(field, field)}を変更する権限がありません（{measure.number_label}）",
                     field=field, measure_id=measure_id)
             new = validate(field, value)
-            old = repo.read_field(measure_id, field, fy)
+            node_key = self._node_key(measure.node_id) if field == "node" else None
+            old = field_value(measure, field, fy, node_key=node_key)
             changes.append(F.FieldChange(measure_id=measure_id, field=field, old=old, new=new, fy=fy))
         batch = repo.apply_changes(self.db, changes, self.actor, source or self.source, description)
         self.undo_stack.push(batch)
@@ -302,6 +301,9 @@ class Desk:
         if applied or edits:
             repo.drop_drafts(self.db, measure_id, list(edits.keys()))
         return SaveResult(batch, applied, self.absorb(Changes.of(applied, batch)))
+
+    def _node_key(self, node_id: int) -> str | None:
+        return next((n.key for n in self.nodes() if n.id == node_id), None)
 
     def add_measure(self, *, node_key: str, name: str, departments: list[str],
                     numeric: bool = False) -> int:
@@ -398,40 +400,3 @@ def _existing(path: Path, create: bool) -> bool:
         raise StoreError(f"データベースファイルが空です: {path}", path=str(path))
     return size is not None
 
-
-def validate(field: str, value: object) -> object:
-    """Bring a value to the form the store keeps; InvalidValue with a Japanese reason if it can't."""
-    label = F.LABELS.get(field, field)
-    if field == F.STATUS:
-        if isinstance(value, Status):
-            return value.value
-        try:
-            return Status.from_label(str(value or "")).value
-        except ValueError as exc:
-            raise InvalidValue(f"{label}は「達成」「未達成」「未確定」のいずれかです: {value}") from exc
-    if field in (F.TARGET, F.ACTUAL):
-        if value is None or value == "":
-            return None
-        from ..domain.achievement import checked_number, parse_number
-        try:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return checked_number(float(value))
-            return parse_number(str(value))
-        except ValueError as exc:
-            raise InvalidValue(f"{label}は数値で入力してください（数字だけ。単位は付けません）: {value}") from exc
-    if field in ("numeric", "retired"):
-        return bool(value)
-    if field == "departments":
-        # one department once: a repeated name would break the measure's department links
-        names = [" ".join(str(v).split()) for v in (value or [])]
-        return list(dict.fromkeys(n for n in names if n))
-    if field in ("related_plans", "resources"):
-        return [str(v) for v in (value or [])]
-    if field == "number":
-        return None if value in (None, "") else int(value)  # type: ignore[arg-type]
-    text = clean_text("" if value is None else str(value))
-    if len(text) > EXCEL_CELL_LIMIT:
-        raise InvalidValue(f"{label}が長すぎます（{len(text)}文字。上限は{EXCEL_CELL_LIMIT}文字）")
-    if field == "name" and not text.strip():
-        raise InvalidValue("取組事項名は空にできません")
-    return text

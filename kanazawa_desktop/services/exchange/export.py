@@ -36,6 +36,7 @@ from ...domain.errors import InvalidValue, PermissionDenied, StoreError
 from ...domain.fiscal import short_label
 from ...domain.model import Measure
 from ...domain.status import Status
+from ...domain.values import field_value
 from ...store import exchange_repo as xrepo
 from ...store import repository as repo
 from ...store.connection import write_transaction
@@ -62,13 +63,6 @@ def editable_fields(m: Measure) -> frozenset[str]:
     if m.is_repeat or m.retired:
         return frozenset()
     return frozenset({F.RESULT_TEXT, F.STATUS} | ({F.ACTUAL} if m.numeric else set()))
-
-
-def result_value(m: Measure, fy: int, field: str) -> object:
-    y = m.year(fy)
-    if field == F.STATUS:
-        return y.status.value
-    return getattr(y, field)
 
 
 def _scope(desk, department: str | None) -> tuple[str, str]:
@@ -102,7 +96,7 @@ def build_content(desk, scope: str, department: str) -> WorkbookContent:
         editable = editable_fields(m)
         for fy in plan.years:
             y = m.year(fy)
-            current = {f: result_value(m, fy, f) for f in RESULT_FIELDS}
+            current = {f: field_value(m, f, fy) for f in RESULT_FIELDS}
             if on_department_pc:
                 initial = {F.RESULT_TEXT: "", F.STATUS: Status.PENDING.value, F.ACTUAL: None}
                 b = {f: base.get((m.key, fy, f), initial[f]) for f in RESULT_FIELDS}
