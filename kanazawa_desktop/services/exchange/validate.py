@@ -62,8 +62,8 @@ def parse_field(field: str, raw: object, row: int) -> tuple[object, bool, str | 
 def check_rows(wb: ReturnedWorkbook, *, sync: bool = False, years: tuple[int, ...] | None = None):
     refusals: list[Refusal] = []
     for letters, row in wb.formulas:
-        where = f"{ENTRY_SHEET}!{letters}{row}" if row else ENTRY_SHEET
-        refusals.append(Refusal(f"{where}: 数式は入力できません。値を入力してください", row or None))
+        place = f"{ENTRY_SHEET}!{letters}{row}" if row else ENTRY_SHEET
+        refusals.append(Refusal(f"{place}: 数式は入力できません。値を入力してください", row or None))
     index = {(mr.label, short_label(mr.fy)): mr for mr in wb.manifest.rows}
     seen: dict[tuple[str, str], int] = {}
     values = []
