@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..domain import fields as F
 from ..domain.changes import Changes
-from ..domain.errors import StoreError
+from ..domain.errors import ConflictError, StoreError
 from ..store import repository as repo
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def _apply_as(desk: Desk, changes: list[F.FieldChange], source: str, description
               undoes: int | None = None) -> int | None:
     try:
         batch = repo.apply_changes(desk.db, changes, desk.actor, source, description, undoes=undoes)
-    except repo.ConflictError as exc:
+    except ConflictError as exc:
         raise StoreError("後から同じ項目が変更されているため、元に戻せません", **exc.data) from exc
     desk.absorb(Changes.of(changes, batch) | Changes(batches=frozenset(
         {undoes} if undoes is not None else ())))

@@ -14,7 +14,7 @@ from datetime import datetime
 from peewee import Database, fn
 
 from ..domain import fields as F
-from ..domain.errors import InvalidValue, NotFound, StoreError
+from ..domain.errors import ConflictError, InvalidValue, NotFound
 from ..domain.history import Actor, HistoryEntry
 from ..domain.model import Indicator, Measure, MeasureRow, Node, Plan, YearRecord
 from ..domain.status import Status
@@ -33,10 +33,6 @@ from .models import (
     DbNodeChange,
     DbPlan,
 )
-
-
-class ConflictError(StoreError):
-    code = "conflict"
 
 
 def now_iso() -> str:
