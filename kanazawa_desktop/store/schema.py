@@ -22,7 +22,10 @@ from peewee import Database
 from ..domain.errors import StoreError
 from . import migrations as _migrations_pkg
 from .connection import Probe, backup_to, parse_version, probe, write_transaction
-from .models import ALL_MODELS, DbMeta
+from .exchange_models import EXCHANGE_MODELS
+from .models import CORE_MODELS, DbMeta
+
+ALL_MODELS = [*CORE_MODELS, *EXCHANGE_MODELS]
 
 BASE_VERSION = 1  # what create_tables() of the first release produced
 BASE_TABLES = ("change", "change_batch", "department", "draft", "measure", "measure_department",
