@@ -15,8 +15,8 @@ from conftest import REPO
 from exchange_helpers import fill
 
 from kanazawa_desktop.cli import main
-from kanazawa_desktop.domain import staging
 from kanazawa_desktop.domain.errors import StoreError
+from kanazawa_desktop.files import staging
 from kanazawa_desktop.services import exchange as X
 from kanazawa_desktop.services.desk import Desk
 from kanazawa_desktop.store import connection, schema

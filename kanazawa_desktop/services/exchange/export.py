@@ -15,7 +15,7 @@ manifest is registered with it (`register`): a workbook that comes back claiming
 this database must carry exactly a manifest it issued.
 
 A target that is a folder or a database (services.targets) is refused before anything is
-written. The workbook is written to a temporary beside the target (domain.staging: the
+written. The workbook is written to a temporary beside the target (files.staging: the
 user's umask, a killed run's swept by the next export there) and renamed into place inside
 the transaction that logs it: a locked database or a full disk leaves no new workbook, and
 a workbook in place is always logged.
@@ -30,13 +30,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ...domain import fields as F
-from ...domain import staging
 from ...domain.changes import Changes
 from ...domain.errors import InvalidValue, PermissionDenied, StoreError
 from ...domain.fiscal import short_label
 from ...domain.model import Measure
 from ...domain.status import Status
 from ...domain.values import field_value
+from ...files import staging
 from ...store import exchange_repo as xrepo
 from ...store import repository as repo
 from ...store.connection import write_transaction
