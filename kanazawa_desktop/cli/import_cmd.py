@@ -20,7 +20,7 @@ from pathlib import Path
 from ..domain.display import format_value
 from ..services.desk import Desk
 from ..services.exchange import FilePreview, undo_import
-from ..services.exchange_run import FAILED, REFUSED, REVIEW, FileOutcome, ToApply, apply_files
+from ..services.exchange.run import FAILED, REFUSED, REVIEW, FileOutcome, ToApply, apply_files
 
 MAX_SHOWN = 60
 

@@ -1,13 +1,16 @@
-"""Errors raised below the UI: a code and the data the UI needs to word them.
+"""Errors raised below the UI: a stable code and the data the UI needs to word them.
 
-`message` is a ready Japanese sentence for the command line and the window.
+`message` is a ready Japanese sentence for the command line and the window; `code` names
+the case for logs, tests and the UI's choices, and never changes once released ("E-…",
+one per class, checked unique by tests/test_errors.py). Every error class a layer below
+the UI raises to its callers lives here.
 """
 
 from __future__ import annotations
 
 
 class DeskError(Exception):
-    code = "error"
+    code = "E-DESK"
 
     def __init__(self, message: str, **data: object) -> None:
         super().__init__(message)
@@ -16,28 +19,57 @@ class DeskError(Exception):
 
 
 class StoreError(DeskError):
-    code = "store"
+    """The database cannot be opened, read or written as asked (locked, corrupt, full disk…)."""
+
+    code = "E-STORE"
+
+
+class ConflictError(StoreError):
+    """A field no longer holds the value a change was made from (another writer was first)."""
+
+    code = "E-CONFLICT"
 
 
 class StalePreview(StoreError):
     """The data changed between a preview and its apply: preview again."""
 
-    code = "stale"
+    code = "E-STALE-PREVIEW"
 
 
 class PermissionDenied(DeskError):
-    code = "permission"
+    code = "E-PERMISSION"
 
 
 class InvalidValue(DeskError):
-    code = "invalid"
+    code = "E-INVALID-VALUE"
 
 
 class NotFound(DeskError):
-    code = "not_found"
+    code = "E-NOT-FOUND"
 
 
 class OutputError(InvalidValue):
     """A file the app writes (workbook, PDF, backup) cannot go where it was asked to."""
 
-    code = "output"
+    code = "E-OUTPUT"
+
+
+class Cancelled(DeskError):
+    """Long work stopped by the user between units; its transaction rolled back."""
+
+    code = "E-CANCELLED"
+
+    def __init__(self) -> None:
+        super().__init__("中止しました。変更はありません。")
+
+
+class BadWorkbook(DeskError):
+    """A returned workbook refused as a whole (unreadable, hostile, foreign).
+
+    `message` is one Japanese sentence; `kind` names the case for tests and logs."""
+
+    code = "E-BAD-WORKBOOK"
+
+    def __init__(self, message: str, kind: str, **data: object) -> None:
+        super().__init__(message, kind=kind, **data)
+        self.kind = kind

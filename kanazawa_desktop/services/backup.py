@@ -5,7 +5,7 @@ file; this copy is consistent, self-contained (one file), checked, and written a
 To go back to it, open it with `--db` (or copy it over the database while the app is closed).
 A target that is a database (the open one included) is refused, and every OSError of the
 target is one Japanese sentence (services.targets). A killed run's temporary is swept by
-the next backup to that folder (store.connection.save_copy, domain.staging).
+the next backup to that folder (store.connection.save_copy, files.staging).
 """
 
 from __future__ import annotations

@@ -21,16 +21,15 @@ from ..domain.errors import InvalidValue, PermissionDenied, StoreError
 from ..domain.filtering import MeasureFilter, SearchIndex, search_text, visible_to
 from ..domain.history import Actor, HistoryEntry
 from ..domain.model import Measure, MeasureRow, Node, Plan
-from ..domain.status import Status
-from ..domain.text import clean_text
+from ..domain.values import field_value, validate
 from ..store import repository as repo
 from ..store.connection import SqliteInfo, connect, discard_new_file, write_transaction
 from ..store.models import database_proxy
 from ..store.plan_loader import load_plan
 from ..store.schema import current_version, ensure_schema, preflight
+from . import undo as undo_mod
 from .paths import bundled_plan_bytes
 
-EXCEL_CELL_LIMIT = 32767
 _OPEN_LOCK = threading.RLock()
 PLAN_CODE = "gyosei_keiei"
 
@@ -59,8 +58,7 @@ class Desk:
         self._index: SearchIndex | None = None
         self._seen_version: int | None = None
         self._pending = Changes()  # what changed since the last take_changes()
-        self._undo: list[int] = []
-        self._redo: list[int] = []
+        self.undo_stack = undo_mod.UndoStack()  # this session's undo/redo (services/undo.py)
         self.source = "form"
 
     # ---- opening ----------------------------------------------------------
@@ -294,16 +292,18 @@ class Desk:
                     f"{F.LABELS.get(field, field)}を変更する権限がありません（{measure.number_label}）",
                     field=field, measure_id=measure_id)
             new = validate(field, value)
-            old = repo.read_field(measure_id, field, fy)
+            node_key = self._node_key(measure.node_id) if field == "node" else None
+            old = field_value(measure, field, fy, node_key=node_key)
             changes.append(F.FieldChange(measure_id=measure_id, field=field, old=old, new=new, fy=fy))
         batch = repo.apply_changes(self.db, changes, self.actor, source or self.source, description)
-        if batch is not None:
-            self._undo.append(batch)
-            self._redo.clear()
+        self.undo_stack.push(batch)
         applied = [c for c in changes if not repo.same_value(c.old, c.new)]
         if applied or edits:
             repo.drop_drafts(self.db, measure_id, list(edits.keys()))
         return SaveResult(batch, applied, self.absorb(Changes.of(applied, batch)))
+
+    def _node_key(self, node_id: int) -> str | None:
+        return next((n.key for n in self.nodes() if n.id == node_id), None)
 
     def add_measure(self, *, node_key: str, name: str, departments: list[str],
                     numeric: bool = False) -> int:
@@ -355,60 +355,26 @@ class Desk:
         batch = repo.apply_changes(self.db, [change], self.actor, self.source,
                                    f"体系の名称を変更 {node.label}")
         self.absorb(Changes.of([change], batch))
-        if batch is not None:
-            self._undo.append(batch)
-            self._redo.clear()
+        self.undo_stack.push(batch)
         return batch
 
+    # ---- undo/redo: services/undo.py --------------------------------------
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return self.undo_stack.can_undo()
 
     def can_redo(self) -> bool:
-        return bool(self._redo)
+        return self.undo_stack.can_redo()
 
     def undo(self) -> list[F.FieldChange]:
         """Revert this session's last saved batch; refused if later changes touched its fields."""
-        if not self._undo:
-            return []
-        batch = self._undo[-1]
-        changes = self.undo_batch(batch, source="undo")
-        self._undo.pop()
-        self._redo.append(batch)
-        return changes
+        return self.undo_stack.undo(self)
 
     def redo(self) -> list[F.FieldChange]:
-        if not self._redo:
-            return []
-        batch = self._redo[-1]
-        changes = repo.batch_changes(batch)
-        new_batch = self._apply_as(changes, "redo", f"やり直し #{batch}")
-        self._redo.pop()
-        if new_batch is not None:
-            self._undo.append(new_batch)
-        return changes
+        return self.undo_stack.redo(self)
 
     def undo_batch(self, batch_id: int, *, source: str = "undo") -> list[F.FieldChange]:
         """Write back the old values of a whole batch (an import, a save) atomically."""
-        info = repo.batch_info(batch_id)
-        if info is None:
-            raise StoreError(f"変更 #{batch_id} が見つかりません")
-        if any(c.field == "created" for c in repo.batch_changes(batch_id)):
-            raise StoreError("取組や体系の追加は元に戻せません。不要な取組は「廃止」にしてください")
-        if info.undone_by is not None:
-            raise StoreError(f"変更 #{batch_id} はすでに元に戻されています")
-        inverse = [c.inverse() for c in reversed(repo.batch_changes(batch_id))]
-        self._apply_as(inverse, source, f"元に戻す #{batch_id}", undoes=batch_id)
-        return inverse
-
-    def _apply_as(self, changes: list[F.FieldChange], source: str, description: str,
-                  undoes: int | None = None) -> int | None:
-        try:
-            batch = repo.apply_changes(self.db, changes, self.actor, source, description, undoes=undoes)
-        except repo.ConflictError as exc:
-            raise StoreError("後から同じ項目が変更されているため、元に戻せません", **exc.data) from exc
-        self.absorb(Changes.of(changes, batch) | Changes(batches=frozenset(
-            {undoes} if undoes is not None else ())))
-        return batch
+        return undo_mod.undo_batch(self, batch_id, source=source)
 
     # ---- drafts (unsaved typing survives a crash) ----------------------------
     def put_draft(self, measure_id: int, fy: int | None, field: str, text: str) -> None:
@@ -434,40 +400,3 @@ def _existing(path: Path, create: bool) -> bool:
         raise StoreError(f"データベースファイルが空です: {path}", path=str(path))
     return size is not None
 
-
-def validate(field: str, value: object) -> object:
-    """Bring a value to the form the store keeps; InvalidValue with a Japanese reason if it can't."""
-    label = F.LABELS.get(field, field)
-    if field == F.STATUS:
-        if isinstance(value, Status):
-            return value.value
-        try:
-            return Status.from_label(str(value or "")).value
-        except ValueError as exc:
-            raise InvalidValue(f"{label}は「達成」「未達成」「未確定」のいずれかです: {value}") from exc
-    if field in (F.TARGET, F.ACTUAL):
-        if value is None or value == "":
-            return None
-        from ..domain.achievement import checked_number, parse_number
-        try:
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return checked_number(float(value))
-            return parse_number(str(value))
-        except ValueError as exc:
-            raise InvalidValue(f"{label}は数値で入力してください（数字だけ。単位は付けません）: {value}") from exc
-    if field in ("numeric", "retired"):
-        return bool(value)
-    if field == "departments":
-        # one department once: a repeated name would break the measure's department links
-        names = [" ".join(str(v).split()) for v in (value or [])]
-        return list(dict.fromkeys(n for n in names if n))
-    if field in ("related_plans", "resources"):
-        return [str(v) for v in (value or [])]
-    if field == "number":
-        return None if value in (None, "") else int(value)  # type: ignore[arg-type]
-    text = clean_text("" if value is None else str(value))
-    if len(text) > EXCEL_CELL_LIMIT:
-        raise InvalidValue(f"{label}が長すぎます（{len(text)}文字。上限は{EXCEL_CELL_LIMIT}文字）")
-    if field == "name" and not text.strip():
-        raise InvalidValue("取組事項名は空にできません")
-    return text

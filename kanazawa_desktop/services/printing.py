@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..domain import staging
 from ..domain.errors import InvalidValue
 from ..domain.model import Measure
+from ..files import staging
 from ..printing.job import PrintJob
 from ..store import repository as repo
 from .progress import Progress, step

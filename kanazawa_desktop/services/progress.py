@@ -10,14 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from ..domain.errors import DeskError
-
-
-class Cancelled(DeskError):
-    code = "cancelled"
-
-    def __init__(self) -> None:
-        super().__init__("中止しました。変更はありません。")
+from ..domain.errors import Cancelled as Cancelled  # defined with every error class
 
 
 class Progress:

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from peewee import SqliteDatabase
 
-from ..domain import staging
 from ..domain.errors import DeskError, StoreError
+from ..files import staging
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # the first bytes of a rollback journal and of a WAL file (sqlite.org/fileformat.html)
@@ -358,7 +358,7 @@ def save_copy(db: SqliteDatabase, target: Path) -> None:
     The copy is made by the backup API beside the target, switched to a rollback journal (one
     file, nothing beside it), checked (integrity_check does not cover foreign keys, so
     foreign_key_check too), then renamed over the target: a failed copy never replaces one.
-    The temporary is a domain.staging one (the user's umask; a killed run's is swept by the
+    The temporary is a files.staging one (the user's umask; a killed run's is swept by the
     next backup to that folder). An OSError about the target (no such folder, no permission,
     name too long) is raised as is, for the caller to word for that path.
     """

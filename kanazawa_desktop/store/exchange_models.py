@@ -8,16 +8,13 @@
 * `exchange_issued`: every workbook issued, by the checksum of its manifest (version 4).
 * `exchange_base`: on a department PC, the value each field had in the last master
   workbook imported: the merge base of the department's own exports.
-
-Import these names from `store.models` (which imports this module at its end and adds
-them to ALL_MODELS), never this module first: that order keeps the import cycle benign.
 """
 
 from __future__ import annotations
 
 from peewee import CompositeKey, IntegerField, TextField
 
-from .models import BaseModel
+from .base import BaseModel
 
 
 class DbExport(BaseModel):

@@ -15,17 +15,8 @@ from peewee import Database, IntegrityError
 from ..domain.model import Measure, YearRecord
 from ..domain.status import Status
 from .connection import write_transaction
-from .models import (
-    DbDepartment,
-    DbExport,
-    DbImport,
-    DbIssued,
-    DbMeasure,
-    DbMeasureDepartment,
-    DbMeasureYear,
-    DbSent,
-    DbSyncBase,
-)
+from .exchange_models import DbExport, DbImport, DbIssued, DbSent, DbSyncBase
+from .models import DbDepartment, DbMeasure, DbMeasureDepartment, DbMeasureYear
 from .repository import now_iso
 
 

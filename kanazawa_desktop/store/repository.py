@@ -14,10 +14,11 @@ from datetime import datetime
 from peewee import Database, fn
 
 from ..domain import fields as F
-from ..domain.errors import InvalidValue, NotFound, StoreError
+from ..domain.errors import ConflictError, InvalidValue, NotFound
 from ..domain.history import Actor, HistoryEntry
 from ..domain.model import Indicator, Measure, MeasureRow, Node, Plan, YearRecord
 from ..domain.status import Status
+from ..domain.values import field_value
 from .connection import write_transaction
 from .models import (
     DbBatch,
@@ -32,10 +33,6 @@ from .models import (
     DbNodeChange,
     DbPlan,
 )
-
-
-class ConflictError(StoreError):
-    code = "conflict"
 
 
 def now_iso() -> str:
@@ -154,9 +151,12 @@ def _measure(m: DbMeasure, deps: tuple[str, ...], years: list[DbMeasureYear]) ->
         repeat_of=m.repeat_of, name=m.name, numeric=m.numeric, departments=deps,
         summary=m.summary, vision=m.vision, related_plans=tuple(json.loads(m.related_plans)),
         resources=_resources(m), retired=m.retired, position=m.position, indicator=_indicator(m),
-        years={y.fy: YearRecord(fy=y.fy, plan_text=y.plan_text, result_text=y.result_text,
-                                status=Status(y.status), target=y.target, actual=y.actual)
-               for y in years})
+        years={y.fy: _year_record(y) for y in years})
+
+
+def _year_record(y: DbMeasureYear) -> YearRecord:
+    return YearRecord(fy=y.fy, plan_text=y.plan_text, result_text=y.result_text,
+                      status=Status(y.status), target=y.target, actual=y.actual)
 
 
 def get_measure(measure_id: int) -> Measure:
@@ -199,26 +199,17 @@ def _year_row(measure_id: int, fy: int, create: bool) -> DbMeasureYear | None:
 
 
 def read_field(measure_id: int, field: str, fy: int | None) -> object:
-    """Current value of a field in the same form FieldChange carries it."""
+    """Current value of a field in the same form FieldChange carries it (domain.values.field_value
+    over only the rows that field needs: one query for a year field)."""
     if field in F.YEAR_FIELDS:
-        if fy is None:
-            raise InvalidValue(f"{F.LABELS[field]}には年度が必要です")
-        row = _year_row(measure_id, fy, create=False)
-        if row is None:
-            return None if field in (F.TARGET, F.ACTUAL) else ""
-        return getattr(row, field)
+        row = _year_row(measure_id, fy, create=False) if fy is not None else None
+        shell = Measure(id=measure_id, key="", plan_id=0, node_id=0, number=None, repeat_of=None,
+                        name="", numeric=False, departments=(),
+                        years={row.fy: _year_record(row)} if row is not None else {})
+        return field_value(shell, field, fy)
     m = DbMeasure.get_by_id(measure_id)
-    if field == "related_plans":
-        return json.loads(m.related_plans)
-    if field == "resources":
-        return sorted(_resources(m))
-    if field == "departments":
-        return list(_departments_by_measure([measure_id]).get(measure_id, ()))
-    if field == "node":
-        return m.node.key
-    if field in ("name", "summary", "vision", "numeric", "retired", "number"):
-        return getattr(m, field)
-    raise InvalidValue(f"不明な項目です: {field}")
+    deps = _departments_by_measure([measure_id]).get(measure_id, ()) if field == "departments" else ()
+    return field_value(_measure(m, deps, []), field, node_key=m.node.key if field == "node" else None)
 
 
 def _write_field(measure_id: int, field: str, fy: int | None, value: object) -> None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.display import short_time
 from ..services.exchange import collection_status, export_departments, export_workbook
-from ..services.exchange_export import department_file_name
+from ..services.exchange.export import department_file_name
 from .import_dialog import ImportDialog
 from .messages import notify
 from .tasks import run_task

@@ -5,7 +5,7 @@ background (services.exchange.preview_import: nothing is written). Selecting a f
 its rows: 反映 (what changes, old → new), 競合 (with a per-field choice: keep the
 master's value or take the file's), 取込不可 (refusals with their reasons) and 注意.
 「反映」 applies every file that can be applied, one undoable batch per file, with the
-choices made, through services.exchange_run.apply_files (the same policy as the `import`
+choices made, through services.exchange.run.apply_files (the same policy as the `import`
 command); conflicts left 未解決 stay unapplied. 「取り消す」 undoes the selected file's
 applied import as a whole (refused with the reason when later changes touched it).
 The dialog owns no data: it renders FilePreview objects and calls the services.
@@ -46,7 +46,7 @@ from ..services.exchange import (
     preview_import,
     undo_import,
 )
-from ..services.exchange_run import APPLIED, REVIEW, FileOutcome, ToApply, apply_files
+from ..services.exchange.run import APPLIED, REVIEW, FileOutcome, ToApply, apply_files
 from .messages import notify
 from .tasks import run_task
 

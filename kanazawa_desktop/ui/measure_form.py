@@ -26,7 +26,8 @@ from ..domain.errors import DeskError
 from ..domain.fiscal import long_label
 from ..domain.model import Measure
 from ..domain.status import Status
-from ..services.desk import Desk, SaveResult, validate
+from ..domain.values import field_value, validate
+from ..services.desk import Desk, SaveResult
 from .editors import (
     DepartmentsEditor,
     FieldEditor,
@@ -40,6 +41,8 @@ from .editors import (
 
 DRAFT_DELAY_MS = 400
 Key = tuple[int | None, str]
+# the measure fields the form shows in editors (the year fields follow, per year)
+_FORM_MEASURE_FIELDS = ("node", "name", "departments", "summary", "vision", "related_plans", "resources")
 
 
 def _caption(text: str) -> QLabel:
@@ -212,19 +215,9 @@ class MeasureForm(QScrollArea):
 
     def _values(self, m: Measure) -> dict[Key, object]:
         node_key = next((n.key for n in self.desk.nodes() if n.id == m.node_id), None)
-        vals: dict[Key, object] = {
-            (None, "node"): node_key, (None, "name"): m.name, (None, "departments"): list(m.departments),
-            (None, "summary"): m.summary, (None, "vision"): m.vision,
-            (None, "related_plans"): list(m.related_plans), (None, "resources"): sorted(m.resources),
-        }
-        for fy in self.desk.plan.years:
-            y = m.year(fy)
-            vals[(fy, F.PLAN_TEXT)] = y.plan_text
-            vals[(fy, F.RESULT_TEXT)] = y.result_text
-            vals[(fy, F.STATUS)] = y.status.value
-            vals[(fy, F.TARGET)] = y.target
-            vals[(fy, F.ACTUAL)] = y.actual
-        return vals
+        keys: list[Key] = [(None, f) for f in _FORM_MEASURE_FIELDS]
+        keys += [(fy, f) for fy in self.desk.plan.years for f in F.YEAR_FIELDS]
+        return {(fy, f): field_value(m, f, fy, node_key=node_key) for fy, f in keys}
 
     def _show_static(self, m: Measure) -> None:
         nodes = {n.id: n for n in self.desk.nodes()}

@@ -1,16 +1,9 @@
-"""The error a returned workbook is refused with as a whole (unreadable, hostile, foreign).
+"""The error a returned workbook is refused with as a whole: BadWorkbook(message, kind).
 
-`message` is one Japanese sentence; `kind` names the case for tests and logs.
+Defined in domain/errors.py with every error class (and its code); named here too because
+it is the workbook layer's refusal.
 """
 
 from __future__ import annotations
 
-from ..domain.errors import DeskError
-
-
-class BadWorkbook(DeskError):
-    code = "bad_workbook"
-
-    def __init__(self, message: str, kind: str, **data: object) -> None:
-        super().__init__(message, kind=kind, **data)
-        self.kind = kind
+from ..domain.errors import BadWorkbook as BadWorkbook

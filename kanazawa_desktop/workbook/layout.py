@@ -16,6 +16,9 @@ This module is the contract both the writer and the reader follow (see docs/work
 
 from __future__ import annotations
 
+# the longest text a cell holds is the longest a field may hold: one constant, in domain/
+from ..domain.values import EXCEL_CELL_LIMIT as EXCEL_CELL_LIMIT
+
 LIST_SHEET = "取組事項一覧"
 ENTRY_SHEET = "入力"
 MANIFEST_SHEET = "_manifest"
@@ -42,7 +45,6 @@ STATUS_CHOICES = ("未確定", "達成", "未達成")
 # LibreOffice needs 4.9 GB to open 2,000 sheets and cannot open 19,800, and openpyxl's
 # create_sheet checks every existing title (quadratic). A department's part stays under it.
 MAX_MEASURE_SHEETS = 300
-EXCEL_CELL_LIMIT = 32767
 
 SCOPE_MASTER = "master"
 SCOPE_DEPARTMENT = "department"

@@ -1,7 +1,7 @@
 """Write the shared workbook with openpyxl (layout in layout.py, manifest in manifest.py).
 
 `write_workbook(content, out)` writes `取組事項一覧`, `入力`, one 取組管理票 per measure and
-the hidden manifest, atomically (a domain.staging temporary beside `out`, then a rename);
+the hidden manifest, atomically (a files.staging temporary beside `out`, then a rename);
 `save_workbook(content, path)` writes the same into `path` as it is, for a caller that does
 the staging itself (the export renames inside its database transaction).
 
@@ -31,10 +31,10 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.merge import MergedCellRange
 
-from ..domain import staging
 from ..domain.fiscal import long_label, short_label
 from ..domain.model import RESOURCE_LABELS, Measure, Node, Plan
 from ..domain.status import Status
+from ..files import staging
 from .errors import BadWorkbook
 from .layout import (
     COL_ACTUAL,
@@ -360,7 +360,7 @@ def write_workbook(content: WorkbookContent, out: Path,
     """Write the workbook to `out` atomically; `step(done, total)` between measure sheets.
 
     The temporary follows the user's umask (a workbook is meant to be shared) and a killed
-    run's is swept by the next write to that folder (domain.staging).
+    run's is swept by the next write to that folder (files.staging).
     """
     out = Path(out)
     if not out.parent.is_dir():

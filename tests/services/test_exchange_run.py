@@ -5,7 +5,7 @@ from __future__ import annotations
 from exchange_helpers import fill
 
 from kanazawa_desktop.services import exchange as X
-from kanazawa_desktop.services.exchange_run import (
+from kanazawa_desktop.services.exchange.run import (
     ALREADY,
     APPLIED,
     FAILED,
@@ -62,7 +62,7 @@ def test_cancel_stops_between_files_and_says_which_were_done(secretariat, tmp_pa
 
 
 def test_an_unexpected_error_is_that_files_failure(secretariat, tmp_path, monkeypatch):
-    from kanazawa_desktop.services import exchange_run
+    from kanazawa_desktop.services.exchange import run as exchange_run
 
     p = X.export_workbook(secretariat, tmp_path / "j.xlsx", "人事課").path
     good = X.export_workbook(secretariat, tmp_path / "k.xlsx", "人事課").path

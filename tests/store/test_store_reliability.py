@@ -15,8 +15,8 @@ from conftest import REPO
 from exchange_helpers import fill
 
 from kanazawa_desktop.cli import main
-from kanazawa_desktop.domain import staging
 from kanazawa_desktop.domain.errors import StoreError
+from kanazawa_desktop.files import staging
 from kanazawa_desktop.services import exchange as X
 from kanazawa_desktop.services.desk import Desk
 from kanazawa_desktop.store import connection, schema, steps
@@ -71,7 +71,7 @@ def test_export_and_print_never_overwrite_a_database(capsys, tmp_path, sec_db):
 
 def test_folder_export_refuses_a_database_of_the_same_name(tmp_path, sec_db):
     from kanazawa_desktop.domain.errors import OutputError
-    from kanazawa_desktop.services import exchange_export
+    from kanazawa_desktop.services.exchange import export as exchange_export
 
     with Desk.open(sec_db) as d:
         name = exchange_export.department_file_name(d.plan.name, "人事課")
@@ -249,7 +249,7 @@ def _results(db: Path) -> list[str]:
 
 
 def test_an_unexpected_error_in_one_file_does_not_end_the_run(capsys, tmp_path, sec_db, monkeypatch):
-    from kanazawa_desktop.services import exchange_preview
+    from kanazawa_desktop.services.exchange import preview as exchange_preview
 
     a, b, c = _three_returns(sec_db, tmp_path)
     real = exchange_preview.preview_file

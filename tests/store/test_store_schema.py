@@ -58,7 +58,10 @@ def test_the_models_describe_the_schema_the_steps_make():
     exactly the schema of running every step."""
     from peewee import SqliteDatabase
 
-    from kanazawa_desktop.store.models import ALL_MODELS
+    from kanazawa_desktop.store.exchange_models import EXCHANGE_MODELS
+    from kanazawa_desktop.store.models import CORE_MODELS
+
+    ALL_MODELS = [*CORE_MODELS, *EXCHANGE_MODELS]
 
     db = SqliteDatabase(":memory:")
     with db.bind_ctx(ALL_MODELS):

@@ -155,7 +155,7 @@ def test_locked_input_cell_of_a_retired_measure_refused(secretariat, tmp_path):
 def test_another_plan_refused(secretariat, tmp_path):
     from dataclasses import replace
 
-    from kanazawa_desktop.services.exchange_export import build_content
+    from kanazawa_desktop.services.exchange.export import build_content
     from kanazawa_desktop.workbook.writer import write_workbook
 
     content = build_content(secretariat, "department", "人事課")

@@ -26,16 +26,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..domain import fields as F
-from ..domain.changes import Changes
-from ..domain.errors import DeskError, PermissionDenied, StalePreview, StoreError
-from ..domain.merge import FieldMerge
-from ..domain.model import Indicator
-from ..store import exchange_repo as xrepo
-from ..store import repository as repo
-from ..store.connection import write_transaction
-from .exchange_export import ORIGIN_META
-from .exchange_preview import KIND_SYNC, FilePreview
+from ...domain import fields as F
+from ...domain.changes import Changes
+from ...domain.errors import DeskError, PermissionDenied, StalePreview, StoreError
+from ...domain.merge import FieldMerge
+from ...domain.model import Indicator
+from ...store import exchange_repo as xrepo
+from ...store import repository as repo
+from ...store.connection import write_transaction
+from .export import ORIGIN_META
+from .preview import KIND_SYNC, FilePreview
 
 TAKE_FILE = "file"
 TAKE_MASTER = "master"

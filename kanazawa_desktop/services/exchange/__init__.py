@@ -12,11 +12,11 @@ The format is described in docs/workbook.md; each function's contract in its mod
 
 from __future__ import annotations
 
-from .exchange_apply import TAKE_FILE, TAKE_MASTER, ApplyResult, apply_import, undo_import
-from .exchange_export import ExportResult, export_departments, export_workbook
-from .exchange_preview import FilePreview, preview_import
-from .exchange_status import DepartmentStatus, collection_status
-from .exchange_validate import Refusal
+from .apply import TAKE_FILE, TAKE_MASTER, ApplyResult, apply_import, undo_import
+from .export import ExportResult, export_departments, export_workbook
+from .preview import FilePreview, preview_import
+from .status import DepartmentStatus, collection_status
+from .validate import Refusal
 
 __all__ = [
     "TAKE_FILE", "TAKE_MASTER", "ApplyResult", "DepartmentStatus", "ExportResult", "FilePreview",

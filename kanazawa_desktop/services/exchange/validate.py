@@ -23,29 +23,15 @@ refusals, each a Japanese sentence naming the cell. Refused:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
 
-from ..domain import fields as F
-from ..domain.achievement import checked_number, format_number, parse_number
-from ..domain.fiscal import short_label
-from ..domain.merge import same
-from ..domain.status import Status
-from ..domain.text import clean_text
-from ..workbook.layout import (
-    COL_DEPT,
-    COL_NAME,
-    COL_NUMBER,
-    COL_PLAN,
-    COL_TARGET,
-    COL_YEAR,
-    ENTRY_HEADERS,
-    ENTRY_SHEET,
-    EXCEL_CELL_LIMIT,
-    FIELD_COLUMNS,
-    cell_name,
-)
-from ..workbook.manifest import locked_digest
-from ..workbook.reader import ReturnedWorkbook
+from ...domain import fields as F
+from ...domain.errors import InvalidValue
+from ...domain.fiscal import short_label
+from ...domain.merge import same
+from ...domain.values import EXCEL_CELL_LIMIT, validate
+from ...workbook.entry_sheet import as_text, input_cells, locked_cells, row_key, where
+from ...workbook.layout import ENTRY_SHEET
+from ...workbook.reader import ReturnedWorkbook
 
 
 @dataclass(frozen=True)
@@ -54,76 +40,30 @@ class Refusal:
     row: int | None = None
 
 
-def as_text(value: object) -> str:
-    """A cell read back as the text a person sees (numbers without a trailing .0)."""
-    if type(value) is str:
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return format_number(value)
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    return str(value)
-
-
-def _number(value: object) -> float | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, (int, float)):
-        return checked_number(float(value))
-    return parse_number(str(value))
-
-
-def _where(row: int, col: int) -> str:
-    return f"{ENTRY_SHEET}!{cell_name(row, col)}（{ENTRY_HEADERS[col]}）"
-
-
 def parse_field(field: str, raw: object, row: int) -> tuple[object, bool, str | None]:
-    """(value as stored, blank?, refusal message or None) for one input cell."""
+    """(value as stored, blank?, refusal message or None) for one input cell.
+
+    The value rule is domain.values.validate's, the same as the form's save; a text cell is
+    read as the text a person sees (12 rather than 12.0)."""
     blank = raw is None or raw == ""
-    col = FIELD_COLUMNS[field]
-    if field == F.RESULT_TEXT:
-        text = clean_text(as_text(raw))
-        if len(text) > EXCEL_CELL_LIMIT:
-            return None, blank, (f"{_where(row, col)}: 文字数が上限を超えています"
-                                 f"（{len(text)}文字。上限は{EXCEL_CELL_LIMIT}文字）")
-        return text, blank, None
-    if field == F.STATUS:
-        text = as_text(raw).strip()
-        try:
-            return Status.from_label(text).value, blank, None
-        except ValueError:
-            return None, blank, f"{_where(row, col)}: 「{text[:40]}」は選択肢（未確定・達成・未達成）にありません"
     try:
-        return _number(raw), blank, None
-    except (ValueError, OverflowError):
-        return None, blank, f"{_where(row, col)}: 「{as_text(raw)[:40]}」は数値ではありません"
-
-
-def _locked(values: list[object]) -> tuple[dict[str, tuple[object, bool]], str] | None:
-    """The row's definition cells as values, and their digest; None if 目標値 is not a number."""
-    try:
-        target = _number(values[COL_TARGET])
-    except (ValueError, OverflowError):
-        return None
-    name, depts, plan = as_text(values[COL_NAME]), as_text(values[COL_DEPT]), as_text(values[COL_PLAN])
-    digest = locked_digest(as_text(values[COL_NUMBER]).strip(), name, depts,
-                           as_text(values[COL_YEAR]).strip(), plan, target)
-    defs = {"name": (name, False), "departments": ([d for d in depts.split("、") if d], False),
-            F.PLAN_TEXT: (plan, False), F.TARGET: (target, False)}
-    return defs, digest
+        return validate(field, raw if field == F.ACTUAL else as_text(raw)), blank, None
+    except InvalidValue as exc:
+        if field == F.RESULT_TEXT:
+            problem = (f"文字数が上限を超えています（{exc.data.get('length')}文字。"
+                       f"上限は{EXCEL_CELL_LIMIT}文字）")
+        elif field == F.STATUS:
+            problem = f"「{as_text(raw).strip()[:40]}」は選択肢（未確定・達成・未達成）にありません"
+        else:
+            problem = f"「{as_text(raw)[:40]}」は数値ではありません"
+        return None, blank, f"{where(row, field)}: {problem}"
 
 
 def check_rows(wb: ReturnedWorkbook, *, sync: bool = False, years: tuple[int, ...] | None = None):
     refusals: list[Refusal] = []
     for letters, row in wb.formulas:
-        where = f"{ENTRY_SHEET}!{letters}{row}" if row else ENTRY_SHEET
-        refusals.append(Refusal(f"{where}: 数式は入力できません。値を入力してください", row or None))
+        place = f"{ENTRY_SHEET}!{letters}{row}" if row else ENTRY_SHEET
+        refusals.append(Refusal(f"{place}: 数式は入力できません。値を入力してください", row or None))
     index = {(mr.label, short_label(mr.fy)): mr for mr in wb.manifest.rows}
     seen: dict[tuple[str, str], int] = {}
     values = []
@@ -131,7 +71,7 @@ def check_rows(wb: ReturnedWorkbook, *, sync: bool = False, years: tuple[int, ..
         v = er.values
         if er.outside:
             refusals.append(Refusal(f"{ENTRY_SHEET} {er.row}行目: 表の右側（J列以降）に入力があります", er.row))
-        key = (as_text(v[COL_NUMBER]).strip(), as_text(v[COL_YEAR]).strip())
+        key = row_key(v)
         mr = index.get(key)
         if mr is None:
             refusals.append(Refusal(f"{ENTRY_SHEET} {er.row}行目: 取組No.・年度（{key[0]} {key[1]}）が配布時の行と"
@@ -146,14 +86,15 @@ def check_rows(wb: ReturnedWorkbook, *, sync: bool = False, years: tuple[int, ..
                                     f"（{seen[key]}行目と同じ）", er.row))
             continue
         seen[key] = er.row
-        locked = _locked(v)
+        locked = locked_cells(v)
         if locked is None or locked[1] != mr.locked:
             refusals.append(Refusal(f"{ENTRY_SHEET} {er.row}行目: 変更できないセル（取組事項名・担当課・実施計画・"
                                     f"目標値）が変更されています", er.row))
             continue
         parsed: dict[str, tuple[object, bool]] = dict(locked[0])
-        for field, col in FIELD_COLUMNS.items():
-            value, blank, problem = parse_field(field, v[col], er.row)
+        cells = input_cells(v)
+        for field, raw in cells.items():
+            value, blank, problem = parse_field(field, raw, er.row)
             if problem:
                 refusals.append(Refusal(problem, er.row))
                 continue
@@ -162,8 +103,8 @@ def check_rows(wb: ReturnedWorkbook, *, sync: bool = False, years: tuple[int, ..
             if changed and (sync or field not in mr.editable):
                 why = ("事務局の一覧表のセルが変更されています。受け取ったままのブックを取り込んでください"
                        if sync else "このセルは入力できません（担当外・廃止の取組、または数値目標のない取組）")
-                refusals.append(Refusal(f"{_where(er.row, col)}: {why}", er.row))
-        if all(f in parsed for f in FIELD_COLUMNS):
+                refusals.append(Refusal(f"{where(er.row, field)}: {why}", er.row))
+        if all(f in parsed for f in cells):
             values.append((mr, parsed))
     for key, mr in index.items():
         if key not in seen:

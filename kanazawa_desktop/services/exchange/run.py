@@ -25,12 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.errors import DeskError, StalePreview
-from ..domain.model import Measure
-from ..store import exchange_repo as xrepo
-from .exchange_apply import ApplyResult, apply_import
-from .exchange_preview import FilePreview, preview_import
-from .progress import Cancelled, Progress, step
+from ...domain.errors import DeskError, StalePreview
+from ...domain.model import Measure
+from ...store import exchange_repo as xrepo
+from ..progress import Cancelled, Progress, step
+from .apply import ApplyResult, apply_import
+from .preview import FilePreview, preview_import
 
 APPLIED, ALREADY, PREVIEWED, REFUSED, FAILED, REVIEW = (
     "applied", "already", "previewed", "refused", "failed", "review")

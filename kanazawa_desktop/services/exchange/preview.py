@@ -28,21 +28,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..domain import fields as F
-from ..domain.display import short_time
-from ..domain.merge import Decision, FieldMerge, decide, same
-from ..domain.model import Measure
-from ..domain.status import Status
-from ..store import exchange_repo as xrepo
-from ..store import repository as repo
-from ..store.exchange_repo import ImportRecord
-from ..workbook.errors import BadWorkbook
-from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
-from ..workbook.manifest import MeasureDef, NodeDef
-from ..workbook.reader import ReturnedWorkbook, read_returned
-from .exchange_export import ORIGIN_META, RESULT_FIELDS, result_value
-from .exchange_validate import Refusal, check_rows
-from .progress import Progress, step
+from ...domain import fields as F
+from ...domain.display import short_time
+from ...domain.merge import Decision, FieldMerge, decide, same
+from ...domain.model import Measure
+from ...domain.status import Status
+from ...domain.values import field_value
+from ...store import exchange_repo as xrepo
+from ...store import repository as repo
+from ...store.exchange_repo import ImportRecord
+from ...workbook.errors import BadWorkbook
+from ...workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
+from ...workbook.manifest import MeasureDef, NodeDef
+from ...workbook.reader import ReturnedWorkbook, read_returned
+from ..progress import Progress, step
+from .export import ORIGIN_META, RESULT_FIELDS
+from .validate import Refusal, check_rows
 
 KIND_RETURN = "return"
 KIND_SYNC = "sync"
@@ -95,7 +96,7 @@ class FilePreview:
 
     def describe(self, merge: FieldMerge) -> str:
         """'No.10 R5 実施結果' for messages and lists."""
-        from ..domain.fiscal import short_label
+        from ...domain.fiscal import short_label
 
         label = self.measures.get(merge.measure_key, (0, merge.measure_key, ""))[1]
         year = f" {short_label(merge.fy)}" if merge.fy else ""
@@ -231,19 +232,7 @@ def _local(utc_iso: str) -> str:
 
 
 def _measure_value(m: Measure, fy: int, name: str, node_keys: dict[int, str] | None = None) -> object:
-    if name == "departments":
-        return list(m.departments)
-    if name == "related_plans":
-        return list(m.related_plans)
-    if name == "resources":
-        return sorted(m.resources)
-    if name == "node":
-        return (node_keys or {}).get(m.node_id, "")
-    if name in SYNCED_MEASURE_FIELDS:
-        return getattr(m, name)
-    if name in (F.PLAN_TEXT, F.TARGET):
-        return getattr(m.year(fy), name)
-    return result_value(m, fy, name)
+    return field_value(m, name, fy, node_key=(node_keys or {}).get(m.node_id, ""))
 
 
 def _def_value(d: MeasureDef, name: str) -> object:

@@ -15,7 +15,7 @@ Contract:
   left alone. A reused pid only delays the removal until that process ends.
 * `discard(tmp)` removes a temporary and its SQLite companions, ignoring missing files.
 
-stdlib only, so store/, workbook/ and services/ can share it.
+stdlib only, below store/, workbook/ and services/, which all write files through it.
 """
 
 from __future__ import annotations

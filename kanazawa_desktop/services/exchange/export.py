@@ -15,7 +15,7 @@ manifest is registered with it (`register`): a workbook that comes back claiming
 this database must carry exactly a manifest it issued.
 
 A target that is a folder or a database (services.targets) is refused before anything is
-written. The workbook is written to a temporary beside the target (domain.staging: the
+written. The workbook is written to a temporary beside the target (files.staging: the
 user's umask, a killed run's swept by the next export there) and renamed into place inside
 the transaction that logs it: a locked database or a full disk leaves no new workbook, and
 a workbook in place is always logged.
@@ -29,21 +29,22 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from ..domain import fields as F
-from ..domain import staging
-from ..domain.changes import Changes
-from ..domain.errors import InvalidValue, PermissionDenied, StoreError
-from ..domain.fiscal import short_label
-from ..domain.model import Measure
-from ..domain.status import Status
-from ..store import exchange_repo as xrepo
-from ..store import repository as repo
-from ..store.connection import write_transaction
-from ..workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
-from ..workbook.manifest import Manifest, ManifestRow, MeasureDef, NodeDef, locked_digest
-from ..workbook.writer import EntryValues, WorkbookContent, save_workbook
-from .progress import Progress, step
-from .targets import check_target, output_error
+from ...domain import fields as F
+from ...domain.changes import Changes
+from ...domain.errors import InvalidValue, PermissionDenied, StoreError
+from ...domain.fiscal import short_label
+from ...domain.model import Measure
+from ...domain.status import Status
+from ...domain.values import field_value
+from ...files import staging
+from ...store import exchange_repo as xrepo
+from ...store import repository as repo
+from ...store.connection import write_transaction
+from ...workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
+from ...workbook.manifest import Manifest, ManifestRow, MeasureDef, NodeDef, locked_digest
+from ...workbook.writer import EntryValues, WorkbookContent, save_workbook
+from ..progress import Progress, step
+from ..targets import check_target, output_error
 
 ORIGIN_META = "origin_uid"
 RESULT_FIELDS = (F.RESULT_TEXT, F.STATUS, F.ACTUAL)
@@ -62,13 +63,6 @@ def editable_fields(m: Measure) -> frozenset[str]:
     if m.is_repeat or m.retired:
         return frozenset()
     return frozenset({F.RESULT_TEXT, F.STATUS} | ({F.ACTUAL} if m.numeric else set()))
-
-
-def result_value(m: Measure, fy: int, field: str) -> object:
-    y = m.year(fy)
-    if field == F.STATUS:
-        return y.status.value
-    return getattr(y, field)
 
 
 def _scope(desk, department: str | None) -> tuple[str, str]:
@@ -102,7 +96,7 @@ def build_content(desk, scope: str, department: str) -> WorkbookContent:
         editable = editable_fields(m)
         for fy in plan.years:
             y = m.year(fy)
-            current = {f: result_value(m, fy, f) for f in RESULT_FIELDS}
+            current = {f: field_value(m, f, fy) for f in RESULT_FIELDS}
             if on_department_pc:
                 initial = {F.RESULT_TEXT: "", F.STATUS: Status.PENDING.value, F.ACTUAL: None}
                 b = {f: base.get((m.key, fy, f), initial[f]) for f in RESULT_FIELDS}

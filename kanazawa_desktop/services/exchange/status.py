@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..store import exchange_repo as xrepo
+from ...store import exchange_repo as xrepo
 
 
 @dataclass(frozen=True)

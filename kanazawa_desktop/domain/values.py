@@ -1,0 +1,89 @@
+"""One home for the rules on a field's value: the form it is kept in, and how it is read.
+
+* `validate(field, value)` brings a typed, pasted or imported value to the form the store
+  keeps (a Status code, a float or None, a list, clean text), or raises InvalidValue with
+  a Japanese reason and data (`field`, and `length`/`limit` for a text too long). The
+  form's save, the Desk and the workbook import all go through it.
+* `field_value(measure, field, fy)` reads one field of a measure — the (year, field) key
+  FieldChange, the history, the form and the workbook use — in that same form.
+* `EXCEL_CELL_LIMIT`: the longest text a field may hold, Excel's cell limit, so every value
+  kept can be exported; the workbook's writer, reader and safety checks use it too.
+"""
+
+from __future__ import annotations
+
+from . import fields as F
+from .achievement import checked_number, parse_number
+from .errors import InvalidValue
+from .model import Measure
+from .status import Status
+from .text import clean_text
+
+EXCEL_CELL_LIMIT = 32767
+
+# measure fields read as they are (the rest are lists, or the node's key)
+_PLAIN_MEASURE_FIELDS = ("name", "summary", "vision", "numeric", "retired", "number")
+
+
+def validate(field: str, value: object) -> object:
+    """Bring a value to the form the store keeps; InvalidValue with a Japanese reason if it can't."""
+    label = F.LABELS.get(field, field)
+    if field == F.STATUS:
+        if isinstance(value, Status):
+            return value.value
+        try:
+            return Status.from_label(str(value or "")).value
+        except ValueError as exc:
+            raise InvalidValue(f"{label}は「達成」「未達成」「未確定」のいずれかです: {value}",
+                               field=field) from exc
+    if field in (F.TARGET, F.ACTUAL):
+        if value is None or value == "":
+            return None
+        try:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return checked_number(float(value))
+            return parse_number(str(value))
+        except (ValueError, OverflowError) as exc:  # float(10**400) overflows
+            raise InvalidValue(f"{label}は数値で入力してください（数字だけ。単位は付けません）: {value}",
+                               field=field) from exc
+    if field in ("numeric", "retired"):
+        return bool(value)
+    if field == "departments":
+        # one department once: a repeated name would break the measure's department links
+        names = [" ".join(str(v).split()) for v in (value or [])]
+        return list(dict.fromkeys(n for n in names if n))
+    if field in ("related_plans", "resources"):
+        return [str(v) for v in (value or [])]
+    if field == "number":
+        return None if value in (None, "") else int(value)  # type: ignore[arg-type]
+    text = clean_text("" if value is None else str(value))
+    if len(text) > EXCEL_CELL_LIMIT:
+        raise InvalidValue(f"{label}が長すぎます（{len(text)}文字。上限は{EXCEL_CELL_LIMIT}文字）",
+                           field=field, length=len(text), limit=EXCEL_CELL_LIMIT)
+    if field == "name" and not text.strip():
+        raise InvalidValue("取組事項名は空にできません", field=field)
+    return text
+
+
+def field_value(measure: Measure, field: str, fy: int | None = None, *,
+                node_key: str | None = None) -> object:
+    """The value of `field` (of fiscal year `fy` for a year field) as FieldChange carries it.
+
+    A year the measure has no record of reads as empty ("" / None / 未確定). `node` reads as
+    `node_key`, which the caller supplies (a Measure knows its node's id, not its key).
+    InvalidValue for a year field without a year, or a name that is no field.
+    """
+    if field in F.YEAR_FIELDS:
+        if fy is None:
+            raise InvalidValue(f"{F.LABELS[field]}には年度が必要です", field=field)
+        year = measure.year(fy)
+        return year.status.value if field == F.STATUS else getattr(year, field)
+    if field in ("departments", "related_plans"):
+        return list(getattr(measure, field))
+    if field == "resources":
+        return sorted(measure.resources)
+    if field == "node":
+        return node_key
+    if field in _PLAIN_MEASURE_FIELDS:
+        return getattr(measure, field)
+    raise InvalidValue(f"不明な項目です: {field}", field=field)

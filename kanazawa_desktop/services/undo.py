@@ -1,0 +1,95 @@
+"""Undo and redo of saved changes: this session's stack, and undoing any batch by its id.
+
+Contract:
+- Every undoable write (a save, a node rename) is one batch in the store; `UndoStack.push`
+  records it and clears what could be redone.
+- `undo` writes back the old values of the last pushed batch as a new batch (source "undo")
+  that marks the original as undone; `redo` writes the original batch's changes again
+  (source "redo") and that new batch can be undone in turn.
+- `undo_batch(desk, batch_id)` undoes any batch (an import, a save) atomically. It is
+  refused with StoreError when a later change touched one of its fields (the store's
+  stale-write check), when the batch added a measure or node (those are retired, not undone),
+  or when it was undone already. A refused undo or redo leaves both stacks as they were.
+
+The stacks live in memory: they are this window's (or command's) session, while the
+history of every batch stays in the database.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..domain import fields as F
+from ..domain.changes import Changes
+from ..domain.errors import ConflictError, StoreError
+from ..store import repository as repo
+
+if TYPE_CHECKING:
+    from .desk import Desk
+
+
+class UndoStack:
+    """Batch ids this session may undo (last on top) and redo."""
+
+    def __init__(self) -> None:
+        self._undo: list[int] = []
+        self._redo: list[int] = []
+
+    def push(self, batch_id: int | None) -> None:
+        """Record a new undoable batch; a new change forgets what could be redone."""
+        if batch_id is not None:
+            self._undo.append(batch_id)
+            self._redo.clear()
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def undo(self, desk: Desk) -> list[F.FieldChange]:
+        """Revert the last batch pushed; [] when there is none."""
+        if not self._undo:
+            return []
+        batch = self._undo[-1]
+        changes = undo_batch(desk, batch, source="undo")
+        self._undo.pop()
+        self._redo.append(batch)
+        return changes
+
+    def redo(self, desk: Desk) -> list[F.FieldChange]:
+        """Write the last undone batch's changes again; [] when there is none."""
+        if not self._redo:
+            return []
+        batch = self._redo[-1]
+        changes = repo.batch_changes(batch)
+        new_batch = _apply_as(desk, changes, "redo", f"やり直し #{batch}")
+        self._redo.pop()
+        if new_batch is not None:
+            self._undo.append(new_batch)
+        return changes
+
+
+def undo_batch(desk: Desk, batch_id: int, *, source: str = "undo") -> list[F.FieldChange]:
+    """Write back the old values of a whole batch (an import, a save) atomically."""
+    info = repo.batch_info(batch_id)
+    if info is None:
+        raise StoreError(f"変更 #{batch_id} が見つかりません")
+    if any(c.field == "created" for c in repo.batch_changes(batch_id)):
+        raise StoreError("取組や体系の追加は元に戻せません。不要な取組は「廃止」にしてください")
+    if info.undone_by is not None:
+        raise StoreError(f"変更 #{batch_id} はすでに元に戻されています")
+    inverse = [c.inverse() for c in reversed(repo.batch_changes(batch_id))]
+    _apply_as(desk, inverse, source, f"元に戻す #{batch_id}", undoes=batch_id)
+    return inverse
+
+
+def _apply_as(desk: Desk, changes: list[F.FieldChange], source: str, description: str,
+              undoes: int | None = None) -> int | None:
+    try:
+        batch = repo.apply_changes(desk.db, changes, desk.actor, source, description, undoes=undoes)
+    except ConflictError as exc:
+        raise StoreError("後から同じ項目が変更されているため、元に戻せません", **exc.data) from exc
+    desk.absorb(Changes.of(changes, batch) | Changes(batches=frozenset(
+        {undoes} if undoes is not None else ())))
+    return batch
