@@ -56,6 +56,7 @@ class Desk:
         # every measure's row and its prepared search text, kept while no other connection
         # commits (PRAGMA data_version) and updated row by row after this desk's own changes
         self._rows_cache: list[MeasureRow] | None = None
+        self._visible_cache: tuple[list[MeasureRow], F.Role | None, list[MeasureRow]] | None = None
         self._index: SearchIndex | None = None
         self._seen_version: int | None = None
         self._generation = 0  # bumped whenever the kept rows and index are dropped
@@ -221,12 +222,26 @@ class Desk:
         Served from rows and a search index kept in memory: a keystroke in the search box
         reads nothing from the database."""
         role = None if all_departments else self.role
-        rows = [r for r in self._all_rows() if visible_to(role, r)]
+        rows = self._visible_rows(role)
         if flt is None:
-            return rows
+            return list(rows)
         found = self._search_index().find(flt.text) if flt.text.strip() else None
+        if found is not None:
+            rows = [r for r in rows if r.id in found]
         rest = replace(flt, text="")
-        return [r for r in rows if (found is None or r.id in found) and rest.matches(r)]
+        if rest != MeasureFilter():  # a call per row only when something is left to check
+            rows = [r for r in rows if rest.matches(r)]
+        return list(rows)
+
+    def _visible_rows(self, role: F.Role | None) -> list[MeasureRow]:
+        """The role's rows, kept until the rows change (a keystroke filters these, not all)."""
+        rows = self._all_rows()
+        kept = self._visible_cache
+        if kept is None or kept[0] is not rows or kept[1] != role:
+            everything = role is None or role.is_secretariat
+            kept = (rows, role, rows if everything else [r for r in rows if visible_to(role, r)])
+            self._visible_cache = kept
+        return kept[2]
 
     def _check_fresh(self) -> None:
         version = repo.data_version(self.db)

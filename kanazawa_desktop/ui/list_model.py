@@ -32,21 +32,21 @@ class MeasureListModel(QAbstractTableModel):
         super().__init__(parent)
         self._years = years
         self._rows: list[MeasureRow] = []
-        self._row_of: dict[int, int] = {}
+        self._ids: list[int] = []  # list.index finds a row: a C scan, no dict built per filter
         self._loaded = 0  # rows the view has been given so far
 
     def set_rows(self, rows: list[MeasureRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+        self._ids = [r.id for r in self._rows]
         self._loaded = min(len(self._rows), FETCH_BATCH)
         self.endResetModel()
 
     def update_rows(self, rows: dict[int, MeasureRow]) -> None:
         """Changed measures already listed: replaced in place, one dataChanged per row shown."""
         for mid, r in rows.items():
-            i = self._row_of.get(mid)
-            if i is None:
+            i = self.row_of(mid)
+            if i < 0:
                 continue
             self._rows[i] = r
             if i < self._loaded:
@@ -54,7 +54,10 @@ class MeasureListModel(QAbstractTableModel):
 
     def row_of(self, measure_id: int) -> int:
         """The measure's row in the whole list (it may not be fetched yet: see ensure_row)."""
-        return self._row_of.get(measure_id, -1)
+        try:
+            return self._ids.index(measure_id)
+        except ValueError:
+            return -1
 
     def total(self) -> int:
         return len(self._rows)

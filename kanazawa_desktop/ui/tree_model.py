@@ -4,12 +4,13 @@ Only nodes that lead to a visible measure are shown, so a department sees its ow
 with `show_empty` (the secretariat, nothing filtered) every node, so a new 小項目 shows.
 
 Lazy at city scale: only the 方針/項目/小項目 (a few hundred) are items; a measure is an
-index whose internal id is its place in the row list, and its text is made when a view asks
-for it. Setting 20,000 rows costs a few list appends per row, no object per measure.
+index whose internal id names its node and its place there, and its text is made when a view
+asks for it. Setting 20,000 rows costs one list append per row, no object per measure.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
@@ -19,7 +20,10 @@ from ..domain.model import MeasureRow, Node
 from .list_model import MeasureIdRole, NodeIdRole
 
 EXPAND_ALL_LIMIT = 1500  # up to this many measures the window opens every branch (see node text)
-_MEASURE = 1 << 40  # internal ids: a node's ordinal + 1 below this, _MEASURE + a row's place above
+# internal ids: a node is its ordinal + 1; a measure is _MEASURE + (its node's ordinal + 1) *
+# _SPAN + its place among that node's measures, so parent() needs no table per measure
+_MEASURE = 1 << 50
+_SPAN = 1 << 24
 
 
 @dataclass(eq=False)
@@ -43,12 +47,9 @@ class PlanTreeModel(QAbstractItemModel):
 
     def _clear(self) -> None:
         self._items: list[_NodeItem] = []
-        self._top: list[int] = []  # node ordinals at the root
-        self._top_measures: list[int] = []  # measures whose node is not shown (none in practice)
+        self._root = _NodeItem("", "", 0, -1, 0)  # its nodes: the 方針; measures: none in practice
         self._rows: list[MeasureRow] = []
-        self._m_parent: list[int] = []  # per row place: parent node ordinal (-1: root)
-        self._m_row: list[int] = []  # per row place: row among the parent's children
-        self._by_measure: dict[int, int] = {}
+        self._ids: list[int] = []  # measure id per place (list.index: a C scan, no dict to build)
         self._by_node: dict[int, int] = {}
         self._with_counts = False
 
@@ -70,19 +71,16 @@ class PlanTreeModel(QAbstractItemModel):
             if n.id not in keep:
                 continue
             p = by_node.get(n.parent_id, -1) if n.parent_id else -1
-            siblings = items[p].nodes if p >= 0 else self._top
+            siblings = items[p].nodes if p >= 0 else self._root.nodes
             by_node[n.id] = len(items)
             siblings.append(len(items))
             items.append(_NodeItem(n.caption, n.caption, n.id, p, len(siblings) - 1))
         self._rows = list(rows)
-        m_parent, m_row = self._m_parent, self._m_row
+        self._ids = [r.id for r in self._rows]
+        lists = {nid: items[k].measures for nid, k in by_node.items()}
+        root = self._root.measures
         for place, r in enumerate(self._rows):
-            p = by_node.get(r.node_id, -1)
-            siblings = items[p].measures if p >= 0 else self._top_measures
-            siblings.append(place)
-            m_parent.append(p)
-            m_row.append((len(items[p].nodes) if p >= 0 else len(self._top)) + len(siblings) - 1)
-            self._by_measure[r.id] = place
+            lists.get(r.node_id, root).append(place)
         for item in reversed(items):  # children after parents: counts flow upwards
             item.count += len(item.measures)
             if item.parent >= 0:
@@ -103,64 +101,61 @@ class PlanTreeModel(QAbstractItemModel):
     def update_rows(self, rows: dict[int, MeasureRow]) -> None:
         """Changed measures (same place in the tree): new texts, without a reset."""
         for mid, r in rows.items():
-            place = self._by_measure.get(mid)
-            if place is None:
-                continue
-            self._rows[place] = r
-            idx = self.createIndex(self._m_row[place], 0, _MEASURE + place)
-            self.dataChanged.emit(idx, idx)
+            idx = self.index_of_measure(mid)
+            if idx.isValid():
+                self._rows[self._ids.index(mid)] = r
+                self.dataChanged.emit(idx, idx)
 
     def index_of_measure(self, measure_id: int) -> QModelIndex:
-        place = self._by_measure.get(measure_id)
-        return QModelIndex() if place is None else self.createIndex(self._m_row[place], 0, _MEASURE + place)
+        try:
+            place = self._ids.index(measure_id)
+        except ValueError:
+            return QModelIndex()
+        k = self._by_node.get(self._rows[place].node_id, -1)
+        holder = self._items[k] if k >= 0 else self._root
+        j = bisect_left(holder.measures, place)  # places ascend within a node
+        return self.createIndex(len(holder.nodes) + j, 0, _MEASURE + (k + 1) * _SPAN + j)
 
     def index_of_node(self, node_id: int) -> QModelIndex:
         k = self._by_node.get(node_id)
         return QModelIndex() if k is None else self.createIndex(self._items[k].row, 0, k + 1)
 
-    def node_indexes(self, *, max_level: int) -> list[QModelIndex]:
-        """Indexes of the shown nodes down to `max_level` levels (1: the 方針), parents first."""
-        out, todo = [], [(k, 1) for k in self._top]
-        while todo:
-            k, level = todo.pop(0)
-            out.append(self.createIndex(self._items[k].row, 0, k + 1))
-            if level < max_level:
-                todo += [(c, level + 1) for c in self._items[k].nodes]
-        return out
-
     # ---- QAbstractItemModel ---------------------------------------------------------
-    def _children(self, parent: QModelIndex) -> tuple[list[int], list[int]] | None:
+    def _holder(self, parent: QModelIndex) -> _NodeItem | None:
         if not parent.isValid():
-            return self._top, self._top_measures
+            return self._root
         iid = parent.internalId()
-        if iid >= _MEASURE:
-            return None  # a measure has no children
-        item = self._items[iid - 1]
-        return item.nodes, item.measures
+        return None if iid >= _MEASURE else self._items[iid - 1]  # a measure has no children
+
+    def _measure(self, iid: int) -> MeasureRow:
+        k, j = divmod(iid - _MEASURE, _SPAN)
+        holder = self._items[k - 1] if k else self._root
+        return self._rows[holder.measures[j]]
 
     def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
-        children = self._children(parent) if column == 0 and row >= 0 else None
-        if children is None:
+        holder = self._holder(parent) if column == 0 and row >= 0 else None
+        if holder is None:
             return QModelIndex()
-        nodes, measures = children
-        if row < len(nodes):
-            return self.createIndex(row, 0, nodes[row] + 1)
-        if row - len(nodes) < len(measures):
-            return self.createIndex(row, 0, _MEASURE + measures[row - len(nodes)])
+        if row < len(holder.nodes):
+            return self.createIndex(row, 0, holder.nodes[row] + 1)
+        j = row - len(holder.nodes)
+        if j < len(holder.measures):
+            k = parent.internalId() if parent.isValid() else 0
+            return self.createIndex(row, 0, _MEASURE + k * _SPAN + j)
         return QModelIndex()
 
     def parent(self, index: QModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
             return QModelIndex()
         iid = index.internalId()
-        p = self._m_parent[iid - _MEASURE] if iid >= _MEASURE else self._items[iid - 1].parent
+        p = (iid - _MEASURE) // _SPAN - 1 if iid >= _MEASURE else self._items[iid - 1].parent
         return QModelIndex() if p < 0 else self.createIndex(self._items[p].row, 0, p + 1)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802
         if parent.isValid() and parent.column() != 0:
             return 0
-        children = self._children(parent)
-        return 0 if children is None else len(children[0]) + len(children[1])
+        holder = self._holder(parent)
+        return 0 if holder is None else len(holder.nodes) + len(holder.measures)
 
     def hasChildren(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008,N802
         return self.rowCount(parent) > 0
@@ -173,7 +168,7 @@ class PlanTreeModel(QAbstractItemModel):
             return None
         iid = index.internalId()
         if iid >= _MEASURE:
-            r = self._rows[iid - _MEASURE]
+            r = self._measure(iid)
             if role == Qt.ItemDataRole.DisplayRole:
                 return self._measure_text(r)[0]
             if role == Qt.ItemDataRole.ToolTipRole:
