@@ -141,6 +141,13 @@ def test_a_search_typed_while_the_index_builds_runs_once_it_is_ready(qtbot, city
     opened = win.current_id
     qtbot.keyClick(win.filters.search, Qt.Key.Key_Return)  # Enter: the first hit, once ready
     assert win.current_id == opened
+    # a save meanwhile updates its row in place and does not fold every text on the GUI thread
+    from kanazawa_desktop.domain import fields as F
+
+    win.desk.save(opened, {(win.desk.plan.years[0], F.STATUS): "達成"})
+    win.broadcast()
+    assert not win.desk.search_ready()
+    assert win.list_model.index(win.list_model.row_of(opened), 3).data() == "達成"
     gate.set()
     qtbot.waitUntil(lambda: win._visible_ids != before, timeout=20_000)
     expected = [r.id for r in win.desk.rows(MeasureFilter(text=WORD))]

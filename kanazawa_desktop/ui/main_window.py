@@ -377,7 +377,13 @@ class MainWindow(QMainWindow):
 
     def _update_rows(self, ids: frozenset[int]) -> None:
         """Changed measures: their rows in place, unless they enter or leave the filtered list."""
-        rows = self.desk.rows(self.filters.current())
+        flt = self.filters.current()
+        if flt.text and not self._search_can_run():  # the lists wait for the search index
+            fresh = {r.id: r for r in self.desk.rows() if r.id in ids}
+            self.tree_model.update_rows(fresh)
+            self.list_model.update_rows(fresh)
+            return
+        rows = self.desk.rows(flt)
         if [r.id for r in rows] != self._visible_ids:
             self.refresh_lists(rows)
             return
