@@ -74,7 +74,8 @@ class PlanTreeModel(QAbstractItemModel):
             siblings = items[p].nodes if p >= 0 else self._root.nodes
             by_node[n.id] = len(items)
             siblings.append(len(items))
-            items.append(_NodeItem(n.caption, n.caption, n.id, p, len(siblings) - 1))
+            caption = n.caption
+            items.append(_NodeItem(caption, caption, n.id, p, len(siblings) - 1))
         self._rows = list(rows)
         self._ids = [r.id for r in self._rows]
         lists = {nid: items[k].measures for nid, k in by_node.items()}
