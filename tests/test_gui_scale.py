@@ -20,7 +20,7 @@ from kanazawa_desktop.domain.filtering import MeasureFilter
 from kanazawa_desktop.ui import list_model as list_module
 from kanazawa_desktop.ui import main_window as window_module
 from kanazawa_desktop.ui import tree_model as tree_module
-from kanazawa_desktop.ui.list_model import MeasureIdRole
+from kanazawa_desktop.ui.list_model import MeasureIdRole, NodeIdRole
 
 pytestmark = pytest.mark.gui
 
@@ -176,3 +176,23 @@ def test_a_measure_saved_while_the_index_builds_is_found_by_its_new_text(qtbot, 
     assert desk.adopt_search_index(job, built[0])
     assert [r.id for r in desk.rows(MeasureFilter(text="ドローン点検の新手法"))] == [target]
     QApplication.processEvents()
+
+
+def test_the_lazy_models_pass_qtmodeltester(qtmodeltester, city):
+    from kanazawa_desktop.services.desk import Desk
+    from kanazawa_desktop.ui.list_model import MeasureListModel
+    from kanazawa_desktop.ui.tree_model import PlanTreeModel
+
+    with Desk.open(city, create=False) as desk:
+        rows, nodes, years = desk.rows(), desk.nodes(), desk.plan.years
+    lm = MeasureListModel(years)
+    lm.set_rows(rows)
+    qtmodeltester.check(lm)  # fetches more as it goes
+    assert lm.rowCount() > list_module.FETCH_BATCH
+    tm = PlanTreeModel()
+    tm.set_content(nodes, rows[:tree_module.EXPAND_ALL_LIMIT + 40])  # past the limit: counts
+    qtmodeltester.check(tm)
+    assert not tm.opens_everything()
+    assert tm.index_of_measure(rows[7].id).data(MeasureIdRole) == rows[7].id
+    parent = tm.index_of_measure(rows[7].id).parent()
+    assert parent.data(NodeIdRole) == rows[7].node_id
