@@ -232,8 +232,7 @@ class MainWindow(QMainWindow):
         """Whether a search can run now on the GUI thread; else the worker is (re)started."""
         if self.desk.search_ready() or len(self.desk.rows()) <= SYNC_SEARCH_LIMIT:
             return True
-        self.search_prep.start()
-        return False
+        return not self.search_prep.start()  # cannot start: search here, which says why
 
     def _search_ready(self) -> None:
         self.statusBar().clearMessage()
@@ -245,8 +244,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        # the search index is built once the window has painted, not before
-        QTimer.singleShot(0, self.search_prep.start)
+        # the search index is built once the window has painted, not before (and not for a
+        # window closed in the meantime)
+        QTimer.singleShot(0, self, lambda: self.isVisible() and self.search_prep.start())
 
     def _filters_changed(self) -> None:
         self.refresh_lists()

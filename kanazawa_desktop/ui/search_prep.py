@@ -45,12 +45,19 @@ class SearchPreparer(QObject):
     def running(self) -> bool:
         return self._job is not None
 
-    def start(self) -> None:
-        """Build the index unless it is ready or being built."""
-        if self._job is not None or self.desk.search_ready():
-            return
-        self._job = self.desk.search_index_job()
+    def start(self) -> bool:
+        """Build the index unless it is ready or being built; False when it cannot be started
+        (the database is closed or unreadable: the caller's own read then says why)."""
+        if self._job is not None:
+            return True
+        try:
+            if self.desk.search_ready():
+                return True
+            self._job = self.desk.search_index_job()
+        except Exception:  # noqa: BLE001 - a preparation only; the search itself reports errors
+            return False
         self._pool.start(_Runnable(self._job, self._signals))
+        return True
 
     def _built(self, job: SearchIndexJob, index) -> None:
         if job is not self._job:
