@@ -24,6 +24,7 @@ EXPAND_ALL_LIMIT = 1500  # up to this many measures the window opens every branc
 # _SPAN + its place among that node's measures, so parent() needs no table per measure
 _MEASURE = 1 << 50
 _SPAN = 1 << 24
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # made once: enum | is slow
 
 
 @dataclass(eq=False)
@@ -191,4 +192,4 @@ class PlanTreeModel(QAbstractItemModel):
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS
