@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -25,6 +27,7 @@ def test_ruff_is_clean():
 HEADLESS = ["tests/domain", "tests/store", "tests/workbook", "tests/services", "tests/cli"]
 
 
+@pytest.mark.timeout(960)  # the run is bounded at 900 s below
 def test_headless_layers_pass_with_qt_blocked(tmp_path):
     """The layers below the UI, and the command line, run their tests with PySide6 unimportable
     (tests/no_qt.py), so no indirect import of Qt creeps in. Bounded: the run is killed at 900 s."""

@@ -86,18 +86,32 @@ class SearchIndex:
 
     def __init__(self, texts: dict[int, str] | None = None) -> None:
         self._folded: dict[int, str] = {}
+        self._last: tuple[list[str], list[int]] = ([], [])  # the last words and what they found
         self.update(texts or {})
 
     def update(self, texts: dict[int, str]) -> None:
         folded = dict(self._folded)  # replaced whole: a reader never sees it half-updated
         folded.update({mid: normalize(text) for mid, text in texts.items()})
         self._folded = folded
+        self._last = ([], [])
 
     def find(self, text: str) -> set[int]:
         """Ids whose text holds every word of `text` (folded the same way)."""
         parts = [normalize(p) for p in text.replace("\u3000", " ").split()]
         parts = [p for p in parts if p]
-        return {mid for mid, hay in self._folded.items() if all(p in hay for p in parts)}
+        if not parts:
+            return set(self._folded)
+        folded = self._folded
+        last_parts, last_found = self._last
+        if last_parts and all(any(p in q for q in parts) for p in last_parts):
+            # typing on: every earlier word is inside a new one, so only earlier hits can match
+            found, todo = last_found, parts
+        else:  # one plain `in` per text: 20,000 texts (25 M characters) in tens of ms
+            found, todo = [mid for mid, hay in folded.items() if parts[0] in hay], parts[1:]
+        for part in todo:
+            found = [mid for mid in found if part in folded[mid]]
+        self._last = (parts, found)
+        return set(found)
 
 
 def search_text(row: MeasureRow, texts: str) -> str:

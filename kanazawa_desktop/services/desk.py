@@ -55,8 +55,11 @@ class Desk:
         # every measure's row and its prepared search text, kept while no other connection
         # commits (PRAGMA data_version) and updated row by row after this desk's own changes
         self._rows_cache: list[MeasureRow] | None = None
+        self._visible_cache: tuple[list[MeasureRow], F.Role | None, list[MeasureRow]] | None = None
         self._index: SearchIndex | None = None
         self._seen_version: int | None = None
+        self._generation = 0  # bumped whenever the kept rows and index are dropped
+        self._stale: set[int] | None = None  # measures changed while an index is being built
         self._pending = Changes()  # what changed since the last take_changes()
         self.undo_stack = undo_mod.UndoStack()  # this session's undo/redo (services/undo.py)
         self.source = "form"
@@ -217,18 +220,36 @@ class Desk:
         Served from rows and a search index kept in memory: a keystroke in the search box
         reads nothing from the database."""
         role = None if all_departments else self.role
-        rows = [r for r in self._all_rows() if visible_to(role, r)]
+        rows = self._visible_rows(role)
         if flt is None:
-            return rows
+            return list(rows)
         found = self._search_index().find(flt.text) if flt.text.strip() else None
+        if found is not None:
+            rows = [r for r in rows if r.id in found]
         rest = replace(flt, text="")
-        return [r for r in rows if (found is None or r.id in found) and rest.matches(r)]
+        if rest != MeasureFilter():  # a call per row only when something is left to check
+            rows = [r for r in rows if rest.matches(r)]
+        return list(rows)
+
+    def _visible_rows(self, role: F.Role | None) -> list[MeasureRow]:
+        """The role's rows, kept until the rows change (a keystroke filters these, not all)."""
+        rows = self._all_rows()
+        kept = self._visible_cache
+        if kept is None or kept[0] is not rows or kept[1] != role:
+            everything = role is None or role.is_secretariat
+            kept = (rows, role, rows if everything else [r for r in rows if visible_to(role, r)])
+            self._visible_cache = kept
+        return kept[2]
 
     def _check_fresh(self) -> None:
         version = repo.data_version(self.db)
         if version != self._seen_version:  # another connection committed: read again
             self._seen_version = version
-            self._rows_cache = self._index = self._nodes_cache = None
+            self._drop_caches()
+
+    def _drop_caches(self) -> None:
+        self._rows_cache = self._index = self._nodes_cache = None
+        self._generation += 1
 
     def _all_rows(self) -> list[MeasureRow]:
         self._check_fresh()
@@ -241,7 +262,40 @@ class Desk:
         if self._index is None:
             texts = repo.search_texts(self.plan.id)
             self._index = SearchIndex({r.id: search_text(r, texts.get(r.id, "")) for r in rows})
+            self._stale = None
         return self._index
+
+    def search_ready(self) -> bool:
+        """Whether a search can be answered without reading every measure's texts."""
+        self._check_fresh()
+        return self._index is not None
+
+    def search_index_job(self) -> SearchIndexJob:
+        """A job that builds the search index on another thread; give what its run() returns
+        to adopt_search_index() on this desk's thread.
+
+        The job gets a snapshot of the rows and reads the texts in chunks through its own
+        thread's connection (peewee opens one per thread; SQLite connections must not be
+        shared between threads), so the window can paint and take keystrokes meanwhile, and
+        a writer waits at most one chunk's read on a rollback journal. Measures this desk
+        changes meanwhile are remembered and read again when the index is adopted."""
+        rows = list(self._all_rows())
+        self._stale = set()
+        return SearchIndexJob(self.db, self.plan.id, rows, self._generation)
+
+    def adopt_search_index(self, job: SearchIndexJob, index: SearchIndex | None) -> bool:
+        """Take the index `job` built, unless the rows changed under it; True when taken."""
+        self._check_fresh()
+        if index is None or job.generation != self._generation or self._index is not None:
+            return self._index is not None
+        stale = sorted(self._stale or ())
+        self._stale = None
+        if stale:
+            rows = {r.id: r for r in self._all_rows() if r.id in set(stale)}
+            texts = repo.search_texts(self.plan.id, stale if len(stale) <= 500 else None)
+            index.update({mid: search_text(r, texts.get(mid, "")) for mid, r in rows.items()})
+        self._index = index
+        return True
 
     def take_changes(self) -> Changes:
         """What this desk's mutations changed since the last call (for the window's broadcast)."""
@@ -255,12 +309,14 @@ class Desk:
         next are current, and take_changes() says what to refresh."""
         self._pending = self._pending | changes
         if changes.structure or changes.nodes:
-            self._rows_cache = self._index = self._nodes_cache = None
+            self._drop_caches()
         elif changes.measures and self._rows_cache is not None:
             ids = sorted(changes.measures)
             fresh = {r.id: r for r in (repo.measure_rows(self.plan.id, ids) if len(ids) <= 500
                                        else repo.measure_rows(self.plan.id)) if r.id in changes.measures}
             self._rows_cache = [fresh.get(r.id, r) for r in self._rows_cache]
+            if self._index is None and self._stale is not None:
+                self._stale |= changes.measures  # a job is building the index from older texts
             if self._index is not None:
                 texts = repo.search_texts(self.plan.id, ids if len(ids) <= 500 else None)
                 self._index.update({mid: search_text(r, texts.get(mid, "")) for mid, r in fresh.items()})
@@ -385,6 +441,33 @@ class Desk:
 
     def drafts(self) -> dict[int, dict[EditKey, str]]:
         return repo.drafts()
+
+
+class SearchIndexJob:
+    """Builds a SearchIndex from a snapshot of rows on a worker thread (Desk.search_index_job)."""
+
+    CHUNK = 500  # measures per read: a short read lock each, and bounded IN (...) lists
+
+    def __init__(self, db, plan_id: int, rows: list[MeasureRow], generation: int) -> None:
+        self.db, self.plan_id, self.rows, self.generation = db, plan_id, rows, generation
+        self.cancelled = threading.Event()
+
+    def run(self) -> SearchIndex | None:
+        """The index, or None when cancelled or the database went away (the desk closed)."""
+        index = SearchIndex()
+        try:
+            for start in range(0, len(self.rows), self.CHUNK):
+                if self.cancelled.is_set():
+                    return None
+                part = self.rows[start:start + self.CHUNK]
+                texts = repo.search_texts(self.plan_id, [r.id for r in part])
+                index.update({r.id: search_text(r, texts.get(r.id, "")) for r in part})
+        except Exception:  # noqa: BLE001 - closed under it: the next search builds it again
+            return None
+        finally:
+            if not self.db.is_closed():
+                self.db.close()  # this thread's own connection only (peewee keeps one per thread)
+        return index
 
 
 def _existing(path: Path, create: bool) -> bool:

@@ -11,6 +11,7 @@ refreshes every view.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -27,11 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.display import short_time
-from ..services.exchange import collection_status, export_departments, export_workbook
-from ..services.exchange.export import department_file_name
-from .import_dialog import ImportDialog
 from .messages import notify
 from .tasks import run_task
+
+if TYPE_CHECKING:
+    from .import_dialog import ImportDialog
+
+# The exchange services (openpyxl, the reader, the import dialog) are imported when an action
+# runs, not with the window: importing them costs about half a second of the cold start.
 
 MASTER = "一覧表（全体）を1つのファイルに"
 PER_DEPARTMENT = "担当課ごとのブックをフォルダーへ一括で"
@@ -54,6 +58,8 @@ def install(window) -> None:
 
 
 def export_interactive(window) -> None:
+    from ..services.exchange.export import department_file_name
+
     desk = window.desk
     role = desk.role
     if role is not None and role.is_secretariat:
@@ -76,6 +82,8 @@ def export_interactive(window) -> None:
 
 
 def export_one(window, path: Path):
+    from ..services.exchange import export_workbook
+
     def done(result) -> None:
         window.statusBar().showMessage(window.tr("書き出しました: %1").replace("%1", str(result.path)), 8000)
 
@@ -84,6 +92,8 @@ def export_one(window, path: Path):
 
 
 def export_per_department(window, folder: Path):
+    from ..services.exchange import export_departments
+
     def done(results) -> None:
         notify(window, window.tr("Excelに書き出し"),
                window.tr("%1 課分のブックを書き出しました: %2").replace("%1", str(len(results)))
@@ -94,6 +104,8 @@ def export_per_department(window, folder: Path):
 
 
 def open_import(window) -> ImportDialog:
+    from .import_dialog import ImportDialog
+
     dlg = ImportDialog(window, window.desk)
     dlg.changed.connect(lambda: window.broadcast())
     dlg.open()
@@ -110,6 +122,8 @@ class StatusDialog(QDialog):
         self.setObjectName("collectionStatus")
         self.setWindowTitle(self.tr("回収状況"))
         self.resize(820, 560)
+        from ..services.exchange import collection_status
+
         rows = collection_status(window.desk)
         table = QTableWidget(len(rows), len(self.COLUMNS))
         table.setObjectName("statusTable")

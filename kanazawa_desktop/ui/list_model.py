@@ -1,6 +1,9 @@
 """Table model of the 取組事項一覧: one row per measure, R5–R8 status columns.
 
-A thin adapter over a list of domain MeasureRow; it owns nothing else.
+A thin adapter over a list of domain MeasureRow; it owns nothing else. Rows are handed to
+the view in batches (canFetchMore/fetchMore, as the view scrolls near the end): a view over
+20,000 measures lays out a few hundred rows, not all of them. `ensure_row` fetches up to a
+row the window wants to select.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ STATUS_BRUSHES = {
     Status.ACHIEVED: QBrush(QColor("#cfe8cf")),
     Status.NOT_ACHIEVED: QBrush(QColor("#f6cfcf")),
 }
+FETCH_BATCH = 256  # rows handed to the view per fetchMore
 MeasureIdRole = Qt.ItemDataRole.UserRole + 1
 NodeIdRole = Qt.ItemDataRole.UserRole + 2  # the tree's 方針/項目/小項目 rows
 
@@ -28,31 +32,60 @@ class MeasureListModel(QAbstractTableModel):
         super().__init__(parent)
         self._years = years
         self._rows: list[MeasureRow] = []
-        self._row_of: dict[int, int] = {}
+        self._ids: list[int] = []  # list.index finds a row: a C scan, no dict built per filter
+        self._loaded = 0  # rows the view has been given so far
 
     def set_rows(self, rows: list[MeasureRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._row_of = {r.id: i for i, r in enumerate(self._rows)}
+        self._ids = [r.id for r in self._rows]
+        self._loaded = min(len(self._rows), FETCH_BATCH)
         self.endResetModel()
 
     def update_rows(self, rows: dict[int, MeasureRow]) -> None:
-        """Changed measures already listed: replaced in place, one dataChanged per row."""
+        """Changed measures already listed: replaced in place, one dataChanged per row shown."""
         for mid, r in rows.items():
-            i = self._row_of.get(mid)
-            if i is None:
+            i = self.row_of(mid)
+            if i < 0:
                 continue
             self._rows[i] = r
-            self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+            if i < self._loaded:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
     def row_of(self, measure_id: int) -> int:
-        return self._row_of.get(measure_id, -1)
+        """The measure's row in the whole list (it may not be fetched yet: see ensure_row)."""
+        try:
+            return self._ids.index(measure_id)
+        except ValueError:
+            return -1
+
+    def total(self) -> int:
+        return len(self._rows)
+
+    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008,N802
+        return not parent.isValid() and self._loaded < len(self._rows)
+
+    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008,N802
+        self._fetch_to(self._loaded + FETCH_BATCH)
+
+    def ensure_row(self, row: int) -> None:
+        """Give the view every row up to `row` (and the rest of its batch)."""
+        if row >= self._loaded:
+            self._fetch_to(row + FETCH_BATCH)
+
+    def _fetch_to(self, end: int) -> None:
+        end = min(end, len(self._rows))
+        if end <= self._loaded:
+            return
+        self.beginInsertRows(QModelIndex(), self._loaded, end - 1)
+        self._loaded = end
+        self.endInsertRows()
 
     def measure_at(self, row: int) -> MeasureRow:
         return self._rows[row]
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._loaded
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802
         return 0 if parent.isValid() else FIXED_COLUMNS + len(self._years)
@@ -72,7 +105,7 @@ class MeasureListModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        if not index.isValid() or not (0 <= index.row() < self._loaded):
             return None
         r = self._rows[index.row()]
         col = index.column()

@@ -9,8 +9,8 @@ node above it) changed and the form did not make the change itself.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -37,7 +37,10 @@ from .measure_form import MeasureForm
 from .messages import notify
 from .operations import run_op
 from .role_dialog import RoleDialog
+from .search_prep import SearchPreparer
 from .tree_model import PlanTreeModel
+
+SYNC_SEARCH_LIMIT = 500  # up to this many measures a first search folds the texts at once
 
 
 class MainWindow(QMainWindow):
@@ -49,6 +52,9 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.current_id: int | None = None
         self._visible_ids: list[int] = []
+        self._hit_when_ready = False  # Enter pressed while the search index was being built
+        self.search_prep = SearchPreparer(desk, self)
+        self.search_prep.ready.connect(self._search_ready)
         role = desk.role
         self.setWindowTitle(self.tr("取組管理デスク — %1 — %2")
                             .replace("%1", desk.plan.name).replace("%2", role.label if role else ""))
@@ -196,21 +202,51 @@ class MainWindow(QMainWindow):
 
     # ---- lists and navigation -------------------------------------------------
     def refresh_lists(self, rows=None) -> None:
-        """Rebuild the tree and the list for the current filters (rows: already filtered)."""
+        """Rebuild the tree and the list for the current filters (rows: already filtered).
+
+        A search waits for the search index while a worker builds it (the status bar says
+        so; the lists keep what they show) and runs when it is ready."""
         flt = self.filters.current()
         if rows is None:
+            if flt.text and not self._search_can_run():
+                self.count_label.setText(self.tr("検索の準備中…"))
+                self.statusBar().showMessage(self.tr("検索の準備中…（準備ができしだい検索します）"))
+                return
             rows = self.desk.rows(flt)
         self._visible_ids = [r.id for r in rows]
         role = self.desk.role
         everything = role is not None and role.is_secretariat and flt == MeasureFilter()
         self.tree_model.set_content(self.desk.nodes(), rows, show_empty=everything)
-        self.tree.expandAll()
+        if self.tree_model.opens_everything():
+            self.tree.expandAll()
+        else:  # thousands of measures: open the levels above them, the open one's branch
+            self.tree.expandToDepth(len(self.desk.plan.levels) - 2)
         self.list_model.set_rows(rows)
-        total = len(self.desk.rows())
+        total = len(rows) if flt == MeasureFilter() else len(self.desk.rows())
         self.count_label.setText(self.tr("%1 件 / 全 %2 件").replace("%1", str(len(rows)))
                                  .replace("%2", str(total)))
         if self.current_id is not None:
             self._select_in_views(self.current_id)
+
+    def _search_can_run(self) -> bool:
+        """Whether a search can run now on the GUI thread; else the worker is (re)started."""
+        if self.desk.search_ready() or len(self.desk.rows()) <= SYNC_SEARCH_LIMIT:
+            return True
+        return not self.search_prep.start()  # cannot start: search here, which says why
+
+    def _search_ready(self) -> None:
+        self.statusBar().clearMessage()
+        if self.filters.current().text:
+            self.refresh_lists()
+            if self._hit_when_ready:
+                self._open_first_hit()
+        self._hit_when_ready = False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        # the search index is built once the window has painted, not before (and not for a
+        # window closed in the meantime)
+        QTimer.singleShot(0, self, lambda: self.isVisible() and self.search_prep.start())
 
     def _filters_changed(self) -> None:
         self.refresh_lists()
@@ -255,6 +291,7 @@ class MainWindow(QMainWindow):
             self.tree.scrollTo(idx)
         row = self.list_model.row_of(measure_id)
         if row >= 0:
+            self.list_model.ensure_row(row)
             self.list_view.selectRow(row)
 
     def _tree_current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
@@ -293,6 +330,10 @@ class MainWindow(QMainWindow):
     def _open_first_hit(self) -> None:
         """Enter in the search box opens the first measure found."""
         self.filters.flush()  # the text may be newer than the last (delayed) filtering
+        if self.filters.current().text and not self.desk.search_ready() \
+                and self.search_prep.running:
+            self._hit_when_ready = True  # opened by _search_ready
+            return
         if self._visible_ids:
             self.open_measure(self._visible_ids[0])
             self.tree.setFocus()
@@ -336,7 +377,13 @@ class MainWindow(QMainWindow):
 
     def _update_rows(self, ids: frozenset[int]) -> None:
         """Changed measures: their rows in place, unless they enter or leave the filtered list."""
-        rows = self.desk.rows(self.filters.current())
+        flt = self.filters.current()
+        if flt.text and not self._search_can_run():  # the lists wait for the search index
+            fresh = {r.id: r for r in self.desk.rows() if r.id in ids}
+            self.tree_model.update_rows(fresh)
+            self.list_model.update_rows(fresh)
+            return
+        rows = self.desk.rows(flt)
         if [r.id for r in rows] != self._visible_ids:
             self.refresh_lists(rows)
             return
@@ -463,6 +510,7 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(int(tab))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.search_prep.cancel()
         self.form.commit()
         self.form.write_drafts()  # anything refused stays as a draft, never lost
         self.settings.setValue("window/geometry", self.saveGeometry())
