@@ -50,7 +50,8 @@ def make_snapshots(tmp_path: Path) -> dict:
 def test_workbook_is_the_same_as_the_cell_by_cell_writer_wrote(tmp_path):
     expected = json.loads(gzip.decompress(FIXTURE.read_bytes()))
     got = make_snapshots(tmp_path)
-    assert first_difference(expected, got) is None
+    diff = first_difference(expected, got)
+    assert diff is None, diff
     assert expected == got
 
 

@@ -18,6 +18,7 @@ carry the Text number format, so Excel keeps what a person types there as typed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable
@@ -26,10 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain import staging
 from ..domain.fiscal import long_label, short_label
@@ -119,27 +121,45 @@ class WorkbookContent:
     entries: list[EntryValues]  # parallel to manifest.rows
 
 
-def _put(ws, row: int, col: int, value: object, where: str = ""):
-    """Write one cell; text stays text whatever it starts with."""
-    cell = ws.cell(row=row, column=col + 1)
+def _cell(ws, value: object, preset: str | None = None, where: object = ""):
+    """One cell of a row to append (None: no cell); text stays text whatever it starts with.
+
+    `where` names the cell in a refusal: a str, or a callable that makes it (called only
+    when the text is refused, so a city-scale sheet does not format 700,000 names)."""
     if value is None or value == "":
-        return cell
+        return None if preset is None else _style(WriteOnlyCell(ws), preset)
     if isinstance(value, str):
         if len(value) > EXCEL_CELL_LIMIT:
-            raise BadWorkbook(f"{where or ws.title}の文字数が Excel の上限を超えています（{len(value)}文字。"
+            raise BadWorkbook(f"{_where(ws, where)}の文字数が Excel の上限を超えています（{len(value)}文字。"
                               f"上限は{EXCEL_CELL_LIMIT}文字）", "too_long")
         try:
-            cell.value = _escaped(value)
+            cell = WriteOnlyCell(ws, _escaped(value))
         except IllegalCharacterError as exc:
-            raise BadWorkbook(f"{where or ws.title}に Excel に書き込めない制御文字が含まれています",
+            raise BadWorkbook(f"{_where(ws, where)}に Excel に書き込めない制御文字が含まれています",
                               "illegal_char") from exc
         cell.data_type = "s"
+    elif preset is None:
+        return value  # a number, unstyled: openpyxl types it
     else:
-        cell.value = value
-    return cell
+        cell = WriteOnlyCell(ws, value)
+    return cell if preset is None else _style(cell, preset)
+
+
+def _where(ws, where: object) -> str:
+    return (where() if callable(where) else str(where)) or ws.title
+
+
+def _append(ws, row: int, cells: list, height: float | None = None) -> None:
+    """Stream one row (the sheet's next) with its height; nothing of it stays in memory."""
+    if height is not None:
+        ws.row_dimensions[row].height = height
+    ws.append(cells)
+    if height is not None:
+        del ws.row_dimensions[row]  # already written with the row
 
 
 _OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+_WIDE = re.compile("[^\x00-\u2e7f]")  # East Asian and beyond: two width units
 
 
 def _escaped(text: str) -> str:
@@ -155,22 +175,19 @@ def _lines(text: object, width: float) -> int:
     """Lines a wrapped cell needs: East Asian characters count as two width units."""
     if not isinstance(text, str) or not text:
         return 1
+    per_line = max(int(width) - 1, 1)
     total = 0
     for part in text.split("\n"):
-        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in part)
-        total += max(1, -(-units // max(int(width) - 1, 1)))
+        units = len(part) + len(_WIDE.findall(part))
+        total += max(1, -(-units // per_line))
     return total
 
 
-def _fit_row(ws, row: int, cells: list[tuple[object, float]], *, line_pt: float = 13.5) -> None:
-    """Set a row's height for its wrapped text (clients do not auto-fit rows on open)."""
+def _height(cells: list[tuple[object, float]], *, line_pt: float = 13.5) -> float | None:
+    """A row's height for its wrapped text (clients do not auto-fit rows on open); None: the
+    default height."""
     lines = max((_lines(text, width) for text, width in cells), default=1)
-    if lines > 1:
-        ws.row_dimensions[row].height = min(409.0, lines * line_pt + 3)
-
-
-def _label(cell) -> None:
-    _style(cell, "label")
+    return min(409.0, lines * line_pt + 3) if lines > 1 else None
 
 
 def _protect(ws) -> None:
@@ -181,24 +198,26 @@ def _protect(ws) -> None:
 
 
 def _a4(ws, landscape: bool) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
 
 
-def _header(ws, headers: tuple[str, ...] | list[str], row: int = 1) -> None:
-    for c, h in enumerate(headers):
-        cell = _put(ws, row, c, h)
-        _style(cell, "head")
+def _header(ws, headers: tuple[str, ...] | list[str]) -> list:
+    return [_cell(ws, h, "head") for h in headers]
 
 
 def _write_list(ws, content: WorkbookContent) -> None:
     years = content.plan.years
-    _header(ws, list(LIST_HEADERS) + [short_label(fy) for fy in years])
     for c, w in enumerate((9, 50, 24) + (8,) * len(years)):
         ws.column_dimensions[column_letter(c)].width = w
+    ws.freeze_panes = "A2"
+    _a4(ws, landscape=False)
+    ws.print_title_rows = "1:1"
+    _protect(ws)
+    _append(ws, 1, _header(ws, list(LIST_HEADERS) + [short_label(fy) for fy in years]))
     nodes = {n.id: n for n in content.nodes}
     row = 2
     shown: set[int] = set()
@@ -213,69 +232,64 @@ def _write_list(ws, content: WorkbookContent) -> None:
             if n.id in shown:
                 continue
             shown.add(n.id)
-            cell = _put(ws, row, 1, n.caption)
-            _style(cell, "group")
+            _append(ws, row, [None, _cell(ws, n.caption, "group")])
             row += 1
-        _put(ws, row, 0, m.number_label)
-        _style(_put(ws, row, 1, m.display_name, "取組事項名"), "wrap")
-        _style(_put(ws, row, 2, m.department_text), "wrap")
-        _fit_row(ws, row, [(m.display_name, 50), (m.department_text, 24)])
-        for i, fy in enumerate(years):
+        cells = [_cell(ws, m.number_label), _cell(ws, m.display_name, "wrap", "取組事項名"),
+                 _cell(ws, m.department_text, "wrap")]
+        for fy in years:
             # like the seed's 一覧: a cell stays blank until the result is settled
             st = m.year(fy).status
-            _put(ws, row, 3 + i, "" if m.is_repeat or st is Status.PENDING else st.label)
+            cells.append(_cell(ws, "" if m.is_repeat or st is Status.PENDING else st.label))
+        _append(ws, row, cells, _height([(m.display_name, 50), (m.department_text, 24)]))
         row += 1
-    ws.freeze_panes = "A2"
-    _a4(ws, landscape=False)
-    ws.print_title_rows = "1:1"
-    _protect(ws)
+
+
+_INPUT_PRESETS = {COL_RESULT: "input_text", COL_STATUS: "input", COL_ACTUAL: "input"}
 
 
 def _write_entries(ws, content: WorkbookContent) -> None:
-    _header(ws, ENTRY_HEADERS)
     for c, w in enumerate(ENTRY_WIDTHS):
         ws.column_dimensions[column_letter(c)].width = w
+    # the sheet's view and properties are written before its first row
+    ws.freeze_panes = "A2"
+    _a4(ws, landscape=True)
+    ws.print_title_rows = "1:1"
+    _protect(ws)
+    _append(ws, 1, _header(ws, ENTRY_HEADERS))
     status_cells: list[str] = []
     actual_cells: list[str] = []
     for i, (mr, ev) in enumerate(zip(content.manifest.rows, content.entries, strict=True)):
         r = ENTRY_FIRST_ROW + i
-        where = f"{mr.label} {short_label(mr.fy)}"
         values = (mr.label, ev.name, ev.departments, short_label(mr.fy), ev.plan_text,
                   ev.result_text, Status(ev.status).label, ev.target, ev.actual)
-        for c, v in enumerate(values):
-            cell = _put(ws, r, c, v, f"{where} {ENTRY_HEADERS[c]}")
-            _style(cell, "wrap")
-        _fit_row(ws, r, [(v, ENTRY_WIDTHS[c]) for c, v in enumerate(values)])
+        # the Text format on 実施結果 makes Excel keep what is typed as typed ("=…", "1-2",
+        # "4/1" stay text, not a formula or a date); the import never relies on it
+        presets = ["wrap"] * len(values)
         for field_name in mr.editable:
             col = FIELD_COLUMNS[field_name]
-            cell = ws.cell(row=r, column=col + 1)
-            # the Text format on 実施結果 makes Excel keep what is typed as typed ("=…", "1-2",
-            # "4/1" stay text, not a formula or a date); the import never relies on it
-            _style(cell, "input" if col in (COL_STATUS, COL_ACTUAL) else "input_text")
-            ref = f"{column_letter(col)}{r}"
+            presets[col] = _INPUT_PRESETS[col]
             if col == COL_STATUS:
-                status_cells.append(ref)
+                status_cells.append(f"{column_letter(col)}{r}")
             elif col == COL_ACTUAL:
-                actual_cells.append(ref)
+                actual_cells.append(f"{column_letter(col)}{r}")
+        cells = [_cell(ws, v, presets[c],
+                       lambda c=c, mr=mr: f"{mr.label} {short_label(mr.fy)} {ENTRY_HEADERS[c]}")
+                 for c, v in enumerate(values)]
+        _append(ws, r, cells, _height([(v, ENTRY_WIDTHS[c]) for c, v in enumerate(values)]))
     last = ENTRY_FIRST_ROW + len(content.manifest.rows) - 1
     if status_cells:
         dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"',
                             allow_blank=True, showErrorMessage=True, errorTitle="計画達成状況",
                             error="「未確定」「達成」「未達成」から選んでください")
         dv.sqref = " ".join(status_cells)  # type: ignore[assignment]
-        ws.add_data_validation(dv)
+        ws.data_validations.append(dv)
     if actual_cells:
         dv = DataValidation(type="decimal", operator="between", formula1="-1E+15",
                             formula2="1E+15", allow_blank=True, showErrorMessage=True,
                             errorTitle="実績値", error="数値を入力してください")
         dv.sqref = " ".join(actual_cells)  # type: ignore[assignment]
-        ws.add_data_validation(dv)
-    ws.freeze_panes = "A2"
+        ws.data_validations.append(dv)
     ws.auto_filter.ref = f"A1:{column_letter(len(ENTRY_HEADERS) - 1)}{max(last, 1)}"
-    _a4(ws, landscape=True)
-    ws.print_title_rows = "1:1"
-    ws.column_dimensions[column_letter(COL_RESULT)].width = ENTRY_WIDTHS[COL_RESULT]
-    _protect(ws)
 
 
 def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption: str) -> None:
@@ -284,57 +298,64 @@ def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption:
     for i in range(len(years)):
         ws.column_dimensions[column_letter(1 + i)].width = 30
     last = len(years)
-    _style(_put(ws, 1, 0, path_caption), "bold")
-    _style(_put(ws, 2, 0, f"{m.number_label} {m.display_name}", "取組事項名"), "title")
-    _put(ws, 2, last, m.department_text)
+    _a4(ws, landscape=True)
+    _protect(ws)
+    _append(ws, 1, [_cell(ws, path_caption, "bold")])
+    title = [_cell(ws, f"{m.number_label} {m.display_name}", "title", "取組事項名")]
+    _append(ws, 2, title + [None] * (last - 1) + [_cell(ws, m.department_text)])
     res = "　".join(f"{RESOURCE_LABELS[r]}{'○' if r in m.resources else '－'}"
                    for r in RESOURCE_LABELS)
     rows = [("概要", m.summary), ("めざす姿", m.vision),
             ("関連計画", "\n".join(m.related_plans) or "—"), ("確保する行政資源", res)]
     r = 3
     for label, text in rows:
-        _label(_put(ws, r, 0, label))
-        for c in range(1, last + 1):
-            _style(ws.cell(row=r, column=c + 1), "box")
-        # registered directly: merge_cells() also restyles the range's edges, which cost
-        # most of the export; the covered cells are already empty and boxed
-        ws.merged_cells.add(MergedCellRange(ws, f"B{r}:{column_letter(last)}{r}"))
-        _style(_put(ws, r, 1, text, f"{m.number_label} {label}"), "wrap_box")
-        _fit_row(ws, r, [(text, 30 * last)])
+        # the text spans the year columns; the covered cells are empty and boxed
+        ws.merged_cells.add(f"B{r}:{column_letter(last)}{r}")
+        cells = [_cell(ws, label, "label"), _cell(ws, text, "wrap_box", f"{m.number_label} {label}")]
+        cells += [_cell(ws, None, "box") for _ in range(2, last + 1)]
+        _append(ws, r, cells, _height([(text, 30 * last)]))
         r += 1
-    _header(ws, [""] + [long_label(fy) for fy in years], row=r)
+    _append(ws, r, _header(ws, [""] + [long_label(fy) for fy in years]))
     r += 1
     year_rows = [("実施計画", lambda y: y.plan_text), ("実施結果", lambda y: y.result_text),
                  ("計画達成状況", lambda y: "" if y.status is Status.PENDING else y.status.label)]
     if m.numeric:
         year_rows += [("目標値", lambda y: y.target), ("実績値", lambda y: y.actual)]
     for label, get in year_rows:
-        _label(_put(ws, r, 0, label))
         texts = [get(m.year(fy)) for fy in years]
-        for i, text in enumerate(texts):
-            cell = _put(ws, r, 1 + i, text, f"{m.number_label} {label}")
-            _style(cell, "wrap_box")
-        _fit_row(ws, r, [(t, 30) for t in texts] + ([("\n\n", 30)] if label == "実施結果" else []))
+        cells = [_cell(ws, label, "label")]
+        cells += [_cell(ws, text, "wrap_box", f"{m.number_label} {label}") for text in texts]
+        _append(ws, r, cells,
+                _height([(t, 30) for t in texts] + ([("\n\n", 30)] if label == "実施結果" else [])))
         r += 1
-    _a4(ws, landscape=True)
-    _protect(ws)
 
 
 def _write_manifest(ws, manifest: Manifest) -> None:
-    for r, values in enumerate(manifest.sheet_rows(), start=1):
-        for c, v in enumerate(values):
-            _put(ws, r, c, v, "管理情報")
     ws.sheet_state = "hidden"
     _protect(ws)
+    for r, values in enumerate(manifest.sheet_rows(), start=1):
+        _append(ws, r, [_cell(ws, v, None, "管理情報") for v in values])
 
 
 def save_workbook(content: WorkbookContent, path: Path,
                   step: Callable[[int, int], None] | None = None) -> None:
-    """Write the workbook into `path` (not atomic); `step(done, total)` between measure sheets."""
-    wb = Workbook()
-    ws_list = wb.active
-    ws_list.title = LIST_SHEET
-    _write_list(ws_list, content)
+    """Write the workbook into `path` (not atomic); `step(done, total)` between measure sheets.
+
+    Write-only (streaming): each row goes to a temporary file as it is made, so memory does
+    not grow with the plan; sheet settings (widths, panes, protection, page setup) are set
+    before a sheet's first row, validations and the filter before the workbook is saved.
+    """
+    wb = Workbook(write_only=True)
+    try:
+        _write_sheets(wb, content, step)
+        wb.save(path)
+    except BaseException:
+        _discard(wb)
+        raise
+
+
+def _write_sheets(wb, content: WorkbookContent, step: Callable[[int, int], None] | None) -> None:
+    _write_list(wb.create_sheet(LIST_SHEET), content)
     _write_entries(wb.create_sheet(ENTRY_SHEET), content)
     nodes = {n.id: n for n in content.nodes}
     sheets = [m for m in content.measures if not m.is_repeat]
@@ -352,7 +373,21 @@ def save_workbook(content: WorkbookContent, path: Path,
                              " ".join(reversed(chain)))
     _write_manifest(wb.create_sheet(MANIFEST_SHEET), content.manifest)
     wb.active = 1  # open on 入力
-    wb.save(path)
+
+
+def _discard(wb) -> None:
+    """After a refusal (text too long, a control character) or a failed save: finish and remove
+    each sheet's temporary file now (openpyxl removes them only when the process exits, and a
+    sheet left open complains when it is collected)."""
+    for ws in wb.worksheets:
+        writer = ws._writer  # openpyxl's streaming writer of this sheet, if it has begun
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):  # already broken: only the cleanup matters
+            if not ws.closed:
+                ws.close()
+        with contextlib.suppress(OSError, ValueError):  # removed already by a save that got far
+            writer.cleanup()
 
 
 def write_workbook(content: WorkbookContent, out: Path,
