@@ -21,15 +21,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable
-from copy import copy
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -57,6 +56,7 @@ from .layout import (
     measure_sheet_name,
 )
 from .manifest import Manifest
+from .rows_xml import Row, stream_rows
 
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEAD_FONT = Font(bold=True)
@@ -67,9 +67,8 @@ _UNLOCKED = Protection(locked=False)
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
-# Named combinations of cell styles. openpyxl hashes every style object on each assignment,
-# which made styling most of the export's time; a combination is therefore applied once
-# and its resolved style array copied to the other cells (see _style).
+# Named combinations of cell styles, each registered once per workbook as a style id (the
+# rows are serialized by rows_xml with that id, not styled cell by cell).
 _PRESETS: dict[str, dict[str, object]] = {
     "head": {"font": _HEAD_FONT, "fill": _HEAD_FILL, "alignment": _WRAP, "border": _BOX},
     "label": {"font": _HEAD_FONT, "fill": _GROUP_FILL, "alignment": _WRAP, "border": _BOX},
@@ -85,17 +84,16 @@ _PRESETS: dict[str, dict[str, object]] = {
 }
 
 
-def _style(cell, preset: str):
-    """Give `cell` a preset style, resolving each preset once per workbook."""
-    cache = cell.parent.parent.__dict__.setdefault("_kanazawa_styles", {})
-    resolved = cache.get(preset)
-    if resolved is None:
+def _sid(ws, preset: str) -> int:
+    """The workbook's style id of a preset (registered in its style table on first use)."""
+    cache = ws.parent.__dict__.setdefault("_kanazawa_style_ids", {})
+    sid = cache.get(preset)
+    if sid is None:
+        cell = WriteOnlyCell(ws)
         for attr, value in _PRESETS[preset].items():
             setattr(cell, attr, value)
-        cache[preset] = copy(cell._style)
-    else:
-        cell._style = copy(resolved)
-    return cell
+        sid = cache[preset] = cell.style_id
+    return sid
 
 
 @dataclass(frozen=True)
@@ -122,40 +120,26 @@ class WorkbookContent:
 
 
 def _cell(ws, value: object, preset: str | None = None, where: object = ""):
-    """One cell of a row to append (None: no cell); text stays text whatever it starts with.
+    """One cell of a row for rows_xml (None: no cell); text stays text whatever it starts with.
 
     `where` names the cell in a refusal: a str, or a callable that makes it (called only
     when the text is refused, so a city-scale sheet does not format 700,000 names)."""
+    sid = 0 if preset is None else _sid(ws, preset)
     if value is None or value == "":
-        return None if preset is None else _style(WriteOnlyCell(ws), preset)
+        return None if preset is None else (None, sid)
     if isinstance(value, str):
         if len(value) > EXCEL_CELL_LIMIT:
             raise BadWorkbook(f"{_where(ws, where)}の文字数が Excel の上限を超えています（{len(value)}文字。"
                               f"上限は{EXCEL_CELL_LIMIT}文字）", "too_long")
-        try:
-            cell = WriteOnlyCell(ws, _escaped(value))
-        except IllegalCharacterError as exc:
+        if ILLEGAL_CHARACTERS_RE.search(value):
             raise BadWorkbook(f"{_where(ws, where)}に Excel に書き込めない制御文字が含まれています",
-                              "illegal_char") from exc
-        cell.data_type = "s"
-    elif preset is None:
-        return value  # a number, unstyled: openpyxl types it
-    else:
-        cell = WriteOnlyCell(ws, value)
-    return cell if preset is None else _style(cell, preset)
+                              "illegal_char")
+        value = _escaped(value)
+    return (value, sid)
 
 
 def _where(ws, where: object) -> str:
     return (where() if callable(where) else str(where)) or ws.title
-
-
-def _append(ws, row: int, cells: list, height: float | None = None) -> None:
-    """Stream one row (the sheet's next) with its height; nothing of it stays in memory."""
-    if height is not None:
-        ws.row_dimensions[row].height = height
-    ws.append(cells)
-    if height is not None:
-        del ws.row_dimensions[row]  # already written with the row
 
 
 _OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
@@ -176,6 +160,8 @@ def _lines(text: object, width: float) -> int:
     if not isinstance(text, str) or not text:
         return 1
     per_line = max(int(width) - 1, 1)
+    if 2 * len(text) <= per_line and "\n" not in text:
+        return 1  # fits whatever its characters
     total = 0
     for part in text.split("\n"):
         units = len(part) + len(_WIDE.findall(part))
@@ -217,9 +203,13 @@ def _write_list(ws, content: WorkbookContent) -> None:
     _a4(ws, landscape=False)
     ws.print_title_rows = "1:1"
     _protect(ws)
-    _append(ws, 1, _header(ws, list(LIST_HEADERS) + [short_label(fy) for fy in years]))
+    stream_rows(ws, _list_rows(ws, content))
+
+
+def _list_rows(ws, content: WorkbookContent) -> Iterator[Row]:
+    years = content.plan.years
+    yield None, _header(ws, list(LIST_HEADERS) + [short_label(fy) for fy in years])
     nodes = {n.id: n for n in content.nodes}
-    row = 2
     shown: set[int] = set()
     for m in content.measures:
         chain = []
@@ -232,16 +222,14 @@ def _write_list(ws, content: WorkbookContent) -> None:
             if n.id in shown:
                 continue
             shown.add(n.id)
-            _append(ws, row, [None, _cell(ws, n.caption, "group")])
-            row += 1
+            yield None, [None, _cell(ws, n.caption, "group")]
         cells = [_cell(ws, m.number_label), _cell(ws, m.display_name, "wrap", "取組事項名"),
                  _cell(ws, m.department_text, "wrap")]
         for fy in years:
             # like the seed's 一覧: a cell stays blank until the result is settled
             st = m.year(fy).status
             cells.append(_cell(ws, "" if m.is_repeat or st is Status.PENDING else st.label))
-        _append(ws, row, cells, _height([(m.display_name, 50), (m.department_text, 24)]))
-        row += 1
+        yield _height([(m.display_name, 50), (m.department_text, 24)]), cells
 
 
 _INPUT_PRESETS = {COL_RESULT: "input_text", COL_STATUS: "input", COL_ACTUAL: "input"}
@@ -250,14 +238,46 @@ _INPUT_PRESETS = {COL_RESULT: "input_text", COL_STATUS: "input", COL_ACTUAL: "in
 def _write_entries(ws, content: WorkbookContent) -> None:
     for c, w in enumerate(ENTRY_WIDTHS):
         ws.column_dimensions[column_letter(c)].width = w
-    # the sheet's view and properties are written before its first row
     ws.freeze_panes = "A2"
     _a4(ws, landscape=True)
     ws.print_title_rows = "1:1"
     _protect(ws)
-    _append(ws, 1, _header(ws, ENTRY_HEADERS))
-    status_cells: list[str] = []
-    actual_cells: list[str] = []
+    status_rows: list[int] = []
+    actual_rows: list[int] = []
+    stream_rows(ws, _entry_rows(ws, content, status_rows, actual_rows))
+    last = ENTRY_FIRST_ROW + len(content.manifest.rows) - 1
+    if status_rows:
+        dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"',
+                            allow_blank=True, showErrorMessage=True, errorTitle="計画達成状況",
+                            error="「未確定」「達成」「未達成」から選んでください")
+        dv.sqref = _sqref(COL_STATUS, status_rows)  # type: ignore[assignment]
+        ws.data_validations.append(dv)
+    if actual_rows:
+        dv = DataValidation(type="decimal", operator="between", formula1="-1E+15",
+                            formula2="1E+15", allow_blank=True, showErrorMessage=True,
+                            errorTitle="実績値", error="数値を入力してください")
+        dv.sqref = _sqref(COL_ACTUAL, actual_rows)  # type: ignore[assignment]
+        ws.data_validations.append(dv)
+    ws.auto_filter.ref = f"A1:{column_letter(len(ENTRY_HEADERS) - 1)}{max(last, 1)}"
+
+
+def _sqref(col: int, rows: list[int]) -> str:
+    """The cells of one column in `rows` (ascending) as ranges of consecutive rows ("G2:G9
+    G14:G17"): what a validation covers, in a few ranges instead of one per cell."""
+    letter, out, start = column_letter(col), [], 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i] != rows[i - 1] + 1:
+            first, last = rows[start], rows[i - 1]
+            out.append(f"{letter}{first}" if first == last else f"{letter}{first}:{letter}{last}")
+            start = i
+    return " ".join(out)
+
+
+def _entry_rows(ws, content: WorkbookContent, status_rows: list[int],
+                actual_rows: list[int]) -> Iterator[Row]:
+    """入力's rows; the rows of its status and 実績値 input cells are collected for the
+    validations."""
+    yield None, _header(ws, ENTRY_HEADERS)
     for i, (mr, ev) in enumerate(zip(content.manifest.rows, content.entries, strict=True)):
         r = ENTRY_FIRST_ROW + i
         values = (mr.label, ev.name, ev.departments, short_label(mr.fy), ev.plan_text,
@@ -269,27 +289,13 @@ def _write_entries(ws, content: WorkbookContent) -> None:
             col = FIELD_COLUMNS[field_name]
             presets[col] = _INPUT_PRESETS[col]
             if col == COL_STATUS:
-                status_cells.append(f"{column_letter(col)}{r}")
+                status_rows.append(r)
             elif col == COL_ACTUAL:
-                actual_cells.append(f"{column_letter(col)}{r}")
+                actual_rows.append(r)
         cells = [_cell(ws, v, presets[c],
                        lambda c=c, mr=mr: f"{mr.label} {short_label(mr.fy)} {ENTRY_HEADERS[c]}")
                  for c, v in enumerate(values)]
-        _append(ws, r, cells, _height([(v, ENTRY_WIDTHS[c]) for c, v in enumerate(values)]))
-    last = ENTRY_FIRST_ROW + len(content.manifest.rows) - 1
-    if status_cells:
-        dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"',
-                            allow_blank=True, showErrorMessage=True, errorTitle="計画達成状況",
-                            error="「未確定」「達成」「未達成」から選んでください")
-        dv.sqref = " ".join(status_cells)  # type: ignore[assignment]
-        ws.data_validations.append(dv)
-    if actual_cells:
-        dv = DataValidation(type="decimal", operator="between", formula1="-1E+15",
-                            formula2="1E+15", allow_blank=True, showErrorMessage=True,
-                            errorTitle="実績値", error="数値を入力してください")
-        dv.sqref = " ".join(actual_cells)  # type: ignore[assignment]
-        ws.data_validations.append(dv)
-    ws.auto_filter.ref = f"A1:{column_letter(len(ENTRY_HEADERS) - 1)}{max(last, 1)}"
+        yield _height([(v, ENTRY_WIDTHS[c]) for c, v in enumerate(values)]), cells
 
 
 def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption: str) -> None:
@@ -297,26 +303,29 @@ def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption:
     ws.column_dimensions["A"].width = 14
     for i in range(len(years)):
         ws.column_dimensions[column_letter(1 + i)].width = 30
-    last = len(years)
     _a4(ws, landscape=True)
     _protect(ws)
-    _append(ws, 1, [_cell(ws, path_caption, "bold")])
-    title = [_cell(ws, f"{m.number_label} {m.display_name}", "title", "取組事項名")]
-    _append(ws, 2, title + [None] * (last - 1) + [_cell(ws, m.department_text)])
+    last = len(years)
+    for r in range(3, 7):  # 概要 … 確保する行政資源: the text spans the year columns
+        ws.merged_cells.add(f"B{r}:{column_letter(last)}{r}")
+    stream_rows(ws, _measure_rows(ws, m, content, path_caption))
+
+
+def _measure_rows(ws, m: Measure, content: WorkbookContent, path_caption: str) -> Iterator[Row]:
+    years = content.plan.years
+    last = len(years)
+    yield None, [_cell(ws, path_caption, "bold")]
+    title = _cell(ws, f"{m.number_label} {m.display_name}", "title", "取組事項名")
+    yield None, [title] + [None] * (last - 1) + [_cell(ws, m.department_text)]
     res = "　".join(f"{RESOURCE_LABELS[r]}{'○' if r in m.resources else '－'}"
                    for r in RESOURCE_LABELS)
     rows = [("概要", m.summary), ("めざす姿", m.vision),
             ("関連計画", "\n".join(m.related_plans) or "—"), ("確保する行政資源", res)]
-    r = 3
-    for label, text in rows:
-        # the text spans the year columns; the covered cells are empty and boxed
-        ws.merged_cells.add(f"B{r}:{column_letter(last)}{r}")
+    for label, text in rows:  # rows 3-6, merged across the year columns (covered: boxed)
         cells = [_cell(ws, label, "label"), _cell(ws, text, "wrap_box", f"{m.number_label} {label}")]
         cells += [_cell(ws, None, "box") for _ in range(2, last + 1)]
-        _append(ws, r, cells, _height([(text, 30 * last)]))
-        r += 1
-    _append(ws, r, _header(ws, [""] + [long_label(fy) for fy in years]))
-    r += 1
+        yield _height([(text, 30 * last)]), cells
+    yield None, _header(ws, [""] + [long_label(fy) for fy in years])
     year_rows = [("実施計画", lambda y: y.plan_text), ("実施結果", lambda y: y.result_text),
                  ("計画達成状況", lambda y: "" if y.status is Status.PENDING else y.status.label)]
     if m.numeric:
@@ -325,25 +334,22 @@ def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption:
         texts = [get(m.year(fy)) for fy in years]
         cells = [_cell(ws, label, "label")]
         cells += [_cell(ws, text, "wrap_box", f"{m.number_label} {label}") for text in texts]
-        _append(ws, r, cells,
-                _height([(t, 30) for t in texts] + ([("\n\n", 30)] if label == "実施結果" else [])))
-        r += 1
+        yield _height([(t, 30) for t in texts] + ([("\n\n", 30)] if label == "実施結果" else [])), cells
 
 
 def _write_manifest(ws, manifest: Manifest) -> None:
     ws.sheet_state = "hidden"
     _protect(ws)
-    for r, values in enumerate(manifest.sheet_rows(), start=1):
-        _append(ws, r, [_cell(ws, v, None, "管理情報") for v in values])
+    stream_rows(ws, ((None, [_cell(ws, v, None, "管理情報") for v in values])
+                     for values in manifest.sheet_rows()))
 
 
 def save_workbook(content: WorkbookContent, path: Path,
                   step: Callable[[int, int], None] | None = None) -> None:
     """Write the workbook into `path` (not atomic); `step(done, total)` between measure sheets.
 
-    Write-only (streaming): each row goes to a temporary file as it is made, so memory does
-    not grow with the plan; sheet settings (widths, panes, protection, page setup) are set
-    before a sheet's first row, validations and the filter before the workbook is saved.
+    Write-only: each sheet's rows are serialized to a temporary file as they are made
+    (rows_xml), so memory does not grow with the sheets; openpyxl writes the rest.
     """
     wb = Workbook(write_only=True)
     try:
