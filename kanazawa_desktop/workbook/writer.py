@@ -5,9 +5,12 @@ the hidden manifest, atomically (a domain.staging temporary beside `out`, then a
 `save_workbook(content, path)` writes the same into `path` as it is, for a caller that does
 the staging itself (the export renames inside its database transaction).
 
-Text is always written as text: openpyxl turns a str starting with `=` into a formula and
-`#N/A` into an error cell, so every text cell gets `data_type = "s"` after its value is
-set; the characters are never altered. Text longer than Excel's 32,767-character cell
+The workbook is written in openpyxl's write-only mode, each sheet's rows serialized by
+rows_xml into a temporary file as they are made (a 20,000-measure master list is 720,000
+cells: openpyxl's per-cell objects were most of the time and memory); openpyxl writes the
+rest of each sheet, the styles and the package. Text is always written as text (an inline
+string: openpyxl would turn a str starting with `=` into a formula and `#N/A` into an error
+cell); the characters are never altered. Text longer than Excel's 32,767-character cell
 limit is refused (BadWorkbook kind "too_long"), never truncated. Only the cells named
 editable in the manifest are unlocked (and tinted); every sheet is protected without a
 password (a guard against slips, not security: the import checks content, not
