@@ -55,6 +55,28 @@ def test_workbook_is_the_same_as_the_cell_by_cell_writer_wrote(tmp_path):
     assert expected == got
 
 
+def test_row_height_counts_east_asian_characters_as_two_units():
+    """The fast line count (from the narrow characters) equals the per-character rule."""
+    import random
+
+    from kanazawa_desktop.workbook.writer import _lines
+
+    def reference(text, width):
+        total = 0
+        for part in text.split("\n"):
+            units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in part)
+            total += max(1, -(-units // max(int(width) - 1, 1)))
+        return total
+
+    rnd = random.Random(7)
+    alphabet = "ab 1-\né—・\u2e7f\u2e80あ一ー𠮷"
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 200)))
+        width = rnd.choice([7, 9, 13, 24, 30, 50, 120])
+        assert _lines(text, width) == reference(text, width), (text, width)
+    assert _lines("あ" * 24, 50) == 1 and _lines("あ" * 25, 50) == 2 and _lines("a" * 50, 50) == 2
+
+
 if __name__ == "__main__":  # regenerate the fixture
     import tempfile
 

@@ -146,7 +146,7 @@ def _where(ws, where: object) -> str:
 
 
 _OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
-_WIDE = re.compile("[^\x00-\u2e7f]")  # East Asian and beyond: two width units
+_NARROW = re.compile("[\x00-\u2e7f]")  # one width unit; East Asian and beyond: two
 
 
 def _escaped(text: str) -> str:
@@ -167,7 +167,9 @@ def _lines(text: object, width: float) -> int:
         return 1  # fits whatever its characters
     total = 0
     for part in text.split("\n"):
-        units = len(part) + len(_WIDE.findall(part))
+        # counted from the narrow characters: few in Japanese text (findall makes a string
+        # per match; wide ones are not cached singletons)
+        units = len(part) if part.isascii() else 2 * len(part) - len(_NARROW.findall(part))
         total += max(1, -(-units // per_line))
     return total
 
