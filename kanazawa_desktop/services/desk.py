@@ -325,8 +325,10 @@ class Desk:
     def measure(self, measure_id: int) -> Measure:
         return repo.get_measure(measure_id)
 
-    def measures(self) -> list[Measure]:
-        return repo.all_measures(self.plan.id)
+    def measures(self, department: str | None = None) -> list[Measure]:
+        """Every measure, complete, in printed order; with `department`, only its own (read
+        by a query on that department, not filtered after reading the whole plan)."""
+        return repo.all_measures(self.plan.id, department)
 
     def history(self, measure_id: int) -> list[HistoryEntry]:
         return repo.history(measure_id)

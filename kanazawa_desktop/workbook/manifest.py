@@ -258,14 +258,23 @@ class Manifest:
         return out
 
     def rows_json(self) -> str:
-        width = len(ROW_COLUMNS if self.version >= 3 else ROW_COLUMNS_V2)
-        return json.dumps([r.cells()[:width] for r in self.rows], ensure_ascii=False,
-                          separators=(",", ":"))
+        # kept on the (frozen) instance: the checksum, the register and the sheet each need
+        # it, and at 80,000 rows it is a second each time
+        cached = self.__dict__.get("_rows_json")
+        if cached is None:
+            width = len(ROW_COLUMNS if self.version >= 3 else ROW_COLUMNS_V2)
+            cached = self.__dict__["_rows_json"] = json.dumps(
+                [r.cells()[:width] for r in self.rows], ensure_ascii=False, separators=(",", ":"))
+        return cached
 
     def definitions_json(self) -> str:
-        body = {"nodes": [n.to_json() for n in self.nodes],
-                "measures": [d.to_json() for d in self.definitions]}
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        cached = self.__dict__.get("_definitions_json")
+        if cached is None:
+            body = {"nodes": [n.to_json() for n in self.nodes],
+                    "measures": [d.to_json() for d in self.definitions]}
+            cached = self.__dict__["_definitions_json"] = json.dumps(
+                body, ensure_ascii=False, separators=(",", ":"))
+        return cached
 
     def checksum(self) -> str:
         return self.verified or _digest(self.version, self.meta(), self.rows_json(),

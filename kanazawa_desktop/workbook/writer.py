@@ -5,9 +5,12 @@ the hidden manifest, atomically (a files.staging temporary beside `out`, then a 
 `save_workbook(content, path)` writes the same into `path` as it is, for a caller that does
 the staging itself (the export renames inside its database transaction).
 
-Text is always written as text: openpyxl turns a str starting with `=` into a formula and
-`#N/A` into an error cell, so every text cell gets `data_type = "s"` after its value is
-set; the characters are never altered. Text longer than Excel's 32,767-character cell
+The workbook is written in openpyxl's write-only mode, each sheet's rows serialized by
+rows_xml into a temporary file as they are made (a 20,000-measure master list is 720,000
+cells: openpyxl's per-cell objects were most of the time and memory); openpyxl writes the
+rest of each sheet, the styles and the package. Text is always written as text (an inline
+string: openpyxl would turn a str starting with `=` into a formula and `#N/A` into an error
+cell); the characters are never altered. Text longer than Excel's 32,767-character cell
 limit is refused (BadWorkbook kind "too_long"), never truncated. Only the cells named
 editable in the manifest are unlocked (and tinted); every sheet is protected without a
 password (a guard against slips, not security: the import checks content, not
@@ -18,18 +21,19 @@ carry the Text number format, so Excel keeps what a person types there as typed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Callable
-from copy import copy
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.fiscal import long_label, short_label
 from ..domain.model import RESOURCE_LABELS, Measure, Node, Plan
@@ -55,6 +59,7 @@ from .layout import (
     measure_sheet_name,
 )
 from .manifest import Manifest
+from .rows_xml import Row, stream_rows
 
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEAD_FONT = Font(bold=True)
@@ -65,9 +70,8 @@ _UNLOCKED = Protection(locked=False)
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
-# Named combinations of cell styles. openpyxl hashes every style object on each assignment,
-# which made styling most of the export's time; a combination is therefore applied once
-# and its resolved style array copied to the other cells (see _style).
+# Named combinations of cell styles, each registered once per workbook as a style id (the
+# rows are serialized by rows_xml with that id, not styled cell by cell).
 _PRESETS: dict[str, dict[str, object]] = {
     "head": {"font": _HEAD_FONT, "fill": _HEAD_FILL, "alignment": _WRAP, "border": _BOX},
     "label": {"font": _HEAD_FONT, "fill": _GROUP_FILL, "alignment": _WRAP, "border": _BOX},
@@ -83,17 +87,16 @@ _PRESETS: dict[str, dict[str, object]] = {
 }
 
 
-def _style(cell, preset: str):
-    """Give `cell` a preset style, resolving each preset once per workbook."""
-    cache = cell.parent.parent.__dict__.setdefault("_kanazawa_styles", {})
-    resolved = cache.get(preset)
-    if resolved is None:
+def _sid(ws, preset: str) -> int:
+    """The workbook's style id of a preset (registered in its style table on first use)."""
+    cache = ws.parent.__dict__.setdefault("_kanazawa_style_ids", {})
+    sid = cache.get(preset)
+    if sid is None:
+        cell = WriteOnlyCell(ws)
         for attr, value in _PRESETS[preset].items():
             setattr(cell, attr, value)
-        cache[preset] = copy(cell._style)
-    else:
-        cell._style = copy(resolved)
-    return cell
+        sid = cache[preset] = cell.style_id
+    return sid
 
 
 @dataclass(frozen=True)
@@ -119,27 +122,31 @@ class WorkbookContent:
     entries: list[EntryValues]  # parallel to manifest.rows
 
 
-def _put(ws, row: int, col: int, value: object, where: str = ""):
-    """Write one cell; text stays text whatever it starts with."""
-    cell = ws.cell(row=row, column=col + 1)
+def _cell(ws, value: object, preset: str | None = None, where: object = ""):
+    """One cell of a row for rows_xml (None: no cell); text stays text whatever it starts with.
+
+    `where` names the cell in a refusal: a str, or a callable that makes it (called only
+    when the text is refused, so a city-scale sheet does not format 700,000 names)."""
+    sid = 0 if preset is None else _sid(ws, preset)
     if value is None or value == "":
-        return cell
+        return None if preset is None else (None, sid)
     if isinstance(value, str):
         if len(value) > EXCEL_CELL_LIMIT:
-            raise BadWorkbook(f"{where or ws.title}の文字数が Excel の上限を超えています（{len(value)}文字。"
+            raise BadWorkbook(f"{_where(ws, where)}の文字数が Excel の上限を超えています（{len(value)}文字。"
                               f"上限は{EXCEL_CELL_LIMIT}文字）", "too_long")
-        try:
-            cell.value = _escaped(value)
-        except IllegalCharacterError as exc:
-            raise BadWorkbook(f"{where or ws.title}に Excel に書き込めない制御文字が含まれています",
-                              "illegal_char") from exc
-        cell.data_type = "s"
-    else:
-        cell.value = value
-    return cell
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            raise BadWorkbook(f"{_where(ws, where)}に Excel に書き込めない制御文字が含まれています",
+                              "illegal_char")
+        value = _escaped(value)
+    return (value, sid)
+
+
+def _where(ws, where: object) -> str:
+    return (where() if callable(where) else str(where)) or ws.title
 
 
 _OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+_NARROW = re.compile("[\x00-\u2e7f]")  # one width unit; East Asian and beyond: two
 
 
 def _escaped(text: str) -> str:
@@ -155,22 +162,23 @@ def _lines(text: object, width: float) -> int:
     """Lines a wrapped cell needs: East Asian characters count as two width units."""
     if not isinstance(text, str) or not text:
         return 1
+    per_line = max(int(width) - 1, 1)
+    if 2 * len(text) <= per_line and "\n" not in text:
+        return 1  # fits whatever its characters
     total = 0
     for part in text.split("\n"):
-        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in part)
-        total += max(1, -(-units // max(int(width) - 1, 1)))
+        # counted from the narrow characters: few in Japanese text (findall makes a string
+        # per match; wide ones are not cached singletons)
+        units = len(part) if part.isascii() else 2 * len(part) - len(_NARROW.findall(part))
+        total += max(1, -(-units // per_line))
     return total
 
 
-def _fit_row(ws, row: int, cells: list[tuple[object, float]], *, line_pt: float = 13.5) -> None:
-    """Set a row's height for its wrapped text (clients do not auto-fit rows on open)."""
+def _height(cells: list[tuple[object, float]], *, line_pt: float = 13.5) -> float | None:
+    """A row's height for its wrapped text (clients do not auto-fit rows on open); None: the
+    default height."""
     lines = max((_lines(text, width) for text, width in cells), default=1)
-    if lines > 1:
-        ws.row_dimensions[row].height = min(409.0, lines * line_pt + 3)
-
-
-def _label(cell) -> None:
-    _style(cell, "label")
+    return min(409.0, lines * line_pt + 3) if lines > 1 else None
 
 
 def _protect(ws) -> None:
@@ -181,26 +189,32 @@ def _protect(ws) -> None:
 
 
 def _a4(ws, landscape: bool) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
 
 
-def _header(ws, headers: tuple[str, ...] | list[str], row: int = 1) -> None:
-    for c, h in enumerate(headers):
-        cell = _put(ws, row, c, h)
-        _style(cell, "head")
+def _header(ws, headers: tuple[str, ...] | list[str]) -> list:
+    return [_cell(ws, h, "head") for h in headers]
 
 
 def _write_list(ws, content: WorkbookContent) -> None:
     years = content.plan.years
-    _header(ws, list(LIST_HEADERS) + [short_label(fy) for fy in years])
     for c, w in enumerate((9, 50, 24) + (8,) * len(years)):
         ws.column_dimensions[column_letter(c)].width = w
+    ws.freeze_panes = "A2"
+    _a4(ws, landscape=False)
+    ws.print_title_rows = "1:1"
+    _protect(ws)
+    stream_rows(ws, _list_rows(ws, content))
+
+
+def _list_rows(ws, content: WorkbookContent) -> Iterator[Row]:
+    years = content.plan.years
+    yield None, _header(ws, list(LIST_HEADERS) + [short_label(fy) for fy in years])
     nodes = {n.id: n for n in content.nodes}
-    row = 2
     shown: set[int] = set()
     for m in content.measures:
         chain = []
@@ -213,69 +227,80 @@ def _write_list(ws, content: WorkbookContent) -> None:
             if n.id in shown:
                 continue
             shown.add(n.id)
-            cell = _put(ws, row, 1, n.caption)
-            _style(cell, "group")
-            row += 1
-        _put(ws, row, 0, m.number_label)
-        _style(_put(ws, row, 1, m.display_name, "取組事項名"), "wrap")
-        _style(_put(ws, row, 2, m.department_text), "wrap")
-        _fit_row(ws, row, [(m.display_name, 50), (m.department_text, 24)])
-        for i, fy in enumerate(years):
+            yield None, [None, _cell(ws, n.caption, "group")]
+        cells = [_cell(ws, m.number_label), _cell(ws, m.display_name, "wrap", "取組事項名"),
+                 _cell(ws, m.department_text, "wrap")]
+        for fy in years:
             # like the seed's 一覧: a cell stays blank until the result is settled
             st = m.year(fy).status
-            _put(ws, row, 3 + i, "" if m.is_repeat or st is Status.PENDING else st.label)
-        row += 1
-    ws.freeze_panes = "A2"
-    _a4(ws, landscape=False)
-    ws.print_title_rows = "1:1"
-    _protect(ws)
+            cells.append(_cell(ws, "" if m.is_repeat or st is Status.PENDING else st.label))
+        yield _height([(m.display_name, 50), (m.department_text, 24)]), cells
+
+
+_INPUT_PRESETS = {COL_RESULT: "input_text", COL_STATUS: "input", COL_ACTUAL: "input"}
 
 
 def _write_entries(ws, content: WorkbookContent) -> None:
-    _header(ws, ENTRY_HEADERS)
     for c, w in enumerate(ENTRY_WIDTHS):
         ws.column_dimensions[column_letter(c)].width = w
-    status_cells: list[str] = []
-    actual_cells: list[str] = []
-    for i, (mr, ev) in enumerate(zip(content.manifest.rows, content.entries, strict=True)):
-        r = ENTRY_FIRST_ROW + i
-        where = f"{mr.label} {short_label(mr.fy)}"
-        values = (mr.label, ev.name, ev.departments, short_label(mr.fy), ev.plan_text,
-                  ev.result_text, Status(ev.status).label, ev.target, ev.actual)
-        for c, v in enumerate(values):
-            cell = _put(ws, r, c, v, f"{where} {ENTRY_HEADERS[c]}")
-            _style(cell, "wrap")
-        _fit_row(ws, r, [(v, ENTRY_WIDTHS[c]) for c, v in enumerate(values)])
-        for field_name in mr.editable:
-            col = FIELD_COLUMNS[field_name]
-            cell = ws.cell(row=r, column=col + 1)
-            # the Text format on 実施結果 makes Excel keep what is typed as typed ("=…", "1-2",
-            # "4/1" stay text, not a formula or a date); the import never relies on it
-            _style(cell, "input" if col in (COL_STATUS, COL_ACTUAL) else "input_text")
-            ref = f"{column_letter(col)}{r}"
-            if col == COL_STATUS:
-                status_cells.append(ref)
-            elif col == COL_ACTUAL:
-                actual_cells.append(ref)
+    ws.freeze_panes = "A2"
+    _a4(ws, landscape=True)
+    ws.print_title_rows = "1:1"
+    _protect(ws)
+    status_rows: list[int] = []
+    actual_rows: list[int] = []
+    stream_rows(ws, _entry_rows(ws, content, status_rows, actual_rows))
     last = ENTRY_FIRST_ROW + len(content.manifest.rows) - 1
-    if status_cells:
+    if status_rows:
         dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"',
                             allow_blank=True, showErrorMessage=True, errorTitle="計画達成状況",
                             error="「未確定」「達成」「未達成」から選んでください")
-        dv.sqref = " ".join(status_cells)  # type: ignore[assignment]
-        ws.add_data_validation(dv)
-    if actual_cells:
+        dv.sqref = _sqref(COL_STATUS, status_rows)  # type: ignore[assignment]
+        ws.data_validations.append(dv)
+    if actual_rows:
         dv = DataValidation(type="decimal", operator="between", formula1="-1E+15",
                             formula2="1E+15", allow_blank=True, showErrorMessage=True,
                             errorTitle="実績値", error="数値を入力してください")
-        dv.sqref = " ".join(actual_cells)  # type: ignore[assignment]
-        ws.add_data_validation(dv)
-    ws.freeze_panes = "A2"
+        dv.sqref = _sqref(COL_ACTUAL, actual_rows)  # type: ignore[assignment]
+        ws.data_validations.append(dv)
     ws.auto_filter.ref = f"A1:{column_letter(len(ENTRY_HEADERS) - 1)}{max(last, 1)}"
-    _a4(ws, landscape=True)
-    ws.print_title_rows = "1:1"
-    ws.column_dimensions[column_letter(COL_RESULT)].width = ENTRY_WIDTHS[COL_RESULT]
-    _protect(ws)
+
+
+def _sqref(col: int, rows: list[int]) -> str:
+    """The cells of one column in `rows` (ascending) as ranges of consecutive rows ("G2:G9
+    G14:G17"): what a validation covers, in a few ranges instead of one per cell."""
+    letter, out, start = column_letter(col), [], 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i] != rows[i - 1] + 1:
+            first, last = rows[start], rows[i - 1]
+            out.append(f"{letter}{first}" if first == last else f"{letter}{first}:{letter}{last}")
+            start = i
+    return " ".join(out)
+
+
+def _entry_rows(ws, content: WorkbookContent, status_rows: list[int],
+                actual_rows: list[int]) -> Iterator[Row]:
+    """入力's rows; the rows of its status and 実績値 input cells are collected for the
+    validations."""
+    yield None, _header(ws, ENTRY_HEADERS)
+    for i, (mr, ev) in enumerate(zip(content.manifest.rows, content.entries, strict=True)):
+        r = ENTRY_FIRST_ROW + i
+        values = (mr.label, ev.name, ev.departments, short_label(mr.fy), ev.plan_text,
+                  ev.result_text, Status(ev.status).label, ev.target, ev.actual)
+        # the Text format on 実施結果 makes Excel keep what is typed as typed ("=…", "1-2",
+        # "4/1" stay text, not a formula or a date); the import never relies on it
+        presets = ["wrap"] * len(values)
+        for field_name in mr.editable:
+            col = FIELD_COLUMNS[field_name]
+            presets[col] = _INPUT_PRESETS[col]
+            if col == COL_STATUS:
+                status_rows.append(r)
+            elif col == COL_ACTUAL:
+                actual_rows.append(r)
+        cells = [_cell(ws, v, presets[c],
+                       lambda c=c, mr=mr: f"{mr.label} {short_label(mr.fy)} {ENTRY_HEADERS[c]}")
+                 for c, v in enumerate(values)]
+        yield _height([(v, ENTRY_WIDTHS[c]) for c, v in enumerate(values)]), cells
 
 
 def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption: str) -> None:
@@ -283,58 +308,65 @@ def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption:
     ws.column_dimensions["A"].width = 14
     for i in range(len(years)):
         ws.column_dimensions[column_letter(1 + i)].width = 30
+    _a4(ws, landscape=True)
+    _protect(ws)
     last = len(years)
-    _style(_put(ws, 1, 0, path_caption), "bold")
-    _style(_put(ws, 2, 0, f"{m.number_label} {m.display_name}", "取組事項名"), "title")
-    _put(ws, 2, last, m.department_text)
+    for r in range(3, 7):  # 概要 … 確保する行政資源: the text spans the year columns
+        ws.merged_cells.add(f"B{r}:{column_letter(last)}{r}")
+    stream_rows(ws, _measure_rows(ws, m, content, path_caption))
+
+
+def _measure_rows(ws, m: Measure, content: WorkbookContent, path_caption: str) -> Iterator[Row]:
+    years = content.plan.years
+    last = len(years)
+    yield None, [_cell(ws, path_caption, "bold")]
+    title = _cell(ws, f"{m.number_label} {m.display_name}", "title", "取組事項名")
+    yield None, [title] + [None] * (last - 1) + [_cell(ws, m.department_text)]
     res = "　".join(f"{RESOURCE_LABELS[r]}{'○' if r in m.resources else '－'}"
                    for r in RESOURCE_LABELS)
     rows = [("概要", m.summary), ("めざす姿", m.vision),
             ("関連計画", "\n".join(m.related_plans) or "—"), ("確保する行政資源", res)]
-    r = 3
-    for label, text in rows:
-        _label(_put(ws, r, 0, label))
-        for c in range(1, last + 1):
-            _style(ws.cell(row=r, column=c + 1), "box")
-        # registered directly: merge_cells() also restyles the range's edges, which cost
-        # most of the export; the covered cells are already empty and boxed
-        ws.merged_cells.add(MergedCellRange(ws, f"B{r}:{column_letter(last)}{r}"))
-        _style(_put(ws, r, 1, text, f"{m.number_label} {label}"), "wrap_box")
-        _fit_row(ws, r, [(text, 30 * last)])
-        r += 1
-    _header(ws, [""] + [long_label(fy) for fy in years], row=r)
-    r += 1
+    for label, text in rows:  # rows 3-6, merged across the year columns (covered: boxed)
+        cells = [_cell(ws, label, "label"), _cell(ws, text, "wrap_box", f"{m.number_label} {label}")]
+        cells += [_cell(ws, None, "box") for _ in range(2, last + 1)]
+        yield _height([(text, 30 * last)]), cells
+    yield None, _header(ws, [""] + [long_label(fy) for fy in years])
     year_rows = [("実施計画", lambda y: y.plan_text), ("実施結果", lambda y: y.result_text),
                  ("計画達成状況", lambda y: "" if y.status is Status.PENDING else y.status.label)]
     if m.numeric:
         year_rows += [("目標値", lambda y: y.target), ("実績値", lambda y: y.actual)]
     for label, get in year_rows:
-        _label(_put(ws, r, 0, label))
         texts = [get(m.year(fy)) for fy in years]
-        for i, text in enumerate(texts):
-            cell = _put(ws, r, 1 + i, text, f"{m.number_label} {label}")
-            _style(cell, "wrap_box")
-        _fit_row(ws, r, [(t, 30) for t in texts] + ([("\n\n", 30)] if label == "実施結果" else []))
-        r += 1
-    _a4(ws, landscape=True)
-    _protect(ws)
+        cells = [_cell(ws, label, "label")]
+        cells += [_cell(ws, text, "wrap_box", f"{m.number_label} {label}") for text in texts]
+        yield _height([(t, 30) for t in texts] + ([("\n\n", 30)] if label == "実施結果" else [])), cells
 
 
 def _write_manifest(ws, manifest: Manifest) -> None:
-    for r, values in enumerate(manifest.sheet_rows(), start=1):
-        for c, v in enumerate(values):
-            _put(ws, r, c, v, "管理情報")
     ws.sheet_state = "hidden"
     _protect(ws)
+    stream_rows(ws, ((None, [_cell(ws, v, None, "管理情報") for v in values])
+                     for values in manifest.sheet_rows()))
 
 
 def save_workbook(content: WorkbookContent, path: Path,
                   step: Callable[[int, int], None] | None = None) -> None:
-    """Write the workbook into `path` (not atomic); `step(done, total)` between measure sheets."""
-    wb = Workbook()
-    ws_list = wb.active
-    ws_list.title = LIST_SHEET
-    _write_list(ws_list, content)
+    """Write the workbook into `path` (not atomic); `step(done, total)` between measure sheets.
+
+    Write-only: each sheet's rows are serialized to a temporary file as they are made
+    (rows_xml), so memory does not grow with the sheets; openpyxl writes the rest.
+    """
+    wb = Workbook(write_only=True)
+    try:
+        _write_sheets(wb, content, step)
+        wb.save(path)
+    except BaseException:
+        _discard(wb)
+        raise
+
+
+def _write_sheets(wb, content: WorkbookContent, step: Callable[[int, int], None] | None) -> None:
+    _write_list(wb.create_sheet(LIST_SHEET), content)
     _write_entries(wb.create_sheet(ENTRY_SHEET), content)
     nodes = {n.id: n for n in content.nodes}
     sheets = [m for m in content.measures if not m.is_repeat]
@@ -352,7 +384,21 @@ def save_workbook(content: WorkbookContent, path: Path,
                              " ".join(reversed(chain)))
     _write_manifest(wb.create_sheet(MANIFEST_SHEET), content.manifest)
     wb.active = 1  # open on 入力
-    wb.save(path)
+
+
+def _discard(wb) -> None:
+    """After a refusal (text too long, a control character) or a failed save: finish and remove
+    each sheet's temporary file now (openpyxl removes them only when the process exits, and a
+    sheet left open complains when it is collected)."""
+    for ws in wb.worksheets:
+        writer = ws._writer  # openpyxl's streaming writer of this sheet, if it has begun
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):  # already broken: only the cleanup matters
+            if not ws.closed:
+                ws.close()
+        with contextlib.suppress(OSError, ValueError):  # removed already by a save that got far
+            writer.cleanup()
 
 
 def write_workbook(content: WorkbookContent, out: Path,

@@ -120,6 +120,25 @@ def test_export_refuses_control_characters_cleanly(secretariat, tmp_path):
     assert not (tmp_path / "x.xlsx").exists()
 
 
+def test_refused_export_leaves_no_temporary_sheet_files(secretariat, tmp_path, monkeypatch):
+    import gc
+    import tempfile
+
+    from kanazawa_desktop.workbook.errors import BadWorkbook
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # where openpyxl streams each sheet
+    m = secretariat.measures()[5]
+    secretariat.db.execute_sql("UPDATE measure_year SET result_text = ? WHERE measure_id = ? AND fy = 2024",
+                               ("bell\x07", m.id))
+    with pytest.raises(BadWorkbook, match="制御文字"):
+        X.export_workbook(secretariat, tmp_path / "x.xlsx")
+    gc.collect()  # a sheet left open would complain here (an unraisable warning: an error)
+    assert list(temp.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("desk.sqlite3")] == ["temp"]
+
+
 def test_status_dropdown_value_and_numbers(secretariat, tmp_path):
     out = X.export_workbook(secretariat, tmp_path / "d.xlsx", "デジタル行政戦略課").path
     fill(out, {("No.1", "R5", "status"): "達成", ("No.1", "R5", "actual"): 72,

@@ -83,9 +83,10 @@ def _scope(desk, department: str | None) -> tuple[str, str]:
 def build_content(desk, scope: str, department: str) -> WorkbookContent:
     plan = desk.plan
     role = desk.role
-    measures = desk.measures()
-    if scope == SCOPE_DEPARTMENT:
-        measures = [m for m in measures if department in m.departments]
+    if scope == SCOPE_DEPARTMENT:  # its measures and their branches only, not the whole plan
+        measures, nodes = desk.measures(department), repo.nodes(plan.id, department)
+    else:
+        measures, nodes = desk.measures(), desk.nodes()
     on_department_pc = role is not None and not role.is_secretariat
     base = xrepo.sync_base() if on_department_pc else {}
     sent = xrepo.sent_values() if on_department_pc else {}
@@ -115,7 +116,6 @@ def build_content(desk, scope: str, department: str) -> WorkbookContent:
                                        status=y.status.value, actual=y.actual))
     uid = desk.database_uid
     origin = (repo.get_meta(ORIGIN_META) or "") if on_department_pc else uid
-    nodes = desk.nodes()
     master = scope == SCOPE_MASTER
     manifest = Manifest(plan_code=plan.code, database_uid=uid, origin_uid=origin, scope=scope,
                         department=department, issued_at=issue_time(), rows=tuple(rows),
