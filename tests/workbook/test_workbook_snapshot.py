@@ -17,7 +17,7 @@ from pathlib import Path
 
 from workbook_snapshot import first_difference, snapshot
 
-FIXTURE = Path(__file__).parent / "fixtures" / "workbook_snapshot_92.json.gz"
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "workbook_snapshot_92.json.gz"
 TRICKY = ["=SUM(A1)", "-3", "#N/A", " 前後の空白 ", "改行\n二行目\n三行目", "𠮷野家", "_x0041_",
           "とても長い実施結果の文章。" * 30]
 
@@ -80,7 +80,7 @@ def test_row_height_counts_east_asian_characters_as_two_units():
 if __name__ == "__main__":  # regenerate the fixture
     import tempfile
 
-    sys.path.insert(0, str(Path(__file__).parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/: the shared helpers
     with tempfile.TemporaryDirectory() as d:
         data = json.dumps(make_snapshots(Path(d)), ensure_ascii=False, sort_keys=True)
     FIXTURE.write_bytes(gzip.compress(data.encode(), mtime=0))
