@@ -10,12 +10,15 @@ Latin runs and Japanese, anywhere; nothing is ever clipped by a cell.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QPagedPaintDevice,
     QPainter,
     QPen,
@@ -33,6 +36,9 @@ LABEL_FILL = QColor("#e4ebf2")
 SUBTLE_FILL = QColor("#f1f4f7")
 ACHIEVED_FILL = QColor("#cfe3f5")
 NOT_ACHIEVED_FILL = QColor("#f3c6ad")
+# Runs a line is never broken inside when it fits (words, numbers); CJK breaks anywhere.
+_UNBROKEN = re.compile(r"[^\s\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+KINSOKU_EM = 3  # characters the line-breaking rules may carry to the next line
 
 
 @dataclass
@@ -55,6 +61,7 @@ class Canvas:
         self.k = max(device.logicalDpiY(), 1) / 72.0
         self._fonts: dict[tuple[float, bool], QFont] = {}
         self._blocks: dict[tuple, TextBlock] = {}
+        self._ems: dict[tuple[float, bool], tuple[float, float]] = {}
 
     # ---- fonts and text ------------------------------------------------------
     def font(self, size: float, bold: bool = False) -> QFont:
@@ -109,6 +116,35 @@ class Canvas:
         block = TextBlock(layout, height, widest, size, lines)
         self._blocks[key] = block
         return block
+
+    def height_bound(self, text: str, size: float, width: float, *, bold: bool = False) -> float:
+        """An upper bound of `block(text, size, width).height`, without laying the text out.
+
+        Every character is taken as wide as the font's widest glyph, and every line as
+        short by the longest unbreakable run plus KINSOKU_EM characters; inf when a line
+        could hold nothing under those assumptions. Used to prove that a sheet fits."""
+        em, line_h = self._em(size, bold)
+        lines = 0
+        for para in text.replace("\r\n", "\n").split("\n"):
+            if not para:
+                lines += 1
+                continue
+            run = max((len(r) for r in _UNBROKEN.findall(para)), default=0)
+            per_line = math.floor((max(width, 1.0) - (run + KINSOKU_EM) * em) / em)
+            if per_line < 1:
+                return math.inf
+            lines += math.ceil(len(para) / per_line)
+        return lines * line_h + (lines - 1) * size * LINE_SPACING
+
+    def _em(self, size: float, bold: bool) -> tuple[float, float]:
+        """(widest advance, line height) in points at this size."""
+        key = (size, bold)
+        cached = self._ems.get(key)
+        if cached is None:
+            widest = QFontMetricsF(self.font(size, bold), self.device).maxWidth() / OVERSAMPLE
+            cached = (max(widest, size), self.block("あ", size, 1e6, bold=bold).lines[0][1])
+            self._ems[key] = cached
+        return cached
 
     def draw_block(self, block: TextBlock, x: float, y: float, color: QColor = INK,
                    lines: range | None = None) -> None:

@@ -232,6 +232,28 @@ def layout_sheet(canvas: Canvas, job: PrintJob, measure: Measure) -> SheetLayout
     return SheetLayout(header, rows, overflow)
 
 
+def fits_one_page(canvas: Canvas, job: PrintJob, measure: Measure) -> bool:
+    """True only when the sheet certainly needs no continuation page, from upper bounds of
+    the texts' heights at their base sizes (Canvas.height_bound) instead of laying them
+    out: when those fit, layout_sheet never moves a text to 別紙. False means "lay it out
+    to know"."""
+    _, _, width, height = content_box(False)
+    header = _header(canvas, measure, job, width)
+    avail = height - sum(b.height + HEADER_GAP for b in header) - TABLE_GAP
+    total = 0.0
+    for row in _rows(measure, job, width):
+        need = row.floor_h
+        for c in row.cells:
+            if c.shrink:
+                need = max(need, canvas.height_bound(c.text, c.size, c.w - 2 * PAD_X,
+                                                     bold=c.bold) + 2 * PAD_Y)
+            else:  # labels and marks: short, the same on every sheet, laid out once
+                c.lay(canvas)
+                need = max(need, c.need)
+        total += need
+    return total <= avail
+
+
 def _tallest(rows: list[_Row], *, shrinkable: bool) -> _Cell | None:
     """The cell that sets the height of the tallest over-full row."""
     best: _Cell | None = None
