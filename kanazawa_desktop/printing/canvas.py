@@ -38,7 +38,13 @@ ACHIEVED_FILL = QColor("#cfe3f5")
 NOT_ACHIEVED_FILL = QColor("#f3c6ad")
 # Runs a line is never broken inside when it fits (words, numbers); CJK breaks anywhere.
 _UNBROKEN = re.compile(r"[^\s\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]+")
-KINSOKU_EM = 3  # characters the line-breaking rules may carry to the next line
+_ASCII = re.compile(r"[ -~]+")
+KINSOKU_EM = 2  # characters the line-breaking rules may carry to the next line
+
+
+def _run_width(run: str, em: float, ascii_w: float) -> float:
+    ascii_n = sum(1 for ch in run if " " <= ch <= "~")
+    return ascii_n * ascii_w + (len(run) - ascii_n) * em
 
 
 @dataclass
@@ -61,7 +67,7 @@ class Canvas:
         self.k = max(device.logicalDpiY(), 1) / 72.0
         self._fonts: dict[tuple[float, bool], QFont] = {}
         self._blocks: dict[tuple, TextBlock] = {}
-        self._ems: dict[tuple[float, bool], tuple[float, float]] = {}
+        self._ems: dict[tuple[float, bool], tuple[float, float, float]] = {}
 
     # ---- fonts and text ------------------------------------------------------
     def font(self, size: float, bold: bool = False) -> QFont:
@@ -120,29 +126,37 @@ class Canvas:
     def height_bound(self, text: str, size: float, width: float, *, bold: bool = False) -> float:
         """An upper bound of `block(text, size, width).height`, without laying the text out.
 
-        Every character is taken as wide as the font's widest glyph, and every line as
-        short by the longest unbreakable run plus KINSOKU_EM characters; inf when a line
-        could hold nothing under those assumptions. Used to prove that a sheet fits."""
-        em, line_h = self._em(size, bold)
+        Each ASCII character is taken as wide as the widest ASCII glyph, every other one as
+        wide as the font's widest glyph; every line but the last is taken as short by the
+        widest unbreakable run (a word, a number) plus KINSOKU_EM characters the
+        line-breaking rules may carry over. inf when that leaves no room. Used to prove
+        that a sheet fits without laying it out."""
+        em, ascii_w, line_h = self._em(size, bold)
+        room = max(width, 1.0)
         lines = 0
         for para in text.replace("\r\n", "\n").split("\n"):
             if not para:
                 lines += 1
                 continue
-            run = max((len(r) for r in _UNBROKEN.findall(para)), default=0)
-            per_line = math.floor((max(width, 1.0) - (run + KINSOKU_EM) * em) / em)
-            if per_line < 1:
+            n_ascii = len(para) - len(_ASCII.sub("", para))
+            total = n_ascii * ascii_w + (len(para) - n_ascii) * em
+            run = max((_run_width(r, em, ascii_w) for r in _UNBROKEN.findall(para)), default=0.0)
+            usable = room - run - KINSOKU_EM * em
+            if usable <= 0:
                 return math.inf
-            lines += math.ceil(len(para) / per_line)
+            lines += max(1, math.ceil(total / usable))
         return lines * line_h + (lines - 1) * size * LINE_SPACING
 
-    def _em(self, size: float, bold: bool) -> tuple[float, float]:
-        """(widest advance, line height) in points at this size."""
+    def _em(self, size: float, bold: bool) -> tuple[float, float, float]:
+        """(widest advance, widest ASCII advance, line height) in points at this size."""
         key = (size, bold)
         cached = self._ems.get(key)
         if cached is None:
-            widest = QFontMetricsF(self.font(size, bold), self.device).maxWidth() / OVERSAMPLE
-            cached = (max(widest, size), self.block("あ", size, 1e6, bold=bold).lines[0][1])
+            metrics = QFontMetricsF(self.font(size, bold), self.device)
+            widest = max(metrics.maxWidth() / OVERSAMPLE, size)
+            ascii_w = max(metrics.horizontalAdvance(chr(c)) for c in range(32, 127)) / OVERSAMPLE
+            cached = (widest, min(ascii_w, widest),
+                      self.block("あ", size, 1e6, bold=bold).lines[0][1])
             self._ems[key] = cached
         return cached
 
