@@ -168,11 +168,13 @@ class Canvas:
         p.setPen(color)
         p.translate(x, y)
         p.scale(1 / OVERSAMPLE, 1 / OVERSAMPLE)
+        origin = QPointF(0.0, 0.0)
         if lines is None:
-            block.layout.draw(p, QPointF(0.0, 0.0))
+            runs = block.layout.glyphRuns()
         else:
-            for i in lines:
-                block.layout.lineAt(i).draw(p, QPointF(0.0, 0.0))
+            runs = [r for i in lines for r in block.layout.lineAt(i).glyphRuns()]
+        for run in runs:
+            p.drawGlyphRun(origin, run)
         p.restore()
 
     def text(self, text: str, x: float, y: float, size: float, width: float, *,
