@@ -16,7 +16,7 @@ from printing_helpers import outline, page_texts, squash
 from kanazawa_desktop.domain.status import Status
 from kanazawa_desktop.services import printing as P
 from kanazawa_desktop.services.desk import Desk
-from kanazawa_desktop.services.progress import Progress
+from kanazawa_desktop.services.progress import Cancelled, Progress
 
 LONG = "".join(f"［{i:03d}］研修会を開催し参加者の意見を集約した。" for i in range(120))[:2000]
 BATCH = 5
@@ -94,3 +94,19 @@ def test_a_sheet_that_grows_between_the_passes_is_printed_with_true_page_numbers
         assert f"{i}/{result.pages}" in squash(text)
     assert [page for _, _, kids in outline(result.path) for _, page in kids] == \
         [0, 1, result.pages - 1]  # No.1, No.2, then No.3 after No.2's 別紙
+
+
+def test_counting_the_pages_reports_progress_and_can_be_cancelled(desk, tmp_path):
+    texts: list[str] = []
+
+    def seen(done: int, total: int, text: str) -> None:
+        texts.append(text)
+        if done == 10:
+            progress.cancel()
+
+    progress = Progress(seen)
+    with pytest.raises(Cancelled):
+        P.print_pdf(desk, tmp_path / "all.pdf", progress=progress)
+    assert texts[0] == "ページ数を確認中 1/92" and texts[-1] == "ページ数を確認中 11/92"
+    assert not any(t.startswith("印刷中") for t in texts)  # stopped before drawing began
+    assert list(tmp_path.iterdir()) == []

@@ -2,7 +2,8 @@
 
 `render(device, job, on_page)` returns the bookmarks as (level, title, page index): level
 0 for the 一覧 and each 方針, level 1 for each measure. `on_page` is called before each page
-and may raise there to stop; the painter is always ended.
+(and `on_count` before each measure while pages are counted) and may raise there to stop;
+the painter is always ended.
 
 Pages are streamed: every footer says "N / M", so a first pass counts the pages (the 一覧's
 pages are laid out and kept: they hold text, not layouts; a sheet counts as one page when
@@ -61,12 +62,17 @@ class Miscounted(DeskError):
         super().__init__("印刷中に取組の内容が変わりました。もう一度印刷してください")
 
 
-def count_pages(canvas: Canvas, job: PrintJob, *, exact: bool = False) -> tuple[list[Page], list[int]]:
-    """The 一覧's pages, and the number of pages of each measure's sheet (first pass)."""
+def count_pages(canvas: Canvas, job: PrintJob, *, exact: bool = False,
+                on_count: OnPage | None = None) -> tuple[list[Page], list[int]]:
+    """The 一覧's pages, and the number of pages of each measure's sheet (first pass).
+
+    `on_count(done, total, "")` is called before each measure and may raise to stop."""
     listing = list_pages(canvas, job) if job.listing else []
     counts: list[int] = []
     if job.sheets:
-        for m in job.iter_measures():
+        for i, m in enumerate(job.iter_measures()):
+            if on_count is not None:
+                on_count(i, len(job.measure_ids), "")
             if not exact and fits_one_page(canvas, job, m):
                 counts.append(1)
             else:
@@ -99,7 +105,7 @@ def page_layout(landscape: bool) -> QPageLayout:
 
 
 def render(device: QPagedPaintDevice, job: PrintJob, on_page: OnPage | None = None, *,
-           exact: bool = False) -> list[Bookmark]:
+           exact: bool = False, on_count: OnPage | None = None) -> list[Bookmark]:
     family = ensure_font()
     canvas = Canvas(device, family)
     # Drawing allocates millions of short-lived wrappers and no cycles worth chasing: the
@@ -107,14 +113,14 @@ def render(device: QPagedPaintDevice, job: PrintJob, on_page: OnPage | None = No
     thresholds = gc.get_threshold()
     gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
     try:
-        return _render(device, job, canvas, on_page, exact)
+        return _render(device, job, canvas, on_page, exact, on_count)
     finally:
         gc.set_threshold(*thresholds)
 
 
 def _render(device: QPagedPaintDevice, job: PrintJob, canvas: Canvas, on_page: OnPage | None,
-            exact: bool) -> list[Bookmark]:
-    listing, counts = count_pages(canvas, job, exact=exact)
+            exact: bool, on_count: OnPage | None) -> list[Bookmark]:
+    listing, counts = count_pages(canvas, job, exact=exact, on_count=on_count)
     total = len(listing) + sum(counts)
     if not total:
         raise DeskError("印刷する取組がありません")

@@ -147,7 +147,8 @@ def _reader(desk):
 
 def write_job(job: PrintJob, out_path: Path | str, *,
               progress: Progress | None = None) -> PrintResult:
-    """Render `job` to `out_path` atomically; no database access (safe off the GUI thread)."""
+    """Render `job` to `out_path` atomically; reads the measures only through `job.fetch`,
+    which opens its own connection on another thread (safe off the GUI thread)."""
     from ..printing.pdf import write_pdf  # Qt is loaded only when something is printed
 
     out = check_target(Path(out_path))
@@ -160,8 +161,11 @@ def write_job(job: PrintJob, out_path: Path | str, *,
     def on_page(done: int, total: int, text: str) -> None:
         step(progress, done, total, f"印刷中 {min(done + 1, total)}/{total} {text}".rstrip())
 
+    def on_count(done: int, total: int, _text: str) -> None:
+        step(progress, done, total, f"ページ数を確認中 {done + 1}/{total}")
+
     try:
-        pages = write_pdf(job, tmp, on_page)
+        pages = write_pdf(job, tmp, on_page, on_count)
         step(progress, pages, pages, "保存中")
         try:
             os.replace(tmp, out)
