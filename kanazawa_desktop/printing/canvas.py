@@ -39,6 +39,10 @@ NOT_ACHIEVED_FILL = QColor("#f3c6ad")
 # Runs a line is never broken inside when it fits (words, numbers); CJK breaks anywhere.
 _UNBROKEN = re.compile(r"[^\s\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 _ASCII = re.compile(r"[ -~]+")
+# Glyphs and their positions are all drawing needs: the strings and string indexes glyphRuns
+# also gathers by default cost more than drawing them.
+_RUNS = (QTextLayout.GlyphRunRetrievalFlag.RetrieveGlyphIndexes
+         | QTextLayout.GlyphRunRetrievalFlag.RetrieveGlyphPositions)
 KINSOKU_EM = 2  # characters the line-breaking rules may carry to the next line
 
 
@@ -170,9 +174,9 @@ class Canvas:
         p.scale(1 / OVERSAMPLE, 1 / OVERSAMPLE)
         origin = QPointF(0.0, 0.0)
         if lines is None:
-            runs = block.layout.glyphRuns()
+            runs = block.layout.glyphRuns(-1, -1, _RUNS)
         else:
-            runs = [r for i in lines for r in block.layout.lineAt(i).glyphRuns()]
+            runs = [r for i in lines for r in block.layout.lineAt(i).glyphRuns(-1, -1, _RUNS)]
         for run in runs:
             p.drawGlyphRun(origin, run)
         p.restore()
