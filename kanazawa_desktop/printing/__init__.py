@@ -2,5 +2,6 @@
 
 Entry points: `pdf.write_pdf(job, path, on_page)` for a PDF file with bookmarks, and
 `document.render(device, job)` for any paged device (a QPrinter in the print preview).
-Input is a `job.PrintJob` built from domain objects; nothing here reads the database.
+Input is a `job.PrintJob` built from domain objects; the measures come through its `fetch`
+callable, a batch at a time: nothing here imports the store.
 """

@@ -10,12 +10,15 @@ Latin runs and Japanese, anywhere; nothing is ever clipped by a cell.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QPagedPaintDevice,
     QPainter,
     QPen,
@@ -33,6 +36,19 @@ LABEL_FILL = QColor("#e4ebf2")
 SUBTLE_FILL = QColor("#f1f4f7")
 ACHIEVED_FILL = QColor("#cfe3f5")
 NOT_ACHIEVED_FILL = QColor("#f3c6ad")
+# Runs a line is never broken inside when it fits (words, numbers); CJK breaks anywhere.
+_UNBROKEN = re.compile(r"[^\s\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_ASCII = re.compile(r"[ -~]+")
+# Glyphs and their positions are all drawing needs: the strings and string indexes glyphRuns
+# also gathers by default cost more than drawing them.
+_RUNS = (QTextLayout.GlyphRunRetrievalFlag.RetrieveGlyphIndexes
+         | QTextLayout.GlyphRunRetrievalFlag.RetrieveGlyphPositions)
+KINSOKU_EM = 2  # characters the line-breaking rules may carry to the next line
+
+
+def _run_width(run: str, em: float, ascii_w: float) -> float:
+    ascii_n = sum(1 for ch in run if " " <= ch <= "~")
+    return ascii_n * ascii_w + (len(run) - ascii_n) * em
 
 
 @dataclass
@@ -55,6 +71,7 @@ class Canvas:
         self.k = max(device.logicalDpiY(), 1) / 72.0
         self._fonts: dict[tuple[float, bool], QFont] = {}
         self._blocks: dict[tuple, TextBlock] = {}
+        self._ems: dict[tuple[float, bool], tuple[float, float, float]] = {}
 
     # ---- fonts and text ------------------------------------------------------
     def font(self, size: float, bold: bool = False) -> QFont:
@@ -110,6 +127,43 @@ class Canvas:
         self._blocks[key] = block
         return block
 
+    def height_bound(self, text: str, size: float, width: float, *, bold: bool = False) -> float:
+        """An upper bound of `block(text, size, width).height`, without laying the text out.
+
+        Each ASCII character is taken as wide as the widest ASCII glyph, every other one as
+        wide as the font's widest glyph; every line but the last is taken as short by the
+        widest unbreakable run (a word, a number) plus KINSOKU_EM characters the
+        line-breaking rules may carry over. inf when that leaves no room. Used to prove
+        that a sheet fits without laying it out."""
+        em, ascii_w, line_h = self._em(size, bold)
+        room = max(width, 1.0)
+        lines = 0
+        for para in text.replace("\r\n", "\n").split("\n"):
+            if not para:
+                lines += 1
+                continue
+            n_ascii = len(para) - len(_ASCII.sub("", para))
+            total = n_ascii * ascii_w + (len(para) - n_ascii) * em
+            run = max((_run_width(r, em, ascii_w) for r in _UNBROKEN.findall(para)), default=0.0)
+            usable = room - run - KINSOKU_EM * em
+            if usable <= 0:
+                return math.inf
+            lines += max(1, math.ceil(total / usable))
+        return lines * line_h + (lines - 1) * size * LINE_SPACING
+
+    def _em(self, size: float, bold: bool) -> tuple[float, float, float]:
+        """(widest advance, widest ASCII advance, line height) in points at this size."""
+        key = (size, bold)
+        cached = self._ems.get(key)
+        if cached is None:
+            metrics = QFontMetricsF(self.font(size, bold), self.device)
+            widest = max(metrics.maxWidth() / OVERSAMPLE, size)
+            ascii_w = max(metrics.horizontalAdvance(chr(c)) for c in range(32, 127)) / OVERSAMPLE
+            cached = (widest, min(ascii_w, widest),
+                      self.block("あ", size, 1e6, bold=bold).lines[0][1])
+            self._ems[key] = cached
+        return cached
+
     def draw_block(self, block: TextBlock, x: float, y: float, color: QColor = INK,
                    lines: range | None = None) -> None:
         """Draw the block with its top-left at (x, y); only `lines` when given."""
@@ -118,11 +172,13 @@ class Canvas:
         p.setPen(color)
         p.translate(x, y)
         p.scale(1 / OVERSAMPLE, 1 / OVERSAMPLE)
+        origin = QPointF(0.0, 0.0)
         if lines is None:
-            block.layout.draw(p, QPointF(0.0, 0.0))
+            runs = block.layout.glyphRuns(-1, -1, _RUNS)
         else:
-            for i in lines:
-                block.layout.lineAt(i).draw(p, QPointF(0.0, 0.0))
+            runs = [r for i in lines for r in block.layout.lineAt(i).glyphRuns(-1, -1, _RUNS)]
+        for run in runs:
+            p.drawGlyphRun(origin, run)
         p.restore()
 
     def text(self, text: str, x: float, y: float, size: float, width: float, *,

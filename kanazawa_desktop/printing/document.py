@@ -2,14 +2,24 @@
 
 `render(device, job, on_page)` returns the bookmarks as (level, title, page index): level
 0 for the 一覧 and each 方針, level 1 for each measure. `on_page` is called before each page
-and may raise there to stop; the painter is always ended. A QPrinter cannot change
+(and `on_count` before each measure while pages are counted) and may raise there to stop;
+the painter is always ended.
+
+Pages are streamed: every footer says "N / M", so a first pass counts the pages (the 一覧's
+pages are laid out and kept: they hold text, not layouts; a sheet counts as one page when
+sheet.fits_one_page proves it, otherwise it is laid out), then a second pass reads the
+measures again, lays out and draws each page and drops it. Memory holds one batch of
+measures and one sheet at a time. Should a sheet come out with another page count than
+counted (the proof is conservative, so only when the data changed in between), drawing
+stops with Miscounted; `exact=True` lays every sheet out in the first pass. A QPrinter cannot change
 orientation mid-document: a mixed job is printed on portrait paper with the landscape
 pages turned; pages are scaled to fit paper other than A4.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QMarginsF
@@ -28,7 +38,7 @@ from .fonts import ensure_font
 from .job import PrintJob
 from .listing import list_pages
 from .pages import Page, draw_footer
-from .sheet import sheet_pages
+from .sheet import fits_one_page, sheet_pages
 
 SHEET_NAME = "行政経営プラン 取組管理票"
 
@@ -43,20 +53,49 @@ class Bookmark:
     page: int
 
 
-def layout(canvas: Canvas, job: PrintJob) -> list[Page]:
-    pages: list[Page] = []
-    if job.listing:
-        pages += list_pages(canvas, job)
+class Miscounted(DeskError):
+    """A sheet needed another number of pages than counted before drawing began."""
+
+    code = "print_miscounted"
+
+    def __init__(self) -> None:
+        super().__init__("印刷中に取組の内容が変わりました。もう一度印刷してください")
+
+
+def count_pages(canvas: Canvas, job: PrintJob, *, exact: bool = False,
+                on_count: OnPage | None = None) -> tuple[list[Page], list[int]]:
+    """The 一覧's pages, and the number of pages of each measure's sheet (first pass).
+
+    `on_count(done, total, "")` is called before each measure and may raise to stop."""
+    listing = list_pages(canvas, job) if job.listing else []
+    counts: list[int] = []
     if job.sheets:
-        last_policy = None
-        for m in job.measures:
-            sheet = sheet_pages(canvas, job, m)
-            policy = job.policy(m)
-            if policy is not None and policy != last_policy:
-                sheet[0].bookmarks.insert(0, (0, policy.caption))
-                last_policy = policy
-            pages += sheet
-    return pages
+        for i, m in enumerate(job.iter_measures()):
+            if on_count is not None:
+                on_count(i, len(job.measure_ids), "")
+            if not exact and fits_one_page(canvas, job, m):
+                counts.append(1)
+            else:
+                counts.append(len(sheet_pages(canvas, job, m)))
+    return listing, counts
+
+
+def stream_pages(canvas: Canvas, job: PrintJob, listing: list[Page],
+                 counts: list[int]) -> Iterator[Page]:
+    """The pages in order, each sheet laid out only when its turn comes (second pass)."""
+    yield from listing
+    if not job.sheets:
+        return
+    last_policy = None
+    for i, m in enumerate(job.iter_measures()):
+        sheet = sheet_pages(canvas, job, m)
+        if i >= len(counts) or len(sheet) != counts[i]:
+            raise Miscounted()
+        policy = job.policy(m)
+        if policy is not None and policy != last_policy:
+            sheet[0].bookmarks.insert(0, (0, policy.caption))
+            last_policy = policy
+        yield from sheet
 
 
 def page_layout(landscape: bool) -> QPageLayout:
@@ -65,18 +104,31 @@ def page_layout(landscape: bool) -> QPageLayout:
                        else QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
 
 
-def render(device: QPagedPaintDevice, job: PrintJob,
-           on_page: OnPage | None = None) -> list[Bookmark]:
+def render(device: QPagedPaintDevice, job: PrintJob, on_page: OnPage | None = None, *,
+           exact: bool = False, on_count: OnPage | None = None) -> list[Bookmark]:
     family = ensure_font()
     canvas = Canvas(device, family)
-    pages = layout(canvas, job)
-    if not pages:
+    # Drawing allocates millions of short-lived wrappers and no cycles worth chasing: the
+    # cyclic collector's default thresholds cost a twentieth of the time; collect rarely.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
+    try:
+        return _render(device, job, canvas, on_page, exact, on_count)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _render(device: QPagedPaintDevice, job: PrintJob, canvas: Canvas, on_page: OnPage | None,
+            exact: bool, on_count: OnPage | None) -> list[Bookmark]:
+    listing, counts = count_pages(canvas, job, exact=exact, on_count=on_count)
+    total = len(listing) + sum(counts)
+    if not total:
         raise DeskError("印刷する取組がありません")
     # QPdfWriter changes orientation between pages; a QPrinter cannot once printing started,
     # so a mixed job goes on portrait paper with the landscape pages turned.
     switchable = isinstance(device, QPdfWriter)
-    mixed = len({p.landscape for p in pages}) > 1
-    device.setPageLayout(page_layout(pages[0].landscape and (switchable or not mixed)))
+    mixed = bool(listing) and bool(counts)
+    device.setPageLayout(page_layout(bool(listing) and (switchable or not mixed)))
     painter = QPainter()
     if not painter.begin(device):
         raise DeskError("印刷を開始できませんでした（出力先を確認してください）")
@@ -86,17 +138,19 @@ def render(device: QPagedPaintDevice, job: PrintJob,
     right = f"印刷日 {job.printed_on.year}年{job.printed_on.month}月{job.printed_on.day}日"
     if job.version:
         right += f"　データ版 {job.version}"
-    total = len(pages)
     marks: list[Bookmark] = []
+    last_landscape = None
+    drawn = 0
     try:
-        for i, page in enumerate(pages):
+        for i, page in enumerate(stream_pages(canvas, job, listing, counts)):
             if on_page is not None:
                 on_page(i, total, page.label)
             if i:
-                if switchable and pages[i - 1].landscape != page.landscape:
+                if switchable and last_landscape != page.landscape:
                     device.setPageLayout(page_layout(page.landscape))
                 if not device.newPage():
                     raise DeskError("次のページを開始できませんでした")
+            last_landscape = page.landscape
             painter.save()
             painter.setTransform(_transform(canvas.k, page, device))
             page.draw(canvas)
@@ -104,6 +158,9 @@ def render(device: QPagedPaintDevice, job: PrintJob,
                         "取組事項一覧" if page.kind == "list" else SHEET_NAME, right)
             painter.restore()
             marks += [Bookmark(level, title, i) for level, title in page.bookmarks]
+            drawn = i + 1
+        if drawn != total:  # a measure removed between the passes
+            raise Miscounted()
         if on_page is not None:
             on_page(total, total, "")
     finally:

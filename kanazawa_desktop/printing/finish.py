@@ -1,7 +1,9 @@
 """Finish a PDF written by QPdfWriter: correct text extraction and add bookmarks.
 
 Two things QPdfWriter cannot do, done with pypdf's reader and objects and appended as one
-incremental update (the original bytes stay untouched, so this is fast and safe):
+incremental update appended to the file (the original bytes are neither rewritten nor
+held in memory: pypdf reads the file lazily, the ToUnicode streams are found by a chunked
+scan, so memory stays small whatever the page count):
 
 - ToUnicode: IPAexGothic shares one glyph between a Kangxi radical and its ideograph
   (⽅ U+2F45 / 方 U+65B9); Qt maps the glyph back to the radical, so copied or searched
@@ -20,7 +22,7 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from pypdf import PdfReader
 from pypdf.generic import (
@@ -46,26 +48,32 @@ class Mark(Protocol):
 
 def finish_pdf(path: Path, marks: Sequence[Mark]) -> int:
     """Fix ToUnicode maps and add the outline to `path` in place; returns the page count."""
-    data = path.read_bytes()
-    reader = PdfReader(io.BytesIO(data))
-    pages = _page_refs(reader)
-    new: dict[int, PdfObject] = {}
-    for ref in _tounicode_refs(reader, data):
-        fixed = fix_cmap(reader.get_object(ref).get_data())
-        if fixed is not None:
-            stream = DecodedStreamObject()
-            stream.set_data(fixed)
-            new[ref.idnum] = stream
-    size = int(reader.trailer["/Size"])
-    if marks:
-        root_ref = reader.trailer.raw_get("/Root")
-        catalog = DictionaryObject(reader.trailer["/Root"])
-        outlines_id, size = _outline(marks, pages, size, new)
-        catalog[NameObject("/Outlines")] = IndirectObject(outlines_id, 0, None)
-        catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
-        new[root_ref.idnum] = catalog
-    if new:
-        path.write_bytes(data + _increment(data, reader, new, size))
+    with path.open("rb") as f:
+        reader = PdfReader(f)
+        pages = _page_refs(reader)
+        new: dict[int, PdfObject] = {}
+        for ref in _tounicode_refs(reader, f):
+            fixed = fix_cmap(reader.get_object(ref).get_data())
+            if fixed is not None:
+                stream = DecodedStreamObject()
+                stream.set_data(fixed)
+                new[ref.idnum] = stream
+        size = int(reader.trailer["/Size"])
+        if marks:
+            root_ref = reader.trailer.raw_get("/Root")
+            catalog = DictionaryObject(reader.trailer["/Root"])
+            outlines_id, size = _outline(marks, pages, size, new)
+            catalog[NameObject("/Outlines")] = IndirectObject(outlines_id, 0, None)
+            catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
+            new[root_ref.idnum] = catalog
+        if not new:
+            return len(pages)
+        end = f.seek(0, io.SEEK_END)
+        f.seek(max(0, end - 1024))
+        tail = f.read()
+        increment = _increment(end, tail, reader, new, size)
+    with path.open("ab") as out:
+        out.write(increment)
     return len(pages)
 
 
@@ -81,13 +89,22 @@ def _page_refs(reader: PdfReader) -> list[IndirectObject]:
 
 
 _TOUNICODE = re.compile(rb"/ToUnicode\s+(\d+)\s+(\d+)\s+R")
+CHUNK = 1 << 20
+OVERLAP = 64  # longer than any match of _TOUNICODE Qt writes
 
 
-def _tounicode_refs(reader: PdfReader, data: bytes) -> list[IndirectObject]:
+def _tounicode_refs(reader: PdfReader, f: BinaryIO) -> list[IndirectObject]:
     """ToUnicode streams: QPdfWriter writes font dictionaries uncompressed, so a byte scan
-    finds them; otherwise every page's fonts are looked at."""
-    found = {int(m.group(1)): IndirectObject(int(m.group(1)), int(m.group(2)), reader)
-             for m in _TOUNICODE.finditer(data)}
+    (a chunk at a time) finds them; otherwise every page's fonts are looked at."""
+    found: dict[int, IndirectObject] = {}
+    f.seek(0)
+    carry = b""
+    while chunk := f.read(CHUNK):
+        data = carry + chunk
+        for m in _TOUNICODE.finditer(data):
+            found.setdefault(int(m.group(1)), IndirectObject(int(m.group(1)), int(m.group(2)),
+                                                             reader))
+        carry = data[-OVERLAP:]  # a match cut by the chunk's end is found with the next one
     if found:
         return list(found.values())
     seen: dict[int, IndirectObject] = {}
@@ -198,18 +215,20 @@ def _outline(marks: Sequence[Mark], pages: list, size: int,
     return root_id, size
 
 
-def _increment(data: bytes, reader: PdfReader, objects: dict[int, PdfObject], size: int) -> bytes:
-    """Objects, a classic xref section and a trailer pointing back at the previous one."""
-    prev = int(data[data.rindex(b"startxref") + 9:].split()[0])
+def _increment(end: int, tail: bytes, reader: PdfReader, objects: dict[int, PdfObject],
+               size: int) -> bytes:
+    """Objects, a classic xref section and a trailer pointing back at the previous one, to
+    append at offset `end`; `tail` is the file's last bytes (holding its startxref)."""
+    prev = int(tail[tail.rindex(b"startxref") + 9:].split()[0])
     buf = io.BytesIO()
     buf.write(b"\n")
     offsets: dict[int, int] = {}
     for oid in sorted(objects):
-        offsets[oid] = len(data) + buf.tell()
+        offsets[oid] = end + buf.tell()
         buf.write(b"%d 0 obj\n" % oid)
         objects[oid].write_to_stream(buf)
         buf.write(b"\nendobj\n")
-    xref_at = len(data) + buf.tell()
+    xref_at = end + buf.tell()
     buf.write(b"xref\n")
     ids = sorted(offsets)
     run: list[int] = []

@@ -1,12 +1,15 @@
 """What to print: the measures, their plan hierarchy and what the footer says.
 
-A PrintJob holds domain objects only, built by services.printing from the desk, so
-rendering can run off the GUI thread without touching the database.
+A PrintJob holds domain objects only, built by services.printing from the desk: the
+selected measures' ids in printed order and `fetch`, which reads complete measures for a
+batch of ids. Rendering reads the measures through `iter_measures()`, `batch_size` at a
+time, so memory stays the same whatever the number of measures; `fetch` may be called
+from the thread that renders (the window renders off the GUI thread).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -18,12 +21,21 @@ from ..domain.model import Measure, Node, Plan
 class PrintJob:
     plan: Plan
     nodes: Sequence[Node]
-    measures: Sequence[Measure]  # in printed order
+    measure_ids: Sequence[int]  # in printed order
+    fetch: Callable[[Sequence[int]], list[Measure]]  # complete measures of these ids, in order
     sheets: bool = True  # one 取組管理票 per measure
     listing: bool = False  # the 取組事項一覧 of the same measures, before the sheets
     printed_on: date = field(default_factory=date.today)
     version: str = ""  # the data's version, e.g. "#12（2026-11-23 09:40）"
     repeat_labels: Mapping[int, str] = field(default_factory=dict)  # measure number -> "No.51"
+    batch_size: int = 200  # measures read (and held) at a time
+
+    def iter_measures(self) -> Iterator[Measure]:
+        """The measures in printed order, read `batch_size` at a time."""
+        ids = self.measure_ids
+        step = max(1, self.batch_size)
+        for start in range(0, len(ids), step):
+            yield from self.fetch(ids[start:start + step])
 
     @cached_property
     def node_by_id(self) -> dict[int, Node]:

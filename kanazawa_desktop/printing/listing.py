@@ -10,6 +10,7 @@ Rows never split across pages; long names wrap.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from PySide6.QtCore import QRectF, Qt
 
@@ -32,17 +33,33 @@ CENTER = Qt.AlignmentFlag.AlignHCenter
 Op = Callable[[Canvas], None]
 
 
-def _groups(job: PrintJob) -> list[tuple[Node | None, Node | None, list[Measure]]]:
-    """Consecutive measures sharing a 方針 and 項目, in printed order."""
-    out: list[tuple[Node | None, Node | None, list[Measure]]] = []
-    for m in job.measures:
+class _Line(NamedTuple):
+    """What a row of the list shows: text only, so pages hold no laid-out text."""
+
+    no: str
+    name: str
+    departments: str
+    statuses: tuple[Status, ...]
+
+
+def _line(m: Measure, years: tuple[int, ...]) -> _Line:
+    return _Line("-" if m.is_repeat else str(m.number),
+                 ("【廃止】" if m.retired else "") + ("【再掲】" if m.is_repeat else "") + m.display_name,
+                 m.department_text, tuple(m.year(fy).status for fy in years))
+
+
+def _groups(job: PrintJob) -> list[tuple[Node | None, Node | None, list[_Line]]]:
+    """Consecutive measures sharing a 方針 and 項目, in printed order (read in batches)."""
+    out: list[tuple[Node | None, Node | None, list[_Line]]] = []
+    years = job.plan.years
+    for m in job.iter_measures():
         path = job.path(m)
         policy = path[0] if path else None
         item = path[1] if len(path) > 1 else None
         if out and out[-1][0] == policy and out[-1][1] == item:
-            out[-1][2].append(m)
+            out[-1][2].append(_line(m, years))
         else:
-            out.append((policy, item, [m]))
+            out.append((policy, item, [_line(m, years)]))
     return out
 
 
@@ -86,23 +103,24 @@ def list_pages(canvas: Canvas, job: PrintJob) -> list[Page]:
                        fill=LABEL_FILL, valign_center=True)
         return draw
 
-    def row(m: Measure) -> tuple[Op, float]:
-        no = "-" if m.is_repeat else str(m.number)
-        name = ("【廃止】" if m.retired else "") + ("【再掲】" if m.is_repeat else "") + m.display_name
-        blocks = [canvas.block(no, ROW_SIZE, NO_W - 6, align=CENTER),
-                  canvas.block(name, ROW_SIZE, name_w - 6),
-                  canvas.block(m.department_text, 8.5, DEPT_W - 6)]
-        statuses = [m.year(fy).status for fy in years]
-        sblocks = [canvas.block(s.label if s != Status.PENDING else "", ROW_SIZE, STATUS_W - 6,
-                                bold=True, align=CENTER) for s in statuses]
-        h = max(16.0, *(b.height + 2 * PAD_Y for b in blocks + sblocks))
+    def blocks(c: Canvas, line: _Line):
+        return ([c.block(line.no, ROW_SIZE, NO_W - 6, align=CENTER),
+                 c.block(line.name, ROW_SIZE, name_w - 6),
+                 c.block(line.departments, 8.5, DEPT_W - 6)],
+                [c.block(s.label if s != Status.PENDING else "", ROW_SIZE, STATUS_W - 6,
+                         bold=True, align=CENTER) for s in line.statuses])
+
+    def row(line: _Line) -> tuple[Callable[[Canvas, float], None], float]:
+        texts, marks = blocks(canvas, line)
+        h = max(16.0, *(b.height + 2 * PAD_Y for b in texts + marks))
 
         def draw(c: Canvas, at: float) -> None:
+            texts, marks = blocks(c, line)  # again: a page keeps the text, not its layout
             x = left
-            for w, b in zip((NO_W, name_w, DEPT_W), blocks, strict=True):
+            for w, b in zip((NO_W, name_w, DEPT_W), texts, strict=True):
                 c.cell(QRectF(x, at, w, h), b, valign_center=True)
                 x += w
-            for s, b in zip(statuses, sblocks, strict=True):
+            for s, b in zip(line.statuses, marks, strict=True):
                 c.cell(QRectF(x, at, STATUS_W, h), b, fill=FILLS.get(s), valign_center=True)
                 x += STATUS_W
         return draw, h

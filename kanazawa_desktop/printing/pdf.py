@@ -2,7 +2,9 @@
 
 `write_pdf(job, path, on_page)` writes `path` (the caller chooses a temporary name and
 moves it into place) and returns the page count. QPdfWriter has no outline API, so the
-bookmarks (and a ToUnicode fix) are added afterwards by finish.finish_pdf.
+bookmarks (and a ToUnicode fix) are added afterwards by finish.finish_pdf. Should the
+streamed rendering find a page count other than it counted (document.Miscounted), the file
+is written once more with every sheet laid out while counting.
 """
 
 from __future__ import annotations
@@ -11,20 +13,29 @@ from pathlib import Path
 
 from PySide6.QtGui import QPdfWriter
 
-from .document import OnPage, render
+from .document import Miscounted, OnPage, render
 from .finish import finish_pdf
 from .job import PrintJob
 
 RESOLUTION = 72  # device units are points; vector output, so this costs no quality
 
 
-def write_pdf(job: PrintJob, path: Path, on_page: OnPage | None = None) -> int:
+def write_pdf(job: PrintJob, path: Path, on_page: OnPage | None = None,
+              on_count: OnPage | None = None) -> int:
+    try:
+        marks = _write(job, path, on_page, on_count, exact=False)
+    except Miscounted:
+        marks = _write(job, path, on_page, on_count, exact=True)
+    return finish_pdf(path, marks)
+
+
+def _write(job: PrintJob, path: Path, on_page: OnPage | None, on_count: OnPage | None, *,
+           exact: bool) -> list:
     writer = QPdfWriter(str(path))
     writer.setResolution(RESOLUTION)
     writer.setCreator("kanazawa-desktop 取組管理デスク")
     writer.setTitle(f"{job.plan.name} 取組管理票" if job.sheets else f"{job.plan.name} 取組事項一覧")
     try:
-        marks = render(writer, job, on_page)
+        return render(writer, job, on_page, exact=exact, on_count=on_count)
     finally:
         del writer  # closes the file
-    return finish_pdf(path, marks)

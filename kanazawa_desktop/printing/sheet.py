@@ -232,6 +232,37 @@ def layout_sheet(canvas: Canvas, job: PrintJob, measure: Measure) -> SheetLayout
     return SheetLayout(header, rows, overflow)
 
 
+def fits_one_page(canvas: Canvas, job: PrintJob, measure: Measure) -> bool:
+    """True only when the sheet certainly needs no continuation page: when the rows fit at
+    their floor heights with every text at its base size, layout_sheet never moves a text
+    to 別紙. Texts are measured by an upper bound of their height (Canvas.height_bound);
+    while the bounds do not fit, the cell with the tallest bound is laid out for its real
+    height, so a sheet costs a few layouts instead of all of them. False: it does not fit
+    at floor heights, so layout_sheet must decide."""
+    _, _, width, height = content_box(False)
+    header = _header(canvas, measure, job, width)
+    avail = height - sum(b.height + HEADER_GAP for b in header) - TABLE_GAP
+    rows: list[tuple[float, list[list]]] = []  # (floor, [[need, exact, cell], ...])
+    for row in _rows(measure, job, width):
+        needs = []
+        for c in row.cells:
+            if c.shrink:
+                bound = canvas.height_bound(c.text, c.size, c.w - 2 * PAD_X, bold=c.bold)
+                needs.append([bound + 2 * PAD_Y, False, c])
+            else:  # labels and marks: short, the same on every sheet, laid out once
+                c.lay(canvas)
+                needs.append([c.need, True, c])
+        rows.append((row.floor_h, needs))
+    while sum(max(floor, *(n[0] for n in needs)) for floor, needs in rows) > avail:
+        loose = [n for _, needs in rows for n in needs if not n[1]]
+        if not loose:
+            return False
+        tallest = max(loose, key=lambda n: n[0])
+        tallest[2].lay(canvas)
+        tallest[0], tallest[1] = tallest[2].need, True
+    return True
+
+
 def _tallest(rows: list[_Row], *, shrinkable: bool) -> _Cell | None:
     """The cell that sets the height of the tallest over-full row."""
     best: _Cell | None = None

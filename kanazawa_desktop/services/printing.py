@@ -12,20 +12,22 @@ place with os.replace. A target that is a folder or a database is refused first
 (services.targets). Progress is reported per page; Cancelled (between pages) removes the
 temporary file, so a cancelled or failed run leaves no file behind.
 
-`build_job` reads the database (GUI thread); `write_job` only renders, so the window can
-run it off the GUI thread.
+`build_job` chooses the measures from the light rows (GUI thread); `write_job` renders,
+reading the complete measures a batch at a time through the job's `fetch` (its own
+connection when it runs on another thread), so the window can run it off the GUI thread
+and memory stays bounded whatever the number of measures.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ..domain.errors import InvalidValue
-from ..domain.model import Measure
+from ..domain.model import Measure, MeasureRow
 from ..files import staging
 from ..printing.job import PrintJob
 from ..store import repository as repo
@@ -51,13 +53,14 @@ def data_version(desk) -> str:
 
 def select_measures(desk, *, measure_ids: Iterable[int] | None = None,
                     numbers: Iterable[int] | None = None, department: str | None = None,
-                    policy: int | None = None) -> list[Measure]:
+                    policy: int | None = None) -> list[MeasureRow]:
     """The measures to print, in printed order (see the module docstring)."""
-    everything = desk.measures()
+    everything = desk.rows(all_departments=True)
     ids = list(measure_ids or [])
     nums = list(numbers or [])
     if ids or nums:
-        by_number = {m.number: m for m in everything if m.number is not None and not m.is_repeat}
+        by_number = {m.number: m for m in everything
+                     if m.number is not None and m.repeat_of is None}
         unknown = [n for n in nums if n not in by_number]
         if unknown:
             top = max(by_number) if by_number else 0
@@ -105,23 +108,47 @@ def _descendants(desk, node_id: int) -> set[int]:
 def build_job(desk, *, measure_ids: Iterable[int] | None = None,
               numbers: Iterable[int] | None = None, department: str | None = None,
               policy: int | None = None, sheets: bool = True, listing: bool = False,
-              printed_on: date | None = None) -> PrintJob:
-    """Read everything the pages need; no rendering."""
+              printed_on: date | None = None, batch_size: int = 200) -> PrintJob:
+    """Choose the measures and read what every page shares; no rendering.
+
+    The measures' texts are read while rendering, `batch_size` measures at a time."""
     if not sheets and not listing:
         raise InvalidValue("取組管理票か取組事項一覧のどちらかを選んでください")
-    measures = select_measures(desk, measure_ids=measure_ids, numbers=numbers,
-                               department=department, policy=policy)
-    everything = desk.measures()
+    chosen = select_measures(desk, measure_ids=measure_ids, numbers=numbers,
+                             department=department, policy=policy)
+    everything = desk.rows(all_departments=True)
     # a 【再掲】 row names the measure it repeats by that measure's number (repeat_of)
-    labels = {m.number: m.number_label for m in everything if not m.is_repeat and m.number is not None}
-    return PrintJob(plan=desk.plan, nodes=desk.nodes(), measures=measures, sheets=sheets,
-                    listing=listing, printed_on=printed_on or date.today(),
-                    version=data_version(desk), repeat_labels=labels)
+    labels = {m.number: m.number_label for m in everything
+              if m.repeat_of is None and m.number is not None}
+    return PrintJob(plan=desk.plan, nodes=desk.nodes(), measure_ids=[m.id for m in chosen],
+                    fetch=_reader(desk), sheets=sheets, listing=listing,
+                    printed_on=printed_on or date.today(), version=data_version(desk),
+                    repeat_labels=labels, batch_size=batch_size)
+
+
+def _reader(desk):
+    """`fetch` for a job: complete measures of a batch of ids, from any thread.
+
+    peewee gives each thread its own connection: a thread that has none (the window's
+    print task) opens one for the batch and closes it again, so none is left behind."""
+    db = desk.db
+
+    def fetch(ids: Sequence[int]) -> list[Measure]:
+        opened = db.is_closed()
+        if opened:
+            db.connect()
+        try:
+            return repo.measures_by_ids(list(ids))
+        finally:
+            if opened:
+                db.close()
+    return fetch
 
 
 def write_job(job: PrintJob, out_path: Path | str, *,
               progress: Progress | None = None) -> PrintResult:
-    """Render `job` to `out_path` atomically; no database access (safe off the GUI thread)."""
+    """Render `job` to `out_path` atomically; reads the measures only through `job.fetch`,
+    which opens its own connection on another thread (safe off the GUI thread)."""
     from ..printing.pdf import write_pdf  # Qt is loaded only when something is printed
 
     out = check_target(Path(out_path))
@@ -134,8 +161,11 @@ def write_job(job: PrintJob, out_path: Path | str, *,
     def on_page(done: int, total: int, text: str) -> None:
         step(progress, done, total, f"印刷中 {min(done + 1, total)}/{total} {text}".rstrip())
 
+    def on_count(done: int, total: int, _text: str) -> None:
+        step(progress, done, total, f"ページ数を確認中 {done + 1}/{total}")
+
     try:
-        pages = write_pdf(job, tmp, on_page)
+        pages = write_pdf(job, tmp, on_page, on_count)
         step(progress, pages, pages, "保存中")
         try:
             os.replace(tmp, out)
@@ -147,7 +177,7 @@ def write_job(job: PrintJob, out_path: Path | str, *,
     except BaseException:
         staging.discard(tmp)
         raise
-    return PrintResult(out, pages, len(job.measures))
+    return PrintResult(out, pages, len(job.measure_ids))
 
 
 def prepare_fonts() -> None:
@@ -161,8 +191,8 @@ def render_to(device, job: PrintJob) -> int:
     """Paint `job` on a paged device (the print preview's or a real printer's QPrinter)."""
     from ..printing.document import render
 
-    render(device, job)
-    return len(job.measures)
+    render(device, job, exact=True)  # a printer cannot start again: count pages exactly
+    return len(job.measure_ids)
 
 
 def print_pdf(desk, out_path: Path | str, *, measure_ids: Iterable[int] | None = None,

@@ -226,9 +226,10 @@ def test_a_repeated_row_names_the_measure_it_repeats(plan_desk, tmp_path):
     from kanazawa_desktop.printing.sheet import title_of
 
     job = P.build_job(plan_desk, sheets=True)
-    repeats = [m for m in job.measures if m.is_repeat]
+    measures = list(job.iter_measures())
+    repeats = [m for m in measures if m.is_repeat]
     assert len(repeats) == 2
     for m in repeats:
-        original = next(x for x in job.measures if x.number == m.repeat_of)
+        original = next(x for x in measures if x.number == m.repeat_of)
         assert title_of(m, job).endswith(f"（No.{m.repeat_of}）")
         assert original.name == m.name  # the seed's 【再掲】 rows repeat these names
