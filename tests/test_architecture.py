@@ -50,3 +50,15 @@ def test_the_headless_run_fails_a_test_that_reaches_qt(tmp_path):
            "--rootdir", str(tmp_path), str(tmp_path)]
     out = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 1 and "PySide6 is blocked" in out.stdout, out.stdout[-2000:]
+
+
+def test_commands_load_only_what_they_use():
+    """Building the parser loads no service; `export` never loads the import's reader."""
+    code = ("import sys; from kanazawa_desktop.cli import build_parser; build_parser(); "
+            "a = set(sys.modules); from kanazawa_desktop.services.exchange import export_workbook; "
+            "b = set(sys.modules); "
+            "print(sorted(m for m in a if m.startswith('kanazawa_desktop.services.'))); "
+            "print(sorted(m for m in b if m in ('python_calamine', 'kanazawa_desktop.services.exchange.preview')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["['kanazawa_desktop.services.paths']", "[]"]

@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..services.backup import save_backup
-from ..services.desk import Desk
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help="データベースのバックアップ（検査済みの複製）を保存します")
@@ -16,6 +13,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
+    from ..services.backup import save_backup
+    from ..services.desk import Desk
+
     with Desk.open(db_path, create=False) as desk:
         result = save_backup(desk, args.out)
     print(f"{result.path}: バックアップを保存しました（{result.size:,} バイト）")

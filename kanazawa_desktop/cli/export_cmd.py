@@ -9,9 +9,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..services.desk import Desk
-from ..services.exchange import export_workbook
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="共有ブック（Excel）を書き出します")
@@ -21,6 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
+    from ..services.desk import Desk
+    from ..services.exchange import export_workbook
+
     with Desk.open(db_path, create=False) as desk:
         result = export_workbook(desk, args.out, args.department)
     what = f"{result.department}の分" if result.department else "一覧表（全体）"

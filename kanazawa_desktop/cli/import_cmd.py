@@ -16,11 +16,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..domain.display import format_value
-from ..services.desk import Desk
-from ..services.exchange import FilePreview, undo_import
-from ..services.exchange.run import FAILED, REFUSED, REVIEW, FileOutcome, ToApply, apply_files
+
+if TYPE_CHECKING:  # the services load when a command runs: `--help` and the others stay quick
+    from ..services.exchange import FilePreview
+    from ..services.exchange.run import FileOutcome
 
 MAX_SHOWN = 60
 
@@ -91,6 +93,8 @@ def print_preview(pv: FilePreview, out=print) -> None:
 
 
 def report(outcome: FileOutcome, dry_run: bool, out: Output) -> None:
+    from ..services.exchange.run import FAILED, REFUSED, REVIEW
+
     """One file's lines, printed after it was applied: applying never waits on output."""
     pv = outcome.preview
     if outcome.state in (REFUSED, FAILED, REVIEW):
@@ -106,6 +110,10 @@ def report(outcome: FileOutcome, dry_run: bool, out: Output) -> None:
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
+    from ..services.desk import Desk
+    from ..services.exchange import undo_import
+    from ..services.exchange.run import FAILED, REFUSED, REVIEW, ToApply, apply_files
+
     out = Output()
     if args.undo is not None:
         if args.files:

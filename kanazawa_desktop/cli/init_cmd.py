@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..services.desk import Desk
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("init", help="データベースを作成（または開いて）役割を設定します")
@@ -17,6 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
+    from ..services.desk import Desk
+
     with Desk.open(db_path, create=True) as desk:
         role = desk.set_role(department=args.department, secretariat=args.secretariat)
         visible = len(desk.rows())

@@ -12,9 +12,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..services.desk import Desk
-from ..services.printing import print_pdf
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("print", help="取組管理票・取組事項一覧をPDFに出力します")
@@ -30,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
+    from ..services.desk import Desk
+    from ..services.printing import print_pdf
+
     with Desk.open(db_path, create=False) as desk:
         result = print_pdf(desk, args.out, numbers=args.measure, department=args.department,
                            policy=args.policy, sheets=not args.list_only,

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from ..domain.display import short_time
 from ..domain.errors import PermissionDenied
-from ..services.desk import Desk
-from ..services.exchange import collection_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,6 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
+    from ..services.desk import Desk
+    from ..services.exchange import collection_status
+
     with Desk.open(db_path, create=False) as desk:
         role = desk.role
         if role is None or not role.is_secretariat:

@@ -12,14 +12,32 @@ The format is described in docs/workbook.md; each function's contract in its mod
 
 from __future__ import annotations
 
-from .apply import TAKE_FILE, TAKE_MASTER, ApplyResult, apply_import, undo_import
-from .export import ExportResult, export_departments, export_workbook
-from .preview import FilePreview, preview_import
-from .status import DepartmentStatus, collection_status
-from .validate import Refusal
+from importlib import import_module
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from .apply import TAKE_FILE, TAKE_MASTER, ApplyResult, apply_import, undo_import
+    from .export import ExportResult, export_departments, export_workbook
+    from .preview import FilePreview, preview_import
+    from .status import DepartmentStatus, collection_status
+    from .validate import Refusal
+
+# Loaded on first use (PEP 562): `export` needs openpyxl, not the import's reader and merge,
+# and the window starts without any of them.
+_HOME = {
+    "TAKE_FILE": "apply", "TAKE_MASTER": "apply", "ApplyResult": "apply", "apply_import": "apply",
+    "undo_import": "apply", "ExportResult": "export", "export_departments": "export",
+    "export_workbook": "export", "FilePreview": "preview", "preview_import": "preview",
+    "DepartmentStatus": "status", "collection_status": "status", "Refusal": "validate",
+}
 __all__ = [
     "TAKE_FILE", "TAKE_MASTER", "ApplyResult", "DepartmentStatus", "ExportResult", "FilePreview",
     "Refusal", "apply_import", "collection_status", "export_departments", "export_workbook",
     "preview_import", "undo_import",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_HOME[name]}", __name__), name)
