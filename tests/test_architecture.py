@@ -24,6 +24,30 @@ def test_ruff_is_clean():
     assert out.returncode == 0, out.stdout[-3000:]
 
 
+def _mypy(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    # the config ([tool.mypy] in pyproject.toml) names the strict packages; the cache stays
+    # out of the tree
+    return subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml"),
+                           "--cache-dir", str(REPO / "build" / "mypy_cache"), *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=240)
+
+
+@pytest.mark.timeout(280)  # the run is bounded at 240 s
+def test_mypy_strict_is_clean():
+    """domain/, files/, workbook/ and services/ type-check under --strict (pyproject's [tool.mypy])."""
+    out = _mypy()
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+
+
+@pytest.mark.timeout(280)
+def test_mypy_config_refuses_an_untyped_function(tmp_path):
+    """The check above can fail: the same config reports a function without annotations."""
+    bad = tmp_path / "untyped.py"
+    bad.write_text("def half(x):\n    return x / 2\n")
+    out = _mypy(str(bad), cwd=tmp_path)
+    assert out.returncode == 1 and "no-untyped-def" in out.stdout, out.stdout[-2000:] + out.stderr[-2000:]
+
+
 HEADLESS = ["tests/domain", "tests/store", "tests/workbook", "tests/services", "tests/cli"]
 
 

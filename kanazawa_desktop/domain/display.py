@@ -11,7 +11,7 @@ def format_value(field: str, value: object, *, blank: str = "",
     """Status codes as 達成/未達成/未確定, resources as ヒト/カネ/モノ/情報, whole floats without
     '.0', lists joined by 、."""
     if field == "status" and value is not None:
-        return Status(value).label
+        return Status(str(value)).label  # a Status is a str: str() keeps its code
     if field == "node" and node_names and value in node_names:
         return node_names[str(value)]  # '① デジタル技術を…' rather than its key '1-1-1'
     if field == "resources" and isinstance(value, list):

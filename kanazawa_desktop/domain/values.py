@@ -50,12 +50,16 @@ def validate(field: str, value: object) -> object:
         return bool(value)
     if field == "departments":
         # one department once: a repeated name would break the measure's department links
-        names = [" ".join(str(v).split()) for v in (value or [])]
+        names = [" ".join(str(v).split()) for v in _items(field, label, value)]
         return list(dict.fromkeys(n for n in names if n))
     if field in ("related_plans", "resources"):
-        return [str(v) for v in (value or [])]
+        return [str(v) for v in _items(field, label, value)]
     if field == "number":
-        return None if value in (None, "") else int(value)  # type: ignore[arg-type]
+        if value is None or value == "":
+            return None
+        if not isinstance(value, (int, float, str)):
+            raise InvalidValue(f"{label}は整数で入力してください: {value}", field=field)
+        return int(value)
     text = clean_text("" if value is None else str(value))
     if len(text) > EXCEL_CELL_LIMIT:
         raise InvalidValue(f"{label}が長すぎます（{len(text)}文字。上限は{EXCEL_CELL_LIMIT}文字）",
@@ -63,6 +67,16 @@ def validate(field: str, value: object) -> object:
     if field == "name" and not text.strip():
         raise InvalidValue("取組事項名は空にできません", field=field)
     return text
+
+
+def _items(field: str, label: str, value: object) -> list[object]:
+    """The items of a list field: None and "" are no items; a list or tuple its items. Anything
+    else (a bare string would read as its characters) is refused."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise InvalidValue(f"{label}は一覧で指定してください: {value}", field=field)
 
 
 def field_value(measure: Measure, field: str, fy: int | None = None, *,

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..store.connection import save_copy
+from .desk import Desk
 from .targets import check_target, output_error
 
 
@@ -30,7 +31,7 @@ def default_name(db_path: Path, now: datetime | None = None) -> str:
     return f"{Path(db_path).stem}_{stamp}.sqlite3"
 
 
-def save_backup(desk, target: Path) -> BackupResult:
+def save_backup(desk: Desk, target: Path) -> BackupResult:
     target = Path(target)
     try:
         if target.is_dir():

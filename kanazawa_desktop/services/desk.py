@@ -23,7 +23,7 @@ from ..domain.history import Actor, HistoryEntry
 from ..domain.model import Measure, MeasureRow, Node, Plan
 from ..domain.values import field_value, validate
 from ..store import repository as repo
-from ..store.connection import SqliteInfo, connect, discard_new_file, write_transaction
+from ..store.connection import Database, SqliteInfo, connect, discard_new_file, write_transaction
 from ..store.models import database_proxy
 from ..store.plan_loader import load_plan
 from ..store.schema import current_version, ensure_schema, preflight
@@ -36,6 +36,19 @@ PLAN_CODE = "gyosei_keiei"
 EditKey = tuple[int | None, str]  # (fiscal year or None, field)
 
 
+@dataclass
+class _SharedFile:
+    """The file the models are bound to, and how many open desks share its database."""
+
+    db: Database
+    info: SqliteInfo
+    path: Path
+    refs: int = 1
+
+
+_shared: _SharedFile | None = None  # under _OPEN_LOCK
+
+
 @dataclass(frozen=True)
 class SaveResult:
     batch_id: int | None
@@ -46,10 +59,11 @@ class SaveResult:
 class Desk:
     """An open database. Not thread-safe: use one Desk per thread."""
 
-    def __init__(self, db, info: SqliteInfo | None, path: Path | None) -> None:
+    def __init__(self, db: Database, info: SqliteInfo, path: Path) -> None:
         self.db = db
         self.info = info
         self.path = path
+        self._file: _SharedFile | None = None  # set by open(): the desks sharing this database
         self._role_cache: tuple[F.Role | None] | None = None
         self._nodes_cache: list[Node] | None = None
         # every measure's row and its prepared search text, kept while no other connection
@@ -86,12 +100,14 @@ class Desk:
 
     @classmethod
     def _open(cls, path: Path, create: bool) -> Desk:
-        current = database_proxy.obj
-        if current is not None and getattr(current, "desk_info", None) is not None \
-                and current.desk_info.path == path:
-            current.connect(reuse_if_open=True)
-            current.desk_refs += 1
-            return cls(current, current.desk_info, path)
+        global _shared
+        shared = _shared
+        if shared is not None and database_proxy.obj is shared.db and shared.info.path == path:
+            shared.db.connect(reuse_if_open=True)
+            shared.refs += 1
+            again = cls(shared.db, shared.info, path)
+            again._file = shared
+            return again
         existed = _existing(path, create)
         try:
             preflight(path)  # read-only: quick_check, version against tables
@@ -100,8 +116,6 @@ class Desk:
             if not existed:
                 discard_new_file(path)
             raise
-        db.desk_info = info
-        db.desk_refs = 1
         database_proxy.initialize(db)
         try:
             new = current_version(db) is None
@@ -117,6 +131,7 @@ class Desk:
             if not existed:
                 discard_new_file(path)
             raise
+        desk._file = _shared = _SharedFile(db, info, path)
         return desk
 
     def _complete(self, new: bool) -> None:
@@ -142,12 +157,18 @@ class Desk:
             if getattr(self, "_closed", False):
                 return
             self._closed = True
-            self.db.desk_refs -= 1
-            if self.db.desk_refs <= 0:
-                if not self.db.is_closed():
-                    self.db.close()
-                if database_proxy.obj is self.db:
-                    database_proxy.initialize(None)
+            global _shared
+            shared = self._file
+            if shared is not None:
+                shared.refs -= 1
+                if shared.refs > 0:
+                    return
+                if _shared is shared:
+                    _shared = None
+            if not self.db.is_closed():
+                self.db.close()
+            if database_proxy.obj is self.db:
+                database_proxy.initialize(None)
 
     def __enter__(self) -> Desk:
         return self
@@ -450,7 +471,7 @@ class SearchIndexJob:
 
     CHUNK = 500  # measures per read: a short read lock each, and bounded IN (...) lists
 
-    def __init__(self, db, plan_id: int, rows: list[MeasureRow], generation: int) -> None:
+    def __init__(self, db: Database, plan_id: int, rows: list[MeasureRow], generation: int) -> None:
         self.db, self.plan_id, self.rows, self.generation = db, plan_id, rows, generation
         self.cancelled = threading.Event()
 

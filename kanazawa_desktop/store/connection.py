@@ -22,11 +22,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 from peewee import SqliteDatabase
 
 from ..domain.errors import DeskError, StoreError
 from ..files import staging
+
+# the type of an open database, for the layers above that must not import peewee themselves
+Database: TypeAlias = SqliteDatabase
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # the first bytes of a rollback journal and of a WAL file (sqlite.org/fileformat.html)

@@ -77,7 +77,7 @@ def _valid_value(field_name: str, value: object) -> bool:
     if field_name == "status":
         return type(value) is str and value in STATUS_CODES
     if field_name == "actual":
-        return value is None or (type(value) in (int, float) and math.isfinite(value))
+        return value is None or ((type(value) is int or type(value) is float) and math.isfinite(value))
     return type(value) is str and len(value) <= EXCEL_CELL_LIMIT
 
 
@@ -164,7 +164,7 @@ class MeasureDef:
     position: int = 0
     indicator: tuple[str, str, str, bool, str] | None = None  # name, unit, direction, cumulative, note
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {"key": self.key, "number": self.number, "repeat_of": self.repeat_of,
                 "node": self.node, "name": self.name, "departments": list(self.departments),
                 "summary": self.summary, "vision": self.vision,
@@ -205,7 +205,7 @@ class NodeDef:
     title: str
     position: int
 
-    def to_json(self) -> list:
+    def to_json(self) -> list[object]:
         return [self.key, self.parent, self.level, self.label, self.title, self.position]
 
     @classmethod

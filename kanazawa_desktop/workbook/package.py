@@ -138,14 +138,14 @@ def sheet_parts(workbook_xml: bytes, rels_xml: bytes, members: dict[str, str]) -
     seen: set[str] = set()
     for m in _SHEET_TAG.finditer(workbook_xml):
         a = attributes(m.group(1))
-        rid = a.get(b"r:id", a.get(b"relationships:id"))
-        if b"name" not in a or rid is None:
+        sheet_rid = a.get(b"r:id", a.get(b"relationships:id"))
+        if b"name" not in a or sheet_rid is None:
             continue
         name = unescape(a[b"name"])
         if name.casefold() in seen:  # Excel compares sheet names without case
             raise PackageError(f"sheet {name!r} twice")
         seen.add(name.casefold())
-        target = targets.get(unescape(rid))
+        target = targets.get(unescape(sheet_rid))
         if not target:
             raise PackageError(f"sheet {name!r} has no part")
         out[name] = resolve(target, members)

@@ -115,8 +115,8 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
         elif tag == b"row":
             refs = _values(_R_ATTR, attrs)
             if refs:
-                numbers = [_ROW_REF.fullmatch(ref) for ref in refs]
-                if not all(numbers):
+                numbers = [m for m in map(_ROW_REF.fullmatch, refs) if m is not None]
+                if len(numbers) != len(refs):
                     raise ScanError(f"row reference {refs[0][:20]!r}")
                 row = max(int(n.group(1)) for n in numbers)
             else:

@@ -83,3 +83,12 @@ def test_entry_sheet_maps_columns_to_fields():
     assert entry_sheet.input_cells(row) == {F.RESULT_TEXT: "結果", F.STATUS: "達成", F.ACTUAL: "12"}
     assert entry_sheet.where(5, F.STATUS) == "入力!G5（計画達成状況）"
     assert entry_sheet.as_text(70.0) == "70"
+
+
+@pytest.mark.parametrize("field", ["departments", "related_plans", "resources"])
+def test_a_list_field_given_a_bare_string_is_invalid_not_split_into_characters(field):
+    with pytest.raises(InvalidValue) as err:
+        validate(field, "総務課")  # was read as ["総", "務", "課"]
+    assert err.value.data["field"] == field
+    assert validate(field, ("総務課",)) == ["総務課"]
+    assert validate(field, None) == validate(field, "") == []

@@ -28,12 +28,13 @@ from dataclasses import dataclass
 
 from ...domain import fields as F
 from ...domain.changes import Changes
-from ...domain.errors import DeskError, PermissionDenied, StalePreview, StoreError
+from ...domain.errors import ConflictError, DeskError, PermissionDenied, StalePreview, StoreError
 from ...domain.merge import FieldMerge
 from ...domain.model import Indicator
 from ...store import exchange_repo as xrepo
 from ...store import repository as repo
 from ...store.connection import write_transaction
+from ..desk import Desk
 from .export import ORIGIN_META
 from .preview import KIND_SYNC, FilePreview
 
@@ -69,12 +70,12 @@ def _change(ids: dict[str, int], fm: FieldMerge) -> F.FieldChange:
     return F.FieldChange(measure_id=measure_id, field=fm.field, old=fm.master, new=fm.file, fy=fy)
 
 
-def _conflict_record(pv: FilePreview, fm: FieldMerge) -> dict:
+def _conflict_record(pv: FilePreview, fm: FieldMerge) -> dict[str, object]:
     return {"measure": fm.measure_key, "fy": fm.fy, "field": fm.field, "what": pv.describe(fm),
             "master": fm.master, "file": fm.file, "blank": fm.decision == "blank"}
 
 
-def apply_import(desk, preview: FilePreview,
+def apply_import(desk: Desk, preview: FilePreview,
                  resolutions: dict[tuple[str, int, str], str] | None = None) -> ApplyResult:
     resolutions = resolutions or {}
     if preview.error:
@@ -88,7 +89,7 @@ def apply_import(desk, preview: FilePreview,
     if preview.already is not None:
         return ApplyResult(preview.name, None, [], [], already=True)
     chosen = list(preview.changes)
-    open_conflicts = []
+    open_conflicts: list[FieldMerge] = []
     for fm in preview.conflicts:
         choice = resolutions.get(fm.key)
         if choice == TAKE_FILE:
@@ -125,7 +126,7 @@ def apply_import(desk, preview: FilePreview,
                                 manifest_checksum=preview.manifest_checksum or None,
                                 issuer_uid=preview.issuer_uid or None,
                                 sequence=preview.sequence, saved_at=preview.saved_at)
-    except repo.ConflictError as exc:
+    except ConflictError as exc:
         raise StalePreview(f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
                            **exc.data) from exc
     desk.absorb(Changes.of(changes, batch, exchange=True, created=[i for i, _ in created],
@@ -148,16 +149,16 @@ def _sync_base(preview: FilePreview, open_conflicts: list[FieldMerge],
     return values
 
 
-def _insert_new_nodes(desk, preview: FilePreview) -> list[tuple[int, str]]:
+def _insert_new_nodes(desk: Desk, preview: FilePreview) -> list[tuple[int, str]]:
     """Insert the 項目/小項目 a master workbook adds, parents first, at the master's places."""
     return [(repo.insert_node(desk.plan.id, key=n.key, parent_key=n.parent, level=n.level,
                               label=n.label, title=n.title, position=n.position),
              f"{n.label} {n.title}") for n in preview.new_nodes]
 
 
-def _insert_new_measures(desk, preview: FilePreview, ids: dict[str, int]) -> list[tuple[int, str]]:
+def _insert_new_measures(desk: Desk, preview: FilePreview, ids: dict[str, int]) -> list[tuple[int, str]]:
     """Insert the measures a master workbook adds (their texts follow as ordinary changes)."""
-    created = []
+    created: list[tuple[int, str]] = []
     for d in preview.new_measures:
         ind = None if d.indicator is None else Indicator(*d.indicator)
         ids[d.key] = repo.insert_measure(
@@ -168,7 +169,7 @@ def _insert_new_measures(desk, preview: FilePreview, ids: dict[str, int]) -> lis
     return created
 
 
-def undo_import(desk, batch_id: int) -> list[F.FieldChange]:
+def undo_import(desk: Desk, batch_id: int) -> list[F.FieldChange]:
     record = xrepo.import_for_batch(batch_id)
     if record is None:
         raise StoreError(f"変更 #{batch_id} は取込ではありません")

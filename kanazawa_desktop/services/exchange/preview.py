@@ -39,11 +39,12 @@ from ...store import repository as repo
 from ...store.exchange_repo import ImportRecord
 from ...workbook.errors import BadWorkbook
 from ...workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
-from ...workbook.manifest import MeasureDef, NodeDef
+from ...workbook.manifest import Manifest, MeasureDef, NodeDef
 from ...workbook.reader import ReturnedWorkbook, read_returned
+from ..desk import Desk
 from ..progress import Progress, step
 from .export import ORIGIN_META, RESULT_FIELDS
-from .validate import Refusal, check_rows
+from .validate import ParsedRow, Refusal, check_rows
 
 KIND_RETURN = "return"
 KIND_SYNC = "sync"
@@ -136,7 +137,7 @@ class _Here:
     origin: str | None
 
     @classmethod
-    def of(cls, desk) -> _Here:
+    def of(cls, desk: Desk) -> _Here:
         return cls(desk.plan.code, desk.role, desk.database_uid, repo.get_meta(ORIGIN_META))
 
 
@@ -165,7 +166,7 @@ def _relation_error(here: _Here, wb: ReturnedWorkbook) -> tuple[str | None, str]
     return None, KIND_SYNC
 
 
-def _provenance_error(here: _Here, man) -> str | None:
+def _provenance_error(here: _Here, man: Manifest) -> str | None:
     """A workbook that says this database wrote it must carry a manifest this database
     registered when it wrote it (exchange_issued). The checksum inside the file proves
     nothing: anyone can recompute it. Workbooks written before the register existed
@@ -185,7 +186,7 @@ def _instant(iso: str | None) -> datetime:
     return datetime.fromisoformat(iso or "")
 
 
-def _issued_before(man, r: ImportRecord) -> bool:
+def _issued_before(man: Manifest, r: ImportRecord) -> bool:
     """Was `man` written before the workbook of import `r`? Two workbooks of one database are
     ordered by its register (exact, also within one second); others by their write time."""
     if man.sequence is not None and r.sequence is not None and r.issuer_uid == man.database_uid:
@@ -193,7 +194,7 @@ def _issued_before(man, r: ImportRecord) -> bool:
     return _instant(man.issued_at) < _instant(r.issued_at)
 
 
-def _older_than_imported(kind: str, man, content_hash: str, saved: str | None) -> str | None:
+def _older_than_imported(kind: str, man: Manifest, content_hash: str, saved: str | None) -> str | None:
     """A workbook written before one of the same kind already imported would take back what
     the newer one brought (a withdrawn 達成, the secretariat's newer definitions). Two
     fillings of the same issued workbook (one manifest) are ordered by when each was saved."""
@@ -261,7 +262,7 @@ def _not_fillable(m: Measure, f: str) -> str | None:
     return None
 
 
-def _earlier_fillings(desk, man, by_key: dict[str, Measure]) -> dict[tuple[str, int, str], object]:
+def _earlier_fillings(man: Manifest, by_key: dict[str, Measure]) -> dict[tuple[str, int, str], object]:
     """What earlier returns of the same issued workbook (other fillings of the one file)
     applied, field by field, the latest last: a later filling is read against it, so a value
     it withdraws is applied or shown as a conflict instead of being read as unchanged."""
@@ -270,15 +271,17 @@ def _earlier_fillings(desk, man, by_key: dict[str, Measure]) -> dict[tuple[str, 
     earlier = [r for r in xrepo.standing_imports(SCOPE_DEPARTMENT, man.department)
                if r.manifest_checksum == man.checksum() and r.batch_id is not None]
     for r in sorted(earlier, key=lambda r: (r.saved_at or "", r.id)):
+        assert r.batch_id is not None  # kept above only with one
         for c in repo.batch_changes(r.batch_id):
             if c.measure_id in keys and c.fy is not None:
                 out[(keys[c.measure_id], c.fy, c.field)] = c.new
     return out
 
 
-def _merge_return(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> None:
+def _merge_return(wb: ReturnedWorkbook, pv: FilePreview, values: list[ParsedRow],
+                  by_key: dict[str, Measure]) -> None:
     man = wb.manifest
-    earlier = _earlier_fillings(desk, man, by_key) if man.scope == SCOPE_DEPARTMENT else {}
+    earlier = _earlier_fillings(man, by_key) if man.scope == SCOPE_DEPARTMENT else {}
     for mr, file_vals in values:
         m = by_key.get(mr.measure_key)
         if m is None:
@@ -311,7 +314,7 @@ def _merge_return(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -
             _add(pv, FieldMerge(mr.measure_key, mr.fy, f, base, master, file_value, d))
 
 
-def _merge_definitions(desk, wb: ReturnedWorkbook, pv: FilePreview, by_key: dict[str, Measure]) -> None:
+def _merge_definitions(desk: Desk, wb: ReturnedWorkbook, pv: FilePreview, by_key: dict[str, Measure]) -> None:
     """The secretariat's measure definitions overwrite; measures it added are inserted."""
     here_nodes = desk.nodes()
     nodes = {n.id: n.key for n in here_nodes}
@@ -351,8 +354,11 @@ def _merge_definitions(desk, wb: ReturnedWorkbook, pv: FilePreview, by_key: dict
                                 Decision.SAME if same(cur, new) else Decision.APPLY))
 
 
-def _merge_sync(desk, wb: ReturnedWorkbook, pv: FilePreview, values, by_key) -> None:
-    own = desk.role.department
+def _merge_sync(desk: Desk, wb: ReturnedWorkbook, pv: FilePreview, values: list[ParsedRow],
+                by_key: dict[str, Measure]) -> None:
+    role = desk.role
+    assert role is not None  # _relation_error refuses every file on a database without one
+    own = role.department
     base = xrepo.sync_base()
     with_definitions = bool(wb.manifest.definitions)
     if with_definitions:
@@ -409,7 +415,7 @@ def _read(path: Path) -> ReturnedWorkbook | BadWorkbook:
         return exc
 
 
-def preview_file(desk, path: Path, by_key: dict[str, Measure] | None = None,
+def preview_file(desk: Desk, path: Path, by_key: dict[str, Measure] | None = None,
                  here: _Here | None = None,
                  read: ReturnedWorkbook | BadWorkbook | None = None) -> FilePreview:
     path = Path(path)
@@ -447,7 +453,7 @@ def preview_file(desk, path: Path, by_key: dict[str, Measure] | None = None,
     values, refusals = check_rows(wb, sync=kind == KIND_SYNC, years=desk.plan.years)
     pv.refusals.extend(refusals)
     if kind == KIND_RETURN:
-        _merge_return(desk, wb, pv, values, by_key)
+        _merge_return(wb, pv, values, by_key)
     else:
         _merge_sync(desk, wb, pv, values, by_key)
     if pv.refusals:
@@ -457,7 +463,7 @@ def preview_file(desk, path: Path, by_key: dict[str, Measure] | None = None,
     return pv
 
 
-def preview_import(desk, files: list[Path], progress: Progress | None = None,
+def preview_import(desk: Desk, files: list[Path], progress: Progress | None = None,
                    by_key: dict[str, Measure] | None = None) -> list[FilePreview]:
     """Dry run over many files; writes nothing.
 
@@ -469,7 +475,7 @@ def preview_import(desk, files: list[Path], progress: Progress | None = None,
     if by_key is None:
         by_key = {m.key: m for m in xrepo.measures_for_merge(desk.plan.id)}
     here = _Here.of(desk)
-    out = []
+    out: list[FilePreview] = []
     for i, path in enumerate(paths):
         step(progress, i, len(paths), f"{path.name} を確認中…（{i + 1}/{len(paths)}）")
         out.append(preview_file(desk, path, by_key, here))

@@ -28,6 +28,7 @@ from pathlib import Path
 from ...domain.errors import DeskError, StalePreview
 from ...domain.model import Measure
 from ...store import exchange_repo as xrepo
+from ..desk import Desk
 from ..progress import Cancelled, Progress, step
 from .apply import ApplyResult, apply_import
 from .preview import FilePreview, preview_import
@@ -40,7 +41,8 @@ APPLIED, ALREADY, PREVIEWED, REFUSED, FAILED, REVIEW = (
 class ToApply:
     path: Path
     preview: FilePreview | None = None  # the preview the person saw (window); None: preview now
-    resolutions: dict = field(default_factory=dict)  # (measure key, fy, field) -> TAKE_FILE/MASTER
+    # (measure key, fy, field) -> TAKE_FILE/MASTER
+    resolutions: dict[tuple[str, int, str], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class _Measures:
     """The measures a merge compares, read once for the whole run and refreshed only where an
     applied file changed them (reading all of them per file cost 0.2 s a file at 2,000)."""
 
-    def __init__(self, desk) -> None:
+    def __init__(self, desk: Desk) -> None:
         self.desk = desk
         self.by_key = self._read(None)
 
@@ -82,14 +84,14 @@ class _Measures:
             self.by_key.update(self._read(ids[i:i + 500]))
 
 
-def _one(desk, item: ToApply, dry_run: bool, measures: _Measures) -> FileOutcome:
+def _one(desk: Desk, item: ToApply, dry_run: bool, measures: _Measures) -> FileOutcome:
     outcome = _judge(desk, item, dry_run, measures.by_key)
     if outcome.result is not None:
         measures.after(outcome.result)
     return outcome
 
 
-def _judge(desk, item: ToApply, dry_run: bool, by_key: dict[str, Measure]) -> FileOutcome:
+def _judge(desk: Desk, item: ToApply, dry_run: bool, by_key: dict[str, Measure]) -> FileOutcome:
     pv = item.preview if item.preview is not None else preview_import(desk, [item.path], by_key=by_key)[0]
     if pv.refused:
         return FileOutcome(item.path, REFUSED, pv, error=pv.summary())
@@ -115,7 +117,7 @@ def _judge(desk, item: ToApply, dry_run: bool, by_key: dict[str, Measure]) -> Fi
         return FileOutcome(item.path, APPLIED, fresh, apply_import(desk, fresh, item.resolutions))
 
 
-def apply_files(desk, files: list[ToApply], *, dry_run: bool = False,
+def apply_files(desk: Desk, files: list[ToApply], *, dry_run: bool = False,
                 progress: Progress | None = None,
                 on_file: Callable[[FileOutcome], None] | None = None) -> list[FileOutcome]:
     outcomes: list[FileOutcome] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...store import exchange_repo as xrepo
+from ..desk import Desk
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class DepartmentStatus:
     returned_at: str | None = None
     returned_file: str = ""
     imports: int = 0
-    open_conflicts: list[dict] = field(default_factory=list)
+    open_conflicts: list[dict[str, object]] = field(default_factory=list)  # as apply records them
 
     @property
     def state(self) -> str:
@@ -33,7 +34,7 @@ class DepartmentStatus:
         return "回収済"
 
 
-def collection_status(desk) -> list[DepartmentStatus]:
+def collection_status(desk: Desk) -> list[DepartmentStatus]:
     held = {d for m in desk.measures() if not m.is_repeat for d in m.departments}
     issued: dict[str, str] = {}
     master_issued: str | None = None  # a master workbook goes to every department PC too
@@ -48,15 +49,15 @@ def collection_status(desk) -> list[DepartmentStatus]:
         if r.department and not r.undone:
             returned[r.department] = r
             counts[r.department] = counts.get(r.department, 0) + 1
-    out = []
+    out: list[DepartmentStatus] = []
     for dept in desk.departments():
         if dept not in held:
             continue
-        r = returned.get(dept)
+        last = returned.get(dept)
         when = max((t for t in (issued.get(dept), master_issued) if t), default=None)
         out.append(DepartmentStatus(department=dept, issued_at=when,
-                                    returned_at=r.at if r else None,
-                                    returned_file=r.file_name if r else "",
+                                    returned_at=last.at if last else None,
+                                    returned_file=last.file_name if last else "",
                                     imports=counts.get(dept, 0),
-                                    open_conflicts=list(r.conflicts) if r else []))
+                                    open_conflicts=list(last.conflicts) if last else []))
     return out

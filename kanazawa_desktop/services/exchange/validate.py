@@ -31,6 +31,7 @@ from ...domain.merge import same
 from ...domain.values import EXCEL_CELL_LIMIT, validate
 from ...workbook.entry_sheet import as_text, input_cells, locked_cells, row_key, where
 from ...workbook.layout import ENTRY_SHEET
+from ...workbook.manifest import ManifestRow
 from ...workbook.reader import ReturnedWorkbook
 
 
@@ -38,6 +39,10 @@ from ...workbook.reader import ReturnedWorkbook
 class Refusal:
     message: str
     row: int | None = None
+
+
+# a manifest row found in the sheet, and its input fields' parsed (value, blank?)
+ParsedRow = tuple[ManifestRow, dict[str, tuple[object, bool]]]
 
 
 def parse_field(field: str, raw: object, row: int) -> tuple[object, bool, str | None]:
@@ -59,14 +64,15 @@ def parse_field(field: str, raw: object, row: int) -> tuple[object, bool, str | 
         return None, blank, f"{where(row, field)}: {problem}"
 
 
-def check_rows(wb: ReturnedWorkbook, *, sync: bool = False, years: tuple[int, ...] | None = None):
+def check_rows(wb: ReturnedWorkbook, *, sync: bool = False,
+               years: tuple[int, ...] | None = None) -> tuple[list[ParsedRow], list[Refusal]]:
     refusals: list[Refusal] = []
     for letters, row in wb.formulas:
         place = f"{ENTRY_SHEET}!{letters}{row}" if row else ENTRY_SHEET
         refusals.append(Refusal(f"{place}: 数式は入力できません。値を入力してください", row or None))
     index = {(mr.label, short_label(mr.fy)): mr for mr in wb.manifest.rows}
     seen: dict[tuple[str, str], int] = {}
-    values = []
+    values: list[ParsedRow] = []
     for er in wb.rows:
         v = er.values
         if er.outside:
