@@ -104,6 +104,9 @@ def page_layout(landscape: bool) -> QPageLayout:
                        else QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
 
 
+PagedDevice = QPagedPaintDevice  # what render() paints on, named for the layers above
+
+
 def render(device: QPagedPaintDevice, job: PrintJob, on_page: OnPage | None = None, *,
            exact: bool = False, on_count: OnPage | None = None) -> list[Bookmark]:
     family = ensure_font()

@@ -21,10 +21,11 @@ and memory stays bounded whatever the number of measures.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..domain.errors import InvalidValue
 from ..domain.model import Measure, MeasureRow
@@ -34,6 +35,10 @@ from ..store import repository as repo
 from .progress import Progress, step
 from .targets import check_target, output_error
 
+if TYPE_CHECKING:
+    from ..printing.document import PagedDevice  # the type only: Qt loads with printing/
+    from .desk import Desk
+
 
 @dataclass(frozen=True)
 class PrintResult:
@@ -42,7 +47,7 @@ class PrintResult:
     measures: int
 
 
-def data_version(desk) -> str:
+def data_version(desk: Desk) -> str:
     """'#12（2026-11-23 09:40）' from the newest change batch, or '初期状態'."""
     latest = repo.latest_batch()
     if latest is None:
@@ -51,7 +56,7 @@ def data_version(desk) -> str:
     return f"#{batch_id}（{at[:16].replace('T', ' ')}）"
 
 
-def select_measures(desk, *, measure_ids: Iterable[int] | None = None,
+def select_measures(desk: Desk, *, measure_ids: Iterable[int] | None = None,
                     numbers: Iterable[int] | None = None, department: str | None = None,
                     policy: int | None = None) -> list[MeasureRow]:
     """The measures to print, in printed order (see the module docstring)."""
@@ -92,7 +97,7 @@ def select_measures(desk, *, measure_ids: Iterable[int] | None = None,
     return chosen
 
 
-def _descendants(desk, node_id: int) -> set[int]:
+def _descendants(desk: Desk, node_id: int) -> set[int]:
     nodes = desk.nodes()
     out = {node_id}
     grew = True
@@ -105,7 +110,7 @@ def _descendants(desk, node_id: int) -> set[int]:
     return out
 
 
-def build_job(desk, *, measure_ids: Iterable[int] | None = None,
+def build_job(desk: Desk, *, measure_ids: Iterable[int] | None = None,
               numbers: Iterable[int] | None = None, department: str | None = None,
               policy: int | None = None, sheets: bool = True, listing: bool = False,
               printed_on: date | None = None, batch_size: int = 200) -> PrintJob:
@@ -126,7 +131,7 @@ def build_job(desk, *, measure_ids: Iterable[int] | None = None,
                     repeat_labels=labels, batch_size=batch_size)
 
 
-def _reader(desk):
+def _reader(desk: Desk) -> Callable[[Sequence[int]], list[Measure]]:
     """`fetch` for a job: complete measures of a batch of ids, from any thread.
 
     peewee gives each thread its own connection: a thread that has none (the window's
@@ -187,7 +192,7 @@ def prepare_fonts() -> None:
     ensure_font()
 
 
-def render_to(device, job: PrintJob) -> int:
+def render_to(device: PagedDevice, job: PrintJob) -> int:
     """Paint `job` on a paged device (the print preview's or a real printer's QPrinter)."""
     from ..printing.document import render
 
@@ -195,7 +200,7 @@ def render_to(device, job: PrintJob) -> int:
     return len(job.measure_ids)
 
 
-def print_pdf(desk, out_path: Path | str, *, measure_ids: Iterable[int] | None = None,
+def print_pdf(desk: Desk, out_path: Path | str, *, measure_ids: Iterable[int] | None = None,
               numbers: Iterable[int] | None = None, department: str | None = None,
               policy: int | None = None, sheets: bool = True, listing: bool = False,
               progress: Progress | None = None) -> PrintResult:

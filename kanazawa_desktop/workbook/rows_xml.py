@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
 from openpyxl.worksheet._writer import WorksheetWriter, create_temporary_file
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .layout import column_letter
 
@@ -57,51 +58,55 @@ def _cell_xml(ref: str, value: object, style: int) -> str:
     return f'<c r="{ref}"{s} t="n"><v>{_number(value)}</v></c>'  # type: ignore[arg-type]
 
 
-class _SplicedWriter(WorksheetWriter):
+class _SplicedWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl ships no types
     """openpyxl's sheet writer with an empty `<sheetData>`, filled from `rows` on close.
 
     openpyxl writes the sheet's frame into memory; on close the whole sheet goes into one
     temporary file, which openpyxl then puts in the package and removes (one file per sheet
     instead of openpyxl's file rewritten: 200 sheets of a department's part)."""
 
-    def __init__(self, ws, rows: tempfile.SpooledTemporaryFile, dimension: str):
+    out: io.BytesIO | str  # openpyxl's attribute: the frame in memory, then the sheet's file
+
+    def __init__(self, ws: Worksheet, rows: tempfile.SpooledTemporaryFile[bytes], dimension: str) -> None:
         super().__init__(ws, out=io.BytesIO())
         self._rows = rows
         self._dimension = dimension
 
-    def write_dimensions(self):
+    def write_dimensions(self) -> None:
         from openpyxl.worksheet.dimensions import SheetDimension
 
         self.xf.send(SheetDimension(self._dimension).to_tree())
 
-    def write_rows(self):
+    def write_rows(self) -> None:
         xf = self.xf.send(True)
         with xf.element("sheetData"):
             pass
         self.xf.send(None)
 
-    def close(self):
+    def close(self) -> None:
         super().close()
         if self._rows.closed:
             return
+        assert isinstance(self.out, io.BytesIO)
         frame = self.out.getvalue()  # everything but the rows: small
         m = _EMPTY_SHEET_DATA.search(frame)
         if m is None:
             raise RuntimeError("openpyxl wrote no <sheetData> element")
-        self.out = create_temporary_file()  # removed by cleanup(), or by openpyxl at exit
-        with open(self.out, "wb") as out, self._rows:
+        name: str = create_temporary_file()  # removed by cleanup(), or by openpyxl at exit
+        self.out = name
+        with open(name, "wb") as out, self._rows:
             out.write(frame[:m.start()] + b"<sheetData>")
             self._rows.seek(0)
             shutil.copyfileobj(self._rows, out, 1 << 20)
             out.write(b"</sheetData>" + frame[m.end():])
 
-    def cleanup(self):
+    def cleanup(self) -> None:
         self._rows.close()  # removes its file, if it had to use one
         if isinstance(self.out, str):  # a file only once closed
             super().cleanup()
 
 
-def stream_rows(ws, rows: Iterable[Row]) -> None:
+def stream_rows(ws: Worksheet, rows: Iterable[Row]) -> None:
     """Write `rows` for the write-only sheet `ws` now (see the module's docstring). An
     exception from `rows` leaves nothing behind and the sheet without a writer."""
     f = tempfile.SpooledTemporaryFile(SPOOL, "w+b", prefix="kanazawa-rows.", suffix=".xml")

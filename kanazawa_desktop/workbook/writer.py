@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.fiscal import long_label, short_label
-from ..domain.model import RESOURCE_LABELS, Measure, Node, Plan
+from ..domain.model import RESOURCE_LABELS, Measure, Node, Plan, YearRecord
 from ..domain.status import Status
 from ..files import staging
 from .errors import BadWorkbook
@@ -87,7 +87,7 @@ _PRESETS: dict[str, dict[str, object]] = {
 }
 
 
-def _sid(ws, preset: str) -> int:
+def _sid(ws: Worksheet, preset: str) -> int:
     """The workbook's style id of a preset (registered in its style table on first use)."""
     cache = ws.parent.__dict__.setdefault("_kanazawa_style_ids", {})
     sid = cache.get(preset)
@@ -96,7 +96,7 @@ def _sid(ws, preset: str) -> int:
         for attr, value in _PRESETS[preset].items():
             setattr(cell, attr, value)
         sid = cache[preset] = cell.style_id
-    return sid
+    return int(sid)
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class WorkbookContent:
     entries: list[EntryValues]  # parallel to manifest.rows
 
 
-def _cell(ws, value: object, preset: str | None = None, where: object = ""):
+def _cell(ws: Worksheet, value: object, preset: str | None = None, where: object = "") -> WriteOnlyCell:
     """One cell of a row for rows_xml (None: no cell); text stays text whatever it starts with.
 
     `where` names the cell in a refusal: a str, or a callable that makes it (called only
@@ -141,7 +141,7 @@ def _cell(ws, value: object, preset: str | None = None, where: object = ""):
     return (value, sid)
 
 
-def _where(ws, where: object) -> str:
+def _where(ws: Worksheet, where: object) -> str:
     return (where() if callable(where) else str(where)) or ws.title
 
 
@@ -174,21 +174,21 @@ def _lines(text: object, width: float) -> int:
     return total
 
 
-def _height(cells: list[tuple[object, float]], *, line_pt: float = 13.5) -> float | None:
+def _height(cells: Sequence[tuple[object, float]], *, line_pt: float = 13.5) -> float | None:
     """A row's height for its wrapped text (clients do not auto-fit rows on open); None: the
     default height."""
     lines = max((_lines(text, width) for text, width in cells), default=1)
     return min(409.0, lines * line_pt + 3) if lines > 1 else None
 
 
-def _protect(ws) -> None:
+def _protect(ws: Worksheet) -> None:
     ws.protection.sheet = True
     ws.protection.autoFilter = False  # filtering stays usable on the protected sheet
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
 
 
-def _a4(ws, landscape: bool) -> None:
+def _a4(ws: Worksheet, landscape: bool) -> None:
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -196,11 +196,11 @@ def _a4(ws, landscape: bool) -> None:
     ws.page_setup.fitToHeight = 0
 
 
-def _header(ws, headers: tuple[str, ...] | list[str]) -> list:
+def _header(ws: Worksheet, headers: tuple[str, ...] | list[str]) -> list[WriteOnlyCell]:
     return [_cell(ws, h, "head") for h in headers]
 
 
-def _write_list(ws, content: WorkbookContent) -> None:
+def _write_list(ws: Worksheet, content: WorkbookContent) -> None:
     years = content.plan.years
     for c, w in enumerate((9, 50, 24) + (8,) * len(years)):
         ws.column_dimensions[column_letter(c)].width = w
@@ -211,7 +211,7 @@ def _write_list(ws, content: WorkbookContent) -> None:
     stream_rows(ws, _list_rows(ws, content))
 
 
-def _list_rows(ws, content: WorkbookContent) -> Iterator[Row]:
+def _list_rows(ws: Worksheet, content: WorkbookContent) -> Iterator[Row]:
     years = content.plan.years
     yield None, _header(ws, list(LIST_HEADERS) + [short_label(fy) for fy in years])
     nodes = {n.id: n for n in content.nodes}
@@ -240,7 +240,7 @@ def _list_rows(ws, content: WorkbookContent) -> Iterator[Row]:
 _INPUT_PRESETS = {COL_RESULT: "input_text", COL_STATUS: "input", COL_ACTUAL: "input"}
 
 
-def _write_entries(ws, content: WorkbookContent) -> None:
+def _write_entries(ws: Worksheet, content: WorkbookContent) -> None:
     for c, w in enumerate(ENTRY_WIDTHS):
         ws.column_dimensions[column_letter(c)].width = w
     ws.freeze_panes = "A2"
@@ -255,13 +255,13 @@ def _write_entries(ws, content: WorkbookContent) -> None:
         dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"',
                             allow_blank=True, showErrorMessage=True, errorTitle="計画達成状況",
                             error="「未確定」「達成」「未達成」から選んでください")
-        dv.sqref = _sqref(COL_STATUS, status_rows)  # type: ignore[assignment]
+        dv.sqref = _sqref(COL_STATUS, status_rows)
         ws.data_validations.append(dv)
     if actual_rows:
         dv = DataValidation(type="decimal", operator="between", formula1="-1E+15",
                             formula2="1E+15", allow_blank=True, showErrorMessage=True,
                             errorTitle="実績値", error="数値を入力してください")
-        dv.sqref = _sqref(COL_ACTUAL, actual_rows)  # type: ignore[assignment]
+        dv.sqref = _sqref(COL_ACTUAL, actual_rows)
         ws.data_validations.append(dv)
     ws.auto_filter.ref = f"A1:{column_letter(len(ENTRY_HEADERS) - 1)}{max(last, 1)}"
 
@@ -278,7 +278,7 @@ def _sqref(col: int, rows: list[int]) -> str:
     return " ".join(out)
 
 
-def _entry_rows(ws, content: WorkbookContent, status_rows: list[int],
+def _entry_rows(ws: Worksheet, content: WorkbookContent, status_rows: list[int],
                 actual_rows: list[int]) -> Iterator[Row]:
     """入力's rows; the rows of its status and 実績値 input cells are collected for the
     validations."""
@@ -303,7 +303,7 @@ def _entry_rows(ws, content: WorkbookContent, status_rows: list[int],
         yield _height([(v, ENTRY_WIDTHS[c]) for c, v in enumerate(values)]), cells
 
 
-def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption: str) -> None:
+def _write_measure_sheet(ws: Worksheet, m: Measure, content: WorkbookContent, path_caption: str) -> None:
     years = content.plan.years
     ws.column_dimensions["A"].width = 14
     for i in range(len(years)):
@@ -316,7 +316,7 @@ def _write_measure_sheet(ws, m: Measure, content: WorkbookContent, path_caption:
     stream_rows(ws, _measure_rows(ws, m, content, path_caption))
 
 
-def _measure_rows(ws, m: Measure, content: WorkbookContent, path_caption: str) -> Iterator[Row]:
+def _measure_rows(ws: Worksheet, m: Measure, content: WorkbookContent, path_caption: str) -> Iterator[Row]:
     years = content.plan.years
     last = len(years)
     yield None, [_cell(ws, path_caption, "bold")]
@@ -331,7 +331,7 @@ def _measure_rows(ws, m: Measure, content: WorkbookContent, path_caption: str) -
         cells += [_cell(ws, None, "box") for _ in range(2, last + 1)]
         yield _height([(text, 30 * last)]), cells
     yield None, _header(ws, [""] + [long_label(fy) for fy in years])
-    year_rows = [("実施計画", lambda y: y.plan_text), ("実施結果", lambda y: y.result_text),
+    year_rows: list[tuple[str, Callable[[YearRecord], object]]] = [("実施計画", lambda y: y.plan_text), ("実施結果", lambda y: y.result_text),
                  ("計画達成状況", lambda y: "" if y.status is Status.PENDING else y.status.label)]
     if m.numeric:
         year_rows += [("目標値", lambda y: y.target), ("実績値", lambda y: y.actual)]
@@ -342,7 +342,7 @@ def _measure_rows(ws, m: Measure, content: WorkbookContent, path_caption: str) -
         yield _height([(t, 30) for t in texts] + ([("\n\n", 30)] if label == "実施結果" else [])), cells
 
 
-def _write_manifest(ws, manifest: Manifest) -> None:
+def _write_manifest(ws: Worksheet, manifest: Manifest) -> None:
     ws.sheet_state = "hidden"
     _protect(ws)
     stream_rows(ws, ((None, [_cell(ws, v, None, "管理情報") for v in values])
@@ -365,7 +365,7 @@ def save_workbook(content: WorkbookContent, path: Path,
         raise
 
 
-def _write_sheets(wb, content: WorkbookContent, step: Callable[[int, int], None] | None) -> None:
+def _write_sheets(wb: Workbook, content: WorkbookContent, step: Callable[[int, int], None] | None) -> None:
     _write_list(wb.create_sheet(LIST_SHEET), content)
     _write_entries(wb.create_sheet(ENTRY_SHEET), content)
     nodes = {n.id: n for n in content.nodes}
@@ -386,7 +386,7 @@ def _write_sheets(wb, content: WorkbookContent, step: Callable[[int, int], None]
     wb.active = 1  # open on 入力
 
 
-def _discard(wb) -> None:
+def _discard(wb: Workbook) -> None:
     """After a refusal (text too long, a control character) or a failed save: finish and remove
     each sheet's temporary file now (openpyxl removes them only when the process exits, and a
     sheet left open complains when it is collected)."""

@@ -25,15 +25,17 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...domain import fields as F
 from ...domain.changes import Changes
 from ...domain.errors import InvalidValue, PermissionDenied, StoreError
 from ...domain.fiscal import short_label
-from ...domain.model import Measure
+from ...domain.model import Measure, Node
 from ...domain.status import Status
 from ...domain.values import field_value
 from ...files import staging
@@ -45,6 +47,9 @@ from ...workbook.manifest import Manifest, ManifestRow, MeasureDef, NodeDef, loc
 from ...workbook.writer import EntryValues, WorkbookContent, save_workbook
 from ..progress import Progress, step
 from ..targets import check_target, output_error
+
+if TYPE_CHECKING:
+    from ..desk import Desk
 
 ORIGIN_META = "origin_uid"
 RESULT_FIELDS = (F.RESULT_TEXT, F.STATUS, F.ACTUAL)
@@ -65,7 +70,7 @@ def editable_fields(m: Measure) -> frozenset[str]:
     return frozenset({F.RESULT_TEXT, F.STATUS} | ({F.ACTUAL} if m.numeric else set()))
 
 
-def _scope(desk, department: str | None) -> tuple[str, str]:
+def _scope(desk: Desk, department: str | None) -> tuple[str, str]:
     role = desk.role
     if role is None:
         raise PermissionDenied("このPCの役割（担当課／事務局）が設定されていません")
@@ -80,7 +85,7 @@ def _scope(desk, department: str | None) -> tuple[str, str]:
     return SCOPE_DEPARTMENT, department
 
 
-def build_content(desk, scope: str, department: str) -> WorkbookContent:
+def build_content(desk: Desk, scope: str, department: str) -> WorkbookContent:
     plan = desk.plan
     role = desk.role
     if scope == SCOPE_DEPARTMENT:  # its measures and their branches only, not the whole plan
@@ -149,14 +154,14 @@ def register(content: WorkbookContent) -> None:
         raise StoreError("同時に別の書き出しが行われました。もう一度書き出してください") from exc
 
 
-def node_definitions(nodes) -> tuple[NodeDef, ...]:
+def node_definitions(nodes: Iterable[Node]) -> tuple[NodeDef, ...]:
     keys = {n.id: n.key for n in nodes}
     return tuple(NodeDef(key=n.key, parent=keys.get(n.parent_id, "") if n.parent_id else "",
                          level=n.level, label=n.label, title=n.title, position=n.position)
                  for n in nodes)
 
 
-def definitions(measures: list[Measure], nodes) -> tuple[MeasureDef, ...]:
+def definitions(measures: list[Measure], nodes: Iterable[Node]) -> tuple[MeasureDef, ...]:
     """What a master workbook tells department PCs about every measure."""
     node_keys = {n.id: n.key for n in nodes}
     return tuple(MeasureDef(
@@ -170,7 +175,7 @@ def definitions(measures: list[Measure], nodes) -> tuple[MeasureDef, ...]:
         for m in measures)
 
 
-def export_workbook(desk, out: Path, department: str | None = None,
+def export_workbook(desk: Desk, out: Path, department: str | None = None,
                     progress: Progress | None = None) -> ExportResult:
     scope, dept = _scope(desk, department)
     out = check_target(Path(out))
@@ -211,7 +216,7 @@ def department_file_name(plan_name: str, department: str, day: date | None = Non
     return f"{plan_name}_{safe}_{(day or date.today()).strftime('%Y%m%d')}.xlsx"
 
 
-def export_departments(desk, folder: Path, progress: Progress | None = None) -> list[ExportResult]:
+def export_departments(desk: Desk, folder: Path, progress: Progress | None = None) -> list[ExportResult]:
     """Secretariat: one workbook per department holding at least one measure, into `folder`."""
     role = desk.role
     if role is None or not role.is_secretariat:
