@@ -118,17 +118,25 @@ def main() -> int:
             refused = [p.summary() for p in previews if p.refused]
             assert not refused, refused[:3]
             changes = sum(len(p.changes) for p in previews)
-        print(f"merge (full preview) of {len(files)} workbooks, {rows} fields, {changes} changes: "
-              f"{t_merge:.3f} s (goal <= 1.5 s)")
+        print(
+            f"merge (full preview) of {len(files)} workbooks, {rows} fields, {changes} changes: "
+            f"{t_merge:.3f} s (goal <= 1.5 s)"
+        )
         try:
             import pandas as pd
         except ImportError:
             print("pandas is not installed (pip install -e .[bench]): comparison skipped")
         else:
-            t_pd, frame = timed(lambda: pd.concat([pd.read_excel(f, sheet_name="入力", engine="openpyxl")
-                                                   for f in files]), args.runs)
-            print(f"pandas.read_excel (openpyxl engine, its default) + concat of the same files: {t_pd:.3f} s "
-                  f"({len(frame)} rows) -> merge is {t_pd / t_merge:.1f}x faster (goal >= 5x)")
+            t_pd, frame = timed(
+                lambda: pd.concat(
+                    [pd.read_excel(f, sheet_name="入力", engine="openpyxl") for f in files]
+                ),
+                args.runs,
+            )
+            print(
+                f"pandas.read_excel (openpyxl engine, its default) + concat of the same files: {t_pd:.3f} s "
+                f"({len(frame)} rows) -> merge is {t_pd / t_merge:.1f}x faster (goal >= 5x)"
+            )
         plain = folder / "plain.sqlite3"
         with Desk.open(plain) as desk:
             desk.set_role(secretariat=True)
@@ -137,8 +145,10 @@ def main() -> int:
                 t = time.perf_counter()
                 X.export_workbook(desk, folder / f"master_{i}.xlsx")
                 times.append(time.perf_counter() - t)
-        print(f"export of the master workbook (90 measures, 360 入力 rows, 90 取組管理票): "
-              f"best {min(times):.3f} s, median {statistics.median(times):.3f} s (goal <= 1.5 s)")
+        print(
+            f"export of the master workbook (90 measures, 360 入力 rows, 90 取組管理票): "
+            f"best {min(times):.3f} s, median {statistics.median(times):.3f} s (goal <= 1.5 s)"
+        )
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -56,8 +56,13 @@ def make_desk(folder: Path) -> Desk:
     for m in desk.measures()[:30]:
         if m.is_repeat:
             continue
-        desk.save(m.id, {(2023, "result_text"): f"{m.name}について、計画どおり実施した。" * 3,
-                         (2023, "status"): Status.ACHIEVED if m.id % 4 else Status.NOT_ACHIEVED})
+        desk.save(
+            m.id,
+            {
+                (2023, "result_text"): f"{m.name}について、計画どおり実施した。" * 3,
+                (2023, "status"): Status.ACHIEVED if m.id % 4 else Status.NOT_ACHIEVED,
+            },
+        )
     return desk
 
 
@@ -84,14 +89,22 @@ def write_workbook(job, path: Path) -> None:
             [f"{m.number_label}　{m.display_name}", "", "", "担当課", m.department_text],
             ["概要", m.summary],
             ["めざす姿", m.vision],
-            ["関連計画", "\n".join(m.related_plans) or "—", "確保する行政資源",
-             "　".join(f"{RESOURCE_LABELS[k]}{'○' if k in m.resources else ''}"
-                      for k in RESOURCES)],
+            [
+                "関連計画",
+                "\n".join(m.related_plans) or "—",
+                "確保する行政資源",
+                "　".join(
+                    f"{RESOURCE_LABELS[k]}{'○' if k in m.resources else ''}" for k in RESOURCES
+                ),
+            ],
             [""] + [long_label(fy) for fy in years],
             ["実施計画"] + [m.year(fy).plan_text for fy in years],
             ["実施結果"] + [m.year(fy).result_text for fy in years],
-            ["計画達成状況"] + [m.year(fy).status.label if m.year(fy).status != Status.PENDING
-                           else "" for fy in years],
+            ["計画達成状況"]
+            + [
+                m.year(fy).status.label if m.year(fy).status != Status.PENDING else ""
+                for fy in years
+            ],
         ]
         if m.numeric:
             unit = m.indicator.unit if m.indicator else ""
@@ -115,9 +128,21 @@ def soffice_convert(xlsx: Path, outdir: Path, profile: Path) -> float:
     if exe is None:
         raise RuntimeError("soffice not found (bash scripts/setup.sh --dev installs LibreOffice)")
     t = time.perf_counter()
-    subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(outdir), str(xlsx)],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            exe,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(xlsx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     return time.perf_counter() - t
 
 
@@ -135,9 +160,20 @@ def city(db: Path, runs: int) -> int:
             log = Path(tmp) / "out.txt"
             with log.open("wb") as sink:
                 t = time.perf_counter()
-                child = subprocess.Popen([sys.executable, "-m", "kanazawa_desktop", "--db",
-                                          str(copy), "print", str(Path(tmp) / "all.pdf")],
-                                         cwd=ROOT, stdout=sink, stderr=sink)
+                child = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "kanazawa_desktop",
+                        "--db",
+                        str(copy),
+                        "print",
+                        str(Path(tmp) / "all.pdf"),
+                    ],
+                    cwd=ROOT,
+                    stdout=sink,
+                    stderr=sink,
+                )
                 _, status, usage = os.wait4(child.pid, 0)  # the child's own CPU and peak RSS
                 wall = time.perf_counter() - t
             text = log.read_text(encoding="utf-8", errors="replace")
@@ -145,22 +181,33 @@ def city(db: Path, runs: int) -> int:
             if status or found is None:
                 print(text, file=sys.stderr)
                 return 1
-            pages, cpu, rss = int(found.group(1)), usage.ru_utime + usage.ru_stime, \
-                usage.ru_maxrss / 1024
+            pages, cpu, rss = (
+                int(found.group(1)),
+                usage.ru_utime + usage.ru_stime,
+                usage.ru_maxrss / 1024,
+            )
             rows.append((wall, cpu, rss))
-            print(f"  {pages} pages  wall {wall:7.2f} s ({pages / wall:6.1f} pages/s)  "
-                  f"cpu {cpu:7.2f} s ({pages / cpu:6.1f} pages/s)  peak RSS {rss:5.0f} MiB",
-                  flush=True)
+            print(
+                f"  {pages} pages  wall {wall:7.2f} s ({pages / wall:6.1f} pages/s)  "
+                f"cpu {cpu:7.2f} s ({pages / cpu:6.1f} pages/s)  peak RSS {rss:5.0f} MiB",
+                flush=True,
+            )
         wall, cpu, rss = (statistics.median(r[i] for r in rows) for i in range(3))
-        print(f"median of {runs}: wall {wall:.2f} s ({pages / wall:.1f} pages/s), "
-              f"cpu {cpu:.2f} s ({pages / cpu:.1f} pages/s), peak RSS {rss:.0f} MiB")
+        print(
+            f"median of {runs}: wall {wall:.2f} s ({pages / wall:.1f} pages/s), "
+            f"cpu {cpu:.2f} s ({pages / cpu:.1f} pages/s), peak RSS {rss:.0f} MiB"
+        )
     return 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=None,
-                        help="print every sheet of (a copy of) this database with the CLI")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help="print every sheet of (a copy of) this database with the CLI",
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, default=None, help="keep the files in this folder")
     parser.add_argument("--no-libreoffice", action="store_true")
@@ -201,17 +248,21 @@ def main() -> int:
         warm = soffice_convert(xlsx, lo_out, profile)  # first start builds the profile
         lo = [soffice_convert(xlsx, lo_out, profile) for _ in range(max(1, min(args.runs, 3)))]
         lo_median = statistics.median(lo)
-        pdfinfo = subprocess.run(["pdfinfo", str(lo_out / "sheets.pdf")], capture_output=True,
-                                 text=True).stdout
-        pages = next((ln.split()[-1] for ln in pdfinfo.splitlines()
-                      if ln.startswith("Pages:")), "?")
+        pdfinfo = subprocess.run(
+            ["pdfinfo", str(lo_out / "sheets.pdf")], capture_output=True, text=True
+        ).stdout
+        pages = next(
+            (ln.split()[-1] for ln in pdfinfo.splitlines() if ln.startswith("Pages:")), "?"
+        )
         print(f"LibreOffice: {pages} pages from {len(job.measures)} sheets")
         print(f"  warm-up (profile)        {warm:6.3f} s (not counted)")
         print(f"  convert median of {len(lo)}     {lo_median:6.3f} s")
         ratio = lo_median / ours_median
         print(f"ratio LibreOffice / ours   {ratio:6.1f} x")
-        print(f"goals: ours <= 0.5 s: {'yes' if ours_median <= 0.5 else 'NO'}; "
-              f">= 6x faster: {'yes' if ratio >= 6 else 'NO'}")
+        print(
+            f"goals: ours <= 0.5 s: {'yes' if ours_median <= 0.5 else 'NO'}; "
+            f">= 6x faster: {'yes' if ratio >= 6 else 'NO'}"
+        )
     desk.close()
     if args.keep is None:
         shutil.rmtree(folder, ignore_errors=True)

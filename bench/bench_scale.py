@@ -193,6 +193,7 @@ os._exit(0)  # nothing unsaved: skip the teardown of a large window
 @dataclass
 class Cell:
     """One measured quantity at one size: values over runs, or why there are none."""
+
     values: list[float] = field(default_factory=list)
     stopped: float | None = None  # the timeout, when the step was stopped
     note: str = ""
@@ -230,8 +231,13 @@ def make_city(n: int, path: Path, timeout: float) -> None:
     tmp = path.with_name(path.name + ".part")
     for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         p.unlink(missing_ok=True)
-    out = subprocess.run([PY, str(ROOT / "bench" / "make_city.py"), "--measures", str(n), "--out", str(tmp)],
-                         capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    out = subprocess.run(
+        [PY, str(ROOT / "bench" / "make_city.py"), "--measures", str(n), "--out", str(tmp)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
     if out.returncode != 0:
         raise SystemExit(f"make_city failed: {out.stderr.strip()[-500:]}")
     log(out.stdout.strip())
@@ -240,12 +246,19 @@ def make_city(n: int, path: Path, timeout: float) -> None:
         p.unlink(missing_ok=True)
 
 
-def run_cli(db: Path, args: list[str], timeout: float, logfile: Path) -> tuple[float, float, int, bool]:
+def run_cli(
+    db: Path, args: list[str], timeout: float, logfile: Path
+) -> tuple[float, float, int, bool]:
     """Run the command line on `db`: (wall s, peak RSS MiB, exit code, stopped)."""
     with open(logfile, "w", encoding="utf-8") as fh:
         t0 = time.perf_counter()
-        proc = subprocess.Popen([PY, "-m", "kanazawa_desktop", "--db", str(db), *args], stdout=fh,
-                                stderr=subprocess.STDOUT, env=child_env(), cwd=ROOT)
+        proc = subprocess.Popen(
+            [PY, "-m", "kanazawa_desktop", "--db", str(db), *args],
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            env=child_env(),
+            cwd=ROOT,
+        )
         stopped = False
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -262,12 +275,19 @@ def run_cli(db: Path, args: list[str], timeout: float, logfile: Path) -> tuple[f
     return wall, usage.ru_maxrss / 1024, proc.returncode, stopped
 
 
-def window_run(db: Path, ini: Path, dept: str, timeout: float) -> tuple[dict[str, float], str | None, str]:
+def window_run(
+    db: Path, ini: Path, dept: str, timeout: float
+) -> tuple[dict[str, float], str | None, str]:
     """One window child: its metrics, the step it was stopped in (or None), stderr's tail."""
     t0 = time.time()
-    proc = subprocess.Popen([PY, "-c", WINDOW_CHILD, str(db), str(ini), dept, SEARCH_WORD, str(SWITCHES),
-                             str(SAVES)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=child_env(), cwd=ROOT)
+    proc = subprocess.Popen(
+        [PY, "-c", WINDOW_CHILD, str(db), str(ini), dept, SEARCH_WORD, str(SWITCHES), str(SAVES)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_env(),
+        cwd=ROOT,
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
         stopped = None
@@ -292,8 +312,10 @@ def window_run(db: Path, ini: Path, dept: str, timeout: float) -> tuple[dict[str
 def department_near_one_percent(db: Path) -> tuple[str, int, int]:
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
         total = con.execute("SELECT count(*) FROM measure").fetchone()[0]
-        counts = con.execute("SELECT d.name, count(*) FROM measure_department md JOIN department d "
-                             "ON d.id = md.department_id GROUP BY d.id ORDER BY d.position").fetchall()
+        counts = con.execute(
+            "SELECT d.name, count(*) FROM measure_department md JOIN department d "
+            "ON d.id = md.department_id GROUP BY d.id ORDER BY d.position"
+        ).fetchall()
     con.close()
     name, count = min(counts, key=lambda nc: (abs(nc[1] - total / 100), nc[0]))
     return name, count, total
@@ -333,8 +355,10 @@ def make_returns(city: Path, folder: Path, budget: float) -> tuple[Path, list[Pa
             if final.exists():
                 continue
             if time.perf_counter() - t0 > budget:
-                raise SetupStopped(f"{sum(f.exists() for f in files) - 1}/{FILES} returns made in "
-                                   f"{budget:.0f} s; run again with --keep to resume")
+                raise SetupStopped(
+                    f"{sum(f.exists() for f in files) - 1}/{FILES} returns made in "
+                    f"{budget:.0f} s; run again with --keep to resume"
+                )
             path = X.export_workbook(desk, folder / f"part_{i:03d}.xlsx", dept).path
             wb = openpyxl.load_workbook(path)
             ws = wb["入力"]
@@ -361,7 +385,11 @@ METRICS = [  # key, label, kind
     ("switch", f"window: switch measure (open + repaint; median of {SWITCHES})", "s"),
     ("switch_p95", "window: switch measure, p95", "s"),
     ("save", f"window: save one field (実施結果, Ctrl+S, until idle; median of {SAVES})", "s"),
-    ("search_index", "window: search index ready, after the paint or (re)start (worker thread)", "s"),
+    (
+        "search_index",
+        "window: search index ready, after the paint or (re)start (worker thread)",
+        "s",
+    ),
     ("search", f"window: search keystroke (「{SEARCH_WORD}」 typed, median per key)", "s"),
     ("search_clear", "window: search box cleared (full tree back)", "s"),
     ("filter_dept", "window: 担当課 filter → one department", "s"),
@@ -377,15 +405,38 @@ METRICS = [  # key, label, kind
     ("print_pps", "CLI print: pages/s", "/s"),
     ("print_rss", "CLI print: peak RSS", "MiB"),
 ]
-WINDOW_STEPS = {"start": ["cold", "switch", "switch_p95", "save", "search_index", "search", "search_clear", "filter_dept",
-                          "filter_all", "rss_mib"],
-                "switch": ["switch", "switch_p95", "save", "search_index", "search", "search_clear", "filter_dept", "filter_all"],
-                "save": ["save", "search_index", "search", "search_clear", "filter_dept", "filter_all"],
-                "search": ["search_index", "search", "search_clear", "filter_dept", "filter_all"],
-                "filter": ["filter_dept", "filter_all"]}
+WINDOW_STEPS = {
+    "start": [
+        "cold",
+        "switch",
+        "switch_p95",
+        "save",
+        "search_index",
+        "search",
+        "search_clear",
+        "filter_dept",
+        "filter_all",
+        "rss_mib",
+    ],
+    "switch": [
+        "switch",
+        "switch_p95",
+        "save",
+        "search_index",
+        "search",
+        "search_clear",
+        "filter_dept",
+        "filter_all",
+    ],
+    "save": ["save", "search_index", "search", "search_clear", "filter_dept", "filter_all"],
+    "search": ["search_index", "search", "search_clear", "filter_dept", "filter_all"],
+    "filter": ["filter_dept", "filter_all"],
+}
 
 
-def bench_size(n: int, keep: Path, runs: int, timeout: float, setup_timeout: float) -> tuple[dict[str, Cell], list[str]]:
+def bench_size(
+    n: int, keep: Path, runs: int, timeout: float, setup_timeout: float
+) -> tuple[dict[str, Cell], list[str]]:
     cells: dict[str, Cell] = {k: Cell() for k, _, _ in METRICS}
     notes: list[str] = []
     city = keep / f"city_{n}.sqlite3"
@@ -407,9 +458,13 @@ def bench_size(n: int, keep: Path, runs: int, timeout: float, setup_timeout: flo
         if stopped:
             for key in WINDOW_STEPS.get(stopped, []):
                 cells[key].stopped = timeout * 3
-            notes.append(f"{n}: window stopped in step {stopped} (child budget {timeout * 3:.0f} s) {err[-200:]}")
+            notes.append(
+                f"{n}: window stopped in step {stopped} (child budget {timeout * 3:.0f} s) {err[-200:]}"
+            )
         if "search_hits" in metrics and r == 0:
-            notes.append(f"{n}: search 「{SEARCH_WORD}」 shows {metrics['search_hits']:.0f} measures")
+            notes.append(
+                f"{n}: search 「{SEARCH_WORD}」 shows {metrics['search_hits']:.0f} measures"
+            )
 
     def cli(key: str, target: Path, args: list[str], label: str) -> str:
         for r in range(runs):
@@ -430,7 +485,12 @@ def bench_size(n: int, keep: Path, runs: int, timeout: float, setup_timeout: flo
         return output
 
     cli("export_master", db, ["export", str(work / "master.xlsx")], "export master")
-    cli("export_dept", db, ["export", str(work / "dept.xlsx"), "--department", dept], "export department")
+    cli(
+        "export_dept",
+        db,
+        ["export", str(work / "dept.xlsx"), "--department", dept],
+        "export department",
+    )
     out = cli("print", db, ["print", str(work / "all.pdf")], "print")
     pages = re.search(r"(\d+) ページ", out)
     if pages:
@@ -488,13 +548,23 @@ def growth(cells: list[Cell], sizes: list[int]) -> str:
 
 
 def table(results: dict[int, dict[str, Cell]], sizes: list[int]) -> str:
-    head = "| what | " + " | ".join(f"{n:,}" for n in sizes) + " | growth (" + \
-        ", ".join(f"{a:,}→{b:,}" for a, b in zip(sizes, sizes[1:], strict=False)) + ") |"
+    head = (
+        "| what | "
+        + " | ".join(f"{n:,}" for n in sizes)
+        + " | growth ("
+        + ", ".join(f"{a:,}→{b:,}" for a, b in zip(sizes, sizes[1:], strict=False))
+        + ") |"
+    )
     lines = [head, "|---" * (len(sizes) + 2) + "|"]
     for key, label, kind in METRICS:
         row = [fmt(results[n][key], kind) for n in sizes]
-        lines.append(f"| {label} | " + " | ".join(row) + " | " + growth([results[n][key] for n in sizes], sizes)
-                     + " |")
+        lines.append(
+            f"| {label} | "
+            + " | ".join(row)
+            + " | "
+            + growth([results[n][key] for n in sizes], sizes)
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -502,13 +572,24 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="92,2000,20000")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--keep", type=Path, default=None, help="keep (and reuse) databases and returns here")
-    ap.add_argument("--timeout", type=float, default=900, help="seconds per step (window: 3x, all its steps)")
-    ap.add_argument("--setup-timeout", type=float, default=3600,
-                    help="seconds for making the 100 returns (resumable with --keep)")
-    ap.add_argument("--reuse-results", action="store_true",
-                    help="take a size's figures from DIR/result_<N>.json when present (a table over "
-                         "sizes measured by separate runs)")
+    ap.add_argument(
+        "--keep", type=Path, default=None, help="keep (and reuse) databases and returns here"
+    )
+    ap.add_argument(
+        "--timeout", type=float, default=900, help="seconds per step (window: 3x, all its steps)"
+    )
+    ap.add_argument(
+        "--setup-timeout",
+        type=float,
+        default=3600,
+        help="seconds for making the 100 returns (resumable with --keep)",
+    )
+    ap.add_argument(
+        "--reuse-results",
+        action="store_true",
+        help="take a size's figures from DIR/result_<N>.json when present (a table over "
+        "sizes measured by separate runs)",
+    )
     args = ap.parse_args()
     if args.reuse_results and args.keep is None:
         ap.error("--reuse-results needs --keep")
@@ -526,23 +607,43 @@ def main() -> int:
                 data = json.loads(saved.read_text(encoding="utf-8"))
                 results[n] = {k: Cell(**v) for k, v in data["cells"].items()}
                 notes += data["notes"]
-                runs_of[n] = f"{n:,}: {data['when']}, {data['runs']} run(s), step timeout {data['timeout']:.0f} s"
+                runs_of[n] = (
+                    f"{n:,}: {data['when']}, {data['runs']} run(s), step timeout {data['timeout']:.0f} s"
+                )
                 log(f"{n}: figures of {data['when']} reused")
                 continue
             results[n], more = bench_size(n, keep, args.runs, args.timeout, args.setup_timeout)
             notes += more
-            runs_of[n] = f"{n:,}: {started:%Y-%m-%d %H:%M}, {args.runs} run(s), step timeout {args.timeout:.0f} s"
-            saved.write_text(json.dumps({"when": f"{datetime.now():%Y-%m-%d %H:%M}", "runs": args.runs,
-                                         "timeout": args.timeout, "notes": more,
-                                         "cells": {k: vars(c) for k, c in results[n].items()}},
-                                        ensure_ascii=False, indent=1), encoding="utf-8")
+            runs_of[n] = (
+                f"{n:,}: {started:%Y-%m-%d %H:%M}, {args.runs} run(s), step timeout {args.timeout:.0f} s"
+            )
+            saved.write_text(
+                json.dumps(
+                    {
+                        "when": f"{datetime.now():%Y-%m-%d %H:%M}",
+                        "runs": args.runs,
+                        "timeout": args.timeout,
+                        "notes": more,
+                        "cells": {k: vars(c) for k, c in results[n].items()},
+                    },
+                    ensure_ascii=False,
+                    indent=1,
+                ),
+                encoding="utf-8",
+            )
             log(f"{n}: done")
     finally:
         if args.keep is None:
             shutil.rmtree(keep, ignore_errors=True)
-    report = (f"bench_scale.py, {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians; "
-              + "; ".join(runs_of[n] for n in sizes) + "\n\n"
-              + table(results, sizes) + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n")
+    report = (
+        f"bench_scale.py, {os.cpu_count()} cores, Python {sys.version.split()[0]}; medians; "
+        + "; ".join(runs_of[n] for n in sizes)
+        + "\n\n"
+        + table(results, sizes)
+        + "\n\n"
+        + "\n".join(f"- {n}" for n in notes)
+        + "\n"
+    )
     print(report)
     if args.keep is not None:
         (keep / "bench_scale.md").write_text(report, encoding="utf-8")

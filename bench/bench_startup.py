@@ -50,8 +50,13 @@ def cold_start(db: Path, ini: str) -> float:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     t0 = time.time()
-    out = subprocess.run([sys.executable, "-c", CHILD, str(db), ini], capture_output=True, text=True,
-                         env=env, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(db), ini],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     line = next(ln for ln in out.stdout.splitlines() if ln.startswith("PAINTED"))
     return float(line.split()[1]) - t0
 
@@ -110,12 +115,18 @@ def main() -> None:
             d.set_role(department="人事課")
         first.append(time.perf_counter() - t0)
     sw = switching()
-    print(f"cold start to painted window (secretariat, 92 measures): median {statistics.median(runs):.3f} s, "
-          f"min {min(runs):.3f} s, max {max(runs):.3f} s over {len(runs)} runs")
-    print(f"first start: create database and load the bundled plan: median {statistics.median(first) * 1000:.0f} ms")
+    print(
+        f"cold start to painted window (secretariat, 92 measures): median {statistics.median(runs):.3f} s, "
+        f"min {min(runs):.3f} s, max {max(runs):.3f} s over {len(runs)} runs"
+    )
+    print(
+        f"first start: create database and load the bundled plan: median {statistics.median(first) * 1000:.0f} ms"
+    )
     q = statistics.quantiles(sw, n=20)
-    print(f"switch measure (load form + repaint), {len(sw)} switches: median {statistics.median(sw) * 1000:.1f} ms, "
-          f"p95 {q[18] * 1000:.1f} ms, max {max(sw) * 1000:.1f} ms")
+    print(
+        f"switch measure (load form + repaint), {len(sw)} switches: median {statistics.median(sw) * 1000:.1f} ms, "
+        f"p95 {q[18] * 1000:.1f} ms, max {max(sw) * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

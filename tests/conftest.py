@@ -34,13 +34,17 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(
             f"kanazawa_desktop.{'/'.join(missing)} cannot be imported: resources/ and db/ are "
             "installed into the package by pyproject.toml's package-dir mapping, so this "
-            "environment needs `pip install -e .` (scripts/setup.sh --dev) after that mapping came")
+            "environment needs `pip install -e .` (scripts/setup.sh --dev) after that mapping came"
+        )
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """Say so when the data is not this tree's (an editable install of another checkout)."""
-    return [f"NOTE: kanazawa_desktop.{n} is read from {p}, not from {REPO / n}"
-            for n, p in _data_folders().items() if p is not None and p != REPO / n]
+    return [
+        f"NOTE: kanazawa_desktop.{n} is read from {p}, not from {REPO / n}"
+        for n, p in _data_folders().items()
+        if p is not None and p != REPO / n
+    ]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -84,6 +88,7 @@ def secretariat(desk):
 
 # ---- GUI: windows that are always closed (helpers in tests/gui_helpers.py) --------------
 
+
 @pytest.fixture
 def gui_windows(qtbot):
     """A list the test's windows are added to; at teardown, pass or fail, pending modal
@@ -107,8 +112,9 @@ def open_window(qtbot, gui_windows):
     def _open(db_path, settings, *, department=None, secretariat=False, activate=True):
         if department is not None or secretariat:
             gui_helpers.answer_first_start(qtbot, department=department, secretariat=secretariat)
-        return gui_helpers.open_main_window(qtbot, db_path, settings, gui_windows,
-                                            activate=activate)
+        return gui_helpers.open_main_window(
+            qtbot, db_path, settings, gui_windows, activate=activate
+        )
 
     return _open
 
@@ -123,8 +129,9 @@ def secretariat_window(tmp_path, open_window):
     db = tmp_path / "desk.sqlite3"
     with Desk.open(db) as d:
         d.set_role(secretariat=True)
-    return open_window(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                       activate=False)
+    return open_window(
+        db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), activate=False
+    )
 
 
 def run_cli(*args: str, env: dict | None = None, timeout: float = 120):
@@ -134,8 +141,14 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 120):
     e = dict(os.environ)
     e.pop("QT_QPA_PLATFORM", None)  # commands must not need a display at all
     e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "kanazawa_desktop", *args], capture_output=True,
-                          text=True, timeout=timeout, env=e, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "kanazawa_desktop", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=e,
+        cwd=REPO,
+    )
 
 
 @pytest.fixture
@@ -148,8 +161,12 @@ def mounted():
 
     def mount(folder: Path, options: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
-                           capture_output=True, text=True, timeout=30)
+        r = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         if r.returncode != 0:
             pytest.skip(f"cannot mount a tmpfs here (needs root): {r.stderr.strip()}")
         done.append(folder)

@@ -6,16 +6,27 @@ from pathlib import Path
 
 import openpyxl
 
-COLS = {"result": "F", "status": "G", "actual": "I", "plan": "E", "name": "B", "target": "H",
-        "number": "A", "year": "D"}
+COLS = {
+    "result": "F",
+    "status": "G",
+    "actual": "I",
+    "plan": "E",
+    "name": "B",
+    "target": "H",
+    "number": "A",
+    "year": "D",
+}
 
 
 def entry_rows(path: Path) -> dict[tuple[str, str], int]:
     wb = openpyxl.load_workbook(path, read_only=True)
     try:
         ws = wb["入力"]
-        return {(r[0], r[3]): i for i, r in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2)
-                if r[0]}
+        return {
+            (r[0], r[3]): i
+            for i, r in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2)
+            if r[0]
+        }
     finally:
         wb.close()
 
@@ -118,8 +129,12 @@ def _forged(values: list[list[object]], rows_edit, meta_edit, defs_edit) -> list
     text = json.dumps(raw_rows, ensure_ascii=False, separators=(",", ":"))
     defs_text = json.dumps(defs, ensure_ascii=False, separators=(",", ":"))
     digest = M._digest(man.version, meta, text, defs_text)
-    out = [[M.MANIFEST_MAGIC, str(man.version)], *([k, v] for k, v in meta.items()),
-           ["checksum", digest], [M.ROWS_MARK, *(M.ROW_COLUMNS if man.version >= 3 else M.ROW_COLUMNS_V2)]]
+    out = [
+        [M.MANIFEST_MAGIC, str(man.version)],
+        *([k, v] for k, v in meta.items()),
+        ["checksum", digest],
+        [M.ROWS_MARK, *(M.ROW_COLUMNS if man.version >= 3 else M.ROW_COLUMNS_V2)],
+    ]
     out += M._chunks(text)
     if man.version >= 2:
         out.append(list(M.DEFS_MARK))
@@ -137,7 +152,9 @@ def forge_manifest(path: Path, rows_edit=None, meta_edit=None, defs_edit=None) -
 
     wb = openpyxl.load_workbook(path)
     ws = wb[MANIFEST_SHEET]
-    out = _forged([list(row) for row in ws.iter_rows(values_only=True)], rows_edit, meta_edit, defs_edit)
+    out = _forged(
+        [list(row) for row in ws.iter_rows(values_only=True)], rows_edit, meta_edit, defs_edit
+    )
     ws.delete_rows(1, ws.max_row)
     for r, row in enumerate(out, start=1):
         for c, value in enumerate(row, start=1):
@@ -154,13 +171,18 @@ def set_saved_at(path: Path, when: str) -> Path:
     import re
 
     def edit(xml: bytes) -> bytes:
-        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                      lambda m: m.group(1) + when.encode() + m.group(2), xml)
+        return re.sub(
+            rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+            lambda m: m.group(1) + when.encode() + m.group(2),
+            xml,
+        )
 
     return rewrite_part(path, "docProps/core.xml", edit)
 
 
-def forge_manifest_xml(path: Path, part: str, rows_edit=None, meta_edit=None, defs_edit=None) -> Path:
+def forge_manifest_xml(
+    path: Path, part: str, rows_edit=None, meta_edit=None, defs_edit=None
+) -> Path:
     """forge_manifest on the sheet XML as our writer lays it out (inline strings), without
     openpyxl: fast enough for a large master workbook."""
     import re
@@ -169,7 +191,9 @@ def forge_manifest_xml(path: Path, part: str, rows_edit=None, meta_edit=None, de
     from kanazawa_desktop.workbook.layout import column_letter
 
     def unescape(t: str) -> str:
-        return t.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+        return (
+            t.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+        )
 
     def edit(xml: bytes) -> bytes:
         text = xml.decode("utf-8")
@@ -177,18 +201,29 @@ def forge_manifest_xml(path: Path, part: str, rows_edit=None, meta_edit=None, de
         values = []
         for row in re.findall(r"<row\b[^>]*>(.*?)</row>", body, re.S):
             cells = {}
-            for letters, inner in re.findall(r'<c r="([A-Z]+)\d+"[^>]*?(?:/>|>(.*?)</c>)', row, re.S):
+            for letters, inner in re.findall(
+                r'<c r="([A-Z]+)\d+"[^>]*?(?:/>|>(.*?)</c>)', row, re.S
+            ):
                 t = re.search(r"<t[^>]*>(.*?)</t>", inner or "", re.S)
                 cells[ord(letters) - 65] = unescape(t.group(1)) if t else ""
             values.append([cells.get(i, "") for i in range(max(cells, default=-1) + 1)] + [""])
         out = _forged(values, rows_edit, meta_edit, defs_edit)
         rows = "".join(
-            f'<row r="{r}">' + "".join(f'<c r="{column_letter(c)}{r}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
-                                       for c, v in enumerate(row)) + "</row>"
-            for r, row in enumerate(out, start=1))
+            f'<row r="{r}">'
+            + "".join(
+                f'<c r="{column_letter(c)}{r}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
+                for c, v in enumerate(row)
+            )
+            + "</row>"
+            for r, row in enumerate(out, start=1)
+        )
         width = max(len(r) for r in out)
         text = text.replace(body, rows, 1)
-        text = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:{column_letter(width - 1)}{len(out)}"', text)
+        text = re.sub(
+            r'<dimension ref="[^"]*"',
+            f'<dimension ref="A1:{column_letter(width - 1)}{len(out)}"',
+            text,
+        )
         return text.encode("utf-8")
 
     return rewrite_part(path, part, edit)

@@ -50,8 +50,9 @@ def _describe(w: QWidget) -> str:
 class _ModalWait:
     """One pending `when_modal`: polls, acts once, then checks the dialog went away."""
 
-    def __init__(self, qtbot, kind: type | None, act: Callable[[QWidget], object],
-                 timeout: int, closes: bool) -> None:
+    def __init__(
+        self, qtbot, kind: type | None, act: Callable[[QWidget], object], timeout: int, closes: bool
+    ) -> None:
         self.qtbot, self.kind, self.act, self.closes = qtbot, kind, act, closes
         self.timeout = timeout
         self.what = "a modal dialog" if kind is None else f"a modal {kind.__name__}"
@@ -81,11 +82,17 @@ class _ModalWait:
             if not shiboken6.isValid(self.dialog) or not self.dialog.isVisible():
                 self._finish()  # static helpers (QMessageBox.question) delete their box
             elif time.monotonic() > self.deadline:
-                self._give_up(f"{_describe(self.dialog)} was still open {self.timeout} ms "
-                              f"after the test acted on it")
+                self._give_up(
+                    f"{_describe(self.dialog)} was still open {self.timeout} ms "
+                    f"after the test acted on it"
+                )
             return
         dlg = QApplication.activeModalWidget()
-        if dlg is None or not dlg.isVisible() or not (self.kind is None or isinstance(dlg, self.kind)):
+        if (
+            dlg is None
+            or not dlg.isVisible()
+            or not (self.kind is None or isinstance(dlg, self.kind))
+        ):
             if time.monotonic() > self.deadline:
                 self._give_up(f"{self.what} did not appear within {self.timeout} ms")
             return
@@ -111,8 +118,14 @@ class _ModalWait:
         self.timer.start()
 
 
-def when_modal(qtbot, kind: type | None, act: Callable[[QWidget], object], *,
-               timeout: int = MODAL_TIMEOUT_MS, closes: bool = True) -> _ModalWait:
+def when_modal(
+    qtbot,
+    kind: type | None,
+    act: Callable[[QWidget], object],
+    *,
+    timeout: int = MODAL_TIMEOUT_MS,
+    closes: bool = True,
+) -> _ModalWait:
     """Run act(dialog) once a modal dialog of `kind` (any, if None) is shown and active.
 
     Call it before the code that opens the dialog (which blocks in exec()). Bounded: if no
@@ -159,6 +172,7 @@ def answer_first_start(qtbot, department: str | None = None, secretariat: bool =
 
 # ---- windows ----------------------------------------------------------------------------
 
+
 def open_main_window(qtbot, db_path, settings, opened: list, *, activate: bool = False):
     """start() the app on db_path and show its window; the caller's `opened` list
     remembers it, so the fixture closes it (and its desk) whatever the test did."""
@@ -194,6 +208,7 @@ def close_windows(opened: list) -> None:
 
 # ---- measures ---------------------------------------------------------------------------
 
+
 def measure_id(desk, number: int) -> int:
     """The id of the measure numbered `number` (取組No.)."""
     return next(m.id for m in desk.measures() if m.number == number)
@@ -224,8 +239,7 @@ def select_measure(qtbot, win, number: int) -> None:
     assert win.filters.search.hasFocus()
     qtbot.keyClicks(win.filters.search, f"No.{number} ")
     qtbot.waitUntil(lambda: tree_numbers(win).count(f"No.{number}") == 1, timeout=10_000)
-    idx = win.tree_model.index_of_measure(
-        next(r.id for r in win.desk.rows() if r.number == number))
+    idx = win.tree_model.index_of_measure(next(r.id for r in win.desk.rows() if r.number == number))
     rect = win.tree.visualRect(idx)
     qtbot.mouseClick(win.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert win.form.measure.number == number

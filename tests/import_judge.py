@@ -31,8 +31,9 @@ PEAK_RSS = 1024 * 1024 * 1024  # what a file may cost: 1 GB
 SECONDS_PER_FILE = 10.0
 
 
-def judge(db: Path, cases: list[tuple[str, Path]], *, apply: bool = True,
-          timeout: float = 600) -> tuple[list[dict], int]:
+def judge(
+    db: Path, cases: list[tuple[str, Path]], *, apply: bool = True, timeout: float = 600
+) -> tuple[list[dict], int]:
     """(one result per case, the child's peak RSS in bytes)."""
     import resource
 
@@ -41,8 +42,16 @@ def judge(db: Path, cases: list[tuple[str, Path]], *, apply: bool = True,
 
     env = dict(os.environ, PYTHONPATH=str(REPO), QT_QPA_PLATFORM="offscreen")
     job = json.dumps({"db": str(db), "apply": apply, "cases": [[c, str(p)] for c, p in cases]})
-    proc = subprocess.run([sys.executable, str(Path(__file__))], input=job, capture_output=True,
-                          text=True, timeout=timeout, env=env, cwd=REPO, preexec_fn=limit)
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__))],
+        input=job,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=REPO,
+        preexec_fn=limit,
+    )
     results: list[dict] = []
     started = None
     peak = 0
@@ -56,7 +65,9 @@ def judge(db: Path, cases: list[tuple[str, Path]], *, apply: bool = True,
             results.append(msg)
             started = None
     if proc.returncode != 0 or started is not None:
-        results.append({"case": started, "crashed": f"exit {proc.returncode}: {proc.stderr[-2000:]}"})
+        results.append(
+            {"case": started, "crashed": f"exit {proc.returncode}: {proc.stderr[-2000:]}"}
+        )
     return results, peak
 
 
@@ -65,8 +76,10 @@ def _dump(db: Path) -> list:
 
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+        ]
         return [(t, con.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()) for t in tables]
     finally:
         con.close()
@@ -109,9 +122,17 @@ def _child() -> None:
             except Exception as exc:  # noqa: BLE001 - reported, this is what the test looks for
                 import traceback
 
-                print(json.dumps({"case": case, "problems": [
-                    f"preview raised {type(exc).__name__}: {exc}\n{traceback.format_exc()[-1500:]}"]}),
-                      flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "case": case,
+                            "problems": [
+                                f"preview raised {type(exc).__name__}: {exc}\n{traceback.format_exc()[-1500:]}"
+                            ],
+                        }
+                    ),
+                    flush=True,
+                )
                 continue
             seconds = time.perf_counter() - t
             if seconds > SECONDS_PER_FILE:
@@ -137,10 +158,21 @@ def _child() -> None:
                     pass
                 if _dump(db) != before:
                     problems.append("a refused file changed the database")
-            print(json.dumps({"case": case, "error_kind": pv.error_kind, "error": pv.error,
-                              "refused": bool(pv.error or pv.refused), "applied": applied,
-                              "seconds": round(seconds, 3), "problems": problems},
-                             ensure_ascii=False), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "case": case,
+                        "error_kind": pv.error_kind,
+                        "error": pv.error,
+                        "refused": bool(pv.error or pv.refused),
+                        "applied": applied,
+                        "seconds": round(seconds, 3),
+                        "problems": problems,
+                    },
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
     print(json.dumps({"peak_rss": _peak_rss()}), flush=True)
 
 

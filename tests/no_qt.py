@@ -30,7 +30,9 @@ class _QtBlocker(importlib.abc.MetaPathFinder):
 def pytest_configure(config: pytest.Config) -> None:
     loaded = sorted(m for m in sys.modules if m.split(".", 1)[0] in BLOCKED)
     if loaded:
-        raise pytest.UsageError(f"Qt was imported before the blocker: {loaded[:3]} (add -p no:pytest-qt)")
+        raise pytest.UsageError(
+            f"Qt was imported before the blocker: {loaded[:3]} (add -p no:pytest-qt)"
+        )
     sys.meta_path.insert(0, _QtBlocker())
 
 

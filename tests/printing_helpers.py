@@ -27,8 +27,12 @@ def page_texts(pdf: Path, *, above_footer: bool = False) -> list[str]:
     `above_footer` drops a portrait page's footer (it lies below y = 810 pt).
     """
     crop = ["-x", "0", "-y", "0", "-W", "900", "-H", "810"] if above_footer else []
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", *crop, str(pdf), "-"],
-                         capture_output=True, check=True, timeout=120).stdout.decode("utf-8")
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", *crop, str(pdf), "-"],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout.decode("utf-8")
     return [squash(t) for t in out.split("\f")[:-1]]
 
 
@@ -37,8 +41,9 @@ def squash(text: str) -> str:
 
 
 def fonts(pdf: Path) -> list[dict[str, str]]:
-    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True,
-                         timeout=120).stdout
+    out = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
     lines = out.splitlines()[2:]
     rows = []
     for line in lines:
@@ -55,7 +60,11 @@ def outline(pdf: Path) -> list[tuple[str, int, list[tuple[str, int]]]]:
     for item in reader.outline:
         if isinstance(item, list):
             title, page, _ = out[-1]
-            out[-1] = (title, page, [(c.title, reader.get_destination_page_number(c)) for c in item])
+            out[-1] = (
+                title,
+                page,
+                [(c.title, reader.get_destination_page_number(c)) for c in item],
+            )
         else:
             out.append((item.title, reader.get_destination_page_number(item), []))
     return out

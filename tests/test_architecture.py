@@ -18,18 +18,57 @@ def test_import_linter_contracts_hold():
     assert "0 broken" in out.stdout
 
 
+def test_the_tree_is_formatted():
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "format",
+            "--check",
+            "kanazawa_desktop",
+            "tests",
+            "tools",
+            "bench",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-1000:]
+
+
 def test_ruff_is_clean():
-    out = subprocess.run([sys.executable, "-m", "ruff", "check", "kanazawa_desktop", "tests", "tools"],
-                         cwd=REPO, capture_output=True, text=True, timeout=240)
+    out = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "kanazawa_desktop", "tests", "tools", "bench"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert out.returncode == 0, out.stdout[-3000:]
 
 
 def _mypy(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     # the config ([tool.mypy] in pyproject.toml) names the strict packages; the cache stays
     # out of the tree
-    return subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml"),
-                           "--cache-dir", str(REPO / "build" / "mypy_cache"), *args],
-                          cwd=cwd, capture_output=True, text=True, timeout=240)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--config-file",
+            str(REPO / "pyproject.toml"),
+            "--cache-dir",
+            str(REPO / "build" / "mypy_cache"),
+            *args,
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
 
 
 @pytest.mark.timeout(280)  # the run is bounded at 240 s
@@ -45,7 +84,9 @@ def test_mypy_config_refuses_an_untyped_function(tmp_path):
     bad = tmp_path / "untyped.py"
     bad.write_text("def half(x):\n    return x / 2\n")
     out = _mypy(str(bad), cwd=tmp_path)
-    assert out.returncode == 1 and "no-untyped-def" in out.stdout, out.stdout[-2000:] + out.stderr[-2000:]
+    assert out.returncode == 1 and "no-untyped-def" in out.stdout, (
+        out.stdout[-2000:] + out.stderr[-2000:]
+    )
 
 
 HEADLESS = ["tests/domain", "tests/store", "tests/workbook", "tests/services", "tests/cli"]
@@ -57,9 +98,23 @@ def test_headless_layers_pass_with_qt_blocked(tmp_path):
     (tests/no_qt.py), so no indirect import of Qt creeps in. Bounded: the run is killed at 900 s."""
     env = {**os.environ, "PYTHONPATH": str(REPO / "tests")}
     env.pop("PYTEST_ADDOPTS", None)
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:pytest-qt", "-p", "no_qt",
-           "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestConfigWarning",
-           "--basetemp", str(tmp_path / "run"), *HEADLESS]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:pytest-qt",
+        "-p",
+        "no_qt",
+        "-p",
+        "no:cacheprovider",
+        "-W",
+        "ignore::pytest.PytestConfigWarning",
+        "--basetemp",
+        str(tmp_path / "run"),
+        *HEADLESS,
+    ]
     out = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
     assert " passed" in out.stdout and "deselected" in out.stdout
@@ -67,22 +122,41 @@ def test_headless_layers_pass_with_qt_blocked(tmp_path):
 
 def test_the_headless_run_fails_a_test_that_reaches_qt(tmp_path):
     (tmp_path / "test_reaches_qt.py").write_text(
-        "def test_prints():\n    from PySide6 import QtCore  # noqa: F401\n")
+        "def test_prints():\n    from PySide6 import QtCore  # noqa: F401\n"
+    )
     env = {**os.environ, "PYTHONPATH": str(REPO / "tests")}
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:pytest-qt", "-p", "no_qt",
-           "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestConfigWarning",
-           "--rootdir", str(tmp_path), str(tmp_path)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:pytest-qt",
+        "-p",
+        "no_qt",
+        "-p",
+        "no:cacheprovider",
+        "-W",
+        "ignore::pytest.PytestConfigWarning",
+        "--rootdir",
+        str(tmp_path),
+        str(tmp_path),
+    ]
     out = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 1 and "PySide6 is blocked" in out.stdout, out.stdout[-2000:]
 
 
 def test_commands_load_only_what_they_use():
     """Building the parser loads no service; `export` never loads the import's reader."""
-    code = ("import sys; from kanazawa_desktop.cli import build_parser; build_parser(); "
-            "a = set(sys.modules); from kanazawa_desktop.services.exchange import export_workbook; "
-            "b = set(sys.modules); "
-            "print(sorted(m for m in a if m.startswith('kanazawa_desktop.services.'))); "
-            "print(sorted(m for m in b if m in ('python_calamine', 'kanazawa_desktop.services.exchange.preview')))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    code = (
+        "import sys; from kanazawa_desktop.cli import build_parser; build_parser(); "
+        "a = set(sys.modules); from kanazawa_desktop.services.exchange import export_workbook; "
+        "b = set(sys.modules); "
+        "print(sorted(m for m in a if m.startswith('kanazawa_desktop.services.'))); "
+        "print(sorted(m for m in b if m in ('python_calamine', 'kanazawa_desktop.services.exchange.preview')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[:2] == ["['kanazawa_desktop.services.paths']", "[]"]

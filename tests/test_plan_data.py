@@ -16,8 +16,9 @@ YEARS = ["2023", "2024", "2025", "2026"]
 
 
 def _builder():
-    spec = importlib.util.spec_from_file_location("build_plan_data",
-                                                  ROOT / "tools" / "build_plan_data.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_plan_data", ROOT / "tools" / "build_plan_data.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -43,8 +44,9 @@ def test_bundled_files_equal_a_fresh_build():
     built = _builder().build(SEEDS)
     assert sorted(built) == ["plan_gyosei_keiei.json", "seed_notes.md"]
     for name, content in built.items():
-        assert (RESOURCES / name).read_text(encoding="utf-8") == content, \
+        assert (RESOURCES / name).read_text(encoding="utf-8") == content, (
             f"{name} is stale: run tools/build_plan_data.py"
+        )
 
 
 def test_check_flag_reports_stale_output(tmp_path, capsys):
@@ -121,15 +123,25 @@ def test_indicators_only_for_numeric_measures(data, measures):
 
 def test_resources(measures):
     assert measures["No.9"]["resources"] == {"hito": True, "kane": True, "mono": True, "joho": True}
-    assert measures["No.6"]["resources"] == {"hito": True, "kane": False, "mono": False, "joho": True}
+    assert measures["No.6"]["resources"] == {
+        "hito": True,
+        "kane": False,
+        "mono": False,
+        "joho": True,
+    }
 
 
 def test_merged_cells_and_bullets(measures):
     assert measures["No.25"]["merged_years"] == [[2023, 2024], [2025, 2026]]
     assert measures["No.17"]["merged_years"] == []
-    assert measures["No.5"]["years"]["2023"]["plan"] == \
-        "・ドローンの導入\n・操作職員育成研修の実施\n・運用開始"
-    assert measures["No.4"]["related_plans"] == ["金沢健康プラン2018", "第2期金沢市保健事業実施計画"]
+    assert (
+        measures["No.5"]["years"]["2023"]["plan"]
+        == "・ドローンの導入\n・操作職員育成研修の実施\n・運用開始"
+    )
+    assert measures["No.4"]["related_plans"] == [
+        "金沢健康プラン2018",
+        "第2期金沢市保健事業実施計画",
+    ]
     assert measures["No.7"]["related_plans"] == []
 
 
@@ -144,19 +156,35 @@ def test_every_numeric_measure_carries_its_indicators_in_the_full_model(data):
     )
     from kanazawa_desktop.domain.judgement import Verdict, judge
 
-    by_number = {m["number"]: [indicator_from_dict(i) for i in m["indicators"]]
-                 for m in data["measures"] if m["repeat_of"] is None}
+    by_number = {
+        m["number"]: [indicator_from_dict(i) for i in m["indicators"]]
+        for m in data["measures"]
+        if m["repeat_of"] is None
+    }
     assert sorted(n for n, inds in by_number.items() if inds) == sorted(
-        m["number"] for m in data["measures"] if m["numeric"])
-    assert [i.name for i in by_number[86]] == ["実質公債費比率", "実質赤字比率", "将来負担比率",
-                                               "経常収支比率", "連結実質赤字比率"]
+        m["number"] for m in data["measures"] if m["numeric"]
+    )
+    assert [i.name for i in by_number[86]] == [
+        "実質公債費比率",
+        "実質赤字比率",
+        "将来負担比率",
+        "経常収支比率",
+        "連結実質赤字比率",
+    ]
     assert by_number[86][3].targets == (OutsideLimit(Bound.AT_MOST, "中核市平均", 2023, 2026),)
     assert by_number[86][0].targets == (Limit(Bound.UNDER, 10, 2023, 2026),)
     assert by_number[43][0].targets == (EndValue(2027, 146000),)  # past the plan's last year
     assert by_number[74][0].targets == (EndValue(2025, 40),)
-    assert by_number[82][0].targets[-1] == ToBeSet("前年度までの実績をふまえた新たな目標の設定", 2025, 2026)
+    assert by_number[82][0].targets[-1] == ToBeSet(
+        "前年度までの実績をふまえた新たな目標の設定", 2025, 2026
+    )
     assert judge(by_number[82][0], 2025, {2025: 99.0}).verdict is Verdict.UNDECIDABLE
-    assert [judge(by_number[1][0], y, {y: 85}).verdict.label for y in YEARS_INT] == ["達成", "達成", "未達成", "未達成"]
+    assert [judge(by_number[1][0], y, {y: 85}).verdict.label for y in YEARS_INT] == [
+        "達成",
+        "達成",
+        "未達成",
+        "未達成",
+    ]
     assert by_number[34][0].baseline.cumulative and not by_number[35][0].baseline.cumulative
 
 

@@ -20,17 +20,33 @@ def _cells(ranges) -> list[str]:
     out = []
     for rng in str(ranges).split():
         cr = CellRange(rng)
-        out += [f"{c}{r}" for r in range(cr.min_row, cr.max_row + 1)
-                for c in (openpyxl.utils.get_column_letter(i)
-                          for i in range(cr.min_col, cr.max_col + 1))]
+        out += [
+            f"{c}{r}"
+            for r in range(cr.min_row, cr.max_row + 1)
+            for c in (
+                openpyxl.utils.get_column_letter(i) for i in range(cr.min_col, cr.max_col + 1)
+            )
+        ]
     return sorted(out)
 
 
 def _style(cell) -> list:
     f, a, b, p = cell.font, cell.alignment, cell.border, cell.protection
-    return [bool(f.b), f.sz, cell.fill.fill_type, cell.fill.fgColor.rgb if cell.fill.fill_type else None,
-            bool(a.wrap_text), a.vertical, b.left.style, b.left.color.rgb if b.left.color else None,
-            b.top.style, b.right.style, b.bottom.style, p.locked, cell.number_format]
+    return [
+        bool(f.b),
+        f.sz,
+        cell.fill.fill_type,
+        cell.fill.fgColor.rgb if cell.fill.fill_type else None,
+        bool(a.wrap_text),
+        a.vertical,
+        b.left.style,
+        b.left.color.rgb if b.left.color else None,
+        b.top.style,
+        b.right.style,
+        b.bottom.style,
+        p.locked,
+        cell.number_format,
+    ]
 
 
 def _sheet(ws) -> dict:
@@ -53,17 +69,38 @@ def _sheet(ws) -> dict:
         "widths": {k: d.width for k, d in sorted(ws.column_dimensions.items()) if d.customWidth},
         "merged": sorted(str(r) for r in ws.merged_cells.ranges),
         "validations": sorted(
-            [[dv.type, dv.operator, dv.formula1, dv.formula2, bool(dv.allow_blank),
-              bool(dv.showErrorMessage), dv.errorTitle, dv.error, _cells(dv.sqref)]
-             for dv in ws.data_validations.dataValidation], key=repr),
+            [
+                [
+                    dv.type,
+                    dv.operator,
+                    dv.formula1,
+                    dv.formula2,
+                    bool(dv.allow_blank),
+                    bool(dv.showErrorMessage),
+                    dv.errorTitle,
+                    dv.error,
+                    _cells(dv.sqref),
+                ]
+                for dv in ws.data_validations.dataValidation
+            ],
+            key=repr,
+        ),
         "freeze": ws.freeze_panes,
         "filter": ws.auto_filter.ref,
-        "protection": [bool(ws.protection.sheet), bool(ws.protection.autoFilter),
-                       bool(ws.protection.formatColumns), bool(ws.protection.formatRows),
-                       ws.protection.password],
-        "page": [ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_setup.fitToWidth,
-                 ws.page_setup.fitToHeight, bool(ws.sheet_properties.pageSetUpPr
-                                                 and ws.sheet_properties.pageSetUpPr.fitToPage)],
+        "protection": [
+            bool(ws.protection.sheet),
+            bool(ws.protection.autoFilter),
+            bool(ws.protection.formatColumns),
+            bool(ws.protection.formatRows),
+            ws.protection.password,
+        ],
+        "page": [
+            ws.page_setup.paperSize,
+            ws.page_setup.orientation,
+            ws.page_setup.fitToWidth,
+            ws.page_setup.fitToHeight,
+            bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
+        ],
         "print_titles": ws.print_title_rows,
         "state": ws.sheet_state,
     }
@@ -72,8 +109,11 @@ def _sheet(ws) -> dict:
 def snapshot(path) -> dict:
     wb = openpyxl.load_workbook(path)
     try:
-        return {"sheets": wb.sheetnames, "active": wb.index(wb.active),
-                "content": {ws.title: _sheet(ws) for ws in wb.worksheets}}
+        return {
+            "sheets": wb.sheetnames,
+            "active": wb.index(wb.active),
+            "content": {ws.title: _sheet(ws) for ws in wb.worksheets},
+        }
     finally:
         wb.close()
 

@@ -40,11 +40,17 @@ SECTIONS = [  # (id, Japanese / English title) in the order printed
     ("names", "一覧と管理票の名称の相違 / Names differing between 一覧 and 管理票"),
     ("departments", "一覧と管理票の担当課の相違 / Department differences between 一覧 and 管理票"),
     ("repeats", "【再掲】管理票と元の管理票の相違 / 【再掲】 sheets vs. their originals"),
-    ("merged", "結合された実施計画セル（全年度に複写） / Merged 実施計画 cells (copied into each year)"),
+    (
+        "merged",
+        "結合された実施計画セル（全年度に複写） / Merged 実施計画 cells (copied into each year)",
+    ),
     ("extra", "余分なセル / Extra cells dropped"),
     ("layout", "体裁・表記の不統一 / Layout and notation irregularities"),
     ("indicators", "数値目標の判断 / Indicator decisions"),
-    ("no_target", "数値目標の読めない【数値目標】 / 【数値目標】 measures without (complete) targets"),
+    (
+        "no_target",
+        "数値目標の読めない【数値目標】 / 【数値目標】 measures without (complete) targets",
+    ),
     ("typos", "誤字・誤記の疑い（印字のまま） / Suspected typos, kept as printed"),
     ("variants", "本文の他の箇所との表記差 / Variants elsewhere in the seed"),
     ("sample", "見える化サンプル頁（データとして不使用） / The 見える化 sample page (not data)"),
@@ -101,18 +107,27 @@ def cell_lines(text: str) -> list[str]:
 def find_regions(lines: list[str]) -> dict[str, tuple[int, int]]:
     """Line ranges of the sample page, the 一覧 and the 取組管理票 sheets."""
     first_list = lines.index(LIST_START)
-    sheets = next(i for i in range(first_list, len(lines)) if re.match(r"方針\s*\d", heading(lines[i])))
+    sheets = next(
+        i for i in range(first_list, len(lines)) if re.match(r"方針\s*\d", heading(lines[i]))
+    )
     end = next(i for i in range(sheets, len(lines)) if FOOTNOTE_HEAD.match(lines[i]))
-    return {"sample": (lines.index(SAMPLE_START), first_list), "list": (first_list, sheets),
-            "sheets": (sheets, end)}
+    return {
+        "sample": (lines.index(SAMPLE_START), first_list),
+        "list": (first_list, sheets),
+        "sheets": (sheets, end),
+    }
 
 
 def list_row(line: str) -> dict | None:
     cells = [c.strip() for c in line.split("\t")]
     if "\t" not in line or not re.fullmatch(r"\d+|-", cells[0]):
         return None
-    return {"number": None if cells[0] == "-" else int(cells[0]), "raw": cells[1],
-            "departments": cells[2].split("、"), "status": [c for c in cells[3:] if c]}
+    return {
+        "number": None if cells[0] == "-" else int(cells[0]),
+        "raw": cells[1],
+        "departments": cells[2].split("、"),
+        "status": [c for c in cells[3:] if c],
+    }
 
 
 def parse_list(lines: list[str]) -> tuple[list, list, list]:
@@ -152,8 +167,11 @@ def parse_years(header: list[str], plan: list[str]) -> tuple[dict, list, list]:
 
     Returns (years {fy: text}, merged spans [[fy, ...]], extras [(position, raw text)]).
     """
-    starts = {p: 2018 + int(m[1]) for p, c in enumerate(header)
-              if (m := re.fullmatch(r"令和(\d+)年度", c.strip()))}
+    starts = {
+        p: 2018 + int(m[1])
+        for p, c in enumerate(header)
+        if (m := re.fullmatch(r"令和(\d+)年度", c.strip()))
+    }
     fys = list(starts.values())
     values = [(p, c) for p, c in enumerate(plan) if p > 0 and c.strip()]
     placed = [(starts[p], c) for p, c in values if p in starts]
@@ -172,9 +190,14 @@ def parse_block(block: list[str]) -> dict:
     rows = [line.split("\t") for line in block if line.strip()]
     head = rows[0][0].strip()
     m = SHEET_HEAD.match(head)
-    sheet = {"number": int(m[1]) if m[1] else None, "raw": head[m.end():].strip(),
-             "departments": [c.strip() for c in rows[0][1:] if c.strip()][-1].split("、"),
-             "results": [], "related_raw": "", "layout": []}
+    sheet = {
+        "number": int(m[1]) if m[1] else None,
+        "raw": head[m.end() :].strip(),
+        "departments": [c.strip() for c in rows[0][1:] if c.strip()][-1].split("、"),
+        "results": [],
+        "related_raw": "",
+        "layout": [],
+    }
     flat, header = [], None
     for cells in rows[1:]:
         label = cells[0].strip()
@@ -182,7 +205,9 @@ def parse_block(block: list[str]) -> dict:
         if label in ("概要", "めざす姿"):
             sheet[label] = clean(" ".join(c.strip() for c in cells[1:] if c.strip()))
         elif label == "関連計画":
-            cut = next((i for i, c in enumerate(cells) if RES_HEAD.fullmatch(c.strip())), len(cells))
+            cut = next(
+                (i for i, c in enumerate(cells) if RES_HEAD.fullmatch(c.strip())), len(cells)
+            )
             sheet["related_raw"] = " ".join(c.strip() for c in cells[1:cut] if c.strip())
         elif label == "実施計画":
             sheet["plan_cells"] = cells
@@ -191,12 +216,17 @@ def parse_block(block: list[str]) -> dict:
         elif label == "" and any("令和" in c for c in cells):
             header = cells
             if any(RES_HEAD.fullmatch(c.strip()) for c in cells):
-                sheet["layout"].append("確保する行政資源が年度見出し行に印字 / resources printed on the year header row")
+                sheet["layout"].append(
+                    "確保する行政資源が年度見出し行に印字 / resources printed on the year header row"
+                )
         elif label:
             raise SeedError(f"unknown row {label!r} in {head}")
     start = next(i for i, c in enumerate(flat) if RES_HEAD.fullmatch(c)) + 1
-    stop = next(i for i in range(start, len(flat))
-                if "令和" in flat[i] or flat[i] in ("実施計画", "実施結果"))
+    stop = next(
+        i
+        for i in range(start, len(flat))
+        if "令和" in flat[i] or flat[i] in ("実施計画", "実施結果")
+    )
     sheet["resources"] = parse_resources(flat[start:stop])
     if any(c.partition(" ")[0] in WORDS and " " in c for c in flat[start:stop]):
         sheet["layout"].append("資源名と○が同じセル（「情報 ○」） / word and ○ in one cell")
@@ -213,8 +243,11 @@ def sheet_blocks(lines: list[str]):
             i += 1
             continue
         j = i + 1
-        while j < len(lines) and ("\t" in lines[j] or not lines[j].strip()) \
-                and not is_sheet_head(lines[j]):
+        while (
+            j < len(lines)
+            and ("\t" in lines[j] or not lines[j].strip())
+            and not is_sheet_head(lines[j])
+        ):
             j += 1
         yield "sheet", lines[i:j]
         i = j
@@ -269,11 +302,13 @@ def find_targets(m: dict, dec: dict, fys: list[int]) -> tuple[dict, list[str]]:
         if not pattern or not (mt := re.search(pattern, text)):
             continue
         value, target_fy = to_number(mt[1]), fy
-        if dl := re.search(r"令和(\d+)年度末?まで", text[mt.end():].split("\n")[0]):
+        if dl := re.search(r"令和(\d+)年度末?まで", text[mt.end() :].split("\n")[0]):
             target_fy = 2018 + int(dl[1])
         if target_fy not in fys:
-            remarks.append(f"{value:,}{unit}は令和{target_fy - 2018}年度（{target_fy}）の目標で"
-                           "計画期間外のため目標値にしない")
+            remarks.append(
+                f"{value:,}{unit}は令和{target_fy - 2018}年度（{target_fy}）の目標で"
+                "計画期間外のため目標値にしない"
+            )
         elif target_fy in dec.get("years", fys):
             if found.setdefault(target_fy, value) != value:
                 raise SeedError(f"{m['key']}: conflicting targets for {target_fy}")
@@ -287,17 +322,24 @@ def build_indicator(m: dict, dec: dict, fys: list[int], notes: dict) -> dict:
     remarks = ([dec["note"]] if dec.get("note") else []) + remarks
     merged = [f"{s[0]}〜{s[-1]}は結合セルを各年度に複写" for s in m["merged_years"]]
     none = ["目標値なし: " + "・".join(map(str, missing))] if missing else []
-    ind = {"name": dec["name"], "unit": dec["unit"], "direction": dec["direction"],
-           "cumulative": "（累計）" in m["name"], "note": "。".join(remarks + none + merged),
-           "targets": {str(k): found[k] for k in sorted(found)}}
+    ind = {
+        "name": dec["name"],
+        "unit": dec["unit"],
+        "direction": dec["direction"],
+        "cumulative": "（累計）" in m["name"],
+        "note": "。".join(remarks + none + merged),
+        "targets": {str(k): found[k] for k in sorted(found)},
+    }
     notes["indicators"].append(
         f"{m['key']} {m['name']}: {ind['name']}（{ind['unit'] or '単位なし'}）, "
         f"direction={ind['direction']}, cumulative={str(ind['cumulative']).lower()}, "
-        f"targets={json.dumps(ind['targets'])} — why: {dec['why']}")
+        f"targets={json.dumps(ind['targets'])} — why: {dec['why']}"
+    )
     if missing:
         notes["no_target"].append(
             f"{m['key']} {m['name']}: 目標値のない年度 / years without a target: "
-            f"{', '.join(map(str, missing))}" + "".join(f" — {r}" for r in remarks + merged))
+            f"{', '.join(map(str, missing))}" + "".join(f" — {r}" for r in remarks + merged)
+        )
     return ind
 
 
@@ -315,7 +357,7 @@ def read_targets(m: dict, dec: dict, fys: list[int]) -> dict[int, tuple[int | fl
         if not pattern or not (mt := re.search(pattern, text)):
             continue
         value, target_fy = to_number(mt[1]), fy
-        if dl := re.search(r"令和(\d+)年度末?まで", text[mt.end():].split("\n")[0]):
+        if dl := re.search(r"令和(\d+)年度末?まで", text[mt.end() :].split("\n")[0]):
             target_fy = 2018 + int(dl[1])
         if "years" in dec and target_fy not in dec["years"]:
             continue
@@ -347,41 +389,90 @@ def build_indicators(m: dict, dec: dict, fys: list[int]) -> list[dict]:
             if not years:
                 raise SeedError(f"{m['key']}: 「{d['text']}」 is in no year's text")
             targets = [{**d["target"], "first": a, "last": b} for a, b in spans(years)]
-            out.append(_indicator(m, f"{m['key']}-{i}", d["name"], d["unit"], d["better"], targets, ""))
+            out.append(
+                _indicator(m, f"{m['key']}-{i}", d["name"], d["unit"], d["better"], targets, "")
+            )
         return out
     kind, targets = dec.get("kind"), []
     for fy, (value, early) in sorted(read_targets(m, dec, fys).items()):
         if early or kind == "end":
             targets.append({"kind": "end", "year": fy, "value": value})
         elif dec["direction"] in BOUND_OF:
-            targets.append({"kind": "limit", "bound": BOUND_OF[dec["direction"]], "value": value,
-                            "first": fy, "last": fy, "maintain": False})
+            targets.append(
+                {
+                    "kind": "limit",
+                    "bound": BOUND_OF[dec["direction"]],
+                    "value": value,
+                    "first": fy,
+                    "last": fy,
+                    "maintain": False,
+                }
+            )
         else:
             targets.append({"kind": "year", "year": fy, "value": value})
     if unset := dec.get("to_be_set"):
         years = [fy for fy in fys if unset["text"] in m["years"][str(fy)]["plan"]]
         if not years:
             raise SeedError(f"{m['key']}: 「{unset['text']}」 is in no year's text")
-        targets += [{"kind": "to_be_set", "reason": unset["text"], "first": a, "last": b} for a, b in spans(years)]
-    return [_indicator(m, m["key"], dec["name"], dec["unit"], BETTER[dec["direction"]], targets,
-                       dec.get("note", ""))]
+        targets += [
+            {"kind": "to_be_set", "reason": unset["text"], "first": a, "last": b}
+            for a, b in spans(years)
+        ]
+    return [
+        _indicator(
+            m,
+            m["key"],
+            dec["name"],
+            dec["unit"],
+            BETTER[dec["direction"]],
+            targets,
+            dec.get("note", ""),
+        )
+    ]
 
 
-def _indicator(m: dict, key: str, name: str, unit: str, better: str, targets: list, note: str) -> dict:
-    return {"key": key, "name": name, "unit": unit, "owner_kind": "measure", "owner_key": m["key"],
-            "better": better, "targets": targets, "category": "", "series": "", "note": note,
-            "baseline": {"value": None, "year": None, "cumulative": "（累計）" in m["name"], "starts": None}}
+def _indicator(
+    m: dict, key: str, name: str, unit: str, better: str, targets: list, note: str
+) -> dict:
+    return {
+        "key": key,
+        "name": name,
+        "unit": unit,
+        "owner_kind": "measure",
+        "owner_key": m["key"],
+        "better": better,
+        "targets": targets,
+        "category": "",
+        "series": "",
+        "note": note,
+        "baseline": {
+            "value": None,
+            "year": None,
+            "cumulative": "（累計）" in m["name"],
+            "starts": None,
+        },
+    }
 
 
 def measure_from(sheet: dict, row: dict, repeat_of: int | None, fys: list[int]) -> dict:
-    return {"key": f"再掲-No.{repeat_of}" if repeat_of else f"No.{sheet['number']}",
-            "number": sheet["number"], "repeat_of": repeat_of, "node": sheet["node"],
-            "name": clean(sheet["raw"]), "list_name": clean(row["raw"]),
-            "numeric": "【数値目標】" in sheet["raw"], "departments": sheet["departments"],
-            "summary": sheet["概要"], "vision": sheet["めざす姿"],
-            "related_plans": related_plans(sheet["related_raw"]), "resources": sheet["resources"],
-            "years": {str(fy): {"plan": sheet["years"][fy]} for fy in fys},
-            "merged_years": sheet["merged"], "indicator": None, "indicators": []}
+    return {
+        "key": f"再掲-No.{repeat_of}" if repeat_of else f"No.{sheet['number']}",
+        "number": sheet["number"],
+        "repeat_of": repeat_of,
+        "node": sheet["node"],
+        "name": clean(sheet["raw"]),
+        "list_name": clean(row["raw"]),
+        "numeric": "【数値目標】" in sheet["raw"],
+        "departments": sheet["departments"],
+        "summary": sheet["概要"],
+        "vision": sheet["めざす姿"],
+        "related_plans": related_plans(sheet["related_raw"]),
+        "resources": sheet["resources"],
+        "years": {str(fy): {"plan": sheet["years"][fy]} for fy in fys},
+        "merged_years": sheet["merged"],
+        "indicator": None,
+        "indicators": [],
+    }
 
 
 def pair_rows(sheets: list, rows: list) -> list[tuple[dict, dict]]:
@@ -394,8 +485,9 @@ def pair_rows(sheets: list, rows: list) -> list[tuple[dict, dict]]:
     if len(repeats) != sum(s["number"] is None for s in sheets):
         raise SeedError("【再掲】 rows of the 一覧 and sheets differ in count")
     pairs = [(s, by_number[s["number"]] if s["number"] else repeats.pop(0)) for s in sheets]
-    if [r["number"] for _, r in pairs] != [r["number"] for r in rows] \
-            or any(s["item"] != r["item"] for s, r in pairs):
+    if [r["number"] for _, r in pairs] != [r["number"] for r in rows] or any(
+        s["item"] != r["item"] for s, r in pairs
+    ):
         raise SeedError("sheet order or 項目 differs from the 一覧")
     return pairs
 
@@ -410,11 +502,15 @@ def compare_measure(m: dict, row: dict, sheet: dict, notes: dict) -> None:
     """Record list/sheet differences and layout irregularities of one measure."""
     key, last = m["key"], m["years"][max(m["years"])]["plan"]
     if m["name"] != m["list_name"]:
-        notes["names"].append(f"{key}: 一覧「{m['list_name']}」 / 管理票「{m['name']}」"
-                              f"{name_diff(m['list_name'], m['name'])} → name=管理票, list_name=一覧")
+        notes["names"].append(
+            f"{key}: 一覧「{m['list_name']}」 / 管理票「{m['name']}」"
+            f"{name_diff(m['list_name'], m['name'])} → name=管理票, list_name=一覧"
+        )
     if row["departments"] != m["departments"]:
-        notes["departments"].append(f"{key}: 一覧 {'、'.join(row['departments'])} / 管理票 "
-                                    f"{'、'.join(m['departments'])} → 管理票を採用 / sheet used")
+        notes["departments"].append(
+            f"{key}: 一覧 {'、'.join(row['departments'])} / 管理票 "
+            f"{'、'.join(m['departments'])} → 管理票を採用 / sheet used"
+        )
     if ("【数値目標】" in row["raw"]) != m["numeric"]:
         raise SeedError(f"{key}: 【数値目標】 differs between 一覧 and 管理票")
     if sheet["results"] or row["status"]:
@@ -423,14 +519,21 @@ def compare_measure(m: dict, row: dict, sheet: dict, notes: dict) -> None:
         text = m["years"][str(span[0])]["plan"].replace("\n", " ")
         notes["merged"].append(f"{key}: {span[0]}〜{span[-1]}「{text}」")
     for pos, text in sheet["extras"]:
-        same = "令和8年度と同文 / same text as 令和8年度" if "\n".join(cell_lines(text)) == last \
+        same = (
+            "令和8年度と同文 / same text as 令和8年度"
+            if "\n".join(cell_lines(text)) == last
             else "異なる本文 / different text"
-        notes["extra"].append(f"{key}: 実施計画のタブ位置 {pos}（どの年度見出しにもない）に余分な値"
-                              f"（{same}）→ 捨てた / dropped")
+        )
+        notes["extra"].append(
+            f"{key}: 実施計画のタブ位置 {pos}（どの年度見出しにもない）に余分な値"
+            f"（{same}）→ 捨てた / dropped"
+        )
     layout = sheet["layout"][:]
     raw = sheet["related_raw"]
     if raw.startswith("・") and re.search(r"\S・", raw):
-        layout.append(f"関連計画の「・」が空白なしで前の計画に続く「{raw}」→ 箇条として分割 / glued ・ bullet split")
+        layout.append(
+            f"関連計画の「・」が空白なしで前の計画に続く「{raw}」→ 箇条として分割 / glued ・ bullet split"
+        )
     if "、" in raw:
         layout.append(f"関連計画が「、」区切り「{raw}」→ 分割 / separated by 、")
     if " 【数値目標】" in row["raw"]:
@@ -443,6 +546,7 @@ def compare_measure(m: dict, row: dict, sheet: dict, notes: dict) -> None:
 def compare_fields(a: dict, b: dict, fields: list[str]) -> list[str]:
     def show(v):
         return json.dumps(v, ensure_ascii=False, sort_keys=True)
+
     return [f"{f}: {show(a[f])} ≠ {show(b[f])}" for f in fields if a[f] != b[f]]
 
 
@@ -466,20 +570,31 @@ def sample_notes(lines: list[str], by_key: dict, rows: list, fys: list[int], not
         if kind == "line" and (row := list_row(part)):
             r, seen = real[row["number"]], seen + [row]
             if (row["raw"], row["departments"]) != (r["raw"], r["departments"]):
-                notes["sample"].append(f"No.{row['number']}: サンプル一覧 ≠ 一覧 / sample list row differs")
+                notes["sample"].append(
+                    f"No.{row['number']}: サンプル一覧 ≠ 一覧 / sample list row differs"
+                )
         elif kind == "sheet":
             s = parse_block(part) | {"node": None}
             m = measure_from(s, s, None, fys)
-            notes["sample"] += [f"{m['key']}: サンプル管理票 ≠ 管理票 / sample sheet vs sheet — {d}" for d in
-                                compare_fields(m, by_key[m["key"]], ["name", "summary", "vision", "resources", "years"])]
-            notes["sample"].append(f"{m['key']}: サンプル管理票の実施結果「{' '.join(s['results'])}」は例示 / example results ignored")
+            notes["sample"] += [
+                f"{m['key']}: サンプル管理票 ≠ 管理票 / sample sheet vs sheet — {d}"
+                for d in compare_fields(
+                    m, by_key[m["key"]], ["name", "summary", "vision", "resources", "years"]
+                )
+            ]
+            notes["sample"].append(
+                f"{m['key']}: サンプル管理票の実施結果「{' '.join(s['results'])}」は例示 / example results ignored"
+            )
     statuses = [x for r in seen for x in r["status"]]
     notes["sample"].append(
         f"サンプル一覧 No.{seen[0]['number']}-{seen[-1]['number']} の計画達成状況（"
         + "、".join(f"{v} {statuses.count(v)}件" for v in sorted(set(statuses)))
-        + "）は例示 / example statuses ignored")
+        + "）は例示 / example statuses ignored"
+    )
     if any("〇" in line for line in lines):
-        notes["sample"].append("サンプル頁は資源の印に「〇」(U+3007)、管理票は「○」(U+25CB)。どちらも可 / both marks accepted")
+        notes["sample"].append(
+            "サンプル頁は資源の印に「〇」(U+3007)、管理票は「○」(U+25CB)。どちらも可 / both marks accepted"
+        )
 
 
 def build_nodes(policies: list, items: list, subs: list) -> list[dict]:
@@ -489,8 +604,11 @@ def build_nodes(policies: list, items: list, subs: list) -> list[dict]:
         nodes.append({"key": pn, "parent": None, "level": 1, "label": f"方針{pn}", "title": ptitle})
         for key, label, title in (i for i in items if i[0].startswith(pn + "-")):
             nodes.append({"key": key, "parent": pn, "level": 2, "label": label, "title": title})
-            nodes += [{"key": sk, "parent": key, "level": 3, "label": lab, "title": t}
-                      for sk, parent, lab, t in subs if parent == key]
+            nodes += [
+                {"key": sk, "parent": key, "level": 3, "label": lab, "title": t}
+                for sk, parent, lab, t in subs
+                if parent == key
+            ]
     return nodes
 
 
@@ -518,24 +636,34 @@ def build(seeds: Path, decisions: Path = DECISIONS) -> dict[str, str]:
     by_key = {m["key"]: m for m in measures}
     fields = ["name", "departments", "summary", "vision", "related_plans", "resources", "years"]
     for m in (m for m in measures if m["repeat_of"]):
-        notes["repeats"] += [f"{m['key']} vs No.{m['repeat_of']}: {d} → 各管理票の印字どおり / each kept as printed"
-                             for d in compare_fields(m, by_key[f"No.{m['repeat_of']}"], fields)]
+        notes["repeats"] += [
+            f"{m['key']} vs No.{m['repeat_of']}: {d} → 各管理票の印字どおり / each kept as printed"
+            for d in compare_fields(m, by_key[f"No.{m['repeat_of']}"], fields)
+        ]
     if {str(m["number"]) for m in measures if m["numeric"]} != set(dec["indicators"]):
         raise SeedError("indicator decisions do not match the 【数値目標】 measures")
     for m in (m for m in measures if m["numeric"]):
         m["indicator"] = build_indicator(m, dec["indicators"][str(m["number"])], fys, notes)
         m["indicators"] = build_indicators(m, dec["indicators"][str(m["number"])], fys)
         d = dec["indicators"][str(m["number"])]
-        for why in (d.get("why_kind"), d.get("why_indicators"), (d.get("to_be_set") or {}).get("why")):
+        for why in (
+            d.get("why_kind"),
+            d.get("why_indicators"),
+            (d.get("to_be_set") or {}).get("why"),
+        ):
             if why:
-                notes["indicators"].append(f"{m['key']} 指標の型 / indicator model: "
-                                           f"{', '.join(i['key'] for i in m['indicators'])} — why: {why}")
+                notes["indicators"].append(
+                    f"{m['key']} 指標の型 / indicator model: "
+                    f"{', '.join(i['key'] for i in m['indicators'])} — why: {why}"
+                )
     departments = list(dict.fromkeys(d for r in rows for d in r["departments"]))
     if {d for m in measures for d in m["departments"]} - set(departments):
         raise SeedError("a sheet names a department missing from the 一覧")
     none_marks = sorted({s["related_raw"] for s in sheets if s["related_raw"] in NONE_CELLS - {""}})
-    notes["layout"].append(f"関連計画なしの印が「{'」「'.join(none_marks)}」と混在 → [] / mixed none marks")
-    check_decided_texts(measures, "\n".join(lines[:reg["sample"][0]]), dec, notes)
+    notes["layout"].append(
+        f"関連計画なしの印が「{'」「'.join(none_marks)}」と混在 → [] / mixed none marks"
+    )
+    check_decided_texts(measures, "\n".join(lines[: reg["sample"][0]]), dec, notes)
     sample_notes(lines[slice(*reg["sample"])], by_key, rows, fys, notes)
     nodes = build_nodes(policies, items, subs)
     notes["source"] = [
@@ -546,18 +674,35 @@ def build(seeds: Path, decisions: Path = DECISIONS) -> dict[str, str]:
         f"measures {len(measures)} (No.1-{max(by_name.values())} + 【再掲】 "
         f"{sum(m['repeat_of'] is not None for m in measures)}); nodes by level "
         f"{[sum(n['level'] == lv for n in nodes) for lv in (1, 2, 3)]}; departments {len(departments)}; "
-        f"【数値目標】 {sum(m['numeric'] for m in measures)}; years {fys[0]}-{fys[-1]}"]
+        f"【数値目標】 {sum(m['numeric'] for m in measures)}; years {fys[0]}-{fys[-1]}",
+    ]
     notes["general"] = GENERAL
-    data = {"schema": 1, "departments": departments, "nodes": nodes, "measures": measures,
-            "plan": {"code": dec["plan"]["code"], "name": dec["plan"]["name"], "first_fy": fys[0],
-                     "last_fy": fys[-1], "levels": ["方針", "項目", "小項目"]}}
-    return {JSON_NAME: json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-            NOTES_NAME: render_notes(notes)}
+    data = {
+        "schema": 1,
+        "departments": departments,
+        "nodes": nodes,
+        "measures": measures,
+        "plan": {
+            "code": dec["plan"]["code"],
+            "name": dec["plan"]["name"],
+            "first_fy": fys[0],
+            "last_fy": fys[-1],
+            "levels": ["方針", "項目", "小項目"],
+        },
+    }
+    return {
+        JSON_NAME: json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+        NOTES_NAME: render_notes(notes),
+    }
 
 
 def render_notes(notes: dict) -> str:
-    out = ["# seed_notes — 金沢市行政経営プラン", "",
-           "tools/build_plan_data.py が生成（手で編集しない）。 / Generated by tools/build_plan_data.py; do not edit.", ""]
+    out = [
+        "# seed_notes — 金沢市行政経営プラン",
+        "",
+        "tools/build_plan_data.py が生成（手で編集しない）。 / Generated by tools/build_plan_data.py; do not edit.",
+        "",
+    ]
     for n, (sid, title) in enumerate(SECTIONS, 1):
         out += [f"## {n}. {title}", "", *([f"- {x}" for x in notes[sid]] or ["- なし / none"]), ""]
     return "\n".join(out)
@@ -571,8 +716,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     files = build(args.seeds)
     if args.check:
-        stale = [n for n, c in files.items()
-                 if not (args.out / n).is_file() or (args.out / n).read_text(encoding="utf-8") != c]
+        stale = [
+            n
+            for n, c in files.items()
+            if not (args.out / n).is_file() or (args.out / n).read_text(encoding="utf-8") != c
+        ]
         if stale:
             print(f"bundled plan data is stale: {', '.join(stale)} (run tools/build_plan_data.py)")
             return 1

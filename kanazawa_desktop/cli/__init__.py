@@ -28,10 +28,16 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="kanazawa-desktop",
-                     description="金沢市 行政経営プラン 取組管理デスク。コマンドなしで画面を開きます。")
-    parser.add_argument("--db", type=Path, default=None,
-                        help=f"データベースファイル（既定: ${ENV_DB} またはユーザーのデータフォルダー）")
+    parser = _Parser(
+        prog="kanazawa-desktop",
+        description="金沢市 行政経営プラン 取組管理デスク。コマンドなしで画面を開きます。",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help=f"データベースファイル（既定: ${ENV_DB} またはユーザーのデータフォルダー）",
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     for mod in COMMAND_MODULES:
         mod.register(sub)

@@ -13,7 +13,9 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="共有ブック（Excel）を書き出します")
     p.add_argument("out", type=Path, metavar="OUT.xlsx", help="書き出すファイル")
-    p.add_argument("--department", metavar="NAME", help="この担当課の分だけを書き出す（事務局のPC）")
+    p.add_argument(
+        "--department", metavar="NAME", help="この担当課の分だけを書き出す（事務局のPC）"
+    )
     p.set_defaults(func=run)
 
 

@@ -84,8 +84,10 @@ def print_preview(pv: FilePreview, out=print) -> None:
         out(f"  反映  {pv.describe(fm)}: {old} → {new}")
     for fm in pv.conflicts:
         kind = "空欄" if fm.decision == "blank" else "競合"
-        out(f"  {kind}  {pv.describe(fm)}: 現在 {show(fm.master, fm.field)} / ファイル "
-            f"{show(fm.file, fm.field)}（配布時 {show(fm.base, fm.field)}）")
+        out(
+            f"  {kind}  {pv.describe(fm)}: 現在 {show(fm.master, fm.field)} / ファイル "
+            f"{show(fm.file, fm.field)}（配布時 {show(fm.base, fm.field)}）"
+        )
     for r in pv.refusals:
         out(f"  取込不可  {r.message}")
     for note in pv.notes:
@@ -127,8 +129,12 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
         args.parser.error("取り込むファイルを指定してください")
     with Desk.open(db_path, create=False) as desk:
         # each file is previewed just before it is applied, and is its own unit of failure
-        outcomes = apply_files(desk, [ToApply(Path(p)) for p in args.files], dry_run=args.dry_run,
-                               on_file=lambda o: report(o, args.dry_run, out))
+        outcomes = apply_files(
+            desk,
+            [ToApply(Path(p)) for p in args.files],
+            dry_run=args.dry_run,
+            on_file=lambda o: report(o, args.dry_run, out),
+        )
     out.finish()
     if any(o.state in (REFUSED, FAILED, REVIEW) for o in outcomes):
         return 1

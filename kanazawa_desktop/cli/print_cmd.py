@@ -16,8 +16,14 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("print", help="取組管理票・取組事項一覧をPDFに出力します")
     p.add_argument("out", type=Path, metavar="OUT.pdf", help="出力するPDFファイル")
-    p.add_argument("--measure", type=int, nargs="+", metavar="N", default=None,
-                   help="取組No.（複数可）。省略時はすべての取組")
+    p.add_argument(
+        "--measure",
+        type=int,
+        nargs="+",
+        metavar="N",
+        default=None,
+        help="取組No.（複数可）。省略時はすべての取組",
+    )
     p.add_argument("--department", metavar="NAME", help="この担当課の取組だけ（共管の取組を含む）")
     p.add_argument("--policy", type=int, metavar="N", help="方針N の取組だけ")
     which = p.add_mutually_exclusive_group()
@@ -31,8 +37,14 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
     from ..services.printing import print_pdf
 
     with Desk.open(db_path, create=False) as desk:
-        result = print_pdf(desk, args.out, numbers=args.measure, department=args.department,
-                           policy=args.policy, sheets=not args.list_only,
-                           listing=args.list or args.list_only)
+        result = print_pdf(
+            desk,
+            args.out,
+            numbers=args.measure,
+            department=args.department,
+            policy=args.policy,
+            sheets=not args.list_only,
+            listing=args.list or args.list_only,
+        )
     print(f"{result.path}: {result.pages} ページ（取組 {result.measures} 件）を出力しました")
     return 0

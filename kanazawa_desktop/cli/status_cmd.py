@@ -11,7 +11,9 @@ from ..domain.errors import PermissionDenied
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("status", help="回収状況（担当課ごとの配布・回収・未解決の競合）を表示します")
+    p = sub.add_parser(
+        "status", help="回収状況（担当課ごとの配布・回収・未解決の競合）を表示します"
+    )
     p.set_defaults(func=run)
 
 

@@ -41,7 +41,11 @@ LIMIT = 1e15  # Excel keeps 15 significant digits; nothing here is that large
 def parse_number(text: str) -> float | None:
     """'1,800' / '９８．５' / '' -> float or None; ValueError for text that is not a plain
     decimal number (float() alone would take 'nan', 'inf', '1e400' and '1_000')."""
-    t = (text or "").strip().translate(str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+"))
+    t = (
+        (text or "")
+        .strip()
+        .translate(str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+"))
+    )
     t = t.replace(",", "")
     if not t:
         return None

@@ -29,10 +29,15 @@ class Changes:
     exchange: bool = False  # the workbook exchange's logs changed (回収状況)
 
     def __or__(self, other: Changes) -> Changes:
-        return Changes(self.measures | other.measures, self.fields | other.fields,
-                       self.years | other.years, self.nodes | other.nodes,
-                       self.batches | other.batches, self.structure or other.structure,
-                       self.exchange or other.exchange)
+        return Changes(
+            self.measures | other.measures,
+            self.fields | other.fields,
+            self.years | other.years,
+            self.nodes | other.nodes,
+            self.batches | other.batches,
+            self.structure or other.structure,
+            self.exchange or other.exchange,
+        )
 
     def __bool__(self) -> bool:
         return bool(self.measures or self.nodes or self.batches or self.structure or self.exchange)
@@ -41,18 +46,30 @@ class Changes:
         return measure_id is not None and measure_id in self.measures
 
     @classmethod
-    def of(cls, changes: Iterable[FieldChange], batch: int | None = None, *,
-           structure: bool = False, exchange: bool = False,
-           created: Iterable[int] = (), created_nodes: Iterable[int] = ()) -> Changes:
+    def of(
+        cls,
+        changes: Iterable[FieldChange],
+        batch: int | None = None,
+        *,
+        structure: bool = False,
+        exchange: bool = False,
+        created: Iterable[int] = (),
+        created_nodes: Iterable[int] = (),
+    ) -> Changes:
         """The Changes of a batch of field changes (and measures/nodes created with it)."""
         items = list(changes)
         measures = {c.measure_id for c in items if c.node_id is None} | set(created)
         nodes = {c.node_id for c in items if c.node_id is not None} | set(created_nodes)
         fields = {c.field for c in items}
-        return cls(measures=frozenset(measures), fields=frozenset(fields),
-                   years=frozenset(c.fy for c in items if c.fy is not None),
-                   nodes=frozenset(n for n in nodes if n is not None),
-                   batches=frozenset({batch} if batch is not None else ()),
-                   structure=structure or bool(nodes) or bool(set(created))
-                   or bool(fields & STRUCTURE_FIELDS),
-                   exchange=exchange)
+        return cls(
+            measures=frozenset(measures),
+            fields=frozenset(fields),
+            years=frozenset(c.fy for c in items if c.fy is not None),
+            nodes=frozenset(n for n in nodes if n is not None),
+            batches=frozenset({batch} if batch is not None else ()),
+            structure=structure
+            or bool(nodes)
+            or bool(set(created))
+            or bool(fields & STRUCTURE_FIELDS),
+            exchange=exchange,
+        )

@@ -6,8 +6,9 @@ from .model import RESOURCE_LABELS
 from .status import Status
 
 
-def format_value(field: str, value: object, *, blank: str = "",
-                 node_names: dict[str, str] | None = None) -> str:
+def format_value(
+    field: str, value: object, *, blank: str = "", node_names: dict[str, str] | None = None
+) -> str:
     """Status codes as 達成/未達成/未確定, resources as ヒト/カネ/モノ/情報, whole floats without
     '.0', lists joined by 、."""
     if field == "status" and value is not None:

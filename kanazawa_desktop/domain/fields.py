@@ -72,8 +72,14 @@ class Role:
         return self.is_secretariat or self.department in departments
 
 
-def can_edit(role: Role, departments: tuple[str, ...], field: str, *, is_repeat: bool = False,
-             retired: bool = False) -> bool:
+def can_edit(
+    role: Role,
+    departments: tuple[str, ...],
+    field: str,
+    *,
+    is_repeat: bool = False,
+    retired: bool = False,
+) -> bool:
     """May `role` change `field` of a measure held by `departments`?
 
     A 【再掲】 row has no results of its own (they belong to the measure it repeats),

@@ -25,8 +25,11 @@ def _nfkc_table() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str]]:
     chars = [chr(cp) for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF]
     # what NFC may join to the character before it: the second half of every canonical pair,
     # Hangul vowel and final jamo, and every combining mark
-    composers = {chr(int(d.split()[1], 16)) for d in map(unicodedata.decomposition, chars)
-                 if d and not d.startswith("<") and len(d.split()) == 2}
+    composers = {
+        chr(int(d.split()[1], 16))
+        for d in map(unicodedata.decomposition, chars)
+        if d and not d.startswith("<") and len(d.split()) == 2
+    }
     composers |= {chr(cp) for cp in (*range(0x1161, 0x1176), *range(0x11A8, 0x11C3))}
     composers |= {c for c in chars if unicodedata.combining(c)}
     table, special = {}, []
@@ -37,8 +40,11 @@ def _nfkc_table() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str]]:
         elif folded != ch:
             table[ch] = folded
     cls = "".join(re.escape(c) for c in special)
-    return (re.compile("[" + "".join(re.escape(c) for c in table) + "]"), table,
-            re.compile(f"[{cls}\U00010000-\U0010ffff]"))
+    return (
+        re.compile("[" + "".join(re.escape(c) for c in table) + "]"),
+        table,
+        re.compile(f"[{cls}\U00010000-\U0010ffff]"),
+    )
 
 
 def _nfkc(text: str) -> str:
@@ -72,8 +78,17 @@ class MeasureFilter:
             if not any(row.statuses.get(fy, Status.PENDING) == self.status for fy in years):
                 return False
         if self.text:
-            hay = normalize(" ".join([row.number_label, str(row.number or ""), row.name,
-                                      " ".join(row.departments), haystack]))
+            hay = normalize(
+                " ".join(
+                    [
+                        row.number_label,
+                        str(row.number or ""),
+                        row.name,
+                        " ".join(row.departments),
+                        haystack,
+                    ]
+                )
+            )
             parts = [normalize(p) for p in self.text.replace("\u3000", " ").split()]
             if not all(p in hay for p in parts):
                 return False
@@ -116,7 +131,9 @@ class SearchIndex:
 
 def search_text(row: MeasureRow, texts: str) -> str:
     """What a measure is found by: its number, name, departments and texts."""
-    return " ".join([row.number_label, str(row.number or ""), row.name, " ".join(row.departments), texts])
+    return " ".join(
+        [row.number_label, str(row.number or ""), row.name, " ".join(row.departments), texts]
+    )
 
 
 def visible_to(role: Role | None, row: MeasureRow) -> bool:

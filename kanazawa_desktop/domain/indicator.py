@@ -57,7 +57,12 @@ class Bound(StrEnum):
         return a > v
 
 
-_BOUND_LABELS = {Bound.AT_LEAST: "以上", Bound.AT_MOST: "以下", Bound.UNDER: "未満", Bound.OVER: "超"}
+_BOUND_LABELS = {
+    Bound.AT_LEAST: "以上",
+    Bound.AT_MOST: "以下",
+    Bound.UNDER: "未満",
+    Bound.OVER: "超",
+}
 
 
 def exact(x: float) -> float:
@@ -215,7 +220,15 @@ class ToBeSet:
 
 
 Target = YearValue | EndValue | Limit | PeriodSum | Change | OutsideLimit | ToBeSet
-TARGET_KINDS: tuple[type, ...] = (YearValue, EndValue, Limit, PeriodSum, Change, OutsideLimit, ToBeSet)
+TARGET_KINDS: tuple[type, ...] = (
+    YearValue,
+    EndValue,
+    Limit,
+    PeriodSum,
+    Change,
+    OutsideLimit,
+    ToBeSet,
+)
 
 
 @dataclass(frozen=True)
@@ -233,7 +246,9 @@ class Indicator:
     note: str = ""  # hand decisions on the source, in Japanese
 
     def __post_init__(self) -> None:
-        needs_direction = [t for t in self.targets if isinstance(t, YearValue | EndValue | PeriodSum)]
+        needs_direction = [
+            t for t in self.targets if isinstance(t, YearValue | EndValue | PeriodSum)
+        ]
         if needs_direction and self.better is None:
             raise ValueError(f"{self.key}: a target without a bound needs a direction")
 
@@ -273,8 +288,15 @@ def era_label(year: int) -> str:
 
 # ---- plain data (the bundled plans, the database, the workbook's manifest) ----------------
 
-_KIND_NAMES: dict[type, str] = {YearValue: "year", EndValue: "end", Limit: "limit", PeriodSum: "sum",
-                                Change: "change", OutsideLimit: "outside", ToBeSet: "to_be_set"}
+_KIND_NAMES: dict[type, str] = {
+    YearValue: "year",
+    EndValue: "end",
+    Limit: "limit",
+    PeriodSum: "sum",
+    Change: "change",
+    OutsideLimit: "outside",
+    ToBeSet: "to_be_set",
+}
 _KINDS = {name: cls for cls, name in _KIND_NAMES.items()}
 
 
@@ -309,17 +331,30 @@ _NUMBERS = {"value", "percent", "base_value", "absolute"}
 def _check_field(name: str, value: object) -> None:
     if name in _INTS and (type(value) is not int or not 1900 <= value <= 2200):
         raise ValueError(f"{name} is not a year: {value!r}")
-    if name in _NUMBERS and value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+    if (
+        name in _NUMBERS
+        and value is not None
+        and (isinstance(value, bool) or not isinstance(value, int | float))
+    ):
         raise ValueError(f"{name} is not a number: {value!r}")
     if name in ("figure", "reason") and not isinstance(value, str):
         raise ValueError(f"{name} is not text: {value!r}")
 
 
 def indicator_to_dict(ind: Indicator) -> dict[str, object]:
-    return {"key": ind.key, "name": ind.name, "unit": ind.unit, "owner_kind": ind.owner_kind.value,
-            "owner_key": ind.owner_key, "better": ind.better.value if ind.better else None,
-            "baseline": dict(ind.baseline.__dict__), "targets": [target_to_dict(t) for t in ind.targets],
-            "category": ind.category, "series": ind.series, "note": ind.note}
+    return {
+        "key": ind.key,
+        "name": ind.name,
+        "unit": ind.unit,
+        "owner_kind": ind.owner_kind.value,
+        "owner_key": ind.owner_key,
+        "better": ind.better.value if ind.better else None,
+        "baseline": dict(ind.baseline.__dict__),
+        "targets": [target_to_dict(t) for t in ind.targets],
+        "category": ind.category,
+        "series": ind.series,
+        "note": ind.note,
+    }
 
 
 def indicator_from_dict(d: dict[str, object]) -> Indicator:
@@ -331,11 +366,18 @@ def indicator_from_dict(d: dict[str, object]) -> Indicator:
         raise ValueError(f"bad targets: {targets!r}")
     better = d.get("better")
     return Indicator(
-        key=str(d["key"]), name=str(d["name"]), unit=str(d.get("unit", "")),
-        owner_kind=OwnerKind(str(d.get("owner_kind", "measure"))), owner_key=str(d.get("owner_key", "")),
-        better=Better(str(better)) if better else None, baseline=_baseline(base),
+        key=str(d["key"]),
+        name=str(d["name"]),
+        unit=str(d.get("unit", "")),
+        owner_kind=OwnerKind(str(d.get("owner_kind", "measure"))),
+        owner_key=str(d.get("owner_key", "")),
+        better=Better(str(better)) if better else None,
+        baseline=_baseline(base),
         targets=tuple(target_from_dict(t) for t in targets),
-        category=str(d.get("category", "")), series=str(d.get("series", "")), note=str(d.get("note", "")))
+        category=str(d.get("category", "")),
+        series=str(d.get("series", "")),
+        note=str(d.get("note", "")),
+    )
 
 
 def _baseline(d: dict[str, object]) -> Baseline:

@@ -44,8 +44,12 @@ class Verdict(StrEnum):
         return _LABELS[self]
 
 
-_LABELS = {Verdict.ACHIEVED: "達成", Verdict.NOT_ACHIEVED: "未達成",
-           Verdict.UNDECIDABLE: "判定不可", Verdict.MISSING: "未入力"}
+_LABELS = {
+    Verdict.ACHIEVED: "達成",
+    Verdict.NOT_ACHIEVED: "未達成",
+    Verdict.UNDECIDABLE: "判定不可",
+    Verdict.MISSING: "未入力",
+}
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,12 @@ class Judgement:
         return self.verdict.label
 
 
-def judge(ind: Indicator, year: int, actuals: Mapping[int, float | None],
-          figures: Mapping[int, float | None] | None = None) -> Judgement:
+def judge(
+    ind: Indicator,
+    year: int,
+    actuals: Mapping[int, float | None],
+    figures: Mapping[int, float | None] | None = None,
+) -> Judgement:
     """The verdict of `year`. `actuals` are the indicator's values per fiscal year; `figures`
     the outside figure (中核市平均) per year, for OutsideLimit targets."""
     targets = ind.targets_for(year)
@@ -71,7 +79,9 @@ def judge(ind: Indicator, year: int, actuals: Mapping[int, float | None],
     actual = actuals.get(year)
     if actual is None:
         return Judgement(Verdict.MISSING)
-    verdicts = [_one(ind, t, year, actuals, figures or {}) for t in targets if not isinstance(t, ToBeSet)]
+    verdicts = [
+        _one(ind, t, year, actuals, figures or {}) for t in targets if not isinstance(t, ToBeSet)
+    ]
     missed = [j for j in verdicts if j.verdict is Verdict.NOT_ACHIEVED]
     if missed:
         return Judgement(Verdict.NOT_ACHIEVED, "、".join(j.reason for j in missed if j.reason))
@@ -81,8 +91,13 @@ def judge(ind: Indicator, year: int, actuals: Mapping[int, float | None],
     return Judgement(Verdict.ACHIEVED)
 
 
-def _one(ind: Indicator, t: Target, year: int, actuals: Mapping[int, float | None],
-         figures: Mapping[int, float | None]) -> Judgement:
+def _one(
+    ind: Indicator,
+    t: Target,
+    year: int,
+    actuals: Mapping[int, float | None],
+    figures: Mapping[int, float | None],
+) -> Judgement:
     actual = actuals[year]
     assert actual is not None
     unit = ind.unit
@@ -94,7 +109,10 @@ def _one(ind: Indicator, t: Target, year: int, actuals: Mapping[int, float | Non
         figure = figures.get(year)
         if figure is None:
             return Judgement(Verdict.UNDECIDABLE, f"{long_label(year)}の{t.figure}が未入力です")
-        return _met(t.bound.holds(actual, figure), f"{t.figure}（{number_text(figure)}{unit}）{t.bound.label}")
+        return _met(
+            t.bound.holds(actual, figure),
+            f"{t.figure}（{number_text(figure)}{unit}）{t.bound.label}",
+        )
     if isinstance(t, EndValue):
         return _due(year, t.year, _better(ind, actual, t.value), t.describe(unit))
     if isinstance(t, Change):
@@ -104,7 +122,9 @@ def _one(ind: Indicator, t: Target, year: int, actuals: Mapping[int, float | Non
         if base is None:
             base = actuals.get(t.base_year)
         if base is None:
-            return Judgement(Verdict.UNDECIDABLE, f"基準年度（{era_label(t.base_year)}）の値がありません")
+            return Judgement(
+                Verdict.UNDECIDABLE, f"基準年度（{era_label(t.base_year)}）の値がありません"
+            )
         goal = t.goal(base)
         better = ind.better or (Better.MORE if t.percent >= 0 else Better.LESS)
         met = actual >= exact(goal) if better is Better.MORE else actual <= exact(goal)
@@ -112,7 +132,10 @@ def _one(ind: Indicator, t: Target, year: int, actuals: Mapping[int, float | Non
     if isinstance(t, PeriodSum):
         missing = [y for y in range(t.first, year + 1) if actuals.get(y) is None]
         if missing:
-            return Judgement(Verdict.UNDECIDABLE, f"{long_label(missing[0])}の実績が未入力のため期間合計を出せません")
+            return Judgement(
+                Verdict.UNDECIDABLE,
+                f"{long_label(missing[0])}の実績が未入力のため期間合計を出せません",
+            )
         total = sum(float(actuals[y] or 0) for y in range(t.first, year + 1))
         return _due(year, t.last, _better(ind, total, t.value), t.describe(unit))
     raise TypeError(f"unknown target kind: {t!r}")
@@ -124,7 +147,11 @@ def _better(ind: Indicator, actual: float, goal: float) -> bool:
 
 
 def _met(met: bool, target_text: str) -> Judgement:
-    return Judgement(Verdict.ACHIEVED) if met else Judgement(Verdict.NOT_ACHIEVED, f"目標 {target_text}")
+    return (
+        Judgement(Verdict.ACHIEVED)
+        if met
+        else Judgement(Verdict.NOT_ACHIEVED, f"目標 {target_text}")
+    )
 
 
 def _due(year: int, due: int, met: bool, target_text: str) -> Judgement:
@@ -136,8 +163,12 @@ def _due(year: int, due: int, met: bool, target_text: str) -> Judgement:
     return Judgement(Verdict.NOT_ACHIEVED, f"目標 {target_text}")
 
 
-def judge_all(indicators: list[Indicator], year: int, actuals: Mapping[str, Mapping[int, float | None]],
-              figures: Mapping[str, Mapping[int, float | None]] | None = None) -> Judgement:
+def judge_all(
+    indicators: list[Indicator],
+    year: int,
+    actuals: Mapping[str, Mapping[int, float | None]],
+    figures: Mapping[str, Mapping[int, float | None]] | None = None,
+) -> Judgement:
     """One verdict for several indicators of a measure (No.86's five): 達成 only when all are."""
     if not indicators:
         return Judgement(Verdict.UNDECIDABLE, "指標がありません")
@@ -151,6 +182,9 @@ def judge_all(indicators: list[Indicator], year: int, actuals: Mapping[str, Mapp
 
 def disagrees(judgement: Judgement, chosen: Status) -> bool:
     """The warning beside 計画達成状況: the person chose 達成/未達成 and the numbers say the other."""
-    if chosen is Status.PENDING or judgement.verdict not in (Verdict.ACHIEVED, Verdict.NOT_ACHIEVED):
+    if chosen is Status.PENDING or judgement.verdict not in (
+        Verdict.ACHIEVED,
+        Verdict.NOT_ACHIEVED,
+    ):
         return False
     return (judgement.verdict is Verdict.ACHIEVED) != (chosen is Status.ACHIEVED)

@@ -68,7 +68,9 @@ def is_blank(value: object) -> bool:
     return value is None or value == ""
 
 
-def decide(base: object, master: object, file: object, *, file_blank: bool | None = None) -> Decision:
+def decide(
+    base: object, master: object, file: object, *, file_blank: bool | None = None
+) -> Decision:
     """The decision for one field; `file_blank` overrides is_blank(file) (a blank status cell
     reads as 未確定 but is still a cleared cell)."""
     blank = is_blank(file) if file_blank is None else file_blank

@@ -1,10 +1,10 @@
 """An indicator's value as people type it, and as Excel hands it over.
 
-    parse_quantity("９８．４５％", "%")   -> 98.45
-    parse_quantity("72件", "件")          -> 72.0
-    parse_quantity("72人", "件")          -> InvalidValue: 単位が違います…
-    percent_cell(0.9845)                  -> 98.45  (a cell formatted 0.00%)
-    off_scale(0.9845, [98.3])             -> True   (about 100× off: flag, never store silently)
+parse_quantity("９８．４５％", "%")   -> 98.45
+parse_quantity("72件", "件")          -> 72.0
+parse_quantity("72人", "件")          -> InvalidValue: 単位が違います…
+percent_cell(0.9845)                  -> 98.45  (a cell formatted 0.00%)
+off_scale(0.9845, [98.3])             -> True   (about 100× off: flag, never store silently)
 """
 
 from __future__ import annotations
@@ -39,8 +39,12 @@ def parse_quantity(text: str | None, unit: str) -> float | None:
     if m and not _NUMBER.fullmatch(t):
         typed = m.group(2)
         if u:
-            raise InvalidValue(f"単位「{typed}」はこの指標の単位（{unit}）と違います: {text}", text=text)
-        raise InvalidValue(f"この指標には単位がありません。数値だけを入力してください: {text}", text=text)
+            raise InvalidValue(
+                f"単位「{typed}」はこの指標の単位（{unit}）と違います: {text}", text=text
+            )
+        raise InvalidValue(
+            f"この指標には単位がありません。数値だけを入力してください: {text}", text=text
+        )
     if not _NUMBER.fullmatch(t):
         raise InvalidValue(f"数値として読めません: {text}", text=text)
     try:

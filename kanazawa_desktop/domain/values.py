@@ -34,8 +34,9 @@ def validate(field: str, value: object) -> object:
         try:
             return Status.from_label(str(value or "")).value
         except ValueError as exc:
-            raise InvalidValue(f"{label}は「達成」「未達成」「未確定」のいずれかです: {value}",
-                               field=field) from exc
+            raise InvalidValue(
+                f"{label}は「達成」「未達成」「未確定」のいずれかです: {value}", field=field
+            ) from exc
     if field in (F.TARGET, F.ACTUAL):
         if value is None or value == "":
             return None
@@ -44,8 +45,10 @@ def validate(field: str, value: object) -> object:
                 return checked_number(float(value))
             return parse_number(str(value))
         except (ValueError, OverflowError) as exc:  # float(10**400) overflows
-            raise InvalidValue(f"{label}は数値で入力してください（数字だけ。単位は付けません）: {value}",
-                               field=field) from exc
+            raise InvalidValue(
+                f"{label}は数値で入力してください（数字だけ。単位は付けません）: {value}",
+                field=field,
+            ) from exc
     if field in ("numeric", "retired"):
         return bool(value)
     if field == "departments":
@@ -62,8 +65,12 @@ def validate(field: str, value: object) -> object:
         return int(value)
     text = clean_text("" if value is None else str(value))
     if len(text) > EXCEL_CELL_LIMIT:
-        raise InvalidValue(f"{label}が長すぎます（{len(text)}文字。上限は{EXCEL_CELL_LIMIT}文字）",
-                           field=field, length=len(text), limit=EXCEL_CELL_LIMIT)
+        raise InvalidValue(
+            f"{label}が長すぎます（{len(text)}文字。上限は{EXCEL_CELL_LIMIT}文字）",
+            field=field,
+            length=len(text),
+            limit=EXCEL_CELL_LIMIT,
+        )
     if field == "name" and not text.strip():
         raise InvalidValue("取組事項名は空にできません", field=field)
     return text
@@ -79,8 +86,9 @@ def _items(field: str, label: str, value: object) -> list[object]:
     raise InvalidValue(f"{label}は一覧で指定してください: {value}", field=field)
 
 
-def field_value(measure: Measure, field: str, fy: int | None = None, *,
-                node_key: str | None = None) -> object:
+def field_value(
+    measure: Measure, field: str, fy: int | None = None, *, node_key: str | None = None
+) -> object:
     """The value of `field` (of fiscal year `fy` for a year field) as FieldChange carries it.
 
     A year the measure has no record of reads as empty ("" / None / 未確定). `node` reads as

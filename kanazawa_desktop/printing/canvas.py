@@ -41,8 +41,10 @@ _UNBROKEN = re.compile(r"[^\s\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 _ASCII = re.compile(r"[ -~]+")
 # Glyphs and their positions are all drawing needs: the strings and string indexes glyphRuns
 # also gathers by default cost more than drawing them.
-_RUNS = (QTextLayout.GlyphRunRetrievalFlag.RetrieveGlyphIndexes
-         | QTextLayout.GlyphRunRetrievalFlag.RetrieveGlyphPositions)
+_RUNS = (
+    QTextLayout.GlyphRunRetrievalFlag.RetrieveGlyphIndexes
+    | QTextLayout.GlyphRunRetrievalFlag.RetrieveGlyphPositions
+)
 KINSOKU_EM = 2  # characters the line-breaking rules may carry to the next line
 
 
@@ -63,8 +65,9 @@ class TextBlock:
 
 
 class Canvas:
-    def __init__(self, device: QPagedPaintDevice, family: str,
-                 painter: QPainter | None = None) -> None:
+    def __init__(
+        self, device: QPagedPaintDevice, family: str, painter: QPainter | None = None
+    ) -> None:
         self.device = device
         self.family = family
         self.painter = painter
@@ -88,8 +91,15 @@ class Canvas:
     def text_width(self, text: str, size: float, bold: bool = False) -> float:
         return self.block(text, size, 1e6, bold=bold).width
 
-    def block(self, text: str, size: float, width: float, *, bold: bool = False,
-              align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> TextBlock:
+    def block(
+        self,
+        text: str,
+        size: float,
+        width: float,
+        *,
+        bold: bool = False,
+        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+    ) -> TextBlock:
         """Lay `text` out in `width` points; newlines are kept as line breaks.
 
         Blocks are cached per canvas: labels repeat on every sheet.
@@ -100,8 +110,9 @@ class Canvas:
             return cached
         if len(self._blocks) > 4096:
             self._blocks.clear()
-        layout = QTextLayout(text.replace("\r\n", "\n").replace("\n", "\u2028"),
-                             self.font(size, bold), self.device)
+        layout = QTextLayout(
+            text.replace("\r\n", "\n").replace("\n", "\u2028"), self.font(size, bold), self.device
+        )
         opt = QTextOption(align)
         opt.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         layout.setTextOption(opt)
@@ -159,13 +170,17 @@ class Canvas:
             metrics = QFontMetricsF(self.font(size, bold), self.device)
             widest = max(metrics.maxWidth() / OVERSAMPLE, size)
             ascii_w = max(metrics.horizontalAdvance(chr(c)) for c in range(32, 127)) / OVERSAMPLE
-            cached = (widest, min(ascii_w, widest),
-                      self.block("あ", size, 1e6, bold=bold).lines[0][1])
+            cached = (
+                widest,
+                min(ascii_w, widest),
+                self.block("あ", size, 1e6, bold=bold).lines[0][1],
+            )
             self._ems[key] = cached
         return cached
 
-    def draw_block(self, block: TextBlock, x: float, y: float, color: QColor = INK,
-                   lines: range | None = None) -> None:
+    def draw_block(
+        self, block: TextBlock, x: float, y: float, color: QColor = INK, lines: range | None = None
+    ) -> None:
         """Draw the block with its top-left at (x, y); only `lines` when given."""
         p = self.painter
         p.save()
@@ -181,9 +196,18 @@ class Canvas:
             p.drawGlyphRun(origin, run)
         p.restore()
 
-    def text(self, text: str, x: float, y: float, size: float, width: float, *,
-             bold: bool = False, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
-             color: QColor = INK) -> float:
+    def text(
+        self,
+        text: str,
+        x: float,
+        y: float,
+        size: float,
+        width: float,
+        *,
+        bold: bool = False,
+        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+        color: QColor = INK,
+    ) -> float:
         """Draw wrapped text from (x, y); returns the height used."""
         block = self.block(text, size, width, bold=bold, align=align)
         self.draw_block(block, x, y, color)
@@ -200,8 +224,14 @@ class Canvas:
         self.painter.setBrush(Qt.BrushStyle.NoBrush)
         self.painter.drawRect(rect)
 
-    def cell(self, rect: QRectF, block: TextBlock | None, *, fill: QColor | None = None,
-             valign_center: bool = False) -> None:
+    def cell(
+        self,
+        rect: QRectF,
+        block: TextBlock | None,
+        *,
+        fill: QColor | None = None,
+        valign_center: bool = False,
+    ) -> None:
         """A table cell: optional fill, its text (top or centred), a thin frame."""
         if fill is not None:
             self.fill(rect, fill)

@@ -31,7 +31,9 @@ def continuation_pages(canvas: Canvas, title: str, texts: list[tuple[str, str]])
     bottom = top + height
     pages: list[list[_Piece]] = [[]]
     y = top
-    running = canvas.block(f"{title.removesuffix('（別紙）')}（別紙・続き）", CAPTION_SIZE, width, bold=True)
+    running = canvas.block(
+        f"{title.removesuffix('（別紙）')}（別紙・続き）", CAPTION_SIZE, width, bold=True
+    )
 
     def new_page() -> None:
         nonlocal y
@@ -44,8 +46,10 @@ def continuation_pages(canvas: Canvas, title: str, texts: list[tuple[str, str]])
         while start < len(block.lines):
             end = start
             first = block.lines[start][0]
-            while end < len(block.lines) and \
-                    y + block.lines[end][0] + block.lines[end][1] - first <= bottom:
+            while (
+                end < len(block.lines)
+                and y + block.lines[end][0] + block.lines[end][1] - first <= bottom
+            ):
                 end += 1
             if end == start:
                 if len(pages[-1]) <= (0 if len(pages) == 1 else 1):
@@ -74,6 +78,7 @@ def continuation_pages(canvas: Canvas, title: str, texts: list[tuple[str, str]])
         def draw(c: Canvas) -> None:
             for p in pieces:
                 c.draw_block(p.block, left, p.y - p.first, lines=p.lines)
+
         return draw
 
     return [Page(False, drawer(pieces), "continuation", [], label=title) for pieces in pages]

@@ -62,8 +62,9 @@ class Miscounted(DeskError):
         super().__init__("印刷中に取組の内容が変わりました。もう一度印刷してください")
 
 
-def count_pages(canvas: Canvas, job: PrintJob, *, exact: bool = False,
-                on_count: OnPage | None = None) -> tuple[list[Page], list[int]]:
+def count_pages(
+    canvas: Canvas, job: PrintJob, *, exact: bool = False, on_count: OnPage | None = None
+) -> tuple[list[Page], list[int]]:
     """The 一覧's pages, and the number of pages of each measure's sheet (first pass).
 
     `on_count(done, total, "")` is called before each measure and may raise to stop."""
@@ -80,8 +81,9 @@ def count_pages(canvas: Canvas, job: PrintJob, *, exact: bool = False,
     return listing, counts
 
 
-def stream_pages(canvas: Canvas, job: PrintJob, listing: list[Page],
-                 counts: list[int]) -> Iterator[Page]:
+def stream_pages(
+    canvas: Canvas, job: PrintJob, listing: list[Page], counts: list[int]
+) -> Iterator[Page]:
     """The pages in order, each sheet laid out only when its turn comes (second pass)."""
     yield from listing
     if not job.sheets:
@@ -99,16 +101,24 @@ def stream_pages(canvas: Canvas, job: PrintJob, listing: list[Page],
 
 
 def page_layout(landscape: bool) -> QPageLayout:
-    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                       QPageLayout.Orientation.Landscape if landscape
-                       else QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+    return QPageLayout(
+        QPageSize(QPageSize.PageSizeId.A4),
+        QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait,
+        QMarginsF(0, 0, 0, 0),
+    )
 
 
 PagedDevice = QPagedPaintDevice  # what render() paints on, named for the layers above
 
 
-def render(device: QPagedPaintDevice, job: PrintJob, on_page: OnPage | None = None, *,
-           exact: bool = False, on_count: OnPage | None = None) -> list[Bookmark]:
+def render(
+    device: QPagedPaintDevice,
+    job: PrintJob,
+    on_page: OnPage | None = None,
+    *,
+    exact: bool = False,
+    on_count: OnPage | None = None,
+) -> list[Bookmark]:
     family = ensure_font()
     canvas = Canvas(device, family)
     # Drawing allocates millions of short-lived wrappers and no cycles worth chasing: the
@@ -121,8 +131,14 @@ def render(device: QPagedPaintDevice, job: PrintJob, on_page: OnPage | None = No
         gc.set_threshold(*thresholds)
 
 
-def _render(device: QPagedPaintDevice, job: PrintJob, canvas: Canvas, on_page: OnPage | None,
-            exact: bool, on_count: OnPage | None) -> list[Bookmark]:
+def _render(
+    device: QPagedPaintDevice,
+    job: PrintJob,
+    canvas: Canvas,
+    on_page: OnPage | None,
+    exact: bool,
+    on_count: OnPage | None,
+) -> list[Bookmark]:
     listing, counts = count_pages(canvas, job, exact=exact, on_count=on_count)
     total = len(listing) + sum(counts)
     if not total:
@@ -157,8 +173,14 @@ def _render(device: QPagedPaintDevice, job: PrintJob, canvas: Canvas, on_page: O
             painter.save()
             painter.setTransform(_transform(canvas.k, page, device))
             page.draw(canvas)
-            draw_footer(canvas, page, i + 1, total,
-                        "取組事項一覧" if page.kind == "list" else SHEET_NAME, right)
+            draw_footer(
+                canvas,
+                page,
+                i + 1,
+                total,
+                "取組事項一覧" if page.kind == "list" else SHEET_NAME,
+                right,
+            )
             painter.restore()
             marks += [Bookmark(level, title, i) for level, title in page.bookmarks]
             drawn = i + 1

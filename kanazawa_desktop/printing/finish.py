@@ -82,8 +82,9 @@ def _page_refs(reader: PdfReader) -> list[IndirectObject]:
     tree = reader.trailer["/Root"]["/Pages"]
     kids = tree.get("/Kids", [])
     refs = [kids.raw_get(i) if hasattr(kids, "raw_get") else kids[i] for i in range(len(kids))]
-    if len(refs) == int(tree.get("/Count", -1)) and all(isinstance(r, IndirectObject)
-                                                         for r in refs):
+    if len(refs) == int(tree.get("/Count", -1)) and all(
+        isinstance(r, IndirectObject) for r in refs
+    ):
         return refs
     return [p.indirect_reference for p in reader.pages]
 
@@ -102,8 +103,9 @@ def _tounicode_refs(reader: PdfReader, f: BinaryIO) -> list[IndirectObject]:
     while chunk := f.read(CHUNK):
         data = carry + chunk
         for m in _TOUNICODE.finditer(data):
-            found.setdefault(int(m.group(1)), IndirectObject(int(m.group(1)), int(m.group(2)),
-                                                             reader))
+            found.setdefault(
+                int(m.group(1)), IndirectObject(int(m.group(1)), int(m.group(2)), reader)
+            )
         carry = data[-OVERLAP:]  # a match cut by the chunk's end is found with the next one
     if found:
         return list(found.values())
@@ -111,8 +113,11 @@ def _tounicode_refs(reader: PdfReader, f: BinaryIO) -> list[IndirectObject]:
     for page in reader.pages:
         fonts = page.get("/Resources", {}).get("/Font", {})
         for font in fonts.values():
-            ref = font.get_object().raw_get("/ToUnicode") if "/ToUnicode" in font.get_object() \
+            ref = (
+                font.get_object().raw_get("/ToUnicode")
+                if "/ToUnicode" in font.get_object()
                 else None
+            )
             if isinstance(ref, IndirectObject):
                 seen.setdefault(ref.idnum, ref)
     return list(seen.values())
@@ -162,9 +167,14 @@ def fix_cmap(cmap: bytes) -> bytes | None:
                     if first != found[2].group(1):
                         lo, hi = int(found[0].group(1), 16), int(found[1].group(1), 16)
                         start = int(found[2].group(1), 16)
-                        fixed_tail = b" [" + b" ".join(
-                            b"<" + _fix_hex(f"{start + i:04X}".encode()) + b">"
-                            for i in range(hi - lo + 1)) + b"]"
+                        fixed_tail = (
+                            b" ["
+                            + b" ".join(
+                                b"<" + _fix_hex(f"{start + i:04X}".encode()) + b">"
+                                for i in range(hi - lo + 1)
+                            )
+                            + b"]"
+                        )
                 else:
                     fixed_tail = _HEX.sub(lambda m: b"<" + _fix_hex(m.group(1)) + b">", tail)
                 if fixed_tail != tail:
@@ -174,8 +184,9 @@ def fix_cmap(cmap: bytes) -> bytes | None:
     return b"\n".join(out) if changed else None
 
 
-def _outline(marks: Sequence[Mark], pages: list, size: int,
-             new: dict[int, PdfObject]) -> tuple[int, int]:
+def _outline(
+    marks: Sequence[Mark], pages: list, size: int, new: dict[int, PdfObject]
+) -> tuple[int, int]:
     """Create the outline objects from object number `size`; returns (root id, new size)."""
     root_id = size
     size += 1
@@ -207,19 +218,24 @@ def _outline(marks: Sequence[Mark], pages: list, size: int,
             item[NameObject("/First")] = IndirectObject(kids[0][0], 0, None)
             item[NameObject("/Last")] = IndirectObject(kids[-1][0], 0, None)
             item[NameObject("/Count")] = NumberObject(-len(kids))  # closed until clicked
-    root = DictionaryObject({NameObject("/Type"): NameObject("/Outlines"),
-                             NameObject("/First"): IndirectObject(tops[0][0], 0, None),
-                             NameObject("/Last"): IndirectObject(tops[-1][0], 0, None),
-                             NameObject("/Count"): NumberObject(len(tops))})
+    root = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Outlines"),
+            NameObject("/First"): IndirectObject(tops[0][0], 0, None),
+            NameObject("/Last"): IndirectObject(tops[-1][0], 0, None),
+            NameObject("/Count"): NumberObject(len(tops)),
+        }
+    )
     new[root_id] = root
     return root_id, size
 
 
-def _increment(end: int, tail: bytes, reader: PdfReader, objects: dict[int, PdfObject],
-               size: int) -> bytes:
+def _increment(
+    end: int, tail: bytes, reader: PdfReader, objects: dict[int, PdfObject], size: int
+) -> bytes:
     """Objects, a classic xref section and a trailer pointing back at the previous one, to
     append at offset `end`; `tail` is the file's last bytes (holding its startxref)."""
-    prev = int(tail[tail.rindex(b"startxref") + 9:].split()[0])
+    prev = int(tail[tail.rindex(b"startxref") + 9 :].split()[0])
     buf = io.BytesIO()
     buf.write(b"\n")
     offsets: dict[int, int] = {}

@@ -30,8 +30,11 @@ def ensure_app() -> None:
     global _app
     if QCoreApplication.instance() is not None:
         return
-    if sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM") \
-            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     _app = QGuiApplication.instance() or QGuiApplication(["kanazawa-desktop"])
 

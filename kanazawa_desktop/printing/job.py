@@ -35,7 +35,7 @@ class PrintJob:
         ids = self.measure_ids
         step = max(1, self.batch_size)
         for start in range(0, len(ids), step):
-            yield from self.fetch(ids[start:start + step])
+            yield from self.fetch(ids[start : start + step])
 
     @cached_property
     def node_by_id(self) -> dict[int, Node]:

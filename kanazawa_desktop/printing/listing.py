@@ -43,9 +43,12 @@ class _Line(NamedTuple):
 
 
 def _line(m: Measure, years: tuple[int, ...]) -> _Line:
-    return _Line("-" if m.is_repeat else str(m.number),
-                 ("【廃止】" if m.retired else "") + ("【再掲】" if m.is_repeat else "") + m.display_name,
-                 m.department_text, tuple(m.year(fy).status for fy in years))
+    return _Line(
+        "-" if m.is_repeat else str(m.number),
+        ("【廃止】" if m.retired else "") + ("【再掲】" if m.is_repeat else "") + m.display_name,
+        m.department_text,
+        tuple(m.year(fy).status for fy in years),
+    )
 
 
 def _groups(job: PrintJob) -> list[tuple[Node | None, Node | None, list[_Line]]]:
@@ -90,25 +93,47 @@ def list_pages(canvas: Canvas, job: PrintJob) -> list[Page]:
             x = left
             spans = [(NO_W, "取組No."), (name_w, "取組事項名"), (DEPT_W, "担当課")]
             for w, text in spans:
-                c.cell(QRectF(x, at, w, 2 * HEAD_H), c.block(text, 8.5, w - 6, bold=True,
-                                                             align=CENTER),
-                       fill=LABEL_FILL, valign_center=True)
+                c.cell(
+                    QRectF(x, at, w, 2 * HEAD_H),
+                    c.block(text, 8.5, w - 6, bold=True, align=CENTER),
+                    fill=LABEL_FILL,
+                    valign_center=True,
+                )
                 x += w
-            c.cell(QRectF(x, at, STATUS_W * len(years), HEAD_H),
-                   c.block("計画達成状況", 8.5, STATUS_W * len(years) - 6, bold=True, align=CENTER),
-                   fill=LABEL_FILL, valign_center=True)
+            c.cell(
+                QRectF(x, at, STATUS_W * len(years), HEAD_H),
+                c.block("計画達成状況", 8.5, STATUS_W * len(years) - 6, bold=True, align=CENTER),
+                fill=LABEL_FILL,
+                valign_center=True,
+            )
             for i, fy in enumerate(years):
-                c.cell(QRectF(x + i * STATUS_W, at + HEAD_H, STATUS_W, HEAD_H),
-                       c.block(short_label(fy), 8.5, STATUS_W - 6, bold=True, align=CENTER),
-                       fill=LABEL_FILL, valign_center=True)
+                c.cell(
+                    QRectF(x + i * STATUS_W, at + HEAD_H, STATUS_W, HEAD_H),
+                    c.block(short_label(fy), 8.5, STATUS_W - 6, bold=True, align=CENTER),
+                    fill=LABEL_FILL,
+                    valign_center=True,
+                )
+
         return draw
 
     def blocks(c: Canvas, line: _Line):
-        return ([c.block(line.no, ROW_SIZE, NO_W - 6, align=CENTER),
-                 c.block(line.name, ROW_SIZE, name_w - 6),
-                 c.block(line.departments, 8.5, DEPT_W - 6)],
-                [c.block(s.label if s != Status.PENDING else "", ROW_SIZE, STATUS_W - 6,
-                         bold=True, align=CENTER) for s in line.statuses])
+        return (
+            [
+                c.block(line.no, ROW_SIZE, NO_W - 6, align=CENTER),
+                c.block(line.name, ROW_SIZE, name_w - 6),
+                c.block(line.departments, 8.5, DEPT_W - 6),
+            ],
+            [
+                c.block(
+                    s.label if s != Status.PENDING else "",
+                    ROW_SIZE,
+                    STATUS_W - 6,
+                    bold=True,
+                    align=CENTER,
+                )
+                for s in line.statuses
+            ],
+        )
 
     def row(line: _Line) -> tuple[Callable[[Canvas, float], None], float]:
         texts, marks = blocks(canvas, line)
@@ -123,12 +148,18 @@ def list_pages(canvas: Canvas, job: PrintJob) -> list[Page]:
             for s, b in zip(line.statuses, marks, strict=True):
                 c.cell(QRectF(x, at, STATUS_W, h), b, fill=FILLS.get(s), valign_center=True)
                 x += STATUS_W
+
         return draw, h
 
     def policy_bar(policy: Node, continued: bool) -> None:
         b = canvas.block(policy.caption + ("（続き）" if continued else ""), 11.5, width, bold=True)
-        put(lambda c, b=b, at=y: (c.fill(QRectF(left, at - 1, width, b.height + 2), LABEL_FILL),
-                                  c.draw_block(b, left + 3, at)), b.height + 8)
+        put(
+            lambda c, b=b, at=y: (
+                c.fill(QRectF(left, at - 1, width, b.height + 2), LABEL_FILL),
+                c.draw_block(b, left + 3, at),
+            ),
+            b.height + 8,
+        )
 
     last_policy: Node | None = None
     for policy, item, measures in _groups(job):
@@ -165,24 +196,32 @@ def list_pages(canvas: Canvas, job: PrintJob) -> list[Page]:
         y += 10
 
     bookmarks = [(0, TITLE)]
-    return [Page(True, _drawer(ops), "list", bookmarks if n == 0 else [], label=TITLE)
-            for n, ops in enumerate(pages)]
+    return [
+        Page(True, _drawer(ops), "list", bookmarks if n == 0 else [], label=TITLE)
+        for n, ops in enumerate(pages)
+    ]
 
 
 def _drawer(ops: list[Op]) -> Op:
     def draw(c: Canvas) -> None:
         for op in ops:
             op(c)
+
     return draw
 
 
 def _legend(c: Canvas, right: float, y: float) -> None:
     """Right-aligned: ■達成 ■未達成 空欄は実績確定前."""
-    parts = [(ACHIEVED_FILL, "達成"), (NOT_ACHIEVED_FILL, "未達成"), (None, "空欄: 実績確定後に記載")]
+    parts = [
+        (ACHIEVED_FILL, "達成"),
+        (NOT_ACHIEVED_FILL, "未達成"),
+        (None, "空欄: 実績確定後に記載"),
+    ]
     size = 8.0
     widths = [c.text_width(t, size) for _, t in parts]
-    x = right - sum(w + (14 if f is not None else 0) + 10 for (f, _), w in zip(parts, widths,
-                                                                               strict=True))
+    x = right - sum(
+        w + (14 if f is not None else 0) + 10 for (f, _), w in zip(parts, widths, strict=True)
+    )
     for (fill, text), w in zip(parts, widths, strict=True):
         if fill is not None:
             rect = QRectF(x, y + 1, 10, 10)

@@ -46,14 +46,27 @@ def content_box(landscape: bool) -> tuple[float, float, float, float]:
     return MARGIN_X, MARGIN_TOP, w - 2 * MARGIN_X, h - MARGIN_TOP - MARGIN_BOTTOM
 
 
-def draw_footer(canvas: Canvas, page: Page, number: int, total: int, left: str,
-                right: str) -> None:
+def draw_footer(canvas: Canvas, page: Page, number: int, total: int, left: str, right: str) -> None:
     """Document name on the left, "N / M" centred, print date and data version on the right."""
     x, _, w, _ = content_box(page.landscape)
     y = page.height - MARGIN_BOTTOM + 16
     mid = x + w / 2
     canvas.text(left, x, y, FOOTER_SIZE, w / 2 - 50, color=FOOTER_COLOR)
-    canvas.text(f"{number} / {total}", mid - 40, y, FOOTER_SIZE + 1, 80,
-                align=Qt.AlignmentFlag.AlignHCenter, color=FOOTER_COLOR)
-    canvas.text(right, mid + 45, y, FOOTER_SIZE, w / 2 - 45,
-                align=Qt.AlignmentFlag.AlignRight, color=FOOTER_COLOR)
+    canvas.text(
+        f"{number} / {total}",
+        mid - 40,
+        y,
+        FOOTER_SIZE + 1,
+        80,
+        align=Qt.AlignmentFlag.AlignHCenter,
+        color=FOOTER_COLOR,
+    )
+    canvas.text(
+        right,
+        mid + 45,
+        y,
+        FOOTER_SIZE,
+        w / 2 - 45,
+        align=Qt.AlignmentFlag.AlignRight,
+        color=FOOTER_COLOR,
+    )

@@ -20,8 +20,9 @@ from .job import PrintJob
 RESOLUTION = 72  # device units are points; vector output, so this costs no quality
 
 
-def write_pdf(job: PrintJob, path: Path, on_page: OnPage | None = None,
-              on_count: OnPage | None = None) -> int:
+def write_pdf(
+    job: PrintJob, path: Path, on_page: OnPage | None = None, on_count: OnPage | None = None
+) -> int:
     try:
         marks = _write(job, path, on_page, on_count, exact=False)
     except Miscounted:
@@ -29,12 +30,15 @@ def write_pdf(job: PrintJob, path: Path, on_page: OnPage | None = None,
     return finish_pdf(path, marks)
 
 
-def _write(job: PrintJob, path: Path, on_page: OnPage | None, on_count: OnPage | None, *,
-           exact: bool) -> list:
+def _write(
+    job: PrintJob, path: Path, on_page: OnPage | None, on_count: OnPage | None, *, exact: bool
+) -> list:
     writer = QPdfWriter(str(path))
     writer.setResolution(RESOLUTION)
     writer.setCreator("kanazawa-desktop 取組管理デスク")
-    writer.setTitle(f"{job.plan.name} 取組管理票" if job.sheets else f"{job.plan.name} 取組事項一覧")
+    writer.setTitle(
+        f"{job.plan.name} 取組管理票" if job.sheets else f"{job.plan.name} 取組事項一覧"
+    )
     try:
         return render(writer, job, on_page, exact=exact, on_count=on_count)
     finally:

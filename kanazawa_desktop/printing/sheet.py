@@ -68,8 +68,9 @@ class _Cell:
 
     def lay(self, canvas: Canvas) -> None:
         align = Qt.AlignmentFlag.AlignHCenter if self.center else Qt.AlignmentFlag.AlignLeft
-        self.block = canvas.block(self.text, self.size, self.w - 2 * PAD_X, bold=self.bold,
-                                  align=align)
+        self.block = canvas.block(
+            self.text, self.size, self.w - 2 * PAD_X, bold=self.bold, align=align
+        )
 
     @property
     def need(self) -> float:
@@ -116,66 +117,190 @@ def _rows(measure: Measure, job: PrintJob, width: float) -> list[_Row]:
     body_w = width - LABEL_W
     title_w = width - DEPT_LABEL_W - DEPT_W
     rows = [
-        _Row([_Cell(0, title_w, title_of(measure, job), size=11.0, bold=True, caption="取組事項名"),
-              _label(title_w, DEPT_LABEL_W, "担当課"),
-              _Cell(title_w + DEPT_LABEL_W, DEPT_W, measure.department_text, size=9.0,
-                    caption="担当課")], 26, 20),
-        _Row([_label(0, LABEL_W, "概要"),
-              _Cell(LABEL_W, body_w, measure.summary, size=9.0, caption="概要")], 44, 20),
-        _Row([_label(0, LABEL_W, "めざす姿"),
-              _Cell(LABEL_W, body_w, measure.vision, size=9.0, caption="めざす姿")], 36, 20),
+        _Row(
+            [
+                _Cell(
+                    0, title_w, title_of(measure, job), size=11.0, bold=True, caption="取組事項名"
+                ),
+                _label(title_w, DEPT_LABEL_W, "担当課"),
+                _Cell(
+                    title_w + DEPT_LABEL_W,
+                    DEPT_W,
+                    measure.department_text,
+                    size=9.0,
+                    caption="担当課",
+                ),
+            ],
+            26,
+            20,
+        ),
+        _Row(
+            [
+                _label(0, LABEL_W, "概要"),
+                _Cell(LABEL_W, body_w, measure.summary, size=9.0, caption="概要"),
+            ],
+            44,
+            20,
+        ),
+        _Row(
+            [
+                _label(0, LABEL_W, "めざす姿"),
+                _Cell(LABEL_W, body_w, measure.vision, size=9.0, caption="めざす姿"),
+            ],
+            36,
+            20,
+        ),
     ]
     plans = list(measure.related_plans)
     related = "\n".join(f"・{p}" for p in plans) if len(plans) > 1 else (plans[0] if plans else "—")
     rel_w = body_w - RES_LABEL_W - 2 * RES_W * len(RESOURCES)
-    res_cells = [_label(0, LABEL_W, "関連計画"),
-                 _Cell(LABEL_W, rel_w, related, caption="関連計画"),
-                 _label(LABEL_W + rel_w, RES_LABEL_W, "確保する\n行政資源", size=7.5)]
+    res_cells = [
+        _label(0, LABEL_W, "関連計画"),
+        _Cell(LABEL_W, rel_w, related, caption="関連計画"),
+        _label(LABEL_W + rel_w, RES_LABEL_W, "確保する\n行政資源", size=7.5),
+    ]
     x = LABEL_W + rel_w + RES_LABEL_W
     for key in RESOURCES:
-        res_cells.append(_Cell(x, RES_W, RESOURCE_LABELS[key], size=7.5, center=True,
-                               fill=SUBTLE_FILL, shrink=False))
-        res_cells.append(_Cell(x + RES_W, RES_W, "○" if key in measure.resources else "",
-                               size=10.0, center=True, shrink=False))
+        res_cells.append(
+            _Cell(
+                x,
+                RES_W,
+                RESOURCE_LABELS[key],
+                size=7.5,
+                center=True,
+                fill=SUBTLE_FILL,
+                shrink=False,
+            )
+        )
+        res_cells.append(
+            _Cell(
+                x + RES_W,
+                RES_W,
+                "○" if key in measure.resources else "",
+                size=10.0,
+                center=True,
+                shrink=False,
+            )
+        )
         x += 2 * RES_W
     rows.append(_Row(res_cells, 34, 22))
-    rows.append(_Row([_Cell(0, LABEL_W, "", fill=LABEL_FILL, shrink=False)]
-                     + [_Cell(ycols[i], col_w, long_label(fy), size=9.0, bold=True, center=True,
-                              fill=LABEL_FILL, shrink=False) for i, fy in enumerate(years)], 18, 16))
+    rows.append(
+        _Row(
+            [_Cell(0, LABEL_W, "", fill=LABEL_FILL, shrink=False)]
+            + [
+                _Cell(
+                    ycols[i],
+                    col_w,
+                    long_label(fy),
+                    size=9.0,
+                    bold=True,
+                    center=True,
+                    fill=LABEL_FILL,
+                    shrink=False,
+                )
+                for i, fy in enumerate(years)
+            ],
+            18,
+            16,
+        )
+    )
     recs = [measure.year(fy) for fy in years]
-    rows.append(_Row([_label(0, LABEL_W, "実施計画")]
-                     + [_Cell(ycols[i], col_w, r.plan_text,
-                              caption=f"実施計画（{long_label(r.fy)}）") for i, r in enumerate(recs)],
-                     80, 20))
-    rows.append(_Row([_label(0, LABEL_W, "実施結果")]
-                     + [_Cell(ycols[i], col_w, r.result_text,
-                              caption=f"実施結果（{long_label(r.fy)}）") for i, r in enumerate(recs)],
-                     150, 24, stretch=True))
-    rows.append(_Row([_label(0, LABEL_W, "計画達成状況", size=8.0)]
-                     + [_Cell(ycols[i], col_w, r.status.label if r.status != Status.PENDING else "",
-                              size=10.0, bold=True, center=True, fill=STATUS_FILLS.get(r.status),
-                              shrink=False) for i, r in enumerate(recs)], 24, 18))
+    rows.append(
+        _Row(
+            [_label(0, LABEL_W, "実施計画")]
+            + [
+                _Cell(ycols[i], col_w, r.plan_text, caption=f"実施計画（{long_label(r.fy)}）")
+                for i, r in enumerate(recs)
+            ],
+            80,
+            20,
+        )
+    )
+    rows.append(
+        _Row(
+            [_label(0, LABEL_W, "実施結果")]
+            + [
+                _Cell(ycols[i], col_w, r.result_text, caption=f"実施結果（{long_label(r.fy)}）")
+                for i, r in enumerate(recs)
+            ],
+            150,
+            24,
+            stretch=True,
+        )
+    )
+    rows.append(
+        _Row(
+            [_label(0, LABEL_W, "計画達成状況", size=8.0)]
+            + [
+                _Cell(
+                    ycols[i],
+                    col_w,
+                    r.status.label if r.status != Status.PENDING else "",
+                    size=10.0,
+                    bold=True,
+                    center=True,
+                    fill=STATUS_FILLS.get(r.status),
+                    shrink=False,
+                )
+                for i, r in enumerate(recs)
+            ],
+            24,
+            18,
+        )
+    )
     if measure.numeric:
         ind = measure.indicator
         unit = ind.unit if ind else ""
         if ind is not None:
-            desc = f"{ind.name}（" + "、".join(
-                p for p in (f"単位: {unit}" if unit else "", DIRECTIONS.get(ind.direction, ""),
-                            "累計" if ind.cumulative else "") if p) + "）"
-            rows.append(_Row([_label(0, LABEL_W, "数値目標"),
-                              _Cell(LABEL_W, body_w, desc, caption="数値目標")], 18, 16))
-        rows.append(_Row([_label(0, LABEL_W, "目標値")]
-                         + [_Cell(ycols[i], col_w, _value(r.target, unit), center=True,
-                                  caption=f"目標値（{long_label(r.fy)}）")
-                            for i, r in enumerate(recs)], 20, 16))
+            desc = (
+                f"{ind.name}（"
+                + "、".join(
+                    p
+                    for p in (
+                        f"単位: {unit}" if unit else "",
+                        DIRECTIONS.get(ind.direction, ""),
+                        "累計" if ind.cumulative else "",
+                    )
+                    if p
+                )
+                + "）"
+            )
+            rows.append(
+                _Row(
+                    [
+                        _label(0, LABEL_W, "数値目標"),
+                        _Cell(LABEL_W, body_w, desc, caption="数値目標"),
+                    ],
+                    18,
+                    16,
+                )
+            )
+        rows.append(
+            _Row(
+                [_label(0, LABEL_W, "目標値")]
+                + [
+                    _Cell(
+                        ycols[i],
+                        col_w,
+                        _value(r.target, unit),
+                        center=True,
+                        caption=f"目標値（{long_label(r.fy)}）",
+                    )
+                    for i, r in enumerate(recs)
+                ],
+                20,
+                16,
+            )
+        )
         cells = [_label(0, LABEL_W, "実績値")]
         for i, r in enumerate(recs):
             text = _value(r.actual, unit)
             judged = derived_status(ind.direction, r.target, r.actual) if ind else Status.PENDING
             if judged != Status.PENDING:
                 text += f"（判定: {judged.label}）"
-            cells.append(_Cell(ycols[i], col_w, text, center=True,
-                               caption=f"実績値（{long_label(r.fy)}）"))
+            cells.append(
+                _Cell(ycols[i], col_w, text, center=True, caption=f"実績値（{long_label(r.fy)}）")
+            )
         rows.append(_Row(cells, 20, 16))
     return rows
 
@@ -288,8 +413,9 @@ def draw_sheet(canvas: Canvas, layout: SheetLayout) -> None:
     table_top = y
     for row in layout.rows:
         for c in row.cells:
-            canvas.cell(QRectF(left + c.x, y, c.w, row.h), c.block, fill=c.fill,
-                        valign_center=c.center)
+            canvas.cell(
+                QRectF(left + c.x, y, c.w, row.h), c.block, fill=c.fill, valign_center=c.center
+            )
         y += row.h
     canvas.frame(QRectF(left, table_top, width, y - table_top), width=1.2)
 

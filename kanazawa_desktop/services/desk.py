@@ -198,8 +198,12 @@ class Desk:
         if department is not None:
             known = self.departments()
             if department not in known:
-                raise InvalidValue(f"担当課「{department}」はありません。次のいずれかを指定してください: "
-                                   + "、".join(known), department=department, known=known)
+                raise InvalidValue(
+                    f"担当課「{department}」はありません。次のいずれかを指定してください: "
+                    + "、".join(known),
+                    department=department,
+                    known=known,
+                )
         with write_transaction(self.db):
             repo.set_meta("role", "secretariat" if secretariat else "department")
             if department:
@@ -235,7 +239,9 @@ class Desk:
             self._nodes_cache = repo.nodes(self.plan.id)
         return list(self._nodes_cache)
 
-    def rows(self, flt: MeasureFilter | None = None, *, all_departments: bool = False) -> list[MeasureRow]:
+    def rows(
+        self, flt: MeasureFilter | None = None, *, all_departments: bool = False
+    ) -> list[MeasureRow]:
         """Measures this role sees, in printed order, narrowed by `flt`.
 
         Served from rows and a search index kept in memory: a keystroke in the search box
@@ -333,14 +339,23 @@ class Desk:
             self._drop_caches()
         elif changes.measures and self._rows_cache is not None:
             ids = sorted(changes.measures)
-            fresh = {r.id: r for r in (repo.measure_rows(self.plan.id, ids) if len(ids) <= 500
-                                       else repo.measure_rows(self.plan.id)) if r.id in changes.measures}
+            fresh = {
+                r.id: r
+                for r in (
+                    repo.measure_rows(self.plan.id, ids)
+                    if len(ids) <= 500
+                    else repo.measure_rows(self.plan.id)
+                )
+                if r.id in changes.measures
+            }
             self._rows_cache = [fresh.get(r.id, r) for r in self._rows_cache]
             if self._index is None and self._stale is not None:
                 self._stale |= changes.measures  # a job is building the index from older texts
             if self._index is not None:
                 texts = repo.search_texts(self.plan.id, ids if len(ids) <= 500 else None)
-                self._index.update({mid: search_text(r, texts.get(mid, "")) for mid, r in fresh.items()})
+                self._index.update(
+                    {mid: search_text(r, texts.get(mid, "")) for mid, r in fresh.items()}
+                )
         return changes
 
     def measure(self, measure_id: int) -> Measure:
@@ -356,12 +371,19 @@ class Desk:
 
     def can_edit(self, measure: Measure, field: str) -> bool:
         role = self.role
-        return role is not None and F.can_edit(role, measure.departments, field,
-                                               is_repeat=measure.is_repeat, retired=measure.retired)
+        return role is not None and F.can_edit(
+            role, measure.departments, field, is_repeat=measure.is_repeat, retired=measure.retired
+        )
 
     # ---- writes -----------------------------------------------------------
-    def save(self, measure_id: int, edits: dict[EditKey, object], *, source: str | None = None,
-             description: str = "") -> SaveResult:
+    def save(
+        self,
+        measure_id: int,
+        edits: dict[EditKey, object],
+        *,
+        source: str | None = None,
+        description: str = "",
+    ) -> SaveResult:
         """Save field edits of one measure as one undoable batch."""
         measure = self.measure(measure_id)
         changes = []
@@ -369,11 +391,15 @@ class Desk:
             if not self.can_edit(measure, field):
                 raise PermissionDenied(
                     f"{F.LABELS.get(field, field)}を変更する権限がありません（{measure.number_label}）",
-                    field=field, measure_id=measure_id)
+                    field=field,
+                    measure_id=measure_id,
+                )
             new = validate(field, value)
             node_key = self._node_key(measure.node_id) if field == "node" else None
             old = field_value(measure, field, fy, node_key=node_key)
-            changes.append(F.FieldChange(measure_id=measure_id, field=field, old=old, new=new, fy=fy))
+            changes.append(
+                F.FieldChange(measure_id=measure_id, field=field, old=old, new=new, fy=fy)
+            )
         batch = repo.apply_changes(self.db, changes, self.actor, source or self.source, description)
         self.undo_stack.push(batch)
         applied = [c for c in changes if not repo.same_value(c.old, c.new)]
@@ -384,8 +410,9 @@ class Desk:
     def _node_key(self, node_id: int) -> str | None:
         return next((n.key for n in self.nodes() if n.id == node_id), None)
 
-    def add_measure(self, *, node_key: str, name: str, departments: list[str],
-                    numeric: bool = False) -> int:
+    def add_measure(
+        self, *, node_key: str, name: str, departments: list[str], numeric: bool = False
+    ) -> int:
         """Secretariat: a new measure under `node_key`, numbered after the last one."""
         role = self.role
         if role is None or not role.is_secretariat:
@@ -393,8 +420,9 @@ class Desk:
         name = str(validate("name", name))
         if not departments:
             raise InvalidValue("担当課を1つ以上指定してください")
-        measure_id = repo.create_measure(self.db, self.plan.id, node_key, name, list(departments),
-                                         numeric, self.actor)
+        measure_id = repo.create_measure(
+            self.db, self.plan.id, node_key, name, list(departments), numeric, self.actor
+        )
         self.absorb(Changes.of([], created=[measure_id]))
         return measure_id
 
@@ -420,19 +448,29 @@ class Desk:
             raise InvalidValue(f"{self.plan.levels[-1]}の下には追加できません")
         with write_transaction(self.db):
             key, level, label = repo.next_child(self.plan.id, parent.key)
-            node_id = repo.insert_node(self.plan.id, key=key, parent_key=parent.key, level=level,
-                                       label=label, title=title)
-            repo.apply_changes(self.db, [], self.actor, self.source, f"体系を追加 {label}",
-                               created_nodes=[(node_id, f"{label} {title}")])
+            node_id = repo.insert_node(
+                self.plan.id, key=key, parent_key=parent.key, level=level, label=label, title=title
+            )
+            repo.apply_changes(
+                self.db,
+                [],
+                self.actor,
+                self.source,
+                f"体系を追加 {label}",
+                created_nodes=[(node_id, f"{label} {title}")],
+            )
         self.absorb(Changes.of([], created_nodes=[node_id]))
         return node_id
 
     def rename_node(self, node_id: int, title: str) -> int | None:
         """Secretariat: rename a 方針/項目/小項目 node, as one undoable batch."""
         node, title = self._node_edit(node_id, title, "体系の名称を変更")
-        change = F.FieldChange(measure_id=0, field="title", old=node.title, new=title, node_id=node_id)
-        batch = repo.apply_changes(self.db, [change], self.actor, self.source,
-                                   f"体系の名称を変更 {node.label}")
+        change = F.FieldChange(
+            measure_id=0, field="title", old=node.title, new=title, node_id=node_id
+        )
+        batch = repo.apply_changes(
+            self.db, [change], self.actor, self.source, f"体系の名称を変更 {node.label}"
+        )
         self.absorb(Changes.of([change], batch))
         self.undo_stack.push(batch)
         return batch
@@ -482,7 +520,7 @@ class SearchIndexJob:
             for start in range(0, len(self.rows), self.CHUNK):
                 if self.cancelled.is_set():
                     return None
-                part = self.rows[start:start + self.CHUNK]
+                part = self.rows[start : start + self.CHUNK]
                 texts = repo.search_texts(self.plan_id, [r.id for r in part])
                 index.update({r.id: search_text(r, texts.get(r.id, "")) for r in part})
         except Exception:  # noqa: BLE001 - closed under it: the next search builds it again
@@ -498,11 +536,11 @@ def _existing(path: Path, create: bool) -> bool:
     try:
         size = path.stat().st_size if path.exists() else None
     except OSError as exc:
-        raise StoreError(f"データベースファイルを開けません: {path}（{exc.strerror}）",
-                         path=str(path)) from exc
+        raise StoreError(
+            f"データベースファイルを開けません: {path}（{exc.strerror}）", path=str(path)
+        ) from exc
     if not create and size is None:
         raise StoreError(f"データベースファイルがありません: {path}", path=str(path))
     if not create and size == 0:
         raise StoreError(f"データベースファイルが空です: {path}", path=str(path))
     return size is not None
-

@@ -56,21 +56,28 @@ def data_version(desk: Desk) -> str:
     return f"#{batch_id}（{at[:16].replace('T', ' ')}）"
 
 
-def select_measures(desk: Desk, *, measure_ids: Iterable[int] | None = None,
-                    numbers: Iterable[int] | None = None, department: str | None = None,
-                    policy: int | None = None) -> list[MeasureRow]:
+def select_measures(
+    desk: Desk,
+    *,
+    measure_ids: Iterable[int] | None = None,
+    numbers: Iterable[int] | None = None,
+    department: str | None = None,
+    policy: int | None = None,
+) -> list[MeasureRow]:
     """The measures to print, in printed order (see the module docstring)."""
     everything = desk.rows(all_departments=True)
     ids = list(measure_ids or [])
     nums = list(numbers or [])
     if ids or nums:
-        by_number = {m.number: m for m in everything
-                     if m.number is not None and m.repeat_of is None}
+        by_number = {
+            m.number: m for m in everything if m.number is not None and m.repeat_of is None
+        }
         unknown = [n for n in nums if n not in by_number]
         if unknown:
             top = max(by_number) if by_number else 0
-            raise InvalidValue(f"取組No.{unknown[0]} はありません（No.1〜No.{top}）",
-                               number=unknown[0])
+            raise InvalidValue(
+                f"取組No.{unknown[0]} はありません（No.1〜No.{top}）", number=unknown[0]
+            )
         known_ids = {m.id for m in everything}
         missing = [i for i in ids if i not in known_ids]
         if missing:
@@ -82,8 +89,11 @@ def select_measures(desk: Desk, *, measure_ids: Iterable[int] | None = None,
     if department is not None:
         known = desk.departments()
         if department not in known:
-            raise InvalidValue(f"担当課「{department}」はありません。次のいずれかを指定してください: "
-                               + "、".join(known), department=department)
+            raise InvalidValue(
+                f"担当課「{department}」はありません。次のいずれかを指定してください: "
+                + "、".join(known),
+                department=department,
+            )
         chosen = [m for m in chosen if department in m.departments]
     if policy is not None:
         node = next((n for n in desk.nodes() if n.level == 1 and n.key == str(policy)), None)
@@ -110,25 +120,43 @@ def _descendants(desk: Desk, node_id: int) -> set[int]:
     return out
 
 
-def build_job(desk: Desk, *, measure_ids: Iterable[int] | None = None,
-              numbers: Iterable[int] | None = None, department: str | None = None,
-              policy: int | None = None, sheets: bool = True, listing: bool = False,
-              printed_on: date | None = None, batch_size: int = 200) -> PrintJob:
+def build_job(
+    desk: Desk,
+    *,
+    measure_ids: Iterable[int] | None = None,
+    numbers: Iterable[int] | None = None,
+    department: str | None = None,
+    policy: int | None = None,
+    sheets: bool = True,
+    listing: bool = False,
+    printed_on: date | None = None,
+    batch_size: int = 200,
+) -> PrintJob:
     """Choose the measures and read what every page shares; no rendering.
 
     The measures' texts are read while rendering, `batch_size` measures at a time."""
     if not sheets and not listing:
         raise InvalidValue("取組管理票か取組事項一覧のどちらかを選んでください")
-    chosen = select_measures(desk, measure_ids=measure_ids, numbers=numbers,
-                             department=department, policy=policy)
+    chosen = select_measures(
+        desk, measure_ids=measure_ids, numbers=numbers, department=department, policy=policy
+    )
     everything = desk.rows(all_departments=True)
     # a 【再掲】 row names the measure it repeats by that measure's number (repeat_of)
-    labels = {m.number: m.number_label for m in everything
-              if m.repeat_of is None and m.number is not None}
-    return PrintJob(plan=desk.plan, nodes=desk.nodes(), measure_ids=[m.id for m in chosen],
-                    fetch=_reader(desk), sheets=sheets, listing=listing,
-                    printed_on=printed_on or date.today(), version=data_version(desk),
-                    repeat_labels=labels, batch_size=batch_size)
+    labels = {
+        m.number: m.number_label for m in everything if m.repeat_of is None and m.number is not None
+    }
+    return PrintJob(
+        plan=desk.plan,
+        nodes=desk.nodes(),
+        measure_ids=[m.id for m in chosen],
+        fetch=_reader(desk),
+        sheets=sheets,
+        listing=listing,
+        printed_on=printed_on or date.today(),
+        version=data_version(desk),
+        repeat_labels=labels,
+        batch_size=batch_size,
+    )
 
 
 def _reader(desk: Desk) -> Callable[[Sequence[int]], list[Measure]]:
@@ -147,11 +175,13 @@ def _reader(desk: Desk) -> Callable[[Sequence[int]], list[Measure]]:
         finally:
             if opened:
                 db.close()
+
     return fetch
 
 
-def write_job(job: PrintJob, out_path: Path | str, *,
-              progress: Progress | None = None) -> PrintResult:
+def write_job(
+    job: PrintJob, out_path: Path | str, *, progress: Progress | None = None
+) -> PrintResult:
     """Render `job` to `out_path` atomically; reads the measures only through `job.fetch`,
     which opens its own connection on another thread (safe off the GUI thread)."""
     from ..printing.pdf import write_pdf  # Qt is loaded only when something is printed
@@ -200,11 +230,26 @@ def render_to(device: PagedDevice, job: PrintJob) -> int:
     return len(job.measure_ids)
 
 
-def print_pdf(desk: Desk, out_path: Path | str, *, measure_ids: Iterable[int] | None = None,
-              numbers: Iterable[int] | None = None, department: str | None = None,
-              policy: int | None = None, sheets: bool = True, listing: bool = False,
-              progress: Progress | None = None) -> PrintResult:
+def print_pdf(
+    desk: Desk,
+    out_path: Path | str,
+    *,
+    measure_ids: Iterable[int] | None = None,
+    numbers: Iterable[int] | None = None,
+    department: str | None = None,
+    policy: int | None = None,
+    sheets: bool = True,
+    listing: bool = False,
+    progress: Progress | None = None,
+) -> PrintResult:
     """Select, render and write in one call (the command line's use case)."""
-    job = build_job(desk, measure_ids=measure_ids, numbers=numbers, department=department,
-                    policy=policy, sheets=sheets, listing=listing)
+    job = build_job(
+        desk,
+        measure_ids=measure_ids,
+        numbers=numbers,
+        department=department,
+        policy=policy,
+        sheets=sheets,
+        listing=listing,
+    )
     return write_job(job, out_path, progress=progress)

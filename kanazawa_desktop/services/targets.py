@@ -26,20 +26,29 @@ def check_target(out: Path, *, backup_of: Path | None = None) -> Path:
     out = Path(out)
     try:
         if out.is_dir():
-            raise OutputError(f"出力先がフォルダーです。ファイル名を指定してください: {out}", path=str(out))
+            raise OutputError(
+                f"出力先がフォルダーです。ファイル名を指定してください: {out}", path=str(out)
+            )
         if not out.resolve().parent.is_dir():
             raise OutputError(f"出力先のフォルダーがありません: {out.parent}", path=str(out))
         if len(os.fsencode(out.name)) > _name_max(out.resolve().parent):
-            raise OutputError(f"ファイル名が長すぎます。短い名前を指定してください: {out.name[:40]}…",
-                              path=str(out))
+            raise OutputError(
+                f"ファイル名が長すぎます。短い名前を指定してください: {out.name[:40]}…",
+                path=str(out),
+            )
         if backup_of is not None:
             real, db = Path(os.path.realpath(out)), Path(os.path.realpath(backup_of))
             if real == db or real.parent == db.parent and real.name in _companions(db.name):
-                raise OutputError("開いているデータベースそのものには保存できません。別の名前を指定してください: "
-                                  f"{out}", path=str(out))
+                raise OutputError(
+                    "開いているデータベースそのものには保存できません。別の名前を指定してください: "
+                    f"{out}",
+                    path=str(out),
+                )
         elif is_sqlite_file(out):
-            raise OutputError(f"出力先はデータベースファイルです。上書きできないので別の名前を指定してください: {out}",
-                              path=str(out))
+            raise OutputError(
+                f"出力先はデータベースファイルです。上書きできないので別の名前を指定してください: {out}",
+                path=str(out),
+            )
     except OSError as exc:
         raise output_error(out, exc) from exc
     return out
@@ -69,7 +78,9 @@ def output_error(out: Path, exc: OSError) -> OutputError:
     elif code == errno.EROFS:
         text = f"読み取り専用の場所には保存できません: {name}"
     elif code in (errno.EACCES, errno.EPERM):
-        text = f"保存先に書き込む権限がありません（ほかのアプリで開いていれば閉じてください）: {name}"
+        text = (
+            f"保存先に書き込む権限がありません（ほかのアプリで開いていれば閉じてください）: {name}"
+        )
     elif code == errno.EISDIR:
         text = f"出力先がフォルダーです。ファイル名を指定してください: {name}"
     elif code in (errno.ENOENT, errno.ENOTDIR):

@@ -84,12 +84,19 @@ def undo_batch(desk: Desk, batch_id: int, *, source: str = "undo") -> list[F.Fie
     return inverse
 
 
-def _apply_as(desk: Desk, changes: list[F.FieldChange], source: str, description: str,
-              undoes: int | None = None) -> int | None:
+def _apply_as(
+    desk: Desk,
+    changes: list[F.FieldChange],
+    source: str,
+    description: str,
+    undoes: int | None = None,
+) -> int | None:
     try:
         batch = repo.apply_changes(desk.db, changes, desk.actor, source, description, undoes=undoes)
     except ConflictError as exc:
         raise StoreError("後から同じ項目が変更されているため、元に戻せません", **exc.data) from exc
-    desk.absorb(Changes.of(changes, batch) | Changes(batches=frozenset(
-        {undoes} if undoes is not None else ())))
+    desk.absorb(
+        Changes.of(changes, batch)
+        | Changes(batches=frozenset({undoes} if undoes is not None else ()))
+    )
     return batch

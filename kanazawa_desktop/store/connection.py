@@ -34,8 +34,11 @@ Database: TypeAlias = SqliteDatabase
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # the first bytes of a rollback journal and of a WAL file (sqlite.org/fileformat.html)
-_COMPANION_MAGIC = (bytes.fromhex("d9d505f920a163d7"), bytes.fromhex("377f0682"),
-                    bytes.fromhex("377f0683"))
+_COMPANION_MAGIC = (
+    bytes.fromhex("d9d505f920a163d7"),
+    bytes.fromhex("377f0682"),
+    bytes.fromhex("377f0683"),
+)
 _COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL = 5, 6, 8, 10, 13
 _SQLITE_CANTOPEN = 14
@@ -45,8 +48,25 @@ _SQLITE_CANTOPEN = 14
 LOW_SPACE_BYTES = 1 << 20
 _FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 BUSY_TIMEOUT_MS = 5000
-_NETWORK_FS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "fuse.sshfs", "sshfs",
-               "9p", "afs", "ncpfs", "glusterfs", "ceph", "fuse.rclone", "davfs", "fuse.davfs2"}
+_NETWORK_FS = {
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb",
+    "smb2",
+    "smb3",
+    "smbfs",
+    "fuse.sshfs",
+    "sshfs",
+    "9p",
+    "afs",
+    "ncpfs",
+    "glusterfs",
+    "ceph",
+    "fuse.rclone",
+    "davfs",
+    "fuse.davfs2",
+}
 
 
 @dataclass(frozen=True)
@@ -96,22 +116,28 @@ def check_file(path: Path) -> None:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"データベースのフォルダーを作成できません: {folder}（{exc.strerror}）",
-                                 path=str(path)) from exc
+                raise StoreError(
+                    f"データベースのフォルダーを作成できません: {folder}（{exc.strerror}）",
+                    path=str(path),
+                ) from exc
         if not os.access(folder, os.W_OK):
             raise StoreError(f"このフォルダーには書き込めません: {folder}", path=str(path))
         return
     if not os.access(path, os.R_OK):
         raise StoreError(f"データベースファイルを読み取れません: {path}", path=str(path))
     if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
-        raise StoreError(f"データベースファイルに書き込めません（読み取り専用）: {path}", path=str(path))
+        raise StoreError(
+            f"データベースファイルに書き込めません（読み取り専用）: {path}", path=str(path)
+        )
     if path.stat().st_size == 0:
         return
     with open(path, "rb") as fh:
         head = fh.read(len(SQLITE_HEADER))
     if head != SQLITE_HEADER:
-        raise StoreError(f"このファイルは本アプリのデータベースではありません（破損しているか別の形式です）: {path}",
-                         path=str(path))
+        raise StoreError(
+            f"このファイルは本アプリのデータベースではありません（破損しているか別の形式です）: {path}",
+            path=str(path),
+        )
 
 
 def is_sqlite_file(path: Path) -> bool:
@@ -187,16 +213,31 @@ def storage_error(exc: BaseException, path: object) -> DeskError | None:
         if isinstance(e, sqlite3.Error) or type(e).__module__ == "peewee":
             code = _sqlite_code(e)
             if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
-                return StoreError("データベースは他のプログラムが使用中です。しばらくしてからやり直してください: "
-                                  f"{path}", path=str(path), reason="locked")
-            if code == _SQLITE_FULL or code in (_SQLITE_IOERR, _SQLITE_CANTOPEN) and _low_space(path):
+                return StoreError(
+                    "データベースは他のプログラムが使用中です。しばらくしてからやり直してください: "
+                    f"{path}",
+                    path=str(path),
+                    reason="locked",
+                )
+            if (
+                code == _SQLITE_FULL
+                or code in (_SQLITE_IOERR, _SQLITE_CANTOPEN)
+                and _low_space(path)
+            ):
                 return disk_full(path)
             if code == _SQLITE_IOERR:
-                return StoreError(f"データベースファイルを読み書きできません（入出力エラー）: {path}",
-                                  path=str(path), reason="io", detail=str(e))
+                return StoreError(
+                    f"データベースファイルを読み書きできません（入出力エラー）: {path}",
+                    path=str(path),
+                    reason="io",
+                    detail=str(e),
+                )
             if code == _SQLITE_READONLY:
-                return StoreError(f"データベースファイルに書き込めません（読み取り専用）: {path}",
-                                  path=str(path), reason="readonly")
+                return StoreError(
+                    f"データベースファイルに書き込めません（読み取り専用）: {path}",
+                    path=str(path),
+                    reason="readonly",
+                )
     return None
 
 
@@ -217,15 +258,21 @@ def _low_space(path: object) -> bool:
 
 
 def disk_full(path: object) -> StoreError:
-    return StoreError(f"ディスクの空き容量が不足しているため書き込めません。空き容量を増やしてからやり直してください: "
-                      f"{path}", path=str(path), reason="disk_full")
+    return StoreError(
+        f"ディスクの空き容量が不足しているため書き込めません。空き容量を増やしてからやり直してください: "
+        f"{path}",
+        path=str(path),
+        reason="disk_full",
+    )
 
 
 def _locked_or_corrupt(path: Path, exc: Exception) -> DeskError:
     known = storage_error(exc, path)
     if known is not None:
         return known
-    return StoreError(f"データベースファイルが破損しています: {path}", path=str(path), detail=str(exc))
+    return StoreError(
+        f"データベースファイルが破損しています: {path}", path=str(path), detail=str(exc)
+    )
 
 
 # a read-only connection cannot replay what a crashed writer left: a hot rollback journal
@@ -267,16 +314,23 @@ def _probe(path: Path) -> Probe:
         con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
         ok = con.execute("PRAGMA quick_check").fetchone()[0]
         if ok != "ok":
-            raise StoreError(f"データベースファイルが破損しています: {path}", path=str(path), detail=ok)
-        tables = frozenset(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'"))
-        columns = {t: frozenset(r[1] for r in con.execute(
-            "SELECT * FROM pragma_table_info(?)", (t,))) for t in tables}
+            raise StoreError(
+                f"データベースファイルが破損しています: {path}", path=str(path), detail=ok
+            )
+        tables = frozenset(
+            r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        )
+        columns = {
+            t: frozenset(r[1] for r in con.execute("SELECT * FROM pragma_table_info(?)", (t,)))
+            for t in tables
+        }
         text = None
         if "meta" in tables and "value" in columns["meta"] and "key" in columns["meta"]:
             row = con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             text = None if row is None else str(row[0])
-        return Probe(tables=tables, schema_version=parse_version(text), columns=columns,
-                     version_text=text)
+        return Probe(
+            tables=tables, schema_version=parse_version(text), columns=columns, version_text=text
+        )
     finally:
         con.close()
 
@@ -299,15 +353,20 @@ def connect(path: Path, *, verify: bool = True) -> tuple[SqliteDatabase, SqliteI
     check_file(path)
     network = is_network_path(path)
     # Every connection (peewee opens one per thread) gets the same pragmas.
-    pragmas = {"foreign_keys": 1, "busy_timeout": BUSY_TIMEOUT_MS,
-               "journal_mode": "delete" if network else "wal",
-               "synchronous": "full"}
+    pragmas = {
+        "foreign_keys": 1,
+        "busy_timeout": BUSY_TIMEOUT_MS,
+        "journal_mode": "delete" if network else "wal",
+        "synchronous": "full",
+    }
     db = SqliteDatabase(str(path), pragmas=pragmas, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         db.connect()
         ok = db.execute_sql("PRAGMA quick_check").fetchone()[0] if verify else "ok"
         if ok != "ok":
-            raise StoreError(f"データベースファイルが破損しています: {path}", path=str(path), detail=ok)
+            raise StoreError(
+                f"データベースファイルが破損しています: {path}", path=str(path), detail=ok
+            )
         mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0]
     except StoreError:
         db.close()
@@ -378,14 +437,19 @@ def save_copy(db: SqliteDatabase, target: Path) -> None:
         finally:
             con.close()
         if ok != "ok" or broken:
-            raise StoreError("バックアップの検査で問題が見つかりました。保存しませんでした",
-                             detail=ok, foreign_keys=len(broken))
+            raise StoreError(
+                "バックアップの検査で問題が見つかりました。保存しませんでした",
+                detail=ok,
+                foreign_keys=len(broken),
+            )
         os.replace(tmp, target)
     except sqlite3.Error as exc:
         known = storage_error(exc, target)
         if known is not None:
             raise known from exc
-        raise StoreError(f"バックアップを保存できません: {target}（{exc}）", path=str(target)) from exc
+        raise StoreError(
+            f"バックアップを保存できません: {target}（{exc}）", path=str(target)
+        ) from exc
     finally:
         staging.discard(tmp)
 

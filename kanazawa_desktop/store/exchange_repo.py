@@ -51,26 +51,56 @@ class ImportRecord:
     saved_at: str | None = None
 
 
-def record_export(db: Database, *, user: str, scope: str, department: str, file_name: str,
-                  rows: int) -> int:
+def record_export(
+    db: Database, *, user: str, scope: str, department: str, file_name: str, rows: int
+) -> int:
     with write_transaction(db):
-        return DbExport.create(at=now_iso(), user=user, scope=scope, department=department,
-                               file_name=file_name, rows=rows).id
+        return DbExport.create(
+            at=now_iso(),
+            user=user,
+            scope=scope,
+            department=department,
+            file_name=file_name,
+            rows=rows,
+        ).id
 
 
-def record_import(*, user: str, file_name: str, content_hash: str, scope: str, department: str,
-                  batch_id: int | None, applied: int, conflicts: list,
-                  base_changes: list | None = None, issued_at: str | None = None,
-                  manifest_checksum: str | None = None, issuer_uid: str | None = None,
-                  sequence: int | None = None, saved_at: str | None = None) -> int:
+def record_import(
+    *,
+    user: str,
+    file_name: str,
+    content_hash: str,
+    scope: str,
+    department: str,
+    batch_id: int | None,
+    applied: int,
+    conflicts: list,
+    base_changes: list | None = None,
+    issued_at: str | None = None,
+    manifest_checksum: str | None = None,
+    issuer_uid: str | None = None,
+    sequence: int | None = None,
+    saved_at: str | None = None,
+) -> int:
     """Insert an import log row; call inside the caller's write transaction."""
-    return DbImport.create(at=now_iso(), user=user, file_name=file_name, content_hash=content_hash,
-                           scope=scope, department=department, batch_id=batch_id, applied=applied,
-                           conflicts=json.dumps(conflicts, ensure_ascii=False), undone=0,
-                           base_changes=None if base_changes is None
-                           else json.dumps(base_changes, ensure_ascii=False),
-                           issued_at=issued_at, manifest_checksum=manifest_checksum,
-                           issuer_uid=issuer_uid, sequence=sequence, saved_at=saved_at).id
+    return DbImport.create(
+        at=now_iso(),
+        user=user,
+        file_name=file_name,
+        content_hash=content_hash,
+        scope=scope,
+        department=department,
+        batch_id=batch_id,
+        applied=applied,
+        conflicts=json.dumps(conflicts, ensure_ascii=False),
+        undone=0,
+        base_changes=None if base_changes is None else json.dumps(base_changes, ensure_ascii=False),
+        issued_at=issued_at,
+        manifest_checksum=manifest_checksum,
+        issuer_uid=issuer_uid,
+        sequence=sequence,
+        saved_at=saved_at,
+    ).id
 
 
 def mark_undone(batch_id: int) -> None:
@@ -82,9 +112,24 @@ def _export(r: DbExport) -> ExportRecord:
 
 
 def _import(r: DbImport) -> ImportRecord:
-    return ImportRecord(r.id, r.at, r.user, r.file_name, r.content_hash, r.scope, r.department,
-                        r.batch_id, r.applied, json.loads(r.conflicts), bool(r.undone),
-                        r.issued_at, r.manifest_checksum, r.issuer_uid, r.sequence, r.saved_at)
+    return ImportRecord(
+        r.id,
+        r.at,
+        r.user,
+        r.file_name,
+        r.content_hash,
+        r.scope,
+        r.department,
+        r.batch_id,
+        r.applied,
+        json.loads(r.conflicts),
+        bool(r.undone),
+        r.issued_at,
+        r.manifest_checksum,
+        r.issuer_uid,
+        r.sequence,
+        r.saved_at,
+    )
 
 
 def exports() -> list[ExportRecord]:
@@ -97,15 +142,24 @@ def imports() -> list[ImportRecord]:
 
 def import_with_hash(content_hash: str) -> ImportRecord | None:
     """The latest import of this content that still stands (not undone)."""
-    row = (DbImport.select().where((DbImport.content_hash == content_hash) & (DbImport.undone == 0))
-           .order_by(DbImport.id.desc()).first())
+    row = (
+        DbImport.select()
+        .where((DbImport.content_hash == content_hash) & (DbImport.undone == 0))
+        .order_by(DbImport.id.desc())
+        .first()
+    )
     return _import(row) if row else None
 
 
 def standing_imports(scope: str, department: str = "") -> list[ImportRecord]:
     """Imports of this scope (and department) that still stand (not undone), oldest first."""
-    q = DbImport.select().where((DbImport.undone == 0) & (DbImport.scope == scope)
-                                & (DbImport.department == department)).order_by(DbImport.id)
+    q = (
+        DbImport.select()
+        .where(
+            (DbImport.undone == 0) & (DbImport.scope == scope) & (DbImport.department == department)
+        )
+        .order_by(DbImport.id)
+    )
     return [_import(r) for r in q]
 
 
@@ -119,13 +173,20 @@ class AlreadyRegistered(Exception):
     """The register number was taken meanwhile (another export of this database)."""
 
 
-def register_issued(sequence: int, *, checksum: str, scope: str, department: str,
-                    issued_at: str) -> None:
+def register_issued(
+    sequence: int, *, checksum: str, scope: str, department: str, issued_at: str
+) -> None:
     """Remember a workbook's manifest as issued; call inside a write transaction."""
     try:
         with DbIssued._meta.database.atomic():  # a savepoint: the caller's transaction goes on
-            DbIssued.create(id=sequence, checksum=checksum, at=now_iso(), scope=scope,
-                            department=department, issued_at=issued_at)
+            DbIssued.create(
+                id=sequence,
+                checksum=checksum,
+                at=now_iso(),
+                scope=scope,
+                department=department,
+                issued_at=issued_at,
+            )
     except IntegrityError as exc:
         raise AlreadyRegistered(sequence) from exc
 
@@ -142,8 +203,9 @@ def exported_near(scope: str, department: str, issued_at: str, seconds: float = 
         start = _instant(issued_at)
     except ValueError:
         return False
-    for r in DbExport.select(DbExport.at).where((DbExport.scope == scope)
-                                                & (DbExport.department == department)):
+    for r in DbExport.select(DbExport.at).where(
+        (DbExport.scope == scope) & (DbExport.department == department)
+    ):
         try:
             delta = (_instant(r.at) - start).total_seconds()
         except (ValueError, TypeError):
@@ -174,14 +236,21 @@ def replace_sync_base(values: dict[tuple[str, int, str], object]) -> list:
     Returns what changed, [key, fy, field, had, old, new] per entry, for restore_sync_base.
     """
     before = sync_base()
-    changed = [[k, fy, f, (k, fy, f) in before, before.get((k, fy, f)), v]
-               for (k, fy, f), v in values.items() if before.get((k, fy, f), _MISSING) != v]
-    changed += [[k, fy, f, True, v, None] for (k, fy, f), v in before.items() if (k, fy, f) not in values]
+    changed = [
+        [k, fy, f, (k, fy, f) in before, before.get((k, fy, f)), v]
+        for (k, fy, f), v in values.items()
+        if before.get((k, fy, f), _MISSING) != v
+    ]
+    changed += [
+        [k, fy, f, True, v, None] for (k, fy, f), v in before.items() if (k, fy, f) not in values
+    ]
     DbSyncBase.delete().execute()
-    rows = [{"measure_key": k, "fy": fy, "field": f, "value": json.dumps(v, ensure_ascii=False)}
-            for (k, fy, f), v in values.items()]
+    rows = [
+        {"measure_key": k, "fy": fy, "field": f, "value": json.dumps(v, ensure_ascii=False)}
+        for (k, fy, f), v in values.items()
+    ]
     for i in range(0, len(rows), 200):
-        DbSyncBase.insert_many(rows[i:i + 200]).execute()
+        DbSyncBase.insert_many(rows[i : i + 200]).execute()
     return changed
 
 
@@ -197,11 +266,14 @@ def restore_sync_base(batch_id: int) -> None:
     for key, fy, field, had, old, new in json.loads(row.base_changes):
         if current.get((key, fy, field), None) != new:
             continue  # a later sync set it: that value stands
-        where = ((DbSyncBase.measure_key == key) & (DbSyncBase.fy == fy) & (DbSyncBase.field == field))
+        where = (
+            (DbSyncBase.measure_key == key) & (DbSyncBase.fy == fy) & (DbSyncBase.field == field)
+        )
         DbSyncBase.delete().where(where).execute()
         if had:
-            DbSyncBase.create(measure_key=key, fy=fy, field=field,
-                              value=json.dumps(old, ensure_ascii=False))
+            DbSyncBase.create(
+                measure_key=key, fy=fy, field=field, value=json.dumps(old, ensure_ascii=False)
+            )
 
 
 def sent_values() -> dict[tuple[str, int, str], object]:
@@ -210,10 +282,12 @@ def sent_values() -> dict[tuple[str, int, str], object]:
 
 def record_sent(values: dict[tuple[str, int, str], object]) -> None:
     """Remember what a return carried (replacing earlier ones field by field)."""
-    rows = [{"measure_key": k, "fy": fy, "field": f, "value": json.dumps(v, ensure_ascii=False)}
-            for (k, fy, f), v in values.items()]
+    rows = [
+        {"measure_key": k, "fy": fy, "field": f, "value": json.dumps(v, ensure_ascii=False)}
+        for (k, fy, f), v in values.items()
+    ]
     for i in range(0, len(rows), 200):
-        DbSent.replace_many(rows[i:i + 200]).execute()
+        DbSent.replace_many(rows[i : i + 200]).execute()
 
 
 def clear_sent() -> None:
@@ -229,32 +303,67 @@ def measures_for_merge(plan_id: int, ids: list[int] | None = None) -> list[Measu
     texts a merge never compares (概要, めざす姿, …) are left empty.
     """
     deps: dict[int, list[str]] = {}
-    q = (DbMeasureDepartment.select(DbMeasureDepartment.measure, DbDepartment.name)
-         .join(DbDepartment).order_by(DbMeasureDepartment.measure, DbMeasureDepartment.position))
+    q = (
+        DbMeasureDepartment.select(DbMeasureDepartment.measure, DbDepartment.name)
+        .join(DbDepartment)
+        .order_by(DbMeasureDepartment.measure, DbMeasureDepartment.position)
+    )
     if ids is not None:
         q = q.where(DbMeasureDepartment.measure.in_(ids))
     for measure_id, name in q.tuples():
         deps.setdefault(measure_id, []).append(name)
     years: dict[int, dict[int, YearRecord]] = {}
     statuses = {s.value: s for s in Status}
-    q = (DbMeasureYear.select(DbMeasureYear.measure, DbMeasureYear.fy, DbMeasureYear.plan_text,
-                              DbMeasureYear.result_text, DbMeasureYear.status,
-                              DbMeasureYear.target, DbMeasureYear.actual)
-         .join(DbMeasure).where(DbMeasure.plan == plan_id))
+    q = (
+        DbMeasureYear.select(
+            DbMeasureYear.measure,
+            DbMeasureYear.fy,
+            DbMeasureYear.plan_text,
+            DbMeasureYear.result_text,
+            DbMeasureYear.status,
+            DbMeasureYear.target,
+            DbMeasureYear.actual,
+        )
+        .join(DbMeasure)
+        .where(DbMeasure.plan == plan_id)
+    )
     if ids is not None:
         q = q.where(DbMeasureYear.measure.in_(ids))
     for measure_id, fy, plan_text, result_text, status, target, actual in q.tuples():
-        years.setdefault(measure_id, {})[fy] = YearRecord(fy, plan_text, result_text,
-                                                          statuses.get(status) or Status(status),
-                                                          target, actual)
-    q = (DbMeasure.select(DbMeasure.id, DbMeasure.key, DbMeasure.node, DbMeasure.number,
-                          DbMeasure.repeat_of, DbMeasure.name, DbMeasure.numeric,
-                          DbMeasure.retired, DbMeasure.position)
-         .where(DbMeasure.plan == plan_id).order_by(DbMeasure.position))
+        years.setdefault(measure_id, {})[fy] = YearRecord(
+            fy, plan_text, result_text, statuses.get(status) or Status(status), target, actual
+        )
+    q = (
+        DbMeasure.select(
+            DbMeasure.id,
+            DbMeasure.key,
+            DbMeasure.node,
+            DbMeasure.number,
+            DbMeasure.repeat_of,
+            DbMeasure.name,
+            DbMeasure.numeric,
+            DbMeasure.retired,
+            DbMeasure.position,
+        )
+        .where(DbMeasure.plan == plan_id)
+        .order_by(DbMeasure.position)
+    )
     if ids is not None:
         q = q.where(DbMeasure.id.in_(ids))
-    return [Measure(id=mid, key=key, plan_id=plan_id, node_id=node, number=number,
-                    repeat_of=repeat_of, name=name, numeric=bool(numeric),
-                    departments=tuple(deps.get(mid, ())), retired=bool(retired), position=pos,
-                    years=years.get(mid, {}))
-            for mid, key, node, number, repeat_of, name, numeric, retired, pos in q.tuples()]
+    return [
+        Measure(
+            id=mid,
+            key=key,
+            plan_id=plan_id,
+            node_id=node,
+            number=number,
+            repeat_of=repeat_of,
+            name=name,
+            numeric=bool(numeric),
+            departments=tuple(deps.get(mid, ())),
+            retired=bool(retired),
+            position=pos,
+            years=years.get(mid, {}),
+        )
+        for mid, key, node, number, repeat_of, name, numeric, retired, pos in q.tuples()
+    ]

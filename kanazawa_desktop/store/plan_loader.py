@@ -17,10 +17,13 @@ def load_plan(db: Database, data: dict) -> int:
     """
     p = data["plan"]
     with write_transaction(db):
-        plan = DbPlan.create(code=p["code"], name=p["name"], first_fy=p["first_fy"],
-                             last_fy=p["last_fy"],
-                             levels=json.dumps(p.get("levels", ["方針", "項目", "小項目"]),
-                                               ensure_ascii=False))
+        plan = DbPlan.create(
+            code=p["code"],
+            name=p["name"],
+            first_fy=p["first_fy"],
+            last_fy=p["last_fy"],
+            levels=json.dumps(p.get("levels", ["方針", "項目", "小項目"]), ensure_ascii=False),
+        )
         dep_ids: dict[str, int] = {d.name: d.id for d in DbDepartment.select()}
         for name in data["departments"]:
             if name not in dep_ids:
@@ -28,22 +31,40 @@ def load_plan(db: Database, data: dict) -> int:
         node_ids: dict[str, int] = {}
         for pos, n in enumerate(data["nodes"]):
             node_ids[n["key"]] = DbNode.create(
-                plan=plan, key=n["key"], parent=node_ids.get(n["parent"]) if n["parent"] else None,
-                level=n["level"], label=n["label"], title=n["title"], position=pos).id
+                plan=plan,
+                key=n["key"],
+                parent=node_ids.get(n["parent"]) if n["parent"] else None,
+                level=n["level"],
+                label=n["label"],
+                title=n["title"],
+                position=pos,
+            ).id
         for pos, m in enumerate(data["measures"]):
             ind = m.get("indicator") or {}
             res = m.get("resources", {})
             row = DbMeasure.create(
-                plan=plan, key=m["key"], node=node_ids[m["node"]], number=m.get("number"),
-                repeat_of=m.get("repeat_of"), name=m["name"], list_name=m.get("list_name", ""),
-                numeric=bool(m.get("numeric")), summary=m.get("summary", ""),
+                plan=plan,
+                key=m["key"],
+                node=node_ids[m["node"]],
+                number=m.get("number"),
+                repeat_of=m.get("repeat_of"),
+                name=m["name"],
+                list_name=m.get("list_name", ""),
+                numeric=bool(m.get("numeric")),
+                summary=m.get("summary", ""),
                 vision=m.get("vision", ""),
                 related_plans=json.dumps(m.get("related_plans", []), ensure_ascii=False),
-                res_hito=bool(res.get("hito")), res_kane=bool(res.get("kane")),
-                res_mono=bool(res.get("mono")), res_joho=bool(res.get("joho")),
-                position=pos, ind_name=ind.get("name", ""), ind_unit=ind.get("unit", ""),
-                ind_direction=ind.get("direction", ""), ind_cumulative=bool(ind.get("cumulative")),
-                ind_note=ind.get("note", ""))
+                res_hito=bool(res.get("hito")),
+                res_kane=bool(res.get("kane")),
+                res_mono=bool(res.get("mono")),
+                res_joho=bool(res.get("joho")),
+                position=pos,
+                ind_name=ind.get("name", ""),
+                ind_unit=ind.get("unit", ""),
+                ind_direction=ind.get("direction", ""),
+                ind_cumulative=bool(ind.get("cumulative")),
+                ind_note=ind.get("note", ""),
+            )
             for i, name in enumerate(m["departments"]):
                 if name not in dep_ids:
                     dep_ids[name] = DbDepartment.create(name=name, position=len(dep_ids)).id
@@ -52,6 +73,10 @@ def load_plan(db: Database, data: dict) -> int:
             for fy in range(p["first_fy"], p["last_fy"] + 1):
                 y = m.get("years", {}).get(str(fy), {})
                 t = targets.get(str(fy))
-                DbMeasureYear.create(measure=row, fy=fy, plan_text=y.get("plan", ""),
-                                     target=float(t) if t is not None else None)
+                DbMeasureYear.create(
+                    measure=row,
+                    fy=fy,
+                    plan_text=y.get("plan", ""),
+                    target=float(t) if t is not None else None,
+                )
         return plan.id

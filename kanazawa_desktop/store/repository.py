@@ -41,6 +41,7 @@ def now_iso() -> str:
 
 # ---- meta ---------------------------------------------------------------
 
+
 def get_meta(key: str, default: str | None = None) -> str | None:
     row = DbMeta.get_or_none(DbMeta.key == key)
     return row.value if row else default
@@ -52,9 +53,16 @@ def set_meta(key: str, value: str) -> None:
 
 # ---- reads --------------------------------------------------------------
 
+
 def _plan(row: DbPlan) -> Plan:
-    return Plan(id=row.id, code=row.code, name=row.name, first_fy=row.first_fy,
-                last_fy=row.last_fy, levels=tuple(json.loads(row.levels)))
+    return Plan(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        first_fy=row.first_fy,
+        last_fy=row.last_fy,
+        levels=tuple(json.loads(row.levels)),
+    )
 
 
 def plans() -> list[Plan]:
@@ -71,17 +79,33 @@ def nodes(plan_id: int, department: str | None = None) -> list[Node]:
     measures hang from and their ancestors (what its workbook shows)."""
     if department is None:
         q = DbNode.select().where(DbNode.plan == plan_id).order_by(DbNode.position)
-        return [Node(id=n.id, key=n.key, parent_id=n.parent_id, level=n.level, label=n.label,
-                     title=n.title, position=n.position) for n in q]
+        return [
+            Node(
+                id=n.id,
+                key=n.key,
+                parent_id=n.parent_id,
+                level=n.level,
+                label=n.label,
+                title=n.title,
+                position=n.position,
+            )
+            for n in q
+        ]
     rows = DbNode._meta.database.execute_sql(
         "WITH RECURSIVE up(id) AS ("
         f" SELECT m.node_id FROM measure m WHERE m.plan_id = ? AND {_HELD_BY}"
         " UNION SELECT n.parent_id FROM node n JOIN up ON n.id = up.id"
         " WHERE n.parent_id IS NOT NULL)"
         " SELECT id, key, parent_id, level, label, title, position FROM node"
-        " WHERE id IN (SELECT id FROM up) ORDER BY position", [plan_id, department])
-    return [Node(id=i, key=k, parent_id=parent, level=level, label=label, title=title,
-                 position=position) for i, k, parent, level, label, title, position in rows]
+        " WHERE id IN (SELECT id FROM up) ORDER BY position",
+        [plan_id, department],
+    )
+    return [
+        Node(
+            id=i, key=k, parent_id=parent, level=level, label=label, title=title, position=position
+        )
+        for i, k, parent, level, label, title, position in rows
+    ]
 
 
 def departments() -> list[str]:
@@ -99,10 +123,15 @@ def _sql(query: str, where: str, args: list, ids: list[int] | None, column: str)
 
 def _departments_by_measure(measure_ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:
     out: dict[int, list[str]] = defaultdict(list)
-    for mid, name in _sql("SELECT md.measure_id, d.name FROM measure_department md "
-                          "JOIN department d ON d.id = md.department_id WHERE {where} "
-                          "ORDER BY md.measure_id, md.position", "1", [], measure_ids,
-                          "md.measure_id"):
+    for mid, name in _sql(
+        "SELECT md.measure_id, d.name FROM measure_department md "
+        "JOIN department d ON d.id = md.department_id WHERE {where} "
+        "ORDER BY md.measure_id, md.position",
+        "1",
+        [],
+        measure_ids,
+        "md.measure_id",
+    ):
         out[mid].append(name)
     return {k: tuple(v) for k, v in out.items()}
 
@@ -112,31 +141,61 @@ def measure_rows(plan_id: int, ids: list[int] | None = None) -> list[MeasureRow]
     deps = _departments_by_measure(ids)
     statuses: dict[int, dict[int, Status]] = defaultdict(dict)
     codes = {s.value: s for s in Status}
-    for mid, fy, status in _sql("SELECT y.measure_id, y.fy, y.status FROM measure_year y "
-                                "JOIN measure m ON m.id = y.measure_id WHERE {where}",
-                                "m.plan_id = ?", [plan_id], ids, "m.id"):
+    for mid, fy, status in _sql(
+        "SELECT y.measure_id, y.fy, y.status FROM measure_year y "
+        "JOIN measure m ON m.id = y.measure_id WHERE {where}",
+        "m.plan_id = ?",
+        [plan_id],
+        ids,
+        "m.id",
+    ):
         statuses[mid][fy] = codes.get(status) or Status(status)
-    rows = _sql("SELECT m.id, m.key, m.node_id, m.number, m.repeat_of, m.name, m.numeric, "
-                "m.retired, m.position FROM measure m JOIN node n ON n.id = m.node_id "
-                "WHERE {where} ORDER BY n.position, m.position", "m.plan_id = ?", [plan_id], ids,
-                "m.id")
-    return [MeasureRow(id=mid, key=key, node_id=node, number=number, repeat_of=repeat_of, name=name,
-                       numeric=bool(numeric), departments=deps.get(mid, ()), retired=bool(retired),
-                       position=position, statuses=statuses.get(mid, {}))
-            for mid, key, node, number, repeat_of, name, numeric, retired, position in rows]
+    rows = _sql(
+        "SELECT m.id, m.key, m.node_id, m.number, m.repeat_of, m.name, m.numeric, "
+        "m.retired, m.position FROM measure m JOIN node n ON n.id = m.node_id "
+        "WHERE {where} ORDER BY n.position, m.position",
+        "m.plan_id = ?",
+        [plan_id],
+        ids,
+        "m.id",
+    )
+    return [
+        MeasureRow(
+            id=mid,
+            key=key,
+            node_id=node,
+            number=number,
+            repeat_of=repeat_of,
+            name=name,
+            numeric=bool(numeric),
+            departments=deps.get(mid, ()),
+            retired=bool(retired),
+            position=position,
+            statuses=statuses.get(mid, {}),
+        )
+        for mid, key, node, number, repeat_of, name, numeric, retired, position in rows
+    ]
 
 
 def search_texts(plan_id: int, ids: list[int] | None = None) -> dict[int, str]:
     """The texts a search looks in besides number, name and departments, per measure."""
     parts: dict[int, list[str]] = defaultdict(list)
     for mid, summary, vision, related in _sql(
-            "SELECT m.id, m.summary, m.vision, m.related_plans FROM measure m WHERE {where}",
-            "m.plan_id = ?", [plan_id], ids, "m.id"):
+        "SELECT m.id, m.summary, m.vision, m.related_plans FROM measure m WHERE {where}",
+        "m.plan_id = ?",
+        [plan_id],
+        ids,
+        "m.id",
+    ):
         parts[mid] += [summary or "", vision or "", " ".join(json.loads(related or "[]"))]
     for mid, plan_text, result_text in _sql(
-            "SELECT y.measure_id, y.plan_text, y.result_text FROM measure_year y "
-            "JOIN measure m ON m.id = y.measure_id WHERE {where}", "m.plan_id = ?", [plan_id], ids,
-            "m.id"):
+        "SELECT y.measure_id, y.plan_text, y.result_text FROM measure_year y "
+        "JOIN measure m ON m.id = y.measure_id WHERE {where}",
+        "m.plan_id = ?",
+        [plan_id],
+        ids,
+        "m.id",
+    ):
         parts[mid] += [plan_text or "", result_text or ""]
     return {mid: " ".join(p for p in texts if p) for mid, texts in parts.items()}
 
@@ -153,22 +212,46 @@ def _resources(m: DbMeasure) -> frozenset[str]:
 def _indicator(m: DbMeasure) -> Indicator | None:
     if not m.ind_direction:
         return None
-    return Indicator(name=m.ind_name, unit=m.ind_unit, direction=m.ind_direction,
-                     cumulative=m.ind_cumulative, note=m.ind_note)
+    return Indicator(
+        name=m.ind_name,
+        unit=m.ind_unit,
+        direction=m.ind_direction,
+        cumulative=m.ind_cumulative,
+        note=m.ind_note,
+    )
 
 
 def _measure(m: DbMeasure, deps: tuple[str, ...], years: list[DbMeasureYear]) -> Measure:
     return Measure(
-        id=m.id, key=m.key, plan_id=m.plan_id, node_id=m.node_id, number=m.number,
-        repeat_of=m.repeat_of, name=m.name, numeric=m.numeric, departments=deps,
-        summary=m.summary, vision=m.vision, related_plans=tuple(json.loads(m.related_plans)),
-        resources=_resources(m), retired=m.retired, position=m.position, indicator=_indicator(m),
-        years={y.fy: _year_record(y) for y in years})
+        id=m.id,
+        key=m.key,
+        plan_id=m.plan_id,
+        node_id=m.node_id,
+        number=m.number,
+        repeat_of=m.repeat_of,
+        name=m.name,
+        numeric=m.numeric,
+        departments=deps,
+        summary=m.summary,
+        vision=m.vision,
+        related_plans=tuple(json.loads(m.related_plans)),
+        resources=_resources(m),
+        retired=m.retired,
+        position=m.position,
+        indicator=_indicator(m),
+        years={y.fy: _year_record(y) for y in years},
+    )
 
 
 def _year_record(y: DbMeasureYear) -> YearRecord:
-    return YearRecord(fy=y.fy, plan_text=y.plan_text, result_text=y.result_text,
-                      status=Status(y.status), target=y.target, actual=y.actual)
+    return YearRecord(
+        fy=y.fy,
+        plan_text=y.plan_text,
+        result_text=y.result_text,
+        status=Status(y.status),
+        target=y.target,
+        actual=y.actual,
+    )
 
 
 def get_measure(measure_id: int) -> Measure:
@@ -179,15 +262,19 @@ def get_measure(measure_id: int) -> Measure:
     return _measure(m, _departments_by_measure([m.id]).get(m.id, ()), years)
 
 
-_MEASURE_COLUMNS = ("m.id, m.key, m.plan_id, m.node_id, m.number, m.repeat_of, m.name, m.numeric, "
-                    "m.summary, m.vision, m.related_plans, m.res_hito, m.res_kane, m.res_mono, "
-                    "m.res_joho, m.retired, m.position, m.ind_name, m.ind_unit, m.ind_direction, "
-                    "m.ind_cumulative, m.ind_note")
+_MEASURE_COLUMNS = (
+    "m.id, m.key, m.plan_id, m.node_id, m.number, m.repeat_of, m.name, m.numeric, "
+    "m.summary, m.vision, m.related_plans, m.res_hito, m.res_kane, m.res_mono, "
+    "m.res_joho, m.retired, m.position, m.ind_name, m.ind_unit, m.ind_direction, "
+    "m.ind_cumulative, m.ind_note"
+)
 
 
 # a measure `m` held by the department named by the parameter (joint measures included)
-_HELD_BY = ("m.id IN (SELECT md.measure_id FROM measure_department md "
-            "JOIN department d ON d.id = md.department_id WHERE d.name = ?)")
+_HELD_BY = (
+    "m.id IN (SELECT md.measure_id FROM measure_department md "
+    "JOIN department d ON d.id = md.department_id WHERE d.name = ?)"
+)
 
 
 def _float(value: object) -> float | None:
@@ -208,35 +295,88 @@ def all_measures(plan_id: int, department: str | None = None) -> list[Measure]:
     db = DbMeasure._meta.database
     deps: dict[int, list[str]] = defaultdict(list)
     for mid, name in db.execute_sql(
-            "SELECT md.measure_id, d.name FROM measure_department md "
-            "JOIN department d ON d.id = md.department_id JOIN measure m ON m.id = md.measure_id "
-            f"WHERE {where} ORDER BY md.measure_id, md.position", args):
+        "SELECT md.measure_id, d.name FROM measure_department md "
+        "JOIN department d ON d.id = md.department_id JOIN measure m ON m.id = md.measure_id "
+        f"WHERE {where} ORDER BY md.measure_id, md.position",
+        args,
+    ):
         deps[mid].append(name)
     statuses = {s.value: s for s in Status}
     years: dict[int, dict[int, YearRecord]] = defaultdict(dict)
     for mid, fy, plan_text, result_text, status, target, actual in db.execute_sql(
-            "SELECT y.measure_id, y.fy, y.plan_text, y.result_text, y.status, y.target, y.actual "
-            f"FROM measure_year y JOIN measure m ON m.id = y.measure_id WHERE {where}", args):
-        years[mid][fy] = YearRecord(fy=fy, plan_text=plan_text, result_text=result_text,
-                                    status=statuses.get(status) or Status(status),
-                                    target=_float(target), actual=_float(actual))
+        "SELECT y.measure_id, y.fy, y.plan_text, y.result_text, y.status, y.target, y.actual "
+        f"FROM measure_year y JOIN measure m ON m.id = y.measure_id WHERE {where}",
+        args,
+    ):
+        years[mid][fy] = YearRecord(
+            fy=fy,
+            plan_text=plan_text,
+            result_text=result_text,
+            status=statuses.get(status) or Status(status),
+            target=_float(target),
+            actual=_float(actual),
+        )
     out = []
-    for (mid, key, plan, node, number, repeat_of, name, numeric, summary, vision, related,
-         hito, kane, mono, joho, retired, position, ind_name, ind_unit, ind_direction,
-         ind_cumulative, ind_note) in db.execute_sql(
-            f"SELECT {_MEASURE_COLUMNS} FROM measure m JOIN node n ON n.id = m.node_id "
-            f"WHERE {where} ORDER BY n.position, m.position", args):
+    for (
+        mid,
+        key,
+        plan,
+        node,
+        number,
+        repeat_of,
+        name,
+        numeric,
+        summary,
+        vision,
+        related,
+        hito,
+        kane,
+        mono,
+        joho,
+        retired,
+        position,
+        ind_name,
+        ind_unit,
+        ind_direction,
+        ind_cumulative,
+        ind_note,
+    ) in db.execute_sql(
+        f"SELECT {_MEASURE_COLUMNS} FROM measure m JOIN node n ON n.id = m.node_id "
+        f"WHERE {where} ORDER BY n.position, m.position",
+        args,
+    ):
         flags = {"hito": hito, "kane": kane, "mono": mono, "joho": joho}
-        out.append(Measure(
-            id=mid, key=key, plan_id=plan, node_id=node, number=number, repeat_of=repeat_of,
-            name=name, numeric=bool(numeric), departments=tuple(deps.get(mid, ())),
-            summary=summary, vision=vision, related_plans=tuple(json.loads(related)),
-            resources=frozenset(r for r, on in flags.items() if on), retired=bool(retired),
-            position=position,
-            indicator=(Indicator(name=ind_name, unit=ind_unit, direction=ind_direction,
-                                 cumulative=bool(ind_cumulative), note=ind_note)
-                       if ind_direction else None),
-            years=years.get(mid, {})))
+        out.append(
+            Measure(
+                id=mid,
+                key=key,
+                plan_id=plan,
+                node_id=node,
+                number=number,
+                repeat_of=repeat_of,
+                name=name,
+                numeric=bool(numeric),
+                departments=tuple(deps.get(mid, ())),
+                summary=summary,
+                vision=vision,
+                related_plans=tuple(json.loads(related)),
+                resources=frozenset(r for r, on in flags.items() if on),
+                retired=bool(retired),
+                position=position,
+                indicator=(
+                    Indicator(
+                        name=ind_name,
+                        unit=ind_unit,
+                        direction=ind_direction,
+                        cumulative=bool(ind_cumulative),
+                        note=ind_note,
+                    )
+                    if ind_direction
+                    else None
+                ),
+                years=years.get(mid, {}),
+            )
+        )
     return out
 
 
@@ -250,37 +390,94 @@ def measures_by_ids(ids: list[int]) -> list[Measure]:
     deps = _departments_by_measure(ids)
     years: dict[int, dict[int, YearRecord]] = defaultdict(dict)
     for mid, fy, plan_text, result_text, status, target, actual in _sql(
-            "SELECT y.measure_id, y.fy, y.plan_text, y.result_text, y.status, y.target, y.actual "
-            "FROM measure_year y WHERE {where}", "1", [], ids, "y.measure_id"):
-        years[mid][fy] = YearRecord(fy=fy, plan_text=plan_text, result_text=result_text,
-                                    status=Status(status), target=target, actual=actual)
+        "SELECT y.measure_id, y.fy, y.plan_text, y.result_text, y.status, y.target, y.actual "
+        "FROM measure_year y WHERE {where}",
+        "1",
+        [],
+        ids,
+        "y.measure_id",
+    ):
+        years[mid][fy] = YearRecord(
+            fy=fy,
+            plan_text=plan_text,
+            result_text=result_text,
+            status=Status(status),
+            target=target,
+            actual=actual,
+        )
     found: dict[int, Measure] = {}
-    for (mid, key, plan_id, node_id, number, repeat_of, name, numeric, summary, vision, related,
-         hito, kane, mono, joho, retired, position, ind_name, ind_unit, ind_direction,
-         ind_cumulative, ind_note) in _sql(
-            "SELECT m.id, m.key, m.plan_id, m.node_id, m.number, m.repeat_of, m.name, m.numeric, "
-            "m.summary, m.vision, m.related_plans, m.res_hito, m.res_kane, m.res_mono, "
-            "m.res_joho, m.retired, m.position, m.ind_name, m.ind_unit, m.ind_direction, "
-            "m.ind_cumulative, m.ind_note FROM measure m WHERE {where}", "1", [], ids, "m.id"):
+    for (
+        mid,
+        key,
+        plan_id,
+        node_id,
+        number,
+        repeat_of,
+        name,
+        numeric,
+        summary,
+        vision,
+        related,
+        hito,
+        kane,
+        mono,
+        joho,
+        retired,
+        position,
+        ind_name,
+        ind_unit,
+        ind_direction,
+        ind_cumulative,
+        ind_note,
+    ) in _sql(
+        "SELECT m.id, m.key, m.plan_id, m.node_id, m.number, m.repeat_of, m.name, m.numeric, "
+        "m.summary, m.vision, m.related_plans, m.res_hito, m.res_kane, m.res_mono, "
+        "m.res_joho, m.retired, m.position, m.ind_name, m.ind_unit, m.ind_direction, "
+        "m.ind_cumulative, m.ind_note FROM measure m WHERE {where}",
+        "1",
+        [],
+        ids,
+        "m.id",
+    ):
         flags = dict(zip(("hito", "kane", "mono", "joho"), (hito, kane, mono, joho), strict=True))
         found[mid] = Measure(
-            id=mid, key=key, plan_id=plan_id, node_id=node_id, number=number,
-            repeat_of=repeat_of, name=name, numeric=bool(numeric), departments=deps.get(mid, ()),
-            summary=summary, vision=vision, related_plans=tuple(json.loads(related)),
-            resources=frozenset(k for k, v in flags.items() if v), retired=bool(retired),
+            id=mid,
+            key=key,
+            plan_id=plan_id,
+            node_id=node_id,
+            number=number,
+            repeat_of=repeat_of,
+            name=name,
+            numeric=bool(numeric),
+            departments=deps.get(mid, ()),
+            summary=summary,
+            vision=vision,
+            related_plans=tuple(json.loads(related)),
+            resources=frozenset(k for k, v in flags.items() if v),
+            retired=bool(retired),
             position=position,
-            indicator=Indicator(name=ind_name, unit=ind_unit, direction=ind_direction,
-                                cumulative=bool(ind_cumulative), note=ind_note)
-            if ind_direction else None,
-            years=years.get(mid, {}))
+            indicator=Indicator(
+                name=ind_name,
+                unit=ind_unit,
+                direction=ind_direction,
+                cumulative=bool(ind_cumulative),
+                note=ind_note,
+            )
+            if ind_direction
+            else None,
+            years=years.get(mid, {}),
+        )
     return [found[i] for i in ids if i in found]
 
 
 def _in_printed_order(query, plan_id: int):
     """Measures grouped by their node in the hierarchy's order, then by their own order: a
     measure moved to another 小項目, or added to a new one, lists with it."""
-    return (query.join(DbNode, on=(DbMeasure.node == DbNode.id))
-            .where(DbMeasure.plan == plan_id).order_by(DbNode.position, DbMeasure.position))
+    return (
+        query.join(DbNode, on=(DbMeasure.node == DbNode.id))
+        .where(DbMeasure.plan == plan_id)
+        .order_by(DbNode.position, DbMeasure.position)
+    )
 
 
 def measure_id_by_key(plan_id: int, key: str) -> int | None:
@@ -290,8 +487,11 @@ def measure_id_by_key(plan_id: int, key: str) -> int | None:
 
 # ---- field access -------------------------------------------------------
 
+
 def _year_row(measure_id: int, fy: int, create: bool) -> DbMeasureYear | None:
-    row = DbMeasureYear.get_or_none((DbMeasureYear.measure == measure_id) & (DbMeasureYear.fy == fy))
+    row = DbMeasureYear.get_or_none(
+        (DbMeasureYear.measure == measure_id) & (DbMeasureYear.fy == fy)
+    )
     if row is None and create:
         row = DbMeasureYear.create(measure=measure_id, fy=fy)
     return row
@@ -302,13 +502,26 @@ def read_field(measure_id: int, field: str, fy: int | None) -> object:
     over only the rows that field needs: one query for a year field)."""
     if field in F.YEAR_FIELDS:
         row = _year_row(measure_id, fy, create=False) if fy is not None else None
-        shell = Measure(id=measure_id, key="", plan_id=0, node_id=0, number=None, repeat_of=None,
-                        name="", numeric=False, departments=(),
-                        years={row.fy: _year_record(row)} if row is not None else {})
+        shell = Measure(
+            id=measure_id,
+            key="",
+            plan_id=0,
+            node_id=0,
+            number=None,
+            repeat_of=None,
+            name="",
+            numeric=False,
+            departments=(),
+            years={row.fy: _year_record(row)} if row is not None else {},
+        )
         return field_value(shell, field, fy)
     m = DbMeasure.get_by_id(measure_id)
-    deps = _departments_by_measure([measure_id]).get(measure_id, ()) if field == "departments" else ()
-    return field_value(_measure(m, deps, []), field, node_key=m.node.key if field == "node" else None)
+    deps = (
+        _departments_by_measure([measure_id]).get(measure_id, ()) if field == "departments" else ()
+    )
+    return field_value(
+        _measure(m, deps, []), field, node_key=m.node.key if field == "node" else None
+    )
 
 
 def _write_field(measure_id: int, field: str, fy: int | None, value: object) -> None:
@@ -385,10 +598,18 @@ def same_value(a: object, b: object) -> bool:
 
 # ---- writes -------------------------------------------------------------
 
-def apply_changes(db: Database, changes: list[F.FieldChange], actor: Actor, source: str,
-                  description: str = "", *, undoes: int | None = None,
-                  created: list[tuple[int, str]] | None = None,
-                  created_nodes: list[tuple[int, str]] | None = None) -> int | None:
+
+def apply_changes(
+    db: Database,
+    changes: list[F.FieldChange],
+    actor: Actor,
+    source: str,
+    description: str = "",
+    *,
+    undoes: int | None = None,
+    created: list[tuple[int, str]] | None = None,
+    created_nodes: list[tuple[int, str]] | None = None,
+) -> int | None:
     """Write `changes` atomically as one batch; returns its id, or None if nothing changed.
 
     `created` / `created_nodes` name measures / nodes inserted in the same transaction
@@ -405,23 +626,47 @@ def apply_changes(db: Database, changes: list[F.FieldChange], actor: Actor, sour
             if not same_value(current, c.old):
                 raise ConflictError(
                     f"{F.LABELS.get(c.field, c.field)}は他で変更されています。画面を開き直してください",
-                    measure_id=c.measure_id, field=c.field, fy=c.fy, current=current)
-        batch = DbBatch.create(at=now_iso(), user=actor.user, role=actor.role, source=source,
-                               description=description, undoes=undoes)
+                    measure_id=c.measure_id,
+                    field=c.field,
+                    fy=c.fy,
+                    current=current,
+                )
+        batch = DbBatch.create(
+            at=now_iso(),
+            user=actor.user,
+            role=actor.role,
+            source=source,
+            description=description,
+            undoes=undoes,
+        )
         for measure_id, caption in created or ():
-            DbChange.create(batch=batch, measure=measure_id, fy=None, field="created",
-                            old=_dump(None), new=_dump(caption))
+            DbChange.create(
+                batch=batch,
+                measure=measure_id,
+                fy=None,
+                field="created",
+                old=_dump(None),
+                new=_dump(caption),
+            )
         for node_id, caption in created_nodes or ():
-            DbNodeChange.create(batch=batch, node=node_id, field="created", old=_dump(None),
-                                new=_dump(caption))
+            DbNodeChange.create(
+                batch=batch, node=node_id, field="created", old=_dump(None), new=_dump(caption)
+            )
         for c in changes:
             _write(c)
             if c.node_id is not None:
-                DbNodeChange.create(batch=batch, node=c.node_id, field=c.field,
-                                    old=_dump(c.old), new=_dump(c.new))
+                DbNodeChange.create(
+                    batch=batch, node=c.node_id, field=c.field, old=_dump(c.old), new=_dump(c.new)
+                )
             else:
-                DbChange.create(batch=batch, measure=c.measure_id, fy=c.fy, field=c.field,
-                                old=_dump(c.old), new=_dump(c.new))
+                DbChange.create(
+                    batch=batch,
+                    measure=c.measure_id,
+                    fy=c.fy,
+                    field=c.field,
+                    old=_dump(c.old),
+                    new=_dump(c.new),
+                )
         if undoes is not None:
             DbBatch.update(undone_by=batch.id).where(DbBatch.id == undoes).execute()
         return batch.id
@@ -434,11 +679,19 @@ def _load(text: str | None) -> object:
 def batch_changes(batch_id: int) -> list[F.FieldChange]:
     """A batch's changes in the order written (measure fields, then node titles)."""
     q = DbChange.select().where(DbChange.batch == batch_id).order_by(DbChange.id)
-    out = [F.FieldChange(measure_id=c.measure_id, field=c.field, fy=c.fy, old=_load(c.old),
-                         new=_load(c.new)) for c in q]
+    out = [
+        F.FieldChange(
+            measure_id=c.measure_id, field=c.field, fy=c.fy, old=_load(c.old), new=_load(c.new)
+        )
+        for c in q
+    ]
     q = DbNodeChange.select().where(DbNodeChange.batch == batch_id).order_by(DbNodeChange.id)
-    return out + [F.FieldChange(measure_id=0, field=c.field, old=_load(c.old), new=_load(c.new),
-                                node_id=c.node_id) for c in q]
+    return out + [
+        F.FieldChange(
+            measure_id=0, field=c.field, old=_load(c.old), new=_load(c.new), node_id=c.node_id
+        )
+        for c in q
+    ]
 
 
 def batch_info(batch_id: int) -> DbBatch | None:
@@ -453,23 +706,53 @@ def latest_batch() -> tuple[int, str] | None:
 
 def history(measure_id: int) -> list[HistoryEntry]:
     """A measure's changes, and the renames of the 方針/項目/小項目 above it, newest first."""
-    q = (DbChange.select(DbChange, DbBatch).join(DbBatch)
-         .where(DbChange.measure == measure_id))
-    keyed = [((c.batch.id, 1, c.id),
-              HistoryEntry(batch_id=c.batch.id, at=c.batch.at, user=c.batch.user, role=c.batch.role,
-                           source=c.batch.source, measure_id=c.measure_id, fy=c.fy, field=c.field,
-                           old=_load(c.old), new=_load(c.new),
-                           undone=c.batch.undone_by is not None)) for c in q]
+    q = DbChange.select(DbChange, DbBatch).join(DbBatch).where(DbChange.measure == measure_id)
+    keyed = [
+        (
+            (c.batch.id, 1, c.id),
+            HistoryEntry(
+                batch_id=c.batch.id,
+                at=c.batch.at,
+                user=c.batch.user,
+                role=c.batch.role,
+                source=c.batch.source,
+                measure_id=c.measure_id,
+                fy=c.fy,
+                field=c.field,
+                old=_load(c.old),
+                new=_load(c.new),
+                undone=c.batch.undone_by is not None,
+            ),
+        )
+        for c in q
+    ]
     path = _path_nodes(DbMeasure.get_by_id(measure_id).node_id)
     if path:
-        q = (DbNodeChange.select(DbNodeChange, DbBatch).join(DbBatch)
-             .where(DbNodeChange.node.in_(list(path))))
-        keyed += [((c.batch.id, 0, c.id),
-                   HistoryEntry(batch_id=c.batch.id, at=c.batch.at, user=c.batch.user,
-                                role=c.batch.role, source=c.batch.source, measure_id=measure_id,
-                                fy=None, field=c.field, old=_load(c.old), new=_load(c.new),
-                                undone=c.batch.undone_by is not None, node=path[c.node_id]))
-                  for c in q]
+        q = (
+            DbNodeChange.select(DbNodeChange, DbBatch)
+            .join(DbBatch)
+            .where(DbNodeChange.node.in_(list(path)))
+        )
+        keyed += [
+            (
+                (c.batch.id, 0, c.id),
+                HistoryEntry(
+                    batch_id=c.batch.id,
+                    at=c.batch.at,
+                    user=c.batch.user,
+                    role=c.batch.role,
+                    source=c.batch.source,
+                    measure_id=measure_id,
+                    fy=None,
+                    field=c.field,
+                    old=_load(c.old),
+                    new=_load(c.new),
+                    undone=c.batch.undone_by is not None,
+                    node=path[c.node_id],
+                ),
+            )
+            for c in q
+        ]
     return [e for _, e in sorted(keyed, key=lambda k: k[0], reverse=True)]
 
 
@@ -487,19 +770,26 @@ def _path_nodes(node_id: int) -> dict[int, str]:
 
 # ---- drafts -------------------------------------------------------------
 
+
 def put_draft(db: Database, measure_id: int, fy: int | None, field: str, text: str) -> None:
     with write_transaction(db):
-        DbDraft.replace(measure=measure_id, fy=fy or 0, field=field, text=text,
-                        updated_at=now_iso()).execute()
+        DbDraft.replace(
+            measure=measure_id, fy=fy or 0, field=field, text=text, updated_at=now_iso()
+        ).execute()
 
 
-def drop_drafts(db: Database, measure_id: int, keys: list[tuple[int | None, str]] | None = None) -> None:
+def drop_drafts(
+    db: Database, measure_id: int, keys: list[tuple[int | None, str]] | None = None
+) -> None:
     with write_transaction(db):
         q = DbDraft.delete().where(DbDraft.measure == measure_id)
         if keys is not None:
             for fy, field in keys:
-                DbDraft.delete().where((DbDraft.measure == measure_id) & (DbDraft.fy == (fy or 0))
-                                       & (DbDraft.field == field)).execute()
+                DbDraft.delete().where(
+                    (DbDraft.measure == measure_id)
+                    & (DbDraft.fy == (fy or 0))
+                    & (DbDraft.field == field)
+                ).execute()
             return
         q.execute()
 
@@ -511,24 +801,51 @@ def drafts() -> dict[int, dict[tuple[int | None, str], str]]:
     return dict(out)
 
 
-def create_measure(db: Database, plan_id: int, node_key: str, name: str, departments: list[str],
-                   numeric: bool, actor: Actor) -> int:
+def create_measure(
+    db: Database,
+    plan_id: int,
+    node_key: str,
+    name: str,
+    departments: list[str],
+    numeric: bool,
+    actor: Actor,
+) -> int:
     """Add a measure at the end of its node with the next free number; logged as a batch."""
     with write_transaction(db):
         node = _node(plan_id, node_key)
-        number = (DbMeasure.select(fn.MAX(DbMeasure.number)).where(DbMeasure.plan == plan_id)
-                  .scalar() or 0) + 1
-        after = (DbMeasure.select(fn.MAX(DbMeasure.position))
-                 .where((DbMeasure.plan == plan_id) & (DbMeasure.node == node)).scalar())
+        number = (
+            DbMeasure.select(fn.MAX(DbMeasure.number)).where(DbMeasure.plan == plan_id).scalar()
+            or 0
+        ) + 1
+        after = (
+            DbMeasure.select(fn.MAX(DbMeasure.position))
+            .where((DbMeasure.plan == plan_id) & (DbMeasure.node == node))
+            .scalar()
+        )
         if after is None:
-            after = DbMeasure.select(fn.MAX(DbMeasure.position)).where(DbMeasure.plan == plan_id).scalar() or 0
+            after = (
+                DbMeasure.select(fn.MAX(DbMeasure.position))
+                .where(DbMeasure.plan == plan_id)
+                .scalar()
+                or 0
+            )
         DbMeasure.update(position=DbMeasure.position + 1).where(
-            (DbMeasure.plan == plan_id) & (DbMeasure.position > after)).execute()
-        m = insert_measure(plan_id, key=f"No.{number}", node_key=node_key, number=number,
-                           repeat_of=None, name=name, departments=departments, numeric=numeric,
-                           position=after + 1)
-        apply_changes(db, [], actor, "form", f"取組を追加 No.{number}",
-                      created=[(m, f"No.{number} {name}")])
+            (DbMeasure.plan == plan_id) & (DbMeasure.position > after)
+        ).execute()
+        m = insert_measure(
+            plan_id,
+            key=f"No.{number}",
+            node_key=node_key,
+            number=number,
+            repeat_of=None,
+            name=name,
+            departments=departments,
+            numeric=numeric,
+            position=after + 1,
+        )
+        apply_changes(
+            db, [], actor, "form", f"取組を追加 No.{number}", created=[(m, f"No.{number} {name}")]
+        )
         return m
 
 
@@ -539,18 +856,39 @@ def _node(plan_id: int, node_key: str) -> DbNode:
     return node
 
 
-def insert_measure(plan_id: int, *, key: str, node_key: str, number: int | None,
-                   repeat_of: int | None, name: str, departments: list[str], numeric: bool,
-                   position: int, indicator: Indicator | None = None) -> int:
+def insert_measure(
+    plan_id: int,
+    *,
+    key: str,
+    node_key: str,
+    number: int | None,
+    repeat_of: int | None,
+    name: str,
+    departments: list[str],
+    numeric: bool,
+    position: int,
+    indicator: Indicator | None = None,
+) -> int:
     """Insert a measure with empty texts and years; call inside a write transaction and log
     it through apply_changes(created=...)."""
     if DbMeasure.get_or_none((DbMeasure.plan == plan_id) & (DbMeasure.key == key)) is not None:
         raise InvalidValue(f"取組「{key}」はすでにあります")
     ind = indicator or Indicator("", "", "")
-    m = DbMeasure.create(plan=plan_id, key=key, node=_node(plan_id, node_key), number=number,
-                         repeat_of=repeat_of, name=name, numeric=numeric, position=position,
-                         ind_name=ind.name, ind_unit=ind.unit, ind_direction=ind.direction,
-                         ind_cumulative=ind.cumulative, ind_note=ind.note)
+    m = DbMeasure.create(
+        plan=plan_id,
+        key=key,
+        node=_node(plan_id, node_key),
+        number=number,
+        repeat_of=repeat_of,
+        name=name,
+        numeric=numeric,
+        position=position,
+        ind_name=ind.name,
+        ind_unit=ind.unit,
+        ind_direction=ind.direction,
+        ind_cumulative=ind.cumulative,
+        ind_note=ind.note,
+    )
     _relink_departments(m.id, departments)
     plan = DbPlan.get_by_id(plan_id)
     for fy in range(plan.first_fy, plan.last_fy + 1):
@@ -573,8 +911,16 @@ def next_child(plan_id: int, parent_key: str) -> tuple[str, int, str]:
     return f"{parent.key}-{n}", level, label
 
 
-def insert_node(plan_id: int, *, key: str, parent_key: str, level: int, label: str, title: str,
-                position: int | None = None) -> int:
+def insert_node(
+    plan_id: int,
+    *,
+    key: str,
+    parent_key: str,
+    level: int,
+    label: str,
+    title: str,
+    position: int | None = None,
+) -> int:
     """Insert a node (after its parent's last descendant unless `position` is given); call
     inside a write transaction and log it through apply_changes(created_nodes=...)."""
     if DbNode.get_or_none((DbNode.plan == plan_id) & (DbNode.key == key)) is not None:
@@ -590,20 +936,30 @@ def insert_node(plan_id: int, *, key: str, parent_key: str, level: int, label: s
                 position = max(position, r.position)
         position += 1
         DbNode.update(position=DbNode.position + 1).where(
-            (DbNode.plan == plan_id) & (DbNode.position >= position)).execute()
-    return DbNode.create(plan=plan_id, key=key, parent=parent, level=level, label=label,
-                         title=title, position=position).id
+            (DbNode.plan == plan_id) & (DbNode.position >= position)
+        ).execute()
+    return DbNode.create(
+        plan=plan_id,
+        key=key,
+        parent=parent,
+        level=level,
+        label=label,
+        title=title,
+        position=position,
+    ).id
 
 
 def set_node_positions(plan_id: int, positions: dict[str, int]) -> None:
     """Order nodes as another database does (key -> position); inside a write transaction."""
     for key, pos in positions.items():
-        DbNode.update(position=pos).where((DbNode.plan == plan_id) & (DbNode.key == key)
-                                          & (DbNode.position != pos)).execute()
+        DbNode.update(position=pos).where(
+            (DbNode.plan == plan_id) & (DbNode.key == key) & (DbNode.position != pos)
+        ).execute()
 
 
 def set_positions(plan_id: int, positions: dict[str, int]) -> None:
     """Order measures as another database does (key -> position); inside a write transaction."""
     for key, pos in positions.items():
-        DbMeasure.update(position=pos).where((DbMeasure.plan == plan_id) & (DbMeasure.key == key)
-                                             & (DbMeasure.position != pos)).execute()
+        DbMeasure.update(position=pos).where(
+            (DbMeasure.plan == plan_id) & (DbMeasure.key == key) & (DbMeasure.position != pos)
+        ).execute()

@@ -33,6 +33,7 @@ def additions() -> list[tuple[int, frozenset[str], frozenset[tuple[str, str]]]]:
 
 def consistent(version: int, found: Probe) -> bool:
     """True when the tables and columns are exactly what `version` must and must not have."""
+
     def has(table: str, column: str | None = None) -> bool:
         if table not in found.tables:
             return False
@@ -56,7 +57,9 @@ def preflight(path: Path) -> None:
         return
     if found.version_text is None:
         if found.tables - {"sqlite_sequence"}:
-            raise StoreError(f"このファイルは本アプリのデータベースではありません: {path}", path=str(path))
+            raise StoreError(
+                f"このファイルは本アプリのデータベースではありません: {path}", path=str(path)
+            )
         return
     version = found.schema_version
     if version is not None and version > LATEST_VERSION:
@@ -65,14 +68,19 @@ def preflight(path: Path) -> None:
         raise StoreError(
             f"データベースの形式番号（{found.version_text!r}）が中身と一致しません。"
             f"ファイルが編集されたか壊れています。バックアップから戻してください: {path}",
-            path=str(path), recorded=found.version_text)
+            path=str(path),
+            recorded=found.version_text,
+        )
 
 
 def _newer(path: Path | None, found: int) -> StoreError:
     return StoreError(
         f"このデータベースは新しいバージョンのアプリで作成されています（形式 {found}、"
         f"このアプリは {LATEST_VERSION} まで）。アプリを更新してください: {path}",
-        path=str(path), found=found, supported=LATEST_VERSION)
+        path=str(path),
+        found=found,
+        supported=LATEST_VERSION,
+    )
 
 
 def current_version(db: Database) -> int | None:
@@ -92,7 +100,9 @@ def ensure_schema(db: Database, path: Path | None) -> int:
     found = current_version(db)
     if found is None:
         if db.get_tables():
-            raise StoreError(f"このファイルは本アプリのデータベースではありません: {path}", path=str(path))
+            raise StoreError(
+                f"このファイルは本アプリのデータベースではありません: {path}", path=str(path)
+            )
         found = 0
     if found > LATEST_VERSION:
         raise _newer(path, found)

@@ -26,14 +26,16 @@ from importlib import resources
 
 PACKAGE = "kanazawa_desktop.db"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-_TRANSACTION = re.compile(r"^(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|VACUUM|ATTACH|DETACH)\b",
-                          re.IGNORECASE)
+_TRANSACTION = re.compile(
+    r"^(BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|VACUUM|ATTACH|DETACH)\b", re.IGNORECASE
+)
 # what a step adds, and what the schema check could not follow
 _IDENT = r'("(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|\w+)'
 _CREATE_TABLE = re.compile(rf"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_IDENT}", re.IGNORECASE)
 _ADD_COLUMN = re.compile(rf"ALTER\s+TABLE\s+{_IDENT}\s+ADD\s+(?:COLUMN\s+)?{_IDENT}", re.IGNORECASE)
-_CHANGES_OLDER = re.compile(r"(DROP\s+TABLE|ALTER\s+TABLE\s+\S+\s+(RENAME|DROP))\b|CREATE\s+TEMP",
-                            re.IGNORECASE)
+_CHANGES_OLDER = re.compile(
+    r"(DROP\s+TABLE|ALTER\s+TABLE\s+\S+\s+(RENAME|DROP))\b|CREATE\s+TEMP", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,13 @@ from .editors import NodeEditor
 
 
 class AddMeasureDialog(QDialog):
-    def __init__(self, nodes: list[Node], departments: list[str], current_node: str | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        nodes: list[Node],
+        departments: list[str],
+        current_node: str | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("取組を追加"))
         form = QFormLayout(self)
@@ -40,8 +45,9 @@ class AddMeasureDialog(QDialog):
         form.addRow(self.tr("担当課（複数は「、」区切り）"), self.department)
         self.numeric = QCheckBox(self.tr("数値目標あり"))
         form.addRow("", self.numeric)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("追加"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("キャンセル"))
         buttons.accepted.connect(self._confirm)
@@ -61,15 +67,21 @@ class AddMeasureDialog(QDialog):
         new = [d for d in self.values()["departments"] if d not in self.known]
         if new:
             answer = QMessageBox.question(
-                self, self.tr("新しい担当課"),
-                self.tr("「%1」は今の担当課の一覧にありません。新しい担当課として追加しますか？")
-                .replace("%1", "、".join(new)))
+                self,
+                self.tr("新しい担当課"),
+                self.tr(
+                    "「%1」は今の担当課の一覧にありません。新しい担当課として追加しますか？"
+                ).replace("%1", "、".join(new)),
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self.accept()
 
     def values(self) -> dict:
         text = self.department.currentText().replace(",", "、").replace("，", "、")
-        return {"name": self.name.text().strip(), "node_key": self.node.value(),
-                "departments": [" ".join(d.split()) for d in text.split("、") if d.strip()],
-                "numeric": self.numeric.isChecked()}
+        return {
+            "name": self.name.text().strip(),
+            "node_key": self.node.value(),
+            "departments": [" ".join(d.split()) for d in text.split("、") if d.strip()],
+            "numeric": self.numeric.isChecked(),
+        }

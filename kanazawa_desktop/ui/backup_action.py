@@ -28,8 +28,9 @@ def install(window, menu) -> QAction:
 def backup_interactive(window) -> None:
     db_path = Path(window.desk.path)
     start = str(db_path.parent / default_name(db_path))
-    path, _ = QFileDialog.getSaveFileName(window, window.tr("バックアップを保存"), start,
-                                          window.tr("データベース (*.sqlite3)"))
+    path, _ = QFileDialog.getSaveFileName(
+        window, window.tr("バックアップを保存"), start, window.tr("データベース (*.sqlite3)")
+    )
     if path:
         save_to(window, Path(path))
 
@@ -45,5 +46,6 @@ def save_to(window, path: Path) -> bool:
         return False
     QGuiApplication.restoreOverrideCursor()
     window.statusBar().showMessage(
-        window.tr("バックアップを保存しました: %1").replace("%1", str(result.path)), 8000)
+        window.tr("バックアップを保存しました: %1").replace("%1", str(result.path)), 8000
+    )
     return True

@@ -31,9 +31,10 @@ class _LeaveUndoToWindow(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.ShortcutOverride and (
-                event.matches(QKeySequence.StandardKey.Undo)
-                or event.matches(QKeySequence.StandardKey.Redo)
-                or event.matches(QKeySequence.StandardKey.Save)):
+            event.matches(QKeySequence.StandardKey.Undo)
+            or event.matches(QKeySequence.StandardKey.Redo)
+            or event.matches(QKeySequence.StandardKey.Save)
+        ):
             event.ignore()
             return True
         return False
@@ -56,7 +57,9 @@ class _WheelScrollsTheSheet(QObject):
 _WHEEL = _WheelScrollsTheSheet()
 
 
-READONLY_TIP = "この欄は変更できません（事務局が入力する欄、または他の課・【再掲】・廃止の取組です）"
+READONLY_TIP = (
+    "この欄は変更できません（事務局が入力する欄、または他の課・【再掲】・廃止の取組です）"
+)
 
 
 def _set_text_editable(edit: QWidget, editable: bool) -> None:
@@ -110,7 +113,9 @@ class TextEditor(FieldEditor):
 
     text_like = True
 
-    def __init__(self, min_lines: int = 3, parent: QWidget | None = None, *, grow: bool = True) -> None:
+    def __init__(
+        self, min_lines: int = 3, parent: QWidget | None = None, *, grow: bool = True
+    ) -> None:
         super().__init__(parent)
         self.edit = QPlainTextEdit(self)
         self.edit.setTabChangesFocus(True)
@@ -223,7 +228,6 @@ class DepartmentsEditor(LineEditor):
         super().set_value("、".join(value or []))  # type: ignore[arg-type]
 
 
-
 class ComboEditor(FieldEditor):
     """A drop-down whose item data is the stored value; choosing saves at once."""
 
@@ -254,7 +258,9 @@ class ComboEditor(FieldEditor):
 
     def set_editable(self, editable: bool) -> None:
         self.combo.setEnabled(editable)
-        self.setToolTip("" if editable else self.tr(READONLY_TIP))  # shown over a disabled combo too
+        self.setToolTip(
+            "" if editable else self.tr(READONLY_TIP)
+        )  # shown over a disabled combo too
 
     def focus_widget(self) -> QWidget:
         return self.combo

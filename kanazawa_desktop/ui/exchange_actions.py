@@ -44,9 +44,11 @@ PER_DEPARTMENT = "担当課ごとのブックをフォルダーへ一括で"
 def install(window) -> None:
     menu = window.file_menu
     actions = []
-    for text, slot, name in ((window.tr("Excelに書き出し…"), lambda: export_interactive(window), "actExport"),
-                             (window.tr("Excelを取り込む…"), lambda: open_import(window), "actImport"),
-                             (window.tr("回収状況"), lambda: open_status(window), "actStatus")):
+    for text, slot, name in (
+        (window.tr("Excelに書き出し…"), lambda: export_interactive(window), "actExport"),
+        (window.tr("Excelを取り込む…"), lambda: open_import(window), "actImport"),
+        (window.tr("回収状況"), lambda: open_status(window), "actStatus"),
+    ):
         act = QAction(text, window)
         act.setObjectName(name)
         act.triggered.connect(slot)
@@ -63,8 +65,14 @@ def export_interactive(window) -> None:
     desk = window.desk
     role = desk.role
     if role is not None and role.is_secretariat:
-        choice, ok = QInputDialog.getItem(window, window.tr("Excelに書き出し"), window.tr("書き出す内容"),
-                                          [window.tr(MASTER), window.tr(PER_DEPARTMENT)], 0, False)
+        choice, ok = QInputDialog.getItem(
+            window,
+            window.tr("Excelに書き出し"),
+            window.tr("書き出す内容"),
+            [window.tr(MASTER), window.tr(PER_DEPARTMENT)],
+            0,
+            False,
+        )
         if not ok:
             return
         if choice == window.tr(PER_DEPARTMENT):
@@ -75,8 +83,9 @@ def export_interactive(window) -> None:
         name = f"{desk.plan.name}_一覧表.xlsx"
     else:
         name = department_file_name(desk.plan.name, role.department if role else "")
-    path, _ = QFileDialog.getSaveFileName(window, window.tr("Excelに書き出し"), name,
-                                          window.tr("Excel ブック (*.xlsx)"))
+    path, _ = QFileDialog.getSaveFileName(
+        window, window.tr("Excelに書き出し"), name, window.tr("Excel ブック (*.xlsx)")
+    )
     if path:
         export_one(window, Path(path if path.endswith(".xlsx") else path + ".xlsx"))
 
@@ -85,22 +94,37 @@ def export_one(window, path: Path):
     from ..services.exchange import export_workbook
 
     def done(result) -> None:
-        window.statusBar().showMessage(window.tr("書き出しました: %1").replace("%1", str(result.path)), 8000)
+        window.statusBar().showMessage(
+            window.tr("書き出しました: %1").replace("%1", str(result.path)), 8000
+        )
 
-    return run_task(window, window.tr("Excelに書き出し中…"),
-                    lambda progress: export_workbook(window.desk, path, progress=progress), done)
+    return run_task(
+        window,
+        window.tr("Excelに書き出し中…"),
+        lambda progress: export_workbook(window.desk, path, progress=progress),
+        done,
+    )
 
 
 def export_per_department(window, folder: Path):
     from ..services.exchange import export_departments
 
     def done(results) -> None:
-        notify(window, window.tr("Excelに書き出し"),
-               window.tr("%1 課分のブックを書き出しました: %2").replace("%1", str(len(results)))
-               .replace("%2", str(folder)), warning=False)
+        notify(
+            window,
+            window.tr("Excelに書き出し"),
+            window.tr("%1 課分のブックを書き出しました: %2")
+            .replace("%1", str(len(results)))
+            .replace("%2", str(folder)),
+            warning=False,
+        )
 
-    return run_task(window, window.tr("担当課ごとに書き出し中…"),
-                    lambda progress: export_departments(window.desk, folder, progress=progress), done)
+    return run_task(
+        window,
+        window.tr("担当課ごとに書き出し中…"),
+        lambda progress: export_departments(window.desk, folder, progress=progress),
+        done,
+    )
 
 
 def open_import(window) -> ImportDialog:
@@ -133,8 +157,13 @@ class StatusDialog(QDialog):
         table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         for r, s in enumerate(rows):
             conflicts = "、".join(c.get("what", "") for c in s.open_conflicts)
-            values = (s.department, s.state, short_time(s.issued_at), short_time(s.returned_at),
-                      f"{len(s.open_conflicts)}件 {conflicts}" if s.open_conflicts else "")
+            values = (
+                s.department,
+                s.state,
+                short_time(s.issued_at),
+                short_time(s.returned_at),
+                f"{len(s.open_conflicts)}件 {conflicts}" if s.open_conflicts else "",
+            )
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text if c != 3 else s.returned_file)
@@ -142,7 +171,11 @@ class StatusDialog(QDialog):
         table.resizeColumnsToContents()
         done = sum(1 for s in rows if s.returned_at)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("回収 %1 / %2 課").replace("%1", str(done)).replace("%2", str(len(rows)))))
+        layout.addWidget(
+            QLabel(
+                self.tr("回収 %1 / %2 課").replace("%1", str(done)).replace("%2", str(len(rows)))
+            )
+        )
         layout.addWidget(table, 1)
         buttons = QDialogButtonBox()
         buttons.addButton(self.tr("閉じる"), QDialogButtonBox.ButtonRole.RejectRole)

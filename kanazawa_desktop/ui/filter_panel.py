@@ -15,8 +15,9 @@ TYPING_PAUSE_MS = 200  # filter once typing pauses, not on every keystroke
 class FilterPanel(QWidget):
     changed = Signal()
 
-    def __init__(self, departments: list[str] | None, years: tuple[int, ...],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, departments: list[str] | None, years: tuple[int, ...], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         form = QFormLayout(self)
         form.setContentsMargins(4, 4, 4, 4)
@@ -60,7 +61,9 @@ class FilterPanel(QWidget):
 
     def current(self) -> MeasureFilter:
         status = self.status.currentData()
-        return MeasureFilter(text=self.search.text().strip(),
-                             department=self.department.currentData(),
-                             fy=self.year.currentData(),
-                             status=Status(status) if status is not None else None)
+        return MeasureFilter(
+            text=self.search.text().strip(),
+            department=self.department.currentData(),
+            fy=self.year.currentData(),
+            status=Status(status) if status is not None else None,
+        )

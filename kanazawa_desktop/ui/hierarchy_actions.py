@@ -29,7 +29,9 @@ def install(window, menu: QMenu) -> list[QAction]:
         menu.addAction(act)
     window.tree.addAction(rename)  # F2 where the node is chosen, like renaming in Explorer
     window.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-    window.tree.customContextMenuRequested.connect(lambda pos: _context_menu(window, [rename, add], pos))
+    window.tree.customContextMenuRequested.connect(
+        lambda pos: _context_menu(window, [rename, add], pos)
+    )
     window.act_rename_node, window.act_add_node = rename, add
     return [rename, add]
 
@@ -49,7 +51,8 @@ def _chosen_node(window):
     node_id = index.data(NodeIdRole) if index.isValid() else None
     if node_id is None:
         window.statusBar().showMessage(
-            window.tr("左の一覧で方針・項目・小項目を選んでください"), 5000)
+            window.tr("左の一覧で方針・項目・小項目を選んでください"), 5000
+        )
         return None
     return next(n for n in window.desk.nodes() if n.id == node_id)
 
@@ -73,16 +76,27 @@ def add_under_current(window) -> None:
     if node.level >= len(levels):
         parent = next(n for n in window.desk.nodes() if n.id == node.parent_id)
     kind = levels[parent.level] if parent.level < len(levels) else levels[-1]
-    label = window.tr("「%1」の下に追加する%2の名称").replace("%1", parent.caption).replace("%2", kind)
-    node_id = _ask_and_save(window, window.tr("体系を追加"), label, "",
-                            lambda text: window.desk.add_node(parent.id, text))
+    label = (
+        window.tr("「%1」の下に追加する%2の名称").replace("%1", parent.caption).replace("%2", kind)
+    )
+    node_id = _ask_and_save(
+        window,
+        window.tr("体系を追加"),
+        label,
+        "",
+        lambda text: window.desk.add_node(parent.id, text),
+    )
     if node_id is None:
         return
     index = window.tree_model.index_of_node(node_id)
     if index.isValid():
         window.tree.setCurrentIndex(index)
     window.statusBar().showMessage(
-        window.tr("%1を追加しました。「取組を追加」または取組の「体系」欄で、取組を入れられます").replace("%1", kind), 8000)
+        window.tr(
+            "%1を追加しました。「取組を追加」または取組の「体系」欄で、取組を入れられます"
+        ).replace("%1", kind),
+        8000,
+    )
 
 
 def rename_current(window) -> None:
@@ -90,8 +104,14 @@ def rename_current(window) -> None:
     node = _chosen_node(window)
     if node is None:
         return
-    batch = _ask_and_save(window, window.tr("体系の名称を変更"),
-                          window.tr("%1 の名称").replace("%1", node.label), node.title,
-                          lambda text: window.desk.rename_node(node.id, text))
+    batch = _ask_and_save(
+        window,
+        window.tr("体系の名称を変更"),
+        window.tr("%1 の名称").replace("%1", node.label),
+        node.title,
+        lambda text: window.desk.rename_node(node.id, text),
+    )
     if batch is not None:
-        window.statusBar().showMessage(window.tr("体系の名称を変更しました（Ctrl+Z で元に戻せます）"), 5000)
+        window.statusBar().showMessage(
+            window.tr("体系の名称を変更しました（Ctrl+Z で元に戻せます）"), 5000
+        )

@@ -18,7 +18,9 @@ class HistoryModel(QAbstractTableModel):
         self._entries: list[HistoryEntry] = []
         self._node_names: dict[str, str] = {}
 
-    def set_entries(self, entries: list[HistoryEntry], node_names: dict[str, str] | None = None) -> None:
+    def set_entries(
+        self, entries: list[HistoryEntry], node_names: dict[str, str] | None = None
+    ) -> None:
         """`node_names` (node key -> caption) shows a move of 体系 by name, not by key."""
         self.beginResetModel()
         self._entries = list(entries)
@@ -31,10 +33,17 @@ class HistoryModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(HEADERS):
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> object:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(HEADERS)
+        ):
             return self.tr(HEADERS[section])
         return None
 

@@ -97,7 +97,9 @@ class ImportDialog(QDialog):
         row.addWidget(remove)
         ll.addLayout(row)
 
-        self.summary = QLabel(self.tr("ファイルを追加して「確認」を押してください。確認だけでは何も変更されません。"))
+        self.summary = QLabel(
+            self.tr("ファイルを追加して「確認」を押してください。確認だけでは何も変更されません。")
+        )
         self.summary.setObjectName("importSummary")
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -156,8 +158,12 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     def _choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, self.tr("取り込むブックを選択"), "",
-                                                self.tr("Excel ブック (*.xlsx);;すべてのファイル (*)"))
+        names, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("取り込むブックを選択"),
+            "",
+            self.tr("Excel ブック (*.xlsx);;すべてのファイル (*)"),
+        )
         self.add_files([Path(n) for n in names])
 
     def _remove_current(self) -> None:
@@ -183,9 +189,12 @@ class ImportDialog(QDialog):
         if not self.paths:
             return
         paths = list(self.paths)
-        self.task = run_task(self, self.tr("取込の確認中…"),
-                             lambda progress: preview_import(self.desk, paths, progress=progress),
-                             self._previewed)
+        self.task = run_task(
+            self,
+            self.tr("取込の確認中…"),
+            lambda progress: preview_import(self.desk, paths, progress=progress),
+            self._previewed,
+        )
 
     def _previewed(self, previews: list[FilePreview]) -> None:
         self.previews = {pv.path: pv for pv in previews}
@@ -211,7 +220,9 @@ class ImportDialog(QDialog):
         path = self.paths[row] if 0 <= row < len(self.paths) else None
         pv = self.previews.get(path) if path else None
         if pv is None:
-            self.summary.setText(self.tr("「確認」を押すと、反映される内容・競合・取り込めない理由が表示されます。"))
+            self.summary.setText(
+                self.tr("「確認」を押すと、反映される内容・競合・取り込めない理由が表示されます。")
+            )
             self._update_buttons()
             return
         text = pv.summary()
@@ -220,14 +231,22 @@ class ImportDialog(QDialog):
         self.summary.setText(text)
         for fm in pv.conflicts:
             kind = "空欄" if fm.decision == "blank" else "競合"
-            r = self._add_row(kind, pv.describe(fm), show_value(fm.master, fm.field, pv.node_names),
-                              show_value(fm.file, fm.field, pv.node_names))
+            r = self._add_row(
+                kind,
+                pv.describe(fm),
+                show_value(fm.master, fm.field, pv.node_names),
+                show_value(fm.file, fm.field, pv.node_names),
+            )
             self.table.setCellWidget(r, 4, self._choice(pv, fm))
         for what, old, new in pv.additions():
             self._add_row("反映", what, show_value(old), show_value(new))
         for fm in pv.changes:
-            self._add_row("反映", pv.describe(fm), show_value(fm.master, fm.field, pv.node_names),
-                          show_value(fm.file, fm.field, pv.node_names))
+            self._add_row(
+                "反映",
+                pv.describe(fm),
+                show_value(fm.master, fm.field, pv.node_names),
+                show_value(fm.file, fm.field, pv.node_names),
+            )
         for refusal in pv.refusals:
             self._add_row("取込不可", refusal.message, "", "")
         if pv.error:
@@ -268,8 +287,11 @@ class ImportDialog(QDialog):
 
     # ---- apply / undo -------------------------------------------------------------
     def _applicable(self) -> list[FilePreview]:
-        return [pv for p in self.paths if (pv := self.previews.get(p)) is not None
-                and pv.applicable and p not in self.applied]
+        return [
+            pv
+            for p in self.paths
+            if (pv := self.previews.get(p)) is not None and pv.applicable and p not in self.applied
+        ]
 
     def apply(self) -> None:
         todo = self._applicable()
@@ -279,9 +301,13 @@ class ImportDialog(QDialog):
         self._last_run = todo
 
         items = [ToApply(pv.path, pv, resolutions[pv.path]) for pv in todo]
-        self.task = run_task(self, self.tr("取込の反映中…"),
-                             lambda progress: apply_files(self.desk, items, progress=progress),
-                             self._applied, self._failed)
+        self.task = run_task(
+            self,
+            self.tr("取込の反映中…"),
+            lambda progress: apply_files(self.desk, items, progress=progress),
+            self._applied,
+            self._failed,
+        )
 
     def _applied(self, outcomes: list[FileOutcome]) -> None:
         errors = []
@@ -310,16 +336,23 @@ class ImportDialog(QDialog):
         if result is None or result.batch_id is None:
             return
         batch = result.batch_id
-        self.task = run_task(self, self.tr("取込の取り消し中…"),
-                             lambda progress: undo_import(self.desk, batch),
-                             lambda _changes: self._undone(path), self._failed)
+        self.task = run_task(
+            self,
+            self.tr("取込の取り消し中…"),
+            lambda progress: undo_import(self.desk, batch),
+            lambda _changes: self._undone(path),
+            self._failed,
+        )
 
     def _undone(self, path: Path) -> None:
         self.applied.pop(path, None)
         pv = self.previews.pop(path, None)
         if pv is not None:
-            self.summary.setText(self.tr("%1: 取込を取り消しました。もう一度取り込むには「確認」からやり直してください。")
-                                 .replace("%1", pv.name))
+            self.summary.setText(
+                self.tr(
+                    "%1: 取込を取り消しました。もう一度取り込むには「確認」からやり直してください。"
+                ).replace("%1", pv.name)
+            )
         self._refresh_labels(keep_summary=True)
         self.changed.emit()
 

@@ -56,8 +56,11 @@ class MainWindow(QMainWindow):
         self.search_prep = SearchPreparer(desk, self)
         self.search_prep.ready.connect(self._search_ready)
         role = desk.role
-        self.setWindowTitle(self.tr("取組管理デスク — %1 — %2")
-                            .replace("%1", desk.plan.name).replace("%2", role.label if role else ""))
+        self.setWindowTitle(
+            self.tr("取組管理デスク — %1 — %2")
+            .replace("%1", desk.plan.name)
+            .replace("%2", role.label if role else "")
+        )
         self._build()
         self._build_actions()
         self.changed.connect(self._refresh_for)
@@ -70,8 +73,9 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         role = self.desk.role
         years = self.desk.plan.years
-        self.filters = FilterPanel(self.desk.departments() if role and role.is_secretariat else None,
-                                   years)
+        self.filters = FilterPanel(
+            self.desk.departments() if role and role.is_secretariat else None, years
+        )
         self.filters.changed.connect(self._filters_changed)
         self.filters.search.returnPressed.connect(self._open_first_hit)
         self.tree_model = PlanTreeModel(self)
@@ -101,7 +105,9 @@ class MainWindow(QMainWindow):
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history.horizontalHeader().setStretchLastSection(True)
         for c in range(6):  # 日時 … 項目 always readable; 変更前/変更後 share the rest
-            self.history.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+            self.history.horizontalHeader().setSectionResizeMode(
+                c, QHeaderView.ResizeMode.ResizeToContents
+            )
         self.history.horizontalHeader().resizeSection(6, 320)
         self.history.setWordWrap(False)
         self.list_model = MeasureListModel(years, self)
@@ -161,8 +167,9 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         file_menu = mb.addMenu(self.tr("ファイル(&F)"))
         self.file_menu = file_menu
-        self.act_save = self._action(self.tr("保存(&S)"), QKeySequence.StandardKey.Save,
-                                     self.save_now, file_menu)
+        self.act_save = self._action(
+            self.tr("保存(&S)"), QKeySequence.StandardKey.Save, self.save_now, file_menu
+        )
         self._action(self.tr("利用する部署の変更…"), None, self.change_role, file_menu)
         backup_action.install(self, file_menu)
         file_menu.addSeparator()
@@ -172,32 +179,52 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(self.tr("終了(&X)"), QKeySequence("Ctrl+Q"), self.close, file_menu)
         edit_menu = mb.addMenu(self.tr("編集(&E)"))
-        self.act_undo = self._action(self.tr("元に戻す(&U)"), QKeySequence.StandardKey.Undo,
-                                     self.undo, edit_menu)
-        self.act_redo = self._action(self.tr("やり直し(&R)"), QKeySequence("Ctrl+Y"), self.redo, edit_menu)
+        self.act_undo = self._action(
+            self.tr("元に戻す(&U)"), QKeySequence.StandardKey.Undo, self.undo, edit_menu
+        )
+        self.act_redo = self._action(
+            self.tr("やり直し(&R)"), QKeySequence("Ctrl+Y"), self.redo, edit_menu
+        )
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         edit_menu.addSeparator()
-        self._action(self.tr("検索(&F)"), QKeySequence.StandardKey.Find, self.focus_search, edit_menu)
+        self._action(
+            self.tr("検索(&F)"), QKeySequence.StandardKey.Find, self.focus_search, edit_menu
+        )
         role = self.desk.role
         if role is not None and role.is_secretariat:
             measure_menu = mb.addMenu(self.tr("取組(&M)"))
             self._action(self.tr("取組を追加(&A)…"), None, self.add_measure, measure_menu)
-            self.act_retire = self._action(self.tr("この取組を廃止／廃止を取り消す"), None,
-                                           self.toggle_retired, measure_menu)
+            self.act_retire = self._action(
+                self.tr("この取組を廃止／廃止を取り消す"), None, self.toggle_retired, measure_menu
+            )
             measure_menu.addSeparator()
             hierarchy_actions.install(self, measure_menu)
         go = mb.addMenu(self.tr("移動(&G)"))
-        self.act_next = self._action(self.tr("次の取組(&N)"), QKeySequence("Ctrl+PgDown"),
-                                     self.next_measure, go)
-        self.act_prev = self._action(self.tr("前の取組(&P)"), QKeySequence("Ctrl+PgUp"),
-                                     self.previous_measure, go)
+        self.act_next = self._action(
+            self.tr("次の取組(&N)"), QKeySequence("Ctrl+PgDown"), self.next_measure, go
+        )
+        self.act_prev = self._action(
+            self.tr("前の取組(&P)"), QKeySequence("Ctrl+PgUp"), self.previous_measure, go
+        )
         go.addSeparator()
-        self._action(self.tr("取組管理票を表示"), QKeySequence("Ctrl+1"),
-                     lambda: self.tabs.setCurrentIndex(0), go)
-        self._action(self.tr("変更履歴を表示"), QKeySequence("Ctrl+2"),
-                     lambda: self.tabs.setCurrentIndex(1), go)
-        self._action(self.tr("取組事項一覧を表示"), QKeySequence("Ctrl+3"),
-                     lambda: self.tabs.setCurrentIndex(2), go)
+        self._action(
+            self.tr("取組管理票を表示"),
+            QKeySequence("Ctrl+1"),
+            lambda: self.tabs.setCurrentIndex(0),
+            go,
+        )
+        self._action(
+            self.tr("変更履歴を表示"),
+            QKeySequence("Ctrl+2"),
+            lambda: self.tabs.setCurrentIndex(1),
+            go,
+        )
+        self._action(
+            self.tr("取組事項一覧を表示"),
+            QKeySequence("Ctrl+3"),
+            lambda: self.tabs.setCurrentIndex(2),
+            go,
+        )
         self._update_undo_actions()
 
     # ---- lists and navigation -------------------------------------------------
@@ -223,8 +250,9 @@ class MainWindow(QMainWindow):
             self.tree.expandToDepth(len(self.desk.plan.levels) - 2)
         self.list_model.set_rows(rows)
         total = len(rows) if flt == MeasureFilter() else len(self.desk.rows())
-        self.count_label.setText(self.tr("%1 件 / 全 %2 件").replace("%1", str(len(rows)))
-                                 .replace("%2", str(total)))
+        self.count_label.setText(
+            self.tr("%1 件 / 全 %2 件").replace("%1", str(len(rows))).replace("%2", str(total))
+        )
         if self.current_id is not None:
             self._select_in_views(self.current_id)
 
@@ -258,8 +286,10 @@ class MainWindow(QMainWindow):
             self.open_measure(restored[0], drafts=drafts[restored[0]])
             n = sum(len(drafts[m]) for m in restored)
             self.statusBar().showMessage(
-                self.tr("前回保存されなかった入力 %1 件を復元しました。内容を確認して保存してください。")
-                .replace("%1", str(n)))
+                self.tr(
+                    "前回保存されなかった入力 %1 件を復元しました。内容を確認して保存してください。"
+                ).replace("%1", str(n))
+            )
         elif self._visible_ids:
             self.open_measure(self._visible_ids[0])
 
@@ -315,8 +345,11 @@ class MainWindow(QMainWindow):
             order = [r.id for r in self.desk.rows()]
             here = order.index(self.current_id) if self.current_id in order else -1
             shown = set(self._visible_ids)
-            after = [mid for mid in (order[here + 1:] if delta > 0 else reversed(order[:max(here, 0)]))
-                     if mid in shown]
+            after = [
+                mid
+                for mid in (order[here + 1 :] if delta > 0 else reversed(order[: max(here, 0)]))
+                if mid in shown
+            ]
             target = after[0] if after else None
         if target is not None:
             self.open_measure(target)
@@ -330,8 +363,11 @@ class MainWindow(QMainWindow):
     def _open_first_hit(self) -> None:
         """Enter in the search box opens the first measure found."""
         self.filters.flush()  # the text may be newer than the last (delayed) filtering
-        if self.filters.current().text and not self.desk.search_ready() \
-                and self.search_prep.running:
+        if (
+            self.filters.current().text
+            and not self.desk.search_ready()
+            and self.search_prep.running
+        ):
             self._hit_when_ready = True  # opened by _search_ready
             return
         if self._visible_ids:
@@ -349,8 +385,9 @@ class MainWindow(QMainWindow):
     def _on_saved(self, result) -> None:
         from datetime import datetime
 
-        self.save_state_label.setText(self.tr("保存しました %1").replace(
-            "%1", datetime.now().strftime("%H:%M:%S")))
+        self.save_state_label.setText(
+            self.tr("保存しました %1").replace("%1", datetime.now().strftime("%H:%M:%S"))
+        )
         self.broadcast(handler=self.form)  # the form shows what it saved
 
     def broadcast(self, handler: object = None) -> Changes:
@@ -396,8 +433,9 @@ class MainWindow(QMainWindow):
         self.history_model.set_entries(self.desk.history(measure_id), names)
         m = self.form.measure
         if m is not None and m.id == measure_id:
-            self.history_title.setText(self.tr("%1 %2 の変更履歴").replace("%1", m.number_label)
-                                       .replace("%2", m.name))
+            self.history_title.setText(
+                self.tr("%1 %2 の変更履歴").replace("%1", m.number_label).replace("%2", m.name)
+            )
 
     def _update_undo_actions(self) -> None:
         # typing not yet saved can always be undone: the form saves it first
@@ -406,11 +444,15 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         self.form.commit()
-        self._run_undo(self.desk.undo, self.tr("元に戻しました"), self.tr("元に戻せる変更はありません"))
+        self._run_undo(
+            self.desk.undo, self.tr("元に戻しました"), self.tr("元に戻せる変更はありません")
+        )
 
     def redo(self) -> None:
         self.form.commit()
-        self._run_undo(self.desk.redo, self.tr("やり直しました"), self.tr("やり直せる変更はありません"))
+        self._run_undo(
+            self.desk.redo, self.tr("やり直しました"), self.tr("やり直せる変更はありません")
+        )
 
     def _what(self, changes) -> str:
         """'No.7 令和5年度 計画達成状況' (ほか N件) for the status bar."""
@@ -422,8 +464,15 @@ class MainWindow(QMainWindow):
             text = LABELS["title"]
         else:
             m = self.desk.measure(c.measure_id)
-            text = " ".join(t for t in (m.number_label, long_label(c.fy) if c.fy else "",
-                                        LABELS.get(c.field, c.field)) if t)
+            text = " ".join(
+                t
+                for t in (
+                    m.number_label,
+                    long_label(c.fy) if c.fy else "",
+                    LABELS.get(c.field, c.field),
+                )
+                if t
+            )
         more = len(changes) - 1
         return text + (self.tr("ほか%1件").replace("%1", str(more)) if more else "")
 
@@ -491,9 +540,12 @@ class MainWindow(QMainWindow):
         self.form.commit()
         if run_op(self, lambda desk: desk.save(m.id, {(None, "retired"): not m.retired})) is None:
             return
-        done = self.tr("%1 を廃止しました") if not m.retired else self.tr("%1 の廃止を取り消しました")
-        self.statusBar().showMessage(done.replace("%1", m.number_label)
-                                     + self.tr("（Ctrl+Z で元に戻せます）"), 8000)
+        done = (
+            self.tr("%1 を廃止しました") if not m.retired else self.tr("%1 の廃止を取り消しました")
+        )
+        self.statusBar().showMessage(
+            done.replace("%1", m.number_label) + self.tr("（Ctrl+Z で元に戻せます）"), 8000
+        )
 
     # ---- window state ----------------------------------------------------------
     def _restore_layout(self) -> None:

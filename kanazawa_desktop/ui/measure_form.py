@@ -42,7 +42,15 @@ from .editors import (
 DRAFT_DELAY_MS = 400
 Key = tuple[int | None, str]
 # the measure fields the form shows in editors (the year fields follow, per year)
-_FORM_MEASURE_FIELDS = ("node", "name", "departments", "summary", "vision", "related_plans", "resources")
+_FORM_MEASURE_FIELDS = (
+    "node",
+    "name",
+    "departments",
+    "summary",
+    "vision",
+    "related_plans",
+    "resources",
+)
 
 
 def _caption(text: str) -> QLabel:
@@ -80,7 +88,8 @@ class MeasureForm(QScrollArea):
         page.setObjectName("sheet")
         page.setStyleSheet(
             "#sheet QLabel#caption { background: #e8eef7; border: 1px solid #b8c4d6; padding: 4px; "
-            "font-weight: bold; } #sheet QLabel#path { color: #334; }")
+            "font-weight: bold; } #sheet QLabel#path { color: #334; }"
+        )
         outer = QVBoxLayout(page)
         self.path_label = QLabel()
         self.path_label.setObjectName("path")
@@ -123,7 +132,9 @@ class MeasureForm(QScrollArea):
         dl.addWidget(dept_editor, 1)
         dept_editor.edited.connect(lambda: self._on_edited((None, "departments")))
         dept_editor.committed.connect(self._on_committed)
-        for row, (field, label) in enumerate((("summary", "概要"), ("vision", "めざす姿")), start=1):
+        for row, (field, label) in enumerate(
+            (("summary", "概要"), ("vision", "めざす姿")), start=1
+        ):
             g.addWidget(_caption(self.tr(label)), row, 0)
             self._add(g, (None, field), TextEditor(2, grow=False), row, 1, 1, 4)
         g.addWidget(_caption(self.tr("関連計画")), 3, 0)
@@ -137,8 +148,13 @@ class MeasureForm(QScrollArea):
             h = _caption(long_label(fy))
             self.year_headers.append(h)
             g.addWidget(h, 4, 1 + i)
-        rows = ((F.PLAN_TEXT, "実施計画"), (F.RESULT_TEXT, "実施結果"), (F.STATUS, "計画達成状況"),
-                (F.TARGET, "目標値"), (F.ACTUAL, "実績値"))
+        rows = (
+            (F.PLAN_TEXT, "実施計画"),
+            (F.RESULT_TEXT, "実施結果"),
+            (F.STATUS, "計画達成状況"),
+            (F.TARGET, "目標値"),
+            (F.ACTUAL, "実績値"),
+        )
         self.numeric_widgets: list[QWidget] = []
         self.derived_labels: dict[int, QLabel] = {}
         for r, (field, label) in enumerate(rows, start=5):
@@ -174,7 +190,9 @@ class MeasureForm(QScrollArea):
         self.setWidget(page)
         self._set_tab_order(years)
 
-    def _add(self, g: QGridLayout, key: Key, editor: FieldEditor, r: int, c: int, rs: int, cs: int) -> None:
+    def _add(
+        self, g: QGridLayout, key: Key, editor: FieldEditor, r: int, c: int, rs: int, cs: int
+    ) -> None:
         self.editors[key] = editor
         editor.setObjectName(f"edit_{key[1]}_{key[0] or 'm'}")
         g.addWidget(editor, r, c, rs, cs)
@@ -183,8 +201,15 @@ class MeasureForm(QScrollArea):
 
     def _set_tab_order(self, years: tuple[int, ...]) -> None:
         """Tab follows the sheet: header, texts, then each row of the year grid left to right."""
-        order = [(None, "node"), (None, "name"), (None, "departments"), (None, "summary"), (None, "vision"),
-                 (None, "related_plans"), (None, "resources")]
+        order = [
+            (None, "node"),
+            (None, "name"),
+            (None, "departments"),
+            (None, "summary"),
+            (None, "vision"),
+            (None, "related_plans"),
+            (None, "resources"),
+        ]
         for field in (F.PLAN_TEXT, F.RESULT_TEXT, F.STATUS, F.TARGET, F.ACTUAL):
             order += [(fy, field) for fy in years]
         widgets = [self.editors[k].focus_widget() for k in order]
@@ -232,15 +257,21 @@ class MeasureForm(QScrollArea):
         self.number_label.setText(m.number_label)
         self.repeat_bar.setVisible(m.is_repeat)
         if m.is_repeat:
-            self.repeat_label.setText(self.tr("この取組は No.%1 の再掲です。実施結果・達成状況は No.%1 で入力します。")
-                                      .replace("%1", str(m.repeat_of)))
+            self.repeat_label.setText(
+                self.tr(
+                    "この取組は No.%1 の再掲です。実施結果・達成状況は No.%1 で入力します。"
+                ).replace("%1", str(m.repeat_of))
+            )
         for w in self.numeric_widgets:
             w.setVisible(m.numeric)
         if m.numeric and m.indicator:
             ind = m.indicator
             self.indicator_label.setText(
-                self.tr("%1（%2、%3）").replace("%1", ind.name or "指標").replace("%2", ind.unit or "-")
-                .replace("%3", DIRECTIONS.get(ind.direction, ind.direction)))
+                self.tr("%1（%2、%3）")
+                .replace("%1", ind.name or "指標")
+                .replace("%2", ind.unit or "-")
+                .replace("%3", DIRECTIONS.get(ind.direction, ind.direction))
+            )
         else:
             self.indicator_label.setText(self.tr("数値目標"))
         self._update_derived()
@@ -258,7 +289,9 @@ class MeasureForm(QScrollArea):
             except ValueError:
                 lab.setText(self.tr("数値を入力してください"))
                 continue
-            lab.setText("" if st is Status.PENDING else self.tr("目標比: %1").replace("%1", st.label))
+            lab.setText(
+                "" if st is Status.PENDING else self.tr("目標比: %1").replace("%1", st.label)
+            )
 
     def _open_repeated(self) -> None:
         if self.measure and self.measure.repeat_of:

@@ -32,9 +32,15 @@ def run_op(window, op: Callable[[object], T], *, handler: object = None) -> T | 
         window.broadcast(handler)
 
 
-def run_background_op(window, title: str, op: Callable[[object, Progress], T],
-                      on_done: Callable[[T], None] | None = None, *, parent=None,
-                      on_error: Callable[[DeskError], None] | None = None) -> Task:
+def run_background_op(
+    window,
+    title: str,
+    op: Callable[[object, Progress], T],
+    on_done: Callable[[T], None] | None = None,
+    *,
+    parent=None,
+    on_error: Callable[[DeskError], None] | None = None,
+) -> Task:
     """Run `op(desk, progress)` in a worker behind a progress dialog that can cancel."""
 
     def done(result: T) -> None:
@@ -49,4 +55,6 @@ def run_background_op(window, title: str, op: Callable[[object, Progress], T],
         else:
             window.show_error(exc.message)
 
-    return run_task(parent or window, title, lambda progress: op(window.desk, progress), done, failed)
+    return run_task(
+        parent or window, title, lambda progress: op(window.desk, progress), done, failed
+    )

@@ -75,10 +75,13 @@ class PrintActions(QObject):
         if job is None:
             return
         self.window.settings.setValue("print/folder", str(path.parent))
-        self.task = run_task(self.window, self.tr("PDFに出力中…"),
-                             lambda progress: printing_service.write_job(job, path,
-                                                                         progress=progress),
-                             self._exported, self._export_failed)
+        self.task = run_task(
+            self.window,
+            self.tr("PDFに出力中…"),
+            lambda progress: printing_service.write_job(job, path, progress=progress),
+            self._exported,
+            self._export_failed,
+        )
 
     # ---- steps (tests replace ask_scope / ask_path when they need to) ------------
     def ask_scope(self, title: str) -> tuple[dict, str] | None:
@@ -94,8 +97,9 @@ class PrintActions(QObject):
     def ask_path(self, label: str) -> Path | None:
         folder = str(self.window.settings.value("print/folder", str(Path.home())))
         name = f"取組管理票_{label}_{date.today():%Y%m%d}.pdf"
-        dlg = QFileDialog(self.window, self.tr("PDFの保存先"), str(Path(folder) / name),
-                          self.tr("PDF (*.pdf)"))
+        dlg = QFileDialog(
+            self.window, self.tr("PDFの保存先"), str(Path(folder) / name), self.tr("PDF (*.pdf)")
+        )
         dlg.setObjectName("pdfPath")
         dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dlg.setDefaultSuffix("pdf")
@@ -120,8 +124,13 @@ class PrintActions(QObject):
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setFullPage(True)
-        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                          QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+        printer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.PageSizeId.A4),
+                QPageLayout.Orientation.Portrait,
+                QMarginsF(0, 0, 0, 0),
+            )
+        )
         printer.setDocName(self.tr("取組管理票"))
         return printer
 
@@ -137,7 +146,8 @@ class PrintActions(QObject):
     def _export_failed(self, exc: DeskError) -> None:
         if isinstance(exc, Cancelled):
             self.window.statusBar().showMessage(
-                self.tr("PDFの出力を中止しました（ファイルは作成されていません）"), 8000)
+                self.tr("PDFの出力を中止しました（ファイルは作成されていません）"), 8000
+            )
         else:
             notify(self.window, self.tr("PDFに出力"), exc.message)
 
@@ -145,8 +155,11 @@ class PrintActions(QObject):
         assert isinstance(result, printing_service.PrintResult)
         self.last_result = result
         self.window.statusBar().showMessage(
-            self.tr("%1 に出力しました（%2 ページ）").replace("%1", str(result.path))
-            .replace("%2", str(result.pages)), 8000)
+            self.tr("%1 に出力しました（%2 ページ）")
+            .replace("%1", str(result.path))
+            .replace("%2", str(result.pages)),
+            8000,
+        )
 
 
 def install(window: QMainWindow) -> PrintActions:

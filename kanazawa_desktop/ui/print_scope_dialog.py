@@ -23,8 +23,14 @@ from ..domain.model import Measure
 
 
 class PrintScopeDialog(QDialog):
-    def __init__(self, title: str, current: Measure | None, departments: list[str],
-                 own_department: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        current: Measure | None,
+        departments: list[str],
+        own_department: str | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("printScope")
         self.setWindowTitle(title)
@@ -33,7 +39,9 @@ class PrintScopeDialog(QDialog):
         lay.addWidget(QLabel(self.tr("印刷する範囲を選んでください。")))
         self.group = QButtonGroup(self)
         name = f"{current.number_label} {current.name}" if current else ""
-        self.scope_current = self._radio("scope_current", self.tr("この取組（%1）").replace("%1", name))
+        self.scope_current = self._radio(
+            "scope_current", self.tr("この取組（%1）").replace("%1", name)
+        )
         self.scope_current.setEnabled(current is not None)
         self.scope_department = self._radio("scope_department", self.tr("担当課の取組"))
         self.department = QComboBox()
@@ -56,8 +64,9 @@ class PrintScopeDialog(QDialog):
         (self.scope_current if current is not None else self.scope_all).setChecked(True)
         self.group.buttonToggled.connect(self._sync)
         self._sync()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("次へ"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("キャンセル"))
         buttons.accepted.connect(self.accept)

@@ -10,8 +10,16 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-JAPANESE_FAMILIES = ("Yu Gothic UI", "Meiryo UI", "Meiryo", "IPAexGothic", "IPAGothic",
-                     "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Sans")
+JAPANESE_FAMILIES = (
+    "Yu Gothic UI",
+    "Meiryo UI",
+    "Meiryo",
+    "IPAexGothic",
+    "IPAGothic",
+    "Noto Sans CJK JP",
+    "Noto Sans JP",
+    "Hiragino Sans",
+)
 
 
 def japanese_font_family() -> str | None:
@@ -55,5 +63,6 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 def settings_for(db_path: Path) -> QSettings:
     """Window layout per user (not per database): stored by Qt in the usual place."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                     "KanazawaCity", "kanazawa-desktop")
+    return QSettings(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "KanazawaCity", "kanazawa-desktop"
+    )

@@ -21,8 +21,12 @@ class RoleDialog(QDialog):
         self.setWindowTitle(self.tr("利用する部署の設定"))
         self.setMinimumWidth(440)
         lay = QVBoxLayout(self)
-        intro = QLabel(self.tr("このパソコンで入力する部署を選んでください。\n"
-                               "選んだ担当課の取組だけが表示されます（あとから「ファイル」メニューで変更できます）。"))
+        intro = QLabel(
+            self.tr(
+                "このパソコンで入力する部署を選んでください。\n"
+                "選んだ担当課の取組だけが表示されます（あとから「ファイル」メニューで変更できます）。"
+            )
+        )
         intro.setWordWrap(True)
         lay.addWidget(intro)
         self.as_department = QRadioButton(self.tr("担当課として使う"))
@@ -44,12 +48,15 @@ class RoleDialog(QDialog):
         self.problem.setObjectName("problem")
         self.problem.setStyleSheet("color: #c62828;")
         lay.addWidget(self.problem)
-        self.as_secretariat = QRadioButton(self.tr("事務局（行政経営プラン推進本部 事務局）として使う"))
+        self.as_secretariat = QRadioButton(
+            self.tr("事務局（行政経営プラン推進本部 事務局）として使う")
+        )
         self.as_secretariat.setObjectName("secretariat")
         lay.addWidget(self.as_secretariat)
         self.as_secretariat.toggled.connect(lambda on: self.department.setEnabled(not on))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("決定"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("キャンセル"))
         buttons.accepted.connect(self._check)
@@ -59,7 +66,11 @@ class RoleDialog(QDialog):
     def _check(self) -> None:
         name, secretariat = self.choice()
         if not secretariat and name not in self.known:
-            self.problem.setText(self.tr("「%1」という担当課はありません。一覧から選んでください").replace("%1", name or ""))
+            self.problem.setText(
+                self.tr("「%1」という担当課はありません。一覧から選んでください").replace(
+                    "%1", name or ""
+                )
+            )
             self.department.setFocus()
             return
         self.accept()

@@ -27,7 +27,9 @@ class _Signals(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[Progress], object], signals: _Signals, progress: Progress) -> None:
+    def __init__(
+        self, fn: Callable[[Progress], object], signals: _Signals, progress: Progress
+    ) -> None:
         super().__init__()
         self.fn, self.signals, self.progress = fn, signals, progress
 
@@ -95,9 +97,13 @@ class Task(QObject):
         self.error.emit(exc)
 
 
-def run_task(parent: QWidget, title: str, fn: Callable[[Progress], object],
-             on_done: Callable[[object], None],
-             on_error: Callable[[DeskError], None] | None = None) -> Task:
+def run_task(
+    parent: QWidget,
+    title: str,
+    fn: Callable[[Progress], object],
+    on_done: Callable[[object], None],
+    on_error: Callable[[DeskError], None] | None = None,
+) -> Task:
     task = Task(parent, title, fn)
     task.done.connect(on_done)
 

@@ -54,7 +54,9 @@ class PlanTreeModel(QAbstractItemModel):
         self._by_node: dict[int, int] = {}
         self._with_counts = False
 
-    def set_content(self, nodes: list[Node], rows: list[MeasureRow], show_empty: bool = False) -> None:
+    def set_content(
+        self, nodes: list[Node], rows: list[MeasureRow], show_empty: bool = False
+    ) -> None:
         self.beginResetModel()
         self._clear()
         # too many to open every branch: a node says how many measures it holds instead

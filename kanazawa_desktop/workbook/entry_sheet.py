@@ -77,12 +77,19 @@ def locked_cells(values: list[object]) -> tuple[dict[str, tuple[object, bool]], 
         target = cell_number(values[COL_TARGET])
     except (ValueError, OverflowError):
         return None
-    name, depts, plan = as_text(values[COL_NAME]), as_text(values[COL_DEPT]), as_text(values[COL_PLAN])
+    name, depts, plan = (
+        as_text(values[COL_NAME]),
+        as_text(values[COL_DEPT]),
+        as_text(values[COL_PLAN]),
+    )
     number, year = row_key(values)
     digest = locked_digest(number, name, depts, year, plan, target)
     defs: dict[str, tuple[object, bool]] = {
-        "name": (name, False), "departments": ([d for d in depts.split("、") if d], False),
-        F.PLAN_TEXT: (plan, False), F.TARGET: (target, False)}
+        "name": (name, False),
+        "departments": ([d for d in depts.split("、") if d], False),
+        F.PLAN_TEXT: (plan, False),
+        F.TARGET: (target, False),
+    }
     return defs, digest
 
 

@@ -31,9 +31,28 @@ READABLE_VERSIONS = (1, 2, 3, 4)
 LIST_HEADERS = ("取組No.", "取組事項名", "担当課")  # then R5..R8
 
 # 入力: column letter, header, field (None: identifying / read-only text)
-COL_NUMBER, COL_NAME, COL_DEPT, COL_YEAR, COL_PLAN, COL_RESULT, COL_STATUS, COL_TARGET, COL_ACTUAL = range(9)
-ENTRY_HEADERS = ("取組No.", "取組事項名", "担当課", "年度", "実施計画", "実施結果", "計画達成状況",
-                 "目標値", "実績値")
+(
+    COL_NUMBER,
+    COL_NAME,
+    COL_DEPT,
+    COL_YEAR,
+    COL_PLAN,
+    COL_RESULT,
+    COL_STATUS,
+    COL_TARGET,
+    COL_ACTUAL,
+) = range(9)
+ENTRY_HEADERS = (
+    "取組No.",
+    "取組事項名",
+    "担当課",
+    "年度",
+    "実施計画",
+    "実施結果",
+    "計画達成状況",
+    "目標値",
+    "実績値",
+)
 ENTRY_WIDTHS = (9, 34, 18, 7, 40, 50, 13, 11, 11)
 # Field of each input column, and the column of each field.
 INPUT_COLUMNS = {COL_RESULT: "result_text", COL_STATUS: "status", COL_ACTUAL: "actual"}
@@ -67,6 +86,6 @@ def cell_name(row: int, col: int) -> str:
 
 def measure_sheet_name(label: str) -> str:
     """The 取組管理票 sheet of a measure: its number label, cleaned for a sheet name."""
-    bad = '[]:*?/\\'
+    bad = "[]:*?/\\"
     name = "".join("_" if ch in bad else ch for ch in label)
     return name[:31] or "取組"

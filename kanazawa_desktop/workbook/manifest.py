@@ -59,8 +59,17 @@ SEQUENCE_KEY = "sequence"  # format 4: the issuing database's register number of
 ROWS_MARK = "rows"
 DEFS_MARK = ("definitions", "measures")  # two cells: a JSON chunk row never has a second
 CHUNK = 16000  # characters per cell; a character is at most 2 UTF-16 units
-ROW_COLUMNS = ("measure_key", "fy", "editable", "label", "locked", "result_text", "status",
-               "actual", "sent")
+ROW_COLUMNS = (
+    "measure_key",
+    "fy",
+    "editable",
+    "label",
+    "locked",
+    "result_text",
+    "status",
+    "actual",
+    "sent",
+)
 ROW_COLUMNS_V2 = ROW_COLUMNS[:-1]
 
 
@@ -77,7 +86,9 @@ def _valid_value(field_name: str, value: object) -> bool:
     if field_name == "status":
         return type(value) is str and value in STATUS_CODES
     if field_name == "actual":
-        return value is None or ((type(value) is int or type(value) is float) and math.isfinite(value))
+        return value is None or (
+            (type(value) is int or type(value) is float) and math.isfinite(value)
+        )
     return type(value) is str and len(value) <= EXCEL_CELL_LIMIT
 
 
@@ -93,8 +104,9 @@ def text_num(text: str) -> float | None:
     return float(text)
 
 
-def locked_digest(label: str, name: str, departments: str, year: str, plan_text: str,
-                  target: float | None) -> str:
+def locked_digest(
+    label: str, name: str, departments: str, year: str, plan_text: str, target: float | None
+) -> str:
     """Digest of a 入力 row's locked cells, as shown (departments joined with 、)."""
     raw = "\x1f".join((label, name, departments, year, plan_text, num_text(target)))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
@@ -117,8 +129,17 @@ class ManifestRow:
 
     def cells(self) -> list[str]:
         sent = json.dumps(self.sent, ensure_ascii=False, sort_keys=True) if self.sent else ""
-        return [self.measure_key, str(self.fy), ",".join(sorted(self.editable)), self.label,
-                self.locked, self.result_text, self.status, num_text(self.actual), sent]
+        return [
+            self.measure_key,
+            str(self.fy),
+            ",".join(sorted(self.editable)),
+            self.label,
+            self.locked,
+            self.result_text,
+            self.status,
+            num_text(self.actual),
+            sent,
+        ]
 
     @classmethod
     def from_cells(cls, cells: list[str]) -> ManifestRow:
@@ -128,15 +149,29 @@ class ManifestRow:
         (key, fy, editable, label, locked, result, status, actual) = cells[:8]
         sent = json.loads(cells[8]) if len(cells) > 8 and cells[8] else {}
         fields = [e for e in editable.split(",") if e]
-        if (not key or not _FY.fullmatch(fy) or not _LOCKED.fullmatch(locked)
-                or len(set(fields)) != len(fields) or not set(fields) <= set(SENT_FIELDS)):
+        if (
+            not key
+            or not _FY.fullmatch(fy)
+            or not _LOCKED.fullmatch(locked)
+            or len(set(fields)) != len(fields)
+            or not set(fields) <= set(SENT_FIELDS)
+        ):
             raise ValueError("manifest row")
-        if not isinstance(sent, dict) or any(k not in SENT_FIELDS or not _valid_value(k, v)
-                                             for k, v in sent.items()):
+        if not isinstance(sent, dict) or any(
+            k not in SENT_FIELDS or not _valid_value(k, v) for k, v in sent.items()
+        ):
             raise ValueError("sent values")
-        row = cls(measure_key=key, fy=int(fy), editable=frozenset(fields), label=label,
-                  locked=locked, result_text=result, status=status, actual=text_num(actual),
-                  sent=sent)
+        row = cls(
+            measure_key=key,
+            fy=int(fy),
+            editable=frozenset(fields),
+            label=label,
+            locked=locked,
+            result_text=result,
+            status=status,
+            actual=text_num(actual),
+            sent=sent,
+        )
         if not all(_valid_value(f, row.base(f)) for f in SENT_FIELDS):
             raise ValueError("base values")
         return row
@@ -162,15 +197,27 @@ class MeasureDef:
     numeric: bool = False
     retired: bool = False
     position: int = 0
-    indicator: tuple[str, str, str, bool, str] | None = None  # name, unit, direction, cumulative, note
+    indicator: tuple[str, str, str, bool, str] | None = (
+        None  # name, unit, direction, cumulative, note
+    )
 
     def to_json(self) -> dict[str, object]:
-        return {"key": self.key, "number": self.number, "repeat_of": self.repeat_of,
-                "node": self.node, "name": self.name, "departments": list(self.departments),
-                "summary": self.summary, "vision": self.vision,
-                "related_plans": list(self.related_plans), "resources": list(self.resources),
-                "numeric": self.numeric, "retired": self.retired, "position": self.position,
-                "indicator": list(self.indicator) if self.indicator else None}
+        return {
+            "key": self.key,
+            "number": self.number,
+            "repeat_of": self.repeat_of,
+            "node": self.node,
+            "name": self.name,
+            "departments": list(self.departments),
+            "summary": self.summary,
+            "vision": self.vision,
+            "related_plans": list(self.related_plans),
+            "resources": list(self.resources),
+            "numeric": self.numeric,
+            "retired": self.retired,
+            "position": self.position,
+            "indicator": list(self.indicator) if self.indicator else None,
+        }
 
     @classmethod
     def from_json(cls, obj: object) -> MeasureDef:
@@ -183,15 +230,32 @@ class MeasureDef:
             raise ValueError("definition value")
         ind = obj["indicator"]
         if ind is not None:
-            if not (isinstance(ind, list) and len(ind) == 5 and all(type(v) is str for v in ind[:3])
-                    and ind[2] in DIRECTIONS and type(ind[3]) is bool and type(ind[4]) is str):
+            if not (
+                isinstance(ind, list)
+                and len(ind) == 5
+                and all(type(v) is str for v in ind[:3])
+                and ind[2] in DIRECTIONS
+                and type(ind[3]) is bool
+                and type(ind[4]) is str
+            ):
                 raise ValueError("indicator")
             ind = (ind[0], ind[1], ind[2], ind[3], ind[4])
-        return cls(key=obj["key"], number=obj["number"], repeat_of=obj["repeat_of"], node=obj["node"],
-                   name=obj["name"], departments=tuple(obj["departments"]), summary=obj["summary"],
-                   vision=obj["vision"], related_plans=tuple(obj["related_plans"]),
-                   resources=tuple(obj["resources"]), numeric=obj["numeric"],
-                   retired=obj["retired"], position=obj["position"], indicator=ind)
+        return cls(
+            key=obj["key"],
+            number=obj["number"],
+            repeat_of=obj["repeat_of"],
+            node=obj["node"],
+            name=obj["name"],
+            departments=tuple(obj["departments"]),
+            summary=obj["summary"],
+            vision=obj["vision"],
+            related_plans=tuple(obj["related_plans"]),
+            resources=tuple(obj["resources"]),
+            numeric=obj["numeric"],
+            retired=obj["retired"],
+            position=obj["position"],
+            indicator=ind,
+        )
 
 
 @dataclass(frozen=True)
@@ -210,16 +274,32 @@ class NodeDef:
 
     @classmethod
     def from_json(cls, obj: object) -> NodeDef:
-        if not (isinstance(obj, list) and len(obj) == 6
-                and all(type(obj[i]) is str for i in (0, 1, 3, 4)) and obj[0]
-                and all(type(obj[i]) is int and 0 <= obj[i] <= MAX_INT for i in (2, 5))):
+        if not (
+            isinstance(obj, list)
+            and len(obj) == 6
+            and all(type(obj[i]) is str for i in (0, 1, 3, 4))
+            and obj[0]
+            and all(type(obj[i]) is int and 0 <= obj[i] <= MAX_INT for i in (2, 5))
+        ):
             raise ValueError("node definition")
         return cls(*obj)
 
 
-_DEF_TYPES = {"key": str, "number": "int?", "repeat_of": "int?", "node": str, "name": str,
-              "departments": "strs", "summary": str, "vision": str, "related_plans": "strs",
-              "resources": "strs", "numeric": bool, "retired": bool, "position": "int"}
+_DEF_TYPES = {
+    "key": str,
+    "number": "int?",
+    "repeat_of": "int?",
+    "node": str,
+    "name": str,
+    "departments": "strs",
+    "summary": str,
+    "vision": str,
+    "related_plans": "strs",
+    "resources": "strs",
+    "numeric": bool,
+    "retired": bool,
+    "position": "int",
+}
 _DEF_KEYS = set(_DEF_TYPES) | {"indicator"}
 
 
@@ -264,21 +344,26 @@ class Manifest:
         if cached is None:
             width = len(ROW_COLUMNS if self.version >= 3 else ROW_COLUMNS_V2)
             cached = self.__dict__["_rows_json"] = json.dumps(
-                [r.cells()[:width] for r in self.rows], ensure_ascii=False, separators=(",", ":"))
+                [r.cells()[:width] for r in self.rows], ensure_ascii=False, separators=(",", ":")
+            )
         return cached
 
     def definitions_json(self) -> str:
         cached = self.__dict__.get("_definitions_json")
         if cached is None:
-            body = {"nodes": [n.to_json() for n in self.nodes],
-                    "measures": [d.to_json() for d in self.definitions]}
+            body = {
+                "nodes": [n.to_json() for n in self.nodes],
+                "measures": [d.to_json() for d in self.definitions],
+            }
             cached = self.__dict__["_definitions_json"] = json.dumps(
-                body, ensure_ascii=False, separators=(",", ":"))
+                body, ensure_ascii=False, separators=(",", ":")
+            )
         return cached
 
     def checksum(self) -> str:
-        return self.verified or _digest(self.version, self.meta(), self.rows_json(),
-                                        self.definitions_json())
+        return self.verified or _digest(
+            self.version, self.meta(), self.rows_json(), self.definitions_json()
+        )
 
     def sheet_rows(self) -> list[list[str]]:
         """The manifest sheet's rows, every value a string."""
@@ -294,7 +379,7 @@ class Manifest:
 
 
 def _chunks(text: str) -> list[list[str]]:
-    return [[text[i:i + CHUNK]] for i in range(0, len(text), CHUNK)]
+    return [[text[i : i + CHUNK]] for i in range(0, len(text), CHUNK)]
 
 
 def _digest(version: int, meta: dict[str, str], rows_json: str, defs_json: str) -> str:
@@ -340,13 +425,19 @@ def parse(rows: list[list[object]]) -> Manifest:
     keys = (*META_KEYS, SEQUENCE_KEY) if version >= 4 else META_KEYS
     if i >= len(rows) or any(k not in meta for k in (*keys, "checksum")):
         raise ManifestError("damaged")
-    body_rows = rows[i + 1:]
-    mark = next((j for j, r in enumerate(body_rows)
-                 if len(r) >= 2 and (_text(r[0]), _text(r[1])) == DEFS_MARK), None)
+    body_rows = rows[i + 1 :]
+    mark = next(
+        (
+            j
+            for j, r in enumerate(body_rows)
+            if len(r) >= 2 and (_text(r[0]), _text(r[1])) == DEFS_MARK
+        ),
+        None,
+    )
     if (mark is None) != (version < 2):
         raise ManifestError("damaged")
     row_cells = body_rows if mark is None else body_rows[:mark]
-    def_cells = [] if mark is None else body_rows[mark + 1:]
+    def_cells = [] if mark is None else body_rows[mark + 1 :]
     text = _joined(row_cells)
     defs_text = _joined(def_cells)
     fields = {k: meta[k] for k in keys}
@@ -358,8 +449,10 @@ def parse(rows: list[list[object]]) -> Manifest:
     width = len(ROW_COLUMNS if version >= 3 else ROW_COLUMNS_V2)
     try:
         raw_rows = json.loads(text)
-        if not all(isinstance(r, list) and len(r) == width and all(isinstance(c, str) for c in r)
-                   for r in raw_rows):
+        if not all(
+            isinstance(r, list) and len(r) == width and all(isinstance(c, str) for c in r)
+            for r in raw_rows
+        ):
             raise ValueError("manifest rows")
         _check_meta(fields)
         body = tuple(ManifestRow.from_cells(cells) for cells in raw_rows)
@@ -368,15 +461,24 @@ def parse(rows: list[list[object]]) -> Manifest:
         defs, nodes = _definitions(defs_text) if version >= 2 else ((), ())
     except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: JSON nested deep
         raise ManifestError("damaged") from exc
-    return Manifest(rows=body, definitions=defs, nodes=nodes, version=version,
-                    verified=meta["checksum"], sequence=int(sequence) if sequence else None,
-                    **fields)
+    return Manifest(
+        rows=body,
+        definitions=defs,
+        nodes=nodes,
+        version=version,
+        verified=meta["checksum"],
+        sequence=int(sequence) if sequence else None,
+        **fields,
+    )
 
 
 def _check_meta(meta: dict[str, str]) -> None:
     """Scope, department and the time of issue, by their domain (ValueError otherwise)."""
-    if meta["scope"] not in (SCOPE_MASTER, SCOPE_DEPARTMENT) or not meta["plan_code"] \
-            or not meta["database_uid"]:
+    if (
+        meta["scope"] not in (SCOPE_MASTER, SCOPE_DEPARTMENT)
+        or not meta["plan_code"]
+        or not meta["database_uid"]
+    ):
         raise ValueError("manifest scope")
     if (meta["scope"] == SCOPE_DEPARTMENT) != bool(meta["department"]):
         raise ValueError("manifest department")
@@ -392,7 +494,9 @@ def _definitions(text: str) -> tuple[tuple[MeasureDef, ...], tuple[NodeDef, ...]
     nodes, measures = raw["nodes"], raw["measures"]
     if not isinstance(nodes, list) or not isinstance(measures, list):
         raise ValueError("definitions")
-    return tuple(MeasureDef.from_json(d) for d in measures), tuple(NodeDef.from_json(n) for n in nodes)
+    return tuple(MeasureDef.from_json(d) for d in measures), tuple(
+        NodeDef.from_json(n) for n in nodes
+    )
 
 
 def _joined(cells: list[list[object]]) -> str:

@@ -44,8 +44,11 @@ def percent_styles(styles_xml: bytes) -> frozenset[int]:
                     xfs.append(int(xf.get("numFmtId", "0")))
                 except ValueError:
                     xfs.append(0)
-    return frozenset(i for i, fmt in enumerate(xfs)
-                     if fmt in _BUILTIN_PERCENT or (fmt in custom and is_percent_format(custom[fmt])))
+    return frozenset(
+        i
+        for i, fmt in enumerate(xfs)
+        if fmt in _BUILTIN_PERCENT or (fmt in custom and is_percent_format(custom[fmt]))
+    )
 
 
 _CELL_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*)>")

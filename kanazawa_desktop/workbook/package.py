@@ -91,8 +91,12 @@ def resolve(target: str, members: dict[str, str]) -> str:
 
 
 _COMMENT_OR_CDATA = re.compile(rb"<!--|<!\[CDATA\[")
-_SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
-_REL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_SHEET_TAG = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?sheet(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+)
+_REL_TAG = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?Relationship(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+)
 _ATTR = re.compile(rb"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 

@@ -23,7 +23,9 @@ CAP = 64 * 1024
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
 _TARGET = re.compile(rb'\bTarget="([^"]*)"')
 _MODIFIED = re.compile(rb"<(?:\w+:)?modified\b[^>]*>\s*([^<]{1,64}?)\s*</(?:\w+:)?modified>")
-_W3CDTF = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})?$")
+_W3CDTF = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})?$"
+)
 
 
 def _read(zf: zipfile.ZipFile, name: str) -> bytes:
@@ -53,7 +55,9 @@ def parse_w3cdtf(text: str) -> str | None:
     if clock.count(":") == 1:
         clock += ":00"
     micro = (frac or "0")[:6].ljust(6, "0")
-    offset = "+00:00" if zone in (None, "Z") else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
+    offset = (
+        "+00:00" if zone in (None, "Z") else (zone if ":" in zone else f"{zone[:3]}:{zone[3:]}")
+    )
     try:
         when = datetime.fromisoformat(f"{day}T{clock}.{micro}{offset}")
     except ValueError:

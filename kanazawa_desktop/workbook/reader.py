@@ -36,10 +36,15 @@ from .properties import saved_at
 from .safety import check_long_text, formula_cells, inspect
 
 _MANIFEST_MESSAGES = {
-    "missing": ("本アプリで書き出したブックではありません（管理情報がありません。別の様式のファイルです）",
-                "template"),
+    "missing": (
+        "本アプリで書き出したブックではありません（管理情報がありません。別の様式のファイルです）",
+        "template",
+    ),
     "damaged": ("ブックの管理情報が壊れています。配布したブックを使ってください", "tampered"),
-    "version": ("ブックの書式のバージョンが異なります。新しく書き出したブックを使ってください", "version"),
+    "version": (
+        "ブックの書式のバージョンが異なります。新しく書き出したブックを使ってください",
+        "version",
+    ),
     "tampered": ("ブックの管理情報が書き出し後に変更されています（改ざんの疑い）", "tampered"),
 }
 
@@ -84,8 +89,11 @@ def read_returned(path: Path) -> ReturnedWorkbook:
 def _read(path: Path) -> ReturnedWorkbook:
     checked = inspect(path)
     if ENTRY_SHEET not in checked.sheet_names or MANIFEST_SHEET not in checked.sheet_names:
-        raise _refuse(path, "本アプリで書き出したブックではありません（別の様式です。「入力」シートまたは管理情報がありません）",
-                      "template")
+        raise _refuse(
+            path,
+            "本アプリで書き出したブックではありません（別の様式です。「入力」シートまたは管理情報がありません）",
+            "template",
+        )
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(BytesIO(checked.data))
         try:
@@ -99,22 +107,31 @@ def _read(path: Path) -> ReturnedWorkbook:
         raise _refuse(path, "ファイルが壊れているため読み取れません", "truncated") from exc
     # a text cut to the limit by the reader would pass for a valid one; only 実施結果 can be
     # taken as it is (a cut locked text fails its digest, a long status or number is refused)
-    if any(len(row) > COL_RESULT and type(row[COL_RESULT]) is str and len(row[COL_RESULT]) >= EXCEL_CELL_LIMIT
-           for row in entry):
+    if any(
+        len(row) > COL_RESULT
+        and type(row[COL_RESULT]) is str
+        and len(row[COL_RESULT]) >= EXCEL_CELL_LIMIT
+        for row in entry
+    ):
         check_long_text(path, checked)
     try:
         manifest = parse(manifest_rows)
     except ManifestError as exc:
         message, kind = _MANIFEST_MESSAGES[exc.kind]
         raise _refuse(path, message, kind) from exc
-    if not entry or [str(v).strip() for v in entry[0][:len(ENTRY_HEADERS)]] != list(ENTRY_HEADERS):
-        raise _refuse(path, "「入力」シートの見出しが変更されています（列の追加・削除・並べ替えはできません）",
-                      "template")
+    if not entry or [str(v).strip() for v in entry[0][: len(ENTRY_HEADERS)]] != list(ENTRY_HEADERS):
+        raise _refuse(
+            path,
+            "「入力」シートの見出しが変更されています（列の追加・削除・並べ替えはできません）",
+            "template",
+        )
     width = len(ENTRY_HEADERS)
     rows = []
     # an actual typed as 98.45% (or in a cell formatted as percent) arrives as 0.9845
-    percent = percent_rows(checked.entry_xml or b"", column_letter(COL_ACTUAL), percent_styles(checked.styles_xml))
-    for i, raw in enumerate(entry[ENTRY_FIRST_ROW - 1:], start=ENTRY_FIRST_ROW):
+    percent = percent_rows(
+        checked.entry_xml or b"", column_letter(COL_ACTUAL), percent_styles(checked.styles_xml)
+    )
+    for i, raw in enumerate(entry[ENTRY_FIRST_ROW - 1 :], start=ENTRY_FIRST_ROW):
         values = list(raw[:width]) + [""] * (width - len(raw))
         if i in percent and type(values[COL_ACTUAL]) in (int, float):
             values[COL_ACTUAL] = percent_cell(float(values[COL_ACTUAL]))
@@ -122,8 +139,17 @@ def _read(path: Path) -> ReturnedWorkbook:
         if any(v not in ("", None) for v in values) or extra:
             rows.append(EntryRow(i, values, bool(extra)))
     formulas = formula_cells(checked.entry_xml or b"")
-    payload = json.dumps([manifest.checksum(), [[r.row, r.values] for r in rows]],
-                         ensure_ascii=False, separators=(",", ":"), default=str)
-    return ReturnedWorkbook(path=path, manifest=manifest, rows=rows, formulas=formulas,
-                            content_hash=hashlib.sha256(payload.encode("utf-8")).hexdigest(),
-                            saved_at=saved_at(checked.data))
+    payload = json.dumps(
+        [manifest.checksum(), [[r.row, r.values] for r in rows]],
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return ReturnedWorkbook(
+        path=path,
+        manifest=manifest,
+        rows=rows,
+        formulas=formulas,
+        content_hash=hashlib.sha256(payload.encode("utf-8")).hexdigest(),
+        saved_at=saved_at(checked.data),
+    )

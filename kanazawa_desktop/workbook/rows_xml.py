@@ -67,7 +67,9 @@ class _SplicedWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl ships n
 
     out: io.BytesIO | str  # openpyxl's attribute: the frame in memory, then the sheet's file
 
-    def __init__(self, ws: Worksheet, rows: tempfile.SpooledTemporaryFile[bytes], dimension: str) -> None:
+    def __init__(
+        self, ws: Worksheet, rows: tempfile.SpooledTemporaryFile[bytes], dimension: str
+    ) -> None:
         super().__init__(ws, out=io.BytesIO())
         self._rows = rows
         self._dimension = dimension
@@ -95,10 +97,10 @@ class _SplicedWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl ships n
         name: str = create_temporary_file()  # removed by cleanup(), or by openpyxl at exit
         self.out = name
         with open(name, "wb") as out, self._rows:
-            out.write(frame[:m.start()] + b"<sheetData>")
+            out.write(frame[: m.start()] + b"<sheetData>")
             self._rows.seek(0)
             shutil.copyfileobj(self._rows, out, 1 << 20)
-            out.write(b"</sheetData>" + frame[m.end():])
+            out.write(b"</sheetData>" + frame[m.end() :])
 
     def cleanup(self) -> None:
         self._rows.close()  # removes its file, if it had to use one

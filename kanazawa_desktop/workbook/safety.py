@@ -61,8 +61,15 @@ MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024  # small entries may compress well (e.g. empty styles)
 CHUNK = 1024 * 1024
 
-PARSED_PARTS = frozenset({"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-                          "xl/sharedStrings.xml", "xl/styles.xml"})
+PARSED_PARTS = frozenset(
+    {
+        "[Content_Types].xml",
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/sharedStrings.xml",
+        "xl/styles.xml",
+    }
+)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -84,18 +91,26 @@ def read_bounded(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise _refuse(path, f"ファイルが大きすぎます（{size // 1024 // 1024} MB。上限は "
-                                f"{MAX_FILE_BYTES // 1024 // 1024} MB）", "too_large")
+            raise _refuse(
+                path,
+                f"ファイルが大きすぎます（{size // 1024 // 1024} MB。上限は "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MB）",
+                "too_large",
+            )
         with open(path, "rb") as fh:
             return fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError as exc:
         raise _refuse(path, "ファイルが見つかりません", "unreadable") from exc
     except IsADirectoryError as exc:
-        raise _refuse(path, "フォルダーです。ブックのファイルを指定してください", "unreadable") from exc
+        raise _refuse(
+            path, "フォルダーです。ブックのファイルを指定してください", "unreadable"
+        ) from exc
     except PermissionError as exc:
         raise _refuse(path, "ファイルを読み取る権限がありません", "unreadable") from exc
     except OSError as exc:
-        raise _refuse(path, f"ファイルを読み取れません（{exc.strerror or exc}）", "unreadable") from exc
+        raise _refuse(
+            path, f"ファイルを読み取れません（{exc.strerror or exc}）", "unreadable"
+        ) from exc
 
 
 def _not_zip(path: Path, data: bytes) -> BadWorkbook:
@@ -103,10 +118,16 @@ def _not_zip(path: Path, data: bytes) -> BadWorkbook:
         return _refuse(path, "ファイルが空です", "empty")
     if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
-            return _refuse(path, "パスワード付きのブックは取り込めません。パスワードを解除して保存し直してください",
-                           "encrypted")
-        return _refuse(path, "Excel 97-2003 形式（.xls）のファイルです。配布した .xlsx 形式で保存してください",
-                       "xls")
+            return _refuse(
+                path,
+                "パスワード付きのブックは取り込めません。パスワードを解除して保存し直してください",
+                "encrypted",
+            )
+        return _refuse(
+            path,
+            "Excel 97-2003 形式（.xls）のファイルです。配布した .xlsx 形式で保存してください",
+            "xls",
+        )
     head = data[:4096]
     if b"\x00" not in head:
         for enc in ("utf-8", "cp932"):
@@ -114,8 +135,11 @@ def _not_zip(path: Path, data: bytes) -> BadWorkbook:
                 head.decode(enc)
             except UnicodeDecodeError:
                 continue
-            return _refuse(path, "CSV またはテキストのファイルです。配布した Excel ブック（.xlsx）を返送してください",
-                           "text")
+            return _refuse(
+                path,
+                "CSV またはテキストのファイルです。配布した Excel ブック（.xlsx）を返送してください",
+                "text",
+            )
     return _refuse(path, "Excel ブック（.xlsx）ではありません", "not_workbook")
 
 
@@ -123,15 +147,27 @@ def _not_zip(path: Path, data: bytes) -> BadWorkbook:
 # an unsupported compression method or "zip file version" (NotImplementedError), a seek
 # before the start (ValueError "negative seek"), a member name flagged UTF-8 that is not
 # (UnicodeDecodeError, a ValueError), a header field it cannot unpack (struct.error).
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError,
-              NotImplementedError, ValueError, struct.error, RuntimeError, OverflowError,
-              IndexError, KeyError)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    ValueError,
+    struct.error,
+    RuntimeError,
+    OverflowError,
+    IndexError,
+    KeyError,
+)
 _SHARED_STRINGS = "xl/sharedstrings.xml"
 _STYLES = "xl/styles.xml"
 
 
-def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, total: list[int],
-             keep: bool) -> bytes | None:
+def _inflate(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, total: list[int], keep: bool
+) -> bytes | None:
     """Inflate one entry with hard caps, scanning its XML declarations; its bytes when `keep`."""
     out = []
     size = 0
@@ -156,13 +192,18 @@ def _inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, total: list
 
 _SCAN_MESSAGES = {
     "dtd": ("ブックに不正な XML 定義（DTD／エンティティ）が含まれています", "xml_bomb"),
-    "encoding": ("ブックの XML の文字コードが UTF-8 ではありません（ファイルが壊れています）", "damaged"),
+    "encoding": (
+        "ブックの XML の文字コードが UTF-8 ではありません（ファイルが壊れています）",
+        "damaged",
+    ),
 }
 
 
-def _index_parts(zf: zipfile.ZipFile, path: Path,
-                 members: dict[str, str]) -> tuple[dict[str, str], set[str]]:
+def _index_parts(
+    zf: zipfile.ZipFile, path: Path, members: dict[str, str]
+) -> tuple[dict[str, str], set[str]]:
     """(sheet name -> member, every member the workbook relates to), as python-calamine reads them."""
+
     def small(name: str) -> bytes:
         real = members.get(package.member_key(name))
         if real is None:
@@ -175,7 +216,9 @@ def _index_parts(zf: zipfile.ZipFile, path: Path,
         return data
 
     workbook_xml, rels_xml = small("xl/workbook.xml"), small("xl/_rels/workbook.xml.rels")
-    return package.sheet_parts(workbook_xml, rels_xml, members), package.related_parts(rels_xml, members)
+    return package.sheet_parts(workbook_xml, rels_xml, members), package.related_parts(
+        rels_xml, members
+    )
 
 
 def inspect(path: Path) -> Inspected:
@@ -192,10 +235,13 @@ def inspect(path: Path) -> Inspected:
         message, kind = _SCAN_MESSAGES[exc.reason]
         raise _refuse(path, message, kind) from exc
     except package.PackageError as exc:
-        raise _refuse(path, "ブックの構成が不正です（シートの参照先が壊れているか、あいまいです）",
-                      "damaged") from exc
+        raise _refuse(
+            path, "ブックの構成が不正です（シートの参照先が壊れているか、あいまいです）", "damaged"
+        ) from exc
     except ZIP_ERRORS as exc:
-        raise _refuse(path, "ファイルが壊れているか、途中までしか保存されていません", "truncated") from exc
+        raise _refuse(
+            path, "ファイルが壊れているか、途中までしか保存されていません", "truncated"
+        ) from exc
 
 
 def _inspect_zip(path: Path, data: bytes, zf: zipfile.ZipFile) -> Inspected:
@@ -213,8 +259,9 @@ def _inspect_zip(path: Path, data: bytes, zf: zipfile.ZipFile) -> Inspected:
             raise _refuse(path, "暗号化されたファイルは取り込めません", "encrypted")
     members = package.member_index(i.filename for i in infos)
     if package.member_key("xl/workbook.xml") not in members:
-        raise _refuse(path, "Excel ブック（.xlsx）ではありません（ブックの本体がありません）",
-                      "not_workbook")
+        raise _refuse(
+            path, "Excel ブック（.xlsx）ではありません（ブックの本体がありません）", "not_workbook"
+        )
     # The parts a parser will read (the workbook index, shared strings, styles, whatever
     # else the workbook relates to except the other sheets, and the 入力 and manifest
     # sheets) are inflated here first, with hard caps. The other sheets (the 取組管理票) are
@@ -231,15 +278,22 @@ def _inspect_zip(path: Path, data: bytes, zf: zipfile.ZipFile) -> Inspected:
         key = package.member_key(info.filename)
         if key not in wanted:
             continue
-        body = _inflate(zf, info, path, total, keep=info.filename in ours or key in (_SHARED_STRINGS, _STYLES))
+        body = _inflate(
+            zf, info, path, total, keep=info.filename in ours or key in (_SHARED_STRINGS, _STYLES)
+        )
         if body is not None:
             kept[key] = body
     for name in (ENTRY_SHEET, MANIFEST_SHEET):
         if name in sheets:
             _check_extent(path, name, kept[package.member_key(sheets[name])])
     entry_xml = kept.get(package.member_key(sheets[ENTRY_SHEET])) if ENTRY_SHEET in sheets else None
-    return Inspected(data=data, entry_xml=entry_xml, sheet_names=tuple(sheets),
-                     strings_xml=kept.get(_SHARED_STRINGS, b""), styles_xml=kept.get(_STYLES, b""))
+    return Inspected(
+        data=data,
+        entry_xml=entry_xml,
+        sheet_names=tuple(sheets),
+        strings_xml=kept.get(_SHARED_STRINGS, b""),
+        styles_xml=kept.get(_STYLES, b""),
+    )
 
 
 def check_long_text(path: Path, checked: Inspected) -> None:
@@ -251,17 +305,23 @@ def check_long_text(path: Path, checked: Inspected) -> None:
     """
     for part in (checked.strings_xml, checked.entry_xml or b""):
         if _longest_text(part) > EXCEL_CELL_LIMIT:
-            raise _refuse(Path(path), f"Excel の上限（{EXCEL_CELL_LIMIT}文字）を超える文字列が含まれています",
-                          "too_long")
+            raise _refuse(
+                Path(path),
+                f"Excel の上限（{EXCEL_CELL_LIMIT}文字）を超える文字列が含まれています",
+                "too_long",
+            )
 
 
 def _check_extent(path: Path, sheet: str, xml: bytes) -> None:
     try:
         check_extent(xml)
     except ScanError as exc:
-        raise _refuse(path, f"「{sheet}」シートの使用範囲が大きすぎます（{column_letter(MAX_COLUMNS - 1)}列・"
-                            f"{MAX_ROWS:,}行まで）。表から離れたセルに入力がないか確認してください",
-                      "too_large") from exc
+        raise _refuse(
+            path,
+            f"「{sheet}」シートの使用範囲が大きすぎます（{column_letter(MAX_COLUMNS - 1)}列・"
+            f"{MAX_ROWS:,}行まで）。表から離れたセルに入力がないか確認してください",
+            "too_large",
+        ) from exc
 
 
 _LONG_TEXT = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]{%d,})<" % EXCEL_CELL_LIMIT)
@@ -278,8 +338,9 @@ def _longest_text(xml: bytes) -> int:
     return longest
 
 
-_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*?)(/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)",
-                   re.DOTALL)
+_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])([^>]*?)(/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)", re.DOTALL
+)
 _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f(?=[\s/>])")
 # the same, split in two patterns that start with a literal: scanned at C speed
 _FORMULA_PLAIN = re.compile(rb"<f(?=[\s/>])")
@@ -295,8 +356,11 @@ def formula_cells(sheet_xml: bytes) -> list[tuple[str, int]]:
     A formula whose cell reference cannot be read is still listed, as ("", 0): a value
     reader would show its cached result, so it must be refused all the same.
     """
-    if not (_FORMULA_PLAIN.search(sheet_xml)
-            or _FORMULA_PREFIXED.search(sheet_xml) and _FORMULA.search(sheet_xml)):
+    if not (
+        _FORMULA_PLAIN.search(sheet_xml)
+        or _FORMULA_PREFIXED.search(sheet_xml)
+        and _FORMULA.search(sheet_xml)
+    ):
         return []
     out = []
     for m in _CELL.finditer(sheet_xml):

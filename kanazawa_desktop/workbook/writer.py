@@ -82,8 +82,12 @@ _PRESETS: dict[str, dict[str, object]] = {
     "box": {"border": _BOX},
     "wrap_box": {"alignment": _WRAP, "border": _BOX},
     "input": {"alignment": _WRAP, "protection": _UNLOCKED, "fill": _INPUT_FILL},
-    "input_text": {"alignment": _WRAP, "protection": _UNLOCKED, "fill": _INPUT_FILL,
-                   "number_format": "@"},
+    "input_text": {
+        "alignment": _WRAP,
+        "protection": _UNLOCKED,
+        "fill": _INPUT_FILL,
+        "number_format": "@",
+    },
 }
 
 
@@ -122,7 +126,9 @@ class WorkbookContent:
     entries: list[EntryValues]  # parallel to manifest.rows
 
 
-def _cell(ws: Worksheet, value: object, preset: str | None = None, where: object = "") -> WriteOnlyCell:
+def _cell(
+    ws: Worksheet, value: object, preset: str | None = None, where: object = ""
+) -> WriteOnlyCell:
     """One cell of a row for rows_xml (None: no cell); text stays text whatever it starts with.
 
     `where` names the cell in a refusal: a str, or a callable that makes it (called only
@@ -132,11 +138,16 @@ def _cell(ws: Worksheet, value: object, preset: str | None = None, where: object
         return None if preset is None else (None, sid)
     if isinstance(value, str):
         if len(value) > EXCEL_CELL_LIMIT:
-            raise BadWorkbook(f"{_where(ws, where)}の文字数が Excel の上限を超えています（{len(value)}文字。"
-                              f"上限は{EXCEL_CELL_LIMIT}文字）", "too_long")
+            raise BadWorkbook(
+                f"{_where(ws, where)}の文字数が Excel の上限を超えています（{len(value)}文字。"
+                f"上限は{EXCEL_CELL_LIMIT}文字）",
+                "too_long",
+            )
         if ILLEGAL_CHARACTERS_RE.search(value):
-            raise BadWorkbook(f"{_where(ws, where)}に Excel に書き込めない制御文字が含まれています",
-                              "illegal_char")
+            raise BadWorkbook(
+                f"{_where(ws, where)}に Excel に書き込めない制御文字が含まれています",
+                "illegal_char",
+            )
         value = _escaped(value)
     return (value, sid)
 
@@ -228,8 +239,11 @@ def _list_rows(ws: Worksheet, content: WorkbookContent) -> Iterator[Row]:
                 continue
             shown.add(n.id)
             yield None, [None, _cell(ws, n.caption, "group")]
-        cells = [_cell(ws, m.number_label), _cell(ws, m.display_name, "wrap", "取組事項名"),
-                 _cell(ws, m.department_text, "wrap")]
+        cells = [
+            _cell(ws, m.number_label),
+            _cell(ws, m.display_name, "wrap", "取組事項名"),
+            _cell(ws, m.department_text, "wrap"),
+        ]
         for fy in years:
             # like the seed's 一覧: a cell stays blank until the result is settled
             st = m.year(fy).status
@@ -252,15 +266,27 @@ def _write_entries(ws: Worksheet, content: WorkbookContent) -> None:
     stream_rows(ws, _entry_rows(ws, content, status_rows, actual_rows))
     last = ENTRY_FIRST_ROW + len(content.manifest.rows) - 1
     if status_rows:
-        dv = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"',
-                            allow_blank=True, showErrorMessage=True, errorTitle="計画達成状況",
-                            error="「未確定」「達成」「未達成」から選んでください")
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(STATUS_CHOICES) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="計画達成状況",
+            error="「未確定」「達成」「未達成」から選んでください",
+        )
         dv.sqref = _sqref(COL_STATUS, status_rows)
         ws.data_validations.append(dv)
     if actual_rows:
-        dv = DataValidation(type="decimal", operator="between", formula1="-1E+15",
-                            formula2="1E+15", allow_blank=True, showErrorMessage=True,
-                            errorTitle="実績値", error="数値を入力してください")
+        dv = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="-1E+15",
+            formula2="1E+15",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="実績値",
+            error="数値を入力してください",
+        )
         dv.sqref = _sqref(COL_ACTUAL, actual_rows)
         ws.data_validations.append(dv)
     ws.auto_filter.ref = f"A1:{column_letter(len(ENTRY_HEADERS) - 1)}{max(last, 1)}"
@@ -278,15 +304,25 @@ def _sqref(col: int, rows: list[int]) -> str:
     return " ".join(out)
 
 
-def _entry_rows(ws: Worksheet, content: WorkbookContent, status_rows: list[int],
-                actual_rows: list[int]) -> Iterator[Row]:
+def _entry_rows(
+    ws: Worksheet, content: WorkbookContent, status_rows: list[int], actual_rows: list[int]
+) -> Iterator[Row]:
     """入力's rows; the rows of its status and 実績値 input cells are collected for the
     validations."""
     yield None, _header(ws, ENTRY_HEADERS)
     for i, (mr, ev) in enumerate(zip(content.manifest.rows, content.entries, strict=True)):
         r = ENTRY_FIRST_ROW + i
-        values = (mr.label, ev.name, ev.departments, short_label(mr.fy), ev.plan_text,
-                  ev.result_text, Status(ev.status).label, ev.target, ev.actual)
+        values = (
+            mr.label,
+            ev.name,
+            ev.departments,
+            short_label(mr.fy),
+            ev.plan_text,
+            ev.result_text,
+            Status(ev.status).label,
+            ev.target,
+            ev.actual,
+        )
         # the Text format on 実施結果 makes Excel keep what is typed as typed ("=…", "1-2",
         # "4/1" stay text, not a formula or a date); the import never relies on it
         presets = ["wrap"] * len(values)
@@ -297,13 +333,21 @@ def _entry_rows(ws: Worksheet, content: WorkbookContent, status_rows: list[int],
                 status_rows.append(r)
             elif col == COL_ACTUAL:
                 actual_rows.append(r)
-        cells = [_cell(ws, v, presets[c],
-                       lambda c=c, mr=mr: f"{mr.label} {short_label(mr.fy)} {ENTRY_HEADERS[c]}")
-                 for c, v in enumerate(values)]
+        cells = [
+            _cell(
+                ws,
+                v,
+                presets[c],
+                lambda c=c, mr=mr: f"{mr.label} {short_label(mr.fy)} {ENTRY_HEADERS[c]}",
+            )
+            for c, v in enumerate(values)
+        ]
         yield _height([(v, ENTRY_WIDTHS[c]) for c, v in enumerate(values)]), cells
 
 
-def _write_measure_sheet(ws: Worksheet, m: Measure, content: WorkbookContent, path_caption: str) -> None:
+def _write_measure_sheet(
+    ws: Worksheet, m: Measure, content: WorkbookContent, path_caption: str
+) -> None:
     years = content.plan.years
     ws.column_dimensions["A"].width = 14
     for i in range(len(years)):
@@ -316,41 +360,63 @@ def _write_measure_sheet(ws: Worksheet, m: Measure, content: WorkbookContent, pa
     stream_rows(ws, _measure_rows(ws, m, content, path_caption))
 
 
-def _measure_rows(ws: Worksheet, m: Measure, content: WorkbookContent, path_caption: str) -> Iterator[Row]:
+def _measure_rows(
+    ws: Worksheet, m: Measure, content: WorkbookContent, path_caption: str
+) -> Iterator[Row]:
     years = content.plan.years
     last = len(years)
     yield None, [_cell(ws, path_caption, "bold")]
     title = _cell(ws, f"{m.number_label} {m.display_name}", "title", "取組事項名")
     yield None, [title] + [None] * (last - 1) + [_cell(ws, m.department_text)]
-    res = "　".join(f"{RESOURCE_LABELS[r]}{'○' if r in m.resources else '－'}"
-                   for r in RESOURCE_LABELS)
-    rows = [("概要", m.summary), ("めざす姿", m.vision),
-            ("関連計画", "\n".join(m.related_plans) or "—"), ("確保する行政資源", res)]
+    res = "　".join(
+        f"{RESOURCE_LABELS[r]}{'○' if r in m.resources else '－'}" for r in RESOURCE_LABELS
+    )
+    rows = [
+        ("概要", m.summary),
+        ("めざす姿", m.vision),
+        ("関連計画", "\n".join(m.related_plans) or "—"),
+        ("確保する行政資源", res),
+    ]
     for label, text in rows:  # rows 3-6, merged across the year columns (covered: boxed)
-        cells = [_cell(ws, label, "label"), _cell(ws, text, "wrap_box", f"{m.number_label} {label}")]
+        cells = [
+            _cell(ws, label, "label"),
+            _cell(ws, text, "wrap_box", f"{m.number_label} {label}"),
+        ]
         cells += [_cell(ws, None, "box") for _ in range(2, last + 1)]
         yield _height([(text, 30 * last)]), cells
     yield None, _header(ws, [""] + [long_label(fy) for fy in years])
-    year_rows: list[tuple[str, Callable[[YearRecord], object]]] = [("実施計画", lambda y: y.plan_text), ("実施結果", lambda y: y.result_text),
-                 ("計画達成状況", lambda y: "" if y.status is Status.PENDING else y.status.label)]
+    year_rows: list[tuple[str, Callable[[YearRecord], object]]] = [
+        ("実施計画", lambda y: y.plan_text),
+        ("実施結果", lambda y: y.result_text),
+        ("計画達成状況", lambda y: "" if y.status is Status.PENDING else y.status.label),
+    ]
     if m.numeric:
         year_rows += [("目標値", lambda y: y.target), ("実績値", lambda y: y.actual)]
     for label, get in year_rows:
         texts = [get(m.year(fy)) for fy in years]
         cells = [_cell(ws, label, "label")]
         cells += [_cell(ws, text, "wrap_box", f"{m.number_label} {label}") for text in texts]
-        yield _height([(t, 30) for t in texts] + ([("\n\n", 30)] if label == "実施結果" else [])), cells
+        yield (
+            _height([(t, 30) for t in texts] + ([("\n\n", 30)] if label == "実施結果" else [])),
+            cells,
+        )
 
 
 def _write_manifest(ws: Worksheet, manifest: Manifest) -> None:
     ws.sheet_state = "hidden"
     _protect(ws)
-    stream_rows(ws, ((None, [_cell(ws, v, None, "管理情報") for v in values])
-                     for values in manifest.sheet_rows()))
+    stream_rows(
+        ws,
+        (
+            (None, [_cell(ws, v, None, "管理情報") for v in values])
+            for values in manifest.sheet_rows()
+        ),
+    )
 
 
-def save_workbook(content: WorkbookContent, path: Path,
-                  step: Callable[[int, int], None] | None = None) -> None:
+def save_workbook(
+    content: WorkbookContent, path: Path, step: Callable[[int, int], None] | None = None
+) -> None:
     """Write the workbook into `path` (not atomic); `step(done, total)` between measure sheets.
 
     Write-only: each sheet's rows are serialized to a temporary file as they are made
@@ -365,7 +431,9 @@ def save_workbook(content: WorkbookContent, path: Path,
         raise
 
 
-def _write_sheets(wb: Workbook, content: WorkbookContent, step: Callable[[int, int], None] | None) -> None:
+def _write_sheets(
+    wb: Workbook, content: WorkbookContent, step: Callable[[int, int], None] | None
+) -> None:
     _write_list(wb.create_sheet(LIST_SHEET), content)
     _write_entries(wb.create_sheet(ENTRY_SHEET), content)
     nodes = {n.id: n for n in content.nodes}
@@ -380,8 +448,12 @@ def _write_sheets(wb: Workbook, content: WorkbookContent, step: Callable[[int, i
         while node is not None:
             chain.append(node.caption)
             node = nodes.get(node.parent_id) if node.parent_id else None
-        _write_measure_sheet(wb.create_sheet(measure_sheet_name(m.number_label)), m, content,
-                             " ".join(reversed(chain)))
+        _write_measure_sheet(
+            wb.create_sheet(measure_sheet_name(m.number_label)),
+            m,
+            content,
+            " ".join(reversed(chain)),
+        )
     _write_manifest(wb.create_sheet(MANIFEST_SHEET), content.manifest)
     wb.active = 1  # open on 入力
 
@@ -401,8 +473,9 @@ def _discard(wb: Workbook) -> None:
             writer.cleanup()
 
 
-def write_workbook(content: WorkbookContent, out: Path,
-                   step: Callable[[int, int], None] | None = None) -> None:
+def write_workbook(
+    content: WorkbookContent, out: Path, step: Callable[[int, int], None] | None = None
+) -> None:
     """Write the workbook to `out` atomically; `step(done, total)` between measure sheets.
 
     The temporary follows the user's umask (a workbook is meant to be shared) and a killed

@@ -69,7 +69,9 @@ def scan_declarations(data: bytes) -> None:
     scan.close()
 
 
-_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|row|dimension)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_TAG = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(c|row|dimension)(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+)
 _R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF_ATTR = re.compile(rb"""(?:^|\s)ref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CELL_REF = re.compile(rb"\s*([A-Za-z]{1,3})([0-9]{1,7})\s*")
@@ -140,8 +142,9 @@ _DIMENSION = re.compile(rb"dimension(?=[\s/>])(" + _ATTRS + rb")>")
 # refuses a file nobody writes.) python-calamine reads the value raw, so no escapes to undo.
 _FAR_REF = re.compile(rb"""r\s*=\s*["']\s*(?:[A-Za-z]{2}|[A-Za-z]?0*[1-9][0-9]{5})""")
 _NAME_CHAR = re.compile(rb"[\w:.-]")
-_CELL_WITHOUT_R = re.compile(rb"<" + _PREFIX + rb"(?:c|row)(?=[\s/>])(?!" + _ATTRS[:-1]
-                             + rb"*?\sr\s*=)")
+_CELL_WITHOUT_R = re.compile(
+    rb"<" + _PREFIX + rb"(?:c|row)(?=[\s/>])(?!" + _ATTRS[:-1] + rb"*?\sr\s*=)"
+)
 _CELL_TAG = re.compile(rb"<" + _PREFIX + rb"c(?=[\s/>])")
 MAX_ROWS = 99_999
 MAX_COLUMNS = 26
@@ -169,7 +172,7 @@ def check_extent(xml: bytes) -> None:
     most MAX_POSITIONAL_CELLS cells (Excel, LibreOffice and openpyxl always write `r`).
     """
     for m in _DIMENSION.finditer(xml):
-        if xml[m.start() - 1:m.start()] not in (b"<", b":"):
+        if xml[m.start() - 1 : m.start()] not in (b"<", b":"):
             continue  # only the element, not the word in text
         for ref in _values(_REF_ATTR, m.group(1)):
             for part in ref.split(b":"):

@@ -23,7 +23,9 @@ def test_unknown_department_lists_valid_ones_and_changes_nothing(tmp_path):
     out = run_cli("--db", str(db), "init", "--department", "人事部")
     assert out.returncode == 1
     line = out.stderr.strip()
-    assert "\n" not in line and "人事部" in line and "人事課" in line and "デジタル行政戦略課" in line
+    assert (
+        "\n" not in line and "人事部" in line and "人事課" in line and "デジタル行政戦略課" in line
+    )
     assert "Traceback" not in out.stderr
 
 
@@ -54,10 +56,12 @@ def test_commands_never_load_qt(tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; from kanazawa_desktop.cli import main; "
-            f"rc = main(['--db', r'{tmp_path / 'q.sqlite3'}', 'init', '--secretariat']); "
-            "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt imported'; "
-            "sys.exit(rc)")
+    code = (
+        "import sys; from kanazawa_desktop.cli import main; "
+        f"rc = main(['--db', r'{tmp_path / 'q.sqlite3'}', 'init', '--secretariat']); "
+        "assert not any(m.startswith('PySide6') for m in sys.modules), 'Qt imported'; "
+        "sys.exit(rc)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
 

@@ -59,8 +59,9 @@ UNDO = HEAD + textwrap.dedent("""
 
 
 def _kill_at_random(script: str, args: list, rng: random.Random, most: float) -> None:
-    p = subprocess.Popen([sys.executable, "-c", script, *map(str, args)], stdout=subprocess.PIPE,
-                         text=True)
+    p = subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert p.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0, most))
@@ -147,9 +148,16 @@ def undo_rounds(tmp_path: Path, rounds: int) -> None:
     base = _secretariat(tmp_path)
     with Desk.open(base) as d:
         issued = X.export_workbook(d, tmp_path / "jinji.xlsx", "人事課").path
-        numbers = sorted({m.number for m in d.measures() if "人事課" in m.departments
-                          and not m.is_repeat and not m.retired})
-        edits = {(f"No.{n}", yr, "result"): f"記入 {n} {yr}" for n in numbers for yr in ("R5", "R6")}
+        numbers = sorted(
+            {
+                m.number
+                for m in d.measures()
+                if "人事課" in m.departments and not m.is_repeat and not m.retired
+            }
+        )
+        edits = {
+            (f"No.{n}", yr, "result"): f"記入 {n} {yr}" for n in numbers for yr in ("R5", "R6")
+        }
         fill(issued, edits)
         batch = X.apply_import(d, X.preview_import(d, [issued])[0]).batch_id
     rng = random.Random(11)
@@ -160,9 +168,13 @@ def undo_rounds(tmp_path: Path, rounds: int) -> None:
         _kill_at_random(UNDO, [db, batch], rng, 0.3)
         _healthy(db)
         con = sqlite3.connect(db)
-        texts = [r[0] for r in con.execute(
-            "SELECT y.result_text FROM measure_year y JOIN measure m ON m.id = y.measure_id "
-            f"WHERE m.number IN ({','.join(map(str, numbers))}) AND y.fy IN (2023, 2024)")]
+        texts = [
+            r[0]
+            for r in con.execute(
+                "SELECT y.result_text FROM measure_year y JOIN measure m ON m.id = y.measure_id "
+                f"WHERE m.number IN ({','.join(map(str, numbers))}) AND y.fy IN (2023, 2024)"
+            )
+        ]
         con.close()
         assert len(texts) == len(edits)
         whole = all(t == "" for t in texts)

@@ -42,17 +42,21 @@ def test_print_selected_measures_and_a_department(db, tmp_path):
 
 def test_list_only_is_landscape_a4(db, tmp_path):
     pdf = tmp_path / "list.pdf"
-    out = run_cli("--db", str(db), "print", str(pdf), "--list-only", "--policy", "1",
-                  env=NO_DISPLAY)
+    out = run_cli(
+        "--db", str(db), "print", str(pdf), "--list-only", "--policy", "1", env=NO_DISPLAY
+    )
     assert out.returncode == 0, out.stderr
     assert all(is_a4(s, landscape=True) for s in page_sizes(pdf))
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--measure", "999"], "No.999"),
-    (["--department", "人事部"], "人事部"),
-    (["--policy", "7"], "方針7"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--measure", "999"], "No.999"),
+        (["--department", "人事部"], "人事部"),
+        (["--policy", "7"], "方針7"),
+    ],
+)
 def test_bad_choices_are_one_japanese_line_and_no_file(db, tmp_path, args, words):
     pdf = tmp_path / "x.pdf"
     out = run_cli("--db", str(db), "print", str(pdf), *args, env=NO_DISPLAY)

@@ -11,7 +11,13 @@ from kanazawa_desktop.domain.status import Status
 
 
 def test_changes_of_field_changes():
-    c = Changes.of([FieldChange(7, "result_text", "", "a", 2023), FieldChange(7, "status", "", "achieved", 2024)], 5)
+    c = Changes.of(
+        [
+            FieldChange(7, "result_text", "", "a", 2023),
+            FieldChange(7, "status", "", "achieved", 2024),
+        ],
+        5,
+    )
     assert c.measures == {7} and c.years == {2023, 2024} and c.batches == {5} and not c.structure
     assert Changes.of([FieldChange(7, "node", "1-1-1", "1-1-2")]).structure
     assert Changes.of([FieldChange(0, "title", "a", "b", node_id=3)]).nodes == {3}
@@ -33,8 +39,14 @@ def _mid(desk, number):
 def test_a_save_says_what_it_changed_and_the_rows_follow(secretariat):
     mid = _mid(secretariat, 10)
     secretariat.take_changes()
-    result = secretariat.save(mid, {(2023, "status"): "達成", (2023, "result_text"): "ふくろう研修"})
-    assert result.delta.measures == {mid} and result.delta.years == {2023} and not result.delta.structure
+    result = secretariat.save(
+        mid, {(2023, "status"): "達成", (2023, "result_text"): "ふくろう研修"}
+    )
+    assert (
+        result.delta.measures == {mid}
+        and result.delta.years == {2023}
+        and not result.delta.structure
+    )
     assert secretariat.take_changes() == result.delta and not secretariat.take_changes()
     row = next(r for r in secretariat.rows() if r.id == mid)
     assert row.statuses[2023] == Status.ACHIEVED
@@ -46,8 +58,10 @@ def test_rows_notice_a_commit_by_another_program(secretariat, db_path):
     mid = _mid(secretariat, 11)
     assert not secretariat.rows(MeasureFilter(text="外部プログラムの記入"))
     con = sqlite3.connect(db_path)
-    con.execute("UPDATE measure_year SET result_text='外部プログラムの記入' WHERE measure_id=? AND fy=2023",
-                (mid,))
+    con.execute(
+        "UPDATE measure_year SET result_text='外部プログラムの記入' WHERE measure_id=? AND fy=2023",
+        (mid,),
+    )
     con.commit()
     con.close()
     assert [r.id for r in secretariat.rows(MeasureFilter(text="外部プログラムの記入"))] == [mid]
@@ -55,7 +69,9 @@ def test_rows_notice_a_commit_by_another_program(secretariat, db_path):
 
 def test_moving_a_measure_is_a_structure_change(secretariat):
     mid = _mid(secretariat, 10)
-    other = next(n for n in secretariat.nodes() if n.level == 3 and n.id != secretariat.measure(mid).node_id)
+    other = next(
+        n for n in secretariat.nodes() if n.level == 3 and n.id != secretariat.measure(mid).node_id
+    )
     result = secretariat.save(mid, {(None, "node"): other.key})
     assert result.delta.structure
     assert next(r for r in secretariat.rows() if r.id == mid).node_id == other.id
@@ -70,11 +86,25 @@ def test_search_folding_is_nfkc_on_japanese_text():
 
     from kanazawa_desktop.domain.filtering import normalize
 
-    chars = st.sampled_from([chr(c) for r in ((0x20, 0x7F), (0x3000, 0x3100), (0x4E00, 0x4E40),
-                                              (0xFF01, 0xFFA0), (0x2460, 0x2480), (0x3200, 0x3260),
-                                              (0x0300, 0x0370), (0x1100, 0x1200), (0xAC00, 0xAC10),
-                                              (0x0B3E, 0x0B58))
-                             for c in range(*r)] + ["𠮷", "\u3099", "\u0301"])
+    chars = st.sampled_from(
+        [
+            chr(c)
+            for r in (
+                (0x20, 0x7F),
+                (0x3000, 0x3100),
+                (0x4E00, 0x4E40),
+                (0xFF01, 0xFFA0),
+                (0x2460, 0x2480),
+                (0x3200, 0x3260),
+                (0x0300, 0x0370),
+                (0x1100, 0x1200),
+                (0xAC00, 0xAC10),
+                (0x0B3E, 0x0B58),
+            )
+            for c in range(*r)
+        ]
+        + ["𠮷", "\u3099", "\u0301"]
+    )
 
     @settings(max_examples=1000, deadline=None, derandomize=True)
     @given(st.text(chars, max_size=40))
@@ -83,7 +113,9 @@ def test_search_folding_is_nfkc_on_japanese_text():
     @example("ｶﾞｲﾄﾞ")  # half-width voicing marks
     @example("\u0b47\u0b3e")  # a canonical pair whose second half is not a combining mark
     def check(text):
-        expected = unicodedata.normalize("NFKC", text).casefold().replace(" ", "").replace("\u3000", "")
+        expected = (
+            unicodedata.normalize("NFKC", text).casefold().replace(" ", "").replace("\u3000", "")
+        )
         assert normalize(text) == expected
 
     check()

@@ -48,16 +48,19 @@ def test_department_may_edit_only_results_of_its_own_measures():
     assert all(F.can_edit(sec, ("財政課",), f) for f in F.YEAR_FIELDS + F.MEASURE_FIELDS)
 
 
-@pytest.mark.parametrize("direction,target,actual,expected", [
-    ("increase", 70, 71, Status.ACHIEVED),
-    ("increase", 70, 70, Status.ACHIEVED),
-    ("increase", 70, 69.9, Status.NOT_ACHIEVED),
-    ("decrease", 144000, 143000, Status.ACHIEVED),
-    ("at_most", 144000, 150000, Status.NOT_ACHIEVED),
-    ("at_least", 98.5, 98.4, Status.NOT_ACHIEVED),
-    ("increase", None, 3, Status.PENDING),
-    ("decrease", 3, None, Status.PENDING),
-])
+@pytest.mark.parametrize(
+    "direction,target,actual,expected",
+    [
+        ("increase", 70, 71, Status.ACHIEVED),
+        ("increase", 70, 70, Status.ACHIEVED),
+        ("increase", 70, 69.9, Status.NOT_ACHIEVED),
+        ("decrease", 144000, 143000, Status.ACHIEVED),
+        ("at_most", 144000, 150000, Status.NOT_ACHIEVED),
+        ("at_least", 98.5, 98.4, Status.NOT_ACHIEVED),
+        ("increase", None, 3, Status.PENDING),
+        ("decrease", 3, None, Status.PENDING),
+    ],
+)
 def test_derived_achievement(direction, target, actual, expected):
     assert derived_status(direction, target, actual) is expected
 
@@ -74,9 +77,19 @@ def test_numbers():
 
 
 def _row(**kw):
-    base = dict(id=1, key="No.1", node_id=1, number=1, repeat_of=None, name="金沢MaaSの推進",
-                numeric=False, departments=("交通政策課",), retired=False, position=0,
-                statuses={2023: Status.ACHIEVED})
+    base = dict(
+        id=1,
+        key="No.1",
+        node_id=1,
+        number=1,
+        repeat_of=None,
+        name="金沢MaaSの推進",
+        numeric=False,
+        departments=("交通政策課",),
+        retired=False,
+        position=0,
+        statuses={2023: Status.ACHIEVED},
+    )
     base.update(kw)
     return MeasureRow(**base)
 
@@ -106,15 +119,19 @@ def test_format_value_reads_as_a_person_would():
     assert format_value("status", "achieved") == "達成" and format_value("status", "") == "未確定"
     assert format_value("resources", ["hito", "joho"]) == "ヒト、情報"
     assert format_value("resources", [], blank="（空欄）") == "（空欄）"
-    assert format_value("node", "1-1-2", node_names={"1-1-2": "② スリムで機能的な組織への改編"}) \
+    assert (
+        format_value("node", "1-1-2", node_names={"1-1-2": "② スリムで機能的な組織への改編"})
         == "② スリムで機能的な組織への改編"
+    )
     assert format_value("node", "9-9") == "9-9"  # unknown key: shown as is
     assert format_value("actual", 75.0) == "75" and format_value("retired", True) == "はい"
     assert format_value("related_plans", ["A計画", "B計画"]) == "A計画、B計画"
 
 
-@pytest.mark.parametrize("text", ["nan", "inf", "-inf", "1e400", "1_000", "1e3", "120名", "約120", "0x10",
-                                  "1000000000000000"])
+@pytest.mark.parametrize(
+    "text",
+    ["nan", "inf", "-inf", "1e400", "1_000", "1e3", "120名", "約120", "0x10", "1000000000000000"],
+)
 def test_parse_number_takes_plain_decimals_only(text):
     from kanazawa_desktop.domain.achievement import parse_number
 
@@ -131,7 +148,9 @@ def test_parse_number_reads_what_people_type():
 
 def test_departments_are_kept_once(secretariat):
     m = next(m for m in secretariat.measures() if m.number == 10)
-    secretariat.save(m.id, {(None, "departments"): ["人事課", " 人事課 ", "デジタル行政戦略課", ""]})
+    secretariat.save(
+        m.id, {(None, "departments"): ["人事課", " 人事課 ", "デジタル行政戦略課", ""]}
+    )
     assert secretariat.measure(m.id).departments == ("人事課", "デジタル行政戦略課")
 
 

@@ -30,8 +30,17 @@ def _error_classes():
 def test_every_error_class_has_its_own_stable_code():
     classes = [c for c in _error_classes() if c.__module__.startswith("kanazawa_desktop.")]
     assert {c.__name__ for c in classes} >= {
-        "DeskError", "StoreError", "ConflictError", "StalePreview", "PermissionDenied",
-        "InvalidValue", "NotFound", "OutputError", "Cancelled", "BadWorkbook"}
+        "DeskError",
+        "StoreError",
+        "ConflictError",
+        "StalePreview",
+        "PermissionDenied",
+        "InvalidValue",
+        "NotFound",
+        "OutputError",
+        "Cancelled",
+        "BadWorkbook",
+    }
     for cls in classes:
         assert cls.__module__ == errors.__name__, f"{cls.__name__} is defined in {cls.__module__}"
         assert "code" in vars(cls), f"{cls.__name__} has no code of its own"
@@ -45,6 +54,14 @@ def test_the_old_import_paths_name_the_same_classes():
     from kanazawa_desktop.store.repository import ConflictError
     from kanazawa_desktop.workbook.errors import BadWorkbook
 
-    assert (Cancelled, ConflictError, BadWorkbook) == (errors.Cancelled, errors.ConflictError, errors.BadWorkbook)
+    assert (Cancelled, ConflictError, BadWorkbook) == (
+        errors.Cancelled,
+        errors.ConflictError,
+        errors.BadWorkbook,
+    )
     bad = BadWorkbook("壊れています", "damaged", file="x.xlsx")
-    assert (bad.code, bad.kind, bad.data) == ("E-BAD-WORKBOOK", "damaged", {"kind": "damaged", "file": "x.xlsx"})
+    assert (bad.code, bad.kind, bad.data) == (
+        "E-BAD-WORKBOOK",
+        "damaged",
+        {"kind": "damaged", "file": "x.xlsx"},
+    )

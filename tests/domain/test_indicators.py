@@ -31,8 +31,15 @@ def verdicts(ind, actuals, figures=None, years=(R5, R6, R7, R8)):
 
 
 # 000 No.1: 開発アプリ数 70/80/90/100件
-NO1 = Indicator("No.1", "開発アプリ数", "件", better=Better.MORE,
-                targets=tuple(YearValue(y, v) for y, v in zip((R5, R6, R7, R8), (70, 80, 90, 100), strict=True)))
+NO1 = Indicator(
+    "No.1",
+    "開発アプリ数",
+    "件",
+    better=Better.MORE,
+    targets=tuple(
+        YearValue(y, v) for y, v in zip((R5, R6, R7, R8), (70, 80, 90, 100), strict=True)
+    ),
+)
 
 
 def test_no1_a_value_per_year():
@@ -43,13 +50,25 @@ def test_no1_a_value_per_year():
 
 def test_no9_a_percentage_at_least_100_every_year():
     no9 = Indicator("No.9", "電子決裁率", "%", targets=(Limit(Bound.AT_LEAST, 100, R5, R8),))
-    assert verdicts(no9, {R5: 100, R6: 99.9, R7: percent_cell(1.0)}) == ["達成", "未達成", "達成", "未入力"]
+    assert verdicts(no9, {R5: 100, R6: 99.9, R7: percent_cell(1.0)}) == [
+        "達成",
+        "未達成",
+        "達成",
+        "未入力",
+    ]
 
 
 def test_no33_a_number_only_for_r6_and_a_new_target_to_be_set():
-    no33 = Indicator("No.33", "ごみ総排出量", "t/年", better=Better.LESS,
-                     targets=(Limit(Bound.AT_MOST, 144000, R6, R6),
-                              ToBeSet("第7期ごみ処理基本計画で新たな目標を設定", R7, R8)))
+    no33 = Indicator(
+        "No.33",
+        "ごみ総排出量",
+        "t/年",
+        better=Better.LESS,
+        targets=(
+            Limit(Bound.AT_MOST, 144000, R6, R6),
+            ToBeSet("第7期ごみ処理基本計画で新たな目標を設定", R7, R8),
+        ),
+    )
     got = [judge(no33, y, {R5: 150000, R6: 143999.5, R7: 140000}) for y in (R5, R6, R7)]
     assert [j.verdict for j in got] == [Verdict.UNDECIDABLE, Verdict.ACHIEVED, Verdict.UNDECIDABLE]
     assert got[0].reason == "令和5年度の目標はありません"
@@ -58,8 +77,9 @@ def test_no33_a_number_only_for_r6_and_a_new_target_to_be_set():
 
 
 def test_no43_an_end_value_after_the_plan_ends():
-    no43 = Indicator("No.43", "町会加入世帯数", "世帯", better=Better.MORE,
-                     targets=(EndValue(R9, 146000),))
+    no43 = Indicator(
+        "No.43", "町会加入世帯数", "世帯", better=Better.MORE, targets=(EndValue(R9, 146000),)
+    )
     actuals = {R5: 140000, R6: 141000, R7: 146500}
     assert verdicts(no43, actuals) == ["判定不可", "判定不可", "達成", "未入力"]
     assert judge(no43, R5, actuals).reason == "目標年度（令和9年度）前です"
@@ -70,33 +90,68 @@ def test_no43_an_end_value_after_the_plan_ends():
 
 def test_no74_a_reduction_against_h25_by_r7():
     h25 = 2013
-    no74 = Indicator("No.74", "市有施設の温室効果ガス排出量", "t-CO2", better=Better.LESS,
-                     baseline=Baseline(100000, h25), targets=(Change(h25, -40, R7),))
+    no74 = Indicator(
+        "No.74",
+        "市有施設の温室効果ガス排出量",
+        "t-CO2",
+        better=Better.LESS,
+        baseline=Baseline(100000, h25),
+        targets=(Change(h25, -40, R7),),
+    )
     assert no74.target_text(R5) == "H25比40%減"
-    assert verdicts(no74, {R5: 70000, R6: 59000, R7: 60000.5}) == ["判定不可", "達成", "未達成", "判定不可"]
+    assert verdicts(no74, {R5: 70000, R6: 59000, R7: 60000.5}) == [
+        "判定不可",
+        "達成",
+        "未達成",
+        "判定不可",
+    ]
     assert "60,000t-CO2" in judge(no74, R7, {R7: 60000.5}).reason
     no_base = Indicator("x", "x", "t", better=Better.LESS, targets=(Change(h25, -40, R7),))
     assert judge(no_base, R7, {R7: 1}).reason == "基準年度（H25）の値がありません"
     assert judge(no_base, R7, {R7: 1}).verdict is Verdict.UNDECIDABLE
     assert judge(no_base, R7, {2013: 80000, R7: 48000}).verdict is Verdict.ACHIEVED
-    assert judge(no74, R7, {2013: 80000, R7: 54000}).verdict is Verdict.ACHIEVED  # the baseline wins
+    assert (
+        judge(no74, R7, {2013: 80000, R7: 54000}).verdict is Verdict.ACHIEVED
+    )  # the baseline wins
 
 
 def _no86():
     span = (R5, R8)
     return [
         Indicator("No.86-1", "実質公債費比率", "%", targets=(Limit(Bound.UNDER, 10, *span),)),
-        Indicator("No.86-2", "実質赤字比率", "%", better=Better.LESS, targets=(Limit(Bound.AT_MOST, 0, *span),)),
+        Indicator(
+            "No.86-2",
+            "実質赤字比率",
+            "%",
+            better=Better.LESS,
+            targets=(Limit(Bound.AT_MOST, 0, *span),),
+        ),
         Indicator("No.86-3", "将来負担比率", "%", targets=(Limit(Bound.UNDER, 100, *span),)),
-        Indicator("No.86-4", "経常収支比率", "%", targets=(OutsideLimit(Bound.AT_MOST, "中核市平均", *span),)),
-        Indicator("No.86-5", "連結実質赤字比率", "%", better=Better.LESS, targets=(Limit(Bound.AT_MOST, 0, *span),)),
+        Indicator(
+            "No.86-4",
+            "経常収支比率",
+            "%",
+            targets=(OutsideLimit(Bound.AT_MOST, "中核市平均", *span),),
+        ),
+        Indicator(
+            "No.86-5",
+            "連結実質赤字比率",
+            "%",
+            better=Better.LESS,
+            targets=(Limit(Bound.AT_MOST, 0, *span),),
+        ),
     ]
 
 
 def test_no86_five_indicators_one_bounded_by_an_outside_figure():
     five = _no86()
-    actuals = {"No.86-1": {R5: 9.9}, "No.86-2": {R5: 0}, "No.86-3": {R5: 99.99},
-               "No.86-4": {R5: 92.0}, "No.86-5": {R5: 0}}
+    actuals = {
+        "No.86-1": {R5: 9.9},
+        "No.86-2": {R5: 0},
+        "No.86-3": {R5: 99.99},
+        "No.86-4": {R5: 92.0},
+        "No.86-5": {R5: 0},
+    }
     no_figure = judge_all(five, R5, actuals)
     assert no_figure.verdict is Verdict.UNDECIDABLE and "中核市平均が未入力" in no_figure.reason
     figures = {"No.86-4": {R5: 93.1}}
@@ -109,15 +164,30 @@ def test_no86_five_indicators_one_bounded_by_an_outside_figure():
 
 
 def test_maintain_a_level_over_a_span():
-    kpi = Indicator("KPI", "ボランティア登録者数", "人",
-                    targets=(Limit(Bound.AT_LEAST, 1000, R6, R10, maintain=True),))
+    kpi = Indicator(
+        "KPI",
+        "ボランティア登録者数",
+        "人",
+        targets=(Limit(Bound.AT_LEAST, 1000, R6, R10, maintain=True),),
+    )
     assert kpi.target_text(R7) == "1,000人以上を維持"
-    assert verdicts(kpi, {R5: 10, R6: 1000, R7: 999, R8: 1200}) == ["判定不可", "達成", "未達成", "達成"]
+    assert verdicts(kpi, {R5: 10, R6: 1000, R7: 999, R8: 1200}) == [
+        "判定不可",
+        "達成",
+        "未達成",
+        "達成",
+    ]
 
 
 def test_a_sum_over_the_period():
-    kpi = Indicator("KPI", "新規就農者数", "人", better=Better.MORE, targets=(PeriodSum(100, R6, R8),))
-    assert verdicts(kpi, {R6: 30, R7: 30, R8: 39}, years=(R6, R7, R8)) == ["判定不可", "判定不可", "未達成"]
+    kpi = Indicator(
+        "KPI", "新規就農者数", "人", better=Better.MORE, targets=(PeriodSum(100, R6, R8),)
+    )
+    assert verdicts(kpi, {R6: 30, R7: 30, R8: 39}, years=(R6, R7, R8)) == [
+        "判定不可",
+        "判定不可",
+        "未達成",
+    ]
     assert verdicts(kpi, {R6: 30, R7: 30, R8: 40}, years=(R6, R7, R8))[-1] == "達成"
     assert verdicts(kpi, {R6: 60, R7: 50}, years=(R6, R7)) == ["判定不可", "達成"]  # reached early
     gap = judge(kpi, R8, {R6: 30, R8: 80})
@@ -125,20 +195,41 @@ def test_a_sum_over_the_period():
 
 
 def test_a_relative_change_with_its_absolute_equivalent():
-    kpi = Indicator("KPI", "オンライン申請件数", "件", better=Better.MORE,
-                    baseline=Baseline(100000, 2022), targets=(Change(2022, 10, R10, absolute=10000),))
+    kpi = Indicator(
+        "KPI",
+        "オンライン申請件数",
+        "件",
+        better=Better.MORE,
+        baseline=Baseline(100000, 2022),
+        targets=(Change(2022, 10, R10, absolute=10000),),
+    )
     assert kpi.target_text(R10) == "R4比10%増（10,000件増）"
     assert judge(kpi, R10, {R10: 110000}).verdict is Verdict.ACHIEVED
     assert judge(kpi, R10, {R10: 109999}).verdict is Verdict.NOT_ACHIEVED
-    paper = Indicator("KPI", "コピー用紙使用枚数", "枚", baseline=Baseline(12_000_000, 2022),
-                      targets=(Change(2022, -50, R10, absolute=-6_000_000),))
+    paper = Indicator(
+        "KPI",
+        "コピー用紙使用枚数",
+        "枚",
+        baseline=Baseline(12_000_000, 2022),
+        targets=(Change(2022, -50, R10, absolute=-6_000_000),),
+    )
     assert paper.target_text(R10) == "R4比50%減（6,000,000枚減）"
     assert judge(paper, R10, {R10: 6_000_000}).verdict is Verdict.ACHIEVED
 
 
 def test_a_split_series_is_judged_per_category():
-    one, two = (Indicator(f"KPI-{c}", "保育利用率", "%", better=Better.MORE, series="保育利用率", category=c,
-                          targets=(YearValue(R10, t),)) for c, t in (("1歳児", 60), ("2歳児", 70)))
+    one, two = (
+        Indicator(
+            f"KPI-{c}",
+            "保育利用率",
+            "%",
+            better=Better.MORE,
+            series="保育利用率",
+            category=c,
+            targets=(YearValue(R10, t),),
+        )
+        for c, t in (("1歳児", 60), ("2歳児", 70))
+    )
     assert judge(one, R10, {R10: 61}).verdict is Verdict.ACHIEVED
     assert judge(two, R10, {R10: 61}).verdict is Verdict.NOT_ACHIEVED
 
@@ -155,25 +246,40 @@ def test_the_warning_where_the_chosen_status_disagrees():
     assert not disagrees(judge(NO1, R5, {}), Status.ACHIEVED)  # 未入力: nothing to disagree with
 
 
-@pytest.mark.parametrize("text, unit, value", [
-    ("98.45", "%", 98.45), ("98.45%", "%", 98.45), ("９８．４５％", "%", 98.45), ("98.45 %", "%", 98.45),
-    ("72件", "件", 72.0), ("1,000人", "人", 1000.0), ("3.5万人", "万人", 3.5), ("144,000t/年", "t/年", 144000.0),
-    ("12千t-CO₂", "千t-CO₂", 12.0), ("▲1.5", "%", -1.5), ("", "件", None), ("  ", "%", None),
-])
+@pytest.mark.parametrize(
+    "text, unit, value",
+    [
+        ("98.45", "%", 98.45),
+        ("98.45%", "%", 98.45),
+        ("９８．４５％", "%", 98.45),
+        ("98.45 %", "%", 98.45),
+        ("72件", "件", 72.0),
+        ("1,000人", "人", 1000.0),
+        ("3.5万人", "万人", 3.5),
+        ("144,000t/年", "t/年", 144000.0),
+        ("12千t-CO₂", "千t-CO₂", 12.0),
+        ("▲1.5", "%", -1.5),
+        ("", "件", None),
+        ("  ", "%", None),
+    ],
+)
 def test_numbers_typed_bare_or_with_their_own_unit(text, unit, value):
     assert parse_quantity(text, unit) == value
 
 
-@pytest.mark.parametrize("text, unit, words", [
-    ("72人", "件", "単位「人」はこの指標の単位（件）と違います"),
-    ("98.45%", "件", "単位「%」"),
-    ("35000人", "万人", "単位「人」"),
-    ("72件", "", "単位がありません"),
-    ("七十二", "件", "数値として読めません"),
-    ("12,34", "件", "数値として読めません"),
-    ("1e400", "件", "数値として読めません"),
-    ("9" * 20, "件", "大きすぎます"),
-])
+@pytest.mark.parametrize(
+    "text, unit, words",
+    [
+        ("72人", "件", "単位「人」はこの指標の単位（件）と違います"),
+        ("98.45%", "件", "単位「%」"),
+        ("35000人", "万人", "単位「人」"),
+        ("72件", "", "単位がありません"),
+        ("七十二", "件", "数値として読めません"),
+        ("12,34", "件", "数値として読めません"),
+        ("1e400", "件", "数値として読めません"),
+        ("9" * 20, "件", "大きすぎます"),
+    ],
+)
 def test_anything_else_is_refused_with_the_reason(text, unit, words):
     with pytest.raises(InvalidValue, match=words):
         parse_quantity(text, unit)
@@ -183,27 +289,52 @@ def test_percent_cells_and_values_100_times_off():
     assert percent_cell(0.9845) == 98.45 and percent_cell(0.983) == 98.3
     assert off_scale(0.9845, [98.3]) and off_scale(9845, [98.3])
     assert not off_scale(97.0, [98.3]) and not off_scale(0, [98.3]) and not off_scale(5, [None])
-    assert number_text(0.1 + 0.2) == "0.3" and number_text(146000) == "146,000" and number_text(-1.5) == "-1.5"
+    assert (
+        number_text(0.1 + 0.2) == "0.3"
+        and number_text(146000) == "146,000"
+        and number_text(-1.5) == "-1.5"
+    )
 
 
 def test_every_target_kind_goes_to_plain_data_and_back():
     from kanazawa_desktop.domain.indicator import indicator_from_dict, indicator_to_dict
 
-    every = Indicator("KPI", "x", "件", better=Better.MORE, baseline=Baseline(5, 2022, cumulative=True),
-                      targets=(YearValue(R5, 1), EndValue(R9, 2), Limit(Bound.OVER, 3, R5, R6, maintain=True),
-                               PeriodSum(4, R6, R8), Change(2013, -40, R7, absolute=-3.5),
-                               OutsideLimit(Bound.AT_MOST, "中核市平均", R5, R8), ToBeSet("次期計画", R7, R8)),
-                      series="s", category="c", note="n")
+    every = Indicator(
+        "KPI",
+        "x",
+        "件",
+        better=Better.MORE,
+        baseline=Baseline(5, 2022, cumulative=True),
+        targets=(
+            YearValue(R5, 1),
+            EndValue(R9, 2),
+            Limit(Bound.OVER, 3, R5, R6, maintain=True),
+            PeriodSum(4, R6, R8),
+            Change(2013, -40, R7, absolute=-3.5),
+            OutsideLimit(Bound.AT_MOST, "中核市平均", R5, R8),
+            ToBeSet("次期計画", R7, R8),
+        ),
+        series="s",
+        category="c",
+        note="n",
+    )
     assert indicator_from_dict(indicator_to_dict(every)) == every
     import json
+
     assert indicator_from_dict(json.loads(json.dumps(indicator_to_dict(every)))) == every
 
 
-@pytest.mark.parametrize("bad", [
-    {"kind": "nope"}, {"kind": "year", "year": 2023}, {"kind": "year", "year": "2023", "value": 1},
-    {"kind": "year", "year": 2023, "value": True}, {"kind": "limit", "bound": "about", "value": 1, "first": 2023,
-                                                    "last": 2023}, {"kind": "year", "year": 2023, "value": 1, "x": 1},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"kind": "nope"},
+        {"kind": "year", "year": 2023},
+        {"kind": "year", "year": "2023", "value": 1},
+        {"kind": "year", "year": 2023, "value": True},
+        {"kind": "limit", "bound": "about", "value": 1, "first": 2023, "last": 2023},
+        {"kind": "year", "year": 2023, "value": 1, "x": 1},
+    ],
+)
 def test_bad_target_data_is_refused(bad):
     from kanazawa_desktop.domain.indicator import target_from_dict
 

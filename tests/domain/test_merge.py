@@ -7,8 +7,12 @@ from hypothesis import strategies as st
 
 from kanazawa_desktop.domain.merge import Decision, decide, is_blank, same
 
-values = st.one_of(st.sampled_from(["", "達成", "a", "b", "=SUM(A1)", "-3"]), st.text(max_size=5),
-                   st.none(), st.floats(allow_nan=False, allow_infinity=False, width=32))
+values = st.one_of(
+    st.sampled_from(["", "達成", "a", "b", "=SUM(A1)", "-3"]),
+    st.text(max_size=5),
+    st.none(),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+)
 
 
 def test_matrix_examples():

@@ -13,7 +13,17 @@ def fresh(text: str) -> set[int]:
 
 def test_typing_on_gives_what_a_fresh_index_gives():
     index = SearchIndex(TEXTS)
-    for typed in ["窓", "窓口", "窓口業", "窓口業務", "窓口業務 ai", "業務", "務", "窓口 案内", "案内"]:
+    for typed in [
+        "窓",
+        "窓口",
+        "窓口業",
+        "窓口業務",
+        "窓口業務 ai",
+        "業務",
+        "務",
+        "窓口 案内",
+        "案内",
+    ]:
         assert index.find(typed) == fresh(typed), typed
 
 

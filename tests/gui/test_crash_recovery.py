@@ -46,8 +46,13 @@ def test_text_comes_back_after_a_crash(qtbot, tmp_path):
         d.set_role(department="人事課")
     ini = str(tmp_path / "s.ini")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", CHILD, str(db), ini], env=env, timeout=120,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(db), ini],
+        env=env,
+        timeout=120,
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 9, out.stderr[-2000:]
     _app, win = start(db, QSettings(ini, QSettings.Format.IniFormat))
     qtbot.addWidget(win)

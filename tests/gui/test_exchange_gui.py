@@ -27,7 +27,9 @@ def result(desk, number, fy=2023):
 
 def test_menu_has_exchange_actions_before_quit(window):
     texts = [a.text() for a in window.file_menu.actions() if a.text()]
-    assert texts.index("Excelに書き出し…") < texts.index("Excelを取り込む…") < texts.index("終了(&X)")
+    assert (
+        texts.index("Excelに書き出し…") < texts.index("Excelを取り込む…") < texts.index("終了(&X)")
+    )
     assert "回収状況" in texts
 
 
@@ -44,12 +46,22 @@ def test_import_dialog_preview_resolve_apply_undo(qtbot, window, tmp_path):
     # drag and drop both files onto the dialog
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(returned)), QUrl.fromLocalFile(str(bad))])
-    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     dlg.dragEnterEvent(enter)  # offscreen Qt has no drag session to route a synthetic drop
     assert enter.isAccepted()
-    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     dlg.dropEvent(drop)
     assert dlg.files.count() == 2
 
@@ -87,7 +99,10 @@ def test_status_dialog_lists_departments(qtbot, window, tmp_path):
     X.export_workbook(window.desk, tmp_path / "jinji.xlsx", "人事課")
     dlg = exchange_actions.open_status(window)
     qtbot.waitExposed(dlg)
-    rows = {dlg.table.item(r, 0).text(): dlg.table.item(r, 1).text() for r in range(dlg.table.rowCount())}
+    rows = {
+        dlg.table.item(r, 0).text(): dlg.table.item(r, 1).text()
+        for r in range(dlg.table.rowCount())
+    }
     assert rows["人事課"] == "未回収" and rows["デジタル行政戦略課"] == "未配布"
     dlg.close()
 
@@ -114,8 +129,9 @@ def test_apply_reports_a_file_changed_after_preview_and_keeps_the_others(qtbot, 
     assert list(dlg.applied) == [a]
     assert dlg.previews[b].conflicts  # previewed again: the new conflict is shown to settle
     assert result(desk, 10) == "人事課の記入" and result(desk, 2) == "事務局が先に修正"
-    qtbot.waitUntil(lambda: any("新たな競合" in w.text() for w in dlg.findChildren(QMessageBox)),
-                    timeout=15000)
+    qtbot.waitUntil(
+        lambda: any("新たな競合" in w.text() for w in dlg.findChildren(QMessageBox)), timeout=15000
+    )
     dlg.close()
 
 
@@ -124,23 +140,32 @@ def test_department_pc_receives_a_new_measure_through_the_dialog(qtbot, open_win
     with Desk.open(master_db) as sec:
         sec.add_measure(node_key="1-1-1", name="生成AIの全庁活用", departments=["人事課"])
         second = X.export_workbook(sec, tmp_path / "m2.xlsx").path
-    win = open_window(dept_db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                      activate=False)
+    win = open_window(
+        dept_db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), activate=False
+    )
     before = len(win._visible_ids)
     dlg = exchange_actions.open_import(win)
     dlg.add_files([second])
     qtbot.mouseClick(dlg.findChild(QPushButton, "previewImport"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(dlg.previews) == 1, timeout=15000)
     assert "新しい取組 1件" in dlg.summary.text()
-    rows = [(dlg.table.item(r, 1).text(), dlg.table.item(r, 3).text()) for r in range(dlg.table.rowCount())]
+    rows = [
+        (dlg.table.item(r, 1).text(), dlg.table.item(r, 3).text())
+        for r in range(dlg.table.rowCount())
+    ]
     assert ("新しい取組 No.91", "生成AIの全庁活用（人事課）") in rows
     qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(dlg.applied), timeout=15000)
     dlg.close()
     assert len(win._visible_ids) == before + 1
     model = win.tree.model()
-    hits = model.match(model.index(0, 0), Qt.ItemDataRole.DisplayRole, "生成AIの全庁活用", 1,
-                       Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive)
+    hits = model.match(
+        model.index(0, 0),
+        Qt.ItemDataRole.DisplayRole,
+        "生成AIの全庁活用",
+        1,
+        Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive,
+    )
     assert hits  # the new measure is in 人事課's tree
 
 
@@ -166,7 +191,9 @@ def test_a_background_task_finishes_though_the_caller_drops_it(qtbot, window):
 
 
 @pytest.mark.parametrize("b_text", ["同じ記入", "違う記入"])
-def test_applying_two_returns_of_one_joint_field_previews_the_second_again(qtbot, window, tmp_path, b_text):
+def test_applying_two_returns_of_one_joint_field_previews_the_second_again(
+    qtbot, window, tmp_path, b_text
+):
     from PySide6.QtWidgets import QApplication
 
     desk = window.desk
@@ -176,7 +203,13 @@ def test_applying_two_returns_of_one_joint_field_previews_the_second_again(qtbot
     pb = X.export_workbook(desk, tmp_path / "b.xlsx", b).path
     other = next(m for m in desk.measures() if b in m.departments and a not in m.departments)
     fill(pa, {(joint.number_label, "R5", "result"): "同じ記入"})
-    fill(pb, {(joint.number_label, "R5", "result"): b_text, (other.number_label, "R5", "result"): "別の取組"})
+    fill(
+        pb,
+        {
+            (joint.number_label, "R5", "result"): b_text,
+            (other.number_label, "R5", "result"): "別の取組",
+        },
+    )
     dlg = exchange_actions.open_import(window)
     dlg.add_files([pa, pb])
     qtbot.mouseClick(dlg.findChild(QPushButton, "previewImport"), Qt.MouseButton.LeftButton)
@@ -192,8 +225,13 @@ def test_applying_two_returns_of_one_joint_field_previews_the_second_again(qtbot
     else:  # previewed again: a conflict the person has not seen, so it waits, shown
         assert pb not in dlg.applied and desk.measure(other.id).year(2023).result_text == ""
         assert [dlg.previews[pb].describe(c) for c in dlg.previews[pb].conflicts] == [
-            f"{joint.number_label} R5 実施結果"]
-        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+            f"{joint.number_label} R5 実施結果"
+        ]
+        boxes = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()
+        ]
         assert any("新たな競合 1件" in w.text() for w in boxes)
         for w in boxes:
             w.close()

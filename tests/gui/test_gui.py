@@ -49,7 +49,9 @@ def editor(win, fy, field):
     return win.form.editors[(fy, field)]
 
 
-def test_first_start_asks_department_and_shows_exactly_its_measures(qtbot, open_window, db_path, settings):
+def test_first_start_asks_department_and_shows_exactly_its_measures(
+    qtbot, open_window, db_path, settings
+):
     win = open_window(db_path, settings, department="人事課")
     assert tree_numbers(win) == ["No.7", "No.10", "No.11", "No.23", "No.25", "No.26"]
     assert win.list_model.rowCount() == 6
@@ -59,7 +61,9 @@ def test_first_start_asks_department_and_shows_exactly_its_measures(qtbot, open_
         assert d.role.department == "人事課"
 
 
-def test_result_typed_in_japanese_survives_restart_and_is_in_history(qtbot, open_window, db_path, settings):
+def test_result_typed_in_japanese_survives_restart_and_is_in_history(
+    qtbot, open_window, db_path, settings
+):
     win = open_window(db_path, settings, department="人事課")
     select_measure(qtbot, win, 10)
     result = editor(win, 2023, F.RESULT_TEXT)
@@ -73,7 +77,10 @@ def test_result_typed_in_japanese_survives_restart_and_is_in_history(qtbot, open
 
     win2 = open_window(db_path, settings)
     select_measure(qtbot, win2, 10)
-    assert editor(win2, 2023, F.RESULT_TEXT).value() == "時差出勤制度を本格導入し、テレワーク環境を整備した。"
+    assert (
+        editor(win2, 2023, F.RESULT_TEXT).value()
+        == "時差出勤制度を本格導入し、テレワーク環境を整備した。"
+    )
     assert editor(win2, 2023, F.STATUS).combo.currentText() == "達成"
     hist = win2.history_model
     shown = {(hist.index(r, 5).data(), hist.index(r, 7).data()) for r in range(hist.rowCount())}
@@ -87,7 +94,9 @@ def test_result_typed_in_japanese_survives_restart_and_is_in_history(qtbot, open
     win2.close()
 
 
-def test_department_cannot_change_plan_secretariat_can(qtbot, open_window, db_path, settings, tmp_path):
+def test_department_cannot_change_plan_secretariat_can(
+    qtbot, open_window, db_path, settings, tmp_path
+):
     win = open_window(db_path, settings, department="人事課")
     select_measure(qtbot, win, 10)
     plan = editor(win, 2023, F.PLAN_TEXT)
@@ -163,8 +172,12 @@ def test_tab_order_follows_the_sheet_and_skips_read_only(qtbot, open_window, db_
     for _ in range(4):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
-    expected = [editor(win, 2024, F.RESULT_TEXT).edit, editor(win, 2025, F.RESULT_TEXT).edit,
-                editor(win, 2026, F.RESULT_TEXT).edit, editor(win, 2023, F.STATUS).combo]
+    expected = [
+        editor(win, 2024, F.RESULT_TEXT).edit,
+        editor(win, 2025, F.RESULT_TEXT).edit,
+        editor(win, 2026, F.RESULT_TEXT).edit,
+        editor(win, 2023, F.STATUS).combo,
+    ]
     assert seen == expected
     win.close()
 
@@ -257,7 +270,9 @@ def test_secretariat_adds_moves_and_retires_a_measure(qtbot, open_window, db_pat
     fields = [h.field for h in win.desk.history(m.id)]
     assert fields == ["retired", "node", "created"]
     moved_to = win.history_model.index(1, 7).data()  # the 体系 by its caption, not its key
-    assert moved_to == next(n.caption for n in win.desk.nodes() if n.id == win.desk.measure(m.id).node_id)
+    assert moved_to == next(
+        n.caption for n in win.desk.nodes() if n.id == win.desk.measure(m.id).node_id
+    )
     win.close()
 
 
@@ -269,8 +284,10 @@ def test_department_can_be_changed_from_the_menu(qtbot, open_window, db_path, se
     def answer(dlg):
         combo = dlg.findChild(QComboBox, "department")
         combo.setCurrentText("財政課")
-        qtbot.mouseClick(dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
-                         Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+            Qt.MouseButton.LeftButton,
+        )
 
     when_modal(qtbot, RoleDialog, answer)
     win.change_role()
@@ -290,9 +307,16 @@ def test_secretariat_renames_a_node_with_f2_and_undoes_it(qtbot, open_window, db
     select_measure(qtbot, win, 10)
     node = next(n for n in win.desk.nodes() if n.key == "1-1")
     old_title = node.title
-    [idx] = win.tree_model.match(win.tree_model.index(0, 0), NodeIdRole, node.id, 1,
-                                 Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
-    qtbot.mouseClick(win.tree.viewport(), Qt.MouseButton.LeftButton, pos=win.tree.visualRect(idx).center())
+    [idx] = win.tree_model.match(
+        win.tree_model.index(0, 0),
+        NodeIdRole,
+        node.id,
+        1,
+        Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive,
+    )
+    qtbot.mouseClick(
+        win.tree.viewport(), Qt.MouseButton.LeftButton, pos=win.tree.visualRect(idx).center()
+    )
     assert win.form.measure.number == 10  # choosing a node keeps the open measure
 
     def answer(dlg):
@@ -305,12 +329,17 @@ def test_secretariat_renames_a_node_with_f2_and_undoes_it(qtbot, open_window, db
     when_modal(qtbot, QInputDialog, answer)
     qtbot.keyClick(win.tree, Qt.Key.Key_F2)
     assert next(n for n in win.desk.nodes() if n.key == "1-1").title == "働き方のDXと組織"
-    captions = [win.tree_model.index(r, 0, win.tree_model.index(0, 0)).data()
-                for r in range(win.tree_model.rowCount(win.tree_model.index(0, 0)))]
+    captions = [
+        win.tree_model.index(r, 0, win.tree_model.index(0, 0)).data()
+        for r in range(win.tree_model.rowCount(win.tree_model.index(0, 0)))
+    ]
     assert f"{node.label} 働き方のDXと組織" in captions
     assert "働き方のDXと組織" in win.form.node_editor.combo.currentText()
     hist = win.history_model
-    assert hist.index(0, 5).data() == "体系の名称（項目 (1)）" and hist.index(0, 7).data() == "働き方のDXと組織"
+    assert (
+        hist.index(0, 5).data() == "体系の名称（項目 (1)）"
+        and hist.index(0, 7).data() == "働き方のDXと組織"
+    )
     win.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=10000)
     qtbot.keyClick(win.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -334,9 +363,16 @@ def test_secretariat_adds_a_node_and_a_measure_into_it(qtbot, open_window, db_pa
 
     win = open_window(db_path, settings, secretariat=True)
     parent = next(n for n in win.desk.nodes() if n.key == "1-1")
-    [idx] = win.tree_model.match(win.tree_model.index(0, 0), NodeIdRole, parent.id, 1,
-                                 Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
-    qtbot.mouseClick(win.tree.viewport(), Qt.MouseButton.LeftButton, pos=win.tree.visualRect(idx).center())
+    [idx] = win.tree_model.match(
+        win.tree_model.index(0, 0),
+        NodeIdRole,
+        parent.id,
+        1,
+        Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive,
+    )
+    qtbot.mouseClick(
+        win.tree.viewport(), Qt.MouseButton.LeftButton, pos=win.tree.visualRect(idx).center()
+    )
 
     def answer(dlg):
         assert "小項目" in dlg.labelText()
@@ -348,20 +384,26 @@ def test_secretariat_adds_a_node_and_a_measure_into_it(qtbot, open_window, db_pa
     new = next(n for n in win.desk.nodes() if n.title == "生成AIの活用")
     assert (new.key, new.label, new.parent_id) == ("1-1-4", "④", parent.id)
     current = win.tree.currentIndex()
-    assert current.data(NodeIdRole) == new.id and current.data() == "④ 生成AIの活用"  # shown though empty
+    assert (
+        current.data(NodeIdRole) == new.id and current.data() == "④ 生成AIの活用"
+    )  # shown though empty
 
     def fill(dlg):
         assert dlg.node.value() == "1-1-4"  # the node chosen in the tree
         type_text(qtbot, dlg.name, "議事録作成へのAI活用")
         type_text(qtbot, dlg.department.lineEdit(), "人事課")
-        qtbot.mouseClick(dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
-                         Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+            Qt.MouseButton.LeftButton,
+        )
 
     when_modal(qtbot, AddMeasureDialog, fill)
     win.add_measure()
     m = win.form.measure
     assert m.name == "議事録作成へのAI活用" and m.node_id == new.id
-    assert any(h.field == "created" and h.node for h in win.desk.history(m.id))  # the node's creation
+    assert any(
+        h.field == "created" and h.node for h in win.desk.history(m.id)
+    )  # the node's creation
     win.close()
 
 
@@ -375,15 +417,21 @@ def test_a_bad_number_keeps_its_text_and_the_rest_is_saved(qtbot, open_window, d
     qtbot.mouseClick(actual.edit, Qt.MouseButton.LeftButton)
     type_text(qtbot, actual.edit, "120名")
     result = editor(win, 2024, F.RESULT_TEXT)
-    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)  # leaving 実績値 tries to save it
+    qtbot.mouseClick(
+        result.edit.viewport(), Qt.MouseButton.LeftButton
+    )  # leaving 実績値 tries to save it
     type_text(qtbot, result.edit, "講座を2回開催した。")
     qtbot.keyClick(result.edit, Qt.Key.Key_Tab)
     qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     saved = win.desk.measure(m.id)
     assert saved.year(2024).result_text == "講座を2回開催した。"  # the good field is saved
     assert saved.year(2023).actual is None
-    assert actual.edit.text() == "120名" and "数値" in actual.edit.toolTip()  # kept, tinted, with the reason
-    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert (
+        actual.edit.text() == "120名" and "数値" in actual.edit.toolTip()
+    )  # kept, tinted, with the reason
+    boxes = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
     assert len(boxes) == 1  # one box, however often it is tried again
     for b in boxes:
         b.close()
@@ -403,9 +451,16 @@ def test_the_mouse_wheel_over_a_status_does_not_change_it(qtbot, open_window, db
     win.filters.search.setFocus()
     before = combo.currentIndex()
     centre = QPointF(combo.rect().center())
-    wheel = QWheelEvent(centre, QPointF(combo.mapToGlobal(combo.rect().center())), QPoint(0, 0),
-                        QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)
+    wheel = QWheelEvent(
+        centre,
+        QPointF(combo.mapToGlobal(combo.rect().center())),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(combo, wheel)
     assert combo.currentIndex() == before
     assert win.desk.measure(win.form.measure.id).year(2023).status.value == ""
@@ -422,7 +477,8 @@ def test_qt_own_texts_are_japanese(qtbot, open_window, db_path, settings):
 
 
 def test_search_enter_opens_the_first_hit_and_next_goes_on_after_a_filtered_out_measure(
-        qtbot, open_window, db_path, settings):
+    qtbot, open_window, db_path, settings
+):
     from kanazawa_desktop.domain.status import Status
 
     win = open_window(db_path, settings, department="人事課")
@@ -466,8 +522,10 @@ def test_first_start_department_can_be_found_by_typing(qtbot, db_path, settings)
     line.setFocus()
     type_text(qtbot, line, "政策")
     completer = dlg.department.completer()
-    shown = [completer.completionModel().index(r, 0).data()
-             for r in range(completer.completionModel().rowCount())]
+    shown = [
+        completer.completionModel().index(r, 0).data()
+        for r in range(completer.completionModel().rowCount())
+    ]
     assert len(shown) >= 5 and all("政策" in s for s in shown)  # 健康政策課, 観光政策課, …
     line.setText("人事")  # not a whole name: refused with a reason, the dialog stays
     dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()

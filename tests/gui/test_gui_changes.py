@@ -23,7 +23,9 @@ class _Spy:
     def __init__(self, model, *, text: bool):
         self.resets, self.rows = 0, []
         model.modelReset.connect(self._reset)
-        model.dataChanged.connect(lambda top, _bottom, *_: self.rows.append(top.data() if text else top.row()))
+        model.dataChanged.connect(
+            lambda top, _bottom, *_: self.rows.append(top.data() if text else top.row())
+        )
 
     def _reset(self):
         self.resets += 1
@@ -43,7 +45,10 @@ def test_a_save_updates_only_the_saved_measures_rows(qtbot, open_window, db_path
     row = win.list_model.row_of(win.current_id)
     assert listed.rows == [row] and win.list_model.index(row, 3).data() == "達成"
     # the history shows the save; typing goes on in the form untouched
-    assert any(win.history_model.index(r, 5).data() == "計画達成状況" for r in range(win.history_model.rowCount()))
+    assert any(
+        win.history_model.index(r, 5).data() == "計画達成状況"
+        for r in range(win.history_model.rowCount())
+    )
     win.close()
 
 

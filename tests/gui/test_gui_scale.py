@@ -47,7 +47,9 @@ def city(tmp_path_factory):
 def city_window(city, tmp_path, open_window):
     db = tmp_path / "city.sqlite3"
     shutil.copy(city, db)  # closed cleanly: one file, nothing in a -wal beside it
-    return open_window(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), activate=True)
+    return open_window(
+        db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), activate=True
+    )
 
 
 def test_the_limits_are_below_the_generated_plan():
@@ -116,7 +118,9 @@ def test_next_measure_walks_the_tree_order_into_closed_branches(qtbot, city_wind
     assert win.current_id == ids[11]
 
 
-def test_a_search_typed_while_the_index_builds_runs_once_it_is_ready(qtbot, city_window, monkeypatch):
+def test_a_search_typed_while_the_index_builds_runs_once_it_is_ready(
+    qtbot, city_window, monkeypatch
+):
     from kanazawa_desktop.services import desk as desk_module
 
     win = city_window
@@ -190,7 +194,7 @@ def test_the_lazy_models_pass_qtmodeltester(qtmodeltester, city):
     qtmodeltester.check(lm)  # fetches more as it goes
     assert lm.rowCount() > list_module.FETCH_BATCH
     tm = PlanTreeModel()
-    tm.set_content(nodes, rows[:tree_module.EXPAND_ALL_LIMIT + 40])  # past the limit: counts
+    tm.set_content(nodes, rows[: tree_module.EXPAND_ALL_LIMIT + 40])  # past the limit: counts
     qtmodeltester.check(tm)
     assert not tm.opens_everything()
     assert tm.index_of_measure(rows[7].id).data(MeasureIdRole) == rows[7].id

@@ -31,8 +31,14 @@ def plan_desk(tmp_path_factory, qapp):
     desk = Desk.open(tmp_path_factory.mktemp("print") / "desk.sqlite3")
     desk.set_role(secretariat=True)
     by_no = {m.number: m for m in desk.measures() if m.number}
-    desk.save(by_no[1].id, {(2023, "status"): Status.ACHIEVED, (2023, "actual"): 85,
-                            (2024, "status"): Status.NOT_ACHIEVED})
+    desk.save(
+        by_no[1].id,
+        {
+            (2023, "status"): Status.ACHIEVED,
+            (2023, "actual"): 85,
+            (2024, "status"): Status.NOT_ACHIEVED,
+        },
+    )
     desk.save(by_no[20].id, {(2023, "result_text"): MEDIUM})
     yield desk
     desk.close()
@@ -65,12 +71,12 @@ def test_the_bundled_font_is_embedded_with_unicode_maps(everything):
 def test_every_name_and_vision_is_text_on_its_own_sheet(everything):
     result, measures = everything
     texts = page_texts(result.path)
-    sheets = texts[len(texts) - len(measures):]
+    sheets = texts[len(texts) - len(measures) :]
     for m, text in zip(measures, sheets, strict=True):
         assert squash(m.name) in text, m.number_label
         assert squash(m.vision) in text, m.number_label
         assert squash(m.department_text) in text
-    listing = "".join(texts[:len(texts) - len(measures)])
+    listing = "".join(texts[: len(texts) - len(measures)])
     assert all(squash(m.name) in listing for m in measures)
     # the font's shared radical glyphs are mapped back to ideographs (⽅針 -> 方針)
     assert not any(0x2E80 <= ord(ch) <= 0x2FDF for ch in "".join(texts))
@@ -144,7 +150,8 @@ def test_department_scope_includes_joint_measures(plan_desk, tmp_path):
     assert result.measures == result.pages == len(chosen) == 6
     assert any(len(m.departments) > 1 for m in chosen)
     assert [t for t, _, _ in outline(result.path)] == [
-        n.caption for n in plan_desk.nodes() if n.level == 1 and n.key == "1"]
+        n.caption for n in plan_desk.nodes() if n.level == 1 and n.key == "1"
+    ]
 
 
 def test_policy_scope_and_selected_numbers(plan_desk, tmp_path):
@@ -156,11 +163,14 @@ def test_policy_scope_and_selected_numbers(plan_desk, tmp_path):
     assert all(w > h for w, h in page_sizes(result.path))
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    ({"numbers": [999]}, "No.999"),
-    ({"department": "人事部"}, "人事部"),
-    ({"policy": 9}, "方針9"),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"numbers": [999]}, "No.999"),
+        ({"department": "人事部"}, "人事部"),
+        ({"policy": 9}, "方針9"),
+    ],
+)
 def test_unknown_choices_are_refused_in_japanese(plan_desk, tmp_path, kwargs, words):
     with pytest.raises(InvalidValue) as err:
         P.print_pdf(plan_desk, tmp_path / "x.pdf", **kwargs)
@@ -172,8 +182,9 @@ def test_cancel_between_pages_leaves_no_file_and_keeps_the_old_one(plan_desk, tm
     out = tmp_path / "all.pdf"
     out.write_bytes(b"previous")
     seen = []
-    progress = Progress(lambda done, total, text: seen.append(done) or (
-        done >= 3 and progress.cancel()))
+    progress = Progress(
+        lambda done, total, text: seen.append(done) or (done >= 3 and progress.cancel())
+    )
     with pytest.raises(Cancelled):
         P.print_pdf(plan_desk, out, progress=progress)
     assert out.read_bytes() == b"previous"
@@ -189,9 +200,11 @@ def test_unwritable_destinations_are_refused(plan_desk, tmp_path):
 
 
 def test_cmap_targets_on_radicals_become_ideographs():
-    cmap = (b"2 beginbfchar\n<0003> <2F45>\n<0004> <0041>\nendbfchar\n"
-            b"1 beginbfrange\n<0005> <0006> [<2F8F> <8A08>]\nendbfrange\n"
-            b"1 beginbfrange\n<0010> <0011> <2F45>\nendbfrange\n")
+    cmap = (
+        b"2 beginbfchar\n<0003> <2F45>\n<0004> <0041>\nendbfchar\n"
+        b"1 beginbfrange\n<0005> <0006> [<2F8F> <8A08>]\nendbfrange\n"
+        b"1 beginbfrange\n<0010> <0011> <2F45>\nendbfrange\n"
+    )
     fixed = fix_cmap(cmap)
     assert b"<0003> <65B9>" in fixed and b"<0004> <0041>" in fixed
     assert b"[<884C> <8A08>]" in fixed  # ⾏ -> 行
@@ -200,8 +213,13 @@ def test_cmap_targets_on_radicals_become_ideographs():
 
 
 def test_the_font_map_matches_the_bundled_font():
-    out = subprocess.run([sys.executable, str(REPO / "tools" / "build_font_map.py"), "--check"],
-                         capture_output=True, text=True, cwd=REPO, timeout=240)
+    out = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "build_font_map.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=240,
+    )
     assert out.returncode == 0, out.stderr
 
 
@@ -216,8 +234,13 @@ def test_printing_uses_qtgui_only():
     for path in (REPO / "kanazawa_desktop" / "printing").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             for name in names:
                 assert "QtWidgets" not in name and "QtPrintSupport" not in name, path.name
 

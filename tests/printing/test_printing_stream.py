@@ -59,8 +59,11 @@ def test_a_print_never_holds_more_than_a_batch_of_measures(desk, tmp_path, listi
     job = P.build_job(desk, listing=listing, batch_size=BATCH)
     n = len(job.measure_ids)
     counting = Counting(job.fetch)
-    result = P.write_job(dataclasses.replace(job, fetch=counting), tmp_path / "all.pdf",
-                         progress=Progress(counting.on_step))
+    result = P.write_job(
+        dataclasses.replace(job, fetch=counting),
+        tmp_path / "all.pdf",
+        progress=Progress(counting.on_step),
+    )
     assert n == 92 and result.measures == n
     # read twice (count, then draw), never more than a batch a call
     assert max(counting.batches) == BATCH
@@ -71,8 +74,9 @@ def test_a_print_never_holds_more_than_a_batch_of_measures(desk, tmp_path, listi
     whole = P.write_job(P.build_job(desk, listing=listing, batch_size=1000), tmp_path / "w.pdf")
     assert result.pages == whole.pages
     assert outline(result.path) == outline(whole.path)
-    assert [squash(t) for t in page_texts(result.path)] == \
-        [squash(t) for t in page_texts(whole.path)]
+    assert [squash(t) for t in page_texts(result.path)] == [
+        squash(t) for t in page_texts(whole.path)
+    ]
 
 
 def test_a_sheet_that_grows_between_the_passes_is_printed_with_true_page_numbers(desk, tmp_path):
@@ -92,8 +96,11 @@ def test_a_sheet_that_grows_between_the_passes_is_printed_with_true_page_numbers
     assert len(texts) == result.pages
     for i, text in enumerate(texts, 1):
         assert f"{i}/{result.pages}" in squash(text)
-    assert [page for _, _, kids in outline(result.path) for _, page in kids] == \
-        [0, 1, result.pages - 1]  # No.1, No.2, then No.3 after No.2's 別紙
+    assert [page for _, _, kids in outline(result.path) for _, page in kids] == [
+        0,
+        1,
+        result.pages - 1,
+    ]  # No.1, No.2, then No.3 after No.2's 別紙
 
 
 def test_counting_the_pages_reports_progress_and_can_be_cancelled(desk, tmp_path):

@@ -24,6 +24,8 @@ print("survived")
 
 
 def test_many_void_qt_calls_do_not_crash_python():
-    out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "survived" in out.stdout

@@ -14,7 +14,9 @@ from kanazawa_desktop.services.desk import Desk
 
 def test_backup_holds_everything_and_is_one_file(secretariat, tmp_path):
     m = next(m for m in secretariat.measures() if m.number == 10)
-    secretariat.save(m.id, {(2023, "result_text"): "バックアップ前の記入"})  # still in the -wal file
+    secretariat.save(
+        m.id, {(2023, "result_text"): "バックアップ前の記入"}
+    )  # still in the -wal file
     out = save_backup(secretariat, tmp_path / "copy.sqlite3").path
     assert not out.with_name(out.name + "-wal").exists() and not list(tmp_path.glob(".copy*"))
     con = sqlite3.connect(out)

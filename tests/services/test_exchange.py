@@ -31,7 +31,9 @@ def test_preview_writes_nothing_then_apply_and_twice(secretariat, issued):
     fill(issued, {("No.7", "R5", "result"): "庁舎で運用開始", ("No.7", "R5", "status"): "達成"})
     [pv] = X.preview_import(secretariat, [issued])
     assert [(pv.describe(c), c.master, c.file) for c in pv.changes] == [
-        ("No.7 R5 実施結果", "", "庁舎で運用開始"), ("No.7 R5 計画達成状況", "", "achieved")]
+        ("No.7 R5 実施結果", "", "庁舎で運用開始"),
+        ("No.7 R5 計画達成状況", "", "achieved"),
+    ]
     assert result(secretariat, 7) == ""  # the dry run changed nothing
     res = X.apply_import(secretariat, pv)
     assert res.batch_id and len(res.applied) == 2
@@ -67,13 +69,18 @@ def test_conflict_keep_and_take(secretariat, issued):
 
 
 def test_blank_cell_over_a_value_needs_confirmation(secretariat, tmp_path):
-    secretariat.save(mid(secretariat, 7), {(2023, "result_text"): "記入済み", (2023, "status"): "達成"})
+    secretariat.save(
+        mid(secretariat, 7), {(2023, "result_text"): "記入済み", (2023, "status"): "達成"}
+    )
     out = X.export_workbook(secretariat, tmp_path / "j.xlsx", "人事課").path
     fill(out, {("No.7", "R5", "result"): None, ("No.7", "R5", "status"): None})
     [pv] = X.preview_import(secretariat, [out])
     assert not pv.changes and {c.decision for c in pv.conflicts} == {"blank"}
     X.apply_import(secretariat, pv)
-    assert result(secretariat, 7) == "記入済み" and result(secretariat, 7, field="status") == "achieved"
+    assert (
+        result(secretariat, 7) == "記入済み"
+        and result(secretariat, 7, field="status") == "achieved"
+    )
     [pv] = X.preview_import(secretariat, [out])
     assert pv.already is not None
 
@@ -118,8 +125,10 @@ def test_department_pc_round_trip(tmp_path):
     master_db, dept_db = tmp_path / "master.sqlite3", tmp_path / "jinji.sqlite3"
     with Desk.open(master_db) as sec:
         sec.set_role(secretariat=True)
-        sec.save(mid(sec, 7), {(2023, "plan_text"): "事務局が直した計画",
-                               (2023, "result_text"): "事務局の記入"})
+        sec.save(
+            mid(sec, 7),
+            {(2023, "plan_text"): "事務局が直した計画", (2023, "result_text"): "事務局の記入"},
+        )
         sec.save(mid(sec, 1), {(2023, "status"): "達成"})
         master = X.export_workbook(sec, tmp_path / "master.xlsx").path
     with Desk.open(dept_db) as dept:
@@ -128,7 +137,10 @@ def test_department_pc_round_trip(tmp_path):
         [pv] = X.preview_import(dept, [master])
         assert pv.kind == "sync" and not pv.refused, pv.refusals
         X.apply_import(dept, pv)
-        assert result(dept, 7) == "事務局の記入" and dept.measure(mid(dept, 7)).year(2023).plan_text == "事務局が直した計画"
+        assert (
+            result(dept, 7) == "事務局の記入"
+            and dept.measure(mid(dept, 7)).year(2023).plan_text == "事務局が直した計画"
+        )
         assert result(dept, 1, field="status") == "achieved"  # another department's status
         dept.save(mid(dept, 7), {(2024, "result_text"): "課がアプリで記入"})
         back = X.export_workbook(dept, tmp_path / "jinji_back.xlsx").path
@@ -200,7 +212,11 @@ def test_cli_export_import_exit_codes(tmp_path):
     lines = r.stdout.splitlines()
     assert lines[0].startswith("回収 1 / ")
     [jinji] = [i for i, line in enumerate(lines) if line.startswith("人事課")]
-    assert "競合あり" in lines[jinji] and "j2.xlsx" in lines[jinji] and "未解決の競合 1件" in lines[jinji]
+    assert (
+        "競合あり" in lines[jinji]
+        and "j2.xlsx" in lines[jinji]
+        and "未解決の競合 1件" in lines[jinji]
+    )
     assert lines[jinji + 1].strip() == "競合  No.7 R5 実施結果"
     assert any(line.startswith("デジタル行政戦略課") and "未配布" in line for line in lines)
     dept_db = tmp_path / "dept.sqlite3"
@@ -209,11 +225,14 @@ def test_cli_export_import_exit_codes(tmp_path):
     assert r.returncode == 1 and r.stderr.count("\n") == 1 and "事務局" in r.stderr
 
 
-@pytest.mark.parametrize(("version", "dept", "measure", "text"), [
-    (1, "人事課", None, "v1の結果"),  # a department PC of the first release
-    (2, None, 10, "v2の結果"),  # the secretariat, after the workbook exchange came
-    (3, None, 10, "v3の結果"),  # the secretariat, having issued and imported workbooks
-])
+@pytest.mark.parametrize(
+    ("version", "dept", "measure", "text"),
+    [
+        (1, "人事課", None, "v1の結果"),  # a department PC of the first release
+        (2, None, 10, "v2の結果"),  # the secretariat, after the workbook exchange came
+        (3, None, 10, "v3の結果"),  # the secretariat, having issued and imported workbooks
+    ],
+)
 def test_migrates_an_earlier_database(tmp_path, version, dept, measure, text):
 
     from kanazawa_desktop.store.schema import LATEST_VERSION
@@ -225,8 +244,11 @@ def test_migrates_an_earlier_database(tmp_path, version, dept, measure, text):
     con.close()
     with Desk.open(path) as desk:
         assert desk.role.department == dept
-        assert any(m.year(2023).result_text == text for m in desk.measures()
-                   if measure is None or m.number == measure)
+        assert any(
+            m.year(2023).result_text == text
+            for m in desk.measures()
+            if measure is None or m.number == measure
+        )
         assert X.collection_status(desk) is not None
         X.export_workbook(desk, tmp_path / "after.xlsx")
         if dept is None:  # the new hierarchy history works on the migrated file
@@ -234,14 +256,18 @@ def test_migrates_an_earlier_database(tmp_path, version, dept, measure, text):
             desk.rename_node(node.id, "移行後の名称")
             assert desk.undo()
     con = sqlite3.connect(path)
-    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(LATEST_VERSION)
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(
+        LATEST_VERSION
+    )
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"exchange_export", "exchange_import", "exchange_base", "node_change"} <= tables
     con.close()
     backups = list(tmp_path.glob(f"old.sqlite3.v{version}-*.bak"))
     assert len(backups) == 1
     con = sqlite3.connect(backups[0])
-    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(version)
+    assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(
+        version
+    )
     con.close()
 
 
@@ -253,7 +279,9 @@ def test_department_pc_sync_conflict_and_edited_master_refused(tmp_path):
     with Desk.open(master_db) as sec:
         sec.save(mid(sec, 7), {(2023, "result_text"): "事務局の記入"})
         second = X.export_workbook(sec, tmp_path / "m2.xlsx").path
-    edited = fill(second, {("No.1", "R5", "result"): "課が一覧表に書き込んだ"}, tmp_path / "m2_edited.xlsx")
+    edited = fill(
+        second, {("No.1", "R5", "result"): "課が一覧表に書き込んだ"}, tmp_path / "m2_edited.xlsx"
+    )
     with Desk.open(dept_db) as dept:
         [pv] = X.preview_import(dept, [edited])
         assert pv.refused and "受け取ったまま" in pv.refusals[0].message
@@ -267,10 +295,14 @@ def test_department_pc_sync_conflict_and_edited_master_refused(tmp_path):
 def _shape(path) -> dict:
     con = sqlite3.connect(path)
     tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-    out = {t: (sorted(tuple(c[1:]) for c in con.execute(f'PRAGMA table_info("{t}")')),
-               sorted(tuple(k[2:5]) for k in con.execute(f'PRAGMA foreign_key_list("{t}")')),
-               sorted(i[1] for i in con.execute(f'PRAGMA index_list("{t}")')))
-           for t in tables}
+    out = {
+        t: (
+            sorted(tuple(c[1:]) for c in con.execute(f'PRAGMA table_info("{t}")')),
+            sorted(tuple(k[2:5]) for k in con.execute(f'PRAGMA foreign_key_list("{t}")')),
+            sorted(i[1] for i in con.execute(f'PRAGMA index_list("{t}")')),
+        )
+        for t in tables
+    }
     con.close()
     return out
 
@@ -350,7 +382,9 @@ def test_the_secretariat_resetting_a_status_reaches_an_untouched_department_pc(t
         m3 = X.export_workbook(sec, tmp_path / "m3.xlsx").path
     with Desk.open(dept_db) as dept:
         [pv] = X.preview_import(dept, [m3])
-        assert not pv.conflicts and len(pv.changes) == 2  # not 空欄 conflicts: the secretariat decided
+        assert (
+            not pv.conflicts and len(pv.changes) == 2
+        )  # not 空欄 conflicts: the secretariat decided
         X.apply_import(dept, pv)
         assert result(dept, 10, field="status").value == "" and result(dept, 10) == ""
 
@@ -422,7 +456,10 @@ def test_a_second_return_without_a_sync_is_read_against_the_first(tmp_path):
     with Desk.open(master_db) as sec:
         [pv] = X.preview_import(sec, [second])
         assert not pv.conflicts
-        assert sorted(pv.describe(c) for c in pv.changes) == ["No.10 R5 実施結果", "No.10 R5 計画達成状況"]
+        assert sorted(pv.describe(c) for c in pv.changes) == [
+            "No.10 R5 実施結果",
+            "No.10 R5 計画達成状況",
+        ]
         X.apply_import(sec, pv)
         assert result(sec, 10) == "研修を延期" and result(sec, 10, field="status").value == ""
         [again] = X.preview_import(sec, [lost])  # what the secretariat already holds: nothing to do

@@ -30,8 +30,10 @@ def value(desk, number, field="result_text", fy=2023):
 
 
 def snapshot(desk):
-    rows = [(m.key, sorted((fy, y.result_text, y.status.value, y.actual) for fy, y in m.years.items()))
-            for m in desk.measures()]
+    rows = [
+        (m.key, sorted((fy, y.result_text, y.status.value, y.actual) for fy, y in m.years.items()))
+        for m in desk.measures()
+    ]
     batches = desk.db.execute_sql("SELECT COUNT(*) FROM change_batch").fetchone()[0]
     return rows, batches
 
@@ -47,18 +49,32 @@ def _other_departments_measure(desk):
 
 # ---- the register: a manifest this database did not issue is refused --------------------------
 
+
 def _claim_master(man):
-    return replace(man, scope="master", department="",
-                   rows=tuple(replace(r, editable=frozenset({"result_text", "status"})) for r in man.rows))
+    return replace(
+        man,
+        scope="master",
+        department="",
+        rows=tuple(replace(r, editable=frozenset({"result_text", "status"})) for r in man.rows),
+    )
 
 
 def _actual_on_a_measure_without_targets(desk):
-    plain = next(m for m in desk.measures() if "人事課" in m.departments and not m.numeric
-                 and not m.is_repeat)
+    plain = next(
+        m
+        for m in desk.measures()
+        if "人事課" in m.departments and not m.numeric and not m.is_repeat
+    )
 
     def edit(man):
-        return replace(man, rows=tuple(replace(r, editable=r.editable | {"actual"})
-                                       if r.measure_key == plain.key else r for r in man.rows))
+        return replace(
+            man,
+            rows=tuple(
+                replace(r, editable=r.editable | {"actual"}) if r.measure_key == plain.key else r
+                for r in man.rows
+            ),
+        )
+
     return edit, plain
 
 
@@ -69,7 +85,10 @@ def test_a_return_with_a_recomputed_manifest_is_refused(secretariat, issued, for
     elif forgery == "actual":
         edit, _ = _actual_on_a_measure_without_targets(secretariat)
     else:
-        edit = lambda man: replace(man, rows=(replace(man.rows[0], status="achieved"),) + man.rows[1:])  # noqa: E731
+
+        def edit(man):
+            return replace(man, rows=(replace(man.rows[0], status="achieved"),) + man.rows[1:])
+
     forge(issued, edit)
     fill(issued, {("No.7", "R5", "result"): "書き換えたブックから"})
     before = snapshot(secretariat)
@@ -88,7 +107,8 @@ def test_the_issued_workbook_itself_is_accepted_and_registered(secretariat, issu
 
 
 def test_a_master_workbook_claimed_by_an_edited_department_file_cannot_write_other_measures(
-        secretariat, issued):
+    secretariat, issued
+):
     other = _other_departments_measure(secretariat)
     forge(issued, _claim_master)
     [pv] = X.preview_import(secretariat, [issued])
@@ -97,6 +117,7 @@ def test_a_master_workbook_claimed_by_an_edited_department_file_cannot_write_oth
 
 
 # ---- values are validated whatever the manifest says (a department PC's return) ----------------
+
 
 def _dept_return(tmp_path):
     master_db, dept_db = synced_pcs(tmp_path)
@@ -127,7 +148,12 @@ def _row2_locked_cells(path):
         cells = next(wb["入力"].iter_rows(min_row=2, max_row=2, values_only=True))
     finally:
         wb.close()
-    return cells[1] or "", cells[2] or "", cells[4] or "", None if cells[7] is None else float(cells[7])
+    return (
+        cells[1] or "",
+        cells[2] or "",
+        cells[4] or "",
+        None if cells[7] is None else float(cells[7]),
+    )
 
 
 def test_a_department_pc_return_cannot_write_a_year_outside_the_plan(tmp_path):
@@ -140,13 +166,17 @@ def test_a_department_pc_return_cannot_write_a_year_outside_the_plan(tmp_path):
         ws.cell(2, COL_YEAR + 1, short_label(2099)).data_type = "s"
         ws.cell(2, 6, "2099年の記入").data_type = "s"
 
-    forge(ret, lambda m: replace(m, rows=(replace(first, fy=2099, locked=digest),) + m.rows[1:]),
-                   entry)
+    forge(
+        ret,
+        lambda m: replace(m, rows=(replace(first, fy=2099, locked=digest),) + m.rows[1:]),
+        entry,
+    )
     with Desk.open(master_db) as sec:
         before = snapshot(sec)
         [pv] = X.preview_import(sec, [ret])
-        assert pv.refused and any("計画の期間" in r.message for r in pv.refusals), \
-            [r.message for r in pv.refusals] + [pv.error or ""]
+        assert pv.refused and any("計画の期間" in r.message for r in pv.refusals), [
+            r.message for r in pv.refusals
+        ] + [pv.error or ""]
         assert snapshot(sec) == before
 
 
@@ -167,11 +197,18 @@ def test_a_department_pc_return_cannot_write_into_a_repeat_row(tmp_path):
 
 # ---- fillings of one issued workbook -------------------------------------------------------------
 
+
 def _two_fillings(issued, tmp_path):
-    first = fill(issued, {("No.10", "R5", "status"): "達成", ("No.10", "R5", "result"): "研修を実施"},
-                 tmp_path / "first.xlsx")
-    corrected = fill(issued, {("No.10", "R5", "status"): None, ("No.10", "R5", "result"): "研修を延期"},
-                     tmp_path / "corrected.xlsx")
+    first = fill(
+        issued,
+        {("No.10", "R5", "status"): "達成", ("No.10", "R5", "result"): "研修を実施"},
+        tmp_path / "first.xlsx",
+    )
+    corrected = fill(
+        issued,
+        {("No.10", "R5", "status"): None, ("No.10", "R5", "result"): "研修を延期"},
+        tmp_path / "corrected.xlsx",
+    )
     set_saved_at(first, "2026-12-01T01:00:00Z")
     set_saved_at(corrected, "2026-12-02T01:00:00Z")
     return first, corrected
@@ -185,7 +222,9 @@ def test_a_corrected_filling_is_read_against_the_first(secretariat, issued, tmp_
     assert not pv.refused
     # the rewritten text applies; the withdrawn 達成 (a blank cell) is a conflict, never dropped
     assert [pv.describe(c) for c in pv.changes] == ["No.10 R5 実施結果"]
-    assert [(pv.describe(c), c.decision) for c in pv.conflicts] == [("No.10 R5 計画達成状況", "blank")]
+    assert [(pv.describe(c), c.decision) for c in pv.conflicts] == [
+        ("No.10 R5 計画達成状況", "blank")
+    ]
     X.apply_import(secretariat, pv, {pv.conflicts[0].key: X.TAKE_FILE})
     assert value(secretariat, 10) == "研修を延期" and value(secretariat, 10, "status") == ""
 
@@ -204,14 +243,18 @@ def test_fillings_saved_in_the_same_second_cannot_be_ordered(secretariat, issued
     set_saved_at(corrected, "2026-12-01T01:00:00Z")
     r = X.apply_import(secretariat, X.preview_import(secretariat, [first])[0])
     [pv] = X.preview_import(secretariat, [corrected])
-    assert pv.error_kind == "older" and "判断できません" in pv.error and f"#{r.batch_id}" in pv.error
+    assert (
+        pv.error_kind == "older" and "判断できません" in pv.error and f"#{r.batch_id}" in pv.error
+    )
     # undoing the first, as the message says, lets the other in
     X.undo_import(secretariat, r.batch_id)
     [pv] = X.preview_import(secretariat, [corrected])
     assert not pv.refused
     # the same filling re-saved (LibreOffice, Excel) is the same content: 取り込み済み, not a refusal
     X.apply_import(secretariat, pv)
-    resaved = set_saved_at(shutil.copy(corrected, tmp_path / "resaved.xlsx"), "2026-12-05T01:00:00Z")
+    resaved = set_saved_at(
+        shutil.copy(corrected, tmp_path / "resaved.xlsx"), "2026-12-05T01:00:00Z"
+    )
     [again] = X.preview_import(secretariat, [Path(resaved)])
     assert not again.refused and again.already is not None
 
@@ -230,6 +273,7 @@ def test_two_workbooks_written_in_the_same_second_are_ordered(secretariat, tmp_p
 
 
 # ---- workbooks issued before the register existed -----------------------------------------------
+
 
 def _v3_database(tmp_path) -> Path:
     path = tmp_path / "v3.sqlite3"

@@ -18,11 +18,19 @@ from kanazawa_desktop.services import exchange as X
 # tested on its own). Whitespace-only text is
 # left out because openpyxl (the "department" here) writes it without xml:space="preserve",
 # so every reader sees a blank; Excel and LibreOffice do preserve it.
-typed = st.text(st.characters(blacklist_categories=("Cs",),
-                              blacklist_characters="\r\x0b\x0c\x7f\x85\u2028\u2029",
-                              min_codepoint=0x20) | st.sampled_from("\n\t"), min_size=1,
-                max_size=60).filter(lambda t: t.strip() != "")
-numbers = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False).map(lambda f: float(f"{f:.6g}"))
+typed = st.text(
+    st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters="\r\x0b\x0c\x7f\x85\u2028\u2029",
+        min_codepoint=0x20,
+    )
+    | st.sampled_from("\n\t"),
+    min_size=1,
+    max_size=60,
+).filter(lambda t: t.strip() != "")
+numbers = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False).map(
+    lambda f: float(f"{f:.6g}")
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +47,19 @@ def issued_file(tmp_path_factory):
 
 def edits_strategy(keys):
     numeric = [k for k in keys if k[0] == "No.1"]
-    return st.fixed_dictionaries({}, optional={
-        **{(k[0], k[1], "result"): typed for k in keys[:12]},
-        **{(k[0], k[1], "status"): st.sampled_from(["達成", "未達成"]) for k in keys[:12]},
-        **{(k[0], k[1], "actual"): numbers for k in numeric},
-    })
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            **{(k[0], k[1], "result"): typed for k in keys[:12]},
+            **{(k[0], k[1], "status"): st.sampled_from(["達成", "未達成"]) for k in keys[:12]},
+            **{(k[0], k[1], "actual"): numbers for k in numeric},
+        },
+    )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_any_edit_of_unlocked_cells_comes_back_exactly(issued_file, tmp_path, data):
     desk, issued = issued_file
@@ -72,9 +85,21 @@ def libreoffice_resave(path, tmp_path):
     lo_out = tmp_path / "lo"
     lo_out.mkdir(exist_ok=True)
     profile = (tmp_path / "profile").as_uri()
-    r = subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
-                        "--convert-to", "xlsx", "--outdir", str(lo_out), str(path)],
-                       capture_output=True, text=True, timeout=180)
+    r = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(lo_out),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     resaved = lo_out / path.name
     assert resaved.exists(), r.stdout + r.stderr
     assert resaved.read_bytes() != path.read_bytes()
@@ -100,10 +125,14 @@ def test_libreoffice_resave_round_trip(secretariat, tmp_path):
     assert not pv.refused, (pv.error, pv.refusals)
     got = {pv.describe(c): c.file for c in pv.changes}
     assert got == {
-        "No.7 R5 実施結果": "=SUM(A1)", "No.7 R5 計画達成状況": "achieved",
-        "No.7 R6 実施結果": "-3", "No.10 R5 実施結果": "・項目一\n・項目二 𠮷",
-        "No.10 R5 計画達成状況": "not_achieved", "No.10 R6 実施結果": "#N/A",
-        "No.11 R5 実施結果": "@x 0012", "No.11 R6 実施結果": "=未確定",
+        "No.7 R5 実施結果": "=SUM(A1)",
+        "No.7 R5 計画達成状況": "achieved",
+        "No.7 R6 実施結果": "-3",
+        "No.10 R5 実施結果": "・項目一\n・項目二 𠮷",
+        "No.10 R5 計画達成状況": "not_achieved",
+        "No.10 R6 実施結果": "#N/A",
+        "No.11 R5 実施結果": "@x 0012",
+        "No.11 R6 実施結果": "=未確定",
     }
     X.apply_import(secretariat, pv)
     m = next(m for m in secretariat.measures() if m.number == 7)
@@ -128,4 +157,7 @@ def test_master_resaved_by_libreoffice_still_carries_its_definitions(tmp_path):
         assert not pv.refused, (pv.error, pv.refusals)
         assert [d.name for d in pv.new_measures] == ["生成AIの全庁活用"]
         X.apply_import(dept, pv)
-        assert next(m for m in dept.measures() if m.number == 10).summary == "改行\nと 𠮷 と =式のような文"
+        assert (
+            next(m for m in dept.measures() if m.number == 10).summary
+            == "改行\nと 𠮷 と =式のような文"
+        )

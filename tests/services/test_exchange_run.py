@@ -32,8 +32,9 @@ def test_each_file_on_its_own_and_previewed_just_before_it_is_applied(secretaria
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     seen = []
-    outcomes = apply_files(secretariat, [ToApply(pa), ToApply(broken), ToApply(pb), ToApply(pa)],
-                           on_file=seen.append)
+    outcomes = apply_files(
+        secretariat, [ToApply(pa), ToApply(broken), ToApply(pb), ToApply(pa)], on_file=seen.append
+    )
     assert [o.state for o in outcomes] == [APPLIED, REFUSED, APPLIED, ALREADY]
     assert seen == outcomes
     # the second department's return was read after the first was applied: a conflict, kept open
@@ -41,7 +42,9 @@ def test_each_file_on_its_own_and_previewed_just_before_it_is_applied(secretaria
     assert secretariat.measure(joint.id).year(2023).result_text == f"{joint.departments[0]}の記入"
 
 
-def test_a_preview_gone_stale_is_previewed_again_and_new_conflicts_go_back_for_review(secretariat, tmp_path):
+def test_a_preview_gone_stale_is_previewed_again_and_new_conflicts_go_back_for_review(
+    secretariat, tmp_path
+):
     _joint, (pa, pb) = _joint_returns(secretariat, tmp_path)
     seen_a, seen_b = X.preview_import(secretariat, [pa, pb])  # both seen against the data as it was
     outcomes = apply_files(secretariat, [ToApply(pa, seen_a), ToApply(pb, seen_b)])
@@ -56,8 +59,9 @@ def test_cancel_stops_between_files_and_says_which_were_done(secretariat, tmp_pa
         p = X.export_workbook(secretariat, tmp_path / f"{dept}.xlsx", dept).path
         files.append(ToApply(p))
     progress = Progress()
-    outcomes = apply_files(secretariat, files, progress=progress,
-                           on_file=lambda o: progress.cancel())
+    outcomes = apply_files(
+        secretariat, files, progress=progress, on_file=lambda o: progress.cancel()
+    )
     assert len(outcomes) == 1
 
 

@@ -12,8 +12,14 @@ from kanazawa_desktop.store import repository as repo
 
 def test_all_measures_equal_the_per_measure_read(secretariat):
     m = next(m for m in secretariat.measures() if m.numeric)
-    secretariat.save(m.id, {(2023, "actual"): 70, (2023, "status"): Status.ACHIEVED,
-                            (2024, "result_text"): "=SUM(A1)"})
+    secretariat.save(
+        m.id,
+        {
+            (2023, "actual"): 70,
+            (2023, "status"): Status.ACHIEVED,
+            (2024, "result_text"): "=SUM(A1)",
+        },
+    )
     plan = secretariat.plan
     every = repo.all_measures(plan.id)
     assert len(every) == 92
@@ -56,8 +62,12 @@ def test_department_export_reads_only_its_measures(secretariat, tmp_path):
     finally:
         conn.set_trace_callback(None)
     assert result.rows > 0
-    reads = [s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))
-             and re.search(r'\b(FROM|JOIN)\s+"?(measure|measure_year|node)"?\b', s)]
+    reads = [
+        s
+        for s in statements
+        if s.lstrip().upper().startswith(("SELECT", "WITH"))
+        and re.search(r'\b(FROM|JOIN)\s+"?(measure|measure_year|node)"?\b', s)
+    ]
     assert reads
     # every read of measures, their years or the hierarchy is narrowed to the department
     assert [s for s in reads if "人事課" not in s and "d.name" not in s] == []

@@ -24,7 +24,12 @@ def test_rename_is_recorded_undone_and_redone(secretariat):
     secretariat.rename_node(n.id, "  働き方の\nDX  ")
     assert node(secretariat, "1-1").title == "働き方の DX"  # one line, as the path prints it
     entry = secretariat.history(measure(secretariat, 10).id)[0]  # No.10 is under 1-1
-    assert (entry.field, entry.node, entry.old, entry.new) == ("title", "項目 (1)", before, "働き方の DX")
+    assert (entry.field, entry.node, entry.old, entry.new) == (
+        "title",
+        "項目 (1)",
+        before,
+        "働き方の DX",
+    )
     assert entry.source == "form" and entry.role == "事務局"
     assert not any(e.field == "title" for e in secretariat.history(measure(secretariat, 40).id))
     secretariat.undo()
@@ -53,10 +58,15 @@ def test_renamed_titles_reach_the_department_pc(tmp_path):
         [pv] = X.preview_import(dept, [wb])
         assert "体系の名称 1件" in pv.summary()
         [(what, _old, new)] = pv.additions()
-        assert what == f"体系の名称 {node(dept, '1-1-1').label}" and new == "デジタル技術で業務を変える"
+        assert (
+            what == f"体系の名称 {node(dept, '1-1-1').label}"
+            and new == "デジタル技術で業務を変える"
+        )
         res = X.apply_import(dept, pv)
         assert node(dept, "1-1-1").title == "デジタル技術で業務を変える"
-        assert any(e.field == "title" and e.source == "import" for e in dept.history(measure(dept, 10).id))
+        assert any(
+            e.field == "title" and e.source == "import" for e in dept.history(measure(dept, 10).id)
+        )
         X.undo_import(dept, res.batch_id)
         assert node(dept, "1-1-1").title != "デジタル技術で業務を変える"
 
@@ -68,9 +78,15 @@ def test_add_node_numbers_after_siblings_and_places_after_the_branch(desk):
     item = desk.add_node(node(desk, "1").id, "新しい項目")
     sub = desk.add_node(item, "その下の小項目")
     keys = [n.key for n in desk.nodes()]
-    assert keys.index("1-4") == keys.index("1-3-2") + 1 and keys.index("1-4-1") == keys.index("1-4") + 1
+    assert (
+        keys.index("1-4") == keys.index("1-3-2") + 1
+        and keys.index("1-4-1") == keys.index("1-4") + 1
+    )
     assert keys.index("2") == keys.index("1-4-1") + 1  # 方針2 still follows the whole 方針1 branch
-    assert [(n.label, n.level) for n in desk.nodes() if n.id in (item, sub)] == [("(4)", 2), ("①", 3)]
+    assert [(n.label, n.level) for n in desk.nodes() if n.id in (item, sub)] == [
+        ("(4)", 2),
+        ("①", 3),
+    ]
     with pytest.raises(InvalidValue, match="小項目の下には追加できません"):
         desk.add_node(sub, "四階層目")
     with pytest.raises(StoreError, match="追加は元に戻せません"):
@@ -111,7 +127,9 @@ def test_lists_follow_the_hierarchy_after_moves_and_new_nodes(secretariat, tmp_p
 
     secretariat.save(measure(secretariat, 1).id, {(None, "node"): "1-1-3"})
     secretariat.add_node(node(secretariat, "1-1").id, "新しい小項目")
-    new = secretariat.add_measure(node_key="1-1-4", name="新しい小項目の取組", departments=["人事課"])
+    new = secretariat.add_measure(
+        node_key="1-1-4", name="新しい小項目の取組", departments=["人事課"]
+    )
     order = [m.number for m in secretariat.measures()]
     # a moved measure lists inside its new 小項目 (by its own order, so undoing a move is exact)
     assert order[:15] == [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 13, 14, 91]

@@ -27,9 +27,16 @@ def test_definitions_and_new_measure_reach_the_department_pc(pcs, tmp_path):
     master_db, dept_db = pcs
     with Desk.open(master_db) as sec:
         m10 = by_number(sec, 10)
-        sec.save(m10.id, {(None, "summary"): "事務局が書き直した概要", (None, "vision"): "新しいめざす姿",
-                          (None, "related_plans"): ["第3期人事計画"], (None, "resources"): ["hito", "joho"],
-                          (None, "node"): "1-1-2"})
+        sec.save(
+            m10.id,
+            {
+                (None, "summary"): "事務局が書き直した概要",
+                (None, "vision"): "新しいめざす姿",
+                (None, "related_plans"): ["第3期人事計画"],
+                (None, "resources"): ["hito", "joho"],
+                (None, "node"): "1-1-2",
+            },
+        )
         sec.save(by_number(sec, 23).id, {(None, "retired"): True})
         new_id = sec.add_measure(node_key="1-1-1", name="生成AIの全庁活用", departments=["人事課"])
         sec.save(new_id, {(None, "summary"): "生成AIを業務に使う", (2024, "plan_text"): "試行"})
@@ -42,8 +49,16 @@ def test_definitions_and_new_measure_reach_the_department_pc(pcs, tmp_path):
         assert "新しい取組 1件" in pv.summary()
         assert pv.additions() == [(f"新しい取組 No.{new.number}", "", "生成AIの全庁活用（人事課）")]
         described = {pv.describe(c) for c in pv.changes}
-        assert {"No.10 概要", "No.10 めざす姿", "No.10 関連計画", "No.10 確保する行政資源", "No.10 体系",
-                "No.23 廃止", f"No.{new.number} 概要", f"No.{new.number} R6 実施計画"} <= described
+        assert {
+            "No.10 概要",
+            "No.10 めざす姿",
+            "No.10 関連計画",
+            "No.10 確保する行政資源",
+            "No.10 体系",
+            "No.23 廃止",
+            f"No.{new.number} 概要",
+            f"No.{new.number} R6 実施計画",
+        } <= described
         res = X.apply_import(dept, pv)
         assert res.added == 1 and "新しい取組 1件" in res.summary()
         got = by_number(dept, 10)
@@ -52,7 +67,11 @@ def test_definitions_and_new_measure_reach_the_department_pc(pcs, tmp_path):
         assert {n.id: n.key for n in dept.nodes()}[got.node_id] == "1-1-2"
         assert by_number(dept, 23).retired
         added = by_number(dept, new.number)
-        assert (added.key, added.name, added.summary) == (new.key, "生成AIの全庁活用", "生成AIを業務に使う")
+        assert (added.key, added.name, added.summary) == (
+            new.key,
+            "生成AIの全庁活用",
+            "生成AIを業務に使う",
+        )
         assert added.year(2024).plan_text == "試行"
         assert [m.key for m in dept.measures()] == master_order  # the master's order
         assert added.id in {r.id for r in dept.rows()}  # 人事課 sees its new measure
@@ -86,14 +105,18 @@ def _edit_text_in_file(path, old: str, new: str):
     """Change a text wherever the workbook's XML holds it (a person editing the hidden sheet)."""
     with zipfile.ZipFile(path) as z:
         xml_old = old.replace('"', "&quot;")
-        [part] = [n for n in z.namelist() if any(o in z.read(n).decode("utf-8", "replace")
-                                                  for o in (old, xml_old))]
+        [part] = [
+            n
+            for n in z.namelist()
+            if any(o in z.read(n).decode("utf-8", "replace") for o in (old, xml_old))
+        ]
 
     def edit(data: bytes) -> bytes:
         text = data.decode("utf-8")
         if old in text:
             return text.replace(old, new, 1).encode("utf-8")
         return text.replace(xml_old, new.replace('"', "&quot;"), 1).encode("utf-8")
+
     return rewrite_part(path, part, edit)
 
 
@@ -110,19 +133,39 @@ def test_definitions_edited_after_export_refuse_the_file(pcs, tmp_path):
 
 
 def test_manifest_definitions_are_strictly_typed():
-    good = M.MeasureDef(key="No.1", number=1, repeat_of=None, node="1-1-1", name="x",
-                        departments=("人事課",), indicator=("件数", "件", "increase", False, ""))
+    good = M.MeasureDef(
+        key="No.1",
+        number=1,
+        repeat_of=None,
+        node="1-1-1",
+        name="x",
+        departments=("人事課",),
+        indicator=("件数", "件", "increase", False, ""),
+    )
     assert M.MeasureDef.from_json(json.loads(json.dumps(good.to_json()))) == good
-    for bad in ({**good.to_json(), "number": "1"}, {**good.to_json(), "departments": "人事課"},
-                {**good.to_json(), "retired": 0}, {**good.to_json(), "extra": 1},
-                {**good.to_json(), "indicator": ["a", "b"]}, ["No.1"]):
+    for bad in (
+        {**good.to_json(), "number": "1"},
+        {**good.to_json(), "departments": "人事課"},
+        {**good.to_json(), "retired": 0},
+        {**good.to_json(), "extra": 1},
+        {**good.to_json(), "indicator": ["a", "b"]},
+        ["No.1"],
+    ):
         with pytest.raises(ValueError):
             M.MeasureDef.from_json(bad)
 
 
 def test_a_crafted_manifest_with_a_valid_checksum_but_bad_definitions_is_damaged():
-    man = M.Manifest(plan_code="p", database_uid="u", origin_uid="u", scope="master", department="",
-                     issued_at="2024-04-01T09:00:00+09:00", rows=(), definitions=())
+    man = M.Manifest(
+        plan_code="p",
+        database_uid="u",
+        origin_uid="u",
+        scope="master",
+        department="",
+        issued_at="2024-04-01T09:00:00+09:00",
+        rows=(),
+        definitions=(),
+    )
     rows = man.sheet_rows()
     rows[-1] = ['[{"key":1}]']  # the definitions chunk
     meta = man.meta()
@@ -134,17 +177,41 @@ def test_a_crafted_manifest_with_a_valid_checksum_but_bad_definitions_is_damaged
 
 
 def test_a_format_1_manifest_still_reads():
-    man = M.Manifest(plan_code="p", database_uid="u", origin_uid="u", scope="master", department="",
-                     issued_at="2024-04-01T09:00:00+09:00", version=1)
+    man = M.Manifest(
+        plan_code="p",
+        database_uid="u",
+        origin_uid="u",
+        scope="master",
+        department="",
+        issued_at="2024-04-01T09:00:00+09:00",
+        version=1,
+    )
     back = M.parse(man.sheet_rows())
     assert back.version == 1 and back.definitions == ()
 
 
 def test_format_2_and_3_manifests_read_with_their_own_row_width():
-    row = M.ManifestRow(measure_key="No.7", fy=2023, editable=frozenset({"status"}), label="No.7",
-                        locked="0" * 24, result_text="", status="", actual=None, sent={"status": "achieved"})
+    row = M.ManifestRow(
+        measure_key="No.7",
+        fy=2023,
+        editable=frozenset({"status"}),
+        label="No.7",
+        locked="0" * 24,
+        result_text="",
+        status="",
+        actual=None,
+        sent={"status": "achieved"},
+    )
     for version, sent in ((2, {}), (3, {"status": "achieved"})):
-        man = M.Manifest(plan_code="p", database_uid="u", origin_uid="u", scope="department",
-                         department="人事課", issued_at="2024-04-01T09:00:00+09:00", rows=(row,), version=version)
+        man = M.Manifest(
+            plan_code="p",
+            database_uid="u",
+            origin_uid="u",
+            scope="department",
+            department="人事課",
+            issued_at="2024-04-01T09:00:00+09:00",
+            rows=(row,),
+            version=version,
+        )
         back = M.parse(man.sheet_rows())
         assert back.rows[0].sent == sent and back.version == version

@@ -20,8 +20,11 @@ PACKAGE = Path(values.__file__).resolve().parent.parent
 
 def test_the_cell_length_limit_is_defined_once():
     assert layout.EXCEL_CELL_LIMIT is EXCEL_CELL_LIMIT == 32767
-    holders = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
-               if "32767" in p.read_text(encoding="utf-8")]
+    holders = [
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if "32767" in p.read_text(encoding="utf-8")
+    ]
     assert holders == ["domain/values.py"]
 
 
@@ -40,31 +43,62 @@ def test_form_save_and_import_share_the_rule(jinji):
     assert err.value.data["length"] == EXCEL_CELL_LIMIT + 1
     value, blank, problem = parse_field(F.RESULT_TEXT, long, 12)
     assert value is None and not blank
-    assert problem.startswith("入力!F12（実施結果）: 文字数が上限を超えています") and str(EXCEL_CELL_LIMIT + 1) in problem
+    assert (
+        problem.startswith("入力!F12（実施結果）: 文字数が上限を超えています")
+        and str(EXCEL_CELL_LIMIT + 1) in problem
+    )
     # the same inputs are taken the same way by both
-    for field, raw in ((F.STATUS, "達成"), (F.ACTUAL, "１，８００"), (F.ACTUAL, 98.5), (F.RESULT_TEXT, "a\r\nb")):
+    for field, raw in (
+        (F.STATUS, "達成"),
+        (F.ACTUAL, "１，８００"),
+        (F.ACTUAL, 98.5),
+        (F.RESULT_TEXT, "a\r\nb"),
+    ):
         assert parse_field(field, raw, 2)[0] == validate(field, raw)
     too_big = parse_field(F.ACTUAL, 10**400, 3)[2]  # was an OverflowError out of the import
-    assert too_big.startswith("入力!I3（実績値）: 「1000") and too_big.endswith("」は数値ではありません")
-    assert parse_field(F.STATUS, "済み", 4)[2] == "入力!G4（計画達成状況）: 「済み」は選択肢（未確定・達成・未達成）にありません"
+    assert too_big.startswith("入力!I3（実績値）: 「1000") and too_big.endswith(
+        "」は数値ではありません"
+    )
+    assert (
+        parse_field(F.STATUS, "済み", 4)[2]
+        == "入力!G4（計画達成状況）: 「済み」は選択肢（未確定・達成・未達成）にありません"
+    )
 
 
 def test_field_value_reads_what_the_store_reads(secretariat):
-    secretariat.save(next(r for r in secretariat.rows() if r.number == 10).id,
-                     {(2023, F.STATUS): "達成", (2024, F.ACTUAL): 12, (None, "resources"): ["kane", "hito"]})
+    secretariat.save(
+        next(r for r in secretariat.rows() if r.number == 10).id,
+        {(2023, F.STATUS): "達成", (2024, F.ACTUAL): 12, (None, "resources"): ["kane", "hito"]},
+    )
     node_keys = {n.id: n.key for n in secretariat.nodes()}
     for m in secretariat.measures()[:12]:
         for field in F.MEASURE_FIELDS:
-            assert field_value(m, field, node_key=node_keys[m.node_id]) == repo.read_field(m.id, field, None)
+            assert field_value(m, field, node_key=node_keys[m.node_id]) == repo.read_field(
+                m.id, field, None
+            )
         for fy in (*secretariat.plan.years, 2099):
             for field in F.YEAR_FIELDS:
-                assert field_value(m, field, fy) == repo.read_field(m.id, field, fy), (m.number, fy, field)
+                assert field_value(m, field, fy) == repo.read_field(m.id, field, fy), (
+                    m.number,
+                    fy,
+                    field,
+                )
 
 
 def test_field_value_refuses_what_is_no_field():
     from kanazawa_desktop.domain.model import Measure
-    m = Measure(id=1, key="k", plan_id=1, node_id=1, number=1, repeat_of=None, name="n",
-                numeric=False, departments=("人事課",))
+
+    m = Measure(
+        id=1,
+        key="k",
+        plan_id=1,
+        node_id=1,
+        number=1,
+        repeat_of=None,
+        name="n",
+        numeric=False,
+        departments=("人事課",),
+    )
     with pytest.raises(InvalidValue, match="年度が必要"):
         field_value(m, F.STATUS)
     with pytest.raises(InvalidValue, match="不明な項目"):
@@ -76,8 +110,12 @@ def test_entry_sheet_maps_columns_to_fields():
     row = ["No.10", "時差出勤", "人事課、総務課", "R5", "計画", "結果", "達成", 70.0, "12"]
     assert entry_sheet.row_key(row) == ("No.10", "R5")
     defs, digest = entry_sheet.locked_cells(row)
-    assert defs == {"name": ("時差出勤", False), "departments": (["人事課", "総務課"], False),
-                    F.PLAN_TEXT: ("計画", False), F.TARGET: (70.0, False)}
+    assert defs == {
+        "name": ("時差出勤", False),
+        "departments": (["人事課", "総務課"], False),
+        F.PLAN_TEXT: ("計画", False),
+        F.TARGET: (70.0, False),
+    }
     assert len(digest) >= 16
     assert entry_sheet.locked_cells(row[:7] + ["七十", "12"]) is None
     assert entry_sheet.input_cells(row) == {F.RESULT_TEXT: "結果", F.STATUS: "達成", F.ACTUAL: "12"}

@@ -63,9 +63,13 @@ def _results(db: Path) -> tuple[str, str]:
     con = sqlite3.connect(db)
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        return tuple(r[0] for r in con.execute(
-            "SELECT y.result_text FROM measure_year y JOIN measure m ON m.id = y.measure_id "
-            "WHERE m.number IN (7, 10) AND y.fy = 2023 ORDER BY m.number"))
+        return tuple(
+            r[0]
+            for r in con.execute(
+                "SELECT y.result_text FROM measure_year y JOIN measure m ON m.id = y.measure_id "
+                "WHERE m.number IN (7, 10) AND y.fy = 2023 ORDER BY m.number"
+            )
+        )
     finally:
         con.close()
 
@@ -98,6 +102,7 @@ def test_no_space_at_all_is_not_called_corrupt(capsys, db_on_small_disk):
 # The same without root: a child process with a file-size limit (ulimit -f; SIGXFSZ ignored,
 # so writes past it fail with EFBIG as on a full disk). Runs everywhere on POSIX.
 
+
 def run_limited(limit: int, *argv) -> tuple[int, str]:
     import os
     import signal
@@ -111,9 +116,15 @@ def run_limited(limit: int, *argv) -> tuple[int, str]:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    r = subprocess.run([sys.executable, "-m", "kanazawa_desktop", *map(str, argv)],
-                       capture_output=True, text=True, timeout=120, preexec_fn=limit_size,
-                       env=env, cwd=REPO)
+    r = subprocess.run(
+        [sys.executable, "-m", "kanazawa_desktop", *map(str, argv)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit_size,
+        env=env,
+        cwd=REPO,
+    )
     return r.returncode, r.stderr
 
 

@@ -63,7 +63,9 @@ def _kill_rounds(tmp_path, rounds):
     rng = random.Random(20261123)
     total = 0
     for _ in range(rounds):
-        p = subprocess.Popen([sys.executable, "-c", WRITER, str(db)], stdout=subprocess.PIPE, text=True)
+        p = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db)], stdout=subprocess.PIPE, text=True
+        )
         assert readline(p.stdout, timeout=60).strip() == "ready"
         time.sleep(rng.uniform(0.05, 0.6))
         os.kill(p.pid, signal.SIGKILL)

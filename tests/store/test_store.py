@@ -15,7 +15,9 @@ def test_new_database_has_plan_and_safe_pragmas(desk, db_path):
     db = desk.db
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL: the last draft survives a power cut
+    assert (
+        db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2
+    )  # FULL: the last draft survives a power cut
     assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == connection.BUSY_TIMEOUT_MS
     assert schema.current_version(db) == schema.LATEST_VERSION
     assert len(desk.rows(all_departments=True)) == 92
@@ -70,8 +72,10 @@ def test_foreign_sqlite_file_is_refused(tmp_path):
 
 def test_newer_version_is_refused_untouched(db_path):
     with Desk.open(db_path) as d:
-        d.db.execute_sql("UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                         (str(schema.LATEST_VERSION + 1),))
+        d.db.execute_sql(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'",
+            (str(schema.LATEST_VERSION + 1),),
+        )
         d.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     msg = _untouched(db_path, lambda: Desk.open(db_path))
     assert "新しいバージョン" in msg
@@ -87,10 +91,17 @@ def test_read_only_file_is_refused(db_path):
     immutable = False
     try:
         if os.access(db_path, os.W_OK):  # root writes 0444 files: make it immutable instead
-            immutable = shutil.which("chattr") is not None and subprocess.run(
-                ["chattr", "+i", str(db_path)], capture_output=True, timeout=60).returncode == 0
+            immutable = (
+                shutil.which("chattr") is not None
+                and subprocess.run(
+                    ["chattr", "+i", str(db_path)], capture_output=True, timeout=60
+                ).returncode
+                == 0
+            )
             if not immutable or os.access(db_path, os.W_OK):
-                pytest.skip("running as a user who can write read-only files, and chattr +i is not allowed")
+                pytest.skip(
+                    "running as a user who can write read-only files, and chattr +i is not allowed"
+                )
         msg = _untouched(db_path, lambda: Desk.open(db_path))
         assert "書き込めません" in msg
     finally:
@@ -103,8 +114,11 @@ def test_unwritable_folder_is_refused(tmp_path, monkeypatch):
     target = tmp_path / "nope" / "desk.sqlite3"
     (tmp_path / "nope").mkdir()
     real_access = connection.os.access
-    monkeypatch.setattr(connection.os, "access",
-                        lambda p, mode: False if str(p).endswith("nope") else real_access(p, mode))
+    monkeypatch.setattr(
+        connection.os,
+        "access",
+        lambda p, mode: False if str(p).endswith("nope") else real_access(p, mode),
+    )
     with pytest.raises(StoreError, match="書き込めません"):
         Desk.open(target)
     assert not target.exists()
@@ -142,7 +156,9 @@ def test_network_share_never_uses_wal(db_path, monkeypatch):
 
 def test_save_records_history_and_undo(jinji):
     row = next(r for r in jinji.rows() if r.number == 10)
-    res = jinji.save(row.id, {(2023, F.RESULT_TEXT): "時差出勤を本格導入した", (2023, F.STATUS): "達成"})
+    res = jinji.save(
+        row.id, {(2023, F.RESULT_TEXT): "時差出勤を本格導入した", (2023, F.STATUS): "達成"}
+    )
     assert res.batch_id is not None and len(res.changes) == 2
     m = jinji.measure(row.id)
     assert m.year(2023).result_text == "時差出勤を本格導入した"
@@ -255,9 +271,16 @@ def test_invalid_values_are_refused(jinji):
 def test_secretariat_edits_definitions_departments_and_retires(secretariat):
     d = secretariat
     mid = next(r.id for r in d.rows() if r.number == 10)
-    d.save(mid, {(None, "name"): "テレワーク等の環境の充実", (None, "departments"): ["人事課", "新設課"],
-                 (None, "resources"): ["hito", "joho"], (2023, F.PLAN_TEXT): "新しい計画",
-                 (None, "retired"): True})
+    d.save(
+        mid,
+        {
+            (None, "name"): "テレワーク等の環境の充実",
+            (None, "departments"): ["人事課", "新設課"],
+            (None, "resources"): ["hito", "joho"],
+            (2023, F.PLAN_TEXT): "新しい計画",
+            (None, "retired"): True,
+        },
+    )
     m = d.measure(mid)
     assert m.name == "テレワーク等の環境の充実" and m.departments == ("人事課", "新設課")
     assert m.resources == {"hito", "joho"} and m.retired

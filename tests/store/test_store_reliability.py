@@ -48,6 +48,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 # ---- 1. an export or print never writes over a database -------------------------------------
 
+
 @pytest.mark.qt  # the print command renders in-process
 def test_export_and_print_never_overwrite_a_database(capsys, tmp_path, sec_db):
     other = tmp_path / "other.sqlite3"
@@ -58,8 +59,11 @@ def test_export_and_print_never_overwrite_a_database(capsys, tmp_path, sec_db):
     targets = [sec_db, link, other, wal, Path(os.path.relpath(sec_db))]
     for target in targets:
         before = snapshot(tmp_path)
-        for cmd in (["export", target], ["export", target, "--department", "人事課"],
-                    ["print", target, "--measure", "1"]):
+        for cmd in (
+            ["export", target],
+            ["export", target, "--department", "人事課"],
+            ["print", target, "--measure", "1"],
+        ):
             rc, _out, err = cli(capsys, "--db", sec_db, *cmd)
             assert rc == 1 and "データベース" in one_error_line(err), (target, cmd)
         after = snapshot(tmp_path)
@@ -85,6 +89,7 @@ def test_folder_export_refuses_a_database_of_the_same_name(tmp_path, sec_db):
 
 
 # ---- 2. identity ------------------------------------------------------------------------------
+
 
 def test_a_database_without_identity_gets_one_on_open(sec_db):
     con = sqlite3.connect(sec_db)
@@ -121,6 +126,7 @@ def test_creating_is_one_transaction(tmp_path, monkeypatch):
 
 # ---- 3. another program holds the write lock ---------------------------------------------------
 
+
 @pytest.fixture
 def locked(monkeypatch):
     monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 200)
@@ -156,6 +162,7 @@ def test_locked_database_is_one_japanese_line_for_every_command(capsys, tmp_path
 
 # ---- 4. the recorded schema version must match the tables ---------------------------------------
 
+
 @pytest.mark.parametrize("recorded", ["2", "1", "0", "-1", "abc", "3.0", "", " 3", "４"])
 def test_edited_schema_version_is_refused_untouched(tmp_path, recorded):
     db = tmp_path / "v.sqlite3"
@@ -189,7 +196,9 @@ def test_a_step_adding_only_tables_extends_the_check(monkeypatch):
     columns = {t: frozenset(c) for t, c in cols.items()}
     now = connection.Probe(tables=tables, schema_version=latest, columns=columns)
     assert schema.consistent(latest, now) and not schema.consistent(latest + 1, now)
-    later = connection.Probe(tables=tables | {"future_table"}, schema_version=latest + 1, columns=columns)
+    later = connection.Probe(
+        tables=tables | {"future_table"}, schema_version=latest + 1, columns=columns
+    )
     assert schema.consistent(latest + 1, later) and not schema.consistent(latest, later)
 
 
@@ -206,14 +215,20 @@ def test_old_fixtures_still_migrate(tmp_path, fixture):
 
 # ---- 6. target paths ----------------------------------------------------------------------------
 
+
 @pytest.mark.qt  # the print command renders in-process
 def test_bad_export_and_backup_targets_are_one_line(capsys, tmp_path, sec_db):
     folder = tmp_path / "a folder.xlsx"
     folder.mkdir()
     long_name = tmp_path / ("あ" * 100 + ".xlsx")  # 300 bytes
-    cases = [["export", folder], ["export", long_name], ["export", "/proc/kd.xlsx"],
-             ["export", tmp_path / "missing" / "x.xlsx"], ["backup", tmp_path / ("い" * 100)],
-             ["print", long_name.with_suffix(".pdf")]]
+    cases = [
+        ["export", folder],
+        ["export", long_name],
+        ["export", "/proc/kd.xlsx"],
+        ["export", tmp_path / "missing" / "x.xlsx"],
+        ["backup", tmp_path / ("い" * 100)],
+        ["print", long_name.with_suffix(".pdf")],
+    ]
     before = snapshot(tmp_path)
     for cmd in cases:
         rc, _out, err = cli(capsys, "--db", sec_db, *cmd)
@@ -232,6 +247,7 @@ def test_read_only_folder_export_is_one_line(capsys, tmp_path, sec_db, mounted):
 
 # ---- 7 and 8. multi-file import ----------------------------------------------------------------
 
+
 def _three_returns(db: Path, tmp_path: Path) -> list[Path]:
     with Desk.open(db) as d:
         files = [X.export_workbook(d, tmp_path / f"{n}.xlsx", "人事課").path for n in "abc"]
@@ -244,11 +260,16 @@ def _three_returns(db: Path, tmp_path: Path) -> list[Path]:
 def _results(db: Path) -> list[str]:
     with Desk.open(db, create=False) as d:
         by_no = {m.number: m for m in d.measures()}
-        return [by_no[7].year(2023).result_text, by_no[10].year(2023).result_text,
-                by_no[10].year(2024).result_text]
+        return [
+            by_no[7].year(2023).result_text,
+            by_no[10].year(2023).result_text,
+            by_no[10].year(2024).result_text,
+        ]
 
 
-def test_an_unexpected_error_in_one_file_does_not_end_the_run(capsys, tmp_path, sec_db, monkeypatch):
+def test_an_unexpected_error_in_one_file_does_not_end_the_run(
+    capsys, tmp_path, sec_db, monkeypatch
+):
     from kanazawa_desktop.services.exchange import preview as exchange_preview
 
     a, b, c = _three_returns(sec_db, tmp_path)
@@ -269,7 +290,15 @@ def test_an_unexpected_error_in_one_file_does_not_end_the_run(capsys, tmp_path, 
 
 def test_a_closed_pipe_never_stops_applying(tmp_path, sec_db):
     files = _three_returns(sec_db, tmp_path)
-    cmd = [sys.executable, "-m", "kanazawa_desktop", "--db", str(sec_db), "import", *map(str, files)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "kanazawa_desktop",
+        "--db",
+        str(sec_db),
+        "import",
+        *map(str, files),
+    ]
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=env)
     assert p.stdout.readline()  # `| head -1`
@@ -281,6 +310,7 @@ def test_a_closed_pipe_never_stops_applying(tmp_path, sec_db):
 
 
 # ---- 9. temporaries -----------------------------------------------------------------------------
+
 
 def _dead_pid() -> int:
     p = subprocess.Popen([sys.executable, "-c", "pass"])
@@ -307,12 +337,16 @@ def test_stale_temporaries_of_ours_are_swept_by_the_next_export(tmp_path, sec_db
     assert left == sorted(["m.xlsx", busy.name, foreign.name, mine.name])
 
 
-def test_backup_and_print_sweep_too(qapp, tmp_path, sec_db):  # printing in-process: a QApplication first
+def test_backup_and_print_sweep_too(
+    qapp, tmp_path, sec_db
+):  # printing in-process: a QApplication first
     from kanazawa_desktop.services.backup import save_backup
     from kanazawa_desktop.services.printing import print_pdf
 
-    for write, name in ((lambda d, p: save_backup(d, p), "b.sqlite3"),
-                        (lambda d, p: print_pdf(d, p, numbers=[1]), "p.pdf")):
+    for write, name in (
+        (lambda d, p: save_backup(d, p), "b.sqlite3"),
+        (lambda d, p: print_pdf(d, p, numbers=[1]), "p.pdf"),
+    ):
         stale = tmp_path / f".{name}.{staging._host()}-{_dead_pid()}-00ff00ff.kdtmp"
         stale.write_bytes(b"x")
         with Desk.open(sec_db) as d:
@@ -323,9 +357,18 @@ def test_backup_and_print_sweep_too(qapp, tmp_path, sec_db):  # printing in-proc
 
 # ---- 10. missing or empty database --------------------------------------------------------------
 
-@pytest.mark.parametrize("cmd", [["status"], ["import", "x.xlsx"], ["export", "x.xlsx"],
-                                 ["print", "x.pdf"], ["backup", "b.sqlite3"],
-                                 ["import", "--undo", "1"]])
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        ["status"],
+        ["import", "x.xlsx"],
+        ["export", "x.xlsx"],
+        ["print", "x.pdf"],
+        ["backup", "b.sqlite3"],
+        ["import", "--undo", "1"],
+    ],
+)
 def test_only_init_creates_a_database(capsys, tmp_path, cmd):
     missing, empty = tmp_path / "missing.sqlite3", tmp_path / "empty.sqlite3"
     empty.touch()
@@ -340,16 +383,21 @@ def test_only_init_creates_a_database(capsys, tmp_path, cmd):
 
 # ---- 11. file modes follow the umask ------------------------------------------------------------
 
-def test_written_files_follow_the_umask(qapp, tmp_path, sec_db):  # printing in-process: a QApplication first
+
+def test_written_files_follow_the_umask(
+    qapp, tmp_path, sec_db
+):  # printing in-process: a QApplication first
     from kanazawa_desktop.services.backup import save_backup
     from kanazawa_desktop.services.printing import print_pdf
 
     old = os.umask(0o002)
     try:
         with Desk.open(sec_db) as d:
-            made = [X.export_workbook(d, tmp_path / "m.xlsx").path,
-                    print_pdf(d, tmp_path / "p.pdf", numbers=[1]).path,
-                    save_backup(d, tmp_path / "b.sqlite3").path]
+            made = [
+                X.export_workbook(d, tmp_path / "m.xlsx").path,
+                print_pdf(d, tmp_path / "p.pdf", numbers=[1]).path,
+                save_backup(d, tmp_path / "b.sqlite3").path,
+            ]
     finally:
         os.umask(old)
     assert [oct(stat.S_IMODE(p.stat().st_mode)) for p in made] == [oct(0o664)] * 3
@@ -373,7 +421,9 @@ def test_a_hot_journal_left_by_a_killed_writer_is_rolled_back_not_refused(sec_db
         print("ready", flush=True)
         time.sleep(60)
     """)
-    p = subprocess.Popen([sys.executable, "-c", writer, str(sec_db)], stdout=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [sys.executable, "-c", writer, str(sec_db)], stdout=subprocess.PIPE, text=True
+    )
     assert p.stdout.readline().strip() == "ready"
     os.kill(p.pid, signal.SIGKILL)
     p.wait(timeout=30)

@@ -18,8 +18,9 @@ from kanazawa_desktop.store import schema, steps
 
 
 def _master(con: sqlite3.Connection) -> list[tuple]:
-    return con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"
-                       " ORDER BY type, name").fetchall()
+    return con.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+    ).fetchall()
 
 
 def _expected() -> list[tuple]:
@@ -83,8 +84,11 @@ def test_a_step_runs_in_one_transaction_statement_by_statement(tmp_path, monkeyp
     con.close()
     before = _actual(db)
     # fails on the file's rows only (an empty database takes it): after the step's tables
-    broken = steps.Step(4, "0004_broken.sql", (*schema.STEPS[3].statements,
-                                                'CREATE UNIQUE INDEX "x" ON "measure_year" ("fy");'))
+    broken = steps.Step(
+        4,
+        "0004_broken.sql",
+        (*schema.STEPS[3].statements, 'CREATE UNIQUE INDEX "x" ON "measure_year" ("fy");'),
+    )
     monkeypatch.setattr(schema, "STEPS", (*schema.STEPS[:3], broken))
     with pytest.raises(Exception, match="UNIQUE"):
         Desk.open(db)
@@ -132,14 +136,28 @@ def test_a_step_may_not_end_the_runners_transaction(tmp_path, monkeypatch):
 
 def test_what_each_version_adds_is_read_from_the_steps():
     added = {a.version: a for a in steps.additions(schema.STEPS)}
-    assert added[1].tables == {"change", "change_batch", "department", "draft", "measure",
-                               "measure_department", "measure_year", "meta", "node", "plan"}
+    assert added[1].tables == {
+        "change",
+        "change_batch",
+        "department",
+        "draft",
+        "measure",
+        "measure_department",
+        "measure_year",
+        "meta",
+        "node",
+        "plan",
+    }
     assert added[2].tables == {"exchange_export", "exchange_import", "exchange_base"}
     assert added[3].tables == {"node_change", "exchange_sent"}
-    assert added[3].columns == {("exchange_import", "base_changes"), ("exchange_import", "issued_at")}
+    assert added[3].columns == {
+        ("exchange_import", "base_changes"),
+        ("exchange_import", "issued_at"),
+    }
     assert added[4].tables == {"exchange_issued"}
-    assert added[4].columns == {("exchange_import", c) for c in
-                                ("manifest_checksum", "issuer_uid", "sequence", "saved_at")}
+    assert added[4].columns == {
+        ("exchange_import", c) for c in ("manifest_checksum", "issuer_uid", "sequence", "saved_at")
+    }
     assert all(a.tables or a.columns for a in added.values())
 
 
@@ -156,29 +174,40 @@ def _run_additions(all_steps) -> dict[int, tuple[frozenset, frozenset]]:
         for sql in step.statements:
             con.execute(sql)
         after = columns()
-        out[step.version] = (frozenset(after) - frozenset(before),
-                             frozenset((t, c) for t in before for c in after[t] - before[t]))
+        out[step.version] = (
+            frozenset(after) - frozenset(before),
+            frozenset((t, c) for t in before for c in after[t] - before[t]),
+        )
         before = after
     return out
 
 
 def test_reading_what_a_step_adds_agrees_with_running_it():
-    odd = steps.Step(5, "0005_odd.sql", (
-        'CREATE TABLE IF NOT EXISTS [odd table] ("a" TEXT);',
-        'alter table `odd table` add "b ""quoted""" TEXT;',
-        'ALTER TABLE exchange_issued ADD COLUMN note TEXT;',
-        'CREATE TABLE "fresh" ("a" TEXT);',
-        'ALTER TABLE "fresh" ADD COLUMN "b" TEXT;',
-    ))
+    odd = steps.Step(
+        5,
+        "0005_odd.sql",
+        (
+            'CREATE TABLE IF NOT EXISTS [odd table] ("a" TEXT);',
+            'alter table `odd table` add "b ""quoted""" TEXT;',
+            "ALTER TABLE exchange_issued ADD COLUMN note TEXT;",
+            'CREATE TABLE "fresh" ("a" TEXT);',
+            'ALTER TABLE "fresh" ADD COLUMN "b" TEXT;',
+        ),
+    )
     all_steps = (*schema.STEPS, odd)
     read = {a.version: (a.tables, a.columns) for a in steps.additions(all_steps)}
     assert read == _run_additions(all_steps)
     assert read[5] == ({"odd table", "fresh"}, {("exchange_issued", "note")})
 
 
-@pytest.mark.parametrize("sql", ['DROP TABLE "exchange_sent";',
-                                 'ALTER TABLE "exchange_sent" RENAME TO "sent";',
-                                 'ALTER TABLE "exchange_import" DROP COLUMN "saved_at";'])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'DROP TABLE "exchange_sent";',
+        'ALTER TABLE "exchange_sent" RENAME TO "sent";',
+        'ALTER TABLE "exchange_import" DROP COLUMN "saved_at";',
+    ],
+)
 def test_a_step_the_schema_check_cannot_follow_is_refused(sql):
     with pytest.raises(ValueError, match="cannot follow"):
         steps.additions((*schema.STEPS, steps.Step(5, "0005_x.sql", (sql,))))

@@ -49,11 +49,19 @@ LONG_CASES = 1500
 LONG_SYNC_CASES = 300
 ENTRY_PART = "xl/worksheets/sheet2.xml"
 MANIFEST_PART = "xl/worksheets/sheet9.xml"
-XML_PARTS = (ENTRY_PART, MANIFEST_PART, "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-             "xl/styles.xml", "[Content_Types].xml", "xl/worksheets/sheet1.xml")
+XML_PARTS = (
+    ENTRY_PART,
+    MANIFEST_PART,
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/styles.xml",
+    "[Content_Types].xml",
+    "xl/worksheets/sheet1.xml",
+)
 
 
 # -- the base file ------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
@@ -65,12 +73,19 @@ def base(tmp_path_factory):
     with Desk.open(d / "master.sqlite3") as sec:
         sec.set_role(secretariat=True)
         path = X.export_workbook(sec, d / "jinji.xlsx", "人事課").path
-    fill(path, {("No.7", "R5", "result"): "職員証の運用を開始した", ("No.7", "R5", "status"): "達成",
-                ("No.10", "R6", "result"): "研修を2回実施"})
+    fill(
+        path,
+        {
+            ("No.7", "R5", "result"): "職員証の運用を開始した",
+            ("No.7", "R5", "status"): "達成",
+            ("No.10", "R6", "result"): "研修を2回実施",
+        },
+    )
     return d / "master.sqlite3", path
 
 
 # -- mutations: each takes (rng, path) and rewrites the file, returning a description ----
+
 
 def _rewrite(path: Path, edit) -> None:
     """Rebuild the zip with edit(name, data) -> (name, data) | None for each entry."""
@@ -80,12 +95,16 @@ def _rewrite(path: Path, edit) -> None:
         for name, data in items:
             out = edit(name, data)
             if out is not None:  # a fixed time: a case is rebuilt byte for byte from its seed
-                zout.writestr(zipfile.ZipInfo(out[0], date_time=(2024, 4, 1, 0, 0, 0)), out[1],
-                              compress_type=zipfile.ZIP_DEFLATED)
+                zout.writestr(
+                    zipfile.ZipInfo(out[0], date_time=(2024, 4, 1, 0, 0, 0)),
+                    out[1],
+                    compress_type=zipfile.ZIP_DEFLATED,
+                )
 
 
 def _normalize(path: Path) -> None:
     """After openpyxl saved: its time stamps (zip entries, docProps/core.xml) made fixed."""
+
     def edit(name, data):
         if name == "docProps/core.xml":
             data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2024-04-01T00:00:00Z", data)
@@ -108,7 +127,7 @@ def zip_flip(rng, path):
 
 def zip_truncate(rng, path):
     data = path.read_bytes()
-    path.write_bytes(data[:rng.randrange(len(data))])
+    path.write_bytes(data[: rng.randrange(len(data))])
     return "zip: truncated"
 
 
@@ -131,46 +150,81 @@ def zip_header(rng, path):
         return "zip: no header"
     at = rng.choice(found) + rng.randrange(4, size)
     value = rng.choice([b"\xff", b"\x00", bytes([rng.randrange(256)])])
-    data[at:at + 1] = value
+    data[at : at + 1] = value
     if rng.random() < 0.3:  # a whole field: sizes, offsets, versions, flags, name length
         field = rng.choice([2, 4])
         at = rng.choice(found) + rng.randrange(4, size - field)
-        data[at:at + field] = rng.choice([b"\xff" * field, b"\x00" * field,
-                                          struct.pack("<H", 80)[:field].ljust(field, b"\0")])
+        data[at : at + field] = rng.choice(
+            [b"\xff" * field, b"\x00" * field, struct.pack("<H", 80)[:field].ljust(field, b"\0")]
+        )
     path.write_bytes(bytes(data))
     return f"zip: header {sig!r} byte changed"
 
 
 def _xml_mutation(rng, xml: bytes) -> tuple[bytes, str]:
     tags = [m for m in re.finditer(rb"<([A-Za-z][\w:]*)\b[^>]*?(/>|>)", xml)]
-    kind = rng.choice(["delete", "duplicate", "attribute", "huge", "utf8", "doctype", "nesting",
-                       "text", "truncate"])
+    kind = rng.choice(
+        [
+            "delete",
+            "duplicate",
+            "attribute",
+            "huge",
+            "utf8",
+            "doctype",
+            "nesting",
+            "text",
+            "truncate",
+        ]
+    )
     if not tags and kind in ("delete", "duplicate", "attribute"):
         kind = "utf8"
     if kind == "delete":
         m = rng.choice(tags)
         end = xml.find(b"</" + m.group(1) + b">", m.end()) if m.group(2) == b">" else m.end()
         end = m.end() if end < 0 else end + len(m.group(1)) + 3 if m.group(2) == b">" else end
-        return xml[:m.start()] + xml[end:], f"element <{m.group(1).decode()}> deleted"
+        return xml[: m.start()] + xml[end:], f"element <{m.group(1).decode()}> deleted"
     if kind == "duplicate":
         m = rng.choice(tags)
-        return xml[:m.end()] + xml[m.start():m.end()] + xml[m.end():], f"tag <{m.group(1).decode()}> duplicated"
+        return xml[: m.end()] + xml[m.start() : m.end()] + xml[
+            m.end() :
+        ], f"tag <{m.group(1).decode()}> duplicated"
     if kind == "attribute":
         m = rng.choice(tags)
         attrs = list(re.finditer(rb'(\w[\w:]*)="([^"]*)"', m.group(0)))
         if not attrs:
             return xml, "no attribute"
         a = rng.choice(attrs)
-        value = rng.choice([b"", b"-1", b"9" * 30, b"XFD1048576", b"A0", b"1e308", b"\xe2\x80\x8b",
-                            a.group(2).upper(), a.group(2) + a.group(2), b"sheet", b"/XL/x.xml"])
+        value = rng.choice(
+            [
+                b"",
+                b"-1",
+                b"9" * 30,
+                b"XFD1048576",
+                b"A0",
+                b"1e308",
+                b"\xe2\x80\x8b",
+                a.group(2).upper(),
+                a.group(2) + a.group(2),
+                b"sheet",
+                b"/XL/x.xml",
+            ]
+        )
         start = m.start() + a.start(2)
-        return xml[:start] + value + xml[m.start() + a.end(2):], f"attribute {a.group(1).decode()} = {value[:20]!r}"
+        return xml[:start] + value + xml[
+            m.start() + a.end(2) :
+        ], f"attribute {a.group(1).decode()} = {value[:20]!r}"
     if kind == "huge":
-        return re.sub(rb"<v>[^<]*</v>", b"<v>" + b"9" * rng.choice([20, 400, 5000]) + b"</v>", xml,
-                      count=rng.randint(1, 5)), "huge numbers"
+        return re.sub(
+            rb"<v>[^<]*</v>",
+            b"<v>" + b"9" * rng.choice([20, 400, 5000]) + b"</v>",
+            xml,
+            count=rng.randint(1, 5),
+        ), "huge numbers"
     if kind == "utf8":
         at = rng.randrange(len(xml) or 1)
-        return xml[:at] + rng.choice([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00"]) + xml[at:], "invalid UTF-8"
+        return xml[:at] + rng.choice([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00"]) + xml[
+            at:
+        ], "invalid UTF-8"
     if kind == "doctype":
         dtd = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>'
         if rng.random() < 0.5:
@@ -183,8 +237,10 @@ def _xml_mutation(rng, xml: bytes) -> tuple[bytes, str]:
         at = at + 11 if at >= 0 else max(xml.find(b">", 40) + 1, 0)
         return xml[:at] + b"<a>" * depth + b"</a>" * depth + xml[at:], f"nesting {depth}"
     if kind == "text":
-        return xml.replace(b"<t>", b"<t>" + rng.choice([b"&lol;", b"&#0;", b"&#xD800;", b"]]>", b"<"]), 1), "bad text"
-    return xml[:rng.randrange(len(xml) or 1)], "part truncated"
+        return xml.replace(
+            b"<t>", b"<t>" + rng.choice([b"&lol;", b"&#0;", b"&#xD800;", b"]]>", b"<"]), 1
+        ), "bad text"
+    return xml[: rng.randrange(len(xml) or 1)], "part truncated"
 
 
 def _manifest_part(path: Path) -> str:
@@ -210,17 +266,39 @@ def xml_part(rng, path):
     return f"xml {part}: {note[0] if note else 'absent'}"
 
 
-_ENTRY_VALUES = [lambda r: r.randint(-10**6, 10**6), lambda r: r.random() * 10**r.randint(0, 300),
-                 lambda r: True, lambda r: "=1+1", lambda r: "=HYPERLINK(\"http://x\")",
-                 lambda r: "#N/A", lambda r: "x" * r.choice([10, 32767, 40000]),
-                 lambda r: "達成", lambda r: "未達成", lambda r: "たぶん", lambda r: "1,800",
-                 lambda r: "\u3000", lambda r: None, lambda r: __import__("datetime").date(2024, 4, 1)]
+_ENTRY_VALUES = [
+    lambda r: r.randint(-(10**6), 10**6),
+    lambda r: r.random() * 10 ** r.randint(0, 300),
+    lambda r: True,
+    lambda r: "=1+1",
+    lambda r: '=HYPERLINK("http://x")',
+    lambda r: "#N/A",
+    lambda r: "x" * r.choice([10, 32767, 40000]),
+    lambda r: "達成",
+    lambda r: "未達成",
+    lambda r: "たぶん",
+    lambda r: "1,800",
+    lambda r: "\u3000",
+    lambda r: None,
+    lambda r: __import__("datetime").date(2024, 4, 1),
+]
 
 
 def cells(rng, path):
     wb = openpyxl.load_workbook(path)
-    kind = rng.choice(["value", "value", "far", "sheet_new", "sheet_rename", "sheet_remove",
-                       "row_insert", "valid", "valid"])
+    kind = rng.choice(
+        [
+            "value",
+            "value",
+            "far",
+            "sheet_new",
+            "sheet_rename",
+            "sheet_remove",
+            "row_insert",
+            "valid",
+            "valid",
+        ]
+    )
     ws = wb["入力"]
     if kind == "value":
         ref = f"{rng.choice('ABCDEFGHIJK')}{rng.randint(1, 30)}"
@@ -252,8 +330,14 @@ def cells(rng, path):
         # (bounded: after a far-away cell, ws.cell() down to max_row would create 1M cells)
         rows = [r for r in range(2, min(ws.max_row, 200) + 1) if ws.cell(r, 1).value] or [2]
         r = rng.choice(rows)
-        col, value = rng.choice([(6, f"実施した{rng.randint(1, 99)}"), (7, rng.choice(["達成", "未達成", "未確定"])),
-                                 (9, rng.choice([0, 12.5, 1800, "1,800"])), (6, "")])
+        col, value = rng.choice(
+            [
+                (6, f"実施した{rng.randint(1, 99)}"),
+                (7, rng.choice(["達成", "未達成", "未確定"])),
+                (9, rng.choice([0, 12.5, 1800, "1,800"])),
+                (6, ""),
+            ]
+        )
         ws.cell(r, col).value = value
         if isinstance(value, str):
             ws.cell(r, col).data_type = "s"
@@ -265,8 +349,20 @@ def cells(rng, path):
 
 
 def manifest(rng, path):
-    kind = rng.choice(["scope", "department", "status", "fy", "editable", "sent", "label", "key",
-                       "actual", "issued_at"])
+    kind = rng.choice(
+        [
+            "scope",
+            "department",
+            "status",
+            "fy",
+            "editable",
+            "sent",
+            "label",
+            "key",
+            "actual",
+            "issued_at",
+        ]
+    )
     notes = []
 
     def rows_edit(rows):
@@ -276,10 +372,20 @@ def manifest(rng, path):
         elif kind == "fy":
             row[1] = rng.choice(["2099", "2023", "1999", "２０２３", "0"])
         elif kind == "editable":
-            row[2] = rng.choice(["", "result_text,status,actual", "status", "name", "actual,actual"])
+            row[2] = rng.choice(
+                ["", "result_text,status,actual", "status", "name", "actual,actual"]
+            )
         elif kind == "sent" and len(row) > 8:
-            row[8] = rng.choice(['{"status":"achieved"}', '{"actual":1e400}', '{"result_text":"x"}',
-                                 '{"status":"達成"}', '{"actual":null}', "[]"])
+            row[8] = rng.choice(
+                [
+                    '{"status":"achieved"}',
+                    '{"actual":1e400}',
+                    '{"result_text":"x"}',
+                    '{"status":"達成"}',
+                    '{"actual":null}',
+                    "[]",
+                ]
+            )
         elif kind == "label":
             other = rng.choice(rows)
             row[3], other[3] = other[3], row[3]
@@ -296,19 +402,40 @@ def manifest(rng, path):
             meta["department"] = rng.choice(["デジタル行政戦略課", "", "存在しない課"])
         elif kind == "issued_at":
             # (not a later time: once applied, it would make every later case "older")
-            meta["issued_at"] = rng.choice(["2000-01-01T00:00:00+09:00", "2024-01-01T00:00:00",
-                                            "2024-13-01T00:00:00+09:00"])
+            meta["issued_at"] = rng.choice(
+                ["2000-01-01T00:00:00+09:00", "2024-01-01T00:00:00", "2024-13-01T00:00:00+09:00"]
+            )
 
     def defs_edit(defs):
         if not defs["measures"] or rng.random() < 0.5:
             return
         d = rng.choice(defs["measures"])
         key = rng.choice(list(d))
-        d[key] = rng.choice([None, "", 0, -1, 10**30, True, [], ["人事課"], "No.999", "1-1-1",
-                             ["hito", "bogus"], ["件数", "件", "sideways", False, ""], "x" * 40000])
+        d[key] = rng.choice(
+            [
+                None,
+                "",
+                0,
+                -1,
+                10**30,
+                True,
+                [],
+                ["人事課"],
+                "No.999",
+                "1-1-1",
+                ["hito", "bogus"],
+                ["件数", "件", "sideways", False, ""],
+                "x" * 40000,
+            ]
+        )
         if rng.random() < 0.2:
-            defs["measures"].append({**d, "key": f"new{rng.randint(1, 9)}", "node": rng.choice(
-                [d["node"], "9-9-9", ""])})
+            defs["measures"].append(
+                {
+                    **d,
+                    "key": f"new{rng.randint(1, 9)}",
+                    "node": rng.choice([d["node"], "9-9-9", ""]),
+                }
+            )
         if rng.random() < 0.2 and defs["nodes"]:
             n = rng.choice(defs["nodes"])
             n[rng.randrange(6)] = rng.choice(["", "x", 0, 10**30, None])
@@ -317,7 +444,9 @@ def manifest(rng, path):
     try:
         part = _manifest_part(path)
         if path.stat().st_size > 100_000:  # a master workbook: openpyxl takes seconds
-            forge_manifest_xml(path, part, rows_edit=rows_edit, meta_edit=meta_edit, defs_edit=defs_edit)
+            forge_manifest_xml(
+                path, part, rows_edit=rows_edit, meta_edit=meta_edit, defs_edit=defs_edit
+            )
         else:
             forge_manifest(path, rows_edit=rows_edit, meta_edit=meta_edit, defs_edit=defs_edit)
         _normalize(path)
@@ -332,15 +461,22 @@ def rels(rng, path):
 
     def change(xml):
         if kind == "case":
-            return xml.replace(b"/xl/worksheets/sheet2.xml", rng.choice([b"/XL/worksheets/sheet2.xml",
-                                                                          b"/xl/Worksheets/SHEET2.xml"]))
+            return xml.replace(
+                b"/xl/worksheets/sheet2.xml",
+                rng.choice([b"/XL/worksheets/sheet2.xml", b"/xl/Worksheets/SHEET2.xml"]),
+            )
         if kind == "relative":
-            return xml.replace(b'Target="/xl/', rng.choice([b'Target="', b'Target="xl/', b'Target="./']))
+            return xml.replace(
+                b'Target="/xl/', rng.choice([b'Target="', b'Target="xl/', b'Target="./'])
+            )
         if kind == "missing":
             return xml.replace(manifest_part.rsplit("/", 1)[1].encode(), b"sheet999.xml")
         if kind == "swap":
-            return xml.replace(b"sheet2.xml", b"sheetX.xml").replace(b"sheet3.xml", b"sheet2.xml") \
+            return (
+                xml.replace(b"sheet2.xml", b"sheetX.xml")
+                .replace(b"sheet3.xml", b"sheet2.xml")
                 .replace(b"sheetX.xml", b"sheet3.xml")
+            )
         if kind == "dotdot":
             return xml.replace(b"/xl/worksheets/sheet2.xml", b"worksheets/../worksheets/sheet2.xml")
         return xml.replace(b'Id="rId2"', b'Id="rId2" TargetMode="External"')
@@ -364,14 +500,35 @@ def sync_base(tmp_path_factory):
     return dept_db, path
 
 
-FAMILIES = [zip_flip, zip_truncate, zip_insert, zip_header, xml_part, xml_part, cells, cells,
-            cells, manifest, manifest, rels]
+FAMILIES = [
+    zip_flip,
+    zip_truncate,
+    zip_insert,
+    zip_header,
+    xml_part,
+    xml_part,
+    cells,
+    cells,
+    cells,
+    manifest,
+    manifest,
+    rels,
+]
 ZIP_LAST = {zip_flip, zip_truncate, zip_insert, zip_header}  # byte damage goes last
 
 
 # a master workbook has 90 取組管理票: openpyxl takes seconds on it, so no cell edits there
-SYNC_FAMILIES = [zip_flip, zip_truncate, zip_header, xml_part, xml_part, manifest, manifest,
-                 manifest, rels]
+SYNC_FAMILIES = [
+    zip_flip,
+    zip_truncate,
+    zip_header,
+    xml_part,
+    xml_part,
+    manifest,
+    manifest,
+    manifest,
+    rels,
+]
 
 
 def make_case(seed: int, base_file: Path, out: Path, families=FAMILIES) -> list[str]:
@@ -410,7 +567,9 @@ def _run(base, tmp_path, seeds, families=FAMILIES) -> None:
             problems.append(r["crashed"])
         if r.get("seconds", 0) > SECONDS_PER_FILE:
             problems.append(f"{r['seconds']} s")
-        if r.get("error") and (not r["error"].startswith(f"case{seed}.xlsx: ") or "\n" in r["error"]):
+        if r.get("error") and (
+            not r["error"].startswith(f"case{seed}.xlsx: ") or "\n" in r["error"]
+        ):
             problems.append(f"message: {r['error']!r}")
         if problems:
             bad.append(f"seed {seed} ({'; '.join(notes.get(str(seed), []))}): {problems}")
@@ -419,7 +578,11 @@ def _run(base, tmp_path, seeds, families=FAMILIES) -> None:
     assert peak <= PEAK_RSS, f"peak RSS {peak / 2**20:.0f} MB"
     kinds: dict[str, int] = {}
     for r in results:
-        key = "applied" if r.get("applied") else r.get("error_kind") or ("refused" if r.get("refused") else "clean")
+        key = (
+            "applied"
+            if r.get("applied")
+            else r.get("error_kind") or ("refused" if r.get("refused") else "clean")
+        )
         kinds[key] = kinds.get(key, 0) + 1
     print("fuzz outcome:", json.dumps(kinds, ensure_ascii=False, sort_keys=True))
 
@@ -443,7 +606,12 @@ def test_import_fuzz_long(base, tmp_path):
 @pytest.mark.slow
 def test_sync_fuzz_long(sync_base, tmp_path):
     for start in range(40000, 40000 + LONG_SYNC_CASES, 100):
-        _run(sync_base, tmp_path, range(start, min(start + 100, 40000 + LONG_SYNC_CASES)), SYNC_FAMILIES)
+        _run(
+            sync_base,
+            tmp_path,
+            range(start, min(start + 100, 40000 + LONG_SYNC_CASES)),
+            SYNC_FAMILIES,
+        )
 
 
 def test_make_case_is_reproducible(base, tmp_path):
@@ -452,4 +620,3 @@ def test_make_case_is_reproducible(base, tmp_path):
     for seed in (1, 7, 42, 1003, 1011):
         assert make_case(seed, base_file, a) == make_case(seed, base_file, b)
         assert a.read_bytes() == b.read_bytes(), seed
-

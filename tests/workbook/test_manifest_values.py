@@ -16,12 +16,14 @@ from kanazawa_desktop.workbook import manifest as M
 def _cell(index, value):
     def edit(rows):
         rows[0][index] = value
+
     return edit
 
 
 def _meta(key, value):
     def edit(meta):
         meta[key] = value
+
     return edit
 
 
@@ -63,7 +65,11 @@ def test_forged_manifest_values_are_a_damaged_manifest(secretariat, issued, case
     else:
         forge_manifest(issued, meta_edit=META_EDITS[case])
     [pv] = X.preview_import(secretariat, [issued])
-    assert pv.error_kind == "tampered" and "管理情報が壊れています" in pv.error, (case, pv.error, pv.refusals)
+    assert pv.error_kind == "tampered" and "管理情報が壊れています" in pv.error, (
+        case,
+        pv.error,
+        pv.refusals,
+    )
 
 
 def test_forging_helper_keeps_a_sound_manifest_sound(secretariat, issued):
@@ -78,30 +84,55 @@ def test_the_same_row_twice_is_damaged(secretariat, issued):
     assert pv.error_kind == "tampered", pv.error
 
 
-GOOD_DEF = M.MeasureDef(key="No.1", number=1, repeat_of=None, node="1-1-1", name="x",
-                        departments=("人事課",), resources=("hito",),
-                        indicator=("件数", "件", "increase", False, ""))
+GOOD_DEF = M.MeasureDef(
+    key="No.1",
+    number=1,
+    repeat_of=None,
+    node="1-1-1",
+    name="x",
+    departments=("人事課",),
+    resources=("hito",),
+    indicator=("件数", "件", "increase", False, ""),
+)
 
 
-@pytest.mark.parametrize("bad", [
-    {"position": 10**30}, {"number": -1}, {"number": 2**40}, {"resources": ["ヒト"]},
-    {"indicator": ["件数", "件", "sideways", False, ""]}, {"key": ""}, {"node": ""},
-    {"departments": [1]}, {"numeric": 1},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"position": 10**30},
+        {"number": -1},
+        {"number": 2**40},
+        {"resources": ["ヒト"]},
+        {"indicator": ["件数", "件", "sideways", False, ""]},
+        {"key": ""},
+        {"node": ""},
+        {"departments": [1]},
+        {"numeric": 1},
+    ],
+)
 def test_definition_values_checked_by_domain(bad):
     assert M.MeasureDef.from_json(GOOD_DEF.to_json()) == GOOD_DEF
     with pytest.raises(ValueError):
         M.MeasureDef.from_json({**GOOD_DEF.to_json(), **bad})
 
 
-@pytest.mark.parametrize("bad", [["n", "", 10**30, "1", "t", 0], ["n", "", 1, "1", "t", -1],
-                                 ["", "", 1, "1", "t", 0], ["n", "", True, "1", "t", 0]])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["n", "", 10**30, "1", "t", 0],
+        ["n", "", 1, "1", "t", -1],
+        ["", "", 1, "1", "t", 0],
+        ["n", "", True, "1", "t", 0],
+    ],
+)
 def test_node_values_checked_by_domain(bad):
     with pytest.raises(ValueError):
         M.NodeDef.from_json(bad)
 
 
-def test_a_year_outside_the_plan_is_refused_even_with_digest_and_checksum_recomputed(secretariat, issued):
+def test_a_year_outside_the_plan_is_refused_even_with_digest_and_checksum_recomputed(
+    secretariat, issued
+):
     import openpyxl
     from exchange_helpers import entry_rows
 
@@ -114,7 +145,9 @@ def test_a_year_outside_the_plan_is_refused_even_with_digest_and_checksum_recomp
     ws.cell(r, 4).value, ws.cell(r, 6).value = "R81", "2099年の結果"
     ws.cell(r, 4).data_type = ws.cell(r, 6).data_type = "s"
     wb.save(issued)
-    digest = locked_digest(cells[0], cells[1] or "", cells[2] or "", "R81", cells[4] or "", cells[7])
+    digest = locked_digest(
+        cells[0], cells[1] or "", cells[2] or "", "R81", cells[4] or "", cells[7]
+    )
 
     def rows_edit(rows):
         for row in rows:
@@ -125,6 +158,7 @@ def test_a_year_outside_the_plan_is_refused_even_with_digest_and_checksum_recomp
     [pv] = X.preview_import(secretariat, [issued])
     # the register refuses it first (this database never issued that manifest); a department
     # PC's return, which no register vouches for, meets the row check (test_exchange_provenance)
-    assert pv.refused and (pv.error_kind == "tampered"
-                           or any("計画の期間" in r.message for r in pv.refusals)), (pv.error, pv.refusals)
+    assert pv.refused and (
+        pv.error_kind == "tampered" or any("計画の期間" in r.message for r in pv.refusals)
+    ), (pv.error, pv.refusals)
     assert not pv.changes

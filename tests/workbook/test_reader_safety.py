@@ -50,12 +50,21 @@ FAR = {
     "entry_far_row": (ENTRY_PART, lambda x: _add_cell(x, "A100000", 100000)),
     "entry_far_column": (ENTRY_PART, lambda x: _add_cell(x, "AA30", 30)),
     "entry_dimension": (ENTRY_PART, lambda x: x.replace(b'ref="A1:I25"', b'ref="A1:XFD1048576"')),
-    "entry_row_only": (ENTRY_PART, lambda x: x.replace(b"</sheetData>", b'<row r="1048576"/></sheetData>')),
+    "entry_row_only": (
+        ENTRY_PART,
+        lambda x: x.replace(b"</sheetData>", b'<row r="1048576"/></sheetData>'),
+    ),
     "entry_lowercase": (ENTRY_PART, lambda x: _add_cell(x, "xfd1048576", 1048576)),
-    "entry_single_quotes": (ENTRY_PART, lambda x: x.replace(b"</sheetData>",
-                                                            b"<row r='30'><c r='XFD30'/></row></sheetData>")),
-    "entry_without_r": (ENTRY_PART, lambda x: x.replace(
-        b"</sheetData>", b"<row>" + b"<c><v>1</v></c>" * 40 + b"</row></sheetData>")),
+    "entry_single_quotes": (
+        ENTRY_PART,
+        lambda x: x.replace(b"</sheetData>", b"<row r='30'><c r='XFD30'/></row></sheetData>"),
+    ),
+    "entry_without_r": (
+        ENTRY_PART,
+        lambda x: x.replace(
+            b"</sheetData>", b"<row>" + b"<c><v>1</v></c>" * 40 + b"</row></sheetData>"
+        ),
+    ),
     "manifest_xfd": (MANIFEST_PART, lambda x: _add_cell(x, "XFD1048576", 1048576)),
 }
 
@@ -78,8 +87,13 @@ def test_far_away_cells_refused_before_the_reader_allocates(secretariat, issued,
 
 
 def test_text_right_of_the_table_up_to_z_stays_a_row_refusal(secretariat, issued):
-    rewrite_part(issued, ENTRY_PART, lambda x: x.replace(
-        b'<c r="I3"', b'<c r="Z3" t="inlineStr"><is><t>memo</t></is></c><c r="I3"', 1))
+    rewrite_part(
+        issued,
+        ENTRY_PART,
+        lambda x: x.replace(
+            b'<c r="I3"', b'<c r="Z3" t="inlineStr"><is><t>memo</t></is></c><c r="I3"', 1
+        ),
+    )
     [pv] = X.preview_import(secretariat, [issued])
     assert not pv.error and any("右側" in r.message for r in pv.refusals), pv.refusals
 
@@ -93,15 +107,16 @@ def test_cells_without_references_are_counted(secretariat, issued):
 
 # -- 2. zip oddities --------------------------------------------------------------------
 
+
 def _patch_central(data: bytes, member: str, offset: int, value: bytes) -> bytes:
     """Overwrite bytes of a member's central-directory record."""
     name = member.encode()
     i = 0
     while True:
         i = data.index(b"PK\x01\x02", i)
-        n = struct.unpack("<H", data[i + 28:i + 30])[0]
-        if data[i + 46:i + 46 + n] == name:
-            return data[:i + offset] + value + data[i + offset + len(value):]
+        n = struct.unpack("<H", data[i + 28 : i + 30])[0]
+        if data[i + 46 : i + 46 + n] == name:
+            return data[: i + offset] + value + data[i + offset + len(value) :]
         i += 4
 
 
@@ -115,8 +130,8 @@ def _negative_seek(data: bytes) -> bytes:
     # the difference for bytes prepended to the archive and seeks before the file's start
     # (ValueError "negative seek value") when a member is opened
     i = data.rindex(b"PK\x05\x06")
-    offset = struct.unpack("<I", data[i + 16:i + 20])[0]
-    return data[:i + 16] + struct.pack("<I", offset + 10**6) + data[i + 20:]
+    offset = struct.unpack("<I", data[i + 16 : i + 20])[0]
+    return data[: i + 16] + struct.pack("<I", offset + 10**6) + data[i + 20 :]
 
 
 def _bad_utf8_name(data: bytes) -> bytes:
@@ -126,7 +141,9 @@ def _bad_utf8_name(data: bytes) -> bytes:
 
 
 def _bad_utf8_xml(path):
-    return rewrite_part(path, ENTRY_PART, lambda x: x.replace("取組No.".encode(), b"\xff\xfe\xfd", 1))
+    return rewrite_part(
+        path, ENTRY_PART, lambda x: x.replace("取組No.".encode(), b"\xff\xfe\xfd", 1)
+    )
 
 
 ODDITIES = {
@@ -162,14 +179,20 @@ def test_the_reader_only_ever_raises_bad_workbook(issued, monkeypatch):
 
 # -- 4. part names in another case ------------------------------------------------------
 
+
 def _target(old: bytes, new: bytes):
     return lambda x: x.replace(b'Target="%s"' % old, b'Target="%s"' % new)
 
 
 def test_formula_found_whatever_the_case_of_the_target(secretariat, issued):
     put_formula(issued, "F2", "=1+1")
-    rewrite_part(issued, "xl/_rels/workbook.xml.rels",
-                 lambda x: re.sub(rb'Target="/?xl/worksheets/sheet2.xml"', b'Target="/XL/worksheets/sheet2.xml"', x))
+    rewrite_part(
+        issued,
+        "xl/_rels/workbook.xml.rels",
+        lambda x: re.sub(
+            rb'Target="/?xl/worksheets/sheet2.xml"', b'Target="/XL/worksheets/sheet2.xml"', x
+        ),
+    )
     [pv] = X.preview_import(secretariat, [issued])
     assert pv.refused and any("数式" in r.message for r in pv.refusals), (pv.error, pv.refusals)
 
@@ -207,19 +230,29 @@ def test_ambiguous_packages_refused(secretariat, issued, kind):
 
 # -- 5. DTDs wherever the prolog lets them be ---------------------------------------------
 
+
 def _dtd_after(comment_len: int):
     filler = random.Random(comment_len).randbytes(comment_len // 2 + 1).hex()[:comment_len].encode()
 
     def edit(xml: bytes) -> bytes:
-        head, body = xml.split(b"?>", 1) if xml.startswith(b"<?xml") else (b'<?xml version="1.0"', xml)
+        head, body = (
+            xml.split(b"?>", 1) if xml.startswith(b"<?xml") else (b'<?xml version="1.0"', xml)
+        )
         return head + b"?><!--" + filler + b'--><!DOCTYPE w [<!ENTITY a "b">]>' + body
+
     return edit
 
 
-@pytest.mark.parametrize("part, comment_len", [
-    (ENTRY_PART, 9000), (MANIFEST_PART, 20000), ("xl/styles.xml", 9000),
-    ("xl/workbook.xml", 9000), (ENTRY_PART, safety.CHUNK - 50),  # split over two chunks
-])
+@pytest.mark.parametrize(
+    "part, comment_len",
+    [
+        (ENTRY_PART, 9000),
+        (MANIFEST_PART, 20000),
+        ("xl/styles.xml", 9000),
+        ("xl/workbook.xml", 9000),
+        (ENTRY_PART, safety.CHUNK - 50),  # split over two chunks
+    ],
+)
 def test_dtd_after_a_long_comment_refused(secretariat, issued, part, comment_len):
     rewrite_part(issued, part, _dtd_after(comment_len))
     [pv] = X.preview_import(secretariat, [issued])
@@ -227,7 +260,9 @@ def test_dtd_after_a_long_comment_refused(secretariat, issued, part, comment_len
 
 
 def test_part_in_utf16_refused(secretariat, issued):
-    rewrite_part(issued, MANIFEST_PART, lambda x: b"\xff\xfe" + x.decode("utf-8").encode("utf-16-le"))
+    rewrite_part(
+        issued, MANIFEST_PART, lambda x: b"\xff\xfe" + x.decode("utf-8").encode("utf-16-le")
+    )
     [pv] = X.preview_import(secretariat, [issued])
     assert pv.error and pv.error_kind == "damaged", pv.error
 
@@ -239,14 +274,24 @@ def test_formula_found_however_its_cell_reference_is_written(secretariat, issued
     put_formula(issued, "F2", "=1+1")
     rewrite_part(issued, ENTRY_PART, lambda x: x.replace(b'r="F2"', ref, 1))
     [pv] = X.preview_import(secretariat, [issued])
-    assert pv.refused and any("数式" in r.message for r in pv.refusals), (ref, pv.error, pv.refusals)
+    assert pv.refused and any("数式" in r.message for r in pv.refusals), (
+        ref,
+        pv.error,
+        pv.refusals,
+    )
 
 
 def test_excel_custom_xml_relationship_is_accepted(secretariat, issued):
     # Excel (SharePoint, OneDrive) relates the workbook to ../customXml/item1.xml
-    rewrite_part(issued, "xl/_rels/workbook.xml.rels", lambda x: x.replace(
-        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
-        b'officeDocument/2006/relationships/customXml" Target="../customXml/item1.xml"/></Relationships>'))
+    rewrite_part(
+        issued,
+        "xl/_rels/workbook.xml.rels",
+        lambda x: x.replace(
+            b"</Relationships>",
+            b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/customXml" Target="../customXml/item1.xml"/></Relationships>',
+        ),
+    )
     with zipfile.ZipFile(issued, "a") as z:
         z.writestr("customXml/item1.xml", "<root/>")
     [pv] = X.preview_import(secretariat, [issued])
@@ -254,22 +299,38 @@ def test_excel_custom_xml_relationship_is_accepted(secretariat, issued):
 
 
 def test_related_parts_are_scanned_too(secretariat, issued):
-    rewrite_part(issued, "xl/_rels/workbook.xml.rels", lambda x: x.replace(
-        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
-        b'officeDocument/2006/relationships/sharedStrings" Target="Strings.xml"/></Relationships>'))
+    rewrite_part(
+        issued,
+        "xl/_rels/workbook.xml.rels",
+        lambda x: x.replace(
+            b"</Relationships>",
+            b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/sharedStrings" Target="Strings.xml"/></Relationships>',
+        ),
+    )
     with zipfile.ZipFile(issued, "a") as z:
         z.writestr("xl/strings.xml", '<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "b">]><sst/>')
     [pv] = X.preview_import(secretariat, [issued])
     assert pv.error_kind == "xml_bomb", pv.error
 
 
-@pytest.mark.parametrize("xml, far", [
-    (b'<c r="A1"/><c r="Z99999"/>', False), (b'<c r="AA1"/>', True), (b'<c r="A100000"/>', True),
-    (b"<row r='100000'/>", True), (b'<c r="A1" r="AA1"/>', True), (b'<c x:r="AA1" r="A1"/>', False),
-    (b'<x:dimension ref="A1:XFD1048576"/>', True), (b'<dimension ref="A1:I25"/>', False),
-    (b"<row>" + b"<c/>" * 26 + b"</row>", False), (b"<row>" + b"<c/>" * 27 + b"</row>", True),
-    (b'<row r="99999"><c/></row><row><c/></row>', True), (b'<c r="A0000099999"/>', False),
-])
+@pytest.mark.parametrize(
+    "xml, far",
+    [
+        (b'<c r="A1"/><c r="Z99999"/>', False),
+        (b'<c r="AA1"/>', True),
+        (b'<c r="A100000"/>', True),
+        (b"<row r='100000'/>", True),
+        (b'<c r="A1" r="AA1"/>', True),
+        (b'<c x:r="AA1" r="A1"/>', False),
+        (b'<x:dimension ref="A1:XFD1048576"/>', True),
+        (b'<dimension ref="A1:I25"/>', False),
+        (b"<row>" + b"<c/>" * 26 + b"</row>", False),
+        (b"<row>" + b"<c/>" * 27 + b"</row>", True),
+        (b'<row r="99999"><c/></row><row><c/></row>', True),
+        (b'<c r="A0000099999"/>', False),
+    ],
+)
 def test_sheet_extent_check(xml, far):
     from kanazawa_desktop.workbook.xml_scan import ScanError, check_extent
 

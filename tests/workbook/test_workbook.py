@@ -11,8 +11,21 @@ from kanazawa_desktop.services import exchange as X
 from kanazawa_desktop.workbook.layout import ENTRY_HEADERS
 from kanazawa_desktop.workbook.reader import read_returned
 
-TRICKY = ["=SUM(A1)", "-3", "+81", "@x", "#N/A", "・項目", "=未確定", "0012", " 前後の空白 ",
-          "改行\n二行目", "𠮷野家", "#DIV/0!", "TRUE"]
+TRICKY = [
+    "=SUM(A1)",
+    "-3",
+    "+81",
+    "@x",
+    "#N/A",
+    "・項目",
+    "=未確定",
+    "0012",
+    " 前後の空白 ",
+    "改行\n二行目",
+    "𠮷野家",
+    "#DIV/0!",
+    "TRUE",
+]
 
 
 def test_master_workbook_sheets_and_headers(secretariat, tmp_path):
@@ -23,7 +36,15 @@ def test_master_workbook_sheets_and_headers(secretariat, tmp_path):
     assert wb.sheetnames[:2] == ["取組事項一覧", "入力"]
     assert "No.1" in wb.sheetnames and "No.90" in wb.sheetnames
     assert wb["_manifest"].sheet_state == "hidden"
-    assert [c.value for c in wb["取組事項一覧"][1]] == ["取組No.", "取組事項名", "担当課", "R5", "R6", "R7", "R8"]
+    assert [c.value for c in wb["取組事項一覧"][1]] == [
+        "取組No.",
+        "取組事項名",
+        "担当課",
+        "R5",
+        "R6",
+        "R7",
+        "R8",
+    ]
     ws = wb["入力"]
     assert tuple(c.value for c in ws[1]) == ENTRY_HEADERS
     assert ws.protection.sheet and ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:I")
@@ -44,8 +65,11 @@ def test_master_workbook_sheets_and_headers(secretariat, tmp_path):
 
 def test_list_and_sheet_show_settled_status_and_blank_until_then(secretariat, tmp_path):
     from kanazawa_desktop.domain.status import Status
+
     m = next(r for r in secretariat.measures() if r.number == 10)
-    secretariat.save(m.id, {(2023, "status"): Status.ACHIEVED, (2024, "status"): Status.NOT_ACHIEVED})
+    secretariat.save(
+        m.id, {(2023, "status"): Status.ACHIEVED, (2024, "status"): Status.NOT_ACHIEVED}
+    )
     out = X.export_workbook(secretariat, tmp_path / "m.xlsx").path
     wb = openpyxl.load_workbook(out)
     ws = wb["取組事項一覧"]
@@ -66,14 +90,18 @@ def test_department_part_has_only_its_measures(secretariat, tmp_path):
 
 
 def test_tricky_text_stays_text(secretariat, tmp_path):
-    rows = [r for r in secretariat.measures() if not r.is_repeat][:len(TRICKY)]
+    rows = [r for r in secretariat.measures() if not r.is_repeat][: len(TRICKY)]
     for m, text in zip(rows, TRICKY, strict=True):
         secretariat.save(m.id, {(2023, "result_text"): text})
     out = tmp_path / "t.xlsx"
     X.export_workbook(secretariat, out)
     wb = openpyxl.load_workbook(out)
     ws = wb["入力"]
-    found = {ws.cell(r, 1).value: ws.cell(r, 6) for r in range(2, ws.max_row + 1) if ws.cell(r, 4).value == "R5"}
+    found = {
+        ws.cell(r, 1).value: ws.cell(r, 6)
+        for r in range(2, ws.max_row + 1)
+        if ws.cell(r, 4).value == "R5"
+    }
     for m, text in zip(rows, TRICKY, strict=True):
         cell = found[m.number_label]
         assert cell.data_type == "s" and cell.value == text
@@ -85,7 +113,7 @@ def test_tricky_text_stays_text(secretariat, tmp_path):
 
 def test_typed_tricky_text_round_trips_through_import(secretariat, tmp_path):
     out = X.export_workbook(secretariat, tmp_path / "j.xlsx", "人事課").path
-    keys = [k for k in entry_rows(out)][:len(TRICKY)]
+    keys = [k for k in entry_rows(out)][: len(TRICKY)]
     fill(out, {(k[0], k[1], "result"): text for k, text in zip(keys, TRICKY, strict=True)})
     [pv] = X.preview_import(secretariat, [out])
     assert not pv.refused and not pv.conflicts
@@ -101,7 +129,9 @@ def test_typed_tricky_text_round_trips_through_import(secretariat, tmp_path):
 def test_text_over_excel_limit_refused_on_import(secretariat, tmp_path):
     out = X.export_workbook(secretariat, tmp_path / "j.xlsx", "人事課").path
     fill(out, {("No.7", "R5", "result"): "LONGMARK"})  # openpyxl itself cuts at 32,767
-    rewrite_part(out, "xl/worksheets/sheet2.xml", lambda b: b.replace(b"LONGMARK", "あ".encode() * 32768))
+    rewrite_part(
+        out, "xl/worksheets/sheet2.xml", lambda b: b.replace(b"LONGMARK", "あ".encode() * 32768)
+    )
     [pv] = X.preview_import(secretariat, [out])
     assert pv.refused and pv.error_kind == "too_long" and "上限" in pv.error
 
@@ -110,11 +140,15 @@ def test_export_refuses_control_characters_cleanly(secretariat, tmp_path):
     from kanazawa_desktop.workbook.errors import BadWorkbook
 
     m = secretariat.measures()[0]
-    secretariat.save(m.id, {(2023, "result_text"): "bell\x07"})  # typed: the control character is dropped
+    secretariat.save(
+        m.id, {(2023, "result_text"): "bell\x07"}
+    )  # typed: the control character is dropped
     assert secretariat.measure(m.id).year(2023).result_text == "bell"
     # one already stored (by a build before the cleaning) is refused at export, not written broken
-    secretariat.db.execute_sql("UPDATE measure_year SET result_text = ? WHERE measure_id = ? AND fy = 2023",
-                               ("bell\x07", m.id))
+    secretariat.db.execute_sql(
+        "UPDATE measure_year SET result_text = ? WHERE measure_id = ? AND fy = 2023",
+        ("bell\x07", m.id),
+    )
     with pytest.raises(BadWorkbook, match="制御文字"):
         X.export_workbook(secretariat, tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
@@ -130,8 +164,10 @@ def test_refused_export_leaves_no_temporary_sheet_files(secretariat, tmp_path, m
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))  # where openpyxl streams each sheet
     m = secretariat.measures()[5]
-    secretariat.db.execute_sql("UPDATE measure_year SET result_text = ? WHERE measure_id = ? AND fy = 2024",
-                               ("bell\x07", m.id))
+    secretariat.db.execute_sql(
+        "UPDATE measure_year SET result_text = ? WHERE measure_id = ? AND fy = 2024",
+        ("bell\x07", m.id),
+    )
     with pytest.raises(BadWorkbook, match="制御文字"):
         X.export_workbook(secretariat, tmp_path / "x.xlsx")
     gc.collect()  # a sheet left open would complain here (an unraisable warning: an error)
@@ -141,12 +177,22 @@ def test_refused_export_leaves_no_temporary_sheet_files(secretariat, tmp_path, m
 
 def test_status_dropdown_value_and_numbers(secretariat, tmp_path):
     out = X.export_workbook(secretariat, tmp_path / "d.xlsx", "デジタル行政戦略課").path
-    fill(out, {("No.1", "R5", "status"): "達成", ("No.1", "R5", "actual"): 72,
-               ("No.1", "R6", "actual"): "1,800"})
+    fill(
+        out,
+        {
+            ("No.1", "R5", "status"): "達成",
+            ("No.1", "R5", "actual"): 72,
+            ("No.1", "R6", "actual"): "1,800",
+        },
+    )
     [pv] = X.preview_import(secretariat, [out])
     assert not pv.refused
     got = {pv.describe(c): c.file for c in pv.changes}
-    assert got == {"No.1 R5 計画達成状況": "achieved", "No.1 R5 実績値": 72.0, "No.1 R6 実績値": 1800.0}
+    assert got == {
+        "No.1 R5 計画達成状況": "achieved",
+        "No.1 R5 実績値": 72.0,
+        "No.1 R6 実績値": 1800.0,
+    }
     assert all(c.decision == Decision.APPLY for c in pv.changes)
 
 
@@ -163,11 +209,12 @@ def test_cr_and_literal_escape_sequences_come_back_exactly(secretariat, tmp_path
 
     tricky = ["file_x00ab_v2", "改行CR\r残り", "_x000D_そのまま", "a_X0041_b"]
     assert [writer._escaped(t) for t in tricky][0] == "file_x005F_x00ab_v2"
-    rows = [r for r in secretariat.measures() if not r.is_repeat][:len(tricky)]
+    rows = [r for r in secretariat.measures() if not r.is_repeat][: len(tricky)]
     # stored as is, whatever came before the cleaning of typed text (plan texts are not typed)
     for m, text in zip(rows, tricky, strict=True):
-        secretariat.db.execute_sql("UPDATE measure_year SET plan_text = ? WHERE measure_id = ? AND fy = 2023",
-                                   (text, m.id))
+        secretariat.db.execute_sql(
+            "UPDATE measure_year SET plan_text = ? WHERE measure_id = ? AND fy = 2023", (text, m.id)
+        )
     out = X.export_workbook(secretariat, tmp_path / "m.xlsx").path
     back = {r.values[0]: r.values[4] for r in read_returned(out).rows if r.values[3] == "R5"}
     for m, text in zip(rows, tricky, strict=True):
@@ -182,7 +229,9 @@ def test_typed_line_breaks_and_controls_are_cleaned(secretariat):
     assert secretariat.measure(m.id).year(2023).result_text == "一行目\n二行目\n三行目\n四行目"
 
 
-def test_a_city_scale_list_carries_no_measure_sheets_and_still_merges(secretariat, tmp_path, monkeypatch):
+def test_a_city_scale_list_carries_no_measure_sheets_and_still_merges(
+    secretariat, tmp_path, monkeypatch
+):
     """Past MAX_MEASURE_SHEETS measures a workbook holds no 取組管理票 sheets (LibreOffice cannot
     open 20,000 of them); a department's part under the limit keeps its own; both still merge."""
     import openpyxl

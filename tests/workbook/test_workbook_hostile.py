@@ -15,8 +15,10 @@ from kanazawa_desktop.services import exchange as X
 
 
 def snapshot(desk):
-    return [(m.key, sorted((fy, y.result_text, y.status.value, y.actual) for fy, y in m.years.items()))
-            for m in desk.measures()]
+    return [
+        (m.key, sorted((fy, y.result_text, y.status.value, y.actual) for fy, y in m.years.items()))
+        for m in desk.measures()
+    ]
 
 
 @pytest.fixture
@@ -35,12 +37,21 @@ def _zip_bomb(path):
 
 
 CASES = {
-    "not_workbook": (lambda p, _: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4), "Excel ブック"),
+    "not_workbook": (
+        lambda p, _: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4),
+        "Excel ブック",
+    ),
     "empty": (lambda p, _: p.write_bytes(b""), "空です"),
     "truncated": (lambda p, issued: p.write_bytes(issued.read_bytes()[:5000]), "壊れている"),
-    "encrypted": (lambda p, _: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 500
-                                             + "EncryptedPackage".encode("utf-16-le") + b"\0" * 500),
-                  "パスワード"),
+    "encrypted": (
+        lambda p, _: p.write_bytes(
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+            + b"\0" * 500
+            + "EncryptedPackage".encode("utf-16-le")
+            + b"\0" * 500
+        ),
+        "パスワード",
+    ),
     "xls": (lambda p, _: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000), ".xls"),
     "text": (lambda p, _: p.write_text("取組No.,実施結果\nNo.7,済み\n", encoding="cp932"), "CSV"),
     "template": (lambda p, _: openpyxl.Workbook().save(p), "別の様式"),
@@ -69,10 +80,14 @@ def test_bad_file_refused_with_one_message(secretariat, issued, tmp_path, kind):
 
 
 def test_billion_laughs_refused(secretariat, issued):
-    lol = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-           + b"".join(b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10 if i > 1 else b"&lol;" * 10)
-                      for i in range(1, 10))
-           + b"]>")
+    lol = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10 if i > 1 else b"&lol;" * 10)
+            for i in range(1, 10)
+        )
+        + b"]>"
+    )
     rewrite_part(issued, "xl/worksheets/sheet2.xml", lambda b: lol + b.split(b"?>", 1)[-1])
     [pv] = X.preview_import(secretariat, [issued])
     assert pv.error_kind == "xml_bomb" and "DTD" in pv.error
@@ -94,13 +109,16 @@ def test_lying_sizes_caught_while_inflating(secretariat, tmp_path):
     assert err.value.kind == "zip_bomb"
 
 
-@pytest.mark.parametrize("edit, words", [
-    ({("No.7", "R5", "status"): "たぶん達成"}, "選択肢"),
-    ({("No.7", "R5", "plan"): "書き換えた計画"}, "変更できないセル"),
-    ({("No.7", "R5", "name"): "別の名前"}, "変更できないセル"),
-    ({("No.7", "R5", "number"): "No.1"}, "一致しません"),
-    ({("No.7", "R6", "year"): "R5"}, "重複"),
-])
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        ({("No.7", "R5", "status"): "たぶん達成"}, "選択肢"),
+        ({("No.7", "R5", "plan"): "書き換えた計画"}, "変更できないセル"),
+        ({("No.7", "R5", "name"): "別の名前"}, "変更できないセル"),
+        ({("No.7", "R5", "number"): "No.1"}, "一致しません"),
+        ({("No.7", "R6", "year"): "R5"}, "重複"),
+    ],
+)
 def test_row_level_refusals(secretariat, issued, edit, words):
     fill(issued, {**edit, ("No.10", "R5", "result"): "正しい入力"})
     before = snapshot(secretariat)

@@ -18,17 +18,28 @@ from pathlib import Path
 from workbook_snapshot import first_difference, snapshot
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "workbook_snapshot_92.json.gz"
-TRICKY = ["=SUM(A1)", "-3", "#N/A", " 前後の空白 ", "改行\n二行目\n三行目", "𠮷野家", "_x0041_",
-          "とても長い実施結果の文章。" * 30]
+TRICKY = [
+    "=SUM(A1)",
+    "-3",
+    "#N/A",
+    " 前後の空白 ",
+    "改行\n二行目\n三行目",
+    "𠮷野家",
+    "_x0041_",
+    "とても長い実施結果の文章。" * 30,
+]
 
 
 def _filled(desk) -> None:
     from kanazawa_desktop.domain.status import Status
 
     for i, m in enumerate(m for m in desk.measures() if m.number in (1, 2, 5, 10, 33, 61, 90)):
-        edits = {(2023, "result_text"): TRICKY[i % len(TRICKY)],
-                 (2024, "result_text"): TRICKY[(i + 3) % len(TRICKY)],
-                 (2023, "status"): Status.ACHIEVED, (2024, "status"): Status.NOT_ACHIEVED}
+        edits = {
+            (2023, "result_text"): TRICKY[i % len(TRICKY)],
+            (2024, "result_text"): TRICKY[(i + 3) % len(TRICKY)],
+            (2023, "status"): Status.ACHIEVED,
+            (2024, "status"): Status.NOT_ACHIEVED,
+        }
         if m.numeric:
             edits[(2023, "actual")] = 12.5
         desk.save(m.id, edits)

@@ -25,15 +25,34 @@ if TYPE_CHECKING:
 # Loaded on first use (PEP 562): `export` needs openpyxl, not the import's reader and merge,
 # and the window starts without any of them.
 _HOME = {
-    "TAKE_FILE": "apply", "TAKE_MASTER": "apply", "ApplyResult": "apply", "apply_import": "apply",
-    "undo_import": "apply", "ExportResult": "export", "export_departments": "export",
-    "export_workbook": "export", "FilePreview": "preview", "preview_import": "preview",
-    "DepartmentStatus": "status", "collection_status": "status", "Refusal": "validate",
+    "TAKE_FILE": "apply",
+    "TAKE_MASTER": "apply",
+    "ApplyResult": "apply",
+    "apply_import": "apply",
+    "undo_import": "apply",
+    "ExportResult": "export",
+    "export_departments": "export",
+    "export_workbook": "export",
+    "FilePreview": "preview",
+    "preview_import": "preview",
+    "DepartmentStatus": "status",
+    "collection_status": "status",
+    "Refusal": "validate",
 }
 __all__ = [
-    "TAKE_FILE", "TAKE_MASTER", "ApplyResult", "DepartmentStatus", "ExportResult", "FilePreview",
-    "Refusal", "apply_import", "collection_status", "export_departments", "export_workbook",
-    "preview_import", "undo_import",
+    "TAKE_FILE",
+    "TAKE_MASTER",
+    "ApplyResult",
+    "DepartmentStatus",
+    "ExportResult",
+    "FilePreview",
+    "Refusal",
+    "apply_import",
+    "collection_status",
+    "export_departments",
+    "export_workbook",
+    "preview_import",
+    "undo_import",
 ]
 
 

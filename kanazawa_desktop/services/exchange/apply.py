@@ -71,18 +71,28 @@ def _change(ids: dict[str, int], fm: FieldMerge) -> F.FieldChange:
 
 
 def _conflict_record(pv: FilePreview, fm: FieldMerge) -> dict[str, object]:
-    return {"measure": fm.measure_key, "fy": fm.fy, "field": fm.field, "what": pv.describe(fm),
-            "master": fm.master, "file": fm.file, "blank": fm.decision == "blank"}
+    return {
+        "measure": fm.measure_key,
+        "fy": fm.fy,
+        "field": fm.field,
+        "what": pv.describe(fm),
+        "master": fm.master,
+        "file": fm.file,
+        "blank": fm.decision == "blank",
+    }
 
 
-def apply_import(desk: Desk, preview: FilePreview,
-                 resolutions: dict[tuple[str, int, str], str] | None = None) -> ApplyResult:
+def apply_import(
+    desk: Desk, preview: FilePreview, resolutions: dict[tuple[str, int, str], str] | None = None
+) -> ApplyResult:
     resolutions = resolutions or {}
     if preview.error:
         raise DeskError(preview.error)
     if preview.refusals:
-        raise DeskError(f"{preview.name}: 問題があるため取り込めません（{preview.refusals[0].message} ほか"
-                        f"{len(preview.refusals)}件）")
+        raise DeskError(
+            f"{preview.name}: 問題があるため取り込めません（{preview.refusals[0].message} ほか"
+            f"{len(preview.refusals)}件）"
+        )
     role = desk.role
     if role is None:
         raise PermissionDenied("このPCの役割（担当課／事務局）が設定されていません")
@@ -103,10 +113,19 @@ def apply_import(desk: Desk, preview: FilePreview,
             ids = {key: v[0] for key, v in preview.measures.items()}
             created = _insert_new_measures(desk, preview, ids)
             changes = [_change(ids, fm) for fm in chosen]
-            changes += [F.FieldChange(measure_id=0, field="title", old=old, new=new, node_id=node_id)
-                        for node_id, _label, old, new in preview.node_changes]
-            batch = repo.apply_changes(desk.db, changes, actor, "import", f"取込: {preview.name}",
-                                       created=created, created_nodes=created_nodes)
+            changes += [
+                F.FieldChange(measure_id=0, field="title", old=old, new=new, node_id=node_id)
+                for node_id, _label, old, new in preview.node_changes
+            ]
+            batch = repo.apply_changes(
+                desk.db,
+                changes,
+                actor,
+                "import",
+                f"取込: {preview.name}",
+                created=created,
+                created_nodes=created_nodes,
+            )
             if preview.positions:
                 repo.set_positions(desk.plan.id, preview.positions)
             if preview.node_positions:
@@ -114,30 +133,56 @@ def apply_import(desk: Desk, preview: FilePreview,
             base_changes = None
             if preview.kind == KIND_SYNC:
                 # what the master sent becomes the base of this PC's next export
-                base_changes = xrepo.replace_sync_base(_sync_base(preview, open_conflicts, resolutions))
+                base_changes = xrepo.replace_sync_base(
+                    _sync_base(preview, open_conflicts, resolutions)
+                )
                 xrepo.clear_sent()
                 repo.set_meta(ORIGIN_META, preview.origin_uid)
-            xrepo.record_import(user=actor.user, file_name=preview.name,
-                                content_hash=preview.content_hash, scope=preview.scope,
-                                department=preview.department, batch_id=batch,
-                                applied=len(changes),
-                                conflicts=[_conflict_record(preview, fm) for fm in open_conflicts],
-                                base_changes=base_changes, issued_at=preview.issued_at or None,
-                                manifest_checksum=preview.manifest_checksum or None,
-                                issuer_uid=preview.issuer_uid or None,
-                                sequence=preview.sequence, saved_at=preview.saved_at)
+            xrepo.record_import(
+                user=actor.user,
+                file_name=preview.name,
+                content_hash=preview.content_hash,
+                scope=preview.scope,
+                department=preview.department,
+                batch_id=batch,
+                applied=len(changes),
+                conflicts=[_conflict_record(preview, fm) for fm in open_conflicts],
+                base_changes=base_changes,
+                issued_at=preview.issued_at or None,
+                manifest_checksum=preview.manifest_checksum or None,
+                issuer_uid=preview.issuer_uid or None,
+                sequence=preview.sequence,
+                saved_at=preview.saved_at,
+            )
     except ConflictError as exc:
-        raise StalePreview(f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
-                           **exc.data) from exc
-    desk.absorb(Changes.of(changes, batch, exchange=True, created=[i for i, _ in created],
-                           created_nodes=[i for i, _ in created_nodes],
-                           structure=bool(preview.positions or preview.node_positions)))
-    return ApplyResult(preview.name, batch, [c for c in changes if not repo.same_value(c.old, c.new)],
-                       open_conflicts, added=len(created))
+        raise StalePreview(
+            f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
+            **exc.data,
+        ) from exc
+    desk.absorb(
+        Changes.of(
+            changes,
+            batch,
+            exchange=True,
+            created=[i for i, _ in created],
+            created_nodes=[i for i, _ in created_nodes],
+            structure=bool(preview.positions or preview.node_positions),
+        )
+    )
+    return ApplyResult(
+        preview.name,
+        batch,
+        [c for c in changes if not repo.same_value(c.old, c.new)],
+        open_conflicts,
+        added=len(created),
+    )
 
 
-def _sync_base(preview: FilePreview, open_conflicts: list[FieldMerge],
-               resolutions: dict[tuple[str, int, str], str]) -> dict[tuple[str, int, str], object]:
+def _sync_base(
+    preview: FilePreview,
+    open_conflicts: list[FieldMerge],
+    resolutions: dict[tuple[str, int, str], str],
+) -> dict[tuple[str, int, str], object]:
     """What the master sent becomes the base of this PC's next export, except where this PC
     kept its own value against the master's (left open or kept deliberately): there the old
     base stays, so the secretariat sees the disagreement as a conflict when the department
@@ -151,20 +196,42 @@ def _sync_base(preview: FilePreview, open_conflicts: list[FieldMerge],
 
 def _insert_new_nodes(desk: Desk, preview: FilePreview) -> list[tuple[int, str]]:
     """Insert the 項目/小項目 a master workbook adds, parents first, at the master's places."""
-    return [(repo.insert_node(desk.plan.id, key=n.key, parent_key=n.parent, level=n.level,
-                              label=n.label, title=n.title, position=n.position),
-             f"{n.label} {n.title}") for n in preview.new_nodes]
+    return [
+        (
+            repo.insert_node(
+                desk.plan.id,
+                key=n.key,
+                parent_key=n.parent,
+                level=n.level,
+                label=n.label,
+                title=n.title,
+                position=n.position,
+            ),
+            f"{n.label} {n.title}",
+        )
+        for n in preview.new_nodes
+    ]
 
 
-def _insert_new_measures(desk: Desk, preview: FilePreview, ids: dict[str, int]) -> list[tuple[int, str]]:
+def _insert_new_measures(
+    desk: Desk, preview: FilePreview, ids: dict[str, int]
+) -> list[tuple[int, str]]:
     """Insert the measures a master workbook adds (their texts follow as ordinary changes)."""
     created: list[tuple[int, str]] = []
     for d in preview.new_measures:
         ind = None if d.indicator is None else Indicator(*d.indicator)
         ids[d.key] = repo.insert_measure(
-            desk.plan.id, key=d.key, node_key=d.node, number=d.number, repeat_of=d.repeat_of,
-            name=d.name, departments=list(d.departments), numeric=d.numeric,
-            position=d.position, indicator=ind)
+            desk.plan.id,
+            key=d.key,
+            node_key=d.node,
+            number=d.number,
+            repeat_of=d.repeat_of,
+            name=d.name,
+            departments=list(d.departments),
+            numeric=d.numeric,
+            position=d.position,
+            indicator=ind,
+        )
         created.append((ids[d.key], f"{preview.measures[d.key][1]} {d.name}"))
     return created
 
@@ -175,14 +242,21 @@ def undo_import(desk: Desk, batch_id: int) -> list[F.FieldChange]:
         raise StoreError(f"変更 #{batch_id} は取込ではありません")
     if record.undone:
         raise StoreError(f"取込「{record.file_name}」はすでに元に戻されています")
-    later = [r for r in xrepo.imports() if r.id > record.id and not r.undone
-             and (r.scope, r.department) == (record.scope, record.department)]
+    later = [
+        r
+        for r in xrepo.imports()
+        if r.id > record.id
+        and not r.undone
+        and (r.scope, r.department) == (record.scope, record.department)
+    ]
     if later:
         # a later workbook of the same kind may carry the same values (unchanged there, so
         # not in its batch): undoing this one would clear them and that one would still
         # count as imported
-        raise StoreError(f"取込「{record.file_name}」の後に同じ種類のブック「{later[-1].file_name}」を"
-                         "取り込んでいます。新しい方から順に元に戻してください")
+        raise StoreError(
+            f"取込「{record.file_name}」の後に同じ種類のブック「{later[-1].file_name}」を"
+            "取り込んでいます。新しい方から順に元に戻してください"
+        )
     with write_transaction(desk.db):
         changes = desk.undo_batch(batch_id, source="undo")
         xrepo.mark_undone(batch_id)

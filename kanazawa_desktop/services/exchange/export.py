@@ -109,25 +109,49 @@ def build_content(desk: Desk, scope: str, department: str) -> WorkbookContent:
             else:
                 b = current
             depts = "、".join(m.departments)
-            rows.append(ManifestRow(
-                measure_key=m.key, fy=fy, editable=editable, label=m.number_label,
-                locked=locked_digest(m.number_label, m.name, depts, short_label(fy), y.plan_text,
-                                     y.target),
-                result_text=str(b[F.RESULT_TEXT]), status=str(b[F.STATUS]),
-                actual=b[F.ACTUAL],  # type: ignore[arg-type]
-                sent={f: sent[(m.key, fy, f)] for f in RESULT_FIELDS if (m.key, fy, f) in sent}))
-            entries.append(EntryValues(name=m.name, departments=depts, plan_text=y.plan_text,
-                                       target=y.target, result_text=y.result_text,
-                                       status=y.status.value, actual=y.actual))
+            rows.append(
+                ManifestRow(
+                    measure_key=m.key,
+                    fy=fy,
+                    editable=editable,
+                    label=m.number_label,
+                    locked=locked_digest(
+                        m.number_label, m.name, depts, short_label(fy), y.plan_text, y.target
+                    ),
+                    result_text=str(b[F.RESULT_TEXT]),
+                    status=str(b[F.STATUS]),
+                    actual=b[F.ACTUAL],  # type: ignore[arg-type]
+                    sent={f: sent[(m.key, fy, f)] for f in RESULT_FIELDS if (m.key, fy, f) in sent},
+                )
+            )
+            entries.append(
+                EntryValues(
+                    name=m.name,
+                    departments=depts,
+                    plan_text=y.plan_text,
+                    target=y.target,
+                    result_text=y.result_text,
+                    status=y.status.value,
+                    actual=y.actual,
+                )
+            )
     uid = desk.database_uid
     origin = (repo.get_meta(ORIGIN_META) or "") if on_department_pc else uid
     master = scope == SCOPE_MASTER
-    manifest = Manifest(plan_code=plan.code, database_uid=uid, origin_uid=origin, scope=scope,
-                        department=department, issued_at=issue_time(), rows=tuple(rows),
-                        definitions=definitions(measures, nodes) if master else (),
-                        nodes=node_definitions(nodes) if master else ())
-    return WorkbookContent(plan=plan, nodes=nodes, measures=measures, manifest=manifest,
-                           entries=entries)
+    manifest = Manifest(
+        plan_code=plan.code,
+        database_uid=uid,
+        origin_uid=origin,
+        scope=scope,
+        department=department,
+        issued_at=issue_time(),
+        rows=tuple(rows),
+        definitions=definitions(measures, nodes) if master else (),
+        nodes=node_definitions(nodes) if master else (),
+    )
+    return WorkbookContent(
+        plan=plan, nodes=nodes, measures=measures, manifest=manifest, entries=entries
+    )
 
 
 def issue_time() -> str:
@@ -138,7 +162,9 @@ def issue_time() -> str:
 
 def numbered(content: WorkbookContent) -> WorkbookContent:
     """The workbook with its number in this database's register (read, not yet written)."""
-    return replace(content, manifest=replace(content.manifest, sequence=xrepo.next_issue_sequence()))
+    return replace(
+        content, manifest=replace(content.manifest, sequence=xrepo.next_issue_sequence())
+    )
 
 
 def register(content: WorkbookContent) -> None:
@@ -148,35 +174,69 @@ def register(content: WorkbookContent) -> None:
     man = content.manifest
     assert man.sequence is not None
     try:
-        xrepo.register_issued(man.sequence, checksum=man.checksum(), scope=man.scope,
-                              department=man.department, issued_at=man.issued_at)
+        xrepo.register_issued(
+            man.sequence,
+            checksum=man.checksum(),
+            scope=man.scope,
+            department=man.department,
+            issued_at=man.issued_at,
+        )
     except xrepo.AlreadyRegistered as exc:
         raise StoreError("同時に別の書き出しが行われました。もう一度書き出してください") from exc
 
 
 def node_definitions(nodes: Iterable[Node]) -> tuple[NodeDef, ...]:
     keys = {n.id: n.key for n in nodes}
-    return tuple(NodeDef(key=n.key, parent=keys.get(n.parent_id, "") if n.parent_id else "",
-                         level=n.level, label=n.label, title=n.title, position=n.position)
-                 for n in nodes)
+    return tuple(
+        NodeDef(
+            key=n.key,
+            parent=keys.get(n.parent_id, "") if n.parent_id else "",
+            level=n.level,
+            label=n.label,
+            title=n.title,
+            position=n.position,
+        )
+        for n in nodes
+    )
 
 
 def definitions(measures: list[Measure], nodes: Iterable[Node]) -> tuple[MeasureDef, ...]:
     """What a master workbook tells department PCs about every measure."""
     node_keys = {n.id: n.key for n in nodes}
-    return tuple(MeasureDef(
-        key=m.key, number=m.number, repeat_of=m.repeat_of, node=node_keys[m.node_id], name=m.name,
-        departments=m.departments, summary=m.summary, vision=m.vision,
-        related_plans=m.related_plans, resources=tuple(sorted(m.resources)), numeric=m.numeric,
-        retired=m.retired, position=m.position,
-        indicator=(None if m.indicator is None else
-                   (m.indicator.name, m.indicator.unit, m.indicator.direction,
-                    m.indicator.cumulative, m.indicator.note)))
-        for m in measures)
+    return tuple(
+        MeasureDef(
+            key=m.key,
+            number=m.number,
+            repeat_of=m.repeat_of,
+            node=node_keys[m.node_id],
+            name=m.name,
+            departments=m.departments,
+            summary=m.summary,
+            vision=m.vision,
+            related_plans=m.related_plans,
+            resources=tuple(sorted(m.resources)),
+            numeric=m.numeric,
+            retired=m.retired,
+            position=m.position,
+            indicator=(
+                None
+                if m.indicator is None
+                else (
+                    m.indicator.name,
+                    m.indicator.unit,
+                    m.indicator.direction,
+                    m.indicator.cumulative,
+                    m.indicator.note,
+                )
+            ),
+        )
+        for m in measures
+    )
 
 
-def export_workbook(desk: Desk, out: Path, department: str | None = None,
-                    progress: Progress | None = None) -> ExportResult:
+def export_workbook(
+    desk: Desk, out: Path, department: str | None = None, progress: Progress | None = None
+) -> ExportResult:
     scope, dept = _scope(desk, department)
     out = check_target(Path(out))
     step(progress, 0, 1, "書き出しの準備中…")
@@ -193,14 +253,24 @@ def export_workbook(desk: Desk, out: Path, department: str | None = None,
         save_workbook(content, tmp, tick)
         with write_transaction(desk.db):
             register(content)
-            xrepo.record_export(desk.db, user=desk.actor.user, scope=scope, department=dept,
-                                file_name=out.name, rows=len(content.manifest.rows))
+            xrepo.record_export(
+                desk.db,
+                user=desk.actor.user,
+                scope=scope,
+                department=dept,
+                file_name=out.name,
+                rows=len(content.manifest.rows),
+            )
             if role is not None and not role.is_secretariat:
                 # what this return carries: the secretariat reads the next one against it
-                xrepo.record_sent({(mr.measure_key, mr.fy, f): getattr(ev, f)
-                                   for mr, ev in zip(content.manifest.rows, content.entries,
-                                                     strict=True)
-                                   for f in RESULT_FIELDS if f in mr.editable})
+                xrepo.record_sent(
+                    {
+                        (mr.measure_key, mr.fy, f): getattr(ev, f)
+                        for mr, ev in zip(content.manifest.rows, content.entries, strict=True)
+                        for f in RESULT_FIELDS
+                        if f in mr.editable
+                    }
+                )
             os.replace(tmp, out)  # last: a failure before it rolls the log back
     except OSError as exc:
         raise output_error(out, exc) from exc
@@ -216,7 +286,9 @@ def department_file_name(plan_name: str, department: str, day: date | None = Non
     return f"{plan_name}_{safe}_{(day or date.today()).strftime('%Y%m%d')}.xlsx"
 
 
-def export_departments(desk: Desk, folder: Path, progress: Progress | None = None) -> list[ExportResult]:
+def export_departments(
+    desk: Desk, folder: Path, progress: Progress | None = None
+) -> list[ExportResult]:
     """Secretariat: one workbook per department holding at least one measure, into `folder`."""
     role = desk.role
     if role is None or not role.is_secretariat:
@@ -226,7 +298,12 @@ def export_departments(desk: Desk, folder: Path, progress: Progress | None = Non
     departments = [d for d in desk.departments() if d in held]
     out = []
     for i, dept in enumerate(departments):
-        step(progress, i, len(departments), f"{dept} のブックを書き出し中…（{i + 1}/{len(departments)}）")
+        step(
+            progress,
+            i,
+            len(departments),
+            f"{dept} のブックを書き出し中…（{i + 1}/{len(departments)}）",
+        )
         path = folder / department_file_name(desk.plan.name, dept)
         out.append(export_workbook(desk, path, dept))
     step(progress, len(departments), len(departments), "完了")

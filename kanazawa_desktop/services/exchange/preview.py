@@ -49,8 +49,18 @@ from .validate import ParsedRow, Refusal, check_rows
 KIND_RETURN = "return"
 KIND_SYNC = "sync"
 # Measure-level fields a master workbook's definitions carry to a department PC.
-SYNCED_MEASURE_FIELDS = ("number", "name", "departments", "node", "summary", "vision",
-                         "related_plans", "resources", "numeric", "retired")
+SYNCED_MEASURE_FIELDS = (
+    "number",
+    "name",
+    "departments",
+    "node",
+    "summary",
+    "vision",
+    "related_plans",
+    "resources",
+    "numeric",
+    "retired",
+)
 
 
 @dataclass
@@ -68,16 +78,28 @@ class FilePreview:
     unchanged: int = 0
     notes: list[str] = field(default_factory=list)
     already: ImportRecord | None = None
-    measures: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # key -> id, label, name
+    measures: dict[str, tuple[int, str, str]] = field(
+        default_factory=dict
+    )  # key -> id, label, name
     origin_uid: str = ""
-    sync_values: dict[tuple[str, int, str], object] = field(default_factory=dict)  # sync: sent results
+    sync_values: dict[tuple[str, int, str], object] = field(
+        default_factory=dict
+    )  # sync: sent results
     new_measures: list[MeasureDef] = field(default_factory=list)  # sync: measures to add
     positions: dict[str, int] = field(default_factory=dict)  # sync: the master's order
-    node_changes: list[tuple[int, str, str, str]] = field(default_factory=list)  # sync: (node id, label, old, new title)
-    node_names: dict[str, str] = field(default_factory=dict)  # node key -> caption, for showing 体系
+    node_changes: list[tuple[int, str, str, str]] = field(
+        default_factory=list
+    )  # sync: (node id, label, old, new title)
+    node_names: dict[str, str] = field(
+        default_factory=dict
+    )  # node key -> caption, for showing 体系
     issued_at: str = ""  # when the workbook was written (its manifest)
-    new_nodes: list[NodeDef] = field(default_factory=list)  # sync: 項目/小項目 to add, parents first
-    node_positions: dict[str, int] = field(default_factory=dict)  # sync: the master's order of nodes
+    new_nodes: list[NodeDef] = field(
+        default_factory=list
+    )  # sync: 項目/小項目 to add, parents first
+    node_positions: dict[str, int] = field(
+        default_factory=dict
+    )  # sync: the master's order of nodes
     manifest_checksum: str = ""  # which issued workbook (fillings of one file share it)
     issuer_uid: str = ""  # the database that wrote it
     sequence: int | None = None  # its number in that database's register (format 4)
@@ -107,8 +129,10 @@ class FilePreview:
         """What a sync adds beside field changes, as (what, old, new) lines for lists."""
         out = [(f"新しい体系 {n.label}", "", n.title) for n in self.new_nodes]
         out += [(f"体系の名称 {label}", old, new) for _id, label, old, new in self.node_changes]
-        out += [(f"新しい取組 {self.measures[d.key][1]}", "",
-                 f"{d.name}（{'、'.join(d.departments)}）") for d in self.new_measures]
+        out += [
+            (f"新しい取組 {self.measures[d.key][1]}", "", f"{d.name}（{'、'.join(d.departments)}）")
+            for d in self.new_measures
+        ]
         return out
 
     def summary(self) -> str:
@@ -123,8 +147,10 @@ class FilePreview:
             added += f"新しい体系 {len(self.new_nodes)}件、"
         if self.node_changes:
             added += f"体系の名称 {len(self.node_changes)}件、"
-        return (f"{self.name}: {added}反映 {len(self.changes)}件、競合 {len(self.conflicts)}件、"
-                f"変更なし {self.unchanged}件")
+        return (
+            f"{self.name}: {added}反映 {len(self.changes)}件、競合 {len(self.conflicts)}件、"
+            f"変更なし {self.unchanged}件"
+        )
 
 
 @dataclass(frozen=True)
@@ -154,9 +180,14 @@ def _relation_error(here: _Here, wb: ReturnedWorkbook) -> tuple[str | None, str]
         if man.database_uid == uid or (man.origin_uid == uid and man.scope == SCOPE_DEPARTMENT):
             return None, KIND_RETURN
         if man.scope == SCOPE_DEPARTMENT and not man.origin_uid:
-            return ("事務局の一覧表を取り込む前に担当課のPCで書き出されたブックです。担当課で事務局の"
-                    "一覧表を取り込んでから書き出し直してください"), ""
-        return "別のデータベースから書き出されたブックです（この事務局が配布したものではありません）", ""
+            return (
+                "事務局の一覧表を取り込む前に担当課のPCで書き出されたブックです。担当課で事務局の"
+                "一覧表を取り込んでから書き出し直してください"
+            ), ""
+        return (
+            "別のデータベースから書き出されたブックです（この事務局が配布したものではありません）",
+            "",
+        )
     if man.database_uid == uid:
         return "このPCで書き出したブックです。事務局へ送ってください", ""
     if man.scope != SCOPE_MASTER:
@@ -175,11 +206,16 @@ def _provenance_error(here: _Here, man: Manifest) -> str | None:
         return None  # a department PC's return: every value is validated against this database
     if xrepo.was_issued(man.checksum()):
         return None
-    if man.version < 4 and man.scope == SCOPE_DEPARTMENT and xrepo.exported_near(
-            man.scope, man.department, man.issued_at):
+    if (
+        man.version < 4
+        and man.scope == SCOPE_DEPARTMENT
+        and xrepo.exported_near(man.scope, man.department, man.issued_at)
+    ):
         return None
-    return ("このデータベースが書き出したブックの管理情報と一致しません（書き出した後に管理情報が"
-            "変更されています。改ざんの疑い）。配布したブックを使ってください")
+    return (
+        "このデータベースが書き出したブックの管理情報と一致しません（書き出した後に管理情報が"
+        "変更されています。改ざんの疑い）。配布したブックを使ってください"
+    )
 
 
 def _instant(iso: str | None) -> datetime:
@@ -194,7 +230,9 @@ def _issued_before(man: Manifest, r: ImportRecord) -> bool:
     return _instant(man.issued_at) < _instant(r.issued_at)
 
 
-def _older_than_imported(kind: str, man: Manifest, content_hash: str, saved: str | None) -> str | None:
+def _older_than_imported(
+    kind: str, man: Manifest, content_hash: str, saved: str | None
+) -> str | None:
     """A workbook written before one of the same kind already imported would take back what
     the newer one brought (a withdrawn 達成, the secretariat's newer definitions). Two
     fillings of the same issued workbook (one manifest) are ordered by when each was saved."""
@@ -213,16 +251,22 @@ def _older_than_imported(kind: str, man: Manifest, content_hash: str, saved: str
                 if not saved or not r.saved_at or saved == r.saved_at:
                     if r.batch_id is None:
                         continue  # it changed nothing: nothing of it can be taken back
-                    return (f"同じ配布ブックの別の記入（{r.file_name}）をすでに取り込んでいます。保存日時が"
-                            "同じか記録されていないため、どちらが新しいか判断できません。こちらが新しい場合は、"
-                            f"先の取込（変更 #{r.batch_id}）を元に戻してから取り込んでください")
+                    return (
+                        f"同じ配布ブックの別の記入（{r.file_name}）をすでに取り込んでいます。保存日時が"
+                        "同じか記録されていないため、どちらが新しいか判断できません。こちらが新しい場合は、"
+                        f"先の取込（変更 #{r.batch_id}）を元に戻してから取り込んでください"
+                    )
                 if saved < r.saved_at:
-                    return (f"同じ配布ブックの、より新しい記入（{r.file_name}、{short_time(_local(r.saved_at))} 保存）"
-                            f"をすでに取り込んでいます。古い記入（{short_time(_local(saved))} 保存）は取り込めません")
+                    return (
+                        f"同じ配布ブックの、より新しい記入（{r.file_name}、{short_time(_local(r.saved_at))} 保存）"
+                        f"をすでに取り込んでいます。古い記入（{short_time(_local(saved))} 保存）は取り込めません"
+                    )
                 continue
             if r.issued_at and _issued_before(man, r):
-                return (f"これより新しい{what}（{short_time(r.issued_at)} 書き出し）をすでに取り込んでいます。"
-                        f"古いブック（{short_time(man.issued_at)} 書き出し）は取り込めません")
+                return (
+                    f"これより新しい{what}（{short_time(r.issued_at)} 書き出し）をすでに取り込んでいます。"
+                    f"古いブック（{short_time(man.issued_at)} 書き出し）は取り込めません"
+                )
     except (ValueError, TypeError):
         return "ブックの管理情報が壊れています（書き出し日時）。配布したブックを使ってください"
     return None
@@ -232,7 +276,9 @@ def _local(utc_iso: str) -> str:
     return datetime.fromisoformat(utc_iso).astimezone().isoformat()
 
 
-def _measure_value(m: Measure, fy: int, name: str, node_keys: dict[int, str] | None = None) -> object:
+def _measure_value(
+    m: Measure, fy: int, name: str, node_keys: dict[int, str] | None = None
+) -> object:
     return field_value(m, name, fy, node_key=(node_keys or {}).get(m.node_id, ""))
 
 
@@ -244,9 +290,17 @@ def _def_value(d: MeasureDef, name: str) -> object:
 
 def _new_measure(d: MeasureDef, plan_id: int) -> Measure:
     """How a measure the master adds looks here right after insertion (repository.insert_measure)."""
-    return Measure(id=0, key=d.key, plan_id=plan_id, node_id=0, number=d.number,
-                   repeat_of=d.repeat_of, name=d.name, numeric=d.numeric,
-                   departments=d.departments)
+    return Measure(
+        id=0,
+        key=d.key,
+        plan_id=plan_id,
+        node_id=0,
+        number=d.number,
+        repeat_of=d.repeat_of,
+        name=d.name,
+        numeric=d.numeric,
+        departments=d.departments,
+    )
 
 
 def _not_fillable(m: Measure, f: str) -> str | None:
@@ -262,14 +316,19 @@ def _not_fillable(m: Measure, f: str) -> str | None:
     return None
 
 
-def _earlier_fillings(man: Manifest, by_key: dict[str, Measure]) -> dict[tuple[str, int, str], object]:
+def _earlier_fillings(
+    man: Manifest, by_key: dict[str, Measure]
+) -> dict[tuple[str, int, str], object]:
     """What earlier returns of the same issued workbook (other fillings of the one file)
     applied, field by field, the latest last: a later filling is read against it, so a value
     it withdraws is applied or shown as a conflict instead of being read as unchanged."""
     keys = {m.id: m.key for m in by_key.values()}
     out: dict[tuple[str, int, str], object] = {}
-    earlier = [r for r in xrepo.standing_imports(SCOPE_DEPARTMENT, man.department)
-               if r.manifest_checksum == man.checksum() and r.batch_id is not None]
+    earlier = [
+        r
+        for r in xrepo.standing_imports(SCOPE_DEPARTMENT, man.department)
+        if r.manifest_checksum == man.checksum() and r.batch_id is not None
+    ]
     for r in sorted(earlier, key=lambda r: (r.saved_at or "", r.id)):
         assert r.batch_id is not None  # kept above only with one
         for c in repo.batch_changes(r.batch_id):
@@ -278,8 +337,9 @@ def _earlier_fillings(man: Manifest, by_key: dict[str, Measure]) -> dict[tuple[s
     return out
 
 
-def _merge_return(wb: ReturnedWorkbook, pv: FilePreview, values: list[ParsedRow],
-                  by_key: dict[str, Measure]) -> None:
+def _merge_return(
+    wb: ReturnedWorkbook, pv: FilePreview, values: list[ParsedRow], by_key: dict[str, Measure]
+) -> None:
     man = wb.manifest
     earlier = _earlier_fillings(man, by_key) if man.scope == SCOPE_DEPARTMENT else {}
     for mr, file_vals in values:
@@ -293,7 +353,9 @@ def _merge_return(wb: ReturnedWorkbook, pv: FilePreview, values: list[ParsedRow]
             why = _not_fillable(m, f)
             if why:
                 if not same(file_value, mr.base(f)):
-                    pv.refusals.append(Refusal(f"{mr.label} {mr.fy}年度 {F.LABELS.get(f, f)}: {why}"))
+                    pv.refusals.append(
+                        Refusal(f"{mr.label} {mr.fy}年度 {F.LABELS.get(f, f)}: {why}")
+                    )
                 continue
             y = m.year(mr.fy)
             master = {F.RESULT_TEXT: y.result_text, F.STATUS: y.status.value, F.ACTUAL: y.actual}[f]
@@ -302,19 +364,29 @@ def _merge_return(wb: ReturnedWorkbook, pv: FilePreview, values: list[ParsedRow]
                 # the master holds what this department sent last time: this return is read
                 # as the department's change from that (a withdrawn 達成, a rewritten text)
                 base = mr.sent[f]
-            elif (mr.measure_key, mr.fy, f) in earlier and same(master, earlier[(mr.measure_key, mr.fy, f)]):
-                base = earlier[(mr.measure_key, mr.fy, f)]  # likewise for another filling of this file
+            elif (mr.measure_key, mr.fy, f) in earlier and same(
+                master, earlier[(mr.measure_key, mr.fy, f)]
+            ):
+                base = earlier[
+                    (mr.measure_key, mr.fy, f)
+                ]  # likewise for another filling of this file
             d = decide(base, master, file_value, file_blank=blank)
             if d in (Decision.KEEP, Decision.SAME):
                 pv.unchanged += 1
                 continue
             if man.scope == SCOPE_DEPARTMENT and man.department not in m.departments:
-                pv.refusals.append(Refusal(f"{mr.label}: {man.department}の担当外の取組です（担当課が変更されています）"))
+                pv.refusals.append(
+                    Refusal(
+                        f"{mr.label}: {man.department}の担当外の取組です（担当課が変更されています）"
+                    )
+                )
                 continue
             _add(pv, FieldMerge(mr.measure_key, mr.fy, f, base, master, file_value, d))
 
 
-def _merge_definitions(desk: Desk, wb: ReturnedWorkbook, pv: FilePreview, by_key: dict[str, Measure]) -> None:
+def _merge_definitions(
+    desk: Desk, wb: ReturnedWorkbook, pv: FilePreview, by_key: dict[str, Measure]
+) -> None:
     """The secretariat's measure definitions overwrite; measures it added are inserted."""
     here_nodes = desk.nodes()
     nodes = {n.id: n.key for n in here_nodes}
@@ -326,7 +398,9 @@ def _merge_definitions(desk: Desk, wb: ReturnedWorkbook, pv: FilePreview, by_key
         pv.node_positions[nd.key] = nd.position
         if node is None:
             if nd.parent and nd.parent not in known_nodes:
-                pv.refusals.append(Refusal(f"体系「{nd.label} {nd.title}」の上位（{nd.parent}）がありません"))
+                pv.refusals.append(
+                    Refusal(f"体系「{nd.label} {nd.title}」の上位（{nd.parent}）がありません")
+                )
                 continue
             pv.new_nodes.append(nd)
             known_nodes.add(nd.key)
@@ -337,8 +411,12 @@ def _merge_definitions(desk: Desk, wb: ReturnedWorkbook, pv: FilePreview, by_key
     for d in wb.manifest.definitions:
         label = "【再掲】" if d.repeat_of is not None else f"No.{d.number}"
         if d.node not in known_nodes:
-            pv.refusals.append(Refusal(f"{label}: 体系「{d.node}」がこのPCのデータにありません。"
-                                       "アプリを新しくしてください"))
+            pv.refusals.append(
+                Refusal(
+                    f"{label}: 体系「{d.node}」がこのPCのデータにありません。"
+                    "アプリを新しくしてください"
+                )
+            )
             continue
         m = full.get(d.key)
         node_keys = nodes
@@ -350,12 +428,21 @@ def _merge_definitions(desk: Desk, wb: ReturnedWorkbook, pv: FilePreview, by_key
         pv.positions[d.key] = d.position
         for f in SYNCED_MEASURE_FIELDS:
             cur, new = _measure_value(m, 0, f, node_keys), _def_value(d, f)
-            _add(pv, FieldMerge(d.key, 0, f, cur, cur, new,
-                                Decision.SAME if same(cur, new) else Decision.APPLY))
+            _add(
+                pv,
+                FieldMerge(
+                    d.key, 0, f, cur, cur, new, Decision.SAME if same(cur, new) else Decision.APPLY
+                ),
+            )
 
 
-def _merge_sync(desk: Desk, wb: ReturnedWorkbook, pv: FilePreview, values: list[ParsedRow],
-                by_key: dict[str, Measure]) -> None:
+def _merge_sync(
+    desk: Desk,
+    wb: ReturnedWorkbook,
+    pv: FilePreview,
+    values: list[ParsedRow],
+    by_key: dict[str, Measure],
+) -> None:
     role = desk.role
     assert role is not None  # _relation_error refuses every file on a database without one
     own = role.department
@@ -379,8 +466,18 @@ def _merge_sync(desk: Desk, wb: ReturnedWorkbook, pv: FilePreview, values: list[
         for f, fy in defs:
             new = file_vals[f][0]
             cur = _measure_value(m, mr.fy, f)
-            _add(pv, FieldMerge(mr.measure_key, fy, f, cur, cur, new,
-                                Decision.SAME if same(cur, new) else Decision.APPLY))
+            _add(
+                pv,
+                FieldMerge(
+                    mr.measure_key,
+                    fy,
+                    f,
+                    cur,
+                    cur,
+                    new,
+                    Decision.SAME if same(cur, new) else Decision.APPLY,
+                ),
+            )
         mine = own in m.departments
         for f in RESULT_FIELDS:
             cur = _measure_value(m, mr.fy, f)
@@ -415,9 +512,13 @@ def _read(path: Path) -> ReturnedWorkbook | BadWorkbook:
         return exc
 
 
-def preview_file(desk: Desk, path: Path, by_key: dict[str, Measure] | None = None,
-                 here: _Here | None = None,
-                 read: ReturnedWorkbook | BadWorkbook | None = None) -> FilePreview:
+def preview_file(
+    desk: Desk,
+    path: Path,
+    by_key: dict[str, Measure] | None = None,
+    here: _Here | None = None,
+    read: ReturnedWorkbook | BadWorkbook | None = None,
+) -> FilePreview:
     path = Path(path)
     pv = FilePreview(path=path)
     wb = read if read is not None else _read(path)
@@ -434,7 +535,11 @@ def preview_file(desk: Desk, path: Path, by_key: dict[str, Measure] | None = Non
         return pv
     pv.kind = kind
     pv.issued_at = man.issued_at
-    pv.manifest_checksum, pv.issuer_uid, pv.sequence = man.checksum(), man.database_uid, man.sequence
+    pv.manifest_checksum, pv.issuer_uid, pv.sequence = (
+        man.checksum(),
+        man.database_uid,
+        man.sequence,
+    )
     pv.saved_at = wb.saved_at
     forged = _provenance_error(here, man)
     if forged:
@@ -463,8 +568,12 @@ def preview_file(desk: Desk, path: Path, by_key: dict[str, Measure] | None = Non
     return pv
 
 
-def preview_import(desk: Desk, files: list[Path], progress: Progress | None = None,
-                   by_key: dict[str, Measure] | None = None) -> list[FilePreview]:
+def preview_import(
+    desk: Desk,
+    files: list[Path],
+    progress: Progress | None = None,
+    by_key: dict[str, Measure] | None = None,
+) -> list[FilePreview]:
     """Dry run over many files; writes nothing.
 
     One file at a time, read then merged, so memory stays bounded by the largest file.

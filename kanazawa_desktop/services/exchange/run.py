@@ -34,7 +34,13 @@ from .apply import ApplyResult, apply_import
 from .preview import FilePreview, preview_import
 
 APPLIED, ALREADY, PREVIEWED, REFUSED, FAILED, REVIEW = (
-    "applied", "already", "previewed", "refused", "failed", "review")
+    "applied",
+    "already",
+    "previewed",
+    "refused",
+    "failed",
+    "review",
+)
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ class _Measures:
             return
         ids = sorted({c.measure_id for c in result.applied if c.node_id is None})
         for i in range(0, len(ids), 500):
-            self.by_key.update(self._read(ids[i:i + 500]))
+            self.by_key.update(self._read(ids[i : i + 500]))
 
 
 def _one(desk: Desk, item: ToApply, dry_run: bool, measures: _Measures) -> FileOutcome:
@@ -92,7 +98,11 @@ def _one(desk: Desk, item: ToApply, dry_run: bool, measures: _Measures) -> FileO
 
 
 def _judge(desk: Desk, item: ToApply, dry_run: bool, by_key: dict[str, Measure]) -> FileOutcome:
-    pv = item.preview if item.preview is not None else preview_import(desk, [item.path], by_key=by_key)[0]
+    pv = (
+        item.preview
+        if item.preview is not None
+        else preview_import(desk, [item.path], by_key=by_key)[0]
+    )
     if pv.refused:
         return FileOutcome(item.path, REFUSED, pv, error=pv.summary())
     if dry_run:
@@ -111,29 +121,48 @@ def _judge(desk: Desk, item: ToApply, dry_run: bool, by_key: dict[str, Measure])
         if fresh.refused:
             return FileOutcome(item.path, REFUSED, fresh, error=fresh.summary())
         if unseen:
-            return FileOutcome(item.path, REVIEW, fresh, error=(
-                f"{pv.name}: 先に反映したファイルと同じ項目があり、新たな競合 {len(unseen)}件が見つかりました。"
-                "内容を確認して、もう一度「反映」してください"))
+            return FileOutcome(
+                item.path,
+                REVIEW,
+                fresh,
+                error=(
+                    f"{pv.name}: 先に反映したファイルと同じ項目があり、新たな競合 {len(unseen)}件が見つかりました。"
+                    "内容を確認して、もう一度「反映」してください"
+                ),
+            )
         return FileOutcome(item.path, APPLIED, fresh, apply_import(desk, fresh, item.resolutions))
 
 
-def apply_files(desk: Desk, files: list[ToApply], *, dry_run: bool = False,
-                progress: Progress | None = None,
-                on_file: Callable[[FileOutcome], None] | None = None) -> list[FileOutcome]:
+def apply_files(
+    desk: Desk,
+    files: list[ToApply],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> list[FileOutcome]:
     outcomes: list[FileOutcome] = []
     measures = _Measures(desk)
     for i, item in enumerate(files):
         try:
-            step(progress, i, len(files),
-                 f"{item.path.name} を{'確認' if dry_run else '反映'}中…（{i + 1}/{len(files)}）")
+            step(
+                progress,
+                i,
+                len(files),
+                f"{item.path.name} を{'確認' if dry_run else '反映'}中…（{i + 1}/{len(files)}）",
+            )
         except Cancelled:
             break  # between files: those done stay done, and the outcomes say which
         try:
             outcome = _one(desk, item, dry_run, measures)
         except DeskError as exc:
-            outcome = FileOutcome(item.path, FAILED, item.preview, error=f"{item.path.name}: {exc.message}")
+            outcome = FileOutcome(
+                item.path, FAILED, item.preview, error=f"{item.path.name}: {exc.message}"
+            )
         except Exception as exc:  # noqa: BLE001 - one broken file must not end the run
-            outcome = FileOutcome(item.path, FAILED, item.preview, error=_unexpected(item.path, exc))
+            outcome = FileOutcome(
+                item.path, FAILED, item.preview, error=_unexpected(item.path, exc)
+            )
         outcomes.append(outcome)
         if on_file is not None:
             on_file(outcome)

@@ -55,9 +55,14 @@ def collection_status(desk: Desk) -> list[DepartmentStatus]:
             continue
         last = returned.get(dept)
         when = max((t for t in (issued.get(dept), master_issued) if t), default=None)
-        out.append(DepartmentStatus(department=dept, issued_at=when,
-                                    returned_at=last.at if last else None,
-                                    returned_file=last.file_name if last else "",
-                                    imports=counts.get(dept, 0),
-                                    open_conflicts=list(last.conflicts) if last else []))
+        out.append(
+            DepartmentStatus(
+                department=dept,
+                issued_at=when,
+                returned_at=last.at if last else None,
+                returned_file=last.file_name if last else "",
+                imports=counts.get(dept, 0),
+                open_conflicts=list(last.conflicts) if last else [],
+            )
+        )
     return out

@@ -55,8 +55,10 @@ def parse_field(field: str, raw: object, row: int) -> tuple[object, bool, str | 
         return validate(field, raw if field == F.ACTUAL else as_text(raw)), blank, None
     except InvalidValue as exc:
         if field == F.RESULT_TEXT:
-            problem = (f"文字数が上限を超えています（{exc.data.get('length')}文字。"
-                       f"上限は{EXCEL_CELL_LIMIT}文字）")
+            problem = (
+                f"文字数が上限を超えています（{exc.data.get('length')}文字。"
+                f"上限は{EXCEL_CELL_LIMIT}文字）"
+            )
         elif field == F.STATUS:
             problem = f"「{as_text(raw).strip()[:40]}」は選択肢（未確定・達成・未達成）にありません"
         else:
@@ -64,38 +66,63 @@ def parse_field(field: str, raw: object, row: int) -> tuple[object, bool, str | 
         return None, blank, f"{where(row, field)}: {problem}"
 
 
-def check_rows(wb: ReturnedWorkbook, *, sync: bool = False,
-               years: tuple[int, ...] | None = None) -> tuple[list[ParsedRow], list[Refusal]]:
+def check_rows(
+    wb: ReturnedWorkbook, *, sync: bool = False, years: tuple[int, ...] | None = None
+) -> tuple[list[ParsedRow], list[Refusal]]:
     refusals: list[Refusal] = []
     for letters, row in wb.formulas:
         place = f"{ENTRY_SHEET}!{letters}{row}" if row else ENTRY_SHEET
-        refusals.append(Refusal(f"{place}: 数式は入力できません。値を入力してください", row or None))
+        refusals.append(
+            Refusal(f"{place}: 数式は入力できません。値を入力してください", row or None)
+        )
     index = {(mr.label, short_label(mr.fy)): mr for mr in wb.manifest.rows}
     seen: dict[tuple[str, str], int] = {}
     values: list[ParsedRow] = []
     for er in wb.rows:
         v = er.values
         if er.outside:
-            refusals.append(Refusal(f"{ENTRY_SHEET} {er.row}行目: 表の右側（J列以降）に入力があります", er.row))
+            refusals.append(
+                Refusal(f"{ENTRY_SHEET} {er.row}行目: 表の右側（J列以降）に入力があります", er.row)
+            )
         key = row_key(v)
         mr = index.get(key)
         if mr is None:
-            refusals.append(Refusal(f"{ENTRY_SHEET} {er.row}行目: 取組No.・年度（{key[0]} {key[1]}）が配布時の行と"
-                                    f"一致しません（行の追加、または取組No.・年度の変更）", er.row))
+            refusals.append(
+                Refusal(
+                    f"{ENTRY_SHEET} {er.row}行目: 取組No.・年度（{key[0]} {key[1]}）が配布時の行と"
+                    f"一致しません（行の追加、または取組No.・年度の変更）",
+                    er.row,
+                )
+            )
             continue
         if years is not None and mr.fy not in years:
-            refusals.append(Refusal(f"{ENTRY_SHEET} {er.row}行目: 年度（{key[1]}）は計画の期間"
-                                    f"（{short_label(years[0])}〜{short_label(years[-1])}）にありません", er.row))
+            refusals.append(
+                Refusal(
+                    f"{ENTRY_SHEET} {er.row}行目: 年度（{key[1]}）は計画の期間"
+                    f"（{short_label(years[0])}〜{short_label(years[-1])}）にありません",
+                    er.row,
+                )
+            )
             continue
         if key in seen:
-            refusals.append(Refusal(f"{ENTRY_SHEET} {er.row}行目: {key[0]} {key[1]} の行が重複しています"
-                                    f"（{seen[key]}行目と同じ）", er.row))
+            refusals.append(
+                Refusal(
+                    f"{ENTRY_SHEET} {er.row}行目: {key[0]} {key[1]} の行が重複しています"
+                    f"（{seen[key]}行目と同じ）",
+                    er.row,
+                )
+            )
             continue
         seen[key] = er.row
         locked = locked_cells(v)
         if locked is None or locked[1] != mr.locked:
-            refusals.append(Refusal(f"{ENTRY_SHEET} {er.row}行目: 変更できないセル（取組事項名・担当課・実施計画・"
-                                    f"目標値）が変更されています", er.row))
+            refusals.append(
+                Refusal(
+                    f"{ENTRY_SHEET} {er.row}行目: 変更できないセル（取組事項名・担当課・実施計画・"
+                    f"目標値）が変更されています",
+                    er.row,
+                )
+            )
             continue
         parsed: dict[str, tuple[object, bool]] = dict(locked[0])
         cells = input_cells(v)
@@ -107,12 +134,17 @@ def check_rows(wb: ReturnedWorkbook, *, sync: bool = False,
             parsed[field] = (value, blank)
             changed = not same(value, mr.base(field)) or (blank and field == F.STATUS and mr.status)
             if changed and (sync or field not in mr.editable):
-                why = ("事務局の一覧表のセルが変更されています。受け取ったままのブックを取り込んでください"
-                       if sync else "このセルは入力できません（担当外・廃止の取組、または数値目標のない取組）")
+                why = (
+                    "事務局の一覧表のセルが変更されています。受け取ったままのブックを取り込んでください"
+                    if sync
+                    else "このセルは入力できません（担当外・廃止の取組、または数値目標のない取組）"
+                )
                 refusals.append(Refusal(f"{where(er.row, field)}: {why}", er.row))
         if all(f in parsed for f in cells):
             values.append((mr, parsed))
     for key, mr in index.items():
         if key not in seen:
-            refusals.append(Refusal(f"{ENTRY_SHEET}: {mr.label} {short_label(mr.fy)} の行が削除されています"))
+            refusals.append(
+                Refusal(f"{ENTRY_SHEET}: {mr.label} {short_label(mr.fy)} の行が削除されています")
+            )
     return values, refusals
