@@ -53,10 +53,10 @@ def validate(field: str, value: object) -> object:
         return bool(value)
     if field == "departments":
         # one department once: a repeated name would break the measure's department links
-        names = [" ".join(str(v).split()) for v in _items(field, label, value)]
+        names = [" ".join(clean_text(str(v)).split()) for v in _items(field, label, value)]
         return list(dict.fromkeys(n for n in names if n))
     if field in ("related_plans", "resources"):
-        return [str(v) for v in _items(field, label, value)]
+        return [clean_text(str(v)) for v in _items(field, label, value)]
     if field == "number":
         if value is None or value == "":
             return None

@@ -30,7 +30,6 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -38,6 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..domain.fiscal import long_label, short_label
 from ..domain.model import RESOURCE_LABELS, Measure, Node, Plan, YearRecord
 from ..domain.status import Status
+from ..domain.text import XML_ILLEGAL
 from ..files import staging
 from .errors import BadWorkbook
 from .layout import (
@@ -143,7 +143,7 @@ def _cell(
                 f"上限は{EXCEL_CELL_LIMIT}文字）",
                 "too_long",
             )
-        if ILLEGAL_CHARACTERS_RE.search(value):
+        if XML_ILLEGAL.search(value):  # openpyxl's pattern misses U+FFFE, U+FFFF, surrogates
             raise BadWorkbook(
                 f"{_where(ws, where)}に Excel に書き込めない制御文字が含まれています",
                 "illegal_char",
@@ -156,7 +156,8 @@ def _where(ws: Worksheet, where: object) -> str:
     return (where() if callable(where) else str(where)) or ws.title
 
 
-_OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+# every underscore that starts an escape, overlapping ones too: `_x005F_x0041_` has two
+_OOXML_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 _NARROW = re.compile("[\x00-\u2e7f]")  # one width unit; East Asian and beyond: two
 
 
@@ -165,7 +166,7 @@ def _escaped(text: str) -> str:
     escape by Excel and calamine, so its underscore is escaped (`_x005F_`), and a CR, which
     XML reading turns into LF, is written `_x000D_`. openpyxl does neither."""
     if "_x" in text:
-        text = _OOXML_ESCAPE.sub(lambda m: "_x005F" + m.group(0), text)
+        text = _OOXML_ESCAPE.sub("_x005F_", text)
     return text.replace("\r", "_x000D_") if "\r" in text else text
 
 

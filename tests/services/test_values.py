@@ -130,3 +130,10 @@ def test_a_list_field_given_a_bare_string_is_invalid_not_split_into_characters(f
     assert err.value.data["field"] == field
     assert validate(field, ("総務課",)) == ["総務課"]
     assert validate(field, None) == validate(field, "") == []
+
+
+def test_list_field_items_are_cleaned_like_text():
+    """Items of 関連計画 and 担当課 kept control characters: saved, then every export was
+    refused (関連計画に Excel に書き込めない制御文字が含まれています)."""
+    assert validate("related_plans", ["計画\x01A\r\n二行目", "B\ufffe"]) == ["計画A\n二行目", "B"]
+    assert validate("departments", ["人\x01事課", "総務\x0b課"]) == ["人事課", "総務 課"]

@@ -207,7 +207,16 @@ def test_cr_and_literal_escape_sequences_come_back_exactly(secretariat, tmp_path
     escape) used to change on the way, refusing every later master workbook as edited."""
     from kanazawa_desktop.workbook import writer
 
-    tricky = ["file_x00ab_v2", "改行CR\r残り", "_x000D_そのまま", "a_X0041_b"]
+    # overlapping: `_x005F_x0041_` escaped match by match read back as `_x005FA` (the manifest's
+    # checksum then failed: the export could not be imported at all)
+    tricky = [
+        "file_x00ab_v2",
+        "改行CR\r残り",
+        "_x000D_そのまま",
+        "a_X0041_b",
+        "_x005F_x0041_",
+        "_x0041_x0042_",
+    ]
     assert [writer._escaped(t) for t in tricky][0] == "file_x005F_x00ab_v2"
     rows = [r for r in secretariat.measures() if not r.is_repeat][: len(tricky)]
     # stored as is, whatever came before the cleaning of typed text (plan texts are not typed)
@@ -221,6 +230,24 @@ def test_cr_and_literal_escape_sequences_come_back_exactly(secretariat, tmp_path
         assert back[m.number_label] == text
     [pv] = X.preview_import(secretariat, [out])
     assert not pv.refused, pv.refusals[:1]
+
+
+def test_text_xml_cannot_carry_is_cleaned_on_save_and_refused_on_export(secretariat, tmp_path):
+    """U+FFFE, U+FFFF and lone surrogates are not XML characters: typed, they are dropped like
+    the controls (a lone surrogate was a UnicodeEncodeError from sqlite3); already stored, the
+    export refuses them by name instead of writing a workbook no client opens."""
+    from kanazawa_desktop.workbook.errors import BadWorkbook
+
+    m = next(m for m in secretariat.measures() if m.number == 10)
+    secretariat.save(m.id, {(2023, "result_text"): "a\ufffeb\uffffc\ud800d"})
+    assert secretariat.measure(m.id).year(2023).result_text == "abcd"
+    secretariat.db.execute_sql("UPDATE measure SET summary = ? WHERE id = ?", ("概要\ufffe", m.id))
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(BadWorkbook) as err:
+        X.export_workbook(secretariat, out / "m.xlsx")
+    assert err.value.kind == "illegal_char" and "No.10 概要" in err.value.message
+    assert not list(out.iterdir())
 
 
 def test_typed_line_breaks_and_controls_are_cleaned(secretariat):
