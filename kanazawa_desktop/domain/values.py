@@ -1,7 +1,7 @@
 """One home for the rules on a field's value: the form it is kept in, and how it is read.
 
 * `validate(field, value)` brings a typed, pasted or imported value to the form the store
-  keeps (a Status code, a float or None, a list, clean text), or raises InvalidValue with
+  keeps (a Status code, a float of at most 15 significant digits or None, a list, clean text), or raises InvalidValue with
   a Japanese reason and data (`field`, and `length`/`limit` for a text too long). The
   form's save, the Desk and the workbook import all go through it.
 * `field_value(measure, field, fy)` reads one field of a measure — the (year, field) key
@@ -42,8 +42,8 @@ def validate(field: str, value: object) -> object:
             return None
         try:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return checked_number(float(value))
-            return parse_number(str(value))
+                return _excel_digits(checked_number(float(value)))
+            return _excel_digits(parse_number(str(value)))
         except (ValueError, OverflowError) as exc:  # float(10**400) overflows
             raise InvalidValue(
                 f"{label}は数値で入力してください（数字だけ。単位は付けません）: {value}",
@@ -74,6 +74,13 @@ def validate(field: str, value: object) -> object:
     if field == "name" and not text.strip():
         raise InvalidValue("取組事項名は空にできません", field=field)
     return text
+
+
+def _excel_digits(number: float | None) -> float | None:
+    """The number with Excel's 15 significant digits: Excel cuts what is typed to them and
+    LibreOffice writes no more, so a 目標値 of 0.1 + 0.2 kept as 0.30000000000000004 came back
+    from a re-saved workbook as 0.3, its locked cell refused as changed."""
+    return None if number is None else float(f"{number:.15g}")
 
 
 def _items(field: str, label: str, value: object) -> list[object]:

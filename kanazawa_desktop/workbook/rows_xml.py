@@ -14,7 +14,7 @@ merged cells, protection) may still be set until the workbook is saved.
 
 A row is `(height or None, cells)`; a cell is None (nothing) or `(value, style id)` with
 value None (an empty styled cell), `str` (always written as text: the caller has checked
-it), or a number. Rows are numbered from 1 in order.
+it), or a number (written so that it reads back as the same float). Rows are numbered from 1 in order.
 """
 
 from __future__ import annotations
@@ -41,7 +41,10 @@ _EMPTY_SHEET_DATA = re.compile(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>")
 def _number(value: float | int) -> str:
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return ""
-    return f"{value:.16g}"  # as openpyxl writes numbers ("%.16g")
+    text = f"{value:.16g}"  # as openpyxl writes numbers
+    # ... except that 16 digits lose some floats (0.1 + 0.2 read back as 0.3: a locked 目標値
+    # then reads as changed); repr is the shortest text that reads back as the same float
+    return text if float(text) == value else repr(float(value))
 
 
 def _cell_xml(ref: str, value: object, style: int) -> str:

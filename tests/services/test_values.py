@@ -137,3 +137,20 @@ def test_list_field_items_are_cleaned_like_text():
     refused (関連計画に Excel に書き込めない制御文字が含まれています)."""
     assert validate("related_plans", ["計画\x01A\r\n二行目", "B\ufffe"]) == ["計画A\n二行目", "B"]
     assert validate("departments", ["人\x01事課", "総務\x0b課"]) == ["人事課", "総務 課"]
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        (0.1 + 0.2, 0.3),
+        ("0.30000000000000004", 0.3),
+        (123456789012345.67, 123456789012346.0),
+        (-0.0, 0.0),
+        (1e-300, 1e-300),
+        ("98.45", 98.45),
+    ],
+)
+def test_numbers_are_kept_with_excels_15_digits(value, kept):
+    """More digits did not survive a workbook re-saved by LibreOffice (nor typing in Excel):
+    the locked 目標値 then read as changed and the row was refused."""
+    assert validate(F.TARGET, value) == validate(F.ACTUAL, value) == kept

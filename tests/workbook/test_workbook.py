@@ -9,6 +9,7 @@ from exchange_helpers import entry_rows, fill, rewrite_part
 from kanazawa_desktop.domain.merge import Decision
 from kanazawa_desktop.services import exchange as X
 from kanazawa_desktop.workbook.layout import ENTRY_HEADERS
+from kanazawa_desktop.workbook.layout import ENTRY_SHEET as ENTRY_SHEET_NAME
 from kanazawa_desktop.workbook.reader import read_returned
 
 TRICKY = [
@@ -194,6 +195,31 @@ def test_status_dropdown_value_and_numbers(secretariat, tmp_path):
         "No.1 R6 実績値": 1800.0,
     }
     assert all(c.decision == Decision.APPLY for c in pv.changes)
+
+
+@pytest.mark.parametrize("value", [0.1 + 0.2, 123456789012345.67, 1e-300, -0.0, 2.5, 70.0])
+def test_numbers_need_17_digits_come_back_exactly(secretariat, tmp_path, value):
+    """Numbers were written with 16 significant digits (openpyxl's "%.16g"): a 目標値 of
+    0.1 + 0.2 stored before values were kept with 15 digits read back as 0.3, and every row
+    of it was refused as a changed locked cell. An 実績値 is read through the value rule, so
+    it comes back in its kept form (15 digits: tests/services/test_values.py)."""
+    m = next(m for m in secretariat.measures() if m.numeric)
+    kept = float(f"{value:.15g}")
+    secretariat.db.execute_sql(  # stored as is, as an older version may have
+        "UPDATE measure_year SET target = ?, actual = ? WHERE measure_id = ? AND fy = 2023",
+        (value, kept, m.id),
+    )
+    out = X.export_workbook(secretariat, tmp_path / "n.xlsx").path
+    [pv] = X.preview_import(secretariat, [out])
+    assert not pv.refused, (pv.error, pv.refusals[:1])
+    assert pv.changes == []
+    wb = openpyxl.load_workbook(out, read_only=True)
+    try:
+        rows = wb[ENTRY_SHEET_NAME].iter_rows(min_row=2, values_only=True)
+        row = next(r for r in rows if r[0] == m.number_label and r[3] == "R5")
+    finally:
+        wb.close()
+    assert (row[7], row[8]) == (value, kept)
 
 
 def test_result_cells_are_text_formatted_for_typing(secretariat, tmp_path):
