@@ -45,6 +45,17 @@ def _filled(desk) -> None:
         desk.save(m.id, edits)
 
 
+def _export(tmp_path: Path) -> Path:
+    """人事課's part of the filled bundled plan."""
+    from kanazawa_desktop.services import exchange as X
+    from kanazawa_desktop.services.desk import Desk
+
+    with Desk.open(tmp_path / "raw.sqlite3") as desk:
+        desk.set_role(secretariat=True)
+        _filled(desk)
+        return X.export_workbook(desk, tmp_path / "raw.xlsx", "人事課").path
+
+
 def make_snapshots(tmp_path: Path) -> dict:
     from kanazawa_desktop.services import exchange as X
     from kanazawa_desktop.services.desk import Desk
@@ -64,6 +75,35 @@ def test_workbook_is_the_same_as_the_cell_by_cell_writer_wrote(tmp_path):
     diff = first_difference(expected, got)
     assert diff is None, diff
     assert expected == got
+
+
+def test_sheet_xml_carries_what_the_snapshot_cannot_see(tmp_path):
+    """What openpyxl's reading (so the snapshot) does not show: text with outer spaces or line
+    breaks marked xml:space="preserve" (Excel and calamine strip it otherwise: the import then
+    read No.10's 実施結果 as changed), and each sheet's <dimension> its used range (readers
+    size the sheet from it)."""
+    import re
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from openpyxl.utils.cell import range_boundaries
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    space = "{http://www.w3.org/XML/1998/namespace}space"
+    with zipfile.ZipFile(_export(tmp_path)) as z:
+        parts = [n for n in z.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
+        assert len(parts) > 3
+        for part in parts:
+            root = ET.fromstring(z.read(part))
+            for t in root.iter(f"{ns}t"):
+                text = t.text or ""
+                if text.strip() and text != text.strip():
+                    assert t.get(space) == "preserve", (part, text[:20])
+            refs = [c.get("r") for c in root.iter(f"{ns}c")]
+            bounds = [range_boundaries(f"{r}:{r}") for r in refs]
+            used = (max(b[2] for b in bounds), max(b[3] for b in bounds))
+            ref = root.find(f"{ns}dimension").get("ref")
+            assert range_boundaries(ref)[2:] == used and ref.startswith("A1:"), (part, ref)
 
 
 def test_row_height_counts_east_asian_characters_as_two_units():
