@@ -1,13 +1,16 @@
 """One home for the rules on a field's value: the form it is kept in, and how it is read.
 
 * `validate(field, value)` brings a typed, pasted or imported value to the form the store
-  keeps (a Status code, a float of at most 15 significant digits or None, a list, clean text), or raises InvalidValue with
-  a Japanese reason and data (`field`, and `length`/`limit` for a text too long). The
-  form's save, the Desk and the workbook import all go through it.
+  keeps (a Status code, a float of at most 15 significant digits or None, a list, clean
+  text), or raises InvalidValue with a Japanese reason and data (`field`, and
+  `length`/`limit` for a text too long). The form's save, the Desk and the workbook import
+  all go through it.
 * `field_value(measure, field, fy)` reads one field of a measure — the (year, field) key
   FieldChange, the history, the form and the workbook use — in that same form.
 * `EXCEL_CELL_LIMIT`: the longest text a field may hold, Excel's cell limit, so every value
-  kept can be exported; the workbook's writer, reader and safety checks use it too.
+  kept can be exported (a list field's items together, as the cell shows them; a name with
+  the room its sheet title needs: NAME_LIMIT); the workbook's writer, reader and safety
+  checks use it too.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from .status import Status
 from .text import clean_text
 
 EXCEL_CELL_LIMIT = 32767
+# a name is also written in the 取組管理票's title, after its number ("No.12345 ") and before
+# 【数値目標】: the room for those keeps the title within the cell limit
+NAME_LIMIT = EXCEL_CELL_LIMIT - 32
 
 # measure fields read as they are (the rest are lists, or the node's key)
 _PLAIN_MEASURE_FIELDS = ("name", "summary", "vision", "numeric", "retired", "number")
@@ -54,8 +60,10 @@ def validate(field: str, value: object) -> object:
     if field == "departments":
         # one department once: a repeated name would break the measure's department links
         names = [" ".join(clean_text(str(v)).split()) for v in _items(field, label, value)]
-        return list(dict.fromkeys(n for n in names if n))
-    if field in ("related_plans", "resources"):
+        return _fits(field, label, list(dict.fromkeys(n for n in names if n)), "、")
+    if field == "related_plans":  # written one a line in one cell
+        return _fits(field, label, [clean_text(str(v)) for v in _items(field, label, value)], "\n")
+    if field == "resources":
         return [clean_text(str(v)) for v in _items(field, label, value)]
     if field == "number":
         if value is None or value == "":
@@ -64,16 +72,28 @@ def validate(field: str, value: object) -> object:
             raise InvalidValue(f"{label}は整数で入力してください: {value}", field=field)
         return int(value)
     text = clean_text("" if value is None else str(value))
-    if len(text) > EXCEL_CELL_LIMIT:
-        raise InvalidValue(
-            f"{label}が長すぎます（{len(text)}文字。上限は{EXCEL_CELL_LIMIT}文字）",
-            field=field,
-            length=len(text),
-            limit=EXCEL_CELL_LIMIT,
-        )
+    _check_length(field, label, len(text), NAME_LIMIT if field == "name" else EXCEL_CELL_LIMIT)
     if field == "name" and not text.strip():
         raise InvalidValue("取組事項名は空にできません", field=field)
     return text
+
+
+def _check_length(field: str, label: str, length: int, limit: int) -> None:
+    if length > limit:
+        raise InvalidValue(
+            f"{label}が長すぎます（{length}文字。上限は{limit}文字）",
+            field=field,
+            length=length,
+            limit=limit,
+        )
+
+
+def _fits(field: str, label: str, items: list[str], sep: str) -> list[str]:
+    """`items`, which the workbook writes joined by `sep` into one cell: refused past its limit."""
+    _check_length(
+        field, label, sum(map(len, items)) + len(sep) * max(len(items) - 1, 0), EXCEL_CELL_LIMIT
+    )
+    return items
 
 
 def _excel_digits(number: float | None) -> float | None:

@@ -154,3 +154,25 @@ def test_numbers_are_kept_with_excels_15_digits(value, kept):
     """More digits did not survive a workbook re-saved by LibreOffice (nor typing in Excel):
     the locked 目標値 then read as changed and the row was refused."""
     assert validate(F.TARGET, value) == validate(F.ACTUAL, value) == kept
+
+
+def test_what_a_field_may_hold_fits_the_cell_the_export_writes_it_in():
+    """A name of 32,767 characters, or 関連計画 / 担当課 items of that length together, were saved,
+    then every export was refused (the 取組管理票 title adds the number and 【数値目標】; the items
+    are joined into one cell): the save refuses them with the length instead."""
+    name = "あ" * values.NAME_LIMIT
+    assert validate("name", name) == name
+    assert len(f"No.99999 {name}【数値目標】") <= EXCEL_CELL_LIMIT  # the 取組管理票's title
+    with pytest.raises(InvalidValue) as err:
+        validate("name", name + "あ")
+    assert err.value.data["limit"] == values.NAME_LIMIT
+    half = "い" * (EXCEL_CELL_LIMIT // 2)
+    assert validate("related_plans", [half, half]) == [half, half]  # joined with one \n
+    for field, sep in (("related_plans", "\n"), ("departments", "、")):
+        with pytest.raises(InvalidValue) as err:
+            validate(field, [half, half + "う"])
+        assert err.value.data == {
+            "field": field,
+            "length": 2 * len(half) + 1 + len(sep),
+            "limit": EXCEL_CELL_LIMIT,
+        }
