@@ -52,9 +52,9 @@ def _cell_xml(ref: str, value: object, style: int) -> str:
     if value is None or value == "":
         return f'<c r="{ref}"{s} t="n"/>'
     if isinstance(value, str):
-        stripped = value.strip()
-        # openpyxl's rule: only text with content and outer whitespace is marked preserved
-        space = ' xml:space="preserve"' if stripped and stripped != value else ""
+        # any outer whitespace is marked preserved, text of only spaces or line breaks too
+        # (openpyxl marks only text with content: calamine read the rest as empty)
+        space = ' xml:space="preserve"' if value.strip() != value else ""
         return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'

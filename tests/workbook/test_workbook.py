@@ -276,6 +276,21 @@ def test_text_xml_cannot_carry_is_cleaned_on_save_and_refused_on_export(secretar
     assert not list(out.iterdir())
 
 
+@pytest.mark.parametrize("blank", ["  ", "\n\n", " \t\n"])
+def test_text_of_only_spaces_or_line_breaks_comes_back(secretariat, tmp_path, blank):
+    """Written without xml:space="preserve" (openpyxl's rule marks only text with content),
+    calamine read it as empty: a 実施計画 of line breaks refused the row as a changed locked
+    cell."""
+    m = next(m for m in secretariat.measures() if "人事課" in m.departments)
+    secretariat.save(m.id, {(2023, "plan_text"): blank, (2024, "result_text"): blank})
+    out = X.export_workbook(secretariat, tmp_path / "b.xlsx", "人事課").path
+    [pv] = X.preview_import(secretariat, [out])
+    assert not pv.refused, (pv.error, pv.refusals[:1])
+    assert pv.changes == []
+    back = {(r.values[0], r.values[3]): r.values for r in read_returned(out).rows}
+    assert back[(m.number_label, "R5")][4] == back[(m.number_label, "R6")][5] == blank
+
+
 def test_typed_line_breaks_and_controls_are_cleaned(secretariat):
     m = next(m for m in secretariat.measures() if m.number == 10)
     secretariat.save(m.id, {(2023, "result_text"): "一行目\r\n二行目\r三行目\x0b四行目\x07"})
