@@ -21,6 +21,7 @@ from ..domain.errors import InvalidValue, PermissionDenied, StoreError
 from ..domain.filtering import MeasureFilter, SearchIndex, search_text, visible_to
 from ..domain.history import Actor, HistoryEntry
 from ..domain.model import Measure, MeasureRow, Node, Plan
+from ..domain.text import clean_text
 from ..domain.values import field_value, validate
 from ..store import repository as repo
 from ..store.connection import Database, SqliteInfo, connect, discard_new_file, write_transaction
@@ -418,10 +419,12 @@ class Desk:
         if role is None or not role.is_secretariat:
             raise PermissionDenied("取組を追加できるのは事務局だけです")
         name = str(validate("name", name))
-        if not departments:
+        names = validate("departments", list(departments))  # as a save keeps them
+        assert isinstance(names, list)
+        if not names:
             raise InvalidValue("担当課を1つ以上指定してください")
         measure_id = repo.create_measure(
-            self.db, self.plan.id, node_key, name, list(departments), numeric, self.actor
+            self.db, self.plan.id, node_key, name, names, numeric, self.actor
         )
         self.absorb(Changes.of([], created=[measure_id]))
         return measure_id
@@ -430,7 +433,7 @@ class Desk:
         role = self.role
         if role is None or not role.is_secretariat:
             raise PermissionDenied(f"{what}できるのは事務局だけです")
-        title = " ".join(str(title or "").split())  # one line, as printed in the path
+        title = " ".join(clean_text(str(title or "")).split())  # one line, as printed in the path
         if not title:
             raise InvalidValue("体系の名称は空にできません")
         if len(title) > 200:

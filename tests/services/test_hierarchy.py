@@ -38,6 +38,25 @@ def test_rename_is_recorded_undone_and_redone(secretariat):
     assert node(secretariat, "1-1").title == "働き方の DX"
 
 
+def test_node_titles_are_cleaned_like_typed_text(secretariat, tmp_path):
+    """A title kept controls, U+FFFE and lone surrogates, and a new measure's departments were
+    kept as given: the next export was refused (or the save failed with sqlite3's
+    UnicodeEncodeError)."""
+    n = node(secretariat, "1-1")
+    secretariat.rename_node(n.id, "働き方\x01の\ufffeDX\ud800")
+    new_id = secretariat.add_node(n.id, "新しい\x07小項目\uffff")
+    assert node(secretariat, "1-1").title == "働き方のDX"
+    assert next(x for x in secretariat.nodes() if x.id == new_id).title == "新しい小項目"
+    mid = secretariat.add_measure(
+        node_key="1-1-1", name="新規\x01取組", departments=[" 人事課\x02 ", "人事課", ""]
+    )
+    added = secretariat.measure(mid)
+    assert (added.name, added.departments) == ("新規取組", ("人事課",))  # as a save keeps them
+    with pytest.raises(InvalidValue):
+        secretariat.add_measure(node_key="1-1-1", name="取組", departments=["  "])
+    assert X.export_workbook(secretariat, tmp_path / "m.xlsx").path.exists()
+
+
 def test_only_the_secretariat_renames_and_never_to_blank(desk):
     desk.set_role(department="人事課")
     n = node(desk, "1")
