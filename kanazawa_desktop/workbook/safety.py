@@ -327,14 +327,18 @@ def _check_extent(path: Path, sheet: str, xml: bytes) -> None:
 _LONG_TEXT = re.compile(rb"<(?:\w+:)?t\b[^>]*>([^<]{%d,})<" % EXCEL_CELL_LIMIT)
 
 
+_OOXML_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+
+
 def _longest_text(xml: bytes) -> int:
-    """Length of the longest text node (after unescaping) of at least the cell limit, else 0.
+    """Length of the longest text node (as readers see it: XML and OOXML `_xHHHH_` escapes
+    read as one character) of at least the cell limit, else 0.
 
     python-calamine cuts longer strings to 32,767 characters, so they are found here.
     """
     longest = 0
     for m in _LONG_TEXT.finditer(xml):
-        longest = max(longest, len(package.unescape(m.group(1))))
+        longest = max(longest, len(_OOXML_ESCAPE.sub("_", package.unescape(m.group(1)))))
     return longest
 
 

@@ -258,6 +258,18 @@ def test_cr_and_literal_escape_sequences_come_back_exactly(secretariat, tmp_path
     assert not pv.refused, pv.refusals[:1]
 
 
+def test_text_at_the_cell_limit_with_escapes_comes_back(secretariat, tmp_path):
+    """A 32,767-character 実施結果 holding `_x0041_` (written `_x005F_x0041_`) was exported,
+    then the import refused the whole file as over the limit: the check counted the escapes."""
+    m = next(m for m in secretariat.measures() if "人事課" in m.departments)
+    text = ("_x0041_" * 4681)[:32767]
+    secretariat.save(m.id, {(2024, "result_text"): text})
+    out = X.export_workbook(secretariat, tmp_path / "l.xlsx", "人事課").path
+    [pv] = X.preview_import(secretariat, [out])
+    assert not pv.refused, (pv.error, pv.refusals[:1])
+    assert pv.changes == []
+
+
 def test_text_xml_cannot_carry_is_cleaned_on_save_and_refused_on_export(secretariat, tmp_path):
     """U+FFFE, U+FFFF and lone surrogates are not XML characters: typed, they are dropped like
     the controls (a lone surrogate was a UnicodeEncodeError from sqlite3); already stored, the
