@@ -19,6 +19,7 @@ from . import fields as F
 from .achievement import checked_number, parse_number
 from .errors import InvalidValue
 from .model import Measure
+from .quantity import parse_quantity
 from .status import Status
 from .text import clean_text
 
@@ -31,8 +32,11 @@ NAME_LIMIT = EXCEL_CELL_LIMIT - 32
 _PLAIN_MEASURE_FIELDS = ("name", "summary", "vision", "numeric", "retired", "number")
 
 
-def validate(field: str, value: object) -> object:
-    """Bring a value to the form the store keeps; InvalidValue with a Japanese reason if it can't."""
+def validate(field: str, value: object, *, unit: str = "") -> object:
+    """Bring a value to the form the store keeps; InvalidValue with a Japanese reason if it can't.
+
+    目標値 and 実績値 may be typed with the indicator's `unit` (「72件」, 「98.45%」, full width);
+    another unit is refused with the reason (domain.quantity)."""
     label = F.LABELS.get(field, field)
     if field == F.STATUS:
         if isinstance(value, Status):
@@ -49,7 +53,12 @@ def validate(field: str, value: object) -> object:
         try:
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 return _excel_digits(checked_number(float(value)))
+            if unit:
+                number = parse_quantity(str(value), unit)
+                return None if number is None else _excel_digits(number)
             return _excel_digits(parse_number(str(value)))
+        except InvalidValue as exc:
+            raise InvalidValue(f"{label}: {exc.message}", field=field) from exc
         except (ValueError, OverflowError) as exc:  # float(10**400) overflows
             raise InvalidValue(
                 f"{label}は数値で入力してください（数字だけ。単位は付けません）: {value}",
@@ -111,6 +120,11 @@ def _items(field: str, label: str, value: object) -> list[object]:
     if isinstance(value, (list, tuple)):
         return list(value)
     raise InvalidValue(f"{label}は一覧で指定してください: {value}", field=field)
+
+
+def unit_of(measure: Measure) -> str:
+    """The unit a 目標値/実績値 of `measure` may be typed with ("" when it has no indicator)."""
+    return measure.indicator.unit if measure.indicator is not None else ""
 
 
 def field_value(

@@ -22,7 +22,7 @@ from ..domain.filtering import MeasureFilter, SearchIndex, search_text, visible_
 from ..domain.history import Actor, HistoryEntry
 from ..domain.model import Measure, MeasureRow, Node, Plan
 from ..domain.text import clean_text
-from ..domain.values import field_value, validate
+from ..domain.values import field_value, unit_of, validate
 from ..store import repository as repo
 from ..store.connection import Database, SqliteInfo, connect, discard_new_file, write_transaction
 from ..store.models import database_proxy
@@ -395,7 +395,7 @@ class Desk:
                     field=field,
                     measure_id=measure_id,
                 )
-            new = validate(field, value)
+            new = validate(field, value, unit=unit_of(measure))
             node_key = self._node_key(measure.node_id) if field == "node" else None
             old = field_value(measure, field, fy, node_key=node_key)
             changes.append(

@@ -26,7 +26,7 @@ from ..domain.errors import DeskError
 from ..domain.fiscal import long_label
 from ..domain.model import Measure
 from ..domain.status import Status
-from ..domain.values import field_value, validate
+from ..domain.values import field_value, unit_of, validate
 from ..services.desk import Desk, SaveResult
 from .editors import (
     DepartmentsEditor,
@@ -340,7 +340,7 @@ class MeasureForm(QScrollArea):
         bad: dict[Key, str] = {}
         for key, v in edits.items():
             try:
-                validate(key[1], v)
+                validate(key[1], v, unit=unit_of(self.measure))
             except DeskError as exc:
                 bad[key] = exc.message
         for key, editor in self.editors.items():

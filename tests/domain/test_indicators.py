@@ -340,3 +340,15 @@ def test_bad_target_data_is_refused(bad):
 
     with pytest.raises(ValueError):
         target_from_dict(bad)
+
+
+def test_a_target_or_actual_is_validated_with_the_measures_unit():
+    from kanazawa_desktop.domain.values import validate
+
+    assert validate("actual", "９８．４５％", unit="%") == 98.45
+    assert validate("target", "1,800件", unit="件") == 1800.0
+    assert validate("actual", " ", unit="件") is None
+    with pytest.raises(InvalidValue, match="実績値: 単位「人」はこの指標の単位（件）と違います"):
+        validate("actual", "72人", unit="件")
+    with pytest.raises(InvalidValue, match="単位は付けません"):
+        validate("actual", "72件")  # a measure without an indicator: digits only, as before

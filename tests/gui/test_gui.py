@@ -412,10 +412,10 @@ def test_a_bad_number_keeps_its_text_and_the_rest_is_saved(qtbot, open_window, d
 
     win = open_window(db_path, settings, department="危機管理課")
     m = win.form.measure
-    assert m.numeric  # 危機管理課's first measure has 【数値目標】 rows
+    assert m.numeric and m.indicator.unit == "名"  # 危機管理課's first: コミュニティ防災士数
     actual = editor(win, 2023, F.ACTUAL)
     qtbot.mouseClick(actual.edit, Qt.MouseButton.LeftButton)
-    type_text(qtbot, actual.edit, "120名")
+    type_text(qtbot, actual.edit, "120人")
     result = editor(win, 2024, F.RESULT_TEXT)
     qtbot.mouseClick(
         result.edit.viewport(), Qt.MouseButton.LeftButton
@@ -427,7 +427,8 @@ def test_a_bad_number_keeps_its_text_and_the_rest_is_saved(qtbot, open_window, d
     assert saved.year(2024).result_text == "講座を2回開催した。"  # the good field is saved
     assert saved.year(2023).actual is None
     assert (
-        actual.edit.text() == "120名" and "数値" in actual.edit.toolTip()
+        actual.edit.text() == "120人"
+        and "単位「人」はこの指標の単位（名）と違います" in actual.edit.toolTip()
     )  # kept, tinted, with the reason
     boxes = [
         w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
@@ -438,8 +439,26 @@ def test_a_bad_number_keeps_its_text_and_the_rest_is_saved(qtbot, open_window, d
     win.close()  # the bad text is kept as a draft ...
     win2 = open_window(db_path, settings)  # ... and the app starts again with it
     assert win2.form.measure.id == m.id
-    assert editor(win2, 2023, F.ACTUAL).edit.text() == "120名"
+    assert editor(win2, 2023, F.ACTUAL).edit.text() == "120人"
     win2.close()
+
+
+def test_an_actual_typed_with_its_unit_or_in_full_width_is_saved_as_a_number(
+    qtbot, open_window, db_path, settings
+):
+    win = open_window(db_path, settings, department="危機管理課")
+    m = win.form.measure
+    for fy, typed in ((2023, "1,420名"), (2024, "１５１０")):
+        actual = editor(win, fy, F.ACTUAL)
+        qtbot.mouseClick(actual.edit, Qt.MouseButton.LeftButton)
+        type_text(qtbot, actual.edit, typed)
+        qtbot.keyClick(actual.edit, Qt.Key.Key_Tab)
+    qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved = win.desk.measure(m.id)
+    assert (saved.year(2023).actual, saved.year(2024).actual) == (1420.0, 1510.0)
+    assert editor(win, 2023, F.ACTUAL).edit.toolTip() == ""  # nothing marked
+    assert any(h.field == F.ACTUAL and h.new == 1420.0 for h in win.desk.history(m.id))
+    win.close()
 
 
 def test_the_mouse_wheel_over_a_status_does_not_change_it(qtbot, open_window, db_path, settings):
