@@ -83,7 +83,7 @@ def print_preview(pv: FilePreview, out=print) -> None:
         old, new = show(fm.master, fm.field, pv.node_names), show(fm.file, fm.field, pv.node_names)
         out(f"  反映  {pv.describe(fm)}: {old} → {new}")
     for fm in pv.conflicts:
-        kind = "空欄" if fm.decision == "blank" else "競合"
+        kind = fm.decision.kind
         out(
             f"  {kind}  {pv.describe(fm)}: 現在 {show(fm.master, fm.field)} / ファイル "
             f"{show(fm.file, fm.field)}（配布時 {show(fm.base, fm.field)}）"

@@ -19,6 +19,9 @@ Three values meet for every field a workbook may change:
            blank never wipes a value silently. It is applied only when someone explicitly
            takes the file's side for that field (in the window; the command line
            leaves it open).
+* SCALE    (a conflict too, set by the import) an 実績値 about 100 times off its year's
+           目標値 (a percentage typed as a fraction, 0.9845 for 98.45 %): never stored
+           silently; applied only when someone takes the file's side, like BLANK.
 
 Values are compared as the store keeps them: text exactly (no trimming: a leading
 space or `=` is content), numbers as floats, statuses by code.
@@ -36,14 +39,20 @@ class Decision(StrEnum):
     APPLY = "apply"
     CONFLICT = "conflict"
     BLANK = "blank"
+    SCALE = "scale"
 
     @property
     def is_conflict(self) -> bool:
-        return self in (Decision.CONFLICT, Decision.BLANK)
+        return self in (Decision.CONFLICT, Decision.BLANK, Decision.SCALE)
 
     @property
     def label(self) -> str:
         return _LABELS[self]
+
+    @property
+    def kind(self) -> str:
+        """The short word a conflict is listed under (the import's list, the command's lines)."""
+        return {Decision.BLANK: "空欄", Decision.SCALE: "桁違い"}.get(self, "競合")
 
 
 _LABELS = {
@@ -52,6 +61,7 @@ _LABELS = {
     Decision.APPLY: "反映",
     Decision.CONFLICT: "競合",
     Decision.BLANK: "空欄（確認が必要）",
+    Decision.SCALE: "目標値と桁が違います（確認が必要）",
 }
 
 

@@ -230,7 +230,7 @@ class ImportDialog(QDialog):
             text = self.applied[path].summary()
         self.summary.setText(text)
         for fm in pv.conflicts:
-            kind = "空欄" if fm.decision == "blank" else "競合"
+            kind = fm.decision.kind
             r = self._add_row(
                 kind,
                 pv.describe(fm),

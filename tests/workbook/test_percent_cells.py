@@ -71,3 +71,45 @@ def test_an_actual_typed_as_a_percentage_is_read_as_its_percent_value(
 def test_unreadable_styles_only_lose_the_percent_hint():
     assert percent_styles(b"<styleSheet><cellXfs><xf numFmtId='9'>") == frozenset()
     assert percent_styles(b"") == frozenset()
+
+
+def test_an_actual_100_times_off_its_target_waits_for_a_decision(secretariat, tmp_path, capsys):
+    """No.9's target is 100 (%): 0.9845 typed into a plain cell is flagged, never stored as is."""
+    from kanazawa_desktop.cli import main
+    from kanazawa_desktop.domain.merge import Decision
+
+    issued = X.export_workbook(secretariat, tmp_path / "bunsho.xlsx", "文書法制課").path
+    wb = openpyxl.load_workbook(issued)
+    rows = entry_rows(issued)
+    wb["入力"][f"I{rows[('No.9', 'R5')]}"] = 0.9845
+    wb["入力"][f"I{rows[('No.9', 'R6')]}"] = 99.5  # on the scale: applied as usual
+    wb.save(issued)
+    [pv] = X.preview_import(secretariat, [issued])
+    assert [(pv.describe(c), c.decision) for c in pv.conflicts] == [
+        ("No.9 R5 実績値", Decision.SCALE)
+    ]
+    assert [pv.describe(c) for c in pv.changes] == ["No.9 R6 実績値"]
+    assert "桁が違います" in Decision.SCALE.label
+
+    db = secretariat.path
+    secretariat.close()
+    assert main(["--db", str(db), "import", str(issued)]) == 3  # applied, one field left open
+    assert (
+        "  桁違い  No.9 R5 実績値: 現在 （空欄） / ファイル 「0.9845」" in capsys.readouterr().out
+    )
+    from kanazawa_desktop.services.desk import Desk
+
+    with Desk.open(db) as d:
+        no9 = next(m for m in d.measures() if m.number == 9)
+        assert (no9.year(2023).actual, no9.year(2024).actual) == (None, 99.5)
+
+
+def test_a_value_100_times_off_is_stored_when_someone_takes_the_files_side(secretariat, tmp_path):
+    issued = X.export_workbook(secretariat, tmp_path / "bunsho.xlsx", "文書法制課").path
+    wb = openpyxl.load_workbook(issued)
+    wb["入力"][f"I{entry_rows(issued)[('No.9', 'R5')]}"] = 0.9845
+    wb.save(issued)
+    [pv] = X.preview_import(secretariat, [issued])
+    X.apply_import(secretariat, pv, {pv.conflicts[0].key: X.TAKE_FILE})
+    no9 = next(m for m in secretariat.measures() if m.number == 9)
+    assert no9.year(2023).actual == 0.9845

@@ -32,6 +32,7 @@ from ...domain import fields as F
 from ...domain.display import short_time
 from ...domain.merge import Decision, FieldMerge, decide, same
 from ...domain.model import Measure
+from ...domain.quantity import off_scale
 from ...domain.status import Status
 from ...domain.values import field_value
 from ...store import exchange_repo as xrepo
@@ -381,7 +382,18 @@ def _merge_return(
                     )
                 )
                 continue
+            if d is Decision.APPLY and f == F.ACTUAL and _off_scale(file_value, y.target):
+                d = Decision.SCALE
             _add(pv, FieldMerge(mr.measure_key, mr.fy, f, base, master, file_value, d))
+
+
+def _off_scale(value: object, target: float | None) -> bool:
+    """An actual about 100 times off its target: shown for a decision, never applied as is."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and off_scale(value, [target])
+    )
 
 
 def _merge_definitions(
