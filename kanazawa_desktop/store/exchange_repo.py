@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from peewee import Database, IntegrityError
 
-from ..domain.model import Measure, YearRecord
+from ..domain.model import Indicator, Measure, YearRecord
 from ..domain.status import Status
 from .connection import write_transaction
 from .exchange_models import DbExport, DbImport, DbIssued, DbSent, DbSyncBase
@@ -344,6 +344,11 @@ def measures_for_merge(plan_id: int, ids: list[int] | None = None) -> list[Measu
             DbMeasure.numeric,
             DbMeasure.retired,
             DbMeasure.position,
+            DbMeasure.ind_name,
+            DbMeasure.ind_unit,
+            DbMeasure.ind_direction,
+            DbMeasure.ind_cumulative,
+            DbMeasure.ind_note,
         )
         .where(DbMeasure.plan == plan_id)
         .order_by(DbMeasure.position)
@@ -364,6 +369,8 @@ def measures_for_merge(plan_id: int, ids: list[int] | None = None) -> list[Measu
             retired=bool(retired),
             position=pos,
             years=years.get(mid, {}),
+            # the unit an imported 実績値 may carry, and the 桁違い check against its target
+            indicator=Indicator(*ind) if ind[2] else None,
         )
-        for mid, key, node, number, repeat_of, name, numeric, retired, pos in q.tuples()
+        for mid, key, node, number, repeat_of, name, numeric, retired, pos, *ind in q.tuples()
     ]

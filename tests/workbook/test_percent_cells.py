@@ -113,3 +113,28 @@ def test_a_value_100_times_off_is_stored_when_someone_takes_the_files_side(secre
     X.apply_import(secretariat, pv, {pv.conflicts[0].key: X.TAKE_FILE})
     no9 = next(m for m in secretariat.measures() if m.number == 9)
     assert no9.year(2023).actual == 0.9845
+
+
+@pytest.mark.parametrize(
+    "typed, read, refused",
+    [
+        ("99.5%", 99.5, ""),
+        ("９９．５％", 99.5, ""),
+        ("99.5件", None, "単位「件」はこの指標の単位（%）と違います"),
+    ],
+)
+def test_an_actual_typed_as_text_with_its_unit_is_read_as_the_form_reads_it(
+    secretariat, tmp_path, typed, read, refused
+):
+    issued = X.export_workbook(secretariat, tmp_path / "bunsho.xlsx", "文書法制課").path
+    wb = openpyxl.load_workbook(issued)
+    cell = wb["入力"][f"I{entry_rows(issued)[('No.9', 'R5')]}"]
+    cell.value, cell.data_type = typed, "s"
+    wb.save(issued)
+    [pv] = X.preview_import(secretariat, [issued])
+    if refused:
+        assert pv.refused and refused in " ".join(r.message for r in pv.refusals)
+    else:
+        assert not pv.refused and {pv.describe(c): c.file for c in pv.changes} == {
+            "No.9 R5 実績値": read
+        }

@@ -34,7 +34,7 @@ from ...domain.merge import Decision, FieldMerge, decide, same
 from ...domain.model import Measure
 from ...domain.quantity import off_scale
 from ...domain.status import Status
-from ...domain.values import field_value
+from ...domain.values import field_value, unit_of
 from ...store import exchange_repo as xrepo
 from ...store import repository as repo
 from ...store.exchange_repo import ImportRecord
@@ -567,7 +567,12 @@ def preview_file(
         m = by_key.get(key)
         if m is not None:
             pv.measures[key] = (m.id, m.number_label, m.name)
-    values, refusals = check_rows(wb, sync=kind == KIND_SYNC, years=desk.plan.years)
+
+    def unit(key: str) -> str:
+        m = by_key.get(key)
+        return "" if m is None else unit_of(m)
+
+    values, refusals = check_rows(wb, sync=kind == KIND_SYNC, years=desk.plan.years, unit=unit)
     pv.refusals.extend(refusals)
     if kind == KIND_RETURN:
         _merge_return(wb, pv, values, by_key)

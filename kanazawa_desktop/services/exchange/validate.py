@@ -22,6 +22,7 @@ refusals, each a Japanese sentence naming the cell. Refused:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ...domain import fields as F
@@ -45,15 +46,20 @@ class Refusal:
 ParsedRow = tuple[ManifestRow, dict[str, tuple[object, bool]]]
 
 
-def parse_field(field: str, raw: object, row: int) -> tuple[object, bool, str | None]:
+def parse_field(
+    field: str, raw: object, row: int, unit: str = ""
+) -> tuple[object, bool, str | None]:
     """(value as stored, blank?, refusal message or None) for one input cell.
 
-    The value rule is domain.values.validate's, the same as the form's save; a text cell is
-    read as the text a person sees (12 rather than 12.0)."""
+    The value rule is domain.values.validate's, the same as the form's save (an 実績値 may
+    carry its indicator's `unit`: 「72件」); a text cell is read as the text a person sees
+    (12 rather than 12.0)."""
     blank = raw is None or raw == ""
     try:
-        return validate(field, raw if field == F.ACTUAL else as_text(raw)), blank, None
+        return validate(field, raw if field == F.ACTUAL else as_text(raw), unit=unit), blank, None
     except InvalidValue as exc:
+        if field == F.ACTUAL and unit:
+            return None, blank, f"{where(row, field)}: {exc.message}"
         if field == F.RESULT_TEXT:
             problem = (
                 f"文字数が上限を超えています（{exc.data.get('length')}文字。"
@@ -67,8 +73,14 @@ def parse_field(field: str, raw: object, row: int) -> tuple[object, bool, str | 
 
 
 def check_rows(
-    wb: ReturnedWorkbook, *, sync: bool = False, years: tuple[int, ...] | None = None
+    wb: ReturnedWorkbook,
+    *,
+    sync: bool = False,
+    years: tuple[int, ...] | None = None,
+    unit: Callable[[str], str] = lambda key: "",
 ) -> tuple[list[ParsedRow], list[Refusal]]:
+    """The rows of a returned workbook checked against its manifest; `unit(measure_key)` is
+    the unit an 実績値 of that measure may be typed with."""
     refusals: list[Refusal] = []
     for letters, row in wb.formulas:
         place = f"{ENTRY_SHEET}!{letters}{row}" if row else ENTRY_SHEET
@@ -127,7 +139,7 @@ def check_rows(
         parsed: dict[str, tuple[object, bool]] = dict(locked[0])
         cells = input_cells(v)
         for field, raw in cells.items():
-            value, blank, problem = parse_field(field, raw, er.row)
+            value, blank, problem = parse_field(field, raw, er.row, unit(mr.measure_key))
             if problem:
                 refusals.append(Refusal(problem, er.row))
                 continue
