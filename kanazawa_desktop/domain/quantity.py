@@ -65,6 +65,6 @@ def off_scale(value: float, references: Iterable[float | None]) -> bool:
         if ref is None or ref == 0 or value == 0:
             continue
         ratio = abs(math.log10(abs(value) / abs(ref)))
-        if 1.5 <= ratio <= 2.5:
+        if 1.7 <= ratio <= 2.3:  # 50 to 200 times
             return True
     return False

@@ -138,3 +138,13 @@ def test_an_actual_typed_as_text_with_its_unit_is_read_as_the_form_reads_it(
         assert not pv.refused and {pv.describe(c): c.file for c in pv.changes} == {
             "No.9 R5 実績値": read
         }
+
+
+def test_a_count_far_below_its_target_is_not_flagged(secretariat, tmp_path):
+    """No.1 (開発アプリ数, 件, target 70 in R5): 1 app is a slow year, not a typing slip."""
+    issued = X.export_workbook(secretariat, tmp_path / "digital.xlsx", "デジタル行政戦略課").path
+    wb = openpyxl.load_workbook(issued)
+    wb["入力"][f"I{entry_rows(issued)[('No.1', 'R5')]}"] = 0.7
+    wb.save(issued)
+    [pv] = X.preview_import(secretariat, [issued])
+    assert not pv.conflicts and [pv.describe(c) for c in pv.changes] == ["No.1 R5 実績値"]

@@ -382,18 +382,23 @@ def _merge_return(
                     )
                 )
                 continue
-            if d is Decision.APPLY and f == F.ACTUAL and _off_scale(file_value, y.target):
+            if (
+                d is Decision.APPLY
+                and f == F.ACTUAL
+                and _off_scale(file_value, y.target, unit_of(m))
+            ):
                 d = Decision.SCALE
             _add(pv, FieldMerge(mr.measure_key, mr.fy, f, base, master, file_value, d))
 
 
-def _off_scale(value: object, target: float | None) -> bool:
-    """An actual about 100 times off its target: shown for a decision, never applied as is."""
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and off_scale(value, [target])
-    )
+def _off_scale(value: object, target: float | None, unit: str) -> bool:
+    """A percentage about 100 times off its target (0.9845 for 98.45 %, what Excel hands over
+    for a cell typed 98.45% without the percent format): shown for a decision, never applied
+    as is. Other units are left alone: a count 100 times below its target is a plausible
+    early year, not a typing slip."""
+    if unit.strip() not in ("%", "％") or isinstance(value, bool):
+        return False
+    return isinstance(value, int | float) and off_scale(value, [target])
 
 
 def _merge_definitions(
