@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 from peewee import Database, IntegrityError
 
-from ..domain.model import Indicator, Measure, YearRecord
-from ..domain.status import Status
+from ..domain.model import Measure, YearRecord
 from .connection import write_transaction
 from .exchange_models import DbExport, DbImport, DbIssued, DbSent, DbSyncBase
 from .models import DbDepartment, DbMeasure, DbMeasureDepartment, DbMeasureYear
-from .repository import now_iso
+from .repository import indicator_of, now_iso, year_record
 
 
 @dataclass(frozen=True)
@@ -313,7 +312,6 @@ def measures_for_merge(plan_id: int, ids: list[int] | None = None) -> list[Measu
     for measure_id, name in q.tuples():
         deps.setdefault(measure_id, []).append(name)
     years: dict[int, dict[int, YearRecord]] = {}
-    statuses = {s.value: s for s in Status}
     q = (
         DbMeasureYear.select(
             DbMeasureYear.measure,
@@ -329,10 +327,8 @@ def measures_for_merge(plan_id: int, ids: list[int] | None = None) -> list[Measu
     )
     if ids is not None:
         q = q.where(DbMeasureYear.measure.in_(ids))
-    for measure_id, fy, plan_text, result_text, status, target, actual in q.tuples():
-        years.setdefault(measure_id, {})[fy] = YearRecord(
-            fy, plan_text, result_text, statuses.get(status) or Status(status), target, actual
-        )
+    for measure_id, *year in q.tuples():
+        years.setdefault(measure_id, {})[year[0]] = year_record(*year)
     q = (
         DbMeasure.select(
             DbMeasure.id,
@@ -370,7 +366,7 @@ def measures_for_merge(plan_id: int, ids: list[int] | None = None) -> list[Measu
             position=pos,
             years=years.get(mid, {}),
             # the unit an imported 実績値 may carry, and the 桁違い check against its target
-            indicator=Indicator(*ind) if ind[2] else None,
+            indicator=indicator_of(*ind),
         )
         for mid, key, node, number, repeat_of, name, numeric, retired, pos, *ind in q.tuples()
     ]

@@ -210,15 +210,7 @@ def _resources(m: DbMeasure) -> frozenset[str]:
 
 
 def _indicator(m: DbMeasure) -> Indicator | None:
-    if not m.ind_direction:
-        return None
-    return Indicator(
-        name=m.ind_name,
-        unit=m.ind_unit,
-        direction=m.ind_direction,
-        cumulative=m.ind_cumulative,
-        note=m.ind_note,
-    )
+    return indicator_of(m.ind_name, m.ind_unit, m.ind_direction, m.ind_cumulative, m.ind_note)
 
 
 def _measure(m: DbMeasure, deps: tuple[str, ...], years: list[DbMeasureYear]) -> Measure:
@@ -281,6 +273,82 @@ def _float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
+_STATUSES = {s.value: s for s in Status}
+
+
+def indicator_of(
+    name: str, unit: str, direction: str, cumulative: object, note: str
+) -> Indicator | None:
+    """The measure's indicator from its ind_* columns (none without a direction)."""
+    if not direction:
+        return None
+    return Indicator(
+        name=name, unit=unit, direction=direction, cumulative=bool(cumulative), note=note
+    )
+
+
+def year_record(
+    fy: int, plan_text: str, result_text: str, status: str, target: object, actual: object
+) -> YearRecord:
+    """A measure_year row (its columns in this order) as the domain's YearRecord."""
+    return YearRecord(
+        fy=fy,
+        plan_text=plan_text,
+        result_text=result_text,
+        status=_STATUSES.get(status) or Status(status),
+        target=_float(target),
+        actual=_float(actual),
+    )
+
+
+def _measure_of(
+    row: tuple,
+    deps: dict[int, tuple[str, ...]] | dict[int, list[str]],
+    years: dict[int, dict[int, YearRecord]],
+) -> Measure:
+    """A complete measure from a row of _MEASURE_COLUMNS, its departments and its years."""
+    (
+        mid,
+        key,
+        plan,
+        node,
+        number,
+        repeat_of,
+        name,
+        numeric,
+        summary,
+        vision,
+        related,
+        hito,
+        kane,
+        mono,
+        joho,
+        retired,
+        position,
+        *ind,
+    ) = row
+    flags = {"hito": hito, "kane": kane, "mono": mono, "joho": joho}
+    return Measure(
+        id=mid,
+        key=key,
+        plan_id=plan,
+        node_id=node,
+        number=number,
+        repeat_of=repeat_of,
+        name=name,
+        numeric=bool(numeric),
+        departments=tuple(deps.get(mid, ())),
+        summary=summary,
+        vision=vision,
+        related_plans=tuple(json.loads(related)),
+        resources=frozenset(r for r, on in flags.items() if on),
+        retired=bool(retired),
+        position=position,
+        indicator=indicator_of(*ind),
+        years=years.get(mid, {}),
+    )
+
+
 def all_measures(plan_id: int, department: str | None = None) -> list[Measure]:
     """Every measure of a plan, complete, in printed order (for export and printing); with
     `department`, only the measures that department holds (a joint measure belongs to each
@@ -301,83 +369,21 @@ def all_measures(plan_id: int, department: str | None = None) -> list[Measure]:
         args,
     ):
         deps[mid].append(name)
-    statuses = {s.value: s for s in Status}
     years: dict[int, dict[int, YearRecord]] = defaultdict(dict)
-    for mid, fy, plan_text, result_text, status, target, actual in db.execute_sql(
+    for mid, *year in db.execute_sql(
         "SELECT y.measure_id, y.fy, y.plan_text, y.result_text, y.status, y.target, y.actual "
         f"FROM measure_year y JOIN measure m ON m.id = y.measure_id WHERE {where}",
         args,
     ):
-        years[mid][fy] = YearRecord(
-            fy=fy,
-            plan_text=plan_text,
-            result_text=result_text,
-            status=statuses.get(status) or Status(status),
-            target=_float(target),
-            actual=_float(actual),
+        years[mid][year[0]] = year_record(*year)
+    return [
+        _measure_of(row, deps, years)
+        for row in db.execute_sql(
+            f"SELECT {_MEASURE_COLUMNS} FROM measure m JOIN node n ON n.id = m.node_id "
+            f"WHERE {where} ORDER BY n.position, m.position",
+            args,
         )
-    out = []
-    for (
-        mid,
-        key,
-        plan,
-        node,
-        number,
-        repeat_of,
-        name,
-        numeric,
-        summary,
-        vision,
-        related,
-        hito,
-        kane,
-        mono,
-        joho,
-        retired,
-        position,
-        ind_name,
-        ind_unit,
-        ind_direction,
-        ind_cumulative,
-        ind_note,
-    ) in db.execute_sql(
-        f"SELECT {_MEASURE_COLUMNS} FROM measure m JOIN node n ON n.id = m.node_id "
-        f"WHERE {where} ORDER BY n.position, m.position",
-        args,
-    ):
-        flags = {"hito": hito, "kane": kane, "mono": mono, "joho": joho}
-        out.append(
-            Measure(
-                id=mid,
-                key=key,
-                plan_id=plan,
-                node_id=node,
-                number=number,
-                repeat_of=repeat_of,
-                name=name,
-                numeric=bool(numeric),
-                departments=tuple(deps.get(mid, ())),
-                summary=summary,
-                vision=vision,
-                related_plans=tuple(json.loads(related)),
-                resources=frozenset(r for r, on in flags.items() if on),
-                retired=bool(retired),
-                position=position,
-                indicator=(
-                    Indicator(
-                        name=ind_name,
-                        unit=ind_unit,
-                        direction=ind_direction,
-                        cumulative=bool(ind_cumulative),
-                        note=ind_note,
-                    )
-                    if ind_direction
-                    else None
-                ),
-                years=years.get(mid, {}),
-            )
-        )
-    return out
+    ]
 
 
 def measures_by_ids(ids: list[int]) -> list[Measure]:
@@ -389,7 +395,7 @@ def measures_by_ids(ids: list[int]) -> list[Measure]:
         return []
     deps = _departments_by_measure(ids)
     years: dict[int, dict[int, YearRecord]] = defaultdict(dict)
-    for mid, fy, plan_text, result_text, status, target, actual in _sql(
+    for mid, *year in _sql(
         "SELECT y.measure_id, y.fy, y.plan_text, y.result_text, y.status, y.target, y.actual "
         "FROM measure_year y WHERE {where}",
         "1",
@@ -397,76 +403,13 @@ def measures_by_ids(ids: list[int]) -> list[Measure]:
         ids,
         "y.measure_id",
     ):
-        years[mid][fy] = YearRecord(
-            fy=fy,
-            plan_text=plan_text,
-            result_text=result_text,
-            status=Status(status),
-            target=target,
-            actual=actual,
+        years[mid][year[0]] = year_record(*year)
+    found = {
+        row[0]: _measure_of(row, deps, years)
+        for row in _sql(
+            f"SELECT {_MEASURE_COLUMNS} FROM measure m WHERE {{where}}", "1", [], ids, "m.id"
         )
-    found: dict[int, Measure] = {}
-    for (
-        mid,
-        key,
-        plan_id,
-        node_id,
-        number,
-        repeat_of,
-        name,
-        numeric,
-        summary,
-        vision,
-        related,
-        hito,
-        kane,
-        mono,
-        joho,
-        retired,
-        position,
-        ind_name,
-        ind_unit,
-        ind_direction,
-        ind_cumulative,
-        ind_note,
-    ) in _sql(
-        "SELECT m.id, m.key, m.plan_id, m.node_id, m.number, m.repeat_of, m.name, m.numeric, "
-        "m.summary, m.vision, m.related_plans, m.res_hito, m.res_kane, m.res_mono, "
-        "m.res_joho, m.retired, m.position, m.ind_name, m.ind_unit, m.ind_direction, "
-        "m.ind_cumulative, m.ind_note FROM measure m WHERE {where}",
-        "1",
-        [],
-        ids,
-        "m.id",
-    ):
-        flags = dict(zip(("hito", "kane", "mono", "joho"), (hito, kane, mono, joho), strict=True))
-        found[mid] = Measure(
-            id=mid,
-            key=key,
-            plan_id=plan_id,
-            node_id=node_id,
-            number=number,
-            repeat_of=repeat_of,
-            name=name,
-            numeric=bool(numeric),
-            departments=deps.get(mid, ()),
-            summary=summary,
-            vision=vision,
-            related_plans=tuple(json.loads(related)),
-            resources=frozenset(k for k, v in flags.items() if v),
-            retired=bool(retired),
-            position=position,
-            indicator=Indicator(
-                name=ind_name,
-                unit=ind_unit,
-                direction=ind_direction,
-                cumulative=bool(ind_cumulative),
-                note=ind_note,
-            )
-            if ind_direction
-            else None,
-            years=years.get(mid, {}),
-        )
+    }
     return [found[i] for i in ids if i in found]
 
 
