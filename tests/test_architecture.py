@@ -92,30 +92,30 @@ def test_mypy_config_refuses_an_untyped_function(tmp_path):
 HEADLESS = ["tests/domain", "tests/store", "tests/workbook", "tests/services", "tests/cli"]
 
 
-@pytest.mark.timeout(960)  # the run is bounded at 900 s below
-def test_headless_layers_pass_with_qt_blocked(tmp_path):
-    """The layers below the UI, and the command line, run their tests with PySide6 unimportable
-    (tests/no_qt.py), so no indirect import of Qt creeps in. Bounded: the run is killed at 900 s."""
+def _pytest_without_qt(*args: str, cwd: Path, timeout: float) -> subprocess.CompletedProcess:
+    """pytest in a child with PySide6 unimportable (tests/no_qt.py) and pytest-qt off."""
     env = {**os.environ, "PYTHONPATH": str(REPO / "tests")}
     env.pop("PYTEST_ADDOPTS", None)
+    plugins = ["-p", "no:pytest-qt", "-p", "no_qt", "-p", "no:cacheprovider"]
     cmd = [
         sys.executable,
         "-m",
         "pytest",
         "-q",
-        "-p",
-        "no:pytest-qt",
-        "-p",
-        "no_qt",
-        "-p",
-        "no:cacheprovider",
+        *plugins,
         "-W",
         "ignore::pytest.PytestConfigWarning",
-        "--basetemp",
-        str(tmp_path / "run"),
-        *HEADLESS,
     ]
-    out = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [*cmd, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.mark.timeout(960)  # the run is bounded at 900 s below
+def test_headless_layers_pass_with_qt_blocked(tmp_path):
+    """The layers below the UI, and the command line, run their tests with PySide6 unimportable
+    (tests/no_qt.py), so no indirect import of Qt creeps in. Bounded: the run is killed at 900 s."""
+    out = _pytest_without_qt("--basetemp", str(tmp_path / "run"), *HEADLESS, cwd=REPO, timeout=900)
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
     assert " passed" in out.stdout and "deselected" in out.stdout
 
@@ -124,25 +124,7 @@ def test_the_headless_run_fails_a_test_that_reaches_qt(tmp_path):
     (tmp_path / "test_reaches_qt.py").write_text(
         "def test_prints():\n    from PySide6 import QtCore  # noqa: F401\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO / "tests")}
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:pytest-qt",
-        "-p",
-        "no_qt",
-        "-p",
-        "no:cacheprovider",
-        "-W",
-        "ignore::pytest.PytestConfigWarning",
-        "--rootdir",
-        str(tmp_path),
-        str(tmp_path),
-    ]
-    out = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    out = _pytest_without_qt("--rootdir", str(tmp_path), str(tmp_path), cwd=tmp_path, timeout=120)
     assert out.returncode == 1 and "PySide6 is blocked" in out.stdout, out.stdout[-2000:]
 
 
