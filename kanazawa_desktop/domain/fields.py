@@ -16,6 +16,35 @@ TARGET = "target"
 ACTUAL = "actual"
 YEAR_FIELDS = (PLAN_TEXT, RESULT_TEXT, STATUS, TARGET, ACTUAL)
 
+# An indicator's per-year values: "actual:<indicator key>" and "figure:<indicator key>" (the
+# outside figure an OutsideLimit target compares with, 中核市平均). The first indicator of a
+# measure keeps the plain name ACTUAL, which the 入力 sheet, the history and the workbooks
+# already issued speak; the others take the qualified name.
+FIGURE = "figure"
+_SERIES = (ACTUAL, FIGURE)
+
+
+def series_field(kind: str, key: str) -> str:
+    return f"{kind}:{key}"
+
+
+def split_series(field: str) -> tuple[str, str] | None:
+    """("actual" | "figure", indicator key) for an indicator field; None for any other."""
+    kind, sep, key = field.partition(":")
+    return (kind, key) if sep and kind in _SERIES and key else None
+
+
+def is_year_field(field: str) -> bool:
+    return field in YEAR_FIELDS or split_series(field) is not None
+
+
+def label(field: str) -> str:
+    s = split_series(field)
+    if s is not None:
+        return f"{LABELS[s[0]]}（{s[1]}）"
+    return LABELS.get(field, field)
+
+
 # Per-measure definition fields (secretariat only).
 MEASURE_FIELDS = (
     "name",
@@ -28,6 +57,7 @@ MEASURE_FIELDS = (
     "retired",
     "node",
     "number",
+    "indicators",
 )
 
 LABELS = {
@@ -36,6 +66,7 @@ LABELS = {
     STATUS: "計画達成状況",
     TARGET: "目標値",
     ACTUAL: "実績値",
+    FIGURE: "比較する数値",
     "name": "取組事項名",
     "summary": "概要",
     "vision": "めざす姿",
@@ -48,10 +79,18 @@ LABELS = {
     "number": "取組No.",
     "created": "新規作成",
     "title": "体系の名称",
+    "indicators": "指標の定義",
+    "legacy_actual": "実績値（指標を分ける前）",
 }
 
 # What a department fills in: the results of its own measures.
 DEPARTMENT_FIELDS = frozenset({RESULT_TEXT, STATUS, ACTUAL})
+
+
+def is_department_field(field: str) -> bool:
+    """A result a department enters: its texts, its status, and its indicators' values (the
+    outside figure too: the department that reports the ratio has the average beside it)."""
+    return field in DEPARTMENT_FIELDS or split_series(field) is not None
 
 
 @dataclass(frozen=True)
@@ -87,7 +126,7 @@ def can_edit(
     """
     if role.is_secretariat:
         return True
-    if field not in DEPARTMENT_FIELDS or is_repeat or retired:
+    if not is_department_field(field) or is_repeat or retired:
         return False
     return role.department in departments
 
@@ -111,4 +150,4 @@ class FieldChange:
 
     @property
     def label(self) -> str:
-        return LABELS.get(self.field, self.field)
+        return label(self.field)

@@ -267,6 +267,22 @@ class Indicator:
     def target_text(self, year: int) -> str:
         return "、".join(t.describe(self.unit) for t in self.targets_for(year))
 
+    @property
+    def figure_name(self) -> str:
+        """The outside figure an OutsideLimit target compares with (中核市平均), or ""."""
+        return next((t.figure for t in self.targets if isinstance(t, OutsideLimit)), "")
+
+    def year_target(self, year: int) -> float | None:
+        """The one number the 入力 sheet's 目標値 shows for `year`: a value or bound stated for
+        that very year (an end value in its own year); None where the target is not a number
+        of that year (a change, a sum, an outside figure, to be set)."""
+        for t in self.targets:
+            if isinstance(t, YearValue | EndValue) and t.year == year:
+                return t.value
+            if isinstance(t, Limit) and year in t.years():
+                return t.value
+        return None
+
 
 def number_text(value: float) -> str:
     """146000 -> '146,000', 98.45 -> '98.45', 0.1 + 0.2 -> '0.3'."""
@@ -365,6 +381,8 @@ def indicator_from_dict(d: dict[str, object]) -> Indicator:
     if not isinstance(targets, list):
         raise ValueError(f"bad targets: {targets!r}")
     better = d.get("better")
+    if not isinstance(d.get("key"), str) or not d["key"] or not isinstance(d.get("name"), str):
+        raise ValueError(f"an indicator needs a key and a name: {d!r}")
     return Indicator(
         key=str(d["key"]),
         name=str(d["name"]),

@@ -30,6 +30,7 @@ from .indicator import (
     exact,
     number_text,
 )
+from .model import Measure
 from .status import Status
 
 
@@ -188,3 +189,15 @@ def disagrees(judgement: Judgement, chosen: Status) -> bool:
     ):
         return False
     return (judgement.verdict is Verdict.ACHIEVED) != (chosen is Status.ACHIEVED)
+
+
+def of_indicator(measure: Measure, ind: Indicator, year: int) -> Judgement:
+    """The verdict of one of `measure`'s indicators in `year`, from the values it holds."""
+    return judge(ind, year, measure.actuals.get(ind.key, {}), measure.figures.get(ind.key, {}))
+
+
+def of_measure(measure: Measure, year: int) -> Judgement | None:
+    """The verdict of all of `measure`'s indicators in `year`; None for a measure without any."""
+    if not measure.indicators:
+        return None
+    return judge_all(list(measure.indicators), year, measure.actuals, measure.figures)

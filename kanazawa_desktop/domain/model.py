@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .indicator import Indicator
 from .status import Status
 
 RESOURCES = ("hito", "kane", "mono", "joho")
@@ -46,18 +47,11 @@ class Node:
 
 
 @dataclass(frozen=True)
-class Indicator:
-    """The numeric target of a 【数値目標】 measure."""
-
-    name: str
-    unit: str
-    direction: str  # increase | decrease | at_least | at_most
-    cumulative: bool = False
-    note: str = ""
-
-
-@dataclass(frozen=True)
 class YearRecord:
+    """A fiscal year of a measure. `target` and `actual` are those of its first indicator (the
+    入力 sheet's 目標値/実績値), filled in by the store; the indicators' own series are on
+    the Measure."""
+
     fy: int
     plan_text: str = ""
     result_text: str = ""
@@ -83,8 +77,16 @@ class Measure:
     resources: frozenset[str] = frozenset()
     retired: bool = False
     position: int = 0
-    indicator: Indicator | None = None
+    indicators: tuple[Indicator, ...] = ()
     years: dict[int, YearRecord] = field(default_factory=dict)
+    # per indicator key, per fiscal year: the actual value, and the outside figure (中核市平均)
+    actuals: dict[str, dict[int, float]] = field(default_factory=dict)
+    figures: dict[str, dict[int, float]] = field(default_factory=dict)
+
+    @property
+    def indicator(self) -> Indicator | None:
+        """The first indicator: the one the 入力 sheet's 目標値/実績値 stand for."""
+        return self.indicators[0] if self.indicators else None
 
     @property
     def is_repeat(self) -> bool:

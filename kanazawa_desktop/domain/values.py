@@ -18,6 +18,7 @@ from __future__ import annotations
 from . import fields as F
 from .achievement import checked_number, parse_number
 from .errors import InvalidValue
+from .indicator import Indicator, indicator_from_dict, indicator_to_dict
 from .model import Measure
 from .quantity import parse_quantity
 from .status import Status
@@ -37,7 +38,7 @@ def validate(field: str, value: object, *, unit: str = "") -> object:
 
     目標値 and 実績値 may be typed with the indicator's `unit` (「72件」, 「98.45%」, full width);
     another unit is refused with the reason (domain.quantity)."""
-    label = F.LABELS.get(field, field)
+    label = F.label(field)
     if field == F.STATUS:
         if isinstance(value, Status):
             return value.value
@@ -47,7 +48,7 @@ def validate(field: str, value: object, *, unit: str = "") -> object:
             raise InvalidValue(
                 f"{label}は「達成」「未達成」「未確定」のいずれかです: {value}", field=field
             ) from exc
-    if field in (F.TARGET, F.ACTUAL):
+    if field in (F.TARGET, F.ACTUAL) or F.split_series(field) is not None:
         if value is None or value == "":
             return None
         try:
@@ -74,6 +75,14 @@ def validate(field: str, value: object, *, unit: str = "") -> object:
         return _fits(field, label, [clean_text(str(v)) for v in _items(field, label, value)], "\n")
     if field == "resources":
         return [clean_text(str(v)) for v in _items(field, label, value)]
+    if field == "indicators":  # definitions, as plain data: each checked strictly
+        try:
+            return [
+                indicator_to_dict(indicator_from_dict(d if isinstance(d, dict) else {}))
+                for d in _items(field, label, value)
+            ]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidValue(f"{label}が正しくありません: {exc}", field=field) from exc
     if field == "number":
         if value is None or value == "":
             return None
@@ -122,9 +131,38 @@ def _items(field: str, label: str, value: object) -> list[object]:
     raise InvalidValue(f"{label}は一覧で指定してください: {value}", field=field)
 
 
-def unit_of(measure: Measure) -> str:
-    """The unit a 目標値/実績値 of `measure` may be typed with ("" when it has no indicator)."""
-    return measure.indicator.unit if measure.indicator is not None else ""
+def unit_of(measure: Measure, field: str = F.ACTUAL) -> str:
+    """The unit a value of `field` may be typed with: its indicator's ("" when none). The plain
+    目標値/実績値 are the first indicator's."""
+    ind = indicator_of_field(measure, field)
+    return ind.unit if ind is not None else ""
+
+
+def indicator_of_field(measure: Measure, field: str) -> Indicator | None:
+    """The indicator an indicator field names (ACTUAL/TARGET: the first one)."""
+    if field in (F.ACTUAL, F.TARGET):
+        return measure.indicator
+    s = F.split_series(field)
+    if s is None:
+        return None
+    return next((i for i in measure.indicators if i.key == s[1]), None)
+
+
+def actual_field(measure: Measure, key: str) -> str:
+    """The field name of an indicator's actual: ACTUAL for the measure's first indicator."""
+    first = measure.indicator
+    return F.ACTUAL if first is not None and first.key == key else F.series_field(F.ACTUAL, key)
+
+
+def series_fields(measure: Measure) -> list[str]:
+    """Every indicator field of `measure`: each indicator's actual, and its outside figure
+    where a target compares with one."""
+    out: list[str] = []
+    for ind in measure.indicators:
+        out.append(actual_field(measure, ind.key))
+        if ind.figure_name:
+            out.append(F.series_field(F.FIGURE, ind.key))
+    return out
 
 
 def field_value(
@@ -136,9 +174,19 @@ def field_value(
     `node_key`, which the caller supplies (a Measure knows its node's id, not its key).
     InvalidValue for a year field without a year, or a name that is no field.
     """
-    if field in F.YEAR_FIELDS:
+    if F.is_year_field(field):
         if fy is None:
-            raise InvalidValue(f"{F.LABELS[field]}には年度が必要です", field=field)
+            raise InvalidValue(f"{F.label(field)}には年度が必要です", field=field)
+        series = F.split_series(field)
+        if series is not None:
+            kind, key = series
+            if not any(i.key == key for i in measure.indicators):
+                raise InvalidValue(f"不明な指標です: {key}", field=field)
+            if kind == F.ACTUAL and measure.indicator and measure.indicator.key == key:
+                field = F.ACTUAL  # the first indicator's actual has one name only
+            else:
+                table = measure.actuals if kind == F.ACTUAL else measure.figures
+                return table.get(key, {}).get(fy)
         year = measure.year(fy)
         return year.status.value if field == F.STATUS else getattr(year, field)
     if field in ("departments", "related_plans"):
@@ -147,6 +195,8 @@ def field_value(
         return sorted(measure.resources)
     if field == "node":
         return node_key
+    if field == "indicators":
+        return [indicator_to_dict(i) for i in measure.indicators]
     if field in _PLAIN_MEASURE_FIELDS:
         return getattr(measure, field)
     raise InvalidValue(f"不明な項目です: {field}", field=field)

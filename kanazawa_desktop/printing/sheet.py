@@ -19,9 +19,12 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor
 
-from ..domain.achievement import DIRECTIONS, derived_status, format_grouped
+from ..domain import judgement
+from ..domain.achievement import format_grouped
 from ..domain.fiscal import long_label
-from ..domain.model import RESOURCE_LABELS, RESOURCES, Measure
+from ..domain.indicator import Indicator
+from ..domain.judgement import Verdict
+from ..domain.model import RESOURCE_LABELS, RESOURCES, Measure, YearRecord
 from ..domain.status import Status
 from .canvas import (
     ACHIEVED_FILL,
@@ -248,65 +251,72 @@ def _rows(measure: Measure, job: PrintJob, width: float) -> list[_Row]:
             18,
         )
     )
-    if measure.numeric:
-        ind = measure.indicator
-        unit = ind.unit if ind else ""
-        if ind is not None:
-            desc = (
-                f"{ind.name}（"
-                + "、".join(
-                    p
-                    for p in (
-                        f"単位: {unit}" if unit else "",
-                        DIRECTIONS.get(ind.direction, ""),
-                        "累計" if ind.cumulative else "",
-                    )
-                    if p
-                )
-                + "）"
-            )
-            rows.append(
-                _Row(
-                    [
-                        _label(0, LABEL_W, "数値目標"),
-                        _Cell(LABEL_W, body_w, desc, caption="数値目標"),
-                    ],
-                    18,
-                    16,
-                )
-            )
-        rows.append(
-            _Row(
-                [_label(0, LABEL_W, "目標値")]
-                + [
-                    _Cell(
-                        ycols[i],
-                        col_w,
-                        _value(r.target, unit),
-                        center=True,
-                        caption=f"目標値（{long_label(r.fy)}）",
-                    )
-                    for i, r in enumerate(recs)
-                ],
-                20,
-                16,
-            )
-        )
-        cells = [_label(0, LABEL_W, "実績値")]
-        for i, r in enumerate(recs):
-            text = _value(r.actual, unit)
-            judged = derived_status(ind.direction, r.target, r.actual) if ind else Status.PENDING
-            if judged != Status.PENDING:
-                text += f"（判定: {judged.label}）"
-            cells.append(
-                _Cell(ycols[i], col_w, text, center=True, caption=f"実績値（{long_label(r.fy)}）")
-            )
-        rows.append(_Row(cells, 20, 16))
+    for ind in measure.indicators:
+        rows += _indicator_rows(measure, ind, recs, ycols, col_w, body_w)
     return rows
 
 
 def _value(value: float | None, unit: str) -> str:
     return f"{format_grouped(value)}{unit}" if value is not None else ""
+
+
+def _indicator_rows(
+    measure: Measure,
+    ind: Indicator,
+    recs: list[YearRecord],
+    ycols: list[float],
+    col_w: float,
+    body_w: float,
+) -> list[_Row]:
+    """One indicator: what it is, its target and its actual (with the judgement) per year."""
+    unit = ind.unit
+    about = "、".join(
+        p
+        for p in (
+            f"単位: {unit}" if unit else "",
+            f"基準値: {ind.baseline.describe(unit)}" if ind.baseline.describe(unit) else "",
+            ind.better.label + "が良い" if ind.better else "",
+        )
+        if p
+    )
+    desc = f"{ind.name}（{about}）" if about else ind.name
+    rows = [
+        _Row([_label(0, LABEL_W, "指標"), _Cell(LABEL_W, body_w, desc, caption="指標")], 18, 16),
+        _Row(
+            [_label(0, LABEL_W, "目標")]
+            + [
+                _Cell(
+                    ycols[i],
+                    col_w,
+                    ind.target_text(r.fy) or "－",
+                    center=True,
+                    caption=f"{ind.name} 目標（{long_label(r.fy)}）",
+                )
+                for i, r in enumerate(recs)
+            ],
+            20,
+            16,
+        ),
+    ]
+    actuals = measure.actuals.get(ind.key, {})
+    figures = measure.figures.get(ind.key, {})
+    cells = [_label(0, LABEL_W, "実績")]
+    for i, r in enumerate(recs):
+        text = _value(actuals.get(r.fy), unit)
+        if ind.figure_name and figures.get(r.fy) is not None:
+            text += f"（{ind.figure_name} {_value(figures.get(r.fy), unit)}）"
+        verdict = judgement.of_indicator(measure, ind, r.fy)
+        if verdict.verdict in (Verdict.ACHIEVED, Verdict.NOT_ACHIEVED):
+            text += f"\n判定: {verdict.label}"
+            if judgement.disagrees(verdict, r.status):
+                text += "（選択と不一致）"
+        cells.append(
+            _Cell(
+                ycols[i], col_w, text, center=True, caption=f"{ind.name} 実績（{long_label(r.fy)}）"
+            )
+        )
+    rows.append(_Row(cells, 20, 16))
+    return rows
 
 
 def _header(canvas: Canvas, measure: Measure, job: PrintJob, width: float) -> list[TextBlock]:

@@ -391,7 +391,7 @@ class Desk:
         for (fy, field), value in edits.items():
             if not self.can_edit(measure, field):
                 raise PermissionDenied(
-                    f"{F.LABELS.get(field, field)}を変更する権限がありません（{measure.number_label}）",
+                    f"{F.label(field)}を変更する権限がありません（{measure.number_label}）",
                     field=field,
                     measure_id=measure_id,
                 )

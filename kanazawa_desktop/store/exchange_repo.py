@@ -16,7 +16,7 @@ from ..domain.model import Measure, YearRecord
 from .connection import write_transaction
 from .exchange_models import DbExport, DbImport, DbIssued, DbSent, DbSyncBase
 from .models import DbDepartment, DbMeasure, DbMeasureDepartment, DbMeasureYear
-from .repository import indicator_of, now_iso, year_record
+from .repository import now_iso, read_series, with_series, year_record
 
 
 @dataclass(frozen=True)
@@ -340,33 +340,31 @@ def measures_for_merge(plan_id: int, ids: list[int] | None = None) -> list[Measu
             DbMeasure.numeric,
             DbMeasure.retired,
             DbMeasure.position,
-            DbMeasure.ind_name,
-            DbMeasure.ind_unit,
-            DbMeasure.ind_direction,
-            DbMeasure.ind_cumulative,
-            DbMeasure.ind_note,
         )
         .where(DbMeasure.plan == plan_id)
         .order_by(DbMeasure.position)
     )
     if ids is not None:
         q = q.where(DbMeasure.id.in_(ids))
+    # the indicators: the unit an imported value may carry, and the 桁違い check
+    series = read_series("m.plan_id = ?", [plan_id], ids)
     return [
-        Measure(
-            id=mid,
-            key=key,
-            plan_id=plan_id,
-            node_id=node,
-            number=number,
-            repeat_of=repeat_of,
-            name=name,
-            numeric=bool(numeric),
-            departments=tuple(deps.get(mid, ())),
-            retired=bool(retired),
-            position=pos,
-            years=years.get(mid, {}),
-            # the unit an imported 実績値 may carry, and the 桁違い check against its target
-            indicator=indicator_of(*ind),
+        with_series(
+            Measure(
+                id=mid,
+                key=key,
+                plan_id=plan_id,
+                node_id=node,
+                number=number,
+                repeat_of=repeat_of,
+                name=name,
+                numeric=bool(numeric),
+                departments=tuple(deps.get(mid, ())),
+                retired=bool(retired),
+                position=pos,
+                years=years.get(mid, {}),
+            ),
+            series,
         )
-        for mid, key, node, number, repeat_of, name, numeric, retired, pos, *ind in q.tuples()
+        for mid, key, node, number, repeat_of, name, numeric, retired, pos in q.tuples()
     ]

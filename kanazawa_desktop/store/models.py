@@ -173,6 +173,32 @@ class DbNodeChange(BaseModel):
         table_name = "node_change"
 
 
+class DbIndicator(BaseModel):
+    """One indicator series (schema version 5); its definition is JSON (indicator_to_dict)."""
+
+    plan = ForeignKeyField(DbPlan, on_delete="CASCADE")
+    key = TextField()
+    measure = ForeignKeyField(DbMeasure, null=True, on_delete="CASCADE")
+    node = ForeignKeyField(DbNode, null=True, on_delete="CASCADE")
+    position = IntegerField()
+    definition = TextField()
+
+    class Meta:
+        table_name = "indicator"
+        indexes = ((("plan", "key"), True),)
+
+
+class DbIndicatorValue(BaseModel):
+    indicator = ForeignKeyField(DbIndicator, on_delete="CASCADE")
+    fy = IntegerField()
+    actual = FloatField(null=True)
+    figure = FloatField(null=True)
+
+    class Meta:
+        table_name = "indicator_value"
+        primary_key = CompositeKey("indicator", "fy")
+
+
 CORE_MODELS = [
     DbMeta,
     DbPlan,
@@ -185,6 +211,8 @@ CORE_MODELS = [
     DbChange,
     DbNodeChange,
     DbDraft,
+    DbIndicator,
+    DbIndicatorValue,
 ]
 
 # The exchange tables live in exchange_models.py; db/*.sql creates every table (the models only

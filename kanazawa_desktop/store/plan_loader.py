@@ -6,8 +6,17 @@ import json
 
 from peewee import Database
 
+from ..domain.indicator import indicator_from_dict, indicator_to_dict
 from .connection import write_transaction
-from .models import DbDepartment, DbMeasure, DbMeasureDepartment, DbMeasureYear, DbNode, DbPlan
+from .models import (
+    DbDepartment,
+    DbIndicator,
+    DbMeasure,
+    DbMeasureDepartment,
+    DbMeasureYear,
+    DbNode,
+    DbPlan,
+)
 
 
 def load_plan(db: Database, data: dict) -> int:
@@ -40,7 +49,6 @@ def load_plan(db: Database, data: dict) -> int:
                 position=pos,
             ).id
         for pos, m in enumerate(data["measures"]):
-            ind = m.get("indicator") or {}
             res = m.get("resources", {})
             row = DbMeasure.create(
                 plan=plan,
@@ -59,24 +67,23 @@ def load_plan(db: Database, data: dict) -> int:
                 res_mono=bool(res.get("mono")),
                 res_joho=bool(res.get("joho")),
                 position=pos,
-                ind_name=ind.get("name", ""),
-                ind_unit=ind.get("unit", ""),
-                ind_direction=ind.get("direction", ""),
-                ind_cumulative=bool(ind.get("cumulative")),
-                ind_note=ind.get("note", ""),
             )
             for i, name in enumerate(m["departments"]):
                 if name not in dep_ids:
                     dep_ids[name] = DbDepartment.create(name=name, position=len(dep_ids)).id
                 DbMeasureDepartment.create(measure=row, department=dep_ids[name], position=i)
-            targets = ind.get("targets", {})
             for fy in range(p["first_fy"], p["last_fy"] + 1):
                 y = m.get("years", {}).get(str(fy), {})
-                t = targets.get(str(fy))
-                DbMeasureYear.create(
+                DbMeasureYear.create(measure=row, fy=fy, plan_text=y.get("plan", ""))
+            # the `indicator` key beside them is the form schema-4 databases held, which the
+            # migration to version 5 compares with (store/indicator_migration.py)
+            for i, d in enumerate(m.get("indicators") or []):
+                ind = indicator_from_dict(d)  # strict: a bad definition is not loaded
+                DbIndicator.create(
+                    plan=plan,
+                    key=ind.key,
                     measure=row,
-                    fy=fy,
-                    plan_text=y.get("plan", ""),
-                    target=float(t) if t is not None else None,
+                    position=i,
+                    definition=json.dumps(indicator_to_dict(ind), ensure_ascii=False),
                 )
         return plan.id

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 
 from peewee import Database, fn
 
 from ..domain import fields as F
 from ..domain.errors import ConflictError, InvalidValue, NotFound
 from ..domain.history import Actor, HistoryEntry
-from ..domain.model import Indicator, Measure, MeasureRow, Node, Plan, YearRecord
+from ..domain.indicator import Indicator, indicator_from_dict, indicator_to_dict
+from ..domain.model import Measure, MeasureRow, Node, Plan, YearRecord
 from ..domain.status import Status
 from ..domain.values import field_value
 from .connection import write_transaction
@@ -25,6 +28,8 @@ from .models import (
     DbChange,
     DbDepartment,
     DbDraft,
+    DbIndicator,
+    DbIndicatorValue,
     DbMeasure,
     DbMeasureDepartment,
     DbMeasureYear,
@@ -209,29 +214,28 @@ def _resources(m: DbMeasure) -> frozenset[str]:
     return frozenset(r for r in ("hito", "kane", "mono", "joho") if getattr(m, f"res_{r}"))
 
 
-def _indicator(m: DbMeasure) -> Indicator | None:
-    return indicator_of(m.ind_name, m.ind_unit, m.ind_direction, m.ind_cumulative, m.ind_note)
-
-
 def _measure(m: DbMeasure, deps: tuple[str, ...], years: list[DbMeasureYear]) -> Measure:
-    return Measure(
-        id=m.id,
-        key=m.key,
-        plan_id=m.plan_id,
-        node_id=m.node_id,
-        number=m.number,
-        repeat_of=m.repeat_of,
-        name=m.name,
-        numeric=m.numeric,
-        departments=deps,
-        summary=m.summary,
-        vision=m.vision,
-        related_plans=tuple(json.loads(m.related_plans)),
-        resources=_resources(m),
-        retired=m.retired,
-        position=m.position,
-        indicator=_indicator(m),
-        years={y.fy: _year_record(y) for y in years},
+    series = read_series("i.measure_id = ?", [m.id])
+    return with_series(
+        Measure(
+            id=m.id,
+            key=m.key,
+            plan_id=m.plan_id,
+            node_id=m.node_id,
+            number=m.number,
+            repeat_of=m.repeat_of,
+            name=m.name,
+            numeric=m.numeric,
+            departments=deps,
+            summary=m.summary,
+            vision=m.vision,
+            related_plans=tuple(json.loads(m.related_plans)),
+            resources=_resources(m),
+            retired=m.retired,
+            position=m.position,
+            years={y.fy: _year_record(y) for y in years},
+        ),
+        series,
     )
 
 
@@ -257,8 +261,7 @@ def get_measure(measure_id: int) -> Measure:
 _MEASURE_COLUMNS = (
     "m.id, m.key, m.plan_id, m.node_id, m.number, m.repeat_of, m.name, m.numeric, "
     "m.summary, m.vision, m.related_plans, m.res_hito, m.res_kane, m.res_mono, "
-    "m.res_joho, m.retired, m.position, m.ind_name, m.ind_unit, m.ind_direction, "
-    "m.ind_cumulative, m.ind_note"
+    "m.res_joho, m.retired, m.position"
 )
 
 
@@ -276,14 +279,64 @@ def _float(value: object) -> float | None:
 _STATUSES = {s.value: s for s in Status}
 
 
-def indicator_of(
-    name: str, unit: str, direction: str, cumulative: object, note: str
-) -> Indicator | None:
-    """The measure's indicator from its ind_* columns (none without a direction)."""
-    if not direction:
-        return None
-    return Indicator(
-        name=name, unit=unit, direction=direction, cumulative=bool(cumulative), note=note
+@lru_cache(maxsize=8192)
+def _definition(text: str) -> Indicator:
+    """An indicator's stored definition (the same text reads to the same frozen object)."""
+    return indicator_from_dict(json.loads(text))
+
+
+class Series:
+    """The indicators of the measures read, with their values, by measure id."""
+
+    def __init__(self) -> None:
+        self.defs: dict[int, list[Indicator]] = defaultdict(list)
+        self.actuals: dict[int, dict[str, dict[int, float]]] = defaultdict(dict)
+        self.figures: dict[int, dict[str, dict[int, float]]] = defaultdict(dict)
+
+
+def read_series(where: str, args: list, ids: list[int] | None = None) -> Series:
+    """The indicators (and their values) of the measures `m` that `where` selects."""
+    out = Series()
+    seen: set[tuple[int, str]] = set()
+    for mid, key, definition, fy, actual, figure in _sql(
+        "SELECT i.measure_id, i.key, i.definition, v.fy, v.actual, v.figure FROM indicator i "
+        "JOIN measure m ON m.id = i.measure_id "
+        "LEFT JOIN indicator_value v ON v.indicator_id = i.id "
+        "WHERE {where} ORDER BY i.measure_id, i.position, v.fy",
+        where,
+        args,
+        ids,
+        "i.measure_id",
+    ):
+        if (mid, key) not in seen:
+            seen.add((mid, key))
+            out.defs[mid].append(_definition(definition))
+        if actual is not None:
+            out.actuals[mid].setdefault(key, {})[fy] = float(actual)
+        if figure is not None:
+            out.figures[mid].setdefault(key, {})[fy] = float(figure)
+    return out
+
+
+def with_series(m: Measure, series: Series) -> Measure:
+    """`m` with its indicators and values; its years' target/actual are the first indicator's
+    (the 入力 sheet's 目標値/実績値)."""
+    defs = series.defs.get(m.id)
+    if not defs:
+        return m
+    first = defs[0]
+    actuals = series.actuals.get(m.id, {})
+    own = actuals.get(first.key, {})
+    years = {
+        fy: replace(y, target=first.year_target(fy), actual=own.get(fy))
+        for fy, y in m.years.items()
+    }
+    return replace(
+        m,
+        indicators=tuple(defs),
+        actuals=actuals,
+        figures=series.figures.get(m.id, {}),
+        years=years,
     )
 
 
@@ -305,6 +358,7 @@ def _measure_of(
     row: tuple,
     deps: dict[int, tuple[str, ...]] | dict[int, list[str]],
     years: dict[int, dict[int, YearRecord]],
+    series: Series,
 ) -> Measure:
     """A complete measure from a row of _MEASURE_COLUMNS, its departments and its years."""
     (
@@ -325,10 +379,9 @@ def _measure_of(
         joho,
         retired,
         position,
-        *ind,
     ) = row
     flags = {"hito": hito, "kane": kane, "mono": mono, "joho": joho}
-    return Measure(
+    m = Measure(
         id=mid,
         key=key,
         plan_id=plan,
@@ -344,9 +397,9 @@ def _measure_of(
         resources=frozenset(r for r, on in flags.items() if on),
         retired=bool(retired),
         position=position,
-        indicator=indicator_of(*ind),
         years=years.get(mid, {}),
     )
+    return with_series(m, series)
 
 
 def all_measures(plan_id: int, department: str | None = None) -> list[Measure]:
@@ -376,8 +429,9 @@ def all_measures(plan_id: int, department: str | None = None) -> list[Measure]:
         args,
     ):
         years[mid][year[0]] = year_record(*year)
+    series = read_series(where, args)
     return [
-        _measure_of(row, deps, years)
+        _measure_of(row, deps, years, series)
         for row in db.execute_sql(
             f"SELECT {_MEASURE_COLUMNS} FROM measure m JOIN node n ON n.id = m.node_id "
             f"WHERE {where} ORDER BY n.position, m.position",
@@ -404,8 +458,9 @@ def measures_by_ids(ids: list[int]) -> list[Measure]:
         "y.measure_id",
     ):
         years[mid][year[0]] = year_record(*year)
+    series = read_series("1", [], ids)
     found = {
-        row[0]: _measure_of(row, deps, years)
+        row[0]: _measure_of(row, deps, years, series)
         for row in _sql(
             f"SELECT {_MEASURE_COLUMNS} FROM measure m WHERE {{where}}", "1", [], ids, "m.id"
         )
@@ -443,7 +498,7 @@ def _year_row(measure_id: int, fy: int, create: bool) -> DbMeasureYear | None:
 def read_field(measure_id: int, field: str, fy: int | None) -> object:
     """Current value of a field in the same form FieldChange carries it (domain.values.field_value
     over only the rows that field needs: one query for a year field)."""
-    if field in F.YEAR_FIELDS:
+    if F.is_year_field(field):
         row = _year_row(measure_id, fy, create=False) if fy is not None else None
         shell = Measure(
             id=measure_id,
@@ -457,6 +512,8 @@ def read_field(measure_id: int, field: str, fy: int | None) -> object:
             departments=(),
             years={row.fy: _year_record(row)} if row is not None else {},
         )
+        if field in (F.ACTUAL, F.TARGET) or F.split_series(field) is not None:
+            shell = with_series(shell, read_series("i.measure_id = ?", [measure_id]))
         return field_value(shell, field, fy)
     m = DbMeasure.get_by_id(measure_id)
     deps = (
@@ -467,7 +524,35 @@ def read_field(measure_id: int, field: str, fy: int | None) -> object:
     )
 
 
+def _indicator_id(measure_id: int, field: str) -> int:
+    """The indicator row a value field writes to: ACTUAL is the measure's first indicator."""
+    series = F.split_series(field)
+    q = DbIndicator.select(DbIndicator.id).where(DbIndicator.measure == measure_id)
+    if series is not None:
+        q = q.where(DbIndicator.key == series[1])
+    row = q.order_by(DbIndicator.position).first()
+    if row is None:
+        raise InvalidValue(f"この取組にはその指標がありません: {F.label(field)}", field=field)
+    return int(row.id)
+
+
+def _write_value(measure_id: int, field: str, fy: int, value: object) -> None:
+    indicator = _indicator_id(measure_id, field)
+    column = "figure" if field.startswith(F.FIGURE + ":") else "actual"
+    DbIndicatorValue.insert(indicator=indicator, fy=fy, **{column: value}).on_conflict(
+        conflict_target=[DbIndicatorValue.indicator, DbIndicatorValue.fy],
+        update={getattr(DbIndicatorValue, column): value},
+    ).execute()
+
+
 def _write_field(measure_id: int, field: str, fy: int | None, value: object) -> None:
+    if field == F.ACTUAL or F.split_series(field) is not None:
+        if fy is None:
+            raise InvalidValue(f"{F.label(field)}には年度が必要です", field=field)
+        _write_value(measure_id, field, fy, value)
+        return
+    if field == F.TARGET:
+        raise InvalidValue("目標値は指標の定義で変わります（年度ごとの目標値の欄はありません）")
     if field in F.YEAR_FIELDS:
         row = _year_row(measure_id, fy or 0, create=True)
         setattr(row, field, value)
@@ -481,6 +566,10 @@ def _write_field(measure_id: int, field: str, fy: int | None, value: object) -> 
             setattr(m, f"res_{r}", r in (value or []))
     elif field == "departments":
         _relink_departments(measure_id, list(value or []))
+        return
+    elif field == "indicators":
+        defs = tuple(indicator_from_dict(d) for d in value or [])  # type: ignore[attr-defined]
+        put_indicators(m.plan_id, measure_id, defs)
         return
     elif field == "node":
         node = DbNode.get_or_none((DbNode.plan == m.plan_id) & (DbNode.key == value))
@@ -568,7 +657,7 @@ def apply_changes(
             current = _current(c)
             if not same_value(current, c.old):
                 raise ConflictError(
-                    f"{F.LABELS.get(c.field, c.field)}は他で変更されています。画面を開き直してください",
+                    f"{F.label(c.field)}は他で変更されています。画面を開き直してください",
                     measure_id=c.measure_id,
                     field=c.field,
                     fy=c.fy,
@@ -810,13 +899,12 @@ def insert_measure(
     departments: list[str],
     numeric: bool,
     position: int,
-    indicator: Indicator | None = None,
+    indicators: tuple[Indicator, ...] = (),
 ) -> int:
     """Insert a measure with empty texts and years; call inside a write transaction and log
     it through apply_changes(created=...)."""
     if DbMeasure.get_or_none((DbMeasure.plan == plan_id) & (DbMeasure.key == key)) is not None:
         raise InvalidValue(f"取組「{key}」はすでにあります")
-    ind = indicator or Indicator("", "", "")
     m = DbMeasure.create(
         plan=plan_id,
         key=key,
@@ -826,17 +914,37 @@ def insert_measure(
         name=name,
         numeric=numeric,
         position=position,
-        ind_name=ind.name,
-        ind_unit=ind.unit,
-        ind_direction=ind.direction,
-        ind_cumulative=ind.cumulative,
-        ind_note=ind.note,
     )
     _relink_departments(m.id, departments)
+    put_indicators(plan_id, m.id, indicators)
     plan = DbPlan.get_by_id(plan_id)
     for fy in range(plan.first_fy, plan.last_fy + 1):
         DbMeasureYear.create(measure=m, fy=fy)
     return m.id
+
+
+def put_indicators(plan_id: int, measure_id: int, indicators: tuple[Indicator, ...]) -> None:
+    """Set the definitions of a measure's indicators (a sync from the master workbook, or a
+    measure inserted): definitions change, values of a kept key stay; an indicator the
+    definitions no longer name is removed with its values."""
+    keys = [i.key for i in indicators]
+    DbIndicator.delete().where(
+        (DbIndicator.measure == measure_id) & DbIndicator.key.not_in(keys)
+    ).execute()
+    for pos, ind in enumerate(indicators):
+        text = json.dumps(indicator_to_dict(ind), ensure_ascii=False)
+        found = DbIndicator.get_or_none(
+            (DbIndicator.plan == plan_id) & (DbIndicator.key == ind.key)
+        )
+        if found is None:
+            DbIndicator.create(
+                plan=plan_id, key=ind.key, measure=measure_id, position=pos, definition=text
+            )
+        elif found.measure_id != measure_id:
+            raise InvalidValue(f"指標「{ind.key}」は別の取組のものです")
+        else:
+            found.position, found.definition = pos, text
+            found.save()
 
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"

@@ -113,8 +113,21 @@ def ensure_schema(db: Database, path: Path | None) -> int:
         if step.version > found:
             with write_transaction(db):
                 _run(db, step)
+                if found > 0 and step.version in _DATA_STEPS:
+                    _DATA_STEPS[step.version](db)
                 DbMeta.replace(key="schema_version", value=str(step.version)).execute()
     return found
+
+
+def _data_step_5(db: Database) -> None:
+    from . import indicator_migration  # only an old database needs it
+
+    indicator_migration.migrate(db)
+
+
+# steps that move existing data in Python, after their SQL, in the same transaction; a new
+# database has no data to move (its plan is loaded afterwards in the new form)
+_DATA_STEPS = {5: _data_step_5}
 
 
 def _run(db: Database, step: _steps.Step) -> None:

@@ -11,9 +11,9 @@ is not declared by hand: it is read from the steps' CREATE TABLE and ALTER TABLE
 statements, so the schema check (`schema.consistent`) cannot drift from the SQL (a test checks
 the reading against a database built by running the steps).
 
-No step needs Python beyond its SQL (versions 2-4 add tables and nullable columns; version 1
-is the first release's tables). A step that one day must fill data in Python gets a hook
-keyed by its number in `schema.ensure_schema`, run in the same transaction.
+Versions 2-4 add tables and nullable columns (version 1
+is the first release's tables); version 5 moves data in Python, a hook keyed by its number
+in `schema.ensure_schema`, run in the same transaction.
 """
 
 from __future__ import annotations

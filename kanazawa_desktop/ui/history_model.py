@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
 from ..domain.display import format_value
-from ..domain.fields import LABELS
+from ..domain.fields import label as field_label
 from ..domain.fiscal import long_label
 from ..domain.history import HistoryEntry
 
@@ -60,7 +60,7 @@ class HistoryModel(QAbstractTableModel):
             e.role,
             e.source_label + ("（取消済）" if e.undone else ""),
             long_label(e.fy) if e.fy else "",
-            LABELS.get(e.field, e.field) + (f"（{e.node}）" if e.node else ""),
+            field_label(e.field) + (f"（{e.node}）" if e.node else ""),
             format_value(e.field, e.old, node_names=self._node_names),
             format_value(e.field, e.new, node_names=self._node_names),
         )

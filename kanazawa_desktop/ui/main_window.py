@@ -457,6 +457,7 @@ class MainWindow(QMainWindow):
     def _what(self, changes) -> str:
         """'No.7 令和5年度 計画達成状況' (ほか N件) for the status bar."""
         from ..domain.fields import LABELS
+        from ..domain.fields import label as field_label
         from ..domain.fiscal import long_label
 
         c = changes[0]
@@ -469,7 +470,7 @@ class MainWindow(QMainWindow):
                 for t in (
                     m.number_label,
                     long_label(c.fy) if c.fy else "",
-                    LABELS.get(c.field, c.field),
+                    field_label(c.field),
                 )
                 if t
             )

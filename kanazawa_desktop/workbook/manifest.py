@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..domain.achievement import DIRECTIONS
+from ..domain.indicator import indicator_from_dict, indicator_to_dict
 from ..domain.model import RESOURCES
 from ..domain.status import Status
 from .layout import (
@@ -197,9 +197,10 @@ class MeasureDef:
     numeric: bool = False
     retired: bool = False
     position: int = 0
-    indicator: tuple[str, str, str, bool, str] | None = (
-        None  # name, unit, direction, cumulative, note
-    )
+    # format 5: the indicators' definitions (domain.indicator.indicator_to_dict); None from
+    # an older workbook, which carried one indicator without its targets: a sync then leaves
+    # the indicators as they are
+    indicators: tuple[dict[str, object], ...] | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -216,30 +217,27 @@ class MeasureDef:
             "numeric": self.numeric,
             "retired": self.retired,
             "position": self.position,
-            "indicator": list(self.indicator) if self.indicator else None,
+            "indicators": list(self.indicators or ()),
         }
 
     @classmethod
     def from_json(cls, obj: object) -> MeasureDef:
         """Strictly typed: anything else is a damaged manifest (ValueError)."""
-        if not isinstance(obj, dict) or set(obj) != _DEF_KEYS:
+        if not isinstance(obj, dict) or set(obj) not in (_DEF_KEYS, _DEF_KEYS_V4):
             raise ValueError("definition keys")
         for name, kind in _DEF_TYPES.items():
             _check(obj[name], kind)
         if not set(obj["resources"]) <= set(RESOURCES) or not obj["key"] or not obj["node"]:
             raise ValueError("definition value")
-        ind = obj["indicator"]
-        if ind is not None:
-            if not (
-                isinstance(ind, list)
-                and len(ind) == 5
-                and all(type(v) is str for v in ind[:3])
-                and ind[2] in DIRECTIONS
-                and type(ind[3]) is bool
-                and type(ind[4]) is str
-            ):
-                raise ValueError("indicator")
-            ind = (ind[0], ind[1], ind[2], ind[3], ind[4])
+        indicators = None
+        if "indicators" in obj:
+            found = obj["indicators"]
+            if not isinstance(found, list) or not all(isinstance(d, dict) for d in found):
+                raise ValueError("indicators")
+            # strict: an unknown kind or a wrong type is a damaged manifest
+            indicators = tuple(indicator_to_dict(indicator_from_dict(d)) for d in found)
+        else:
+            _check_legacy_indicator(obj["indicator"])
         return cls(
             key=obj["key"],
             number=obj["number"],
@@ -254,7 +252,7 @@ class MeasureDef:
             numeric=obj["numeric"],
             retired=obj["retired"],
             position=obj["position"],
-            indicator=ind,
+            indicators=indicators,
         )
 
 
@@ -300,7 +298,20 @@ _DEF_TYPES = {
     "retired": bool,
     "position": "int",
 }
-_DEF_KEYS = set(_DEF_TYPES) | {"indicator"}
+_DEF_KEYS = set(_DEF_TYPES) | {"indicators"}
+_DEF_KEYS_V4 = set(_DEF_TYPES) | {"indicator"}  # name, unit, direction, cumulative, note
+
+
+def _check_legacy_indicator(ind: object) -> None:
+    if ind is not None and not (
+        isinstance(ind, list)
+        and len(ind) == 5
+        and all(type(v) is str for v in ind[:3])
+        and ind[2] in ("increase", "decrease", "at_least", "at_most")
+        and type(ind[3]) is bool
+        and type(ind[4]) is str
+    ):
+        raise ValueError("indicator")
 
 
 def _check(value: object, kind: object) -> None:

@@ -140,7 +140,21 @@ def test_manifest_definitions_are_strictly_typed():
         node="1-1-1",
         name="x",
         departments=("人事課",),
-        indicator=("件数", "件", "increase", False, ""),
+        indicators=(
+            {
+                "key": "No.1",
+                "name": "件数",
+                "unit": "件",
+                "owner_kind": "measure",
+                "owner_key": "No.1",
+                "better": "more",
+                "baseline": {"value": None, "year": None, "cumulative": False, "starts": None},
+                "targets": [{"kind": "year", "year": 2023, "value": 70}],
+                "category": "",
+                "series": "",
+                "note": "",
+            },
+        ),
     )
     assert M.MeasureDef.from_json(json.loads(json.dumps(good.to_json()))) == good
     for bad in (
@@ -148,7 +162,8 @@ def test_manifest_definitions_are_strictly_typed():
         {**good.to_json(), "departments": "人事課"},
         {**good.to_json(), "retired": 0},
         {**good.to_json(), "extra": 1},
-        {**good.to_json(), "indicator": ["a", "b"]},
+        {**good.to_json(), "indicators": [{"key": "No.1"}]},
+        {**good.to_json(), "indicators": None},
         ["No.1"],
     ):
         with pytest.raises(ValueError):

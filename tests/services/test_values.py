@@ -10,7 +10,7 @@ import pytest
 from kanazawa_desktop.domain import fields as F
 from kanazawa_desktop.domain import values
 from kanazawa_desktop.domain.errors import InvalidValue
-from kanazawa_desktop.domain.values import EXCEL_CELL_LIMIT, field_value, validate
+from kanazawa_desktop.domain.values import EXCEL_CELL_LIMIT, field_value, series_fields, validate
 from kanazawa_desktop.services.exchange.validate import parse_field
 from kanazawa_desktop.store import repository as repo
 from kanazawa_desktop.workbook import entry_sheet, layout
@@ -68,16 +68,21 @@ def test_form_save_and_import_share_the_rule(jinji):
 def test_field_value_reads_what_the_store_reads(secretariat):
     secretariat.save(
         next(r for r in secretariat.rows() if r.number == 10).id,
-        {(2023, F.STATUS): "達成", (2024, F.ACTUAL): 12, (None, "resources"): ["kane", "hito"]},
+        {(2023, F.STATUS): "達成", (None, "resources"): ["kane", "hito"]},
+    )
+    no86 = next(r for r in secretariat.rows() if r.number == 86).id
+    secretariat.save(no86, {(2024, "actual:No.86-2"): 0, (2024, "figure:No.86-4"): 93.1})
+    secretariat.save(
+        next(r for r in secretariat.rows() if r.number == 1).id, {(2024, F.ACTUAL): 12}
     )
     node_keys = {n.id: n.key for n in secretariat.nodes()}
-    for m in secretariat.measures()[:12]:
+    for m in [*secretariat.measures()[:12], *(m for m in secretariat.measures() if m.numeric)]:
         for field in F.MEASURE_FIELDS:
             assert field_value(m, field, node_key=node_keys[m.node_id]) == repo.read_field(
                 m.id, field, None
             )
         for fy in (*secretariat.plan.years, 2099):
-            for field in F.YEAR_FIELDS:
+            for field in (*F.YEAR_FIELDS, *series_fields(m)):
                 assert field_value(m, field, fy) == repo.read_field(m.id, field, fy), (
                     m.number,
                     fy,

@@ -1,7 +1,7 @@
 """The schema a new or migrated database gets is exactly the one the app has always made.
 
-tests/fixtures/schema_v4_new.sql holds sqlite_master's text of a new database as the code
-before db/*.sql made it (peewee create_tables); a new file, and every older fixture once
+tests/fixtures/schema_v5_new.sql holds sqlite_master's text of a new database (versions 1-4
+as the code before db/*.sql made them, peewee create_tables); a new file, and every older fixture once
 migrated, must have exactly those statements (and the same automatic indexes).
 """
 
@@ -25,7 +25,7 @@ def _master(con: sqlite3.Connection) -> list[tuple]:
 
 def _expected() -> list[tuple]:
     con = sqlite3.connect(":memory:")
-    con.executescript((FIXTURES / "schema_v4_new.sql").read_text(encoding="utf-8"))
+    con.executescript((FIXTURES / "schema_v5_new.sql").read_text(encoding="utf-8"))
     rows = _master(con)
     con.close()
     return rows
@@ -44,7 +44,7 @@ def test_a_new_database_has_the_schema_of_before(tmp_path):
     assert _actual(db) == _expected()
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_a_migrated_database_has_exactly_the_schema_of_a_new_one(tmp_path, version):
     db = tmp_path / "old.sqlite3"
     con = sqlite3.connect(db)
@@ -158,6 +158,7 @@ def test_what_each_version_adds_is_read_from_the_steps():
     assert added[4].columns == {
         ("exchange_import", c) for c in ("manifest_checksum", "issuer_uid", "sequence", "saved_at")
     }
+    assert added[5].tables == {"indicator", "indicator_value"}
     assert all(a.tables or a.columns for a in added.values())
 
 
@@ -184,8 +185,8 @@ def _run_additions(all_steps) -> dict[int, tuple[frozenset, frozenset]]:
 
 def test_reading_what_a_step_adds_agrees_with_running_it():
     odd = steps.Step(
-        5,
-        "0005_odd.sql",
+        6,
+        "0006_odd.sql",
         (
             'CREATE TABLE IF NOT EXISTS [odd table] ("a" TEXT);',
             'alter table `odd table` add "b ""quoted""" TEXT;',
@@ -197,7 +198,7 @@ def test_reading_what_a_step_adds_agrees_with_running_it():
     all_steps = (*schema.STEPS, odd)
     read = {a.version: (a.tables, a.columns) for a in steps.additions(all_steps)}
     assert read == _run_additions(all_steps)
-    assert read[5] == ({"odd table", "fresh"}, {("exchange_issued", "note")})
+    assert read[6] == ({"odd table", "fresh"}, {("exchange_issued", "note")})
 
 
 @pytest.mark.parametrize(

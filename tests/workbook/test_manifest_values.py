@@ -92,7 +92,21 @@ GOOD_DEF = M.MeasureDef(
     name="x",
     departments=("人事課",),
     resources=("hito",),
-    indicator=("件数", "件", "increase", False, ""),
+    indicators=(
+        {
+            "key": "No.1",
+            "name": "件数",
+            "unit": "件",
+            "owner_kind": "measure",
+            "owner_key": "No.1",
+            "better": "more",
+            "baseline": {"value": None, "year": None, "cumulative": False, "starts": None},
+            "targets": [{"kind": "year", "year": 2023, "value": 70}],
+            "category": "",
+            "series": "",
+            "note": "",
+        },
+    ),
 )
 
 
@@ -103,7 +117,9 @@ GOOD_DEF = M.MeasureDef(
         {"number": -1},
         {"number": 2**40},
         {"resources": ["ヒト"]},
-        {"indicator": ["件数", "件", "sideways", False, ""]},
+        {"indicators": [{"key": "No.1", "name": "件数", "targets": [{"kind": "sideways"}]}]},
+        {"indicators": [{"key": "No.1", "name": "件数", "better": "up"}]},
+        {"indicators": "件数"},
         {"key": ""},
         {"node": ""},
         {"departments": [1]},
@@ -112,6 +128,16 @@ GOOD_DEF = M.MeasureDef(
 )
 def test_definition_values_checked_by_domain(bad):
     assert M.MeasureDef.from_json(GOOD_DEF.to_json()) == GOOD_DEF
+    # a workbook of format 4 carried one indicator without targets: read, not synced
+    old = {k: v for k, v in GOOD_DEF.to_json().items() if k != "indicators"}
+    assert (
+        M.MeasureDef.from_json(
+            {**old, "indicator": ["件数", "件", "increase", False, ""]}
+        ).indicators
+        is None
+    )
+    with pytest.raises(ValueError):
+        M.MeasureDef.from_json({**old, "indicator": ["件数", "件", "sideways", False, ""]})
     with pytest.raises(ValueError):
         M.MeasureDef.from_json({**GOOD_DEF.to_json(), **bad})
 

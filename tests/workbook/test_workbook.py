@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import openpyxl
 import pytest
 from exchange_helpers import entry_rows, fill, rewrite_part
@@ -203,11 +205,17 @@ def test_numbers_need_17_digits_come_back_exactly(secretariat, tmp_path, value):
     0.1 + 0.2 stored before values were kept with 15 digits read back as 0.3, and every row
     of it was refused as a changed locked cell. An 実績値 is read through the value rule, so
     it comes back in its kept form (15 digits: tests/services/test_values.py)."""
-    m = next(m for m in secretariat.measures() if m.numeric)
+    m = next(m for m in secretariat.measures() if m.key == "No.1")
     kept = float(f"{value:.15g}")
-    secretariat.db.execute_sql(  # stored as is, as an older version may have
-        "UPDATE measure_year SET target = ?, actual = ? WHERE measure_id = ? AND fy = 2023",
-        (value, kept, m.id),
+    db = secretariat.db  # stored as is, as an older version may have
+    (definition,) = db.execute_sql("SELECT definition FROM indicator WHERE key = 'No.1'").fetchone()
+    d = json.loads(definition)
+    d["targets"][0]["value"] = value  # R5's
+    db.execute_sql("UPDATE indicator SET definition = ? WHERE key = 'No.1'", (json.dumps(d),))
+    db.execute_sql(
+        "INSERT INTO indicator_value (indicator_id, fy, actual) "
+        "SELECT id, 2023, ? FROM indicator WHERE key = 'No.1'",
+        (kept,),
     )
     out = X.export_workbook(secretariat, tmp_path / "n.xlsx").path
     [pv] = X.preview_import(secretariat, [out])

@@ -30,7 +30,6 @@ from ...domain import fields as F
 from ...domain.changes import Changes
 from ...domain.errors import ConflictError, DeskError, PermissionDenied, StalePreview, StoreError
 from ...domain.merge import FieldMerge
-from ...domain.model import Indicator
 from ...store import exchange_repo as xrepo
 from ...store import repository as repo
 from ...store.connection import write_transaction
@@ -219,7 +218,6 @@ def _insert_new_measures(
     """Insert the measures a master workbook adds (their texts follow as ordinary changes)."""
     created: list[tuple[int, str]] = []
     for d in preview.new_measures:
-        ind = None if d.indicator is None else Indicator(*d.indicator)
         ids[d.key] = repo.insert_measure(
             desk.plan.id,
             key=d.key,
@@ -230,7 +228,6 @@ def _insert_new_measures(
             departments=list(d.departments),
             numeric=d.numeric,
             position=d.position,
-            indicator=ind,
         )
         created.append((ids[d.key], f"{preview.measures[d.key][1]} {d.name}"))
     return created

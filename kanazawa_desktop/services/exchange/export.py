@@ -35,6 +35,7 @@ from ...domain import fields as F
 from ...domain.changes import Changes
 from ...domain.errors import InvalidValue, PermissionDenied, StoreError
 from ...domain.fiscal import short_label
+from ...domain.indicator import indicator_to_dict
 from ...domain.model import Measure, Node
 from ...domain.status import Status
 from ...domain.values import field_value
@@ -218,17 +219,7 @@ def definitions(measures: list[Measure], nodes: Iterable[Node]) -> tuple[Measure
             numeric=m.numeric,
             retired=m.retired,
             position=m.position,
-            indicator=(
-                None
-                if m.indicator is None
-                else (
-                    m.indicator.name,
-                    m.indicator.unit,
-                    m.indicator.direction,
-                    m.indicator.cumulative,
-                    m.indicator.note,
-                )
-            ),
+            indicators=tuple(indicator_to_dict(i) for i in m.indicators),
         )
         for m in measures
     )

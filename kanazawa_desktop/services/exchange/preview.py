@@ -61,6 +61,7 @@ SYNCED_MEASURE_FIELDS = (
     "resources",
     "numeric",
     "retired",
+    "indicators",
 )
 
 
@@ -124,7 +125,7 @@ class FilePreview:
 
         label = self.measures.get(merge.measure_key, (0, merge.measure_key, ""))[1]
         year = f" {short_label(merge.fy)}" if merge.fy else ""
-        return f"{label}{year} {F.LABELS.get(merge.field, merge.field)}"
+        return f"{label}{year} {F.label(merge.field)}"
 
     def additions(self) -> list[tuple[str, str, str]]:
         """What a sync adds beside field changes, as (what, old, new) lines for lists."""
@@ -284,8 +285,8 @@ def _measure_value(
 
 
 def _def_value(d: MeasureDef, name: str) -> object:
-    if name in ("departments", "related_plans", "resources"):
-        return list(getattr(d, name))
+    if name in ("departments", "related_plans", "resources", "indicators"):
+        return list(getattr(d, name) or ())
     return getattr(d, name)
 
 
@@ -354,9 +355,7 @@ def _merge_return(
             why = _not_fillable(m, f)
             if why:
                 if not same(file_value, mr.base(f)):
-                    pv.refusals.append(
-                        Refusal(f"{mr.label} {mr.fy}年度 {F.LABELS.get(f, f)}: {why}")
-                    )
+                    pv.refusals.append(Refusal(f"{mr.label} {mr.fy}年度 {F.label(f)}: {why}"))
                 continue
             y = m.year(mr.fy)
             master = {F.RESULT_TEXT: y.result_text, F.STATUS: y.status.value, F.ACTUAL: y.actual}[f]
@@ -444,6 +443,8 @@ def _merge_definitions(
             pv.measures[d.key] = (0, label, d.name)
         pv.positions[d.key] = d.position
         for f in SYNCED_MEASURE_FIELDS:
+            if f == "indicators" and d.indicators is None:
+                continue  # an older workbook carries no definitions of them
             cur, new = _measure_value(m, 0, f, node_keys), _def_value(d, f)
             _add(
                 pv,
