@@ -238,9 +238,16 @@ def select_measure(qtbot, win, number: int) -> None:
     qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert win.filters.search.hasFocus()
     qtbot.keyClicks(win.filters.search, f"No.{number} ")
-    qtbot.waitUntil(lambda: tree_numbers(win).count(f"No.{number}") == 1, timeout=10_000)
-    idx = win.tree_model.index_of_measure(next(r.id for r in win.desk.rows() if r.number == number))
-    rect = win.tree.visualRect(idx)
+    mid = next(r.id for r in win.desk.rows() if r.number == number)
+
+    def shown() -> bool:  # the filter applied (it waits for typing to pause): the row in view
+        rect = win.tree.visualRect(win.tree_model.index_of_measure(mid))
+        return tree_numbers(win).count(f"No.{number}") == 1 and win.tree.viewport().rect().contains(
+            rect.center()
+        )
+
+    qtbot.waitUntil(shown, timeout=10_000)
+    rect = win.tree.visualRect(win.tree_model.index_of_measure(mid))
     qtbot.mouseClick(win.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert win.form.measure.number == number
     win.filters.search.clear()

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import fields as F
-from ..domain.achievement import DIRECTIONS, derived_status, format_number
+from ..domain.achievement import format_number
 from ..domain.errors import DeskError
 from ..domain.fiscal import long_label
+from ..domain.judgement import disagrees, of_measure
 from ..domain.model import Measure
 from ..domain.status import Status
-from ..domain.values import field_value, unit_of, validate
+from ..domain.values import field_value, series_fields, unit_of, validate
 from ..services.desk import Desk, SaveResult
 from .editors import (
     DepartmentsEditor,
@@ -38,6 +39,7 @@ from .editors import (
     StatusEditor,
     TextEditor,
 )
+from .indicator_rows import WARNING_STYLE, IndicatorRows
 
 DRAFT_DELAY_MS = 400
 Key = tuple[int | None, str]
@@ -152,36 +154,33 @@ class MeasureForm(QScrollArea):
             (F.PLAN_TEXT, "実施計画"),
             (F.RESULT_TEXT, "実施結果"),
             (F.STATUS, "計画達成状況"),
-            (F.TARGET, "目標値"),
-            (F.ACTUAL, "実績値"),
         )
         self.numeric_widgets: list[QWidget] = []
         self.derived_labels: dict[int, QLabel] = {}
         for r, (field, label) in enumerate(rows, start=5):
-            cap = _caption(self.tr(label))
-            g.addWidget(cap, r, 0)
-            if field in (F.TARGET, F.ACTUAL):
-                self.numeric_widgets.append(cap)
+            g.addWidget(_caption(self.tr(label)), r, 0)
             for i, fy in enumerate(years):
                 editor: FieldEditor
                 if field in (F.PLAN_TEXT, F.RESULT_TEXT):
                     editor = TextEditor(5)
-                elif field == F.STATUS:
-                    editor = StatusEditor()
                 else:
-                    editor = LineEditor(numeric=True)
-                    self.numeric_widgets.append(editor)
+                    editor = StatusEditor()
                 self._add(g, (fy, field), editor, r, 1 + i, 1, 1)
-        self.indicator_label = QLabel()
-        self.indicator_label.setWordWrap(True)
-        g.addWidget(self.indicator_label, 10, 0, 1, 1)
+        # the indicators' judgement of each year, beside the status chosen above
+        self.indicator_label = _caption(self.tr("数値の判定"))
+        g.addWidget(self.indicator_label, 8, 0, 1, 1)
         for i, fy in enumerate(years):
             lab = QLabel()
+            lab.setObjectName(f"judgement_{fy}")
+            lab.setWordWrap(True)
             lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.derived_labels[fy] = lab
-            g.addWidget(lab, 10, 1 + i)
+            g.addWidget(lab, 8, 1 + i)
         self.numeric_widgets.append(self.indicator_label)
         self.numeric_widgets.extend(self.derived_labels.values())
+        self.indicator_rows = IndicatorRows(
+            g, 10, years, lambda k, e, r, c: self._add(g, k, e, r, c, 1, 1), self._drop
+        )
         for c in range(1, 1 + max(4, len(years))):
             g.setColumnStretch(c, 1)
         for r in (5, 6):  # 実施計画 and 実施結果 take the height the window has
@@ -199,6 +198,12 @@ class MeasureForm(QScrollArea):
         editor.edited.connect(lambda k=key: self._on_edited(k))
         editor.committed.connect(self._on_committed)
 
+    def _drop(self, key: Key) -> None:
+        editor = self.editors.pop(key, None)
+        if editor is not None:
+            editor.setParent(None)
+            editor.deleteLater()
+
     def _set_tab_order(self, years: tuple[int, ...]) -> None:
         """Tab follows the sheet: header, texts, then each row of the year grid left to right."""
         order = [
@@ -210,8 +215,10 @@ class MeasureForm(QScrollArea):
             (None, "related_plans"),
             (None, "resources"),
         ]
-        for field in (F.PLAN_TEXT, F.RESULT_TEXT, F.STATUS, F.TARGET, F.ACTUAL):
+        for field in (F.PLAN_TEXT, F.RESULT_TEXT, F.STATUS):
             order += [(fy, field) for fy in years]
+        # each indicator's row, year by year, as the eye reads the table
+        order += self.indicator_rows.keys
         widgets = [self.editors[k].focus_widget() for k in order]
         for a, b in zip(widgets, widgets[1:], strict=False):
             QWidget.setTabOrder(a, b)
@@ -222,6 +229,8 @@ class MeasureForm(QScrollArea):
         m = self.desk.measure(measure_id)
         self.measure = m
         self._last_report = None
+        if self.indicator_rows.build(m):
+            self._set_tab_order(self.desk.plan.years)
         for editor in self.editors.values():
             editor.mark_invalid(None)
         nodes = self.desk.nodes()
@@ -241,7 +250,11 @@ class MeasureForm(QScrollArea):
     def _values(self, m: Measure) -> dict[Key, object]:
         node_key = next((n.key for n in self.desk.nodes() if n.id == m.node_id), None)
         keys: list[Key] = [(None, f) for f in _FORM_MEASURE_FIELDS]
-        keys += [(fy, f) for fy in self.desk.plan.years for f in F.YEAR_FIELDS]
+        keys += [
+            (fy, f)
+            for fy in self.desk.plan.years
+            for f in (F.PLAN_TEXT, F.RESULT_TEXT, F.STATUS, *series_fields(m))
+        ]
         return {(fy, f): field_value(m, f, fy, node_key=node_key) for fy, f in keys}
 
     def _show_static(self, m: Measure) -> None:
@@ -263,35 +276,38 @@ class MeasureForm(QScrollArea):
                 ).replace("%1", str(m.repeat_of))
             )
         for w in self.numeric_widgets:
-            w.setVisible(m.numeric)
-        if m.numeric and m.indicator:
-            ind = m.indicator
-            self.indicator_label.setText(
-                self.tr("%1（%2、%3）")
-                .replace("%1", ind.name or "指標")
-                .replace("%2", ind.unit or "-")
-                .replace("%3", DIRECTIONS.get(ind.direction, ind.direction))
-            )
-        else:
-            self.indicator_label.setText(self.tr("数値目標"))
+            w.setVisible(bool(m.indicators))
+        self.indicator_rows.show_static(m)
         self._update_derived()
 
     def _update_derived(self) -> None:
+        """Each indicator's judgement from the values on screen, and per year the judgement of
+        them all beside the chosen 計画達成状況, with a warning where the two disagree."""
         m = self.measure
-        if m is None or not m.numeric:
+        if m is None or not m.indicators:
             return
-        direction = m.indicator.direction if m.indicator else "increase"
+        typed = self.indicator_rows.typed(m, lambda k: self.editors[k].value())
+        self.indicator_rows.show_verdicts(typed)
         for fy, lab in self.derived_labels.items():
-            try:
-                target = _num(self.editors[(fy, F.TARGET)].value())
-                actual = _num(self.editors[(fy, F.ACTUAL)].value())
-                st = derived_status(direction, target, actual)
-            except ValueError:
-                lab.setText(self.tr("数値を入力してください"))
+            if typed is None:
+                lab.setText(self.tr("数値を確認してください"))
+                lab.setStyleSheet("")
                 continue
-            lab.setText(
-                "" if st is Status.PENDING else self.tr("目標比: %1").replace("%1", st.label)
-            )
+            j = of_measure(typed, fy)
+            assert j is not None
+            chosen = Status(str(self.editors[(fy, F.STATUS)].value() or ""))
+            if disagrees(j, chosen):
+                lab.setText(
+                    self.tr("⚠ 数値では「%1」（選択は「%2」）")
+                    .replace("%1", j.label)
+                    .replace("%2", chosen.label)
+                )
+                lab.setStyleSheet(WARNING_STYLE)
+                lab.setToolTip(j.reason)
+            else:
+                lab.setText(j.label)
+                lab.setStyleSheet("")
+                lab.setToolTip(j.reason)
 
     def _open_repeated(self) -> None:
         if self.measure and self.measure.repeat_of:
@@ -305,7 +321,7 @@ class MeasureForm(QScrollArea):
         out = {}
         for key, editor in self.editors.items():
             v = editor.value()
-            if key[1] in (F.TARGET, F.ACTUAL):
+            if _numeric(key[1]):
                 same = format_number(self._loaded[key]) == str(v).strip()  # type: ignore[arg-type]
             else:
                 same = v == self._loaded[key]
@@ -316,7 +332,7 @@ class MeasureForm(QScrollArea):
     def _on_edited(self, key: Key) -> None:
         if self.editors[key].text_like:
             self._draft_timer.start()
-        if key[1] in (F.TARGET, F.ACTUAL):
+        if _numeric(key[1]) or key[1] == F.STATUS:
             self._update_derived()
 
     def _on_committed(self) -> None:
@@ -340,7 +356,7 @@ class MeasureForm(QScrollArea):
         bad: dict[Key, str] = {}
         for key, v in edits.items():
             try:
-                validate(key[1], v, unit=unit_of(self.measure))
+                validate(key[1], v, unit=unit_of(self.measure, key[1]))
             except DeskError as exc:
                 bad[key] = exc.message
         for key, editor in self.editors.items():
@@ -375,7 +391,6 @@ class MeasureForm(QScrollArea):
         self.failed.emit(message)
 
 
-def _num(value: object) -> float | None:
-    from ..domain.achievement import parse_number
+def _numeric(field: str) -> bool:
+    return field in (F.TARGET, F.ACTUAL) or F.split_series(field) is not None
 
-    return parse_number(str(value or ""))
