@@ -393,4 +393,3 @@ class MeasureForm(QScrollArea):
 
 def _numeric(field: str) -> bool:
     return field in (F.TARGET, F.ACTUAL) or F.split_series(field) is not None
-
