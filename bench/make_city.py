@@ -33,6 +33,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kanazawa_desktop.domain.indicator import (  # noqa: E402
+    Better,
+    Bound,
+    Indicator,
+    Limit,
+    OutsideLimit,
+    indicator_to_dict,
+    legacy_indicator,
+)
 from kanazawa_desktop.services.desk import PLAN_CODE, Desk  # noqa: E402
 from kanazawa_desktop.store import repository as repo  # noqa: E402
 from kanazawa_desktop.store.connection import connect, write_transaction  # noqa: E402
@@ -325,7 +334,7 @@ def make_plan(n: int, departments: int, rng: random.Random) -> tuple[dict, dict]
     measures: list[dict] = []
     numbered: list[dict] = []
     repeated: set[int] = set()
-    counts = {"repeat": 0, "joint": 0, "numeric": 0}
+    counts = {"repeat": 0, "joint": 0, "numeric": 0, "several": 0}
     for pos in range(n):
         leaf = leaves[pos * len(leaves) // n]  # printed order, spread over the 小項目
         if pos in repeat_at and numbered:
@@ -340,6 +349,7 @@ def make_plan(n: int, departments: int, rng: random.Random) -> tuple[dict, dict]
                 "repeat_of": orig["number"],
                 "numeric": False,
                 "indicator": None,
+                "indicators": [],
             }
             if m["key"] in {x["key"] for x in measures}:  # every original was repeated once already
                 m["key"] = f"再掲-No.{orig['number']}-{pos}"
@@ -372,6 +382,33 @@ def make_plan(n: int, departments: int, rng: random.Random) -> tuple[dict, dict]
                 "note": "",
                 "targets": targets,
             }
+            first = legacy_indicator(
+                f"No.{number}",
+                ind_name,
+                unit,
+                direction,
+                False,
+                "",
+                {int(fy): float(t) for fy, t in targets.items()},
+            )
+            indicators = [first]
+            if rng.random() < 0.1:  # a few carry several, like No.86 (one against an average)
+                for k in range(2, rng.randint(3, 5)):
+                    indicators.append(
+                        Indicator(
+                            key=f"No.{number}-{k}",
+                            name=f"{ind_name}（内訳{k}）",
+                            unit=unit,
+                            owner_key=f"No.{number}",
+                            better=Better.LESS,
+                            targets=(
+                                OutsideLimit(Bound.AT_MOST, "中核市平均", FIRST_FY, LAST_FY)
+                                if k == 2
+                                else Limit(Bound.UNDER, base * 1.1, FIRST_FY, LAST_FY),
+                            ),
+                        )
+                    )
+                counts["several"] += 1
             counts["numeric"] += 1
             for fy in range(FIRST_FY, LAST_FY + 1):
                 years[str(fy)] = {
@@ -393,6 +430,7 @@ def make_plan(n: int, departments: int, rng: random.Random) -> tuple[dict, dict]
             "node": leaf,
             "numeric": numeric,
             "indicator": indicator,
+            "indicators": [indicator_to_dict(i) for i in indicators] if numeric else [],
             "departments": owners,
             "summary": text(rng, 50, 300, topic),
             "vision": text(rng, 50, 200, topic),
@@ -443,6 +481,10 @@ def result_edits(rng: random.Random, m, years) -> dict:
         target = m.year(fy).target
         if m.numeric and target is not None:
             edits[(fy, "actual")] = round(target * rng.uniform(0.8, 1.2))
+            for ind in m.indicators[1:]:  # the others, and the average they compare with
+                edits[(fy, f"actual:{ind.key}")] = round(target * rng.uniform(0.8, 1.2))
+                if ind.figure_name:
+                    edits[(fy, f"figure:{ind.key}")] = round(target * rng.uniform(0.9, 1.1))
     return edits
 
 
@@ -486,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
     total = time.perf_counter() - t0
     print(
         f"{args.out}: measures {len(plan['measures'])} (再掲 {counts['repeat']}, joint {counts['joint']}, "
-        f"numeric {counts['numeric']}), departments {len(plan['departments'])}, results filled {filled}; "
+        f"numeric {counts['numeric']}, with several indicators {counts['several']}), departments {len(plan['departments'])}, results filled {filled}; "
         f"{total:.1f} s (plan {t_plan:.1f} s, results {total - t_plan:.1f} s)"
     )
     return 0

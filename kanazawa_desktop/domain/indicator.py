@@ -410,3 +410,34 @@ def _baseline(d: dict[str, object]) -> Baseline:
     if not isinstance(b.cumulative, bool):
         raise ValueError(f"cumulative is not true/false: {b.cumulative!r}")
     return b
+
+
+_LEGACY_LESS = frozenset({"decrease", "at_most"})
+_LEGACY_BOUNDS = {"at_least": Bound.AT_LEAST, "at_most": Bound.AT_MOST}
+
+
+def legacy_indicator(
+    key: str,
+    name: str,
+    unit: str,
+    direction: str,
+    cumulative: bool,
+    note: str,
+    targets: dict[int, float],
+) -> Indicator:
+    """The indicator a schema-4 measure's columns described: a number per year, met in its
+    direction (以上を維持/以下を維持 as bounds for that year)."""
+    bound = _LEGACY_BOUNDS.get(direction)
+    ts: list[Target] = [
+        Limit(bound, t, fy, fy) if bound else YearValue(fy, t) for fy, t in sorted(targets.items())
+    ]
+    return Indicator(
+        key=key,
+        name=name,
+        unit=unit,
+        owner_key=key,
+        better=Better.LESS if direction in _LEGACY_LESS else Better.MORE,
+        baseline=Baseline(cumulative=cumulative),
+        targets=tuple(ts),
+        note=note,
+    )

@@ -24,22 +24,15 @@ from typing import Any
 from peewee import Database
 
 from ..domain.indicator import (
-    Baseline,
-    Better,
-    Bound,
     Indicator,
-    Limit,
-    Target,
-    YearValue,
     indicator_from_dict,
     indicator_to_dict,
+    legacy_indicator,
 )
 from .repository import now_iso
 
 BUNDLED = ("plan_gyosei_keiei.json",)
 LEGACY_ACTUAL = "legacy_actual"
-_BETTER = {"increase": Better.MORE, "at_least": Better.MORE, "decrease": Better.LESS}
-_BOUNDS = {"at_least": Bound.AT_LEAST, "at_most": Bound.AT_MOST}
 
 
 def _bundled() -> dict[str, dict[str, dict[str, Any]]]:
@@ -50,33 +43,6 @@ def _bundled() -> dict[str, dict[str, dict[str, Any]]]:
         data = json.loads(raw)
         out[data["plan"]["code"]] = {m["key"]: m for m in data["measures"]}
     return out
-
-
-def legacy_indicator(
-    key: str,
-    name: str,
-    unit: str,
-    direction: str,
-    cumulative: bool,
-    note: str,
-    targets: dict[int, float],
-) -> Indicator:
-    """The indicator a schema-4 measure's columns describe: a number per year, met in its
-    direction (以上を維持/以下を維持 as bounds for that year)."""
-    bound = _BOUNDS.get(direction)
-    ts: list[Target] = [
-        Limit(bound, t, fy, fy) if bound else YearValue(fy, t) for fy, t in sorted(targets.items())
-    ]
-    return Indicator(
-        key=key,
-        name=name,
-        unit=unit,
-        owner_key=key,
-        better=_BETTER.get(direction, Better.LESS if direction == "at_most" else Better.MORE),
-        baseline=Baseline(cumulative=cumulative),
-        targets=tuple(ts),
-        note=note,
-    )
 
 
 def _same_targets(bundled: dict[str, Any] | None, found: dict[int, float]) -> bool:
