@@ -15,6 +15,9 @@ def format_value(
         return Status(str(value)).label  # a Status is a str: str() keeps its code
     if field == "node" and node_names and value in node_names:
         return node_names[str(value)]  # '① デジタル技術を…' rather than its key '1-1-1'
+    if field == "indicators" and isinstance(value, list):  # definitions: by their names
+        value = [f"{d.get('name', '')}（{d.get('key', '')}）" for d in value if isinstance(d, dict)]
+        return "、".join(value) if value else "なし"
     if field == "resources" and isinstance(value, list):
         value = [RESOURCE_LABELS.get(str(v), str(v)) for v in value] or ""
     if value is None or value == "":

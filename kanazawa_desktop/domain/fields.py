@@ -38,10 +38,14 @@ def is_year_field(field: str) -> bool:
     return field in YEAR_FIELDS or split_series(field) is not None
 
 
-def label(field: str) -> str:
+def label(field: str, names: dict[str, str] | None = None) -> str:
+    """The field's Japanese name; an indicator's value with the indicator's name when `names`
+    (indicator key -> name; "" for the first indicator, whose actual is the plain ACTUAL) has it."""
     s = split_series(field)
     if s is not None:
-        return f"{LABELS[s[0]]}（{s[1]}）"
+        return f"{LABELS[s[0]]}（{(names or {}).get(s[1], s[1])}）"
+    if field == ACTUAL and names and names.get(""):
+        return f"{LABELS[ACTUAL]}（{names['']}）"
     return LABELS.get(field, field)
 
 

@@ -17,14 +17,20 @@ class HistoryModel(QAbstractTableModel):
         super().__init__(parent)
         self._entries: list[HistoryEntry] = []
         self._node_names: dict[str, str] = {}
+        self._indicator_names: dict[str, str] = {}
 
     def set_entries(
-        self, entries: list[HistoryEntry], node_names: dict[str, str] | None = None
+        self,
+        entries: list[HistoryEntry],
+        node_names: dict[str, str] | None = None,
+        indicator_names: dict[str, str] | None = None,
     ) -> None:
-        """`node_names` (node key -> caption) shows a move of 体系 by name, not by key."""
+        """`node_names` (node key -> caption) shows a move of 体系 by name, not by key;
+        `indicator_names` (indicator key -> name, "" for the first) an indicator's value."""
         self.beginResetModel()
         self._entries = list(entries)
         self._node_names = dict(node_names or {})
+        self._indicator_names = dict(indicator_names or {})
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802
@@ -60,7 +66,7 @@ class HistoryModel(QAbstractTableModel):
             e.role,
             e.source_label + ("（取消済）" if e.undone else ""),
             long_label(e.fy) if e.fy else "",
-            field_label(e.field) + (f"（{e.node}）" if e.node else ""),
+            field_label(e.field, self._indicator_names) + (f"（{e.node}）" if e.node else ""),
             format_value(e.field, e.old, node_names=self._node_names),
             format_value(e.field, e.new, node_names=self._node_names),
         )

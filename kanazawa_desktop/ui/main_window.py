@@ -430,8 +430,13 @@ class MainWindow(QMainWindow):
 
     def _show_history(self, measure_id: int) -> None:
         names = {n.key: n.caption for n in self.desk.nodes()}
-        self.history_model.set_entries(self.desk.history(measure_id), names)
         m = self.form.measure
+        indicators = (
+            {i.key: i.name for i in m.indicators} if m is not None and m.id == measure_id else {}
+        )
+        if m is not None and m.id == measure_id and len(m.indicators) > 1:
+            indicators[""] = m.indicators[0].name  # the plain 実績値 is the first one's
+        self.history_model.set_entries(self.desk.history(measure_id), names, indicators)
         if m is not None and m.id == measure_id:
             self.history_title.setText(
                 self.tr("%1 %2 の変更履歴").replace("%1", m.number_label).replace("%2", m.name)

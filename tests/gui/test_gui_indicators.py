@@ -69,6 +69,15 @@ def test_no86_shows_its_five_indicators_judges_them_and_warns(
     assert saved.year(2023).status is Status.ACHIEVED  # the person's choice stands
     fields = {h.field for h in win.desk.history(m.id)}
     assert {"actual", "actual:No.86-4", "figure:No.86-4", "status"} <= fields
+    # the history tab names each indicator, not its key
+    win.tabs.setCurrentIndex(1)  # 変更履歴
+    hm = win.history_model
+    shown = {hm.index(r, 5).data() for r in range(hm.rowCount())}
+    assert {
+        "実績値（経常収支比率）",
+        "比較する数値（経常収支比率）",
+        "実績値（実質公債費比率）",
+    } <= shown
     # the warning is still there after the save, and goes when the choice agrees
     assert form.derived_labels[2023].text().startswith("⚠")
     status.setCurrentIndex(status.findData(Status.NOT_ACHIEVED.value))
