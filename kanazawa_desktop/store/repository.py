@@ -19,6 +19,7 @@ from ..domain import fields as F
 from ..domain.errors import ConflictError, InvalidValue, NotFound
 from ..domain.history import Actor, HistoryEntry
 from ..domain.indicator import Indicator, indicator_from_dict, indicator_to_dict
+from ..domain.judgement import disagrees, judge_all
 from ..domain.model import Measure, MeasureRow, Node, Plan, YearRecord
 from ..domain.status import Status
 from ..domain.values import field_value
@@ -155,6 +156,7 @@ def measure_rows(plan_id: int, ids: list[int] | None = None) -> list[MeasureRow]
         "m.id",
     ):
         statuses[mid][fy] = codes.get(status) or Status(status)
+    series = read_series("m.plan_id = ?", [plan_id], ids)
     rows = _sql(
         "SELECT m.id, m.key, m.node_id, m.number, m.repeat_of, m.name, m.numeric, "
         "m.retired, m.position FROM measure m JOIN node n ON n.id = m.node_id "
@@ -177,9 +179,25 @@ def measure_rows(plan_id: int, ids: list[int] | None = None) -> list[MeasureRow]
             retired=bool(retired),
             position=position,
             statuses=statuses.get(mid, {}),
+            disagreements=_disagreements(series, mid, statuses.get(mid, {})),
         )
         for mid, key, node, number, repeat_of, name, numeric, retired, position in rows
     ]
+
+
+def _disagreements(series: Series, mid: int, statuses: dict[int, Status]) -> dict[int, str]:
+    defs = series.defs.get(mid)
+    if not defs:
+        return {}
+    actuals, figures = series.actuals.get(mid, {}), series.figures.get(mid, {})
+    out = {}
+    for fy, chosen in statuses.items():
+        if chosen is Status.PENDING:
+            continue
+        j = judge_all(defs, fy, actuals, figures)
+        if disagrees(j, chosen):
+            out[fy] = j.label
+    return out
 
 
 def search_texts(plan_id: int, ids: list[int] | None = None) -> dict[int, str]:

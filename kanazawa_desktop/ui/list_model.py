@@ -127,7 +127,13 @@ class MeasureListModel(QAbstractTableModel):
                 return prefix + r.display_name + suffix
             if col == COL_DEPT:
                 return "、".join(r.departments)
-            return "" if status in (None, Status.PENDING) else status.label
+            if status in (None, Status.PENDING):
+                return ""
+            fy = self._years[col - FIXED_COLUMNS]
+            return status.label + (" ⚠" if fy in r.disagreements else "")
+        if role == Qt.ItemDataRole.ToolTipRole and col >= FIXED_COLUMNS:
+            said = r.disagreements.get(self._years[col - FIXED_COLUMNS])
+            return self.tr("数値の判定は「%1」です").replace("%1", said) if said else None
         if role == Qt.ItemDataRole.BackgroundRole and status in STATUS_BRUSHES:
             return STATUS_BRUSHES[status]
         if role == Qt.ItemDataRole.TextAlignmentRole and (col == COL_NO or col >= FIXED_COLUMNS):
