@@ -19,10 +19,11 @@ Judgement (domain.judgement) reads them; nothing here touches storage.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .fiscal import long_label
+from .fiscal import long_label, parse_label
 
 
 class Better(StrEnum):
@@ -441,3 +442,77 @@ def legacy_indicator(
         targets=tuple(ts),
         note=note,
     )
+
+
+# ---- editing targets year by year (the secretariat's 指標の定義 dialog) ---------------------
+
+_BOUND_WORDS = {b.label: b for b in Bound}
+
+
+def editable_by_year(ind: Indicator) -> bool:
+    """True when every target is stated year by year (a value, a bound, an outside figure's
+    bound): the dialog can show and take them as one cell per year. An end value, a change, a
+    sum or a target to be set is shown as it is, not edited there."""
+    return all(isinstance(t, YearValue | Limit | OutsideLimit) for t in ind.targets)
+
+
+def year_cell(ind: Indicator, year: int) -> str:
+    """The target of `year` as one types it: 「70」, 「100以上」, 「中核市平均以下」, or ""."""
+    for t in ind.targets:
+        if isinstance(t, YearValue) and t.year == year:
+            return number_text(t.value).replace(",", "")
+        if isinstance(t, Limit) and year in t.years():
+            return f"{number_text(t.value).replace(',', '')}{t.bound.label}"
+        if isinstance(t, OutsideLimit) and year in t.years():
+            return f"{t.figure}{t.bound.label}"
+    return ""
+
+
+def parse_year_cell(text: str, year: int) -> Target | None:
+    """「70」 → a value for the year; 「100以上」「10未満」「0以下」「5超」 → a bound; 「中核市平均以下」
+    (a name, then the bound) → a bound against that outside figure; "" → no target.
+    ValueError with a Japanese reason for anything else."""
+    from .achievement import parse_number
+
+    t = " ".join(text.split())
+    if not t:
+        return None
+    word = next((w for w in sorted(_BOUND_WORDS, key=len, reverse=True) if t.endswith(w)), "")
+    head = t[: len(t) - len(word)].strip() if word else t
+    try:
+        number = parse_number(head)
+    except ValueError:
+        number = None
+    if number is not None:
+        if word:
+            return Limit(_BOUND_WORDS[word], number, year, year)
+        return YearValue(year, number)
+    if word and head and not head[0].isdigit():  # a name (中核市平均), not 「70件」 with a unit
+        return OutsideLimit(_BOUND_WORDS[word], head, year, year)
+    raise ValueError(
+        f"目標「{text}」を読めません。数値（70）、数値と以上・以下・未満・超（100以上）、"
+        "または比べる数値の名前と以上・以下・未満・超（中核市平均以下）で入力してください"
+    )
+
+
+_HEISEI = re.compile(r"^\s*(?:[HhＨ]|平成)\s*([0-9０-９]+)\s*(?:年度?)?\s*$")
+
+
+def parse_era_year(text: str) -> int | None:
+    """A base year as the plans write it: 「R4」「令和4年度」「H25」「平成25年度」「2022」; "" → None;
+    ValueError otherwise."""
+    t = text.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if not t:
+        return None
+    if t.isdigit() and len(t) == 4:
+        year = int(t)
+    elif m := _HEISEI.match(t):
+        year = 1988 + int(m.group(1))
+    else:
+        try:
+            year = parse_label(t)
+        except ValueError:
+            raise ValueError(f"年度「{text}」を読めません（R4、H25、2022 のように）") from None
+    if not 1900 <= year <= 2200:
+        raise ValueError(f"年度「{text}」を読めません（R4、H25、2022 のように）")
+    return year

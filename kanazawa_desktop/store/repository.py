@@ -946,9 +946,25 @@ def put_indicators(plan_id: int, measure_id: int, indicators: tuple[Indicator, .
     measure inserted): definitions change, values of a kept key stay; an indicator the
     definitions no longer name is removed with its values."""
     keys = [i.key for i in indicators]
-    DbIndicator.delete().where(
+    gone = DbIndicator.select(DbIndicator.id, DbIndicator.key).where(
         (DbIndicator.measure == measure_id) & DbIndicator.key.not_in(keys)
-    ).execute()
+    )
+    with_values = [
+        i.key
+        for i in gone
+        if DbIndicatorValue.select()
+        .where(
+            (DbIndicatorValue.indicator == i.id)
+            & (DbIndicatorValue.actual.is_null(False) | DbIndicatorValue.figure.is_null(False))
+        )
+        .exists()
+    ]
+    if with_values:  # its values would go with it, and an undo brings back only the definition
+        raise InvalidValue(
+            f"実績値が入力されている指標は削除できません（{'、'.join(with_values)}）。"
+            "先に実績値を消してください"
+        )
+    DbIndicator.delete().where(DbIndicator.id.in_([i.id for i in gone])).execute()
     for pos, ind in enumerate(indicators):
         text = json.dumps(indicator_to_dict(ind), ensure_ascii=False)
         found = DbIndicator.get_or_none(

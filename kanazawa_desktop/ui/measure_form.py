@@ -39,6 +39,7 @@ from .editors import (
     StatusEditor,
     TextEditor,
 )
+from .indicator_dialog import IndicatorDialog
 from .indicator_rows import WARNING_STYLE, IndicatorRows
 
 DRAFT_DELAY_MS = 400
@@ -178,6 +179,10 @@ class MeasureForm(QScrollArea):
             g.addWidget(lab, 8, 1 + i)
         self.numeric_widgets.append(self.indicator_label)
         self.numeric_widgets.extend(self.derived_labels.values())
+        self.define_button = QPushButton(self.tr("指標の定義…"))
+        self.define_button.setObjectName("defineIndicators")
+        self.define_button.clicked.connect(self.define_indicators)
+        g.addWidget(self.define_button, 9, 0)
         self.indicator_rows = IndicatorRows(
             g, 10, years, lambda k, e, r, c: self._add(g, k, e, r, c, 1, 1), self._drop
         )
@@ -277,6 +282,10 @@ class MeasureForm(QScrollArea):
             )
         for w in self.numeric_widgets:
             w.setVisible(bool(m.indicators))
+        # the secretariat defines them; a 【数値目標】 measure without any yet shows the way
+        self.define_button.setVisible(
+            (m.numeric or bool(m.indicators)) and self.desk.can_edit(m, "indicators")
+        )
         self.indicator_rows.show_static(m)
         self._update_derived()
 
@@ -308,6 +317,23 @@ class MeasureForm(QScrollArea):
                 lab.setText(j.label)
                 lab.setStyleSheet("")
                 lab.setToolTip(j.reason)
+
+    def define_indicators(self) -> None:
+        """The secretariat's 指標の定義 dialog; what it returns is saved as one change."""
+        m = self.measure
+        if m is None:
+            return
+        self.commit()  # values typed so far are saved first, under the definitions they meant
+        dlg = IndicatorDialog(self.desk.measure(m.id), self.desk.plan.years, self)
+        if dlg.exec() != IndicatorDialog.DialogCode.Accepted:
+            return
+        try:
+            result = self.desk.save(m.id, {(None, "indicators"): dlg.result_definitions})
+        except DeskError as exc:
+            self._report(exc.message)
+            return
+        self.load(m.id)
+        self.saved.emit(result)
 
     def _open_repeated(self) -> None:
         if self.measure and self.measure.repeat_of:

@@ -17,7 +17,12 @@ from kanazawa_desktop.domain.indicator import (
     PeriodSum,
     ToBeSet,
     YearValue,
+    editable_by_year,
+    era_label,
     number_text,
+    parse_era_year,
+    parse_year_cell,
+    year_cell,
 )
 from kanazawa_desktop.domain.judgement import Verdict, disagrees, judge, judge_all
 from kanazawa_desktop.domain.quantity import off_scale, parse_quantity, percent_cell
@@ -352,3 +357,58 @@ def test_a_target_or_actual_is_validated_with_the_measures_unit():
         validate("actual", "72人", unit="件")
     with pytest.raises(InvalidValue, match="単位は付けません"):
         validate("actual", "72件")  # a measure without an indicator: digits only, as before
+
+
+@pytest.mark.parametrize(
+    "text, target",
+    [
+        ("70", YearValue(2023, 70)),
+        ("１，８００", YearValue(2023, 1800)),
+        ("100以上", Limit(Bound.AT_LEAST, 100, 2023, 2023)),
+        ("10 未満", Limit(Bound.UNDER, 10, 2023, 2023)),
+        ("0以下", Limit(Bound.AT_MOST, 0, 2023, 2023)),
+        ("5超", Limit(Bound.OVER, 5, 2023, 2023)),
+        ("中核市平均以下", OutsideLimit(Bound.AT_MOST, "中核市平均", 2023, 2023)),
+        ("", None),
+    ],
+)
+def test_a_year_cell_reads_as_the_target_it_says(text, target):
+    assert parse_year_cell(text, 2023) == target
+    if target is not None:  # and shows back as typed (without the separators)
+        ind = Indicator("k", "n", "件", better=Better.MORE, targets=(target,))
+        assert parse_year_cell(year_cell(ind, 2023), 2023) == target
+
+
+@pytest.mark.parametrize("text", ["たくさん", "以上", "70件以上にする", "70件以上", "７０件"])
+def test_a_year_cell_that_says_no_target_is_refused_with_the_reason(text):
+    with pytest.raises(ValueError, match="読めません"):
+        parse_year_cell(text, 2023)
+
+
+def test_only_targets_stated_year_by_year_are_edited_by_year():
+    assert editable_by_year(NO1)
+    no43 = Indicator("No.43", "世帯", "世帯", better=Better.MORE, targets=(EndValue(2027, 146000),))
+    assert not editable_by_year(no43)
+
+
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        ("R4", 2022),
+        ("令和4年度", 2022),
+        ("H25", 2013),
+        ("平成25年度", 2013),
+        ("２０２２", 2022),
+        ("", None),
+    ],
+)
+def test_a_base_year_reads_in_the_plans_own_words(text, year):
+    assert parse_era_year(text) == year
+    if year is not None:
+        assert parse_era_year(era_label(year)) == year
+
+
+@pytest.mark.parametrize("text", ["去年", "R", "H", "22"])
+def test_a_base_year_that_is_none_is_refused(text):
+    with pytest.raises(ValueError, match="読めません"):
+        parse_era_year(text)

@@ -123,3 +123,72 @@ def test_a_measure_without_indicators_shows_no_indicator_rows(
     assert not any(F.split_series(k[1]) or k[1] == F.ACTUAL for k in win.form.editors)
     assert not win.form.indicator_label.isVisible()
     win.close()
+
+
+def test_the_secretariat_defines_an_indicator_in_the_table_and_enters_against_it(
+    qtbot, open_window, db_path, settings
+):
+    from gui_helpers import when_modal
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+    from kanazawa_desktop.ui.indicator_dialog import (
+        COL_BETTER,
+        COL_NAME,
+        COL_UNIT,
+        FIXED,
+        IndicatorDialog,
+    )
+
+    win = open_window(db_path, settings, secretariat=True)
+    select_measure(qtbot, win, 10)
+    m = win.form.measure
+    win.desk.save(m.id, {(None, "numeric"): True})  # made a 【数値目標】, with nothing to count yet
+    win.form.load(m.id)
+    assert win.form.define_button.isVisible() and not win.form.measure.indicators
+
+    def edit(cell_text):
+        def act(dlg):
+            t = dlg.table
+            qtbot.mouseClick(dlg.add_button, Qt.MouseButton.LeftButton)
+            for col, text in ((COL_NAME, "相談件数"), (COL_UNIT, "件"), (len(FIXED), cell_text)):
+                t.setCurrentCell(0, col)
+                t.editItem(t.item(0, col))
+                editor = t.focusWidget()
+                type_text(qtbot, editor, text)
+                qtbot.keyClick(editor, Qt.Key.Key_Return)
+            t.cellWidget(0, COL_BETTER).setCurrentIndex(1)  # 増加が良い
+            ok = dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+            qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+        return act
+
+    said = []
+
+    def read_and_close(box):
+        said.append(box.text())
+        box.close()
+        for w in QApplication.topLevelWidgets():  # then give up on the dialog: Cancel
+            if isinstance(w, IndicatorDialog) and w.isVisible():
+                QTimer.singleShot(0, w.reject)
+
+    # a target that says nothing countable: told why, in the dialog, nothing saved
+    when_modal(qtbot, IndicatorDialog, edit("たくさん"), closes=False)
+    when_modal(qtbot, QMessageBox, read_and_close)
+    qtbot.mouseClick(win.form.define_button, Qt.MouseButton.LeftButton)
+    assert said and "R5" in said[0] and "読めません" in said[0]
+    assert not win.desk.measure(m.id).indicators
+
+    when_modal(qtbot, IndicatorDialog, edit("70"))
+    qtbot.mouseClick(win.form.define_button, Qt.MouseButton.LeftButton)
+    m = win.desk.measure(m.id)
+    assert [(i.key, i.name, i.unit) for i in m.indicators] == [("No.10-1", "相談件数", "件")]
+    assert _label(win, "target_No.10-1_2023") == "目標 70件"
+    win.activateWindow()  # the window is active again once the dialog has gone
+    qtbot.waitUntil(win.isActiveWindow, timeout=5_000)
+    _type(qtbot, win, (2023, F.ACTUAL), "72件")
+    assert _label(win, "verdict_No.10-1_2023") == "達成"
+    qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert win.desk.measure(m.id).actuals == {"No.10-1": {2023: 72.0}}
+    assert any(h.field == "indicators" for h in win.desk.history(m.id))
+    win.close()
