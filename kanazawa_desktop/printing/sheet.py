@@ -268,7 +268,13 @@ def _indicator_rows(
     col_w: float,
     body_w: float,
 ) -> list[_Row]:
-    """One indicator: what it is, its target and its actual (with the judgement) per year."""
+    """One indicator: what it is, its target and its actual (with the judgement) per year.
+
+    The target and actual cells are short by construction and keep their size: fitting
+    shrinks or moves the long texts (実施計画, 実施結果), never a number, and moving one to
+    別紙 would print a note longer than the number. The actual cell puts each part on its
+    own line (value, outside figure, 判定, disagreement), so a narrow column wraps between
+    parts, not inside 「中核市平均 93.1%」 or 「選択と不一致」."""
     unit = ind.unit
     about = "、".join(
         p
@@ -290,7 +296,7 @@ def _indicator_rows(
                     col_w,
                     ind.target_text(r.fy) or "－",
                     center=True,
-                    caption=f"{ind.name} 目標（{long_label(r.fy)}）",
+                    shrink=False,
                 )
                 for i, r in enumerate(recs)
             ],
@@ -298,25 +304,27 @@ def _indicator_rows(
             16,
         ),
     ]
-    actuals = measure.actuals.get(ind.key, {})
-    figures = measure.figures.get(ind.key, {})
     cells = [_label(0, LABEL_W, "実績")]
     for i, r in enumerate(recs):
-        text = _value(actuals.get(r.fy), unit)
-        if ind.figure_name and figures.get(r.fy) is not None:
-            text += f"（{ind.figure_name} {_value(figures.get(r.fy), unit)}）"
-        verdict = judgement.of_indicator(measure, ind, r.fy)
-        if verdict.verdict in (Verdict.ACHIEVED, Verdict.NOT_ACHIEVED):
-            text += f"\n判定: {verdict.label}"
-            if judgement.disagrees(verdict, r.status):
-                text += "（選択と不一致）"
         cells.append(
-            _Cell(
-                ycols[i], col_w, text, center=True, caption=f"{ind.name} 実績（{long_label(r.fy)}）"
-            )
+            _Cell(ycols[i], col_w, _actual_text(measure, ind, r), center=True, shrink=False)
         )
     rows.append(_Row(cells, 20, 16))
     return rows
+
+
+def _actual_text(measure: Measure, ind: Indicator, rec: YearRecord) -> str:
+    """'95.2%', '中核市平均 93.1%', '判定: 未達成', '（選択と不一致）': one line each."""
+    lines = [_value(measure.actuals.get(ind.key, {}).get(rec.fy), ind.unit)]
+    figure = measure.figures.get(ind.key, {}).get(rec.fy)
+    if ind.figure_name and figure is not None:
+        lines.append(f"{ind.figure_name} {_value(figure, ind.unit)}")
+    verdict = judgement.of_indicator(measure, ind, rec.fy)
+    if verdict.verdict in (Verdict.ACHIEVED, Verdict.NOT_ACHIEVED):
+        lines.append(f"判定: {verdict.label}")
+        if judgement.disagrees(verdict, rec.status):
+            lines.append("（選択と不一致）")
+    return "\n".join(line for line in lines if line)
 
 
 def _header(canvas: Canvas, measure: Measure, job: PrintJob, width: float) -> list[TextBlock]:
