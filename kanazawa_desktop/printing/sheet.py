@@ -87,6 +87,7 @@ class _Row:
     floor_h: float
     stretch: bool = False
     h: float = 0.0
+    indicator: bool = False  # one of the indicators' rows (moved to 別紙 together)
 
     def need(self, roomy: bool) -> float:
         return max(self.min_h if roomy else self.floor_h, *(c.need for c in self.cells))
@@ -256,6 +257,44 @@ def _rows(measure: Measure, job: PrintJob, width: float) -> list[_Row]:
     return rows
 
 
+INDICATORS_MOVED = "（指標が多いため、各指標の目標・実績・判定を次ページの別紙に掲載）"
+
+
+def _fixed_need(row: _Row) -> float:
+    """A row's height once every long text has shrunk or moved (the indicators' cells and
+    the labels keep their size)."""
+    return max(row.floor_h, *(c.need for c in row.cells if not c.shrink or row.indicator))
+
+
+def _move_indicators(
+    canvas: Canvas, rows: list[_Row], measure: Measure, years: tuple[int, ...], width: float
+) -> list[tuple[str, str]]:
+    """Replace the indicator rows by one row pointing to 別紙; the texts for 別紙."""
+    first = next(i for i, r in enumerate(rows) if r.indicator)
+    rows[first:] = [r for r in rows[first:] if not r.indicator]
+    moved = _Row(
+        [_label(0, LABEL_W, "指標"), _Cell(LABEL_W, width - LABEL_W, INDICATORS_MOVED)], 18, 16
+    )
+    for c in moved.cells:
+        c.shrink = False
+        c.lay(canvas)
+    rows.insert(first, moved)
+    return [
+        (f"指標 {ind.key} {_describe(ind)}", _indicator_text(measure, ind, years))
+        for ind in measure.indicators
+    ]
+
+
+def _indicator_text(measure: Measure, ind: Indicator, years: tuple[int, ...]) -> str:
+    """An indicator's years as lines for 別紙: '令和5年度　目標 10%未満　実績 7.5%　判定: 達成'."""
+    lines = []
+    for fy in years:
+        rec = measure.year(fy)
+        actual = _actual_text(measure, ind, rec).replace("\n（", "（").replace("\n", "　") or "－"
+        lines.append(f"{long_label(fy)}　目標 {ind.target_text(fy) or '－'}　実績 {actual}")
+    return "\n".join(lines)
+
+
 def _value(value: float | None, unit: str) -> str:
     return f"{format_grouped(value)}{unit}" if value is not None else ""
 
@@ -275,29 +314,16 @@ def _indicator_rows(
     別紙 would print a note longer than the number. The actual cell puts each part on its
     own line (value, outside figure, 判定, disagreement), so a narrow column wraps between
     parts, not inside 「中核市平均 93.1%」 or 「選択と不一致」."""
-    unit = ind.unit
-    about = "、".join(
-        p
-        for p in (
-            f"単位: {unit}" if unit else "",
-            f"基準値: {ind.baseline.describe(unit)}" if ind.baseline.describe(unit) else "",
-            ind.better.label + "が良い" if ind.better else "",
-        )
-        if p
-    )
-    desc = f"{ind.name}（{about}）" if about else ind.name
     rows = [
-        _Row([_label(0, LABEL_W, "指標"), _Cell(LABEL_W, body_w, desc, caption="指標")], 18, 16),
+        _Row(
+            [_label(0, LABEL_W, "指標"), _Cell(LABEL_W, body_w, _describe(ind), caption="指標")],
+            18,
+            16,
+        ),
         _Row(
             [_label(0, LABEL_W, "目標")]
             + [
-                _Cell(
-                    ycols[i],
-                    col_w,
-                    ind.target_text(r.fy) or "－",
-                    center=True,
-                    shrink=False,
-                )
+                _Cell(ycols[i], col_w, ind.target_text(r.fy) or "－", center=True, shrink=False)
                 for i, r in enumerate(recs)
             ],
             20,
@@ -310,7 +336,24 @@ def _indicator_rows(
             _Cell(ycols[i], col_w, _actual_text(measure, ind, r), center=True, shrink=False)
         )
     rows.append(_Row(cells, 20, 16))
+    for row in rows:
+        row.indicator = True
     return rows
+
+
+def _describe(ind: Indicator) -> str:
+    """'実質公債費比率（単位: %、減少が良い）'."""
+    unit = ind.unit
+    about = "、".join(
+        p
+        for p in (
+            f"単位: {unit}" if unit else "",
+            f"基準値: {ind.baseline.describe(unit)}" if ind.baseline.describe(unit) else "",
+            ind.better.label + "が良い" if ind.better else "",
+        )
+        if p
+    )
+    return f"{ind.name}（{about}）" if about else ind.name
 
 
 def _actual_text(measure: Measure, ind: Indicator, rec: YearRecord) -> str:
@@ -350,6 +393,8 @@ def layout_sheet(canvas: Canvas, job: PrintJob, measure: Measure) -> SheetLayout
         for c in row.cells:
             c.lay(canvas)
     overflow: list[tuple[str, str]] = []
+    if sum(_fixed_need(r) for r in rows) > avail:  # too many indicators for any text to help
+        overflow += _move_indicators(canvas, rows, measure, job.plan.years, width)
     roomy = sum(r.need(True) for r in rows) <= avail
     while not roomy and sum(r.need(False) for r in rows) > avail:
         cell = _tallest(rows, shrinkable=True)
@@ -359,6 +404,9 @@ def layout_sheet(canvas: Canvas, job: PrintJob, measure: Measure) -> SheetLayout
             continue
         cell = _tallest(rows, shrinkable=False)
         if cell is None:
+            if any(r.indicator for r in rows):
+                overflow += _move_indicators(canvas, rows, measure, job.plan.years, width)
+                continue
             break  # only fixed-size cells left: cannot happen with A4 and these rows
         overflow.append((cell.caption, cell.text))
         cell.text, cell.shrink = CONTINUED, False

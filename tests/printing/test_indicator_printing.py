@@ -89,3 +89,45 @@ def test_the_sheet_keeps_each_part_of_an_actual_on_its_own_line(judged_desk, tmp
     for c in cells:  # no part wraps inside itself in the year's column
         assert len(c.block.lines) == len(c.text.split("\n")), c.text
     assert not layout.overflow
+
+
+def test_too_many_indicators_for_the_sheet_go_to_a_continuation_page(tmp_path, qapp):
+    """Twelve indicators do not fit under the sheet's texts at any size: they move to 別紙
+    together (the table used to run off the page, its actual values replaced by notes)."""
+    from PySide6.QtGui import QPdfWriter
+
+    from kanazawa_desktop.domain.indicator import indicator_to_dict
+    from kanazawa_desktop.printing.canvas import Canvas
+    from kanazawa_desktop.printing.fonts import ensure_font
+    from kanazawa_desktop.printing.pages import content_box
+    from kanazawa_desktop.printing.sheet import (
+        HEADER_GAP,
+        INDICATORS_MOVED,
+        TABLE_GAP,
+        layout_sheet,
+    )
+
+    with Desk.open(tmp_path / "desk.sqlite3") as desk:
+        desk.set_role(secretariat=True)
+        m = next(m for m in desk.measures() if m.number == 86)
+        defs = [indicator_to_dict(i) for i in m.indicators]
+        defs += [dict(defs[i % 5], key=f"No.86-{i + 1}") for i in range(5, 12)]
+        desk.save(m.id, {(None, "indicators"): defs})
+        desk.save(m.id, {(2023, actual_field(m, "No.86-1")): 7.5, (2023, "actual:No.86-12"): 0.25})
+        job = P.build_job(desk, numbers=[86])
+        (measure,) = job.iter_measures()
+        canvas = Canvas(QPdfWriter(str(tmp_path / "x.pdf")), ensure_font())
+        layout = layout_sheet(canvas, job, measure)
+        _, _, _, height = content_box(False)
+        avail = height - sum(b.height + HEADER_GAP for b in layout.header) - TABLE_GAP
+        assert sum(r.h for r in layout.rows) <= avail + 0.01
+        assert [r.cells[1].text for r in layout.rows if r.cells[0].text == "指標"] == [
+            INDICATORS_MOVED
+        ]
+        assert [c.split()[1] for c, _ in layout.overflow] == [f"No.86-{i}" for i in range(1, 13)]
+        out = P.print_pdf(desk, tmp_path / "many.pdf", numbers=[86]).path
+    pages = [p.extract_text() for p in PdfReader(str(out)).pages]
+    assert len(pages) >= 2 and "別紙" in pages[1]
+    later = squash("".join(pages[1:]))
+    assert "令和5年度目標10%未満実績7.5%判定:達成" in later
+    assert "No.86-12" in later and "実績0.25%" in later
