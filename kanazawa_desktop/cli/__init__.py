@@ -14,11 +14,27 @@ from pathlib import Path
 
 from ..domain.errors import DeskError
 from ..services.paths import ENV_DB, default_db_path
-from . import backup_cmd, export_cmd, import_cmd, init_cmd, print_cmd, status_cmd
+from . import (
+    backup_cmd,
+    export_cmd,
+    import_cmd,
+    indicators_cmd,
+    init_cmd,
+    print_cmd,
+    status_cmd,
+)
 
 # Each command module has `register(subparsers)` setting `func(args) -> int` on its parser; a
 # module imports its services inside `func`, so building the parser loads none of them.
-COMMAND_MODULES = [init_cmd, export_cmd, import_cmd, print_cmd, status_cmd, backup_cmd]
+COMMAND_MODULES = [
+    init_cmd,
+    export_cmd,
+    import_cmd,
+    print_cmd,
+    status_cmd,
+    backup_cmd,
+    indicators_cmd,
+]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -3,6 +3,8 @@
 Grouped by 方針 and 項目 (a page that starts inside a 方針 repeats its heading with
 （続き）); each 項目 has a table 取組No. | 取組事項名 | 担当課 | 計画達成状況
 (R5…R8), 達成 and 未達成 cells shaded (and labelled, so a grey printout still reads). A
+status the measure's indicators judge the other way (domain.judgement.disagrees) is marked
+with DISAGREE after its label, and the legend on every page says what the mark means. A
 group broken by a page starts again with its 項目 heading (続き) and the table header.
 Rows never split across pages; long names wrap.
 """
@@ -14,6 +16,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QRectF, Qt
 
+from ..domain import judgement
 from ..domain.fiscal import short_label
 from ..domain.model import Measure, Node
 from ..domain.status import Status
@@ -29,6 +32,9 @@ HEAD_H = 15.0
 ROW_SIZE = 9.0
 FILLS = {Status.ACHIEVED: ACHIEVED_FILL, Status.NOT_ACHIEVED: NOT_ACHIEVED_FILL}
 CENTER = Qt.AlignmentFlag.AlignHCenter
+# in the bundled font (IPAexGothic has no ⚠), and the note mark a Japanese reader looks up
+DISAGREE = "※"
+DISAGREE_LEGEND = f"{DISAGREE}: 数値目標の判定（実績値による）と異なる"
 
 Op = Callable[[Canvas], None]
 
@@ -40,15 +46,23 @@ class _Line(NamedTuple):
     name: str
     departments: str
     statuses: tuple[Status, ...]
+    disagree: tuple[bool, ...]  # per year: the indicators judge the chosen status wrong
 
 
 def _line(m: Measure, years: tuple[int, ...]) -> _Line:
+    statuses = tuple(m.year(fy).status for fy in years)
     return _Line(
         "-" if m.is_repeat else str(m.number),
         ("【廃止】" if m.retired else "") + ("【再掲】" if m.is_repeat else "") + m.display_name,
         m.department_text,
-        tuple(m.year(fy).status for fy in years),
+        statuses,
+        tuple(_disagrees(m, fy, s) for fy, s in zip(years, statuses, strict=True)),
     )
+
+
+def _disagrees(m: Measure, fy: int, status: Status) -> bool:
+    verdict = judgement.of_measure(m, fy)
+    return verdict is not None and judgement.disagrees(verdict, status)
 
 
 def _groups(job: PrintJob) -> list[tuple[Node | None, Node | None, list[_Line]]]:
@@ -125,13 +139,13 @@ def list_pages(canvas: Canvas, job: PrintJob) -> list[Page]:
             ],
             [
                 c.block(
-                    s.label if s != Status.PENDING else "",
+                    (s.label if s != Status.PENDING else "") + (DISAGREE if d else ""),
                     ROW_SIZE,
                     STATUS_W - 6,
                     bold=True,
                     align=CENTER,
                 )
-                for s in line.statuses
+                for s, d in zip(line.statuses, line.disagree, strict=True)
             ],
         )
 
@@ -211,11 +225,12 @@ def _drawer(ops: list[Op]) -> Op:
 
 
 def _legend(c: Canvas, right: float, y: float) -> None:
-    """Right-aligned: ■達成 ■未達成 空欄は実績確定前."""
+    """Right-aligned: ■達成 ■未達成 空欄は実績確定前 ※は数値目標の判定と異なる."""
     parts = [
         (ACHIEVED_FILL, "達成"),
         (NOT_ACHIEVED_FILL, "未達成"),
         (None, "空欄: 実績確定後に記載"),
+        (None, DISAGREE_LEGEND),
     ]
     size = 8.0
     widths = [c.text_width(t, size) for _, t in parts]

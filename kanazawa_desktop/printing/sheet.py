@@ -87,6 +87,7 @@ class _Row:
     floor_h: float
     stretch: bool = False
     h: float = 0.0
+    indicator: bool = False  # one of the indicators' rows (moved to 別紙 together)
 
     def need(self, roomy: bool) -> float:
         return max(self.min_h if roomy else self.floor_h, *(c.need for c in self.cells))
@@ -256,6 +257,44 @@ def _rows(measure: Measure, job: PrintJob, width: float) -> list[_Row]:
     return rows
 
 
+INDICATORS_MOVED = "（指標が多いため、各指標の目標・実績・判定を次ページの別紙に掲載）"
+
+
+def _fixed_need(row: _Row) -> float:
+    """A row's height once every long text has shrunk or moved (the indicators' cells and
+    the labels keep their size)."""
+    return max(row.floor_h, *(c.need for c in row.cells if not c.shrink or row.indicator))
+
+
+def _move_indicators(
+    canvas: Canvas, rows: list[_Row], measure: Measure, years: tuple[int, ...], width: float
+) -> list[tuple[str, str]]:
+    """Replace the indicator rows by one row pointing to 別紙; the texts for 別紙."""
+    first = next(i for i, r in enumerate(rows) if r.indicator)
+    rows[first:] = [r for r in rows[first:] if not r.indicator]
+    moved = _Row(
+        [_label(0, LABEL_W, "指標"), _Cell(LABEL_W, width - LABEL_W, INDICATORS_MOVED)], 18, 16
+    )
+    for c in moved.cells:
+        c.shrink = False
+        c.lay(canvas)
+    rows.insert(first, moved)
+    return [
+        (f"指標 {ind.key} {_describe(ind)}", _indicator_text(measure, ind, years))
+        for ind in measure.indicators
+    ]
+
+
+def _indicator_text(measure: Measure, ind: Indicator, years: tuple[int, ...]) -> str:
+    """An indicator's years as lines for 別紙: '令和5年度　目標 10%未満　実績 7.5%　判定: 達成'."""
+    lines = []
+    for fy in years:
+        rec = measure.year(fy)
+        actual = _actual_text(measure, ind, rec).replace("\n（", "（").replace("\n", "　") or "－"
+        lines.append(f"{long_label(fy)}　目標 {ind.target_text(fy) or '－'}　実績 {actual}")
+    return "\n".join(lines)
+
+
 def _value(value: float | None, unit: str) -> str:
     return f"{format_grouped(value)}{unit}" if value is not None else ""
 
@@ -268,7 +307,42 @@ def _indicator_rows(
     col_w: float,
     body_w: float,
 ) -> list[_Row]:
-    """One indicator: what it is, its target and its actual (with the judgement) per year."""
+    """One indicator: what it is, its target and its actual (with the judgement) per year.
+
+    The target and actual cells are short by construction and keep their size: fitting
+    shrinks or moves the long texts (実施計画, 実施結果), never a number, and moving one to
+    別紙 would print a note longer than the number. The actual cell puts each part on its
+    own line (value, outside figure, 判定, disagreement), so a narrow column wraps between
+    parts, not inside 「中核市平均 93.1%」 or 「選択と不一致」."""
+    rows = [
+        _Row(
+            [_label(0, LABEL_W, "指標"), _Cell(LABEL_W, body_w, _describe(ind), caption="指標")],
+            18,
+            16,
+        ),
+        _Row(
+            [_label(0, LABEL_W, "目標")]
+            + [
+                _Cell(ycols[i], col_w, ind.target_text(r.fy) or "－", center=True, shrink=False)
+                for i, r in enumerate(recs)
+            ],
+            20,
+            16,
+        ),
+    ]
+    cells = [_label(0, LABEL_W, "実績")]
+    for i, r in enumerate(recs):
+        cells.append(
+            _Cell(ycols[i], col_w, _actual_text(measure, ind, r), center=True, shrink=False)
+        )
+    rows.append(_Row(cells, 20, 16))
+    for row in rows:
+        row.indicator = True
+    return rows
+
+
+def _describe(ind: Indicator) -> str:
+    """'実質公債費比率（単位: %、減少が良い）'."""
     unit = ind.unit
     about = "、".join(
         p
@@ -279,44 +353,21 @@ def _indicator_rows(
         )
         if p
     )
-    desc = f"{ind.name}（{about}）" if about else ind.name
-    rows = [
-        _Row([_label(0, LABEL_W, "指標"), _Cell(LABEL_W, body_w, desc, caption="指標")], 18, 16),
-        _Row(
-            [_label(0, LABEL_W, "目標")]
-            + [
-                _Cell(
-                    ycols[i],
-                    col_w,
-                    ind.target_text(r.fy) or "－",
-                    center=True,
-                    caption=f"{ind.name} 目標（{long_label(r.fy)}）",
-                )
-                for i, r in enumerate(recs)
-            ],
-            20,
-            16,
-        ),
-    ]
-    actuals = measure.actuals.get(ind.key, {})
-    figures = measure.figures.get(ind.key, {})
-    cells = [_label(0, LABEL_W, "実績")]
-    for i, r in enumerate(recs):
-        text = _value(actuals.get(r.fy), unit)
-        if ind.figure_name and figures.get(r.fy) is not None:
-            text += f"（{ind.figure_name} {_value(figures.get(r.fy), unit)}）"
-        verdict = judgement.of_indicator(measure, ind, r.fy)
-        if verdict.verdict in (Verdict.ACHIEVED, Verdict.NOT_ACHIEVED):
-            text += f"\n判定: {verdict.label}"
-            if judgement.disagrees(verdict, r.status):
-                text += "（選択と不一致）"
-        cells.append(
-            _Cell(
-                ycols[i], col_w, text, center=True, caption=f"{ind.name} 実績（{long_label(r.fy)}）"
-            )
-        )
-    rows.append(_Row(cells, 20, 16))
-    return rows
+    return f"{ind.name}（{about}）" if about else ind.name
+
+
+def _actual_text(measure: Measure, ind: Indicator, rec: YearRecord) -> str:
+    """'95.2%', '中核市平均 93.1%', '判定: 未達成', '（選択と不一致）': one line each."""
+    lines = [_value(measure.actuals.get(ind.key, {}).get(rec.fy), ind.unit)]
+    figure = measure.figures.get(ind.key, {}).get(rec.fy)
+    if ind.figure_name and figure is not None:
+        lines.append(f"{ind.figure_name} {_value(figure, ind.unit)}")
+    verdict = judgement.of_indicator(measure, ind, rec.fy)
+    if verdict.verdict in (Verdict.ACHIEVED, Verdict.NOT_ACHIEVED):
+        lines.append(f"判定: {verdict.label}")
+        if judgement.disagrees(verdict, rec.status):
+            lines.append("（選択と不一致）")
+    return "\n".join(line for line in lines if line)
 
 
 def _header(canvas: Canvas, measure: Measure, job: PrintJob, width: float) -> list[TextBlock]:
@@ -342,6 +393,8 @@ def layout_sheet(canvas: Canvas, job: PrintJob, measure: Measure) -> SheetLayout
         for c in row.cells:
             c.lay(canvas)
     overflow: list[tuple[str, str]] = []
+    if sum(_fixed_need(r) for r in rows) > avail:  # too many indicators for any text to help
+        overflow += _move_indicators(canvas, rows, measure, job.plan.years, width)
     roomy = sum(r.need(True) for r in rows) <= avail
     while not roomy and sum(r.need(False) for r in rows) > avail:
         cell = _tallest(rows, shrinkable=True)
@@ -351,6 +404,9 @@ def layout_sheet(canvas: Canvas, job: PrintJob, measure: Measure) -> SheetLayout
             continue
         cell = _tallest(rows, shrinkable=False)
         if cell is None:
+            if any(r.indicator for r in rows):
+                overflow += _move_indicators(canvas, rows, measure, job.plan.years, width)
+                continue
             break  # only fixed-size cells left: cannot happen with A4 and these rows
         overflow.append((cell.caption, cell.text))
         cell.text, cell.shrink = CONTINUED, False
