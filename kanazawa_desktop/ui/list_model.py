@@ -130,7 +130,8 @@ class MeasureListModel(QAbstractTableModel):
             if status in (None, Status.PENDING):
                 return ""
             fy = self._years[col - FIXED_COLUMNS]
-            return status.label + (" ⚠" if fy in r.disagreements else "")
+            # ※ as the printed 一覧 marks it (its font has no ⚠)
+            return status.label + ("※" if fy in r.disagreements else "")
         if role == Qt.ItemDataRole.ToolTipRole and col >= FIXED_COLUMNS:
             said = r.disagreements.get(self._years[col - FIXED_COLUMNS])
             return self.tr("数値の判定は「%1」です").replace("%1", said) if said else None

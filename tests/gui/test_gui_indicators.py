@@ -84,7 +84,7 @@ def test_no86_shows_its_five_indicators_judges_them_and_warns(
     row = next(r for r in range(lm.rowCount()) if lm.index(r, 0).data() == "86")
     cells = [lm.index(row, c) for c in range(lm.columnCount())]
     r5 = next(i for i in cells if lm.headerData(i.column(), Qt.Orientation.Horizontal) == "R5")
-    assert r5.data() == "達成 ⚠"
+    assert r5.data() == "達成※"
     assert r5.data(Qt.ItemDataRole.ToolTipRole) == "数値の判定は「未達成」です"
     # the warning is still there after the save, and goes when the choice agrees
     assert form.derived_labels[2023].text().startswith("⚠")
