@@ -133,7 +133,7 @@ def _forged(values: list[list[object]], rows_edit, meta_edit, defs_edit) -> list
         [M.MANIFEST_MAGIC, str(man.version)],
         *([k, v] for k, v in meta.items()),
         ["checksum", digest],
-        [M.ROWS_MARK, *(M.ROW_COLUMNS if man.version >= 3 else M.ROW_COLUMNS_V2)],
+        [M.ROWS_MARK, *M.row_columns(man.version)],
     ]
     out += M._chunks(text)
     if man.version >= 2:
