@@ -79,7 +79,9 @@ def test_the_sheet_shows_every_indicator_and_year_with_its_unit(secretariat, tmp
     assert not figure[9].protection.locked and figure[9].number_format == '0.0#"%"'
     assert ws.protection.sheet
     prompts = {
-        dv.promptTitle: dv.prompt for dv in ws.data_validations.dataValidation if dv.showInputMessage
+        dv.promptTitle: dv.prompt
+        for dv in ws.data_validations.dataValidation
+        if dv.showInputMessage
     }
     assert "「%」" in prompts["実績値"] and "「%」" in prompts["中核市平均"]
     # one entry cell per value: 入力's 実績値 of No.86 is locked and empty
