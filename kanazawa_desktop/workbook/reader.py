@@ -196,8 +196,9 @@ def _rows(
     for i, raw in enumerate(sheet[ENTRY_FIRST_ROW - 1 :], start=ENTRY_FIRST_ROW):
         values = list(raw[:width]) + [""] * (width - len(raw))
         for col, rows in percent.items():
-            if i in rows and type(values[col]) in (int, float):
-                values[col] = percent_cell(float(values[col]))
+            number = values[col]
+            if i in rows and isinstance(number, int | float) and not isinstance(number, bool):
+                values[col] = percent_cell(float(number))
         extra = [v for v in raw[width:] if v not in ("", None)]
         if any(v not in ("", None) for v in values) or extra:
             out.append(EntryRow(i, values, bool(extra)))

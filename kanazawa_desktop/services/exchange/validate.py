@@ -173,9 +173,9 @@ def check_rows(
     if wb.manifest.version >= 5:
         refusals += _check_indicator_rows(wb, found, years, unit, sync)
     for mr in wb.manifest.rows:
-        parsed = found.get((mr.measure_key, mr.fy))
-        if parsed is not None and all(f in parsed for f in mr.fields()):
-            values.append((mr, parsed))
+        cells_read = found.get((mr.measure_key, mr.fy))
+        if cells_read is not None and all(f in cells_read for f in mr.fields()):
+            values.append((mr, cells_read))
     return values, refusals
 
 
