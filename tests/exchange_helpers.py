@@ -133,7 +133,7 @@ def _forged(values: list[list[object]], rows_edit, meta_edit, defs_edit) -> list
         [M.MANIFEST_MAGIC, str(man.version)],
         *([k, v] for k, v in meta.items()),
         ["checksum", digest],
-        [M.ROWS_MARK, *(M.ROW_COLUMNS if man.version >= 3 else M.ROW_COLUMNS_V2)],
+        [M.ROWS_MARK, *M.row_columns(man.version)],
     ]
     out += M._chunks(text)
     if man.version >= 2:
@@ -227,3 +227,68 @@ def forge_manifest_xml(
         return text.encode("utf-8")
 
     return rewrite_part(path, part, edit)
+
+
+INDICATOR_COLS = {"actual": "H", "figure": "J", "name": "B", "target": "G", "verdict": "I"}
+
+
+def indicator_rows(path: Path) -> dict[tuple[str, str], int]:
+    """(番号, 'R5') -> row of the 指標 sheet."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        ws = wb["指標"]
+        return {
+            (r[0], r[5]): i
+            for i, r in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2)
+            if r[0]
+        }
+    finally:
+        wb.close()
+
+
+def fill_indicators(
+    path: Path, edits: dict[tuple[str, str, str], object], number_format: str | None = None
+) -> Path:
+    """edits: (番号, 'R5', 'actual' | 'figure' | ...) -> value in the 指標 sheet; strings stay
+    strings; `number_format` is set on every edited cell when given."""
+    rows = indicator_rows(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["指標"]
+    for (key, year, col), value in edits.items():
+        cell = ws[f"{INDICATOR_COLS[col]}{rows[(key, year)]}"]
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"
+        if number_format is not None:
+            cell.number_format = number_format
+    wb.save(path)
+    wb.close()
+    return path
+
+
+def libreoffice_resave(path, tmp_path):
+    """Open and save the workbook with LibreOffice, headless: a second, real client."""
+    import subprocess
+
+    lo_out = tmp_path / "lo"
+    lo_out.mkdir(exist_ok=True)
+    profile = (tmp_path / "profile").as_uri()
+    r = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(lo_out),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    resaved = lo_out / path.name
+    assert resaved.exists(), r.stdout + r.stderr
+    assert resaved.read_bytes() != path.read_bytes()
+    return resaved

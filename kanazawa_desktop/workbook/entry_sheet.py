@@ -4,7 +4,8 @@ A row (the 9 cells A..I as reader.EntryRow holds them) maps to:
 
 * `row_key(values)`: its identity, (取組No. label, 年度 label) as shown, e.g. ("No.10", "R5");
 * `locked_cells(values)`: the definition cells (取組事項名, 担当課, 実施計画, 目標値) as field
-  values, and their digest to compare with the manifest's; None when 目標値 is not a number;
+  values, and their digest to compare with the manifest's; None when 目標値 is not a number
+  (nor the note 「指標シートに入力」 of a measure with several indicators, which is no value);
 * `input_cells(values)`: the raw cell of each input field (実施結果, 計画達成状況, 実績値);
 * `where(row, field)`: the cell's name for a message, e.g. 「入力!F12（実施結果）」.
 
@@ -28,6 +29,7 @@ from .layout import (
     ENTRY_HEADERS,
     ENTRY_SHEET,
     FIELD_COLUMNS,
+    INDICATOR_SHEET_NOTE,
     cell_name,
 )
 from .manifest import locked_digest
@@ -72,11 +74,16 @@ def row_key(values: list[object]) -> tuple[str, str]:
 
 def locked_cells(values: list[object]) -> tuple[dict[str, tuple[object, bool]], str] | None:
     """The row's definition cells as (value, blank=False) per field, and their digest; None
-    if 目標値 is not a number."""
-    try:
-        target = cell_number(values[COL_TARGET])
-    except (ValueError, OverflowError):
-        return None
+    if 目標値 is not a number. Where 目標値 is the note 「指標シートに入力」 the fields hold
+    no 目標値 (the indicators' definitions carry the targets)."""
+    target: float | str | None
+    if values[COL_TARGET] == INDICATOR_SHEET_NOTE:
+        target = INDICATOR_SHEET_NOTE
+    else:
+        try:
+            target = cell_number(values[COL_TARGET])
+        except (ValueError, OverflowError):
+            return None
     name, depts, plan = (
         as_text(values[COL_NAME]),
         as_text(values[COL_DEPT]),
@@ -88,8 +95,9 @@ def locked_cells(values: list[object]) -> tuple[dict[str, tuple[object, bool]], 
         "name": (name, False),
         "departments": ([d for d in depts.split("、") if d], False),
         F.PLAN_TEXT: (plan, False),
-        F.TARGET: (target, False),
     }
+    if not isinstance(target, str):
+        defs[F.TARGET] = (target, False)
     return defs, digest
 
 

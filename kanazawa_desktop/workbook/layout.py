@@ -10,6 +10,10 @@ This module is the contract both the writer and the reader follow (see docs/work
   results belong to the measure they repeat.
 * one 取組管理票 sheet per measure, named by its number (`No.1`), read-only — when the
   workbook holds at most MAX_MEASURE_SHEETS measures (a city-scale master list has none).
+* `指標` (format 5) – one row per indicator and fiscal year, headers in `INDICATOR_HEADERS`
+  (see indicator_sheet.py): only 実績値 (of a measure with several indicators) and 比較する数値
+  (of an indicator compared with an outside figure) are input cells. A measure with one
+  indicator keeps its entry cell in 入力 (one entry cell per value).
 * `MANIFEST_SHEET` – hidden (never veryHidden: LibreOffice turns that into hidden anyway):
   ids, scope, the values each row was issued with, and a checksum (see manifest.py).
 """
@@ -24,9 +28,14 @@ ENTRY_SHEET = "入力"
 MANIFEST_SHEET = "_manifest"
 MANIFEST_MAGIC = "kanazawa-desk-manifest"
 # 2 added the measure definitions of a master workbook, 3 what a department last sent,
-# 4 the issuing database's sequence number
-FORMAT_VERSION = 4
-READABLE_VERSIONS = (1, 2, 3, 4)
+# 4 the issuing database's sequence number, 5 the 指標 sheet (indicator rows and the base
+# values of every indicator's actual and outside figure)
+FORMAT_VERSION = 5
+READABLE_VERSIONS = (1, 2, 3, 4, 5)
+INDICATOR_SHEET = "指標"
+# what 入力's 目標値 says for a measure with several indicators: its 実績値 cell is locked and
+# empty, every indicator's value is entered in 指標
+INDICATOR_SHEET_NOTE = "指標シートに入力"
 
 LIST_HEADERS = ("取組No.", "取組事項名", "担当課")  # then R5..R8
 
@@ -58,6 +67,33 @@ ENTRY_WIDTHS = (9, 34, 18, 7, 40, 50, 13, 11, 11)
 INPUT_COLUMNS = {COL_RESULT: "result_text", COL_STATUS: "status", COL_ACTUAL: "actual"}
 FIELD_COLUMNS = {v: k for k, v in INPUT_COLUMNS.items()}
 ENTRY_FIRST_ROW = 2  # row 1 holds the headers
+
+# 指標: one row per indicator and fiscal year
+(
+    ICOL_NUMBER,
+    ICOL_NAME,
+    ICOL_UNIT,
+    ICOL_BASE,
+    ICOL_BASE_YEAR,
+    ICOL_YEAR,
+    ICOL_TARGET,
+    ICOL_ACTUAL,
+    ICOL_VERDICT,
+    ICOL_FIGURE,
+) = range(10)
+INDICATOR_HEADERS = (
+    "番号",
+    "指標名",
+    "単位",
+    "基準値",
+    "基準年度",
+    "年度",
+    "目標値",
+    "実績値",
+    "判定",
+    "比較する数値",
+)
+INDICATOR_WIDTHS = (10, 30, 8, 11, 12, 7, 22, 12, 9, 12)
 
 STATUS_CHOICES = ("未確定", "達成", "未達成")
 # A workbook holding more measures than this carries no 取組管理票 sheets (the PDF has them):

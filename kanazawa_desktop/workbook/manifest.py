@@ -9,8 +9,12 @@ It lives in the hidden sheet `_manifest`, every cell written as text:
     the cells of column A (16,000 characters each, under Excel's 32,767 UTF-16 limit);
     one entry per 入力 row, in the same order: measure key, fiscal year, editable fields,
     取組No. label, the digest of the row's locked cells, and the base values of 実施結果,
-    計画達成状況 (code), 実績値. (JSON in a few cells rather than one cell per value: a
-    returned file's manifest then reads in microseconds.)
+    計画達成状況 (code), 実績値; (format 3) what a department PC last sent; (format 5) the
+    row's 指標 rows, [indicator key, digest of the row's locked cells] in sheet order, and
+    the base values of the measure-year's other indicator fields (`actual:<key>` of every
+    indicator but the first, whose actual is the plain 実績値, and `figure:<key>`), one JSON
+    object. (JSON in a few cells rather than one cell per value: a returned file's
+    manifest then reads in microseconds.)
 
 * `database_uid` – the database that wrote the file; `origin_uid` – the secretariat's
   database its values derive from (the writer's own uid on the secretariat; on a
@@ -42,6 +46,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..domain import fields as F
 from ..domain.indicator import indicator_from_dict, indicator_to_dict
 from ..domain.model import RESOURCES
 from ..domain.status import Status
@@ -69,8 +74,18 @@ ROW_COLUMNS = (
     "status",
     "actual",
     "sent",
+    "indicators",
+    "series",
 )
-ROW_COLUMNS_V2 = ROW_COLUMNS[:-1]
+ROW_COLUMNS_V4 = ROW_COLUMNS[:9]
+ROW_COLUMNS_V2 = ROW_COLUMNS[:8]
+
+
+def row_columns(version: int) -> tuple[str, ...]:
+    """The manifest rows' columns in a workbook of format `version`."""
+    if version >= 5:
+        return ROW_COLUMNS
+    return ROW_COLUMNS_V4 if version >= 3 else ROW_COLUMNS_V2
 
 
 SENT_FIELDS = ("result_text", "status", "actual")
@@ -85,7 +100,7 @@ def _valid_value(field_name: str, value: object) -> bool:
     """A base or sent value of a result field, as the database holds it."""
     if field_name == "status":
         return type(value) is str and value in STATUS_CODES
-    if field_name == "actual":
+    if field_name == "actual" or F.split_series(field_name) is not None:
         return value is None or (
             (type(value) is int or type(value) is float) and math.isfinite(value)
         )
@@ -105,11 +120,18 @@ def text_num(text: str) -> float | None:
 
 
 def locked_digest(
-    label: str, name: str, departments: str, year: str, plan_text: str, target: float | None
+    label: str, name: str, departments: str, year: str, plan_text: str, target: float | str | None
 ) -> str:
-    """Digest of a 入力 row's locked cells, as shown (departments joined with 、)."""
-    raw = "\x1f".join((label, name, departments, year, plan_text, num_text(target)))
+    """Digest of a 入力 row's locked cells, as shown (departments joined with 、); a text
+    目標値 is the note 「指標シートに入力」 of a measure with several indicators."""
+    shown = target if isinstance(target, str) else num_text(target)
+    raw = "\x1f".join((label, name, departments, year, plan_text, shown))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:24]
+
+
+def cells_digest(cells: list[str]) -> str:
+    """Digest of a 指標 row's locked cells, each already as text (indicator_sheet.py)."""
+    return hashlib.sha256("\x1f".join(cells).encode("utf-8")).hexdigest()[:24]
 
 
 @dataclass(frozen=True)
@@ -126,9 +148,27 @@ class ManifestRow:
     # {"status": "achieved"}: lets the secretariat read a second return as the department's
     # change from its first one, not from the sync
     sent: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+    # format 5: the row's 指標 rows, (indicator key, digest of its locked cells) in sheet
+    # order, the first indicator first; and the base values of the other indicator fields
+    # (`actual:<key>` but the first indicator's, which is `actual`; `figure:<key>`)
+    indicators: tuple[tuple[str, str], ...] = ()
+    series: dict[str, float | None] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def actual_in_indicator_sheet(self) -> bool:
+        """One entry cell per value: a measure with several indicators has its first one's
+        実績値 in 指標 too (入力's is locked and empty); with one, it stays in 入力."""
+        return len(self.indicators) > 1
+
+    def fields(self) -> tuple[str, ...]:
+        """Every input field of the row: 実施結果, 計画達成状況, 実績値, then the series."""
+        return (*SENT_FIELDS, *sorted(self.series))
 
     def cells(self) -> list[str]:
         sent = json.dumps(self.sent, ensure_ascii=False, sort_keys=True) if self.sent else ""
+        compact = {"ensure_ascii": False, "separators": (",", ":")}
+        inds = json.dumps([list(i) for i in self.indicators], **compact)  # type: ignore[arg-type]
+        series = json.dumps(self.series, sort_keys=True, **compact)  # type: ignore[arg-type]
         return [
             self.measure_key,
             str(self.fy),
@@ -139,6 +179,8 @@ class ManifestRow:
             self.status,
             num_text(self.actual),
             sent,
+            inds if self.indicators else "",
+            series if self.series else "",
         ]
 
     @classmethod
@@ -148,17 +190,22 @@ class ManifestRow:
         no record of what it issued."""
         (key, fy, editable, label, locked, result, status, actual) = cells[:8]
         sent = json.loads(cells[8]) if len(cells) > 8 and cells[8] else {}
+        indicators = _indicator_rows(cells[9]) if len(cells) > 9 and cells[9] else ()
+        series = json.loads(cells[10]) if len(cells) > 10 and cells[10] else {}
+        if not isinstance(series, dict) or not _valid_series(series, indicators):
+            raise ValueError("series values")
+        known = set(SENT_FIELDS) | set(series)
         fields = [e for e in editable.split(",") if e]
         if (
             not key
             or not _FY.fullmatch(fy)
             or not _LOCKED.fullmatch(locked)
             or len(set(fields)) != len(fields)
-            or not set(fields) <= set(SENT_FIELDS)
+            or not set(fields) <= known
         ):
             raise ValueError("manifest row")
         if not isinstance(sent, dict) or any(
-            k not in SENT_FIELDS or not _valid_value(k, v) for k, v in sent.items()
+            k not in known or not _valid_value(k, v) for k, v in sent.items()
         ):
             raise ValueError("sent values")
         row = cls(
@@ -171,13 +218,49 @@ class ManifestRow:
             status=status,
             actual=text_num(actual),
             sent=sent,
+            indicators=indicators,
+            series=series,
         )
         if not all(_valid_value(f, row.base(f)) for f in SENT_FIELDS):
             raise ValueError("base values")
         return row
 
     def base(self, field_name: str) -> object:
+        if F.split_series(field_name) is not None:
+            return self.series.get(field_name)
         return getattr(self, field_name)
+
+
+def _indicator_rows(text: str) -> tuple[tuple[str, str], ...]:
+    """A row's 指標 rows: [[key, digest], ...], keys distinct (ValueError otherwise)."""
+    raw = json.loads(text)
+    if not isinstance(raw, list) or not all(
+        isinstance(r, list)
+        and len(r) == 2
+        and type(r[0]) is str
+        and r[0]
+        and type(r[1]) is str
+        and _LOCKED.fullmatch(r[1])
+        for r in raw
+    ):
+        raise ValueError("indicator rows")
+    out = tuple((r[0], r[1]) for r in raw)
+    if len({k for k, _ in out}) != len(out):
+        raise ValueError("the same indicator twice")
+    return out
+
+
+def _valid_series(series: dict[str, object], indicators: tuple[tuple[str, str], ...]) -> bool:
+    """Base values of indicator fields of the row's own indicators: `actual:<key>` of each
+    indicator but the first (exactly those), `figure:<key>` of any; numbers or None."""
+    keys = [k for k, _ in indicators]
+    for name, value in series.items():
+        s = F.split_series(name)
+        if s is None or s[1] not in keys or not _valid_value(name, value):
+            return False
+        if s[0] == F.ACTUAL and s[1] == keys[0]:
+            return False  # the first indicator's actual is the plain 実績値
+    return all(F.series_field(F.ACTUAL, k) in series for k in keys[1:])
 
 
 @dataclass(frozen=True)
@@ -353,7 +436,7 @@ class Manifest:
         # it, and at 80,000 rows it is a second each time
         cached = self.__dict__.get("_rows_json")
         if cached is None:
-            width = len(ROW_COLUMNS if self.version >= 3 else ROW_COLUMNS_V2)
+            width = len(row_columns(self.version))
             cached = self.__dict__["_rows_json"] = json.dumps(
                 [r.cells()[:width] for r in self.rows], ensure_ascii=False, separators=(",", ":")
             )
@@ -381,7 +464,7 @@ class Manifest:
         out = [[MANIFEST_MAGIC, str(self.version)]]
         out += [[k, v] for k, v in self.meta().items()]
         out.append(["checksum", self.checksum()])
-        out.append([ROWS_MARK, *(ROW_COLUMNS if self.version >= 3 else ROW_COLUMNS_V2)])
+        out.append([ROWS_MARK, *row_columns(self.version)])
         out += _chunks(self.rows_json())
         if self.version >= 2:
             out.append(list(DEFS_MARK))
@@ -457,7 +540,7 @@ def parse(rows: list[list[object]]) -> Manifest:
     sequence = fields.pop(SEQUENCE_KEY, "")
     if sequence and not (sequence.isascii() and sequence.isdigit()):
         raise ManifestError("damaged")
-    width = len(ROW_COLUMNS if version >= 3 else ROW_COLUMNS_V2)
+    width = len(row_columns(version))
     try:
         raw_rows = json.loads(text)
         if not all(
@@ -469,6 +552,9 @@ def parse(rows: list[list[object]]) -> Manifest:
         body = tuple(ManifestRow.from_cells(cells) for cells in raw_rows)
         if len({(r.measure_key, r.fy) for r in body}) != len(body):
             raise ValueError("the same row twice")
+        shown = [(k, r.fy) for r in body for k, _ in r.indicators]
+        if len(set(shown)) != len(shown):
+            raise ValueError("the same 指標 row twice")
         defs, nodes = _definitions(defs_text) if version >= 2 else ((), ())
     except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: JSON nested deep
         raise ManifestError("damaged") from exc

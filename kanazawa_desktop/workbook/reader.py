@@ -1,7 +1,7 @@
 """Read a returned workbook: checked by safety.py first, then values through python-calamine.
 
 `read_returned(path)` gives the manifest (verified against its checksum), the raw values of
-every 入力 row, the cells holding formulas, a hash of the cell content (the same
+every 入力 row and (format 5) every 指標 row, the cells holding formulas, a hash of the cell content (the same
 workbook re-saved by Excel or LibreOffice hashes the same: values, never file bytes), and
 when the file was last saved.
 Whole-file problems raise BadWorkbook with one Japanese sentence; row-level problems are
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
@@ -27,6 +27,10 @@ from .layout import (
     ENTRY_HEADERS,
     ENTRY_SHEET,
     EXCEL_CELL_LIMIT,
+    ICOL_ACTUAL,
+    ICOL_FIGURE,
+    INDICATOR_HEADERS,
+    INDICATOR_SHEET,
     MANIFEST_SHEET,
     column_letter,
 )
@@ -51,8 +55,8 @@ _MANIFEST_MESSAGES = {
 
 @dataclass(frozen=True)
 class EntryRow:
-    row: int  # 1-based row of the 入力 sheet
-    values: list[object]  # the 9 cells A..I as read
+    row: int  # 1-based row of the 入力 (or 指標) sheet
+    values: list[object]  # the 9 cells A..I (指標: the 10 cells A..J) as read
     outside: bool = False  # something typed right of the table
 
 
@@ -64,6 +68,9 @@ class ReturnedWorkbook:
     formulas: list[tuple[str, int]]  # (column letters, row) in 入力
     content_hash: str
     saved_at: str | None = None  # when last saved (docProps/core.xml), UTC ISO; see properties.py
+    # format 5: the 指標 sheet's rows and formula cells (empty in an older workbook)
+    indicator_rows: list[EntryRow] = field(default_factory=list)
+    indicator_formulas: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _refuse(path: Path, message: str, kind: str) -> BadWorkbook:
@@ -99,6 +106,11 @@ def _read(path: Path) -> ReturnedWorkbook:
         try:
             manifest_rows = wb.get_sheet_by_name(MANIFEST_SHEET).to_python(skip_empty_area=False)
             entry = wb.get_sheet_by_name(ENTRY_SHEET).to_python(skip_empty_area=False)
+            indicators = (
+                wb.get_sheet_by_name(INDICATOR_SHEET).to_python(skip_empty_area=False)
+                if INDICATOR_SHEET in checked.sheet_names
+                else None
+            )
         finally:
             wb.close()
     except python_calamine.PasswordError as exc:
@@ -125,26 +137,38 @@ def _read(path: Path) -> ReturnedWorkbook:
             "「入力」シートの見出しが変更されています（列の追加・削除・並べ替えはできません）",
             "template",
         )
-    width = len(ENTRY_HEADERS)
-    rows = []
-    # an actual typed as 98.45% (or in a cell formatted as percent) arrives as 0.9845
-    percent = percent_rows(
-        checked.entry_xml or b"", column_letter(COL_ACTUAL), percent_styles(checked.styles_xml)
-    )
-    for i, raw in enumerate(entry[ENTRY_FIRST_ROW - 1 :], start=ENTRY_FIRST_ROW):
-        values = list(raw[:width]) + [""] * (width - len(raw))
-        if i in percent and type(values[COL_ACTUAL]) in (int, float):
-            values[COL_ACTUAL] = percent_cell(float(values[COL_ACTUAL]))
-        extra = [v for v in raw[width:] if v not in ("", None)]
-        if any(v not in ("", None) for v in values) or extra:
-            rows.append(EntryRow(i, values, bool(extra)))
+    styles = percent_styles(checked.styles_xml)
+    rows = _rows(entry, len(ENTRY_HEADERS), checked.entry_xml, styles, (COL_ACTUAL,))
     formulas = formula_cells(checked.entry_xml or b"")
-    payload = json.dumps(
-        [manifest.checksum(), [[r.row, r.values] for r in rows]],
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=str,
-    )
+    indicator_rows: list[EntryRow] = []
+    indicator_formulas: list[tuple[str, int]] = []
+    if manifest.version >= 5:
+        if indicators is None:
+            raise _refuse(
+                path,
+                "「指標」シートがありません（シートの削除・名前の変更はできません）",
+                "template",
+            )
+        if not indicators or [
+            str(v).strip() for v in indicators[0][: len(INDICATOR_HEADERS)]
+        ] != list(INDICATOR_HEADERS):
+            raise _refuse(
+                path,
+                "「指標」シートの見出しが変更されています（列の追加・削除・並べ替えはできません）",
+                "template",
+            )
+        indicator_rows = _rows(
+            indicators,
+            len(INDICATOR_HEADERS),
+            checked.indicator_xml,
+            styles,
+            (ICOL_ACTUAL, ICOL_FIGURE),
+        )
+        indicator_formulas = formula_cells(checked.indicator_xml or b"")
+    hashed: list[object] = [manifest.checksum(), [[r.row, r.values] for r in rows]]
+    if manifest.version >= 5:
+        hashed.append([[r.row, r.values] for r in indicator_rows])
+    payload = json.dumps(hashed, ensure_ascii=False, separators=(",", ":"), default=str)
     return ReturnedWorkbook(
         path=path,
         manifest=manifest,
@@ -152,4 +176,30 @@ def _read(path: Path) -> ReturnedWorkbook:
         formulas=formulas,
         content_hash=hashlib.sha256(payload.encode("utf-8")).hexdigest(),
         saved_at=saved_at(checked.data),
+        indicator_rows=indicator_rows,
+        indicator_formulas=indicator_formulas,
     )
+
+
+def _rows(
+    sheet: list[list[object]],
+    width: int,
+    xml: bytes | None,
+    styles: frozenset[int],
+    number_columns: tuple[int, ...],
+) -> list[EntryRow]:
+    """The non-empty rows below the header, `width` cells each. A number in one of
+    `number_columns` that Excel shows as a percentage is its percent value: an actual typed
+    as 98.45% (or into a cell formatted as percent) arrives as 0.9845."""
+    percent = {col: percent_rows(xml or b"", column_letter(col), styles) for col in number_columns}
+    out = []
+    for i, raw in enumerate(sheet[ENTRY_FIRST_ROW - 1 :], start=ENTRY_FIRST_ROW):
+        values = list(raw[:width]) + [""] * (width - len(raw))
+        for col, rows in percent.items():
+            number = values[col]
+            if i in rows and isinstance(number, int | float) and not isinstance(number, bool):
+                values[col] = percent_cell(float(number))
+        extra = [v for v in raw[width:] if v not in ("", None)]
+        if any(v not in ("", None) for v in values) or extra:
+            out.append(EntryRow(i, values, bool(extra)))
+    return out

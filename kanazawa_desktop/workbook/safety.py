@@ -20,7 +20,7 @@ XML of the `入力` sheet, or raises BadWorkbook with one Japanese sentence for:
 * an XML bomb: any part a parser reads declaring a DTD (`<!DOCTYPE` / `<!ENTITY`)
   anywhere in it, also after a long comment or split over two chunks; or a part not in
   UTF-8 (xml_scan.DeclarationScan). Office files never have either;
-* a used range past column Z or row 99,999 in `入力` or `_manifest` (xml_scan.check_extent):
+* a used range past column Z or row 99,999 in `入力`, `指標` or `_manifest` (xml_scan.check_extent):
   python-calamine lays out the whole rectangle from A1 to the farthest cell, so one cell
   at XFD1048576 would make it allocate 549 GB and abort the process. 入力 has 9 columns
   (the rest up to Z is slack, so text typed right of the table is still refused per row,
@@ -43,7 +43,7 @@ from pathlib import Path
 
 from . import package
 from .errors import BadWorkbook
-from .layout import ENTRY_SHEET, EXCEL_CELL_LIMIT, MANIFEST_SHEET, column_letter
+from .layout import ENTRY_SHEET, EXCEL_CELL_LIMIT, INDICATOR_SHEET, MANIFEST_SHEET, column_letter
 from .xml_scan import (
     MAX_COLUMNS,
     MAX_ROWS,
@@ -80,6 +80,7 @@ class Inspected:
     sheet_names: tuple[str, ...]
     strings_xml: bytes = b""  # xl/sharedStrings.xml (found ignoring case), b"" when absent
     styles_xml: bytes = b""  # xl/styles.xml, for the cells shown as percentages
+    indicator_xml: bytes | None = None  # the 指標 sheet's XML (format 5), None when absent
 
 
 def _refuse(path: Path, message: str, kind: str) -> BadWorkbook:
@@ -162,6 +163,7 @@ ZIP_ERRORS = (
     KeyError,
 )
 _SHARED_STRINGS = "xl/sharedstrings.xml"
+_OUR_SHEETS = (ENTRY_SHEET, INDICATOR_SHEET, MANIFEST_SHEET)  # the sheets a parser reads
 _STYLES = "xl/styles.xml"
 
 
@@ -267,7 +269,7 @@ def _inspect_zip(path: Path, data: bytes, zf: zipfile.ZipFile) -> Inspected:
     # sheets) are inflated here first, with hard caps. The other sheets (the 取組管理票) are
     # never parsed: their declared sizes were checked above, which is all they can cost.
     sheets, related = _index_parts(zf, path, members)
-    ours = {sheets[n] for n in (ENTRY_SHEET, MANIFEST_SHEET) if n in sheets}
+    ours = {sheets[n] for n in _OUR_SHEETS if n in sheets}
     if not all(package.worksheet_part(p) for p in ours):
         raise package.PackageError("a sheet of ours is not a worksheet part")
     wanted = {package.member_key(p) for p in ours | (related - set(sheets.values()))}
@@ -283,16 +285,21 @@ def _inspect_zip(path: Path, data: bytes, zf: zipfile.ZipFile) -> Inspected:
         )
         if body is not None:
             kept[key] = body
-    for name in (ENTRY_SHEET, MANIFEST_SHEET):
+    for name in _OUR_SHEETS:
         if name in sheets:
             _check_extent(path, name, kept[package.member_key(sheets[name])])
-    entry_xml = kept.get(package.member_key(sheets[ENTRY_SHEET])) if ENTRY_SHEET in sheets else None
+
+    def xml_of(name: str) -> bytes | None:
+        return kept.get(package.member_key(sheets[name])) if name in sheets else None
+
+    entry_xml = xml_of(ENTRY_SHEET)
     return Inspected(
         data=data,
         entry_xml=entry_xml,
         sheet_names=tuple(sheets),
         strings_xml=kept.get(_SHARED_STRINGS, b""),
         styles_xml=kept.get(_STYLES, b""),
+        indicator_xml=xml_of(INDICATOR_SHEET),
     )
 
 

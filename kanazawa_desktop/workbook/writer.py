@@ -1,7 +1,7 @@
 """Write the shared workbook with openpyxl (layout in layout.py, manifest in manifest.py).
 
-`write_workbook(content, out)` writes `取組事項一覧`, `入力`, one 取組管理票 per measure and
-the hidden manifest, atomically (a files.staging temporary beside `out`, then a rename);
+`write_workbook(content, out)` writes `取組事項一覧`, `入力`, `指標`, one 取組管理票 per
+measure and the hidden manifest, atomically (a files.staging temporary beside `out`, then a rename);
 `save_workbook(content, path)` writes the same into `path` as it is, for a caller that does
 the staging itself (the export renames inside its database transaction).
 
@@ -17,6 +17,8 @@ password (a guard against slips, not security: the import checks content, not
 protection). 計画達成状況 cells carry a list validation; 入力 has a frozen header,
 an autofilter and an A4 landscape print setup fitted to the page width. 実施結果 input cells
 carry the Text number format, so Excel keeps what a person types there as typed.
+`指標` (indicator_sheet.py) shows each value with its unit through a number format, and
+its input cells carry an input message naming the unit.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -40,6 +42,7 @@ from ..domain.status import Status
 from ..domain.text import XML_ILLEGAL
 from ..files import staging
 from .errors import BadWorkbook
+from .indicator_sheet import IndicatorRow, shown, unit_format
 from .layout import (
     COL_ACTUAL,
     COL_RESULT,
@@ -50,6 +53,12 @@ from .layout import (
     ENTRY_WIDTHS,
     EXCEL_CELL_LIMIT,
     FIELD_COLUMNS,
+    ICOL_ACTUAL,
+    ICOL_BASE,
+    ICOL_FIGURE,
+    INDICATOR_HEADERS,
+    INDICATOR_SHEET,
+    INDICATOR_WIDTHS,
     LIST_HEADERS,
     LIST_SHEET,
     MANIFEST_SHEET,
@@ -91,15 +100,18 @@ _PRESETS: dict[str, dict[str, object]] = {
 }
 
 
-def _sid(ws: Worksheet, preset: str) -> int:
-    """The workbook's style id of a preset (registered in its style table on first use)."""
+def _sid(ws: Worksheet, preset: str, number_format: str = "") -> int:
+    """The workbook's style id of a preset, with `number_format` if given (registered in
+    its style table on first use)."""
     cache = ws.parent.__dict__.setdefault("_kanazawa_style_ids", {})
-    sid = cache.get(preset)
+    sid = cache.get((preset, number_format))
     if sid is None:
         cell = WriteOnlyCell(ws)
         for attr, value in _PRESETS[preset].items():
             setattr(cell, attr, value)
-        sid = cache[preset] = cell.style_id
+        if number_format:
+            cell.number_format = number_format
+        sid = cache[(preset, number_format)] = cell.style_id
     return int(sid)
 
 
@@ -111,10 +123,13 @@ class EntryValues:
     name: str
     departments: str  # joined with 、
     plan_text: str
-    target: float | None
+    target: float | str | None  # str: INDICATOR_SHEET_NOTE (several indicators)
     result_text: str
     status: str  # Status code
-    actual: float | None
+    actual: float | None  # None for a measure with several indicators (entered in 指標)
+    # the current value of every input field of the row (what a department PC's return
+    # carries: recorded as sent), the indicator fields too
+    shown: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -124,16 +139,21 @@ class WorkbookContent:
     measures: list[Measure]  # listed in 取組事項一覧, one 取組管理票 each, in printed order
     manifest: Manifest
     entries: list[EntryValues]  # parallel to manifest.rows
+    indicator_rows: list[IndicatorRow] = field(default_factory=list)  # the 指標 sheet
 
 
 def _cell(
-    ws: Worksheet, value: object, preset: str | None = None, where: object = ""
+    ws: Worksheet,
+    value: object,
+    preset: str | None = None,
+    where: object = "",
+    number_format: str = "",
 ) -> WriteOnlyCell:
     """One cell of a row for rows_xml (None: no cell); text stays text whatever it starts with.
 
     `where` names the cell in a refusal: a str, or a callable that makes it (called only
     when the text is refused, so a city-scale sheet does not format 700,000 names)."""
-    sid = 0 if preset is None else _sid(ws, preset)
+    sid = 0 if preset is None else _sid(ws, preset, number_format)
     if value is None or value == "":
         return None if preset is None else (None, sid)
     if isinstance(value, str):
@@ -328,7 +348,9 @@ def _entry_rows(
         # "4/1" stay text, not a formula or a date); the import never relies on it
         presets = ["wrap"] * len(values)
         for field_name in mr.editable:
-            col = FIELD_COLUMNS[field_name]
+            col = FIELD_COLUMNS.get(field_name)
+            if col is None or (col == COL_ACTUAL and mr.actual_in_indicator_sheet):
+                continue  # entered in 指標: one entry cell per value
             presets[col] = _INPUT_PRESETS[col]
             if col == COL_STATUS:
                 status_rows.append(r)
@@ -344,6 +366,76 @@ def _entry_rows(
             for c, v in enumerate(values)
         ]
         yield _height([(v, ENTRY_WIDTHS[c]) for c, v in enumerate(values)]), cells
+
+
+def _write_indicators(ws: Worksheet, content: WorkbookContent) -> None:
+    """指標: one row per indicator and fiscal year (indicator_sheet.py). Only the input
+    cells of the file's own current measures are unlocked; each carries an input message
+    naming the unit (validations grouped by message)."""
+    for c, w in enumerate(INDICATOR_WIDTHS):
+        ws.column_dimensions[column_letter(c)].width = w
+    ws.freeze_panes = "C2"
+    _a4(ws, landscape=True)
+    ws.print_title_rows = "1:1"
+    _protect(ws)
+    prompts: dict[tuple[int, str, str], list[int]] = {}
+    stream_rows(ws, _indicator_rows(ws, content, prompts))
+    for (col, title, prompt), rows in prompts.items():
+        dv = DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="-1E+15",
+            formula2="1E+15",
+            allow_blank=True,
+            showErrorMessage=True,
+            showInputMessage=True,
+            errorTitle=title,
+            error="数値を入力してください",
+            promptTitle=title,
+            prompt=prompt,
+        )
+        dv.sqref = _sqref(col, rows)
+        ws.data_validations.append(dv)
+    last = 1 + len(content.indicator_rows)
+    ws.auto_filter.ref = f"A1:{column_letter(len(INDICATOR_HEADERS) - 1)}{last}"
+
+
+def _prompt(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _indicator_rows(
+    ws: Worksheet, content: WorkbookContent, prompts: dict[tuple[int, str, str], list[int]]
+) -> Iterator[Row]:
+    yield None, _header(ws, INDICATOR_HEADERS)
+    for i, ir in enumerate(content.indicator_rows):
+        r = 2 + i
+        fmt = unit_format(ir.unit, ir.decimals)
+        unit_text = f"単位は「{ir.unit}」です。" if ir.unit.strip() else "単位はありません。"
+        presets = ["wrap"] * len(INDICATOR_HEADERS)
+        formats = [""] * len(INDICATOR_HEADERS)
+        formats[ICOL_BASE] = formats[ICOL_ACTUAL] = formats[ICOL_FIGURE] = fmt
+        if ir.actual_editable:
+            presets[ICOL_ACTUAL] = "input"
+            # named by unit, not by indicator: a few validations, however many rows
+            prompt = _prompt(f"{unit_text}数値だけを入力します（表示に単位が付きます）", 255)
+            prompts.setdefault((ICOL_ACTUAL, "実績値", prompt), []).append(r)
+        if ir.figure_editable:
+            presets[ICOL_FIGURE] = "input"
+            what = ir.figure_name or "比較する数値"
+            prompt = _prompt(f"{what}を入力します。{unit_text}数値だけを入力します", 255)
+            prompts.setdefault((ICOL_FIGURE, _prompt(what, 32), prompt), []).append(r)
+        cells = [
+            _cell(
+                ws,
+                v,
+                presets[c],
+                lambda c=c, ir=ir: f"{INDICATOR_SHEET} {ir.key} {INDICATOR_HEADERS[c]}",
+                formats[c],
+            )
+            for c, v in enumerate(shown(ir))
+        ]
+        yield _height([(ir.name, INDICATOR_WIDTHS[1]), (ir.target, INDICATOR_WIDTHS[6])]), cells
 
 
 def _write_measure_sheet(
@@ -437,6 +529,8 @@ def _write_sheets(
 ) -> None:
     _write_list(wb.create_sheet(LIST_SHEET), content)
     _write_entries(wb.create_sheet(ENTRY_SHEET), content)
+    if content.manifest.version >= 5:
+        _write_indicators(wb.create_sheet(INDICATOR_SHEET), content)
     nodes = {n.id: n for n in content.nodes}
     sheets = [m for m in content.measures if not m.is_repeat]
     if len(sheets) > MAX_MEASURE_SHEETS:

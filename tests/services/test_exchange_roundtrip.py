@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import pytest
-from exchange_helpers import entry_rows, fill
+from exchange_helpers import entry_rows, fill, libreoffice_resave
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -78,32 +77,6 @@ def test_any_edit_of_unlocked_cells_comes_back_exactly(issued_file, tmp_path, da
             value = Status.from_label(value).value
         want[f"{label} {year} {field_of[col]}"] = value
     assert got == want
-
-
-def libreoffice_resave(path, tmp_path):
-    """Open and save the workbook with LibreOffice, headless: a second, real client."""
-    lo_out = tmp_path / "lo"
-    lo_out.mkdir(exist_ok=True)
-    profile = (tmp_path / "profile").as_uri()
-    r = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(lo_out),
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    resaved = lo_out / path.name
-    assert resaved.exists(), r.stdout + r.stderr
-    assert resaved.read_bytes() != path.read_bytes()
-    return resaved
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

@@ -48,7 +48,7 @@ SHORT_SYNC_CASES = 12
 LONG_CASES = 1500
 LONG_SYNC_CASES = 300
 ENTRY_PART = "xl/worksheets/sheet2.xml"
-MANIFEST_PART = "xl/worksheets/sheet9.xml"
+MANIFEST_PART = "xl/worksheets/sheet10.xml"  # after 一覧, 入力, 指標 and 6 取組管理票
 XML_PARTS = (
     ENTRY_PART,
     MANIFEST_PART,
@@ -244,7 +244,7 @@ def _xml_mutation(rng, xml: bytes) -> tuple[bytes, str]:
 
 
 def _manifest_part(path: Path) -> str:
-    """The member holding _manifest (sheet9 in a department workbook, later in a master)."""
+    """The member holding _manifest (sheet10 in a department workbook, later in a master)."""
     with zipfile.ZipFile(path) as z:
         wb, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
     rid = re.search(rb'name="_manifest"[^>]*r:id="(\w+)"', wb).group(1)

@@ -23,7 +23,7 @@ from kanazawa_desktop.workbook.errors import BadWorkbook
 from kanazawa_desktop.workbook.reader import read_returned
 
 ENTRY_PART = "xl/worksheets/sheet2.xml"
-MANIFEST_PART = "xl/worksheets/sheet9.xml"
+MANIFEST_PART = "xl/worksheets/sheet10.xml"  # after 一覧, 入力, 指標 and 6 取組管理票
 
 
 @pytest.fixture

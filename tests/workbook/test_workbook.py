@@ -332,7 +332,7 @@ def test_a_city_scale_list_carries_no_measure_sheets_and_still_merges(
     master = X.export_workbook(secretariat, tmp_path / "master.xlsx").path
     part = X.export_workbook(secretariat, tmp_path / "jinji.xlsx", "人事課").path
     names = openpyxl.load_workbook(master, read_only=True).sheetnames
-    assert names == ["取組事項一覧", "入力", "_manifest"]
+    assert names == ["取組事項一覧", "入力", "指標", "_manifest"]
     assert "No.10" in openpyxl.load_workbook(part, read_only=True).sheetnames
     fill(master, {("No.10", "R5", "result"): "一覧表から"})
     [pv] = X.preview_import(secretariat, [master])

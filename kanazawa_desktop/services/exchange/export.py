@@ -35,15 +35,23 @@ from ...domain import fields as F
 from ...domain.changes import Changes
 from ...domain.errors import InvalidValue, PermissionDenied, StoreError
 from ...domain.fiscal import short_label
-from ...domain.indicator import indicator_to_dict
+from ...domain.indicator import Indicator, era_label, indicator_to_dict
+from ...domain.judgement import of_indicator
 from ...domain.model import Measure, Node
 from ...domain.status import Status
-from ...domain.values import field_value
+from ...domain.values import actual_field, field_value, series_fields
 from ...files import staging
 from ...store import exchange_repo as xrepo
 from ...store import repository as repo
 from ...store.connection import write_transaction
-from ...workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
+from ...workbook.indicator_sheet import IndicatorRow, decimals_of, row_digest, shown
+from ...workbook.layout import (
+    ICOL_ACTUAL,
+    ICOL_FIGURE,
+    INDICATOR_SHEET_NOTE,
+    SCOPE_DEPARTMENT,
+    SCOPE_MASTER,
+)
 from ...workbook.manifest import Manifest, ManifestRow, MeasureDef, NodeDef, locked_digest
 from ...workbook.writer import EntryValues, WorkbookContent, save_workbook
 from ..progress import Progress, step
@@ -65,10 +73,68 @@ class ExportResult:
 
 
 def editable_fields(m: Measure) -> frozenset[str]:
-    """The cells a department may fill for a measure: none for 【再掲】 or retired ones."""
+    """The cells a department may fill for a measure: none for 【再掲】 or retired ones;
+    for a 【数値目標】 measure its indicators' actuals and outside figures too."""
     if m.is_repeat or m.retired:
         return frozenset()
-    return frozenset({F.RESULT_TEXT, F.STATUS} | ({F.ACTUAL} if m.numeric else set()))
+    numbers = {F.ACTUAL, *series_fields(m)} if m.numeric else set()
+    return frozenset({F.RESULT_TEXT, F.STATUS} | numbers)
+
+
+def other_series(m: Measure) -> list[str]:
+    """The indicator fields a manifest row carries beside 実績値: every indicator's actual but
+    the first one's (that is `actual`), and each outside figure."""
+    return [f for f in series_fields(m) if f != F.ACTUAL]
+
+
+def _baseline_year(ind: Indicator) -> str:
+    b = ind.baseline
+    if b.year is not None:
+        return era_label(b.year) + ("（累計）" if b.cumulative else "")
+    return f"{era_label(b.starts)}開始" if b.starts is not None else ""
+
+
+def indicator_rows(m: Measure, fy: int, editable: frozenset[str]) -> list[IndicatorRow]:
+    """The 指標 rows of `m` in fiscal year `fy`, as this database holds the values now.
+
+    One entry cell per value: 実績値 is an input cell only when the measure has several
+    indicators (with one it is entered in 入力 and shown here locked)."""
+    several = len(m.indicators) > 1
+    out = []
+    for ind in m.indicators:
+        actual = actual_field(m, ind.key)
+        figure = F.series_field(F.FIGURE, ind.key) if ind.figure_name else ""
+        stated = [ind.baseline.value] + [getattr(t, "value", None) for t in ind.targets]
+        out.append(
+            IndicatorRow(
+                key=ind.key,
+                name=ind.name,
+                unit=ind.unit,
+                baseline=ind.baseline.value,
+                baseline_year=_baseline_year(ind),
+                fy=fy,
+                target=ind.target_text(fy),
+                actual=field_value(m, actual, fy),  # type: ignore[arg-type]
+                verdict=of_indicator(m, ind, fy).label,
+                figure=field_value(m, figure, fy) if figure else None,  # type: ignore[arg-type]
+                figure_name=ind.figure_name,
+                actual_open=several,
+                figure_open=bool(figure),
+                actual_editable=several and actual in editable,
+                figure_editable=bool(figure) and figure in editable,
+                decimals=decimals_of(
+                    [v for v in stated if isinstance(v, int | float) and not isinstance(v, bool)]
+                ),
+            )
+        )
+    return out
+
+
+def _digest(row: IndicatorRow) -> str:
+    open_columns = {
+        c for c, o in ((ICOL_ACTUAL, row.actual_open), (ICOL_FIGURE, row.figure_open)) if o
+    }
+    return row_digest(shown(row), open_columns)
 
 
 def _scope(desk: Desk, department: str | None) -> tuple[str, str]:
@@ -97,19 +163,27 @@ def build_content(desk: Desk, scope: str, department: str) -> WorkbookContent:
     base = xrepo.sync_base() if on_department_pc else {}
     sent = xrepo.sent_values() if on_department_pc else {}
     rows, entries = [], []
+    by_indicator: dict[str, list[IndicatorRow]] = {}
     for m in measures:
         if m.is_repeat:
             continue
         editable = editable_fields(m)
+        series = other_series(m)
+        several = len(m.indicators) > 1
         for fy in plan.years:
             y = m.year(fy)
-            current = {f: field_value(m, f, fy) for f in RESULT_FIELDS}
+            fields = (*RESULT_FIELDS, *series)
+            current = {f: field_value(m, f, fy) for f in fields}
             if on_department_pc:
-                initial = {F.RESULT_TEXT: "", F.STATUS: Status.PENDING.value, F.ACTUAL: None}
-                b = {f: base.get((m.key, fy, f), initial[f]) for f in RESULT_FIELDS}
+                initial = {F.RESULT_TEXT: "", F.STATUS: Status.PENDING.value}
+                b = {f: base.get((m.key, fy, f), initial.get(f)) for f in fields}
             else:
                 b = current
+            shown_rows = indicator_rows(m, fy, editable)
+            for ir in shown_rows:
+                by_indicator.setdefault(ir.key, []).append(ir)
             depts = "、".join(m.departments)
+            target = INDICATOR_SHEET_NOTE if several else y.target
             rows.append(
                 ManifestRow(
                     measure_key=m.key,
@@ -117,12 +191,14 @@ def build_content(desk: Desk, scope: str, department: str) -> WorkbookContent:
                     editable=editable,
                     label=m.number_label,
                     locked=locked_digest(
-                        m.number_label, m.name, depts, short_label(fy), y.plan_text, y.target
+                        m.number_label, m.name, depts, short_label(fy), y.plan_text, target
                     ),
                     result_text=str(b[F.RESULT_TEXT]),
                     status=str(b[F.STATUS]),
                     actual=b[F.ACTUAL],  # type: ignore[arg-type]
-                    sent={f: sent[(m.key, fy, f)] for f in RESULT_FIELDS if (m.key, fy, f) in sent},
+                    sent={f: sent[(m.key, fy, f)] for f in fields if (m.key, fy, f) in sent},
+                    indicators=tuple((ir.key, _digest(ir)) for ir in shown_rows),
+                    series={f: b[f] for f in series},  # type: ignore[misc]
                 )
             )
             entries.append(
@@ -130,10 +206,11 @@ def build_content(desk: Desk, scope: str, department: str) -> WorkbookContent:
                     name=m.name,
                     departments=depts,
                     plan_text=y.plan_text,
-                    target=y.target,
+                    target=target,
                     result_text=y.result_text,
                     status=y.status.value,
-                    actual=y.actual,
+                    actual=None if several else y.actual,
+                    shown={f: current[f] for f in fields},
                 )
             )
     uid = desk.database_uid
@@ -151,7 +228,13 @@ def build_content(desk: Desk, scope: str, department: str) -> WorkbookContent:
         nodes=node_definitions(nodes) if master else (),
     )
     return WorkbookContent(
-        plan=plan, nodes=nodes, measures=measures, manifest=manifest, entries=entries
+        plan=plan,
+        nodes=nodes,
+        measures=measures,
+        manifest=manifest,
+        entries=entries,
+        # indicator by indicator, each over the plan's years
+        indicator_rows=[ir for irs in by_indicator.values() for ir in irs],
     )
 
 
@@ -256,9 +339,9 @@ def export_workbook(
                 # what this return carries: the secretariat reads the next one against it
                 xrepo.record_sent(
                     {
-                        (mr.measure_key, mr.fy, f): getattr(ev, f)
+                        (mr.measure_key, mr.fy, f): ev.shown[f]
                         for mr, ev in zip(content.manifest.rows, content.entries, strict=True)
-                        for f in RESULT_FIELDS
+                        for f in mr.fields()
                         if f in mr.editable
                     }
                 )

@@ -30,11 +30,12 @@ from pathlib import Path
 
 from ...domain import fields as F
 from ...domain.display import short_time
+from ...domain.errors import InvalidValue
 from ...domain.merge import Decision, FieldMerge, decide, same
 from ...domain.model import Measure
 from ...domain.quantity import off_scale
 from ...domain.status import Status
-from ...domain.values import field_value, unit_of
+from ...domain.values import field_value, indicator_of_field, unit_of
 from ...store import exchange_repo as xrepo
 from ...store import repository as repo
 from ...store.exchange_repo import ImportRecord
@@ -44,7 +45,7 @@ from ...workbook.manifest import Manifest, MeasureDef, NodeDef
 from ...workbook.reader import ReturnedWorkbook, read_returned
 from ..desk import Desk
 from ..progress import Progress, step
-from .export import ORIGIN_META, RESULT_FIELDS
+from .export import ORIGIN_META
 from .validate import ParsedRow, Refusal, check_rows
 
 KIND_RETURN = "return"
@@ -313,9 +314,18 @@ def _not_fillable(m: Measure, f: str) -> str | None:
         return "【再掲】の取組には入力できません（再掲元の取組に入力します）"
     if m.retired:
         return "廃止された取組には入力できません"
-    if f == F.ACTUAL and not m.numeric:
+    if (f == F.ACTUAL or F.split_series(f) is not None) and not m.numeric:
         return "数値目標のない取組には実績値を入力できません"
     return None
+
+
+def _current(m: Measure, fy: int, f: str) -> tuple[bool, object]:
+    """(known?, the value this database holds): an indicator field of an indicator the
+    measure no longer has (or does not have yet) is not known."""
+    try:
+        return True, field_value(m, f, fy)
+    except InvalidValue:
+        return False, None
 
 
 def _earlier_fillings(
@@ -350,15 +360,14 @@ def _merge_return(
             if any(file_vals[f][0] != mr.base(f) for f in mr.editable):
                 pv.refusals.append(Refusal(f"{mr.label}: この取組は現在の一覧にありません"))
             continue
-        for f in (f for f in RESULT_FIELDS if f in mr.editable):
+        for f in (f for f in mr.fields() if f in mr.editable):
             file_value, blank = file_vals[f]
-            why = _not_fillable(m, f)
+            known, master = _current(m, mr.fy, f)
+            why = _not_fillable(m, f) or (None if known else "この指標は現在の一覧にありません")
             if why:
                 if not same(file_value, mr.base(f)):
                     pv.refusals.append(Refusal(f"{mr.label} {mr.fy}年度 {F.label(f)}: {why}"))
                 continue
-            y = m.year(mr.fy)
-            master = {F.RESULT_TEXT: y.result_text, F.STATUS: y.status.value, F.ACTUAL: y.actual}[f]
             base = mr.base(f)
             if f in mr.sent and same(master, mr.sent[f]):
                 # the master holds what this department sent last time: this return is read
@@ -381,22 +390,24 @@ def _merge_return(
                     )
                 )
                 continue
-            if (
-                d is Decision.APPLY
-                and f == F.ACTUAL
-                and _off_scale(file_value, y.target, unit_of(m))
-            ):
+            if d is Decision.APPLY and _off_scale(file_value, m, mr.fy, f):
                 d = Decision.SCALE
             _add(pv, FieldMerge(mr.measure_key, mr.fy, f, base, master, file_value, d))
 
 
-def _off_scale(value: object, target: float | None, unit: str) -> bool:
-    """A percentage about 100 times off its target (0.9845 for 98.45 %, what Excel hands over
-    for a cell typed 98.45% without the percent format): shown for a decision, never applied
-    as is. Other units are left alone: a count 100 times below its target is a plausible
-    early year, not a typing slip."""
-    if unit.strip() not in ("%", "％") or isinstance(value, bool):
+def _off_scale(value: object, m: Measure, fy: int, f: str) -> bool:
+    """An indicator's actual in percent about 100 times off its target of the year
+    (`year_target`; 0.9845 for 98.45 %, what Excel hands over for a cell typed 98.45%
+    without the percent format): shown for a decision, never applied as is. Other units are
+    left alone: a count 100 times below its target is a plausible early year, not a typing
+    slip. Outside figures have no target to compare with."""
+    s = F.split_series(f)
+    if (f != F.ACTUAL and (s is None or s[0] != F.ACTUAL)) or isinstance(value, bool):
         return False
+    if unit_of(m, f).strip() not in ("%", "％"):
+        return False
+    ind = indicator_of_field(m, f)
+    target = ind.year_target(fy) if ind is not None else m.year(fy).target
     return isinstance(value, int | float) and off_scale(value, [target])
 
 
@@ -477,7 +488,8 @@ def _merge_sync(
             if mr.label not in missing:
                 missing.append(mr.label)
             continue
-        defs = [(f, mr.fy) for f in (F.PLAN_TEXT, F.TARGET)]
+        # 目標値 is not a number where it says 「指標シートに入力」: the definitions carry it
+        defs = [(f, mr.fy) for f in (F.PLAN_TEXT, F.TARGET) if f in file_vals]
         if mr.measure_key not in seen_measure and not with_definitions:
             seen_measure.add(mr.measure_key)
             defs = [("name", 0), ("departments", 0)] + defs
@@ -497,12 +509,14 @@ def _merge_sync(
                 ),
             )
         mine = own in m.departments
-        for f in RESULT_FIELDS:
-            cur = _measure_value(m, mr.fy, f)
+        for f in mr.fields():
+            cur = _current(m, mr.fy, f)[1]  # an indicator new here: added by this sync
             new = mr.base(f)
             pv.sync_values[(mr.measure_key, mr.fy, f)] = new
             if mine:
-                initial = Status.PENDING.value if f == F.STATUS else None if f == F.ACTUAL else ""
+                initial = (
+                    Status.PENDING.value if f == F.STATUS else "" if f == F.RESULT_TEXT else None
+                )
                 b = base.get((mr.measure_key, mr.fy, f), initial)
                 # the secretariat's value is a deliberate one from its database, not a cell
                 # someone may have cleared by mistake: the blank rule does not apply
@@ -574,9 +588,9 @@ def preview_file(
         if m is not None:
             pv.measures[key] = (m.id, m.number_label, m.name)
 
-    def unit(key: str) -> str:
+    def unit(key: str, field: str) -> str:
         m = by_key.get(key)
-        return "" if m is None else unit_of(m)
+        return "" if m is None else unit_of(m, field)
 
     values, refusals = check_rows(wb, sync=kind == KIND_SYNC, years=desk.plan.years, unit=unit)
     pv.refusals.extend(refusals)
