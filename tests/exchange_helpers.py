@@ -18,17 +18,22 @@ COLS = {
 }
 
 
-def entry_rows(path: Path) -> dict[tuple[str, str], int]:
+def _rows_by(path: Path, sheet: str, year_col: int) -> dict[tuple[str, str], int]:
+    """(the row's first cell, its 年度 'R5') -> its row number in `sheet`."""
     wb = openpyxl.load_workbook(path, read_only=True)
     try:
-        ws = wb["入力"]
         return {
-            (r[0], r[3]): i
-            for i, r in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2)
+            (r[0], r[year_col]): i
+            for i, r in enumerate(wb[sheet].iter_rows(min_row=2, values_only=True), start=2)
             if r[0]
         }
     finally:
         wb.close()
+
+
+def entry_rows(path: Path) -> dict[tuple[str, str], int]:
+    """(取組No. label, 'R5') -> row of the 入力 sheet."""
+    return _rows_by(path, "入力", 3)
 
 
 def fill(path: Path, edits: dict[tuple[str, str, str], object], out: Path | None = None) -> Path:
@@ -234,16 +239,7 @@ INDICATOR_COLS = {"actual": "H", "figure": "J", "name": "B", "target": "G", "ver
 
 def indicator_rows(path: Path) -> dict[tuple[str, str], int]:
     """(番号, 'R5') -> row of the 指標 sheet."""
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        ws = wb["指標"]
-        return {
-            (r[0], r[5]): i
-            for i, r in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2)
-            if r[0]
-        }
-    finally:
-        wb.close()
+    return _rows_by(path, "指標", 5)
 
 
 def fill_indicators(

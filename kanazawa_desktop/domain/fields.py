@@ -30,6 +30,8 @@ def series_field(kind: str, key: str) -> str:
 
 def split_series(field: str) -> tuple[str, str] | None:
     """("actual" | "figure", indicator key) for an indicator field; None for any other."""
+    if ":" not in field:  # the common case, asked for every cell of an export
+        return None
     kind, sep, key = field.partition(":")
     return (kind, key) if sep and kind in _SERIES and key else None
 

@@ -124,9 +124,6 @@ class MeasureRow:
     retired: bool
     position: int
     statuses: dict[int, Status]
-    # per year, the judgement of the measure's indicators where it differs from the status
-    # chosen (domain.judgement.disagrees): "達成" / "未達成" as the numbers say
-    disagreements: dict[int, str] = field(default_factory=dict)
 
     @property
     def number_label(self) -> str:

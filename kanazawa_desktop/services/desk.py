@@ -359,6 +359,14 @@ class Desk:
                 )
         return changes
 
+    def disagreements(self, rows: list[MeasureRow]) -> dict[int, dict[int, str]]:
+        """Per measure of `rows`, the years whose chosen 計画達成状況 its indicators judge
+        otherwise, with their judgement (the 一覧 marks them); read in batches of 500."""
+        out: dict[int, dict[int, str]] = {}
+        for i in range(0, len(rows), 500):
+            out.update(repo.disagreements(rows[i : i + 500]))
+        return out
+
     def measure(self, measure_id: int) -> Measure:
         return repo.get_measure(measure_id)
 

@@ -156,7 +156,6 @@ def measure_rows(plan_id: int, ids: list[int] | None = None) -> list[MeasureRow]
         "m.id",
     ):
         statuses[mid][fy] = codes.get(status) or Status(status)
-    series = read_series("m.plan_id = ?", [plan_id], ids)
     rows = _sql(
         "SELECT m.id, m.key, m.node_id, m.number, m.repeat_of, m.name, m.numeric, "
         "m.retired, m.position FROM measure m JOIN node n ON n.id = m.node_id "
@@ -179,10 +178,21 @@ def measure_rows(plan_id: int, ids: list[int] | None = None) -> list[MeasureRow]
             retired=bool(retired),
             position=position,
             statuses=statuses.get(mid, {}),
-            disagreements=_disagreements(series, mid, statuses.get(mid, {})),
         )
         for mid, key, node, number, repeat_of, name, numeric, retired, position in rows
     ]
+
+
+def disagreements(rows: list[MeasureRow]) -> dict[int, dict[int, str]]:
+    """Per measure of `rows`, the years whose chosen status its indicators' judgement
+    contradicts, with that judgement (達成 / 未達成); measures without any left out."""
+    series = read_series("1", [], [r.id for r in rows])
+    out = {}
+    for r in rows:
+        found = _disagreements(series, r.id, r.statuses)
+        if found:
+            out[r.id] = found
+    return out
 
 
 def _disagreements(series: Series, mid: int, statuses: dict[int, Status]) -> dict[int, str]:

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.history.horizontalHeader().resizeSection(6, 320)
         self.history.setWordWrap(False)
         self.list_model = MeasureListModel(years, self)
+        self.list_model.marks_source = self.desk.disagreements
         self.list_view = QTableView()
         self.list_view.setObjectName("list")
         self.list_view.setModel(self.list_model)
