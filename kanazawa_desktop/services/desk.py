@@ -439,7 +439,7 @@ class Desk:
                     field=field,
                     measure_id=measure_id,
                 )
-            new = validate(field, value, unit=unit_of(measure))
+            new = validate(field, value, unit=unit_of(measure, field))
             node_key = self._node_key(measure.node_id) if field == "node" else None
             old = field_value(measure, field, fy, node_key=node_key)
             changes.append(

@@ -653,8 +653,7 @@ def _write(c: F.FieldChange) -> None:
 
 
 def _relink_departments(measure_id: int, names: list[str]) -> None:
-    if not names:
-        raise InvalidValue("担当課を1つ以上指定してください")
+    # none is allowed: an item of a later plan is the secretariat's until it assigns one
     found = {d.name: d.id for d in DbDepartment.select().where(DbDepartment.name.in_(names))}
     for name in names:
         if name not in found:
