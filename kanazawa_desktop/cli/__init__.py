@@ -20,6 +20,8 @@ from . import (
     import_cmd,
     indicators_cmd,
     init_cmd,
+    plan_option,
+    plans_cmd,
     print_cmd,
     status_cmd,
 )
@@ -34,6 +36,7 @@ COMMAND_MODULES = [
     status_cmd,
     backup_cmd,
     indicators_cmd,
+    plans_cmd,
 ]
 
 
@@ -69,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_window(db_path)
     try:
         return int(args.func(args, db_path) or 0)
+    except plan_option.UnknownPlan as exc:  # wrong usage, like an unknown option
+        sys.stderr.write(f"kanazawa-desktop: エラー: {exc.message}\n")
+        return 2
     except DeskError as exc:
         sys.stderr.write(f"kanazawa-desktop: エラー: {exc.message}\n")
         return 1

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..domain.errors import InvalidValue
 from ..domain.fiscal import short_label
 from ..domain.indicator import era_label, number_text
+from . import plan_option
 
 if TYPE_CHECKING:
     from ..services.indicators import IndicatorRow
@@ -35,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "indicators",
         help="数値目標の指標を年度ごとにタブ区切りで出力します（目標値・実績値・判定）",
     )
-    p.add_argument("--plan", metavar="KEY", help="計画のコード（省略時は行政経営プラン）")
+    plan_option.add(p)
     p.add_argument("--department", metavar="NAME", help="この担当課の取組だけ（共管の取組を含む）")
     p.set_defaults(func=run)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from . import plan_option
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("print", help="取組管理票・取組事項一覧をPDFに出力します")
@@ -29,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--list", action="store_true", help="取組事項一覧を管理票の前に付ける")
     which.add_argument("--list-only", action="store_true", help="取組事項一覧だけを出力する")
+    plan_option.add(p)
     p.set_defaults(func=run)
 
 
@@ -37,6 +40,7 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
     from ..services.printing import print_pdf
 
     with Desk.open(db_path, create=False) as desk:
+        plan_option.use(desk, args)
         result = print_pdf(
             desk,
             args.out,

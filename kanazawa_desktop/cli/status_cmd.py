@@ -8,12 +8,14 @@ from pathlib import Path
 
 from ..domain.display import short_time
 from ..domain.errors import PermissionDenied
+from . import plan_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "status", help="回収状況（担当課ごとの配布・回収・未解決の競合）を表示します"
     )
+    plan_option.add(p)
     p.set_defaults(func=run)
 
 
@@ -22,6 +24,7 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
     from ..services.exchange import collection_status
 
     with Desk.open(db_path, create=False) as desk:
+        plan_option.use(desk, args)
         role = desk.role
         if role is None or not role.is_secretariat:
             raise PermissionDenied("回収状況は事務局のデータベースで確認します")

@@ -23,6 +23,7 @@ class Plan:
     first_fy: int
     last_fy: int
     levels: tuple[str, ...] = ("方針", "項目", "小項目")
+    item: str = "取組"  # what the plan calls one reporting unit
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -40,6 +41,7 @@ class Node:
     label: str
     title: str
     position: int
+    description: str = ""  # a 基本目標's or 柱's text (the later plans)
 
     @property
     def caption(self) -> str:
@@ -82,6 +84,9 @@ class Measure:
     # per indicator key, per fiscal year: the actual value, and the outside figure (中核市平均)
     actuals: dict[str, dict[int, float]] = field(default_factory=dict)
     figures: dict[str, dict[int, float]] = field(default_factory=dict)
+    # what a later plan says of the unit beyond the first plan's sheet, as plain data:
+    # 総合戦略 {"projects": [{"text", "repeat"}]}, デジタル戦略 {"achieved": [...], "actions": [...]}
+    details: dict[str, object] = field(default_factory=dict)
 
     @property
     def indicator(self) -> Indicator | None:

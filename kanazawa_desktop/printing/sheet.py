@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor
 
 from ..domain import judgement
 from ..domain.achievement import format_grouped
+from ..domain.details import sections
 from ..domain.fiscal import long_label
 from ..domain.indicator import Indicator
 from ..domain.judgement import Verdict
@@ -254,6 +255,15 @@ def _rows(measure: Measure, job: PrintJob, width: float) -> list[_Row]:
     )
     for ind in measure.indicators:
         rows += _indicator_rows(measure, ind, recs, ycols, col_w, body_w)
+    for title, lines in sections(measure.details):  # a later plan's 具体的な事業, 具体的な取組 …
+        text = "\n".join(lines)
+        rows.append(
+            _Row(
+                [_label(0, LABEL_W, title), _Cell(LABEL_W, body_w, text, size=8.5, caption=title)],
+                12 * (text.count("\n") + 1) + 8,
+                20,
+            )
+        )
     return rows
 
 

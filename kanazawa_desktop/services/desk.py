@@ -11,6 +11,8 @@ import hashlib
 import json
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from pathlib import Path
@@ -21,6 +23,7 @@ from ..domain.errors import InvalidValue, PermissionDenied, StoreError
 from ..domain.filtering import MeasureFilter, SearchIndex, search_text, visible_to
 from ..domain.history import Actor, HistoryEntry
 from ..domain.model import Measure, MeasureRow, Node, Plan
+from ..domain.plans import find_plan
 from ..domain.text import clean_text
 from ..domain.values import field_value, unit_of, validate
 from ..store import repository as repo
@@ -29,7 +32,7 @@ from ..store.models import database_proxy
 from ..store.plan_loader import load_plan
 from ..store.schema import current_version, ensure_schema, preflight
 from . import undo as undo_mod
-from .paths import bundled_plan_bytes
+from .paths import bundled_plan_bytes, bundled_plans
 
 _OPEN_LOCK = threading.RLock()
 PLAN_CODE = "gyosei_keiei"
@@ -76,7 +79,9 @@ class Desk:
         self._generation = 0  # bumped whenever the kept rows and index are dropped
         self._stale: set[int] | None = None  # measures changed while an index is being built
         self._pending = Changes()  # what changed since the last take_changes()
-        self.undo_stack = undo_mod.UndoStack()  # this session's undo/redo (services/undo.py)
+        self._plan_code = PLAN_CODE  # the plan this desk works on (use_plan switches)
+        # this session's undo/redo, per plan (services/undo.py)
+        self._undo_stacks: dict[str, undo_mod.UndoStack] = {}
         self.source = "form"
 
     # ---- opening ----------------------------------------------------------
@@ -136,21 +141,29 @@ class Desk:
         return desk
 
     def _complete(self, new: bool) -> None:
-        """Create (new) or finish (plan, identity missing) the database in one transaction."""
-        if not new and repo.plan_by_code(PLAN_CODE) is not None and repo.get_meta("database_uid"):
+        """Create (new) or finish (a bundled plan or the identity missing: a database made
+        before the plan was bundled) the database in one transaction."""
+        missing = [] if new else self._missing_plans()
+        if not new and not missing and repo.get_meta("database_uid"):
             return  # nothing to write: no write lock taken on an ordinary open
         with write_transaction(self.db):
             if new:
                 ensure_schema(self.db, self.path)
-            if repo.plan_by_code(PLAN_CODE) is None:
-                self._load_bundled()
+                missing = self._missing_plans()
+            for code, name in missing:
+                self._load_bundled(code, name)
             if not repo.get_meta("database_uid"):
                 repo.set_meta("database_uid", uuid.uuid4().hex)
 
-    def _load_bundled(self) -> None:
-        raw = bundled_plan_bytes()
+    def _missing_plans(self) -> list[tuple[str, str]]:
+        have = {p.code for p in repo.plans()}
+        return [(code, name) for code, name in bundled_plans() if code not in have]
+
+    def _load_bundled(self, code: str, name: str) -> None:
+        raw = bundled_plan_bytes(name)
         load_plan(self.db, json.loads(raw))
-        repo.set_meta("plan_data_sha256", hashlib.sha256(raw).hexdigest())
+        key = "plan_data_sha256" if code == PLAN_CODE else f"plan_data_sha256:{code}"
+        repo.set_meta(key, hashlib.sha256(raw).hexdigest())
 
     def close(self) -> None:
         """Release this desk; the last one closes the file and unbinds the models."""
@@ -225,10 +238,41 @@ class Desk:
     # ---- reads ------------------------------------------------------------
     @property
     def plan(self) -> Plan:
-        plan = repo.plan_by_code(PLAN_CODE)
+        """The plan this desk works on: the 行政経営プラン unless use_plan() chose another."""
+        plan = repo.plan_by_code(self._plan_code)
         if plan is None:
             raise StoreError("計画データがありません")
         return plan
+
+    def plans(self) -> list[Plan]:
+        return repo.plans()
+
+    def use_plan(self, key: str) -> Plan:
+        """Work on the plan `key` — its code, or a part of its name that only it has
+        (「総合戦略」); InvalidValue naming the plans otherwise."""
+        plan = find_plan(self.plans(), key)
+        if plan.code != self._plan_code:
+            self._plan_code = plan.code
+            self._drop_caches()
+            self._visible_cache = None
+            self._pending = self._pending | Changes(structure=True)
+        return plan
+
+    @contextmanager
+    def on_plan(self, code: str) -> Iterator[Plan]:
+        """Work on the plan `code` for the block, then on the one before (a workbook of
+        another plan is previewed and applied in its own plan)."""
+        before = self._plan_code
+        plan = self.use_plan(code)
+        try:
+            yield plan
+        finally:
+            if self._plan_code != before:
+                self.use_plan(before)
+
+    @property
+    def undo_stack(self) -> undo_mod.UndoStack:
+        return self._undo_stacks.setdefault(self._plan_code, undo_mod.UndoStack())
 
     def departments(self) -> list[str]:
         return repo.departments()
@@ -403,7 +447,7 @@ class Desk:
                     field=field,
                     measure_id=measure_id,
                 )
-            new = validate(field, value, unit=unit_of(measure))
+            new = validate(field, value, unit=unit_of(measure, field))
             node_key = self._node_key(measure.node_id) if field == "node" else None
             old = field_value(measure, field, fy, node_key=node_key)
             changes.append(

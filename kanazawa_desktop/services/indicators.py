@@ -19,6 +19,7 @@ from ..domain.errors import InvalidValue
 from ..domain.indicator import Baseline, Indicator
 from ..domain.judgement import Judgement
 from ..domain.model import Measure
+from ..domain.plans import find_plan
 from ..domain.status import Status
 from ..store import repository as repo
 
@@ -52,15 +53,10 @@ class IndicatorRow:
 def indicator_rows(
     desk: Desk, *, plan: str | None = None, department: str | None = None
 ) -> list[IndicatorRow]:
-    """Every indicator of the plan (`plan`: its code; None: the desk's plan) per fiscal
-    year, narrowed to the measures `department` holds (a joint measure belongs to each)."""
-    chosen = desk.plan if plan is None else repo.plan_by_code(plan)
-    if chosen is None:
-        codes = [p.code for p in repo.plans()]
-        raise InvalidValue(
-            f"計画「{plan}」はありません。次のいずれかを指定してください: " + "、".join(codes),
-            plan=plan,
-        )
+    """Every indicator of the plan (`plan`: its code or a part of its name only it has;
+    None: the desk's plan) per fiscal year, narrowed to the measures `department` holds (a
+    joint measure belongs to each)."""
+    chosen = desk.plan if plan is None else find_plan(desk.plans(), plan)
     if department is not None:
         known = desk.departments()
         if department not in known:

@@ -20,5 +20,19 @@ def default_db_path() -> Path:
     return user_data_path(APP_DIR, appauthor=False) / "desk.sqlite3"
 
 
+# the plans a database holds from the start, in the order the window offers them: (code, file)
+BUNDLED_PLANS = (
+    ("gyosei_keiei", "plan_gyosei_keiei.json"),
+    ("sogo_senryaku_3", "plan_sogo_senryaku_3.json"),
+    ("digital_2", "plan_digital_2.json"),
+)
+
+
 def bundled_plan_bytes(name: str = "plan_gyosei_keiei.json") -> bytes:
     return resources.files("kanazawa_desktop.resources").joinpath(name).read_bytes()
+
+
+def bundled_plans() -> list[tuple[str, str]]:
+    """The bundled plans whose data this installation ships."""
+    root = resources.files("kanazawa_desktop.resources")
+    return [(code, name) for code, name in BUNDLED_PLANS if root.joinpath(name).is_file()]

@@ -8,6 +8,7 @@ portable across both.
 from __future__ import annotations
 
 from peewee import (
+    SQL,
     BooleanField,
     CompositeKey,
     FloatField,
@@ -36,6 +37,7 @@ class DbPlan(BaseModel):
     first_fy = IntegerField()
     last_fy = IntegerField()
     levels = TextField(default='["方針", "項目", "小項目"]')
+    item = TextField(default="取組", constraints=[SQL("DEFAULT '取組'")])  # version 6
 
     class Meta:
         table_name = "plan"
@@ -199,6 +201,26 @@ class DbIndicatorValue(BaseModel):
         primary_key = CompositeKey("indicator", "fy")
 
 
+class DbNodeDetail(BaseModel):
+    """A node's description (schema version 6)."""
+
+    node = ForeignKeyField(DbNode, primary_key=True, on_delete="CASCADE")
+    description = TextField()
+
+    class Meta:
+        table_name = "node_detail"
+
+
+class DbMeasureDetail(BaseModel):
+    """A measure's plan-specific content as JSON (schema version 6)."""
+
+    measure = ForeignKeyField(DbMeasure, primary_key=True, on_delete="CASCADE")
+    details = TextField()
+
+    class Meta:
+        table_name = "measure_detail"
+
+
 CORE_MODELS = [
     DbMeta,
     DbPlan,
@@ -213,6 +235,8 @@ CORE_MODELS = [
     DbDraft,
     DbIndicator,
     DbIndicatorValue,
+    DbNodeDetail,
+    DbMeasureDetail,
 ]
 
 # The exchange tables live in exchange_models.py; db/*.sql creates every table (the models only

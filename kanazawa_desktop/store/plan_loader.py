@@ -13,8 +13,10 @@ from .models import (
     DbIndicator,
     DbMeasure,
     DbMeasureDepartment,
+    DbMeasureDetail,
     DbMeasureYear,
     DbNode,
+    DbNodeDetail,
     DbPlan,
 )
 
@@ -32,6 +34,7 @@ def load_plan(db: Database, data: dict) -> int:
             first_fy=p["first_fy"],
             last_fy=p["last_fy"],
             levels=json.dumps(p.get("levels", ["方針", "項目", "小項目"]), ensure_ascii=False),
+            item=p.get("item", "取組"),
         )
         dep_ids: dict[str, int] = {d.name: d.id for d in DbDepartment.select()}
         for name in data["departments"]:
@@ -48,6 +51,19 @@ def load_plan(db: Database, data: dict) -> int:
                 title=n["title"],
                 position=pos,
             ).id
+            if n.get("description"):
+                DbNodeDetail.create(node=node_ids[n["key"]], description=n["description"])
+        for pos, d in enumerate(data.get("node_indicators") or []):
+            ind = indicator_from_dict(d)
+            if ind.owner_key not in node_ids and ind.owner_kind.value != "plan":
+                raise ValueError(f"{ind.key}: no node {ind.owner_key!r}")
+            DbIndicator.create(
+                plan=plan,
+                key=ind.key,
+                node=node_ids.get(ind.owner_key),
+                position=pos,
+                definition=json.dumps(indicator_to_dict(ind), ensure_ascii=False),
+            )
         for pos, m in enumerate(data["measures"]):
             res = m.get("resources", {})
             row = DbMeasure.create(
@@ -75,6 +91,10 @@ def load_plan(db: Database, data: dict) -> int:
             for fy in range(p["first_fy"], p["last_fy"] + 1):
                 y = m.get("years", {}).get(str(fy), {})
                 DbMeasureYear.create(measure=row, fy=fy, plan_text=y.get("plan", ""))
+            if m.get("details"):
+                DbMeasureDetail.create(
+                    measure=row, details=json.dumps(m["details"], ensure_ascii=False)
+                )
             # the `indicator` key beside them is the form schema-4 databases held, which the
             # migration to version 5 compares with (store/indicator_migration.py)
             for i, d in enumerate(m.get("indicators") or []):

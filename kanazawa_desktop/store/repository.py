@@ -68,6 +68,7 @@ def _plan(row: DbPlan) -> Plan:
         first_fy=row.first_fy,
         last_fy=row.last_fy,
         levels=tuple(json.loads(row.levels)),
+        item=row.item,
     )
 
 
@@ -83,6 +84,13 @@ def plan_by_code(code: str) -> Plan | None:
 def nodes(plan_id: int, department: str | None = None) -> list[Node]:
     """The plan's hierarchy in order; with `department`, only the nodes that department's
     measures hang from and their ancestors (what its workbook shows)."""
+    texts = dict(
+        DbNode._meta.database.execute_sql(
+            "SELECT d.node_id, d.description FROM node_detail d JOIN node n ON n.id = d.node_id "
+            "WHERE n.plan_id = ?",
+            [plan_id],
+        ).fetchall()
+    )
     if department is None:
         q = DbNode.select().where(DbNode.plan == plan_id).order_by(DbNode.position)
         return [
@@ -94,6 +102,7 @@ def nodes(plan_id: int, department: str | None = None) -> list[Node]:
                 label=n.label,
                 title=n.title,
                 position=n.position,
+                description=texts.get(n.id, ""),
             )
             for n in q
         ]
@@ -108,7 +117,14 @@ def nodes(plan_id: int, department: str | None = None) -> list[Node]:
     )
     return [
         Node(
-            id=i, key=k, parent_id=parent, level=level, label=label, title=title, position=position
+            id=i,
+            key=k,
+            parent_id=parent,
+            level=level,
+            label=label,
+            title=title,
+            position=position,
+            description=texts.get(i, ""),
         )
         for i, k, parent, level, label, title, position in rows
     ]
@@ -243,7 +259,7 @@ def _resources(m: DbMeasure) -> frozenset[str]:
 
 
 def _measure(m: DbMeasure, deps: tuple[str, ...], years: list[DbMeasureYear]) -> Measure:
-    series = read_series("i.measure_id = ?", [m.id])
+    series = read_series("m.id = ?", [m.id])
     return with_series(
         Measure(
             id=m.id,
@@ -320,6 +336,7 @@ class Series:
         self.defs: dict[int, list[Indicator]] = defaultdict(list)
         self.actuals: dict[int, dict[str, dict[int, float]]] = defaultdict(dict)
         self.figures: dict[int, dict[str, dict[int, float]]] = defaultdict(dict)
+        self.details: dict[int, dict[str, object]] = {}
 
 
 def read_series(where: str, args: list, ids: list[int] | None = None) -> Series:
@@ -343,12 +360,24 @@ def read_series(where: str, args: list, ids: list[int] | None = None) -> Series:
             out.actuals[mid].setdefault(key, {})[fy] = float(actual)
         if figure is not None:
             out.figures[mid].setdefault(key, {})[fy] = float(figure)
+    for mid, text in _sql(
+        "SELECT d.measure_id, d.details FROM measure_detail d "
+        "JOIN measure m ON m.id = d.measure_id WHERE {where}",
+        where,
+        args,
+        ids,
+        "d.measure_id",
+    ):
+        out.details[mid] = json.loads(text)
     return out
 
 
 def with_series(m: Measure, series: Series) -> Measure:
     """`m` with its indicators and values; its years' target/actual are the first indicator's
     (the 入力 sheet's 目標値/実績値)."""
+    details = series.details.get(m.id)
+    if details:
+        m = replace(m, details=details)
     defs = series.defs.get(m.id)
     if not defs:
         return m
@@ -541,7 +570,7 @@ def read_field(measure_id: int, field: str, fy: int | None) -> object:
             years={row.fy: _year_record(row)} if row is not None else {},
         )
         if field in (F.ACTUAL, F.TARGET) or F.split_series(field) is not None:
-            shell = with_series(shell, read_series("i.measure_id = ?", [measure_id]))
+            shell = with_series(shell, read_series("m.id = ?", [measure_id]))
         return field_value(shell, field, fy)
     m = DbMeasure.get_by_id(measure_id)
     deps = (
@@ -634,8 +663,7 @@ def _write(c: F.FieldChange) -> None:
 
 
 def _relink_departments(measure_id: int, names: list[str]) -> None:
-    if not names:
-        raise InvalidValue("担当課を1つ以上指定してください")
+    # none is allowed: an item of a later plan is the secretariat's until it assigns one
     found = {d.name: d.id for d in DbDepartment.select().where(DbDepartment.name.in_(names))}
     for name in names:
         if name not in found:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, Signa
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -55,13 +56,15 @@ class MainWindow(QMainWindow):
         self._hit_when_ready = False  # Enter pressed while the search index was being built
         self.search_prep = SearchPreparer(desk, self)
         self.search_prep.ready.connect(self._search_ready)
-        role = desk.role
-        self.setWindowTitle(
-            self.tr("取組管理デスク — %1 — %2")
-            .replace("%1", desk.plan.name)
-            .replace("%2", role.label if role else "")
-        )
+        last = settings.value("window/plan")
+        if isinstance(last, str) and last:  # the plan used last reopens
+            try:
+                desk.use_plan(last)
+            except DeskError:
+                pass  # a plan no longer in this database: the 行政経営プラン
+        self._set_title()
         self._build()
+        self._build_status()
         self._build_actions()
         self.changed.connect(self._refresh_for)
         self.desk.take_changes()  # what opening did is already on screen
@@ -70,9 +73,25 @@ class MainWindow(QMainWindow):
         self._open_first()
 
     # ---- construction ---------------------------------------------------------
+    def _set_title(self) -> None:
+        role = self.desk.role
+        self.setWindowTitle(
+            self.tr("取組管理デスク — %1 — %2")
+            .replace("%1", self.desk.plan.name)
+            .replace("%2", role.label if role else "")
+        )
+
     def _build(self) -> None:
+        """The plan's views (built again for another plan: its years and levels differ)."""
         role = self.desk.role
         years = self.desk.plan.years
+        self.plan_box = QComboBox()
+        self.plan_box.setObjectName("planSwitcher")
+        self.plan_box.setToolTip(self.tr("計画を切り替えます"))
+        for p in self.desk.plans():
+            self.plan_box.addItem(p.name, p.code)
+        self.plan_box.setCurrentIndex(self.plan_box.findData(self.desk.plan.code))
+        self.plan_box.activated.connect(lambda i: self.switch_plan(str(self.plan_box.itemData(i))))
         self.filters = FilterPanel(
             self.desk.departments() if role and role.is_secretariat else None, years
         )
@@ -88,6 +107,8 @@ class MainWindow(QMainWindow):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.plan_box)
+        self.plan_box.setVisible(self.plan_box.count() > 1)
         ll.addWidget(self.filters)
         self.count_label = QLabel()
         ll.addWidget(self.count_label)
@@ -147,6 +168,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([330, 1000])
         self.setCentralWidget(self.splitter)
+
+    def _build_status(self) -> None:
         self.save_state_label = QLabel()
         self.statusBar().addPermanentWidget(self.save_state_label)
         where = str(self.desk.path)
@@ -567,6 +590,32 @@ class MainWindow(QMainWindow):
         tab = self.settings.value("window/tab")
         if tab is not None:
             self.tabs.setCurrentIndex(int(tab))
+
+    def switch_plan(self, code: str) -> None:
+        """Show another plan: what is typed is saved first (or kept as a draft), and the tree,
+        list, form, history and 一覧 are built for the plan's own years and levels."""
+        if code == self.desk.plan.code:
+            return
+        self.search_prep.cancel()
+        self.form.commit()
+        self.form.write_drafts()
+        tab, state = self.tabs.currentIndex(), self.splitter.saveState()
+        try:
+            self.desk.use_plan(code)
+        except DeskError as exc:
+            self.show_error(exc.message)
+            return
+        self.desk.take_changes()
+        self.settings.setValue("window/plan", code)
+        self.current_id = None
+        self._build()
+        self.splitter.restoreState(state)
+        self.tabs.setCurrentIndex(tab)
+        self._set_title()
+        self.refresh_lists()
+        self._open_first()
+        self._update_undo_actions()
+        QTimer.singleShot(0, self, lambda: self.isVisible() and self.search_prep.start())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.search_prep.cancel()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ..domain import fields as F
 from ..domain.achievement import format_number
+from ..domain.details import sections
 from ..domain.errors import DeskError
 from ..domain.fiscal import long_label
 from ..domain.judgement import disagrees, of_measure
@@ -191,6 +192,13 @@ class MeasureForm(QScrollArea):
         for r in (5, 6):  # 実施計画 and 実施結果 take the height the window has
             g.setRowStretch(r, 1)
         g.setColumnMinimumWidth(0, 96)
+        # what a later plan says beyond this sheet (具体的な事業, 具体的な取組 …), read-only
+        self.details_label = QLabel()
+        self.details_label.setObjectName("details")
+        self.details_label.setWordWrap(True)
+        self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_label.setStyleSheet("padding: 6px; border: 1px solid #b8c4d6;")
+        outer.addWidget(self.details_label)
         self.setWidget(page)
         self._set_tab_order(years)
 
@@ -287,6 +295,11 @@ class MeasureForm(QScrollArea):
             (m.numeric or bool(m.indicators)) and self.desk.can_edit(m, "indicators")
         )
         self.indicator_rows.show_static(m)
+        parts = sections(m.details)
+        self.details_label.setVisible(bool(parts))
+        self.details_label.setText(
+            "\n\n".join(f"【{title}】\n" + "\n".join(lines) for title, lines in parts)
+        )
         self._update_derived()
 
     def _update_derived(self) -> None:

@@ -160,3 +160,33 @@ def test_printed_numbers_have_thousands_separators():
     assert format_grouped(1234567.891) == "1,234,567.891" and format_grouped(144000.0) == "144,000"
     assert format_grouped(-2500.0) == "-2,500" and format_grouped(98.5) == "98.5"
     assert format_grouped(None) == ""
+
+
+def test_details_read_as_sections_in_the_plans_words():
+    from kanazawa_desktop.domain.details import sections
+
+    got = sections(
+        {
+            "projects": [
+                {"text": "産後ケアの実施", "repeat": False},
+                {"text": "子育てアプリ", "repeat": True},
+            ],
+            "achieved": ["約100手続きを電子申請可能に"],
+            "actions": [
+                {
+                    "title": "電子契約の導入",
+                    "version": "2.0",
+                    "subs": ["物品契約"],
+                    "years": {"2022": "導入"},
+                }
+            ],
+            "kpi_repeats": ["KPI-1"],
+            "note": "そのほか",
+        }
+    )
+    assert got == [
+        ("具体的な事業", ["・産後ケアの実施", "・子育てアプリ【再掲】"]),
+        ("策定までの取組", ["・約100手続きを電子申請可能に"]),
+        ("具体的な取組", ["・電子契約の導入〔2.0〕（R4 導入）\n　・物品契約"]),
+        ("note", ["・そのほか"]),
+    ]

@@ -79,3 +79,17 @@ def test_the_secretariat_changes_a_definition_and_values_of_kept_indicators_stay
     assert m.actuals == {"No.86-2": {2023: 0.0}}
     secretariat.undo()  # the three removed come back with their definitions
     assert len(secretariat.measure(no86.id).indicators) == 5
+
+
+def test_each_indicator_takes_its_own_unit(secretariat):
+    from kanazawa_desktop.domain.indicator import indicator_to_dict, legacy_indicator
+
+    no86 = _m(secretariat, "No.86")
+    counted = legacy_indicator("No.86-6", "健全化判断の説明会", "回", "increase", False, "", {})
+    defs = [indicator_to_dict(i) for i in (*no86.indicators, counted)]
+    secretariat.save(no86.id, {(None, "indicators"): defs})
+    secretariat.save(no86.id, {(2023, "actual:No.86-6"): "3回", (2023, "actual:No.86-2"): "0%"})
+    m = _m(secretariat, "No.86")
+    assert (m.actuals["No.86-6"][2023], m.actuals["No.86-2"][2023]) == (3.0, 0.0)
+    with pytest.raises(InvalidValue, match="単位"):
+        secretariat.save(no86.id, {(2024, "actual:No.86-6"): "3%"})

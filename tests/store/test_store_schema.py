@@ -1,6 +1,6 @@
 """The schema a new or migrated database gets is exactly the one the app has always made.
 
-tests/fixtures/schema_v5_new.sql holds sqlite_master's text of a new database (versions 1-4
+tests/fixtures/schema_v6_new.sql holds sqlite_master's text of a new database (versions 1-4
 as the code before db/*.sql made them, peewee create_tables); a new file, and every older fixture once
 migrated, must have exactly those statements (and the same automatic indexes).
 """
@@ -25,7 +25,7 @@ def _master(con: sqlite3.Connection) -> list[tuple]:
 
 def _expected() -> list[tuple]:
     con = sqlite3.connect(":memory:")
-    con.executescript((FIXTURES / "schema_v5_new.sql").read_text(encoding="utf-8"))
+    con.executescript((FIXTURES / "schema_v6_new.sql").read_text(encoding="utf-8"))
     rows = _master(con)
     con.close()
     return rows
@@ -159,6 +159,8 @@ def test_what_each_version_adds_is_read_from_the_steps():
         ("exchange_import", c) for c in ("manifest_checksum", "issuer_uid", "sequence", "saved_at")
     }
     assert added[5].tables == {"indicator", "indicator_value"}
+    assert added[6].tables == {"node_detail", "measure_detail"}
+    assert added[6].columns == {("plan", "item")}
     assert all(a.tables or a.columns for a in added.values())
 
 
@@ -185,8 +187,8 @@ def _run_additions(all_steps) -> dict[int, tuple[frozenset, frozenset]]:
 
 def test_reading_what_a_step_adds_agrees_with_running_it():
     odd = steps.Step(
-        6,
-        "0006_odd.sql",
+        7,
+        "0007_odd.sql",
         (
             'CREATE TABLE IF NOT EXISTS [odd table] ("a" TEXT);',
             'alter table `odd table` add "b ""quoted""" TEXT;',
@@ -198,7 +200,7 @@ def test_reading_what_a_step_adds_agrees_with_running_it():
     all_steps = (*schema.STEPS, odd)
     read = {a.version: (a.tables, a.columns) for a in steps.additions(all_steps)}
     assert read == _run_additions(all_steps)
-    assert read[6] == ({"odd table", "fresh"}, {("exchange_issued", "note")})
+    assert read[7] == ({"odd table", "fresh"}, {("exchange_issued", "note")})
 
 
 @pytest.mark.parametrize(

@@ -84,6 +84,9 @@ def _conflict_record(pv: FilePreview, fm: FieldMerge) -> dict[str, object]:
 def apply_import(
     desk: Desk, preview: FilePreview, resolutions: dict[tuple[str, int, str], str] | None = None
 ) -> ApplyResult:
+    if preview.plan_code and preview.plan_code != desk.plan.code:
+        with desk.on_plan(preview.plan_code):
+            return apply_import(desk, preview, resolutions)
     resolutions = resolutions or {}
     if preview.error:
         raise DeskError(preview.error)

@@ -361,24 +361,26 @@ def department_file_name(plan_name: str, department: str, day: date | None = Non
 
 
 def export_departments(
-    desk: Desk, folder: Path, progress: Progress | None = None
+    desk: Desk, folder: Path, progress: Progress | None = None, *, all_plans: bool = True
 ) -> list[ExportResult]:
-    """Secretariat: one workbook per department holding at least one measure, into `folder`."""
+    """Secretariat: one workbook per department and plan, for each department holding at least
+    one item of that plan, into `folder` (file names say the plan and the department). With
+    `all_plans` False, only the desk's plan."""
     role = desk.role
     if role is None or not role.is_secretariat:
         raise PermissionDenied("担当課ごとの一括書き出しは事務局だけが行えます")
     folder = Path(folder)
-    held = {d for m in desk.measures() if not m.is_repeat for d in m.departments}
-    departments = [d for d in desk.departments() if d in held]
+    codes = [p.code for p in desk.plans()] if all_plans else [desk.plan.code]
+    jobs: list[tuple[str, str]] = []
+    for code in codes:
+        with desk.on_plan(code):
+            held = {d for m in desk.measures() if not m.is_repeat for d in m.departments}
+            jobs += [(code, d) for d in desk.departments() if d in held]
     out = []
-    for i, dept in enumerate(departments):
-        step(
-            progress,
-            i,
-            len(departments),
-            f"{dept} のブックを書き出し中…（{i + 1}/{len(departments)}）",
-        )
-        path = folder / department_file_name(desk.plan.name, dept)
-        out.append(export_workbook(desk, path, dept))
-    step(progress, len(departments), len(departments), "完了")
+    for i, (code, dept) in enumerate(jobs):
+        step(progress, i, len(jobs), f"{dept} のブックを書き出し中…（{i + 1}/{len(jobs)}）")
+        with desk.on_plan(code) as plan:
+            path = folder / department_file_name(plan.name, dept)
+            out.append(export_workbook(desk, path, dept))
+    step(progress, len(jobs), len(jobs), "完了")
     return out

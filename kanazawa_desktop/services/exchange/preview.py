@@ -89,6 +89,7 @@ class FilePreview:
         default_factory=dict
     )  # sync: sent results
     new_measures: list[MeasureDef] = field(default_factory=list)  # sync: measures to add
+    plan_code: str = ""  # the plan the file carries (it is merged and applied in that plan)
     positions: dict[str, int] = field(default_factory=dict)  # sync: the master's order
     node_changes: list[tuple[int, str, str, str]] = field(
         default_factory=list
@@ -558,6 +559,10 @@ def preview_file(
         pv.error, pv.error_kind = wb.message, wb.kind
         return pv
     man = wb.manifest
+    if man.plan_code != desk.plan.code and any(p.code == man.plan_code for p in desk.plans()):
+        with desk.on_plan(man.plan_code):  # a workbook of another plan is merged in its plan
+            return preview_file(desk, path, None, None, read=wb)
+    pv.plan_code = man.plan_code
     pv.scope, pv.department, pv.content_hash = man.scope, man.department, wb.content_hash
     here = here or _Here.of(desk)
     pv.origin_uid = man.origin_uid if man.database_uid != here.uid else man.database_uid

@@ -1,0 +1,56 @@
+"""`plans` and `--plan`: the plans listed, and a command pointed at one by its key or a part of
+its name; a name that fits none or several is one line and exit 2."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_cli
+from plan_helpers import second_plan
+
+from kanazawa_desktop.domain import fields as F
+from kanazawa_desktop.services.desk import Desk
+from kanazawa_desktop.store.plan_loader import load_plan
+
+
+@pytest.fixture(scope="module")
+def two_plan_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("plans") / "desk.sqlite3"
+    with Desk.open(db) as d:
+        d.set_role(secretariat=True)
+        load_plan(d.db, second_plan())
+        with d.on_plan("sogo_test"):
+            first = d.measures()[0]
+            d.save(first.id, {(2024, F.ACTUAL): 30})
+    return db
+
+
+def test_plans_lists_every_plan_with_its_period_levels_and_count(two_plan_db):
+    out = run_cli("--db", str(two_plan_db), "plans")
+    assert out.returncode == 0, out.stderr
+    lines = [line.split("\t") for line in out.stdout.splitlines()]
+    assert lines[0] == ["キー", "名称", "期間", "階層", "件数"]
+    rows = {r[0]: r for r in lines[1:]}
+    assert rows["gyosei_keiei"][2:] == ["R5–R8", "方針/項目/小項目/取組", "90"]
+    assert rows["sogo_test"][1:] == [
+        "第3次金沢版総合戦略（試験）",
+        "R6–R10",
+        "基本目標/施策/取組",
+        "2",
+    ]
+
+
+def test_a_command_takes_the_plan_by_a_part_of_its_name(two_plan_db):
+    out = run_cli("--db", str(two_plan_db), "indicators", "--plan", "総合戦略")
+    assert out.returncode == 0, out.stderr
+    body = [line.split("\t") for line in out.stdout.splitlines()[1:]]
+    assert {r[0] for r in body} == {"KPI-1-1-①-1"}
+    assert ["R6", "30"] == [body[0][5], body[0][7]]
+
+
+@pytest.mark.parametrize("key, says", [("デジタル", "ありません"), ("金沢", "複数")])
+def test_a_plan_that_fits_none_or_several_is_one_line_and_exit_2(two_plan_db, key, says):
+    for command in (["indicators"], ["status"]):
+        out = run_cli("--db", str(two_plan_db), *command, "--plan", key)
+        assert out.returncode == 2
+        assert out.stdout == ""
+        assert out.stderr.count("\n") == 1 and says in out.stderr

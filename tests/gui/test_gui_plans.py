@@ -1,0 +1,83 @@
+"""The plan switcher, driven as the secretariat would: choose the other plan, see its own
+levels, years and item with its details, enter a result there, come back; the last plan used
+reopens."""
+
+from __future__ import annotations
+
+import pytest
+from gui_helpers import tree_numbers
+from plan_helpers import second_plan
+from PySide6.QtCore import QSettings, Qt
+from test_gui import type_text
+
+from kanazawa_desktop.domain import fields as F
+from kanazawa_desktop.services.desk import PLAN_CODE, Desk
+from kanazawa_desktop.store.plan_loader import load_plan
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def two_plan_db(db_path):
+    with Desk.open(db_path) as d:
+        d.set_role(secretariat=True)
+        load_plan(d.db, second_plan())
+    return db_path
+
+
+def _choose(qtbot, win, name):
+    box = win.plan_box
+    assert box.isVisible()
+    i = box.findText(name)
+    assert i >= 0, [box.itemText(k) for k in range(box.count())]
+    box.setCurrentIndex(i)
+    box.activated.emit(i)  # what a click on the item sends
+
+
+def test_switching_plans_shows_each_plans_own_items_years_and_details(
+    qtbot, open_window, two_plan_db, settings
+):
+    win = open_window(two_plan_db, settings)
+    assert win.desk.plan.code == PLAN_CODE
+    assert "No.86" in tree_numbers(win)
+    _choose(qtbot, win, "第3次金沢版総合戦略（試験）")
+    assert win.desk.plan.code == "sogo_test"
+    assert "総合戦略" in win.windowTitle()
+    assert tree_numbers(win) == ["No.1", "No.2"]
+    form = win.form
+    assert [h.text() for h in form.year_headers] == [f"令和{n}年度" for n in range(6, 11)]
+    assert form.measure.key == "1-1-①"
+    assert "【具体的な事業】" in form.details_label.text()
+    assert "産後ケアの実施" in form.details_label.text()
+    # a result entered in this plan lands in this plan
+    e = form.editors[(2024, F.RESULT_TEXT)]
+    qtbot.mouseClick(e.edit.viewport(), Qt.MouseButton.LeftButton)
+    type_text(qtbot, e.edit, "11地区で開設")
+    qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert win.desk.measure(form.measure.id).year(2024).result_text == "11地区で開設"
+    # the 一覧 has the plan's five years
+    lm = win.list_model
+    heads = [lm.headerData(c, Qt.Orientation.Horizontal) for c in range(lm.columnCount())]
+    assert heads[-5:] == ["R6", "R7", "R8", "R9", "R10"]
+    win.close()
+
+    again = open_window(two_plan_db, settings)  # the last plan used reopens
+    assert again.desk.plan.code == "sogo_test"
+    assert again.plan_box.currentText() == "第3次金沢版総合戦略（試験）"
+    _choose(qtbot, again, again.plan_box.itemText(0))  # and back to the 行政経営プラン
+    assert again.desk.plan.code == PLAN_CODE
+    assert [h.text() for h in again.form.year_headers] == [f"令和{n}年度" for n in range(5, 9)]
+    assert again.form.details_label.isHidden()
+    again.close()
+
+
+def test_one_plan_shows_no_switcher(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, secretariat=True)
+    if len(win.desk.plans()) == 1:
+        assert not win.plan_box.isVisible()
+    else:  # the bundled plans are all there: the switcher offers them
+        assert win.plan_box.count() == len(win.desk.plans())
+    win.close()
