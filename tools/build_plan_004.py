@@ -517,6 +517,8 @@ def kpi_targets(row: dict, d: dict) -> tuple[list, list[str]]:
             continue
         if m := re.fullmatch(num + unit + ("減" if d.get("reduction") else ""), cell):
             targets.append(ind.YearValue(fy, to_number(m[1])))
+            if d.get("reduction"):
+                remarks.append(f"{fy}年度の印字は「{cell}」（削減した量を値とする）")
         elif m := re.fullmatch(num + unit + r"\s*\((.+)\)", cell):
             targets.append(ind.YearValue(fy, to_number(m[1])))
             remarks.append(f"{fy}年度の目標に「（{m[2]}）」と付記")
@@ -556,7 +558,7 @@ def build_kpis(rows: list[dict], dec: dict, items: dict[str, dict], notes: dict)
             note.append(f"印字は「{d['printed']}」")
         if any(end for _, end in row["years"]):
             note.append("表の列見出しは「年度末」")
-        note += remarks
+        note += remarks + ([d["note"]] if d.get("note") else [])
         indicator = ind.Indicator(
             key=f"KPI-{n}",
             name=d["name"],
@@ -655,6 +657,10 @@ def build(seeds: Path, decisions: Path = DECISIONS) -> dict[str, str]:
             f"{'・'.join(lost['versions'])}、空の箇条 {lost['empty_bullets']} → actions は空、"
             f"details.unrecovered に記録 — why: {g['why']}"
         )
+    for r in dec["remarks"]:
+        if r["text"] not in item_text(items[r["item"]]):
+            raise SeedError(f"decided remark {r['text']!r} not found in {r['item']}")
+        notes[r["section"]].append(f"{r['item']}: 「{r['text']}」 — {r['comment']}")
     for n in dec["noise"]:
         notes["noise"].append(f"{n['item']}: 「{'」「'.join(n['lines'])}」 — {n['why']}")
     for v in dec["variants"]:
