@@ -103,7 +103,9 @@ def test_plan_header(data):
     plan = data["plan"]
     assert plan["code"] == "sogo_senryaku_3" and plan["name"] == "第3次金沢版総合戦略"
     assert (plan["first_fy"], plan["last_fy"]) == (2024, 2028)
-    assert plan["levels"] == ["基本目標", "施策", "取組"] and plan["item"] == "取組"
+    assert (
+        plan["levels"] == ["基本目標", "施策"] and plan["item"] == "取組"
+    )  # node levels, then the item
     assert data["departments"] == []
 
 

@@ -106,7 +106,7 @@ def test_pillars_and_items_match_the_table_of_contents(data):
     assert all(n["level"] == 0 and n["parent"] is None for n in data["nodes"])
     keys = {n["key"] for n in data["nodes"]}
     assert all(m["node"] in keys and m["key"].startswith(m["node"] + "-") for m in data["measures"])
-    assert data["plan"]["levels"][1] == data["plan"]["item"]
+    assert data["plan"]["levels"] == ["基本方針"] and data["plan"]["item"] == "施策"
     assert (data["plan"]["first_fy"], data["plan"]["last_fy"]) == (2021, 2022)
 
 

@@ -14,13 +14,20 @@ _SHORT = re.compile(r"^\s*[RrＲ]\s*([0-9０-９]+)\s*$")
 _LONG = re.compile(r"^\s*令和\s*([0-9０-９]+|元)\s*年度?\s*$")
 
 
+HEISEI_OFFSET = 1988  # a base year of a plan may lie before 令和 (H25 = FY 2013)
+
+
 def short_label(fy: int) -> str:
-    """2023 -> 'R5' (the workbook's and 一覧's column heading)."""
+    """2023 -> 'R5' (the workbook's and 一覧's column heading); 2013 -> 'H25'."""
+    if fy <= REIWA_OFFSET:
+        return f"H{fy - HEISEI_OFFSET}"
     return f"R{fy - REIWA_OFFSET}"
 
 
 def long_label(fy: int) -> str:
-    """2023 -> '令和5年度'."""
+    """2023 -> '令和5年度'; 2013 -> '平成25年度' (FY 2018 is 平成30年度: 令和 began in FY 2019)."""
+    if fy <= REIWA_OFFSET:
+        return f"平成{fy - HEISEI_OFFSET}年度"
     return f"令和{fy - REIWA_OFFSET}年度"
 
 

@@ -412,3 +412,11 @@ def test_a_base_year_reads_in_the_plans_own_words(text, year):
 def test_a_base_year_that_is_none_is_refused(text):
     with pytest.raises(ValueError, match="読めません"):
         parse_era_year(text)
+
+
+def test_a_base_year_before_reiwa_is_named_in_heisei():
+    from kanazawa_desktop.domain.fiscal import long_label, short_label
+
+    assert (long_label(2013), short_label(2013)) == ("平成25年度", "H25")
+    assert (long_label(2019), short_label(2019)) == ("令和1年度", "R1")
+    assert Baseline(3537, 2013).describe("千t-CO₂") == "3,537千t-CO₂（平成25年度）"

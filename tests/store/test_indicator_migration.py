@@ -66,7 +66,9 @@ def test_actuals_targets_and_history_move_to_the_indicators(tmp_path):
         assert con.execute(
             "SELECT COUNT(*) FROM measure_year WHERE target IS NOT NULL OR actual IS NOT NULL"
         ).fetchone() == (0,)
-        assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (str(schema.LATEST_VERSION),)
+        assert con.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+            str(schema.LATEST_VERSION),
+        )
         # the version-4 file was copied beside itself first
         assert list(tmp_path.glob("v4.sqlite3.v4-*.bak"))
     finally:
