@@ -64,7 +64,7 @@ def second_plan() -> dict:
         "schema": 2,
         "plan": {
             "code": "sogo_test",
-            "name": "第3次金沢版総合戦略（試験）",
+            "name": "試験用の子育て計画",
             "first_fy": 2024,
             "last_fy": 2028,
             "levels": ["基本目標", "施策"],

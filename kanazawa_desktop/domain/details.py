@@ -13,14 +13,23 @@ from collections.abc import Mapping
 
 from .fiscal import short_label
 
-_TITLES = {"projects": "具体的な事業", "achieved": "策定までの取組", "actions": "具体的な取組"}
+_TITLES = {
+    "projects": "具体的な事業",
+    "achieved": "策定までの取組",
+    "actions": "具体的な取組",
+    "version": "追加された版",
+    "unrecovered": "読み取れなかった表の残り",
+}
+# kept for the record and shown elsewhere: which KPIs are shown again (the indicator table),
+# and the 目指すべき姿 the form and sheet show as めざす姿
+_SHOWN_ELSEWHERE = frozenset({"kpi_repeats", "vision_title", "vision_points"})
 
 
 def sections(details: Mapping[str, object]) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = []
     for key, value in details.items():
-        if key == "kpi_repeats" or not value:
-            continue  # which KPIs are shown again: the indicator table says it
+        if key in _SHOWN_ELSEWHERE or not value:
+            continue
         title = _TITLES.get(key, key)
         items = value if isinstance(value, list) else [value]
         out.append((title, [_line(key, v) for v in items]))

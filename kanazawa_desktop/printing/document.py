@@ -42,6 +42,13 @@ from .sheet import fits_one_page, sheet_pages
 
 SHEET_NAME = "行政経営プラン 取組管理票"
 
+
+def sheet_name(job: PrintJob) -> str:
+    """The footer of a sheet: the plan's short name (without 金沢市) and 取組管理票."""
+    name = job.plan.name.removeprefix("金沢市")
+    return f"{name} 取組管理票" if name else SHEET_NAME
+
+
 # Called before each page with (done, total, text); may raise to stop between pages.
 OnPage = Callable[[int, int, str], None]
 
@@ -178,7 +185,7 @@ def _render(
                 page,
                 i + 1,
                 total,
-                "取組事項一覧" if page.kind == "list" else SHEET_NAME,
+                "取組事項一覧" if page.kind == "list" else sheet_name(job),
                 right,
             )
             painter.restore()

@@ -405,8 +405,11 @@ class Desk:
 
     def disagreements(self, rows: list[MeasureRow]) -> dict[int, dict[int, str]]:
         """Per measure of `rows`, the years whose chosen 計画達成状況 its indicators judge
-        otherwise, with their judgement (the 一覧 marks them); read in batches of 500."""
+        otherwise, with their judgement (the 一覧 marks them); read in batches of 500.
+        Nothing once this desk is closed (a view's late refresh after its window closed)."""
         out: dict[int, dict[int, str]] = {}
+        if getattr(self, "_closed", False):
+            return out
         for i in range(0, len(rows), 500):
             out.update(repo.disagreements(rows[i : i + 500]))
         return out

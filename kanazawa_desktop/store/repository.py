@@ -84,37 +84,23 @@ def plan_by_code(code: str) -> Plan | None:
 def nodes(plan_id: int, department: str | None = None) -> list[Node]:
     """The plan's hierarchy in order; with `department`, only the nodes that department's
     measures hang from and their ancestors (what its workbook shows)."""
-    texts = dict(
-        DbNode._meta.database.execute_sql(
-            "SELECT d.node_id, d.description FROM node_detail d JOIN node n ON n.id = d.node_id "
-            "WHERE n.plan_id = ?",
-            [plan_id],
-        ).fetchall()
+    columns = (
+        "SELECT n.id, n.key, n.parent_id, n.level, n.label, n.title, n.position,"
+        " COALESCE(d.description, '') FROM node n LEFT JOIN node_detail d ON d.node_id = n.id"
     )
     if department is None:
-        q = DbNode.select().where(DbNode.plan == plan_id).order_by(DbNode.position)
-        return [
-            Node(
-                id=n.id,
-                key=n.key,
-                parent_id=n.parent_id,
-                level=n.level,
-                label=n.label,
-                title=n.title,
-                position=n.position,
-                description=texts.get(n.id, ""),
-            )
-            for n in q
-        ]
-    rows = DbNode._meta.database.execute_sql(
-        "WITH RECURSIVE up(id) AS ("
-        f" SELECT m.node_id FROM measure m WHERE m.plan_id = ? AND {_HELD_BY}"
-        " UNION SELECT n.parent_id FROM node n JOIN up ON n.id = up.id"
-        " WHERE n.parent_id IS NOT NULL)"
-        " SELECT id, key, parent_id, level, label, title, position FROM node"
-        " WHERE id IN (SELECT id FROM up) ORDER BY position",
-        [plan_id, department],
-    )
+        rows = DbNode._meta.database.execute_sql(
+            f"{columns} WHERE n.plan_id = ? ORDER BY n.position", [plan_id]
+        )
+    else:
+        rows = DbNode._meta.database.execute_sql(
+            "WITH RECURSIVE up(id) AS ("
+            f" SELECT m.node_id FROM measure m WHERE m.plan_id = ? AND {_HELD_BY}"
+            " UNION SELECT n.parent_id FROM node n JOIN up ON n.id = up.id"
+            " WHERE n.parent_id IS NOT NULL)"
+            f" {columns} WHERE n.id IN (SELECT id FROM up) ORDER BY n.position",
+            [plan_id, department],
+        )
     return [
         Node(
             id=i,
@@ -124,9 +110,9 @@ def nodes(plan_id: int, department: str | None = None) -> list[Node]:
             label=label,
             title=title,
             position=position,
-            description=texts.get(i, ""),
+            description=description,
         )
-        for i, k, parent, level, label, title, position in rows
+        for i, k, parent, level, label, title, position, description in rows
     ]
 
 

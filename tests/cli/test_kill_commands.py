@@ -172,7 +172,8 @@ def undo_rounds(tmp_path: Path, rounds: int) -> None:
             r[0]
             for r in con.execute(
                 "SELECT y.result_text FROM measure_year y JOIN measure m ON m.id = y.measure_id "
-                f"WHERE m.number IN ({','.join(map(str, numbers))}) AND y.fy IN (2023, 2024)"
+                f"WHERE m.number IN ({','.join(map(str, numbers))}) AND y.fy IN (2023, 2024) "
+                "AND m.plan_id = (SELECT id FROM plan WHERE code = 'gyosei_keiei')"
             )
         ]
         con.close()

@@ -43,9 +43,9 @@ def test_switching_plans_shows_each_plans_own_items_years_and_details(
     win = open_window(two_plan_db, settings)
     assert win.desk.plan.code == PLAN_CODE
     assert "No.86" in tree_numbers(win)
-    _choose(qtbot, win, "第3次金沢版総合戦略（試験）")
+    _choose(qtbot, win, "試験用の子育て計画")
     assert win.desk.plan.code == "sogo_test"
-    assert "総合戦略" in win.windowTitle()
+    assert "試験用の子育て計画" in win.windowTitle()
     assert tree_numbers(win) == ["No.1", "No.2"]
     form = win.form
     assert [h.text() for h in form.year_headers] == [f"令和{n}年度" for n in range(6, 11)]
@@ -66,7 +66,7 @@ def test_switching_plans_shows_each_plans_own_items_years_and_details(
 
     again = open_window(two_plan_db, settings)  # the last plan used reopens
     assert again.desk.plan.code == "sogo_test"
-    assert again.plan_box.currentText() == "第3次金沢版総合戦略（試験）"
+    assert again.plan_box.currentText() == "試験用の子育て計画"
     _choose(qtbot, again, again.plan_box.itemText(0))  # and back to the 行政経営プラン
     assert again.desk.plan.code == PLAN_CODE
     assert [h.text() for h in again.form.year_headers] == [f"令和{n}年度" for n in range(5, 9)]

@@ -15,7 +15,7 @@ def test_the_second_plans_sheets_print_its_years_kpi_and_projects(tmp_path, qapp
     with Desk.open(tmp_path / "d.sqlite3") as desk:
         desk.set_role(secretariat=True)
         load_plan(desk.db, second_plan())
-        with desk.on_plan("総合戦略"):
+        with desk.on_plan("子育て"):
             out = tmp_path / "sogo.pdf"
             P.print_pdf(desk, out, sheets=True, listing=False)
     texts = [squash(t) for t in page_texts(out)]
@@ -26,3 +26,4 @@ def test_the_second_plans_sheets_print_its_years_kpi_and_projects(tmp_path, qapp
     assert "まちの子育て保健室開設地区数" in first and "53地区" in first
     assert "具体的な事業" in first and "産後ケアの実施" in first
     assert "具体的な事業" not in texts[1]  # the second states none
+    assert "試験用の子育て計画取組管理票" in first  # the footer names the plan

@@ -23,12 +23,14 @@ def two_plans(secretariat):
 def test_a_plan_is_chosen_by_its_key_or_a_part_of_its_name_only_it_has(two_plans):
     desk = two_plans
     assert desk.plan.code == PLAN_CODE  # the 行政経営プラン unless told otherwise
-    assert desk.use_plan("総合戦略").code == "sogo_test"
+    assert desk.use_plan("子育て").code == "sogo_test"
     assert desk.use_plan(PLAN_CODE).code == PLAN_CODE
+    assert desk.use_plan("デジタル").code == "digital_2"  # bundled
+    assert desk.use_plan("総合戦略").code == "sogo_senryaku_3"
     with pytest.raises(InvalidValue, match="ありません"):
-        desk.use_plan("デジタル")
+        desk.use_plan("観光計画")
     with pytest.raises(InvalidValue, match="複数"):
-        desk.use_plan("金沢")  # both names have it
+        desk.use_plan("金沢")  # three names have it
 
 
 def test_the_second_plan_holds_its_own_words_texts_and_details(two_plans):
@@ -66,9 +68,9 @@ def test_a_department_exports_and_returns_its_part_of_the_second_plan(two_plans,
     desk = two_plans
     outs = X.export_departments(desk, tmp_path)
     names = sorted(p.path.name for p in outs)
-    assert any(n.startswith("第3次金沢版総合戦略（試験）_こども未来課_") for n in names)
+    assert any(n.startswith("試験用の子育て計画_こども未来課_") for n in names)
     assert any(n.startswith(desk.plan.name) for n in names)  # and the first plan's, as before
-    with desk.on_plan("総合戦略"):  # a department PC takes the plan's master workbook
+    with desk.on_plan("子育て計画"):  # a department PC takes the plan's master workbook
         wb = X.export_workbook(desk, tmp_path / "sogo_master.xlsx").path
     with Desk.open(tmp_path / "dept.sqlite3") as dept:
         load_plan(dept.db, second_plan())
