@@ -4,6 +4,8 @@ department yet."""
 
 from __future__ import annotations
 
+import openpyxl
+
 from kanazawa_desktop.domain.indicator import (
     Baseline,
     Better,
@@ -92,3 +94,17 @@ def second_plan() -> dict:
         "node_indicators": [indicator_to_dict(goal)],
         "measures": [item, unassigned],
     }
+
+
+def table(path, rows, header=("番号", "取組名（参考）", "担当課"), blank_rows=2):
+    """A 番号/担当課 assignment table as the secretariat makes one in Excel."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "割当"
+    for _ in range(blank_rows):
+        ws.append([])
+    ws.append(list(header))
+    for r in rows:
+        ws.append(list(r))
+    wb.save(path)
+    return path

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..domain.errors import DeskError
 from ..services.paths import ENV_DB, default_db_path
 from . import (
+    assign_cmd,
     backup_cmd,
     export_cmd,
     import_cmd,
@@ -37,6 +38,7 @@ COMMAND_MODULES = [
     backup_cmd,
     indicators_cmd,
     plans_cmd,
+    assign_cmd,
 ]
 
 

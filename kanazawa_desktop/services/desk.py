@@ -441,27 +441,44 @@ class Desk:
         description: str = "",
     ) -> SaveResult:
         """Save field edits of one measure as one undoable batch."""
-        measure = self.measure(measure_id)
+        return self.save_many({measure_id: edits}, source=source, description=description)
+
+    def save_many(
+        self,
+        edits: dict[int, dict[EditKey, object]],
+        *,
+        source: str | None = None,
+        description: str = "",
+    ) -> SaveResult:
+        """Save field edits of several measures as one undoable batch (an assignment of
+        departments from a table): all or nothing."""
+        changes = []
+        for measure_id, fields in edits.items():
+            changes += self._changes_for(self.measure(measure_id), fields)
+        batch = repo.apply_changes(self.db, changes, self.actor, source or self.source, description)
+        self.undo_stack.push(batch)
+        applied = [c for c in changes if not repo.same_value(c.old, c.new)]
+        for measure_id, fields in edits.items():
+            if applied or fields:
+                repo.drop_drafts(self.db, measure_id, list(fields.keys()))
+        return SaveResult(batch, applied, self.absorb(Changes.of(applied, batch)))
+
+    def _changes_for(self, measure: Measure, edits: dict[EditKey, object]) -> list[F.FieldChange]:
         changes = []
         for (fy, field), value in edits.items():
             if not self.can_edit(measure, field):
                 raise PermissionDenied(
                     f"{F.label(field)}を変更する権限がありません（{measure.number_label}）",
                     field=field,
-                    measure_id=measure_id,
+                    measure_id=measure.id,
                 )
             new = validate(field, value, unit=unit_of(measure, field))
             node_key = self._node_key(measure.node_id) if field == "node" else None
             old = field_value(measure, field, fy, node_key=node_key)
             changes.append(
-                F.FieldChange(measure_id=measure_id, field=field, old=old, new=new, fy=fy)
+                F.FieldChange(measure_id=measure.id, field=field, old=old, new=new, fy=fy)
             )
-        batch = repo.apply_changes(self.db, changes, self.actor, source or self.source, description)
-        self.undo_stack.push(batch)
-        applied = [c for c in changes if not repo.same_value(c.old, c.new)]
-        if applied or edits:
-            repo.drop_drafts(self.db, measure_id, list(edits.keys()))
-        return SaveResult(batch, applied, self.absorb(Changes.of(applied, batch)))
+        return changes
 
     def _node_key(self, node_id: int) -> str | None:
         return next((n.key for n in self.nodes() if n.id == node_id), None)

@@ -29,7 +29,7 @@ from ..domain.changes import Changes
 from ..domain.errors import DeskError
 from ..domain.filtering import MeasureFilter
 from ..services.desk import Desk
-from . import backup_action, exchange_actions, hierarchy_actions, print_actions
+from . import assign_action, backup_action, exchange_actions, hierarchy_actions, print_actions
 from .add_measure_dialog import AddMeasureDialog
 from .filter_panel import FilterPanel
 from .history_model import HistoryModel
@@ -223,6 +223,8 @@ class MainWindow(QMainWindow):
             )
             measure_menu.addSeparator()
             hierarchy_actions.install(self, measure_menu)
+            measure_menu.addSeparator()
+            assign_action.install(self, measure_menu)
         go = mb.addMenu(self.tr("移動(&G)"))
         self.act_next = self._action(
             self.tr("次の取組(&N)"), QKeySequence("Ctrl+PgDown"), self.next_measure, go

@@ -81,3 +81,34 @@ def test_one_plan_shows_no_switcher(qtbot, open_window, db_path, settings):
     else:  # the bundled plans are all there: the switcher offers them
         assert win.plan_box.count() == len(win.desk.plans())
     win.close()
+
+
+def test_the_secretariat_assigns_departments_from_a_table_and_undoes_it(
+    qtbot, open_window, db_path, settings, tmp_path
+):
+    from gui_helpers import when_modal
+    from plan_helpers import table
+    from PySide6.QtWidgets import QMessageBox
+
+    from kanazawa_desktop.ui.assign_action import assign_from
+
+    win = open_window(db_path, settings, secretariat=True)
+    _choose(qtbot, win, "第3次金沢版総合戦略")  # the bundled plan: no department yet
+    f = table(tmp_path / "a.xlsx", [("No.1", "", "こども未来課"), ("No.2", "", "こども未来課")])
+    asked = []
+
+    def yes(box):
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    when_modal(qtbot, QMessageBox, yes)
+    assert assign_from(win, f)
+    assert "2件の担当課を変更します" in asked[0]
+    assert [r.departments for r in win.desk.rows()[:2]] == [("こども未来課",)] * 2
+    win.form.load(win.desk.rows()[0].id)
+    assert win.form.editors[(None, "departments")].value() == ["こども未来課"]
+    win.activateWindow()  # the question box has gone: the window has the keyboard again
+    qtbot.waitUntil(win.isActiveWindow, timeout=10_000)
+    qtbot.keyClick(win.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one undo
+    assert all(not r.departments for r in win.desk.rows())
+    win.close()
