@@ -17,8 +17,6 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 from ..domain import fields as F
 from ..domain import judgement
 from ..domain.errors import DeskError
-from ..domain.fiscal import long_label
-from ..domain.indicator import Indicator
 from ..domain.judgement import Verdict
 from ..domain.model import Measure
 from ..domain.values import actual_field, validate
@@ -42,8 +40,19 @@ def _cell(text: str = "", *, caption: bool = False, wrap: bool = True) -> QLabel
     return label
 
 
-def shape(m: Measure | None) -> tuple[tuple[str, bool], ...]:
-    return tuple((i.key, bool(i.figure_name)) for i in (m.indicators if m else ()))
+def shape(m: Measure | None) -> tuple[tuple[str, str], ...]:
+    """The editors the rows need: (actual field, figure field or "") per indicator. Every
+    measure with one indicator and no outside figure has the same shape, ("actual", ""): the
+    rows are kept from one to the next, only their texts change."""
+    if m is None:
+        return ()
+    return tuple(
+        (
+            actual_field(m, i.key),
+            F.series_field(F.FIGURE, i.key) if i.figure_name else "",
+        )
+        for i in m.indicators
+    )
 
 
 class IndicatorRows:
@@ -59,12 +68,15 @@ class IndicatorRows:
     ) -> None:
         self.grid, self.first_row, self.years = grid, first_row, years
         self._add_editor, self._drop_editor = add_editor, drop_editor
-        self.shape: tuple[tuple[str, bool], ...] = ()
+        self.shape: tuple[tuple[str, str], ...] = ()
         self._widgets: list[QWidget] = []
         self.keys: list[Key] = []  # the editors' keys, in tab order
-        self.targets: dict[tuple[str, int], QLabel] = {}
-        self.verdicts: dict[tuple[str, int], QLabel] = {}
-        self.captions: dict[str, QLabel] = {}
+        # by the indicator's position (the rows outlive a measure of the same shape)
+        self.targets: dict[tuple[int, int], QLabel] = {}
+        self.verdicts: dict[tuple[int, int], QLabel] = {}
+        self.captions: dict[int, QLabel] = {}
+        self.value_captions: dict[int, QLabel] = {}
+        self.editors: dict[int, list[FieldEditor]] = {}
 
     def build(self, m: Measure) -> bool:
         """Lay out `m`'s indicators; False when the rows there already have its shape."""
@@ -77,56 +89,67 @@ class IndicatorRows:
             self._drop_editor(key)
         self._widgets, self.keys = [], []
         self.targets, self.verdicts, self.captions = {}, {}, {}
+        self.value_captions, self.editors = {}, {}
         self.shape = shape(m)
         r = self.first_row
-        for ind in m.indicators:
-            r = self._build_one(m, ind, r)
+        for pos, (actual, figure) in enumerate(self.shape):
+            r = self._build_one(pos, actual, figure, r)
         return True
 
     def _put(self, w: QWidget, r: int, c: int, cs: int = 1) -> None:
         self.grid.addWidget(w, r, c, 1, cs)
         self._widgets.append(w)
 
-    def _build_one(self, m: Measure, ind: Indicator, r: int) -> int:
+    def _build_one(self, pos: int, actual: str, figure: str, r: int) -> int:
         head = _cell(caption=True)
-        self.captions[ind.key] = head
+        self.captions[pos] = head
         self._put(head, r, 0)
         for i, fy in enumerate(self.years):
             t = _cell()
-            t.setObjectName(f"target_{ind.key}_{fy}")
-            self.targets[(ind.key, fy)] = t
+            self.targets[(pos, fy)] = t
             self._put(t, r, 1 + i)
-        rows = [(actual_field(m, ind.key), f"実績値（{ind.unit}）" if ind.unit else "実績値")]
-        if ind.figure_name:
-            rows.append((F.series_field(F.FIGURE, ind.key), ind.figure_name))
-        for field, caption in rows:
+        rows = [actual, figure] if figure else [actual]
+        self.editors[pos] = []
+        for n, field in enumerate(rows):
             r += 1
-            self._put(_cell(caption, caption=True), r, 0)
+            cap = _cell(caption=True)
+            if n == 0:
+                self.value_captions[pos] = cap
+            else:
+                self.value_captions[-pos - 1] = cap  # the outside figure's, named per measure
+            self._put(cap, r, 0)
             for i, fy in enumerate(self.years):
                 editor = LineEditor(numeric=True)
-                editor.setToolTip(f"{ind.name}（{long_label(fy)}）")
                 self._add_editor((fy, field), editor, r, 1 + i)
                 self.keys.append((fy, field))
+                self.editors[pos].append(editor)
         r += 1
         self._put(_cell("判定", caption=True), r, 0)
         for i, fy in enumerate(self.years):
             v = _cell()
-            v.setObjectName(f"verdict_{ind.key}_{fy}")
-            self.verdicts[(ind.key, fy)] = v
+            self.verdicts[(pos, fy)] = v
             self._put(v, r, 1 + i)
         return r + 2  # a blank row between indicators
 
     def show_static(self, m: Measure) -> None:
-        for ind in m.indicators:
+        for pos, ind in enumerate(m.indicators):
             base = ind.baseline.describe(ind.unit)
             lines = [ind.name]
             if base:
                 lines.append(f"基準値 {base}")
-            head = self.captions[ind.key]
+            head = self.captions[pos]
             head.setText("\n".join(lines))
             head.setToolTip(ind.note)
+            self.value_captions[pos].setText(f"実績値（{ind.unit}）" if ind.unit else "実績値")
+            if ind.figure_name:
+                self.value_captions[-pos - 1].setText(ind.figure_name)
+            for editor in self.editors[pos]:
+                editor.setToolTip(ind.name)
             for fy in self.years:
-                self.targets[(ind.key, fy)].setText("目標 " + (ind.target_text(fy) or "なし"))
+                t = self.targets[(pos, fy)]
+                t.setObjectName(f"target_{ind.key}_{fy}")
+                t.setText("目標 " + (ind.target_text(fy) or "なし"))
+                self.verdicts[(pos, fy)].setObjectName(f"verdict_{ind.key}_{fy}")
 
     def typed(self, m: Measure, value_of: Callable[[Key], object]) -> Measure | None:
         """`m` with the values on screen; None while one of them is not a number."""
@@ -147,12 +170,12 @@ class IndicatorRows:
 
     def show_verdicts(self, m: Measure | None) -> None:
         """The judgement of each indicator and year; "数値を確認" while one value is not a number."""
-        for (key, fy), label in self.verdicts.items():
+        for (pos, fy), label in self.verdicts.items():
             if m is None:
                 label.setText("数値を確認")
                 label.setStyleSheet("")
                 continue
-            ind = next(i for i in m.indicators if i.key == key)
+            ind = m.indicators[pos]
             j = judgement.of_indicator(m, ind, fy)
             label.setText(j.label)
             label.setToolTip(j.reason)

@@ -192,3 +192,18 @@ def test_the_secretariat_defines_an_indicator_in_the_table_and_enters_against_it
     assert win.desk.measure(m.id).actuals == {"No.10-1": {2023: 72.0}}
     assert any(h.field == "indicators" for h in win.desk.history(m.id))
     win.close()
+
+
+def test_rows_are_kept_from_one_measure_to_the_next_of_the_same_shape(
+    qtbot, open_window, db_path, settings
+):
+    win = open_window(db_path, settings, secretariat=True)
+    select_measure(qtbot, win, 1)  # 開発アプリ数, 件
+    editor = win.form.editors[(2023, F.ACTUAL)]
+    assert _label(win, "target_No.1_2023") == "目標 70件"
+    select_measure(qtbot, win, 9)  # 電子決裁率, %: the same shape, the same editors
+    assert win.form.editors[(2023, F.ACTUAL)] is editor
+    assert _label(win, "target_No.9_2023") == "目標 100%以上"
+    assert win.form.indicator_rows.value_captions[0].text() == "実績値（%）"
+    assert editor.toolTip() == "電子決裁率"
+    win.close()
