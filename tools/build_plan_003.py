@@ -640,6 +640,7 @@ def build(seeds: Path, decisions: Path = DECISIONS) -> dict[str, str]:
             "last_fy": fys[-1],
             "levels": dec["levels"]["levels"],
             "item": dec["levels"]["item"],
+            "sheet": {k: dec["sheet"][k] for k in ("rows", "words")},
         },
         "departments": [],
         "nodes": nodes,

@@ -761,6 +761,7 @@ def build(seeds: Path, decisions: Path = DECISIONS) -> dict[str, str]:
             "last_fy": last,
             "levels": dec["levels"]["words"],
             "item": dec["levels"]["item"],
+            "sheet": {k: dec["sheet"][k] for k in ("rows", "words")},
         },
         "departments": [],
         "nodes": nodes,

@@ -50,5 +50,6 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
             sheets=not args.list_only,
             listing=args.list or args.list_only,
         )
-    print(f"{result.path}: {result.pages} ページ（取組 {result.measures} 件）を出力しました")
+        item = desk.plan.item
+    print(f"{result.path}: {result.pages} ページ（{item} {result.measures} 件）を出力しました")
     return 0

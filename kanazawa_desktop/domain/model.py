@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .fields import LABELS
 from .indicator import Indicator
 from .status import Status
 
 RESOURCES = ("hito", "kane", "mono", "joho")
+# the text rows of the first plan's sheet under the measure's name, in printed order; a later plan
+# has some of them, under its own words (Plan.rows, Plan.words)
+SHEET_ROWS = ("summary", "vision", "related_plans", "resources")
 RESOURCE_LABELS = {"hito": "ヒト", "kane": "カネ", "mono": "モノ", "joho": "情報"}
 
 
@@ -24,6 +28,22 @@ class Plan:
     last_fy: int
     levels: tuple[str, ...] = ("方針", "項目", "小項目")
     item: str = "取組"  # what the plan calls one reporting unit
+    rows: tuple[str, ...] = SHEET_ROWS  # which of SHEET_ROWS the plan's sheet has
+    words: tuple[tuple[str, str], ...] = ()  # its own names for them: (("vision", "目指すべき姿"),)
+
+    @property
+    def sheet_title(self) -> str:
+        """取組管理票 in the plan's word for its unit: 施策管理票 (デジタル戦略)."""
+        return f"{self.item}管理票"
+
+    @property
+    def list_title(self) -> str:
+        """取組事項一覧 (the first plan's name for it), 施策一覧 …"""
+        return "取組事項一覧" if self.item == "取組" else f"{self.item}一覧"
+
+    def label(self, field_name: str) -> str:
+        """The plan's word for a sheet row, else the first plan's (めざす姿, 関連計画 …)."""
+        return dict(self.words).get(field_name) or LABELS.get(field_name, field_name)
 
     @property
     def years(self) -> tuple[int, ...]:

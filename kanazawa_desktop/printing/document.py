@@ -40,13 +40,11 @@ from .listing import list_pages
 from .pages import Page, draw_footer
 from .sheet import fits_one_page, sheet_pages
 
-SHEET_NAME = "行政経営プラン 取組管理票"
-
 
 def sheet_name(job: PrintJob) -> str:
-    """The footer of a sheet: the plan's short name (without 金沢市) and 取組管理票."""
+    """The footer of a sheet: the plan's short name (without 金沢市) and 取組管理票 (施策管理票)."""
     name = job.plan.name.removeprefix("金沢市")
-    return f"{name} 取組管理票" if name else SHEET_NAME
+    return f"{name} {job.plan.sheet_title}" if name else job.plan.sheet_title
 
 
 # Called before each page with (done, total, text); may raise to stop between pages.
@@ -185,7 +183,7 @@ def _render(
                 page,
                 i + 1,
                 total,
-                "取組事項一覧" if page.kind == "list" else sheet_name(job),
+                job.plan.list_title if page.kind == "list" else sheet_name(job),
                 right,
             )
             painter.restore()

@@ -24,7 +24,6 @@ from .canvas import ACHIEVED_FILL, LABEL_FILL, NOT_ACHIEVED_FILL, PAD_Y, Canvas
 from .job import PrintJob
 from .pages import Page, content_box
 
-TITLE = "取組事項一覧"
 NO_W = 46.0
 STATUS_W = 46.0
 DEPT_W = 190.0
@@ -92,7 +91,7 @@ def list_pages(canvas: Canvas, job: PrintJob) -> list[Page]:
         nonlocal y
         pages.append([])
         y = top
-        title = canvas.block(TITLE, 14.0, width, bold=True)
+        title = canvas.block(job.plan.list_title, 14.0, width, bold=True)
         pages[-1].append(lambda c, t=title: c.draw_block(t, left, top))
         pages[-1].append(lambda c: _legend(c, left + width, top + 3))
         y += title.height + 8
@@ -209,9 +208,10 @@ def list_pages(canvas: Canvas, job: PrintJob) -> list[Page]:
                 continued = True
         y += 10
 
-    bookmarks = [(0, TITLE)]
+    name = job.plan.list_title
+    bookmarks = [(0, name)]
     return [
-        Page(True, _drawer(ops), "list", bookmarks if n == 0 else [], label=TITLE)
+        Page(True, _drawer(ops), "list", bookmarks if n == 0 else [], label=name)
         for n, ops in enumerate(pages)
     ]
 

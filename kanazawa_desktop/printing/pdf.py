@@ -37,7 +37,7 @@ def _write(
     writer.setResolution(RESOLUTION)
     writer.setCreator("kanazawa-desktop 取組管理デスク")
     writer.setTitle(
-        f"{job.plan.name} 取組管理票" if job.sheets else f"{job.plan.name} 取組事項一覧"
+        f"{job.plan.name} {job.plan.sheet_title if job.sheets else job.plan.list_title}"
     )
     try:
         return render(writer, job, on_page, exact=exact, on_count=on_count)

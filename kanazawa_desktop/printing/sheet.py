@@ -1,7 +1,8 @@
 """One 取組管理票 per measure on A4 portrait, laid out like the seed's sheets.
 
 Above the table: the 方針 / 項目 / 小項目 path. The table: No. and name (+【数値目標】) with
-担当課; 概要; めざす姿; 関連計画 with 確保する行政資源 (ヒト/カネ/モノ/情報, ○ when secured);
+担当課; 概要; めざす姿; 関連計画 with 確保する行政資源 (ヒト/カネ/モノ/情報, ○ when secured) — the rows
+the plan has (Plan.rows), under its words;
 the 令和 years as columns with rows 実施計画, 実施結果, 計画達成状況 and, for numeric
 measures, 数値目標, 目標値 and 実績値. The 実施結果 row takes the page's spare height.
 
@@ -25,7 +26,7 @@ from ..domain.details import sections
 from ..domain.fiscal import long_label
 from ..domain.indicator import Indicator
 from ..domain.judgement import Verdict
-from ..domain.model import RESOURCE_LABELS, RESOURCES, Measure, YearRecord
+from ..domain.model import RESOURCE_LABELS, RESOURCES, Measure, Plan, YearRecord
 from ..domain.status import Status
 from .canvas import (
     ACHIEVED_FILL,
@@ -115,6 +116,44 @@ def _label(x: float, w: float, text: str, size: float = TEXT_SIZE) -> _Cell:
     return _Cell(x, w, text, size=size, center=True, fill=LABEL_FILL, shrink=False)
 
 
+def _related_and_resources(measure: Measure, plan: Plan, body_w: float) -> list[_Cell]:
+    """関連計画 and the 確保する行政資源 boxes on one row; either alone takes the whole width."""
+    has_res = "resources" in plan.rows
+    rel_w = body_w - (RES_LABEL_W + 2 * RES_W * len(RESOURCES) if has_res else 0)
+    cells: list[_Cell] = []
+    if "related_plans" in plan.rows:
+        plans = list(measure.related_plans)
+        related = (
+            "\n".join(f"・{p}" for p in plans) if len(plans) > 1 else (plans[0] if plans else "—")
+        )
+        word = plan.label("related_plans")
+        cells += [_label(0, LABEL_W, word), _Cell(LABEL_W, rel_w, related, caption=word)]
+    else:
+        rel_w = -LABEL_W  # the resources' caption starts at the left edge
+    if not has_res:
+        return cells
+    word = plan.label("resources")
+    caption = "確保する\n行政資源" if word == "確保する行政資源" else word
+    cells.append(_label(LABEL_W + rel_w, RES_LABEL_W, caption, size=7.5))
+    x = LABEL_W + rel_w + RES_LABEL_W
+    for key in RESOURCES:
+        cells.append(
+            _Cell(
+                x,
+                RES_W,
+                RESOURCE_LABELS[key],
+                size=7.5,
+                center=True,
+                fill=SUBTLE_FILL,
+                shrink=False,
+            )
+        )
+        mark = "○" if key in measure.resources else ""
+        cells.append(_Cell(x + RES_W, RES_W, mark, size=10.0, center=True, shrink=False))
+        x += 2 * RES_W
+    return cells
+
+
 def _rows(measure: Measure, job: PrintJob, width: float) -> list[_Row]:
     years = job.plan.years
     col_w = (width - LABEL_W) / len(years)
@@ -139,56 +178,25 @@ def _rows(measure: Measure, job: PrintJob, width: float) -> list[_Row]:
             26,
             20,
         ),
-        _Row(
-            [
-                _label(0, LABEL_W, "概要"),
-                _Cell(LABEL_W, body_w, measure.summary, size=9.0, caption="概要"),
-            ],
-            44,
-            20,
-        ),
-        _Row(
-            [
-                _label(0, LABEL_W, "めざす姿"),
-                _Cell(LABEL_W, body_w, measure.vision, size=9.0, caption="めざす姿"),
-            ],
-            36,
-            20,
-        ),
     ]
-    plans = list(measure.related_plans)
-    related = "\n".join(f"・{p}" for p in plans) if len(plans) > 1 else (plans[0] if plans else "—")
-    rel_w = body_w - RES_LABEL_W - 2 * RES_W * len(RESOURCES)
-    res_cells = [
-        _label(0, LABEL_W, "関連計画"),
-        _Cell(LABEL_W, rel_w, related, caption="関連計画"),
-        _label(LABEL_W + rel_w, RES_LABEL_W, "確保する\n行政資源", size=7.5),
-    ]
-    x = LABEL_W + rel_w + RES_LABEL_W
-    for key in RESOURCES:
-        res_cells.append(
-            _Cell(
-                x,
-                RES_W,
-                RESOURCE_LABELS[key],
-                size=7.5,
-                center=True,
-                fill=SUBTLE_FILL,
-                shrink=False,
+    # the plan's own rows under its own words (the デジタル戦略: 目指すべき姿 only)
+    plan = job.plan
+    for name, base in (("summary", 44), ("vision", 36)):
+        if name in plan.rows:
+            word = plan.label(name)
+            text = measure.summary if name == "summary" else measure.vision
+            rows.append(
+                _Row(
+                    [
+                        _label(0, LABEL_W, word),
+                        _Cell(LABEL_W, body_w, text, size=9.0, caption=word),
+                    ],
+                    base,
+                    20,
+                )
             )
-        )
-        res_cells.append(
-            _Cell(
-                x + RES_W,
-                RES_W,
-                "○" if key in measure.resources else "",
-                size=10.0,
-                center=True,
-                shrink=False,
-            )
-        )
-        x += 2 * RES_W
-    rows.append(_Row(res_cells, 34, 22))
+    if "related_plans" in plan.rows or "resources" in plan.rows:
+        rows.append(_Row(_related_and_resources(measure, plan, body_w), 34, 22))
     rows.append(
         _Row(
             [_Cell(0, LABEL_W, "", fill=LABEL_FILL, shrink=False)]

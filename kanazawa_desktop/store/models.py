@@ -38,6 +38,7 @@ class DbPlan(BaseModel):
     last_fy = IntegerField()
     levels = TextField(default='["方針", "項目", "小項目"]')
     item = TextField(default="取組", constraints=[SQL("DEFAULT '取組'")])  # version 6
+    sheet = TextField(default="{}", constraints=[SQL("DEFAULT '{}'")])  # version 7
 
     class Meta:
         table_name = "plan"

@@ -7,6 +7,7 @@ import json
 from peewee import Database
 
 from ..domain.indicator import indicator_from_dict, indicator_to_dict
+from ..domain.plan_sheet import parse_sheet, sheet_to_dict
 from .connection import write_transaction
 from .models import (
     DbDepartment,
@@ -35,6 +36,8 @@ def load_plan(db: Database, data: dict) -> int:
             last_fy=p["last_fy"],
             levels=json.dumps(p.get("levels", ["方針", "項目", "小項目"]), ensure_ascii=False),
             item=p.get("item", "取組"),
+            # checked: a plan file that names a row the sheet has not is refused here
+            sheet=json.dumps(sheet_to_dict(*parse_sheet(p.get("sheet"))), ensure_ascii=False),
         )
         dep_ids: dict[str, int] = {d.name: d.id for d in DbDepartment.select()}
         for name in data["departments"]:

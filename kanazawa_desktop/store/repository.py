@@ -21,6 +21,7 @@ from ..domain.history import Actor, HistoryEntry
 from ..domain.indicator import Indicator, indicator_from_dict, indicator_to_dict
 from ..domain.judgement import disagrees, judge_all
 from ..domain.model import Measure, MeasureRow, Node, Plan, YearRecord
+from ..domain.plan_sheet import parse_sheet
 from ..domain.status import Status
 from ..domain.values import field_value
 from .connection import write_transaction
@@ -61,6 +62,7 @@ def set_meta(key: str, value: str) -> None:
 
 
 def _plan(row: DbPlan) -> Plan:
+    rows, words = parse_sheet(json.loads(row.sheet or "{}"))
     return Plan(
         id=row.id,
         code=row.code,
@@ -69,6 +71,8 @@ def _plan(row: DbPlan) -> Plan:
         last_fy=row.last_fy,
         levels=tuple(json.loads(row.levels)),
         item=row.item,
+        rows=rows,
+        words=words,
     )
 
 

@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
         self.list_view.activated.connect(self._list_activated)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.form, self.tr("取組管理票"))
+        self.tabs.addTab(self.form, self.desk.plan.sheet_title)
         history_page = QWidget()
         hl = QVBoxLayout(history_page)
         hl.setContentsMargins(4, 4, 4, 4)
@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         hl.addWidget(self.history_title)
         hl.addWidget(self.history, 1)
         self.tabs.addTab(history_page, self.tr("変更履歴"))
-        self.tabs.addTab(self.list_view, self.tr("取組事項一覧"))
+        self.tabs.addTab(self.list_view, self.desk.plan.list_title)
         self.splitter = QSplitter()
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(left)

@@ -136,15 +136,19 @@ class MeasureForm(QScrollArea):
         dl.addWidget(dept_editor, 1)
         dept_editor.edited.connect(lambda: self._on_edited((None, "departments")))
         dept_editor.committed.connect(self._on_committed)
-        for row, (field, label) in enumerate(
-            (("summary", "概要"), ("vision", "めざす姿")), start=1
-        ):
-            g.addWidget(_caption(self.tr(label)), row, 0)
-            self._add(g, (None, field), TextEditor(2, grow=False), row, 1, 1, 4)
-        g.addWidget(_caption(self.tr("関連計画")), 3, 0)
-        self._add(g, (None, "related_plans"), ListEditor(2, grow=False), 3, 1, 1, 2)
-        g.addWidget(_caption(self.tr("確保する行政資源")), 3, 3)
-        self._add(g, (None, "resources"), ResourcesEditor(), 3, 4, 1, 1)
+        # the plan's own rows under its own words: 概要 and めざす姿 (目指すべき姿 in the デジタル
+        # 戦略), 関連計画 beside 確保する行政資源; a row the plan's sheet has not is not built
+        plan = self.desk.plan
+        for row, field in enumerate(("summary", "vision"), start=1):
+            if field in plan.rows:
+                g.addWidget(_caption(plan.label(field)), row, 0)
+                self._add(g, (None, field), TextEditor(2, grow=False), row, 1, 1, 4)
+        if "related_plans" in plan.rows:
+            g.addWidget(_caption(plan.label("related_plans")), 3, 0)
+            self._add(g, (None, "related_plans"), ListEditor(2, grow=False), 3, 1, 1, 2)
+        if "resources" in plan.rows:
+            g.addWidget(_caption(plan.label("resources")), 3, 3)
+            self._add(g, (None, "resources"), ResourcesEditor(), 3, 4, 1, 1)
 
         years = self.desk.plan.years
         self.year_headers = []
@@ -232,7 +236,7 @@ class MeasureForm(QScrollArea):
             order += [(fy, field) for fy in years]
         # each indicator's row, year by year, as the eye reads the table
         order += self.indicator_rows.keys
-        widgets = [self.editors[k].focus_widget() for k in order]
+        widgets = [self.editors[k].focus_widget() for k in order if k in self.editors]
         for a, b in zip(widgets, widgets[1:], strict=False):
             QWidget.setTabOrder(a, b)
 

@@ -2,8 +2,9 @@
 
 This module is the contract both the writer and the reader follow (see docs/workbook.md):
 
-* `取組事項一覧` – the list as printed in the plan: grouped by 方針 and 項目, headers
-  `取組No.`, `取組事項名`, `担当課`, then one `R5`… column of 計画達成状況 per year.
+* `取組事項一覧` (named in the plan's word: Plan.list_title, 施策一覧) – the list as printed in
+  the plan: grouped by 方針 and 項目, headers `取組No.`, `取組事項名`, `担当課`, then one `R5`…
+  column of 計画達成状況 per year. No reader looks for it by name.
 * `入力` – one row per measure and fiscal year, headers in `ENTRY_HEADERS`. Only the cells
   a department may fill (実施結果, 計画達成状況, and 実績値 of 【数値目標】 measures, of the
   department's own current measures) are unlocked. 【再掲】 rows are not listed: their
@@ -23,7 +24,6 @@ from __future__ import annotations
 # the longest text a cell holds is the longest a field may hold: one constant, in domain/
 from ..domain.values import EXCEL_CELL_LIMIT as EXCEL_CELL_LIMIT
 
-LIST_SHEET = "取組事項一覧"
 ENTRY_SHEET = "入力"
 MANIFEST_SHEET = "_manifest"
 MANIFEST_MAGIC = "kanazawa-desk-manifest"

@@ -36,6 +36,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..domain.details import sections
 from ..domain.fiscal import long_label, short_label
 from ..domain.model import RESOURCE_LABELS, Measure, Node, Plan, YearRecord
 from ..domain.status import Status
@@ -60,7 +61,6 @@ from .layout import (
     INDICATOR_SHEET,
     INDICATOR_WIDTHS,
     LIST_HEADERS,
-    LIST_SHEET,
     MANIFEST_SHEET,
     MAX_MEASURE_SHEETS,
     STATUS_CHOICES,
@@ -448,9 +448,25 @@ def _write_measure_sheet(
     _a4(ws, landscape=True)
     _protect(ws)
     last = len(years)
-    for r in range(3, 7):  # 概要 … 確保する行政資源: the text spans the year columns
+    # 概要 … 確保する行政資源 (the rows the plan has) and the plan's own sections (具体的な事業 …):
+    # the text spans the year columns
+    for r in range(3, 3 + len(_text_rows(m, content.plan))):
         ws.merged_cells.add(f"B{r}:{column_letter(last)}{r}")
     stream_rows(ws, _measure_rows(ws, m, content, path_caption))
+
+
+def _text_rows(m: Measure, plan: Plan) -> list[tuple[str, str]]:
+    res = "　".join(
+        f"{RESOURCE_LABELS[r]}{'○' if r in m.resources else '－'}" for r in RESOURCE_LABELS
+    )
+    texts = {
+        "summary": m.summary,
+        "vision": m.vision,
+        "related_plans": "\n".join(m.related_plans) or "—",
+        "resources": res,
+    }
+    rows = [(plan.label(f), texts[f]) for f in plan.rows]
+    return rows + [(title, "\n".join(lines)) for title, lines in sections(m.details)]
 
 
 def _measure_rows(
@@ -461,16 +477,7 @@ def _measure_rows(
     yield None, [_cell(ws, path_caption, "bold")]
     title = _cell(ws, f"{m.number_label} {m.display_name}", "title", "取組事項名")
     yield None, [title] + [None] * (last - 1) + [_cell(ws, m.department_text)]
-    res = "　".join(
-        f"{RESOURCE_LABELS[r]}{'○' if r in m.resources else '－'}" for r in RESOURCE_LABELS
-    )
-    rows = [
-        ("概要", m.summary),
-        ("めざす姿", m.vision),
-        ("関連計画", "\n".join(m.related_plans) or "—"),
-        ("確保する行政資源", res),
-    ]
-    for label, text in rows:  # rows 3-6, merged across the year columns (covered: boxed)
+    for label, text in _text_rows(m, content.plan):  # merged across the year columns
         cells = [
             _cell(ws, label, "label"),
             _cell(ws, text, "wrap_box", f"{m.number_label} {label}"),
@@ -527,7 +534,8 @@ def save_workbook(
 def _write_sheets(
     wb: Workbook, content: WorkbookContent, step: Callable[[int, int], None] | None
 ) -> None:
-    _write_list(wb.create_sheet(LIST_SHEET), content)
+    # in the plan's word (施策一覧): no reader looks for it by name
+    _write_list(wb.create_sheet(content.plan.list_title), content)
     _write_entries(wb.create_sheet(ENTRY_SHEET), content)
     if content.manifest.version >= 5:
         _write_indicators(wb.create_sheet(INDICATOR_SHEET), content)

@@ -1,6 +1,6 @@
 """The schema a new or migrated database gets is exactly the one the app has always made.
 
-tests/fixtures/schema_v6_new.sql holds sqlite_master's text of a new database (versions 1-4
+tests/fixtures/schema_new.sql holds sqlite_master's text of a new database (versions 1-4
 as the code before db/*.sql made them, peewee create_tables); a new file, and every older fixture once
 migrated, must have exactly those statements (and the same automatic indexes).
 """
@@ -25,7 +25,7 @@ def _master(con: sqlite3.Connection) -> list[tuple]:
 
 def _expected() -> list[tuple]:
     con = sqlite3.connect(":memory:")
-    con.executescript((FIXTURES / "schema_v6_new.sql").read_text(encoding="utf-8"))
+    con.executescript((FIXTURES / "schema_new.sql").read_text(encoding="utf-8"))
     rows = _master(con)
     con.close()
     return rows

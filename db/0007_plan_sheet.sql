@@ -1,0 +1,13 @@
+-- Version 7: which text rows a plan's sheet has, under which words.
+--
+-- plan.sheet: JSON {"rows": [...], "words": {...}}; rows are the ones of summary, vision,
+-- related_plans, resources the plan's sheet has, in printed order; words the plan's own names for
+-- them. '{}' is the first plan's sheet (every row, as 行政経営プラン names them).
+-- The two later bundled plans were loaded before the column existed: they get what their bundled
+-- files now say (tools/seed_decisions_003.json, _004.json), nothing else is touched.
+
+ALTER TABLE "plan" ADD COLUMN "sheet" TEXT NOT NULL DEFAULT '{}';
+
+UPDATE "plan" SET "sheet" = '{"rows": ["summary"], "words": {}}' WHERE "code" = 'sogo_senryaku_3';
+
+UPDATE "plan" SET "sheet" = '{"rows": ["vision"], "words": {"vision": "目指すべき姿"}}' WHERE "code" = 'digital_2';
