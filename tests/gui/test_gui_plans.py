@@ -5,7 +5,7 @@ reopens."""
 from __future__ import annotations
 
 import pytest
-from gui_helpers import tree_numbers
+from gui_helpers import select_measure, tree_numbers
 from plan_helpers import second_plan
 from PySide6.QtCore import QSettings, Qt
 from test_gui import type_text
@@ -30,7 +30,7 @@ def two_plan_db(db_path):
 
 def _choose(qtbot, win, name):
     box = win.plan_box
-    assert box.isVisible()
+    qtbot.waitUntil(box.isVisible, timeout=5000)  # rebuilt by a switch: shown by the event loop
     i = box.findText(name)
     assert i >= 0, [box.itemText(k) for k in range(box.count())]
     box.setCurrentIndex(i)
@@ -112,3 +112,48 @@ def test_the_secretariat_assigns_departments_from_a_table_and_undoes_it(
     qtbot.keyClick(win.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one undo
     assert all(not r.departments for r in win.desk.rows())
     win.close()
+
+
+def test_an_item_of_each_later_bundled_plan_in_the_window(qtbot, open_window, db_path, settings):
+    """デジタル戦略 No.1: 施策管理票, 目指すべき姿 and no 概要/関連計画/行政資源, its KPI judged
+    live and saved; 総合戦略 No.7: 概要, its two KPIs, 具体的な事業; each back after a restart."""
+    from PySide6.QtWidgets import QLabel
+
+    win = open_window(db_path, settings, secretariat=True)
+    _choose(qtbot, win, "金沢市デジタル戦略2.0")
+    assert win.tabs.tabText(0) == "施策管理票"
+    assert "施策一覧" in [win.tabs.tabText(i) for i in range(win.tabs.count())]
+    form = win.form
+    captions = [w.text() for w in form.findChildren(QLabel, "caption") if not w.isHidden()]
+    assert "目指すべき姿" in captions
+    assert not {"めざす姿", "概要", "関連計画", "確保する行政資源"} & set(captions)
+    assert (None, "summary") not in form.editors and (None, "related_plans") not in form.editors
+    assert "行かなくてもいい市役所に" in form.editors[(None, "vision")].value()
+    kpi = form.measure.indicators[0]
+    assert kpi.name == "行政手続きのオンライン化率"
+    e = form.editors[(2021, F.ACTUAL)]
+    qtbot.mouseClick(e.edit, Qt.MouseButton.LeftButton)
+    type_text(qtbot, e.edit, "85%")
+    qtbot.keyClick(e.edit, Qt.Key.Key_Tab)
+    verdict = form.findChild(QLabel, f"verdict_{kpi.key}_2021")
+    assert verdict.text() == "達成"  # 80% or more, before saving
+    qtbot.keyClick(win, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert win.desk.measure(form.measure.id).actuals[kpi.key] == {2021: 85.0}
+
+    _choose(qtbot, win, "第3次金沢版総合戦略")
+    assert win.tabs.tabText(0) == "取組管理票"
+    select_measure(qtbot, win, 7)
+    form = win.form
+    assert form.measure.name == "豊かな情操を育む環境の充実"
+    captions = [w.text() for w in form.findChildren(QLabel, "caption") if not w.isHidden()]
+    assert "概要" in captions and "めざす姿" not in captions and "目指すべき姿" not in captions
+    assert [h.text() for h in form.year_headers][0] == "令和6年度"
+    assert len(form.measure.indicators) == 2
+    assert "【具体的な事業】" in form.details_label.text()
+    win.close()
+
+    again = open_window(db_path, settings)  # the last plan used reopens, the value kept
+    assert again.desk.plan.code == "sogo_senryaku_3"
+    with again.desk.on_plan("digital_2"):
+        assert again.desk.measures()[0].actuals[kpi.key] == {2021: 85.0}
+    again.close()

@@ -15,7 +15,13 @@ from kanazawa_desktop.services.desk import PLAN_CODE, Desk
 @pytest.mark.parametrize(
     ("code", "fy", "list_sheet", "rows_shown", "rows_left_out"),
     [
-        ("sogo_senryaku_3", 2024, "取組事項一覧", ["概要", "具体的な事業"], ["めざす姿", "関連計画"]),
+        (
+            "sogo_senryaku_3",
+            2024,
+            "取組事項一覧",
+            ["概要", "具体的な事業"],
+            ["めざす姿", "関連計画"],
+        ),
         ("digital_2", 2021, "施策一覧", ["目指すべき姿", "具体的な取組"], ["概要", "関連計画"]),
     ],
 )
