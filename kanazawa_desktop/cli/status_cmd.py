@@ -1,14 +1,20 @@
 """`status`: 回収状況 on the secretariat's database, one line per department holding measures,
-then the conflicts each return left open. Exit 0; 1 on a department's database."""
+then the conflicts each return left open; for one plan (`--plan`, else the 行政経営プラン) or
+every plan (`--all-plans`: a block per plan, then the total). Exit 0; 1 on a department's
+database; 2 for --plan with --all-plans."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..domain.display import short_time
 from ..domain.errors import PermissionDenied
 from . import plan_option
+
+if TYPE_CHECKING:
+    from ..services.exchange import DepartmentStatus
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,19 +22,40 @@ def register(sub: argparse._SubParsersAction) -> None:
         "status", help="回収状況（担当課ごとの配布・回収・未解決の競合）を表示します"
     )
     plan_option.add(p)
+    p.add_argument(
+        "--all-plans",
+        action="store_true",
+        help="すべての計画の回収状況を計画ごとに表示します",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, db_path: Path) -> int:
     from ..services.desk import Desk
-    from ..services.exchange import collection_status
+    from ..services.exchange import all_plans_status, collection_status
 
+    if args.all_plans and args.plan:
+        raise plan_option.UnknownPlan("--plan と --all-plans は一緒に指定できません")
     with Desk.open(db_path, create=False) as desk:
         plan_option.use(desk, args)
         role = desk.role
         if role is None or not role.is_secretariat:
             raise PermissionDenied("回収状況は事務局のデータベースで確認します")
-        rows = collection_status(desk)
+        if not args.all_plans:
+            _print_plan(collection_status(desk))
+            return 0
+        blocks = all_plans_status(desk)
+    total = done = 0
+    for plan, rows in blocks:
+        print(f"■ {plan.name}（{plan.code}）")
+        _print_plan(rows)
+        total += len(rows)
+        done += sum(1 for s in rows if s.returned_at)
+    print(f"全計画 回収 {done} / {total}（課・計画）")
+    return 0
+
+
+def _print_plan(rows: list[DepartmentStatus]) -> None:
     done = sum(1 for s in rows if s.returned_at)
     print(f"回収 {done} / {len(rows)} 課")
     width = max((len(s.department) for s in rows), default=0)
@@ -41,4 +68,3 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
         print(line.rstrip())
         for c in s.open_conflicts:
             print(f"    競合  {c.get('what', '')}")
-    return 0

@@ -24,6 +24,7 @@ class DbExport(BaseModel):
     department = TextField(default="")
     file_name = TextField(default="")
     rows = IntegerField(default=0)
+    plan_code = TextField(null=True)  # version 7; NULL: before, the first plan
 
     class Meta:
         table_name = "exchange_export"
@@ -50,6 +51,7 @@ class DbImport(BaseModel):
     issuer_uid = TextField(null=True)
     sequence = IntegerField(null=True)
     saved_at = TextField(null=True)
+    plan_code = TextField(null=True)  # version 7; NULL: before, the first plan
 
     class Meta:
         table_name = "exchange_import"

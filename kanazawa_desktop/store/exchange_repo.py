@@ -28,6 +28,7 @@ class ExportRecord:
     department: str
     file_name: str
     rows: int
+    plan_code: str | None = None  # None: logged before schema version 7 (the first plan)
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,18 @@ class ImportRecord:
     issuer_uid: str | None = None
     sequence: int | None = None
     saved_at: str | None = None
+    plan_code: str | None = None  # None: logged before schema version 7 (the first plan)
 
 
 def record_export(
-    db: Database, *, user: str, scope: str, department: str, file_name: str, rows: int
+    db: Database,
+    *,
+    user: str,
+    scope: str,
+    department: str,
+    file_name: str,
+    rows: int,
+    plan_code: str | None = None,
 ) -> int:
     with write_transaction(db):
         return DbExport.create(
@@ -61,6 +70,7 @@ def record_export(
             department=department,
             file_name=file_name,
             rows=rows,
+            plan_code=plan_code,
         ).id
 
 
@@ -80,6 +90,7 @@ def record_import(
     issuer_uid: str | None = None,
     sequence: int | None = None,
     saved_at: str | None = None,
+    plan_code: str | None = None,
 ) -> int:
     """Insert an import log row; call inside the caller's write transaction."""
     return DbImport.create(
@@ -99,6 +110,7 @@ def record_import(
         issuer_uid=issuer_uid,
         sequence=sequence,
         saved_at=saved_at,
+        plan_code=plan_code,
     ).id
 
 
@@ -107,7 +119,7 @@ def mark_undone(batch_id: int) -> None:
 
 
 def _export(r: DbExport) -> ExportRecord:
-    return ExportRecord(r.id, r.at, r.user, r.scope, r.department, r.file_name, r.rows)
+    return ExportRecord(r.id, r.at, r.user, r.scope, r.department, r.file_name, r.rows, r.plan_code)
 
 
 def _import(r: DbImport) -> ImportRecord:
@@ -128,6 +140,7 @@ def _import(r: DbImport) -> ImportRecord:
         r.issuer_uid,
         r.sequence,
         r.saved_at,
+        r.plan_code,
     )
 
 

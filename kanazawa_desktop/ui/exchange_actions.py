@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -32,6 +34,7 @@ from .messages import notify
 from .tasks import run_task
 
 if TYPE_CHECKING:
+    from ..services.exchange import DepartmentStatus
     from .import_dialog import ImportDialog
 
 # The exchange services (openpyxl, the reader, the import dialog) are imported when an action
@@ -137,27 +140,65 @@ def open_import(window) -> ImportDialog:
 
 
 class StatusDialog(QDialog):
-    """回収状況: one row per department."""
+    """回収状況: one row per department, for the window's plan or (すべての計画) for every plan,
+    each row then saying its plan."""
 
-    COLUMNS = ("担当課", "状況", "配布", "回収（取込）", "未解決の競合")
+    COLUMNS = ("計画", "担当課", "状況", "配布", "回収（取込）", "未解決の競合")
+    ALL = "*"
 
     def __init__(self, window) -> None:
         super().__init__(window)
         self.setObjectName("collectionStatus")
         self.setWindowTitle(self.tr("回収状況"))
-        self.resize(820, 560)
-        from ..services.exchange import collection_status
-
-        rows = collection_status(window.desk)
-        table = QTableWidget(len(rows), len(self.COLUMNS))
+        self.resize(900, 560)
+        self.desk = window.desk
+        self.plan_box = QComboBox()
+        self.plan_box.setObjectName("statusPlan")
+        plans = self.desk.plans()
+        for plan in plans:
+            self.plan_box.addItem(plan.name, plan.code)
+        if len(plans) > 1:
+            self.plan_box.addItem(self.tr("すべての計画"), self.ALL)
+        self.plan_box.setCurrentIndex(max(0, self.plan_box.findData(self.desk.plan.code)))
+        self.plan_box.setVisible(len(plans) > 1)
+        self.summary = QLabel()
+        table = QTableWidget(0, len(self.COLUMNS))
         table.setObjectName("statusTable")
         table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
-        table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for r, s in enumerate(rows):
-            conflicts = "、".join(c.get("what", "") for c in s.open_conflicts)
+        table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table = table
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.plan_box)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(table, 1)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.tr("閉じる"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.plan_box.currentIndexChanged.connect(self._fill)
+        self._fill()
+
+    def _rows(self) -> list[tuple[str, DepartmentStatus]]:
+        from ..services.exchange import all_plans_status, collection_status
+
+        code = self.plan_box.currentData()
+        if code == self.ALL:
+            return [(p.name, s) for p, rows in all_plans_status(self.desk) for s in rows]
+        with self.desk.on_plan(code):
+            return [(self.desk.plan.name, s) for s in collection_status(self.desk)]
+
+    def _fill(self) -> None:
+        rows = self._rows()
+        table = self.table
+        table.setRowCount(len(rows))
+        for r, (plan, s) in enumerate(rows):
+            conflicts = "、".join(str(c.get("what", "")) for c in s.open_conflicts)
             values = (
+                plan,
                 s.department,
                 s.state,
                 short_time(s.issued_at),
@@ -166,22 +207,18 @@ class StatusDialog(QDialog):
             )
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text if c != 3 else s.returned_file)
+                item.setToolTip(text if c != 4 else s.returned_file)
                 table.setItem(r, c, item)
+        table.setColumnHidden(0, self.plan_box.currentData() != self.ALL)
         table.resizeColumnsToContents()
-        done = sum(1 for s in rows if s.returned_at)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                self.tr("回収 %1 / %2 課").replace("%1", str(done)).replace("%2", str(len(rows)))
-            )
+        done = sum(1 for _, s in rows if s.returned_at)
+        unit = "課・計画" if self.plan_box.currentData() == self.ALL else "課"
+        self.summary.setText(
+            self.tr("回収 %1 / %2 %3")
+            .replace("%1", str(done))
+            .replace("%2", str(len(rows)))
+            .replace("%3", unit)
         )
-        layout.addWidget(table, 1)
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.tr("閉じる"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.table = table
 
 
 def open_status(window) -> StatusDialog:

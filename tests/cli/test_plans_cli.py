@@ -61,3 +61,18 @@ def test_a_plan_that_fits_none_or_several_is_one_line_and_exit_2(two_plan_db, ke
         assert out.returncode == 2
         assert out.stdout == ""
         assert out.stderr.count("\n") == 1 and says in out.stderr
+
+
+def test_status_per_plan_and_across_plans(tmp_path):
+    db = tmp_path / "sec.sqlite3"
+    assert run_cli("--db", str(db), "init", "--secretariat").returncode == 0
+    out = run_cli("--db", str(db), "status", "--all-plans")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert "■ 金沢市行政経営プラン（gyosei_keiei）" in lines
+    assert "■ 第3次金沢版総合戦略（sogo_senryaku_3）" in lines
+    assert lines[-1].startswith("全計画 回収 0 / ") and lines[-1].endswith("（課・計画）")
+    one = run_cli("--db", str(db), "status", "--plan", "デジタル")
+    assert one.returncode == 0 and one.stdout.splitlines()[0] == "回収 0 / 0 課"
+    both = run_cli("--db", str(db), "status", "--plan", "デジタル", "--all-plans")
+    assert both.returncode == 2 and both.stderr.count("\n") == 1

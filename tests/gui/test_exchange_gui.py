@@ -95,15 +95,27 @@ def test_import_dialog_preview_resolve_apply_undo(qtbot, window, tmp_path):
     dlg.close()
 
 
-def test_status_dialog_lists_departments(qtbot, window, tmp_path):
-    X.export_workbook(window.desk, tmp_path / "jinji.xlsx", "人事課")
+def test_status_dialog_lists_departments_per_plan_and_across_plans(qtbot, window, tmp_path):
+    desk = window.desk
+    X.export_workbook(desk, tmp_path / "jinji.xlsx", "人事課")
+    with desk.on_plan("digital_2"):  # 人事課 also holds an item of the デジタル戦略
+        desk.save(desk.measures()[0].id, {(None, "departments"): ("人事課",)})
     dlg = exchange_actions.open_status(window)
     qtbot.waitExposed(dlg)
-    rows = {
-        dlg.table.item(r, 0).text(): dlg.table.item(r, 1).text()
-        for r in range(dlg.table.rowCount())
-    }
-    assert rows["人事課"] == "未回収" and rows["デジタル行政戦略課"] == "未配布"
+    table = dlg.table
+
+    def rows():
+        return [tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())]
+
+    assert table.isColumnHidden(0)  # one plan: no plan column
+    by_dept = {d: state for _, d, state in rows()}
+    assert by_dept["人事課"] == "未回収" and by_dept["デジタル行政戦略課"] == "未配布"
+    box = dlg.plan_box
+    box.setCurrentIndex(box.findText("すべての計画"))
+    assert not table.isColumnHidden(0)
+    assert ("金沢市デジタル戦略2.0", "人事課", "未配布") in rows()  # issued for the first plan only
+    assert ("金沢市行政経営プラン", "人事課", "未回収") in rows()
+    assert "課・計画" in dlg.summary.text()
     dlg.close()
 
 

@@ -68,3 +68,22 @@ def test_a_department_reports_on_an_item_of_a_later_plan(
             assert m.actuals[first_kpi.key] == {fy: 42.0}
             others = [x for x in sec.measures() if x.id != first.id]
             assert not any(x.year(fy).result_text for x in others)
+
+
+def test_collection_status_is_per_plan_and_across_plans(tmp_path):
+    with Desk.open(tmp_path / "sec.sqlite3") as sec:
+        sec.set_role(secretariat=True)
+        with sec.on_plan("sogo_senryaku_3"):
+            sec.save(sec.measures()[0].id, {(None, "departments"): ("人事課",)})
+            X.export_workbook(sec, tmp_path / "sogo_jinji.xlsx", "人事課")
+            [mine] = {s.department: s for s in X.collection_status(sec)}.values()
+            assert mine.department == "人事課" and mine.state == "未回収"
+        first = {s.department: s for s in X.collection_status(sec)}  # the 行政経営プラン
+        assert first["人事課"].state == "未配布"  # the 総合戦略's workbook is not this plan's
+        blocks = {p.code: rows for p, rows in X.all_plans_status(sec)}
+        assert [s.department for s in blocks["sogo_senryaku_3"]] == ["人事課"]
+        assert blocks["digital_2"] == []  # no department holds an item yet
+        assert len(blocks[PLAN_CODE]) == len(first)
+        # a log row from before schema version 7 (no plan) is the first plan's
+        sec.db.execute_sql("UPDATE exchange_export SET plan_code = NULL")
+        assert {s.department: s for s in X.collection_status(sec)}["人事課"].state == "未回収"

@@ -5,7 +5,8 @@
     preview_import(desk, files, progress=None) -> list[FilePreview]     # dry run
     apply_import(desk, preview, resolutions=None) -> ApplyResult        # one batch per file
     undo_import(desk, batch_id) -> list[FieldChange]
-    collection_status(desk) -> list[DepartmentStatus]                   # 回収状況
+    collection_status(desk) -> list[DepartmentStatus]                   # 回収状況 (the plan)
+    all_plans_status(desk) -> list[tuple[Plan, list[DepartmentStatus]]]  # every plan
 
 The format is described in docs/workbook.md; each function's contract in its module.
 """
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from .apply import TAKE_FILE, TAKE_MASTER, ApplyResult, apply_import, undo_import
     from .export import ExportResult, export_departments, export_workbook
     from .preview import FilePreview, preview_import
-    from .status import DepartmentStatus, collection_status
+    from .status import DepartmentStatus, all_plans_status, collection_status
     from .validate import Refusal
 
 # Loaded on first use (PEP 562): `export` needs openpyxl, not the import's reader and merge,
@@ -37,6 +38,7 @@ _HOME = {
     "preview_import": "preview",
     "DepartmentStatus": "status",
     "collection_status": "status",
+    "all_plans_status": "status",
     "Refusal": "validate",
 }
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "ExportResult",
     "FilePreview",
     "Refusal",
+    "all_plans_status",
     "apply_import",
     "collection_status",
     "export_departments",

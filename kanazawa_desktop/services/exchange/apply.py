@@ -155,6 +155,7 @@ def apply_import(
                 issuer_uid=preview.issuer_uid or None,
                 sequence=preview.sequence,
                 saved_at=preview.saved_at,
+                plan_code=desk.plan.code,  # apply_import runs on the file's plan
             )
     except ConflictError as exc:
         raise StalePreview(

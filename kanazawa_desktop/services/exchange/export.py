@@ -334,6 +334,7 @@ def export_workbook(
                 department=dept,
                 file_name=out.name,
                 rows=len(content.manifest.rows),
+                plan_code=desk.plan.code,
             )
             if role is not None and not role.is_secretariat:
                 # what this return carries: the secretariat reads the next one against it

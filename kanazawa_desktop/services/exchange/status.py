@@ -6,14 +6,18 @@ Built from the exchange logs: the latest department-scope export or master workb
 that department's workbook that still stands (not undone), and the conflicts that import
 left open (settled ones are not recorded). A later import of the same department replaces
 the open list, since it was previewed against the then-current master.
+
+Per plan: a workbook carries one plan, and each export and import is logged with it (schema
+version 7; a row logged before is the first plan's). `all_plans_status` walks every plan.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ...domain.model import Plan
 from ...store import exchange_repo as xrepo
-from ..desk import Desk
+from ..desk import PLAN_CODE, Desk
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,19 @@ class DepartmentStatus:
         return "回収済"
 
 
+def _of_plan(code: str | None, plan: str) -> bool:
+    return (code or PLAN_CODE) == plan
+
+
 def collection_status(desk: Desk) -> list[DepartmentStatus]:
+    """The desk's plan: each department holding one of its items."""
+    plan = desk.plan.code
     held = {d for m in desk.measures() if not m.is_repeat for d in m.departments}
     issued: dict[str, str] = {}
     master_issued: str | None = None  # a master workbook goes to every department PC too
     for e in xrepo.exports():
+        if not _of_plan(e.plan_code, plan):
+            continue
         if e.department:
             issued[e.department] = e.at
         elif e.scope == "master":
@@ -46,7 +58,7 @@ def collection_status(desk: Desk) -> list[DepartmentStatus]:
     returned: dict[str, xrepo.ImportRecord] = {}
     counts: dict[str, int] = {}
     for r in xrepo.imports():
-        if r.department and not r.undone:
+        if r.department and not r.undone and _of_plan(r.plan_code, plan):
             returned[r.department] = r
             counts[r.department] = counts.get(r.department, 0) + 1
     out: list[DepartmentStatus] = []
@@ -65,4 +77,14 @@ def collection_status(desk: Desk) -> list[DepartmentStatus]:
                 open_conflicts=list(last.conflicts) if last else [],
             )
         )
+    return out
+
+
+def all_plans_status(desk: Desk) -> list[tuple[Plan, list[DepartmentStatus]]]:
+    """回収状況 across plans: each plan with its departments (a plan no department holds an item
+    of yet has none)."""
+    out = []
+    for plan in desk.plans():
+        with desk.on_plan(plan.code):
+            out.append((plan, collection_status(desk)))
     return out

@@ -1,4 +1,5 @@
--- Version 7: which text rows a plan's sheet has, under which words.
+-- Version 7: which text rows a plan's sheet has, under which words; which plan each workbook
+-- written or imported belonged to.
 --
 -- plan.sheet: JSON {"rows": [...], "words": {...}}; rows are the ones of summary, vision,
 -- related_plans, resources the plan's sheet has, in printed order; words the plan's own names for
@@ -11,3 +12,9 @@ ALTER TABLE "plan" ADD COLUMN "sheet" TEXT NOT NULL DEFAULT '{}';
 UPDATE "plan" SET "sheet" = '{"rows": ["summary"], "words": {}}' WHERE "code" = 'sogo_senryaku_3';
 
 UPDATE "plan" SET "sheet" = '{"rows": ["vision"], "words": {"vision": "目指すべき姿"}}' WHERE "code" = 'digital_2';
+
+-- exchange_export / exchange_import.plan_code: the plan of the workbook, so 回収状況 is per plan.
+-- NULL: logged before version 7, read as the 行政経営プラン's (services.desk.PLAN_CODE).
+ALTER TABLE "exchange_export" ADD COLUMN "plan_code" TEXT;
+
+ALTER TABLE "exchange_import" ADD COLUMN "plan_code" TEXT;
