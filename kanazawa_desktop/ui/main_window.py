@@ -494,6 +494,8 @@ class MainWindow(QMainWindow):
         c = changes[0]
         if c.node_id is not None:
             text = LABELS["title"]
+        elif c.indicator_id is not None:  # a 基本目標's or the plan's own 数値目標
+            text = " ".join((self.tr("計画の数値目標"), long_label(c.fy), field_label(c.field)))
         else:
             m = self.desk.measure(c.measure_id)
             text = " ".join(
@@ -516,8 +518,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(nothing, 3000)
             return
         done = f"{done}: {self._what(changes)}"
-        # a 体系 rename concerns no one measure: the open one shows the new path
-        target = self.current_id if changes[0].node_id is not None else changes[0].measure_id
+        # a 体系 rename or a plan's own 数値目標 concerns no one measure: the open one stays
+        target = self.current_id if not changes[0].of_measure else changes[0].measure_id
         if target is not None and target != self.current_id:
             self.current_id = None
             self.open_measure(target)
