@@ -26,6 +26,7 @@ from ..domain.fiscal import long_label
 from ..domain.history import HistoryEntry
 from ..domain.indicator import Indicator, OwnerKind
 from ..domain.judgement import Judgement
+from ..domain.model import Plan
 from ..domain.values import validate
 from ..store import repository as repo
 
@@ -62,10 +63,13 @@ class IndicatorGroup:
     items: tuple[PlanIndicator, ...]
 
 
-def plan_indicators(desk: Desk) -> list[IndicatorGroup]:
-    """The desk's plan's indicators no measure owns, in the plan's order, grouped by owner."""
-    plan = desk.plan
-    nodes = {n.id: n for n in desk.nodes()}
+def plan_indicators(desk: Desk, plan: Plan | None = None) -> list[IndicatorGroup]:
+    """The indicators no measure owns of `plan` (None: the desk's), in the plan's order,
+    grouped by owner."""
+    if plan is None or plan.id == desk.plan.id:
+        plan, nodes = desk.plan, {n.id: n for n in desk.nodes()}
+    else:
+        nodes = {n.id: n for n in repo.nodes(plan.id)}
     groups: dict[tuple[str, str], list[PlanIndicator]] = {}
     for s in repo.owned_series(plan.id):
         ind = s.indicator
