@@ -35,6 +35,7 @@ from PySide6.QtGui import (
 from ..domain.errors import DeskError
 from .canvas import Canvas
 from .fonts import ensure_font
+from .goals import goal_pages
 from .job import PrintJob
 from .listing import list_pages
 from .pages import Page, draw_footer
@@ -75,7 +76,11 @@ def count_pages(
     """The 一覧's pages, and the number of pages of each measure's sheet (first pass).
 
     `on_count(done, total, "")` is called before each measure and may raise to stop."""
-    listing = list_pages(canvas, job) if job.listing else []
+    listing = (
+        list_pages(canvas, job) + goal_pages(canvas, job.goals, job.plan.years)
+        if job.listing
+        else []
+    )
     counts: list[int] = []
     if job.sheets:
         for i, m in enumerate(job.iter_measures()):
