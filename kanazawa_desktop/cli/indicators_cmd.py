@@ -2,10 +2,12 @@
 
     kanazawa-desktop --db PATH indicators [--plan KEY] [--department NAME]
 
-A header line (番号 指標名 単位 基準値 基準年度 年度 目標値 実績値 判定), then the rows of
-services.indicators in printed order. Numbers are written as the sheets write them
-(146,000; 98.45), without a unit; an empty cell is an empty string. A tab or line break
-inside a value becomes a space, so every row stays one line of nine cells. An unknown plan
+A header line (番号 指標名 単位 基準値 基準年度 年度 目標値 実績値 判定 所属), then the rows
+of services.indicators in printed order. The first nine cells are those of the 指標 sheet;
+所属 says whose indicator it is (No.86; 基本目標1 or 計画全体 for a plan's own 数値目標, which
+come first). Numbers are written as the sheets write them (146,000; 98.45), without a unit;
+an empty cell is an empty string. A tab or line break inside a value becomes a space, so
+every row stays one line of ten cells. An unknown plan
 or department is one line on stderr and exit 2 (wrong usage), with nothing on stdout.
 """
 
@@ -25,7 +27,18 @@ from . import plan_option
 if TYPE_CHECKING:
     from ..services.indicators import IndicatorRow
 
-HEADER = ("番号", "指標名", "単位", "基準値", "基準年度", "年度", "目標値", "実績値", "判定")
+HEADER = (
+    "番号",
+    "指標名",
+    "単位",
+    "基準値",
+    "基準年度",
+    "年度",
+    "目標値",
+    "実績値",
+    "判定",
+    "所属",
+)
 
 # what would end a cell or a line for a TSV reader (str.splitlines' breaks, and the tab)
 _BREAKS = re.compile("[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -58,7 +71,7 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def cells(row: IndicatorRow) -> tuple[str, ...]:
-    """The nine cells of a row, as the header names them."""
+    """The ten cells of a row, as the header names them."""
     base = row.baseline
     return (
         row.key,
@@ -70,6 +83,7 @@ def cells(row: IndicatorRow) -> tuple[str, ...]:
         row.target,
         number_text(row.actual) if row.actual is not None else "",
         row.judgement.label,
+        row.owner,
     )
 
 

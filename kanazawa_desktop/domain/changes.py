@@ -27,6 +27,8 @@ class Changes:
     batches: frozenset[int] = frozenset()  # change batches written (or undone)
     structure: bool = False  # rebuild the tree: added, moved, renumbered, re-assigned
     exchange: bool = False  # the workbook exchange's logs changed (回収状況)
+    # ids of indicators no measure owns (基本目標's 数値目標, plan KPIs) whose values changed
+    indicators: frozenset[int] = frozenset()
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -37,10 +39,18 @@ class Changes:
             self.batches | other.batches,
             self.structure or other.structure,
             self.exchange or other.exchange,
+            self.indicators | other.indicators,
         )
 
     def __bool__(self) -> bool:
-        return bool(self.measures or self.nodes or self.batches or self.structure or self.exchange)
+        return bool(
+            self.measures
+            or self.nodes
+            or self.batches
+            or self.structure
+            or self.exchange
+            or self.indicators
+        )
 
     def touches(self, measure_id: int | None) -> bool:
         return measure_id is not None and measure_id in self.measures
@@ -58,7 +68,7 @@ class Changes:
     ) -> Changes:
         """The Changes of a batch of field changes (and measures/nodes created with it)."""
         items = list(changes)
-        measures = {c.measure_id for c in items if c.node_id is None} | set(created)
+        measures = {c.measure_id for c in items if c.of_measure} | set(created)
         nodes = {c.node_id for c in items if c.node_id is not None} | set(created_nodes)
         fields = {c.field for c in items}
         return cls(
@@ -72,4 +82,5 @@ class Changes:
             or bool(set(created))
             or bool(fields & STRUCTURE_FIELDS),
             exchange=exchange,
+            indicators=frozenset(c.indicator_id for c in items if c.indicator_id is not None),
         )

@@ -63,6 +63,16 @@ class Cancelled(DeskError):
         super().__init__("中止しました。変更はありません。")
 
 
+class Miscounted(DeskError):
+    """Printing: a sheet needed another number of pages than counted before drawing began
+    (the PDF writer then renders again with exact counting)."""
+
+    code = "E-PRINT-MISCOUNTED"
+
+    def __init__(self) -> None:
+        super().__init__("印刷中に取組の内容が変わりました。もう一度印刷してください")
+
+
 class BadWorkbook(DeskError):
     """A returned workbook refused as a whole (unreadable, hostile, foreign).
 

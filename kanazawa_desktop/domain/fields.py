@@ -142,6 +142,8 @@ class FieldChange:
     """One field of one measure (and year, for year fields) going from old to new.
 
     With `node_id` set it is the title of a 方針/項目/小項目 node instead (measure_id 0).
+    With `indicator_id` set it is a value of an indicator no measure owns (a 基本目標's
+    数値目標, a plan's KPI): `field` ACTUAL or FIGURE, `fy` its year, measure_id 0.
     """
 
     measure_id: int
@@ -150,9 +152,23 @@ class FieldChange:
     new: object
     fy: int | None = None
     node_id: int | None = None
+    indicator_id: int | None = None
 
     def inverse(self) -> FieldChange:
-        return FieldChange(self.measure_id, self.field, self.new, self.old, self.fy, self.node_id)
+        return FieldChange(
+            self.measure_id,
+            self.field,
+            self.new,
+            self.old,
+            self.fy,
+            self.node_id,
+            self.indicator_id,
+        )
+
+    @property
+    def of_measure(self) -> bool:
+        """A field of a measure (not a node's title, not a plan-level indicator's value)."""
+        return self.node_id is None and self.indicator_id is None
 
     @property
     def label(self) -> str:

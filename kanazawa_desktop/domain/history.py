@@ -45,6 +45,7 @@ class HistoryEntry:
     new: object
     undone: bool = False
     node: str = ""  # for a change of the hierarchy: which node ('小項目 ① …')
+    indicator_id: int | None = None  # for a value of an indicator no measure owns
 
     @property
     def source_label(self) -> str:

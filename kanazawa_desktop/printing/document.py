@@ -32,9 +32,10 @@ from PySide6.QtGui import (
     QTransform,
 )
 
-from ..domain.errors import DeskError
+from ..domain.errors import DeskError, Miscounted
 from .canvas import Canvas
 from .fonts import ensure_font
+from .goals import goal_pages
 from .job import PrintJob
 from .listing import list_pages
 from .pages import Page, draw_footer
@@ -58,22 +59,17 @@ class Bookmark:
     page: int
 
 
-class Miscounted(DeskError):
-    """A sheet needed another number of pages than counted before drawing began."""
-
-    code = "print_miscounted"
-
-    def __init__(self) -> None:
-        super().__init__("印刷中に取組の内容が変わりました。もう一度印刷してください")
-
-
 def count_pages(
     canvas: Canvas, job: PrintJob, *, exact: bool = False, on_count: OnPage | None = None
 ) -> tuple[list[Page], list[int]]:
     """The 一覧's pages, and the number of pages of each measure's sheet (first pass).
 
     `on_count(done, total, "")` is called before each measure and may raise to stop."""
-    listing = list_pages(canvas, job) if job.listing else []
+    listing = (
+        list_pages(canvas, job) + goal_pages(canvas, job.goals, job.plan.years)
+        if job.listing
+        else []
+    )
     counts: list[int] = []
     if job.sheets:
         for i, m in enumerate(job.iter_measures()):

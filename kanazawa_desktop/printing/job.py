@@ -13,8 +13,26 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import NamedTuple
 
 from ..domain.model import Measure, Node, Plan
+
+
+class GoalYear(NamedTuple):
+    """One fiscal year of a plan's own 数値目標, as printed."""
+
+    target: str  # '59%（令和10年度末まで）', '' when the year has none
+    actual: str  # '52.5%', '' when not entered
+    verdict: str  # 達成 / 未達成 / 判定不可 / 未入力
+
+
+class GoalLine(NamedTuple):
+    """One of the plan's own 数値目標 (a 基本目標's, a plan KPI), as printed (printing/goals.py)."""
+
+    group: str  # '基本目標1　若い世代に…' / '計画全体　市民サービスの向上'
+    name: str  # '子どもを産み育てやすい…市民の割合（%）'
+    baseline: str  # '47.5%（令和5年度）'
+    years: tuple[GoalYear, ...]
 
 
 @dataclass(frozen=True)
@@ -29,6 +47,7 @@ class PrintJob:
     version: str = ""  # the data's version, e.g. "#12（2026-11-23 09:40）"
     repeat_labels: Mapping[int, str] = field(default_factory=dict)  # measure number -> "No.51"
     batch_size: int = 200  # measures read (and held) at a time
+    goals: Sequence[GoalLine] = ()  # the plan's own 数値目標, printed after the 一覧
 
     def iter_measures(self) -> Iterator[Measure]:
         """The measures in printed order, read `batch_size` at a time."""

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from PySide6.QtGui import QPdfWriter
 
-from .document import Miscounted, OnPage, render
+from ..domain.errors import Miscounted
+from .document import OnPage, render
 from .finish import finish_pdf
 from .job import PrintJob
 

@@ -31,6 +31,7 @@ from ..store.connection import Database, SqliteInfo, connect, discard_new_file, 
 from ..store.models import database_proxy
 from ..store.plan_loader import load_plan
 from ..store.schema import current_version, ensure_schema, preflight
+from . import plan_indicators as plan_ind
 from . import undo as undo_mod
 from .paths import bundled_plan_bytes, bundled_plans
 
@@ -549,6 +550,19 @@ class Desk:
         self.absorb(Changes.of([change], batch))
         self.undo_stack.push(batch)
         return batch
+
+    # ---- the plan's own 数値目標: services/plan_indicators.py ---------------
+    def plan_indicators(self) -> list[plan_ind.IndicatorGroup]:
+        """The plan's indicators no measure owns (基本目標's 数値目標, plan KPIs), grouped."""
+        return plan_ind.plan_indicators(self)
+
+    def save_plan_indicators(self, edits: dict[plan_ind.ValueKey, object]) -> SaveResult:
+        """Secretariat: their values, (indicator id, fy, "actual"|"figure") -> value, as one
+        undoable batch."""
+        return plan_ind.save_plan_indicators(self, edits)
+
+    def plan_indicator_history(self) -> list[HistoryEntry]:
+        return plan_ind.plan_indicator_history(self)
 
     # ---- undo/redo: services/undo.py --------------------------------------
     def can_undo(self) -> bool:

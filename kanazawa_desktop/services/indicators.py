@@ -3,8 +3,11 @@ actual and the judgement (the `indicators` command; the 見える化 page and op
 
     rows = indicator_rows(desk, plan="gyosei_keiei", department="財政課")
 
-Rows come in printed order (measure, then its indicators as defined, then the plan's years).
-Retired measures and 【再掲】 rows are left out (a re-listing holds no indicator of its own).
+Rows come in printed order: first the indicators no measure owns (a 基本目標's 数値目標, the
+plan's own KPIs; services.plan_indicators), then each measure with its indicators as defined,
+each indicator over the plan's years. `owner` says whose it is: 'No.86', '基本目標1', '計画全体'.
+Retired measures and 【再掲】 rows are left out (a re-listing holds no indicator of its own);
+with `department`, so are the plan's own indicators (no department holds them).
 An unknown plan code or department raises InvalidValue naming the valid ones, before
 anything is read. Values stay values (numbers, years, a Verdict): formatting is the caller's.
 """
@@ -22,6 +25,7 @@ from ..domain.model import Measure
 from ..domain.plans import find_plan
 from ..domain.status import Status
 from ..store import repository as repo
+from .plan_indicators import PlanIndicator, plan_indicators
 
 if TYPE_CHECKING:
     from .desk import Desk
@@ -42,7 +46,8 @@ class IndicatorRow:
     actual: float | None
     figure: float | None  # the outside figure (中核市平均) of the year, where one is compared
     judgement: Judgement
-    status: Status  # the 計画達成状況 a person chose for the measure's year
+    status: Status  # the 計画達成状況 a person chose for the measure's year (未確定: no measure)
+    owner: str = ""  # 'No.86'; '基本目標1' or '計画全体' for an indicator no measure owns
 
     @property
     def disagrees(self) -> bool:
@@ -66,6 +71,10 @@ def indicator_rows(
                 department=department,
             )
     out: list[IndicatorRow] = []
+    if department is None:
+        for group in plan_indicators(desk, chosen):
+            for item in group.items:
+                out += [_owned_row(item, fy) for fy in chosen.years]
     for m in repo.all_measures(chosen.id, department):
         if m.retired or m.is_repeat:
             continue
@@ -88,4 +97,24 @@ def _row(m: Measure, ind: Indicator, fy: int) -> IndicatorRow:
         figure=m.figures.get(ind.key, {}).get(fy) if ind.figure_name else None,
         judgement=judgement.of_indicator(m, ind, fy),
         status=m.year(fy).status,
+        owner=m.number_label,
+    )
+
+
+def _owned_row(item: PlanIndicator, fy: int) -> IndicatorRow:
+    ind = item.indicator
+    return IndicatorRow(
+        measure_id=0,
+        measure_label="",
+        key=ind.key,
+        name=ind.name,
+        unit=ind.unit,
+        baseline=ind.baseline,
+        fy=fy,
+        target=ind.target_text(fy),
+        actual=item.actuals.get(fy),
+        figure=item.figures.get(fy) if ind.figure_name else None,
+        judgement=item.judgement(fy),
+        status=Status.PENDING,
+        owner=item.owner,
     )

@@ -28,10 +28,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.errors import InvalidValue
+from ..domain.indicator import number_text
 from ..domain.model import Measure, MeasureRow
 from ..files import staging
-from ..printing.job import PrintJob
+from ..printing.job import GoalLine, GoalYear, PrintJob
 from ..store import repository as repo
+from .plan_indicators import plan_indicators
 from .progress import Progress, step
 from .targets import check_target, output_error
 
@@ -156,7 +158,31 @@ def build_job(
         version=data_version(desk),
         repeat_labels=labels,
         batch_size=batch_size,
+        # the plan's own 数値目標 follow the whole plan's 一覧 (no department holds them)
+        goals=goal_lines(desk) if listing and department is None and policy is None else (),
     )
+
+
+def goal_lines(desk: Desk) -> list[GoalLine]:
+    """The plan's own 数値目標 as the printed page shows them (printing/goals.py)."""
+    out = []
+    for group in plan_indicators(desk):
+        heading = f"{group.owner}　{group.title}".strip()
+        for item in group.items:
+            ind = item.indicator
+            years = tuple(
+                GoalYear(
+                    ind.target_text(fy),
+                    f"{number_text(a)}{ind.unit}"
+                    if (a := item.actuals.get(fy)) is not None
+                    else "",
+                    item.judgement(fy).label,
+                )
+                for fy in desk.plan.years
+            )
+            name = f"{ind.name}（{ind.unit}）" if ind.unit else ind.name
+            out.append(GoalLine(heading, name, ind.baseline.describe(ind.unit), years))
+    return out
 
 
 def _reader(desk: Desk) -> Callable[[Sequence[int]], list[Measure]]:

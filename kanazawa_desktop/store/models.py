@@ -202,6 +202,21 @@ class DbIndicatorValue(BaseModel):
         primary_key = CompositeKey("indicator", "fy")
 
 
+class DbIndicatorChange(BaseModel):
+    """One value (actual or outside figure) of an indicator no measure owns — a 基本目標's
+    数値目標, a plan's KPI — changed in a fiscal year, in a batch (schema version 8)."""
+
+    batch = ForeignKeyField(DbBatch, backref="indicator_changes", on_delete="CASCADE")
+    indicator = ForeignKeyField(DbIndicator, backref="changes", on_delete="CASCADE")
+    fy = IntegerField()
+    field = TextField()  # "actual" | "figure"
+    old = TextField(null=True)
+    new = TextField(null=True)
+
+    class Meta:
+        table_name = "indicator_change"
+
+
 class DbNodeDetail(BaseModel):
     """A node's description (schema version 6)."""
 
@@ -238,6 +253,7 @@ CORE_MODELS = [
     DbIndicatorValue,
     DbNodeDetail,
     DbMeasureDetail,
+    DbIndicatorChange,
 ]
 
 # The exchange tables live in exchange_models.py; db/*.sql creates every table (the models only

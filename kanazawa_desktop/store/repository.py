@@ -24,6 +24,7 @@ from ..domain.model import Measure, MeasureRow, Node, Plan, YearRecord
 from ..domain.plan_sheet import parse_sheet
 from ..domain.status import Status
 from ..domain.values import field_value
+from . import plan_indicators as owned
 from .connection import write_transaction
 from .models import (
     DbBatch,
@@ -629,6 +630,8 @@ def _write_field(measure_id: int, field: str, fy: int | None, value: object) -> 
 
 
 def _current(c: F.FieldChange) -> object:
+    if c.indicator_id is not None:
+        return owned.current(c)
     if c.node_id is not None:
         return _node_row(c.node_id).title
     return read_field(c.measure_id, c.field, c.fy)
@@ -642,6 +645,9 @@ def _node_row(node_id: int) -> DbNode:
 
 
 def _write(c: F.FieldChange) -> None:
+    if c.indicator_id is not None:
+        owned.write(c)
+        return
     if c.node_id is None:
         _write_field(c.measure_id, c.field, c.fy, c.new)
         return
@@ -732,7 +738,9 @@ def apply_changes(
             )
         for c in changes:
             _write(c)
-            if c.node_id is not None:
+            if c.indicator_id is not None:
+                owned.record(batch, c, _dump)
+            elif c.node_id is not None:
                 DbNodeChange.create(
                     batch=batch, node=c.node_id, field=c.field, old=_dump(c.old), new=_dump(c.new)
                 )
@@ -755,7 +763,8 @@ def _load(text: str | None) -> object:
 
 
 def batch_changes(batch_id: int) -> list[F.FieldChange]:
-    """A batch's changes in the order written (measure fields, then node titles)."""
+    """A batch's changes in the order written (measure fields, then node titles, then the
+    values of indicators no measure owns)."""
     q = DbChange.select().where(DbChange.batch == batch_id).order_by(DbChange.id)
     out = [
         F.FieldChange(
@@ -764,12 +773,16 @@ def batch_changes(batch_id: int) -> list[F.FieldChange]:
         for c in q
     ]
     q = DbNodeChange.select().where(DbNodeChange.batch == batch_id).order_by(DbNodeChange.id)
-    return out + [
-        F.FieldChange(
-            measure_id=0, field=c.field, old=_load(c.old), new=_load(c.new), node_id=c.node_id
-        )
-        for c in q
-    ]
+    return (
+        out
+        + [
+            F.FieldChange(
+                measure_id=0, field=c.field, old=_load(c.old), new=_load(c.new), node_id=c.node_id
+            )
+            for c in q
+        ]
+        + owned.batch_changes(batch_id, _load)
+    )
 
 
 def batch_info(batch_id: int) -> DbBatch | None:
@@ -832,6 +845,16 @@ def history(measure_id: int) -> list[HistoryEntry]:
             for c in q
         ]
     return [e for _, e in sorted(keyed, key=lambda k: k[0], reverse=True)]
+
+
+def owned_series(plan_id: int) -> list[owned.OwnedSeries]:
+    """The plan's indicators no measure owns (基本目標's 数値目標, plan KPIs), with values."""
+    return owned.series(plan_id)
+
+
+def owned_history(plan_id: int) -> list[HistoryEntry]:
+    """The changes of those indicators' values, newest first."""
+    return owned.history(plan_id, _load)
 
 
 def _path_nodes(node_id: int) -> dict[int, str]:

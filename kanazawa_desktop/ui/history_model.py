@@ -18,19 +18,24 @@ class HistoryModel(QAbstractTableModel):
         self._entries: list[HistoryEntry] = []
         self._node_names: dict[str, str] = {}
         self._indicator_names: dict[str, str] = {}
+        self._owned_names: dict[int, str] = {}
 
     def set_entries(
         self,
         entries: list[HistoryEntry],
         node_names: dict[str, str] | None = None,
         indicator_names: dict[str, str] | None = None,
+        *,
+        owned_names: dict[int, str] | None = None,
     ) -> None:
         """`node_names` (node key -> caption) shows a move of 体系 by name, not by key;
-        `indicator_names` (indicator key -> name, "" for the first) an indicator's value."""
+        `indicator_names` (indicator key -> name, "" for the first) an indicator's value;
+        `owned_names` (indicator id -> name) a value of an indicator no measure owns."""
         self.beginResetModel()
         self._entries = list(entries)
         self._node_names = dict(node_names or {})
         self._indicator_names = dict(indicator_names or {})
+        self._owned_names = dict(owned_names or {})
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008,N802
@@ -66,7 +71,7 @@ class HistoryModel(QAbstractTableModel):
             e.role,
             e.source_label + ("（取消済）" if e.undone else ""),
             long_label(e.fy) if e.fy else "",
-            field_label(e.field, self._indicator_names) + (f"（{e.node}）" if e.node else ""),
+            self._field(e),
             format_value(e.field, e.old, node_names=self._node_names),
             format_value(e.field, e.new, node_names=self._node_names),
         )
@@ -74,3 +79,8 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole and isinstance(text, str) and "\n" in text:
             return text.replace("\n", " ⏎ ")
         return text
+
+    def _field(self, e: HistoryEntry) -> str:
+        if e.indicator_id is not None:  # a 基本目標's or the plan's own 数値目標
+            return f"{field_label(e.field)}（{self._owned_names.get(e.indicator_id, '')}）"
+        return field_label(e.field, self._indicator_names) + (f"（{e.node}）" if e.node else "")

@@ -148,7 +148,9 @@ class IndicatorRows:
             for fy in self.years:
                 t = self.targets[(pos, fy)]
                 t.setObjectName(f"target_{ind.key}_{fy}")
-                t.setText("目標 " + (ind.target_text(fy) or "なし"))
+                text = ind.target_text(fy) or "なし"
+                # 「目標は設定予定（…）」 says 目標 itself: not 「目標 目標は…」
+                t.setText(text if text.startswith("目標") else f"目標 {text}")
                 self.verdicts[(pos, fy)].setObjectName(f"verdict_{ind.key}_{fy}")
 
     def typed(self, m: Measure, value_of: Callable[[Key], object]) -> Measure | None:

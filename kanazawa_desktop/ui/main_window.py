@@ -29,7 +29,14 @@ from ..domain.changes import Changes
 from ..domain.errors import DeskError
 from ..domain.filtering import MeasureFilter
 from ..services.desk import Desk
-from . import assign_action, backup_action, exchange_actions, hierarchy_actions, print_actions
+from . import (
+    assign_action,
+    backup_action,
+    exchange_actions,
+    hierarchy_actions,
+    plan_indicators_dialog,
+    print_actions,
+)
 from .add_measure_dialog import AddMeasureDialog
 from .filter_panel import FilterPanel
 from .history_model import HistoryModel
@@ -251,6 +258,7 @@ class MainWindow(QMainWindow):
             lambda: self.tabs.setCurrentIndex(2),
             go,
         )
+        plan_indicators_dialog.install(self, go)  # a 基本目標's / the plan's own 数値目標
         self._update_undo_actions()
 
     # ---- lists and navigation -------------------------------------------------
@@ -494,6 +502,8 @@ class MainWindow(QMainWindow):
         c = changes[0]
         if c.node_id is not None:
             text = LABELS["title"]
+        elif c.indicator_id is not None:  # a 基本目標's or the plan's own 数値目標
+            text = " ".join((self.tr("計画の数値目標"), long_label(c.fy), field_label(c.field)))
         else:
             m = self.desk.measure(c.measure_id)
             text = " ".join(
@@ -516,8 +526,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(nothing, 3000)
             return
         done = f"{done}: {self._what(changes)}"
-        # a 体系 rename concerns no one measure: the open one shows the new path
-        target = self.current_id if changes[0].node_id is not None else changes[0].measure_id
+        # a 体系 rename or a plan's own 数値目標 concerns no one measure: the open one stays
+        target = self.current_id if not changes[0].of_measure else changes[0].measure_id
         if target is not None and target != self.current_id:
             self.current_id = None
             self.open_measure(target)
@@ -601,6 +611,7 @@ class MainWindow(QMainWindow):
         self.search_prep.cancel()
         self.form.commit()
         self.form.write_drafts()
+        plan_indicators_dialog.close_open(self)  # it is the plan's: what it holds is saved
         tab, state = self.tabs.currentIndex(), self.splitter.saveState()
         try:
             self.desk.use_plan(code)
@@ -623,6 +634,7 @@ class MainWindow(QMainWindow):
         self.search_prep.cancel()
         self.form.commit()
         self.form.write_drafts()  # anything refused stays as a draft, never lost
+        plan_indicators_dialog.close_open(self)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("window/tab", self.tabs.currentIndex())

@@ -10,7 +10,18 @@ from kanazawa_desktop.domain.indicator import indicator_to_dict
 from kanazawa_desktop.domain.values import actual_field
 from kanazawa_desktop.services.desk import Desk
 
-HEADER = ["番号", "指標名", "単位", "基準値", "基準年度", "年度", "目標値", "実績値", "判定"]
+HEADER = [
+    "番号",
+    "指標名",
+    "単位",
+    "基準値",
+    "基準年度",
+    "年度",
+    "目標値",
+    "実績値",
+    "判定",
+    "所属",
+]
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +40,9 @@ def city_db(tmp_path_factory):
         defs[0]["baseline"] = {"value": 8.25, "year": 2021}
         edits[(None, "indicators")] = defs
         desk.save(m.id, edits)
+        desk.use_plan("sogo_senryaku_3")
+        goal = next(i for g in desk.plan_indicators() for i in g.items)
+        desk.save_plan_indicators({(goal.id, 2024, F.ACTUAL): 52.5})
     return db
 
 
@@ -38,13 +52,14 @@ def table(out: str) -> list[list[str]]:
     return [line.split("\t") for line in lines[:-1]]
 
 
-def test_header_then_one_line_of_nine_cells_per_indicator_and_year(city_db):
+def test_header_then_one_line_of_ten_cells_per_indicator_and_year(city_db):
     out = run_cli("--db", str(city_db), "indicators")
     assert out.returncode == 0, out.stderr
     rows = table(out.stdout)
     assert rows[0] == HEADER
-    assert all(len(r) == 9 for r in rows)
+    assert all(len(r) == 10 for r in rows)
     assert rows[1][:3] == ["No.1", "開発アプリ数", "件"] and rows[1][5:7] == ["R5", "70件"]
+    assert rows[1][9] == "No.1"  # 所属: the measure
     with Desk.open(city_db, create=False) as desk:
         count = sum(len(m.indicators) for m in desk.measures() if not m.retired)
     assert len(rows) == 1 + 4 * count
@@ -66,11 +81,12 @@ def test_values_targets_and_verdicts_of_no86(city_db):
         "10%未満",
         "7.5",
         "達成",
+        "No.86",
     ]
-    assert by[("No.86-1", "R6")][3:] == ["8.25", "R3", "R6", "10%未満", "", "未入力"]
-    assert by[("No.86-4", "R5")][6:] == ["中核市平均以下", "95.2", "未達成"]
+    assert by[("No.86-1", "R6")][3:9] == ["8.25", "R3", "R6", "10%未満", "", "未入力"]
+    assert by[("No.86-4", "R5")][6:9] == ["中核市平均以下", "95.2", "未達成"]
     assert by[("No.86-4", "R6")][3:5] == ["", ""]  # no baseline: empty cells
-    assert by[("No.86-5", "R5")][7:] == ["1,234.5", "未達成"]
+    assert by[("No.86-5", "R5")][7:] == ["1,234.5", "未達成", "No.86"]
 
 
 def test_a_tab_or_line_break_in_a_value_becomes_a_space(city_db):
@@ -101,3 +117,32 @@ def test_the_plan_by_its_code_and_a_missing_database(city_db, tmp_path):
     missing = run_cli("--db", str(tmp_path / "none.sqlite3"), "indicators")
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_the_plans_own_indicators_come_first_with_their_owner(city_db):
+    out = run_cli("--db", str(city_db), "indicators", "--plan", "総合戦略")
+    assert out.returncode == 0, out.stderr
+    rows = table(out.stdout)
+    assert rows[0] == HEADER and all(len(r) == 10 for r in rows)
+    goals = [r for r in rows[1:] if r[0].startswith("GOAL-")]
+    assert rows[1 : 1 + len(goals)] == goals and len(goals) == 8 * 5  # 8 goals, R6-R10
+    assert rows[1] == [
+        "GOAL-1-1",
+        "子どもを産み育てやすい環境が整っていると感じる市民の割合",
+        "%",
+        "47.5",
+        "R5",
+        "R6",
+        "59%（令和10年度末まで）",
+        "52.5",
+        "判定不可",
+        "基本目標1",
+    ]
+    assert {r[9] for r in goals} == {f"基本目標{n}" for n in (1, 2, 3, 4)}
+    digital = table(run_cli("--db", str(city_db), "indicators", "--plan", "digital_2").stdout)
+    assert [r[9] for r in digital[1:7]] == ["計画全体"] * 6 and digital[1][0] == "KPI-3"
+    # a department holds none of them
+    dept = run_cli(
+        "--db", str(city_db), "indicators", "--plan", "総合戦略", "--department", "財政課"
+    )
+    assert dept.returncode == 0 and not any(r[0].startswith("GOAL-") for r in table(dept.stdout))

@@ -3,6 +3,7 @@
 tests/fixtures/schema_new.sql holds sqlite_master's text of a new database (versions 1-4
 as the code before db/*.sql made them, peewee create_tables); a new file, and every older fixture once
 migrated, must have exactly those statements (and the same automatic indexes).
+tests/fixtures/schema_v6_new.sql is the same text as version 6 made it (an empty version-6 file).
 """
 
 from __future__ import annotations
@@ -52,6 +53,19 @@ def test_a_migrated_database_has_exactly_the_schema_of_a_new_one(tmp_path, versi
     con.close()
     Desk.open(db).close()
     assert _actual(db) == _expected()
+
+
+def test_a_version_6_database_gets_the_later_columns_and_tables(tmp_path):
+    db = tmp_path / "v6.sqlite3"
+    con = sqlite3.connect(db)
+    con.executescript((FIXTURES / "schema_v6_new.sql").read_text(encoding="utf-8"))
+    con.execute("INSERT INTO meta VALUES ('schema_version', '6')")
+    con.commit()
+    con.close()
+    with Desk.open(db) as desk:
+        assert schema.current_version(desk.db) == schema.LATEST_VERSION == 8
+    assert _actual(db) == _expected()
+    assert list(tmp_path.glob("v6.sqlite3.v6-*.bak"))
 
 
 def test_the_models_describe_the_schema_the_steps_make():
@@ -161,6 +175,13 @@ def test_what_each_version_adds_is_read_from_the_steps():
     assert added[5].tables == {"indicator", "indicator_value"}
     assert added[6].tables == {"node_detail", "measure_detail"}
     assert added[6].columns == {("plan", "item")}
+    assert not added[7].tables
+    assert added[7].columns == {
+        ("plan", "sheet"),
+        ("exchange_export", "plan_code"),
+        ("exchange_import", "plan_code"),
+    }
+    assert added[8].tables == {"indicator_change"} and not added[8].columns
     assert all(a.tables or a.columns for a in added.values())
 
 
@@ -187,8 +208,8 @@ def _run_additions(all_steps) -> dict[int, tuple[frozenset, frozenset]]:
 
 def test_reading_what_a_step_adds_agrees_with_running_it():
     odd = steps.Step(
-        7,
-        "0007_odd.sql",
+        9,
+        "0009_odd.sql",
         (
             'CREATE TABLE IF NOT EXISTS [odd table] ("a" TEXT);',
             'alter table `odd table` add "b ""quoted""" TEXT;',
@@ -200,7 +221,7 @@ def test_reading_what_a_step_adds_agrees_with_running_it():
     all_steps = (*schema.STEPS, odd)
     read = {a.version: (a.tables, a.columns) for a in steps.additions(all_steps)}
     assert read == _run_additions(all_steps)
-    assert read[7] == ({"odd table", "fresh"}, {("exchange_issued", "note")})
+    assert read[9] == ({"odd table", "fresh"}, {("exchange_issued", "note")})
 
 
 @pytest.mark.parametrize(

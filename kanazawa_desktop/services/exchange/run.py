@@ -85,7 +85,7 @@ class _Measures:
         if result.added:
             self.by_key = self._read(None)  # a master workbook added measures: read them all
             return
-        ids = sorted({c.measure_id for c in result.applied if c.node_id is None})
+        ids = sorted({c.measure_id for c in result.applied if c.of_measure})
         for i in range(0, len(ids), 500):
             self.by_key.update(self._read(ids[i : i + 500]))
 
