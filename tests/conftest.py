@@ -175,3 +175,20 @@ def mounted():
     yield mount
     for folder in reversed(done):
         subprocess.run(["umount", "-l", str(folder)], capture_output=True, timeout=30)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the Qt-blocked run of the headless layers beside this one (tests/headless_run.py)
+    when this run will check it: it then costs the second core, not minutes at the end."""
+    if any(i.name == "test_headless_layers_pass_with_qt_blocked" for i in session.items):
+        if not session.config.getoption("collectonly"):
+            import headless_run
+
+            headless_run.start()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    import sys
+
+    if "headless_run" in sys.modules:  # never leave the child running (an interrupted run)
+        sys.modules["headless_run"].stop()

@@ -1,11 +1,11 @@
 """The layering holds: Qt only in ui/ (and printing), peewee only in store/, one direction of imports."""
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import headless_run
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -89,35 +89,25 @@ def test_mypy_config_refuses_an_untyped_function(tmp_path):
     )
 
 
-HEADLESS = ["tests/domain", "tests/store", "tests/workbook", "tests/services", "tests/cli"]
-
-
 def _pytest_without_qt(*args: str, cwd: Path, timeout: float) -> subprocess.CompletedProcess:
     """pytest in a child with PySide6 unimportable (tests/no_qt.py) and pytest-qt off."""
-    env = {**os.environ, "PYTHONPATH": str(REPO / "tests")}
-    env.pop("PYTEST_ADDOPTS", None)
-    plugins = ["-p", "no:pytest-qt", "-p", "no_qt", "-p", "no:cacheprovider"]
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        *plugins,
-        "-W",
-        "ignore::pytest.PytestConfigWarning",
-    ]
     return subprocess.run(
-        [*cmd, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        headless_run.command(*args),
+        cwd=cwd,
+        env=headless_run.environment(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
-@pytest.mark.timeout(960)  # the run is bounded at 900 s below
-def test_headless_layers_pass_with_qt_blocked(tmp_path):
+@pytest.mark.timeout(960)  # the child is killed 900 s after its start
+def test_headless_layers_pass_with_qt_blocked():
     """The layers below the UI, and the command line, run their tests with PySide6 unimportable
-    (tests/no_qt.py), so no indirect import of Qt creeps in. Bounded: the run is killed at 900 s."""
-    out = _pytest_without_qt("--basetemp", str(tmp_path / "run"), *HEADLESS, cwd=REPO, timeout=900)
-    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
-    assert " passed" in out.stdout and "deselected" in out.stdout
+    (tests/headless_run.py: started beside the main run by conftest, waited for here)."""
+    code, out = headless_run.result()
+    assert code == 0, out[-4000:]
+    assert " passed" in out and "deselected" in out
 
 
 def test_the_headless_run_fails_a_test_that_reaches_qt(tmp_path):

@@ -50,8 +50,10 @@ def test_a_command_takes_the_plan_by_a_part_of_its_name(two_plan_db):
     out = run_cli("--db", str(two_plan_db), "indicators", "--plan", "子育て")
     assert out.returncode == 0, out.stderr
     body = [line.split("\t") for line in out.stdout.splitlines()[1:]]
-    assert {r[0] for r in body} == {"KPI-1-1-①-1"}
-    assert ["R6", "30"] == [body[0][5], body[0][7]]
+    assert {r[0] for r in body} == {"KPI-1-1-①-1", "GOAL-1"}  # the 基本目標's own first
+    assert {r[-1] for r in body if r[0] == "GOAL-1"} == {"基本目標1"}
+    kpi = next(r for r in body if r[0] == "KPI-1-1-①-1")
+    assert ["R6", "30"] == [kpi[5], kpi[7]]
 
 
 @pytest.mark.parametrize("key, says", [("観光計画", "ありません"), ("金沢", "複数")])
