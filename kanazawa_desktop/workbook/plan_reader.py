@@ -1,0 +1,460 @@
+"""Read a plan workbook (plan_layout; docs/workbook.md 「計画の書式」) into a load_plan dict.
+
+`read_plan(path)` returns the dict, or raises BadWorkbook whose message names the file, the
+sheet, the row and the reason (Japanese): a missing sheet or column, a duplicate key, a parent
+that is not above its child, an item on an unknown node, a 再掲元 that is no item's number, an
+unreadable year, baseline or target, a year column outside the period, an indicator whose
+owner does not exist, details that are not a JSON object. Everything is checked before the
+dict is returned: a caller that writes only what this returned writes nothing on refusal.
+
+Guarded like a returned workbook before openpyxl sees it (safety.inspect: size, damaged zip,
+zip and XML bombs); openpyxl parses through defusedxml; a sheet's used range is bounded
+(MAX_ROWS x MAX_COLUMNS) before any row is read; a formula cell is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from io import BytesIO
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..domain.indicator import (
+    Indicator,
+    OwnerKind,
+    Target,
+    indicator_to_dict,
+    parse_year_cell,
+)
+from . import plan_text as pt
+from .errors import BadWorkbook
+from .plan_layout import (
+    BETTER_WORDS,
+    FORMAT_MARK,
+    FORMAT_VERSION,
+    IND_OTHER,
+    IND_SHEET,
+    ITEM_DETAILS,
+    ITEM_SHEET,
+    MARK,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_YEARS,
+    NODE_SHEET,
+    OWNER_WORDS,
+    PLAN_KEYS,
+    PLAN_SHEET,
+    PLAN_YEAR_PREFIX,
+    REQUIRED,
+    RESOURCE_WORDS,
+    SPLIT,
+    TARGET_YEAR_PREFIX,
+)
+from .safety import ZIP_ERRORS, inspect
+
+
+class _Refusal(Exception):
+    """One row's reason; read_plan turns it into BadWorkbook with the file's name."""
+
+    def __init__(self, sheet: str, row: int | None, reason: str, kind: str = "plan_value"):
+        super().__init__(reason)
+        self.sheet, self.row, self.reason, self.kind = sheet, row, reason, kind
+
+    def message(self, name: str) -> str:
+        where = f"シート「{self.sheet}」" + (f"{self.row}行目" if self.row else "")
+        return f"{name}: {where}: {self.reason}"
+
+
+def _text(v: object) -> str:
+    """A cell as text: 12.0 -> '12'; spaces within a line folded, line breaks kept."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    lines = str(v).replace("\r\n", "\n").split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines).strip("\n")
+
+
+def _para(v: object) -> str:
+    """A long text (概要, 説明) as typed, only its line ends normalised and its ends trimmed."""
+    if v is None:
+        return ""
+    return str(v).replace("\r\n", "\n").strip()
+
+
+class _Sheet:
+    """A sheet's header (name -> column) and its non-empty rows, as (row number, cells)."""
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.name = ws.title
+        if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
+            raise _Refusal(
+                self.name,
+                None,
+                f"表が大きすぎます（{ws.max_row}行・{ws.max_column}列。上限は"
+                f"{MAX_ROWS}行・{MAX_COLUMNS}列）",
+                "too_large",
+            )
+        rows = ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column)
+        self.rows: list[tuple[int, list[object]]] = []
+        header: list[object] = []
+        for n, row in enumerate(rows, start=1):
+            for cell in row:
+                if cell.data_type == "f":
+                    raise _Refusal(self.name, n, f"セル {cell.coordinate} に数式があります")
+            values = [c.value for c in row]
+            if n == 1:
+                header = values
+            elif any(_text(v) for v in values):
+                self.rows.append((n, values))
+        self.cols: dict[str, int] = {}
+        for i, h in enumerate(header):
+            name = _text(h)
+            if name in self.cols:
+                raise _Refusal(self.name, 1, f"見出し「{name}」が2つあります", "plan_template")
+            if name:
+                self.cols[name] = i
+
+    def need(self, names: tuple[str, ...]) -> None:
+        missing = [n for n in names if n not in self.cols]
+        if missing:
+            raise _Refusal(
+                self.name, 1, f"見出し「{'」「'.join(missing)}」がありません", "plan_template"
+            )
+
+    def get(self, values: list[object], name: str) -> object:
+        i = self.cols.get(name)
+        return values[i] if i is not None and i < len(values) else None
+
+    def text(self, values: list[object], name: str) -> str:
+        return _text(self.get(values, name))
+
+    def year_columns(self, prefix: str, first: int, last: int) -> dict[int, str]:
+        """{fiscal year: header} of the columns 「<prefix>R5」…; one outside the period refused."""
+        out: dict[int, str] = {}
+        for name in self.cols:
+            if not name.startswith(prefix.strip()):
+                continue
+            rest = name[len(prefix.strip()) :].strip()
+            try:
+                fy = pt.parse_fy(rest)
+            except ValueError:
+                raise _Refusal(
+                    self.name, 1, f"見出し「{name}」の年度を読めません", "plan_template"
+                ) from None
+            if not first <= fy <= last:
+                raise _Refusal(self.name, 1, f"見出し「{name}」は計画の期間外の年度です")
+            out[fy] = name
+        return out
+
+
+def read_plan(path: Path) -> dict:
+    path = Path(path)
+    checked = inspect(path)  # BadWorkbook for anything that is not a sound .xlsx
+    try:
+        wb = load_workbook(BytesIO(checked.data), data_only=False)
+    except (*ZIP_ERRORS, TypeError, AttributeError) as exc:
+        raise BadWorkbook(
+            f"{path.name}: ブックを読み取れません（壊れているか、形式が違います）",
+            "damaged",
+            file=str(path),
+        ) from exc
+    try:
+        return _read(wb)
+    except _Refusal as r:
+        raise BadWorkbook(
+            r.message(path.name), r.kind, file=str(path), sheet=r.sheet, row=r.row
+        ) from None
+    finally:
+        wb.close()
+
+
+def _sheet(wb, name: str) -> _Sheet:
+    if name not in wb.sheetnames:
+        raise _Refusal(
+            name, None, "シートがありません（計画の書式のブックではありません）", "plan_template"
+        )
+    return _Sheet(wb[name])
+
+
+def _read(wb) -> dict:
+    plan = _plan(_sheet(wb, PLAN_SHEET))
+    first, last = plan["first_fy"], plan["last_fy"]
+    nodes = _nodes(_sheet(wb, NODE_SHEET))
+    measures = _measures(_sheet(wb, ITEM_SHEET), {n["key"] for n in nodes}, first, last)
+    node_inds = _indicators(_sheet(wb, IND_SHEET), nodes, measures, first, last)
+    departments: list[str] = []
+    for m in measures:
+        departments += [d for d in m["departments"] if d not in departments]
+    return {
+        "plan": plan,
+        "departments": departments,
+        "nodes": nodes,
+        "node_indicators": node_inds,
+        "measures": measures,
+    }
+
+
+def _plan(s: _Sheet) -> dict:
+    values: dict[str, tuple[int, str]] = {}
+    for n, row in s.rows:
+        key, value = _text(row[0]) if row else "", _text(row[1]) if len(row) > 1 else ""
+        if key in values:
+            raise _Refusal(s.name, n, f"「{key}」が2つあります")
+        values[key] = (n, value)
+    for key in PLAN_KEYS:
+        if key not in values:
+            raise _Refusal(s.name, None, f"「{key}」の行がありません", "plan_template")
+    row, mark = values["書式"]
+    if mark != f"{FORMAT_MARK} {FORMAT_VERSION}":
+        raise _Refusal(
+            s.name,
+            row,
+            f"書式「{mark}」は読めません（{FORMAT_MARK} {FORMAT_VERSION} の書式）",
+            "plan_template",
+        )
+    years = {}
+    for key in ("開始年度", "終了年度"):
+        row, text = values[key]
+        try:
+            years[key] = pt.parse_fy(text)
+        except ValueError:
+            raise _Refusal(
+                s.name, row, f"{key}「{text}」を読めません（R9、令和9年度、2027 のように）"
+            ) from None
+    first, last = years["開始年度"], years["終了年度"]
+    if last < first or last - first + 1 > MAX_YEARS:
+        raise _Refusal(
+            s.name,
+            values["終了年度"][0],
+            f"期間が不正です（終了年度は開始年度から{MAX_YEARS}年度以内）",
+        )
+    for key in ("計画名",):
+        if not values[key][1]:
+            raise _Refusal(s.name, values[key][0], f"{key}がありません")
+    levels = [w.strip() for w in SPLIT.split(values["階層の名前"][1]) if w.strip()]
+    if not levels:
+        raise _Refusal(
+            s.name, values["階層の名前"][0], "階層の名前がありません（方針、項目、小項目 のように）"
+        )
+    return {
+        "code": values["計画キー"][1],
+        "name": values["計画名"][1],
+        "first_fy": first,
+        "last_fy": last,
+        "levels": levels,
+        "item": values["単位の呼び名"][1] or "取組",
+    }
+
+
+def _nodes(s: _Sheet) -> list[dict]:
+    s.need(REQUIRED[NODE_SHEET])
+    out: list[dict] = []
+    level_of: dict[str, int] = {}
+    for n, row in s.rows:
+        key, parent = s.text(row, "キー"), s.text(row, "上位キー")
+        if not key:
+            raise _Refusal(s.name, n, "キーがありません")
+        if key in level_of:
+            raise _Refusal(s.name, n, f"キー「{key}」が2回あります")
+        if parent and parent not in level_of:
+            raise _Refusal(s.name, n, f"上位キー「{parent}」がこの行より上にありません")
+        title = s.text(row, "名称")
+        if not title:
+            raise _Refusal(s.name, n, "名称がありません")
+        level_text = s.text(row, "階層番号")
+        if level_text:
+            if not level_text.isdigit():
+                raise _Refusal(s.name, n, f"階層番号「{level_text}」が整数ではありません")
+            level = int(level_text)
+        else:
+            level = level_of[parent] + 1 if parent else 1
+        level_of[key] = level
+        out.append(
+            {
+                "key": key,
+                "parent": parent or None,
+                "level": level,
+                "label": s.text(row, "番号"),
+                "title": title,
+                "description": _para(s.get(row, "説明")),
+            }
+        )
+    return out
+
+
+def _int_cell(s: _Sheet, n: int, text: str, what: str) -> int | None:
+    t = text.removeprefix("No.").removeprefix("No").strip()
+    if not t:
+        return None
+    if not t.isdigit():
+        raise _Refusal(s.name, n, f"{what}「{text}」が番号（整数）ではありません")
+    return int(t)
+
+
+def _measures(s: _Sheet, node_keys: set[str], first: int, last: int) -> list[dict]:
+    s.need(REQUIRED[ITEM_SHEET])
+    plan_cols = s.year_columns(PLAN_YEAR_PREFIX, first, last)
+    words = {w: k for k, w in RESOURCE_WORDS.items()}
+    out: list[dict] = []
+    keys: set[str] = set()
+    numbers: dict[int, int] = {}
+    repeats: list[tuple[int, int]] = []
+    for n, row in s.rows:
+        key, node = s.text(row, "キー"), s.text(row, "体系キー")
+        if not key:
+            raise _Refusal(s.name, n, "キーがありません")
+        if key in keys:
+            raise _Refusal(s.name, n, f"キー「{key}」が2回あります")
+        keys.add(key)
+        if node not in node_keys:
+            raise _Refusal(s.name, n, f"体系キー「{node}」は「{NODE_SHEET}」シートにありません")
+        name = s.text(row, "取組事項名")
+        if not name:
+            raise _Refusal(s.name, n, "取組事項名がありません")
+        number = _int_cell(s, n, s.text(row, "No."), "No.")
+        if number is not None:
+            if number in numbers:
+                raise _Refusal(s.name, n, f"No.{number} は {numbers[number]}行目にもあります")
+            numbers[number] = n
+        repeat_of = _int_cell(s, n, s.text(row, "再掲元"), "再掲元")
+        if repeat_of is not None:
+            repeats.append((n, repeat_of))
+        resources = {k: False for k in RESOURCE_WORDS}
+        for w in SPLIT.split(s.text(row, "行政資源")):
+            if w.strip() and w.strip() not in words:
+                raise _Refusal(
+                    s.name,
+                    n,
+                    f"行政資源「{w.strip()}」は ヒト・カネ・モノ・情報 のどれでもありません",
+                )
+            if w.strip():
+                resources[words[w.strip()]] = True
+        details_text = _para(s.get(row, ITEM_DETAILS))
+        try:
+            details = json.loads(details_text) if details_text else {}
+        except ValueError:
+            details = None
+        if not isinstance(details, dict):
+            raise _Refusal(
+                s.name, n, f"{ITEM_DETAILS}が JSON のオブジェクト（{{…}}）ではありません"
+            )
+        numeric = s.text(row, "数値目標")
+        if numeric not in ("", MARK, "〇", "○", "1"):
+            raise _Refusal(s.name, n, f"数値目標は「{MARK}」か空欄です（「{numeric}」）")
+        out.append(
+            {
+                "key": key,
+                "node": node,
+                "number": number,
+                "repeat_of": repeat_of,
+                "name": name,
+                "list_name": s.text(row, "一覧の名称"),
+                "numeric": bool(numeric),
+                "departments": [d.strip() for d in SPLIT.split(s.text(row, "担当課")) if d.strip()],
+                "summary": _para(s.get(row, "概要")),
+                "vision": _para(s.get(row, "めざす姿")),
+                "related_plans": [
+                    r.strip() for r in _para(s.get(row, "関連計画")).split("\n") if r.strip()
+                ],
+                "resources": resources,
+                "years": {
+                    str(fy): {"plan": _para(s.get(row, col))}
+                    for fy, col in sorted(plan_cols.items())
+                    if _para(s.get(row, col))
+                },
+                "details": details,
+                "indicators": [],
+            }
+        )
+    for n, of in repeats:
+        if of not in numbers:
+            raise _Refusal(s.name, n, f"再掲元 No.{of} の取組がありません")
+    return out
+
+
+def _indicators(
+    s: _Sheet, nodes: list[dict], measures: list[dict], first: int, last: int
+) -> list[dict]:
+    s.need(REQUIRED[IND_SHEET])
+    target_cols = s.year_columns(TARGET_YEAR_PREFIX, first, last)
+    kinds = {w: k for k, w in OWNER_WORDS.items()}
+    betters = {w: b for b, w in BETTER_WORDS.items()}
+    by_key = {m["key"]: m for m in measures}
+    node_keys = {n["key"] for n in nodes}
+    keys: set[str] = set()
+    out: list[dict] = []
+    for n, row in s.rows:
+        key, owner = s.text(row, "キー"), s.text(row, "対象")
+        if not key:
+            raise _Refusal(s.name, n, "キーがありません")
+        if key in keys:
+            raise _Refusal(s.name, n, f"キー「{key}」が2回あります")
+        keys.add(key)
+        kind_word = s.text(row, "対象の種類")
+        if kind_word:
+            if kind_word not in kinds:
+                raise _Refusal(
+                    s.name,
+                    n,
+                    f"対象の種類「{kind_word}」は 取組・体系・目標・計画 のどれでもありません",
+                )
+            kind = kinds[kind_word]
+        else:
+            kind = (
+                OwnerKind.MEASURE
+                if owner in by_key
+                else OwnerKind.NODE
+                if owner in node_keys
+                else OwnerKind.PLAN
+                if not owner
+                else None
+            )
+        if kind is None or (kind is OwnerKind.MEASURE and owner not in by_key):
+            raise _Refusal(s.name, n, f"対象「{owner}」は「{ITEM_SHEET}」シートにありません")
+        if kind in (OwnerKind.NODE, OwnerKind.GOAL) and owner not in node_keys:
+            raise _Refusal(s.name, n, f"対象「{owner}」は「{NODE_SHEET}」シートにありません")
+        better_word = s.text(row, "方向")
+        if better_word and better_word not in betters:
+            raise _Refusal(s.name, n, f"方向「{better_word}」は 増加・減少 か空欄です")
+        try:
+            ind = Indicator(
+                key=key,
+                name=s.text(row, "名称"),
+                unit=s.text(row, "単位"),
+                owner_kind=kind,
+                owner_key=owner,
+                better=betters[better_word] if better_word else None,
+                baseline=pt.parse_baseline(s.text(row, "基準値"), bool(s.text(row, "累計"))),
+                targets=_targets(s, row, target_cols),
+                category=s.text(row, "区分"),
+                series=s.text(row, "系列"),
+                note=_para(s.get(row, "注記")),
+            )
+        except ValueError as e:
+            reason = str(e)
+            if "needs a direction" in reason:
+                reason = "年度の値・期末の値・合計の目標には方向（増加・減少）が必要です"
+            raise _Refusal(s.name, n, reason) from None
+        if not ind.name:
+            raise _Refusal(s.name, n, "名称がありません")
+        d = indicator_to_dict(ind)
+        if kind is OwnerKind.MEASURE:
+            by_key[owner]["indicators"].append(d)
+        else:
+            out.append(d)
+    return out
+
+
+def _targets(s: _Sheet, row: list[object], cols: dict[int, str]) -> tuple[Target, ...]:
+    out: list[Target] = []
+    for fy, col in sorted(cols.items()):
+        t = parse_year_cell(s.text(row, col), fy)
+        if t is not None:
+            out.append(t)
+    for line in _para(s.get(row, IND_OTHER)).split("\n"):
+        if line.strip():
+            out.append(pt.parse_target_line(line))
+    return tuple(out)

@@ -1,0 +1,159 @@
+"""A whole plan to and from a workbook: every bundled plan survives export → import under a new
+key; a hand-filled R9–R12 plan imports and its items are worked on in the Desk; a malformed
+file is refused naming its sheet and row, and the database is left as it was."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+from plan_workbook_helpers import plan_workbook
+
+from kanazawa_desktop.domain.errors import BadWorkbook, InvalidValue, PermissionDenied
+from kanazawa_desktop.services.plan_io import export_plan, import_plan
+from kanazawa_desktop.store.plan_dump import dump_plan
+
+
+def _without_code(data: dict) -> dict:
+    out = json.loads(json.dumps(data))
+    out["plan"].pop("code")
+    return out
+
+
+@pytest.mark.parametrize("code", ["gyosei_keiei", "sogo_senryaku_3", "digital_2"])
+def test_each_bundled_plan_comes_back_the_same_under_a_new_key(secretariat, tmp_path, code):
+    out = export_plan(secretariat, code, tmp_path / f"{code}.xlsx")
+    result = import_plan(secretariat, out, key=f"{code}_copy")
+    assert result.plan_id is not None and result.batch_id is not None
+    original, copy = dump_plan(code), dump_plan(f"{code}_copy")
+    assert copy["plan"]["code"] == f"{code}_copy"
+    assert _without_code(copy) == _without_code(original)
+    assert copy["measures"] and (copy["node_indicators"] or copy["measures"][0]["indicators"])
+
+
+def test_the_dump_holds_current_texts_and_the_export_carries_them(secretariat, tmp_path):
+    row = next(r for r in secretariat.rows() if r.number == 1)
+    secretariat.save(row.id, {(None, "summary"): "改めた概要"})
+    secretariat.save(row.id, {(None, "departments"): ["人事課", "財政課"]})
+    out = export_plan(secretariat, "行政経営", tmp_path / "p.xlsx")
+    import_plan(secretariat, out, key="copy")
+    item = dump_plan("copy")["measures"][0]
+    assert (item["summary"], item["departments"]) == ("改めた概要", ["人事課", "財政課"])
+
+
+def test_a_hand_filled_plan_imports_and_its_items_are_worked_on(secretariat, tmp_path):
+    f = plan_workbook(tmp_path / "r9.xlsx")
+    dry = import_plan(secretariat, f, dry_run=True)
+    assert "gyosei_r9" not in {p.code for p in secretariat.plans()}  # a dry run writes nothing
+    assert (dry.summary.period, dry.summary.nodes, dry.summary.items) == ("R9–R12", 3, 3)
+    assert dry.summary.indicators == 2 and dry.summary.departments == 2
+    result = import_plan(secretariat, f)
+    plan = secretariat.use_plan("gyosei_r9")
+    assert (plan.first_fy, plan.last_fy, plan.levels) == (2027, 2030, ("方針", "項目", "小項目"))
+    rows = {r.key: r for r in secretariat.rows()}
+    assert set(rows) == {"No.1", "No.2", "再掲-No.1"}
+    assert rows["No.2"].name == "=新しい働き方の推進"  # text, never a formula
+    assert rows["再掲-No.1"].repeat_of == 1
+    m = secretariat.measure(rows["No.1"].id)
+    assert m.departments == ("人事課", "デジタル行政戦略課")
+    assert [m.year(fy).plan_text for fy in plan.years] == ["実施", "拡充", "拡充", "検証"]
+    assert [i.target_text(2030) for i in m.indicators] == ["1,200人（令和12年度末まで）"]
+    assert m.indicators[0].target_text(2029) == "1,000人以上、1,200人（令和12年度末まで）"
+    secretariat.save(m.id, {(2027, "result_text"): "研修を実施した"})
+    assert secretariat.measure(m.id).year(2027).result_text == "研修を実施した"
+    history = secretariat.history(m.id)
+    assert any(h.field == "created" and result.batch_id == h.batch_id for h in history)
+
+
+def test_a_key_the_database_has_is_refused_naming_the_plan(secretariat, tmp_path):
+    f = plan_workbook(tmp_path / "r9.xlsx")
+    with pytest.raises(InvalidValue, match="すでに計画「金沢市行政経営プラン」"):
+        import_plan(secretariat, f, key="gyosei_keiei")
+    import_plan(secretariat, f)
+    with pytest.raises(InvalidValue, match="gyosei_r9"):
+        import_plan(secretariat, f)
+
+
+def test_only_the_secretariat_imports_a_plan(jinji, tmp_path):
+    with pytest.raises(PermissionDenied):
+        import_plan(jinji, plan_workbook(tmp_path / "r9.xlsx"))
+    assert len(jinji.plans()) == 3
+
+
+def _cell(sheet, ref, value):
+    def edit(wb):
+        wb[sheet][ref] = value
+
+    return edit
+
+
+def _drop_sheet(wb):
+    del wb["指標"]
+
+
+def _drop_column(wb):
+    wb["取組"]["C1"] = None
+
+
+def _year_header(wb):
+    wb["指標"]["J1"] = "目標 R13"
+
+
+def _formula(wb):
+    wb["取組"]["H2"] = "=1+1"
+
+
+MALFORMED = [
+    (_drop_sheet, "シート「指標」: シートがありません"),
+    (_drop_column, "シート「取組」1行目: 見出し「体系キー」がありません"),
+    (_cell("取組", "B3", "No.1"), "シート「取組」3行目: キー「No.1」が2回あります"),
+    (_cell("体系", "B4", "9"), "シート「体系」4行目: 上位キー「9」がこの行より上にありません"),
+    (_cell("取組", "C2", "9-9"), "シート「取組」2行目: 体系キー「9-9」"),
+    (_cell("取組", "G4", 7), "シート「取組」4行目: 再掲元 No.7 の取組がありません"),
+    (_cell("指標", "G2", "七十"), "シート「指標」2行目: 目標「七十」を読めません"),
+    (_cell("指標", "K2", "R12ごろ 1200"), "シート「指標」2行目: 年度「R12ごろ」を読めません"),
+    (_year_header, "シート「指標」1行目: 見出し「目標 R13」は計画の期間外の年度です"),
+    (_cell("指標", "B2", "No.9"), "シート「指標」2行目: 対象「No.9」は「取組」シートにありません"),
+    (_cell("指標", "E2", None), "シート「指標」2行目: .*方向"),
+    (_cell("計画", "B5", "来年"), "シート「計画」5行目: 開始年度「来年」を読めません"),
+    (_cell("計画", "B6", "R30"), "シート「計画」6行目: 期間が不正です"),
+    (_cell("計画", "B2", "other 2"), "シート「計画」2行目: 書式「other 2」は読めません"),
+    (_formula, "シート「取組」2行目: セル H2 に数式があります"),
+]
+
+
+@pytest.mark.parametrize(
+    "edit, says", MALFORMED, ids=[s.split(":")[0] + s[-8:] for _, s in MALFORMED]
+)
+def test_a_malformed_plan_workbook_is_refused_with_sheet_and_row(secretariat, tmp_path, edit, says):
+    before = [p.code for p in secretariat.plans()]
+    with pytest.raises(BadWorkbook, match=f"r9.xlsx: {says}"):
+        import_plan(secretariat, plan_workbook(tmp_path / "r9.xlsx", edit))
+    assert [p.code for p in secretariat.plans()] == before
+
+
+def test_a_file_that_is_no_workbook_is_refused(secretariat, tmp_path):
+    good = plan_workbook(tmp_path / "good.xlsx").read_bytes()
+    cases = {
+        "random.xlsx": bytes(range(256)) * 40,
+        "truncated.xlsx": good[: len(good) // 2],
+        "table.xlsx": "キー,名称\n1,行政組織\n".encode("cp932"),
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(BadWorkbook, match=name):
+            import_plan(secretariat, tmp_path / name)
+    other = tmp_path / "other.xlsx"  # a workbook, but not of this layout
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as zin, zipfile.ZipFile(other, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info).replace("計画".encode(), "予算".encode()))
+    with pytest.raises(BadWorkbook, match="シートがありません"):
+        import_plan(secretariat, other)
+    assert len(secretariat.plans()) == 3
+
+
+def test_an_unknown_plan_to_export_is_refused(secretariat, tmp_path):
+    with pytest.raises(InvalidValue, match="計画「なし」はありません"):
+        export_plan(secretariat, "なし", tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()
