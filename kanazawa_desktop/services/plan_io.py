@@ -90,11 +90,15 @@ def export_plan(desk: Desk, plan_key: str, out: Path) -> Path:
     return out
 
 
-def read_plan_file(desk: Desk, path: Path, key: str | None = None) -> dict:
-    """The plan of the workbook at `path`, checked and keyed, not yet loaded (a preview)."""
+def _secretariat_only(desk: Desk) -> None:
     role = desk.role
     if role is None or not role.is_secretariat:
         raise PermissionDenied("計画を取り込めるのは事務局のデータベースだけです")
+
+
+def read_plan_file(desk: Desk, path: Path, key: str | None = None) -> dict:
+    """The plan of the workbook at `path`, checked and keyed, not yet loaded (a preview)."""
+    _secretariat_only(desk)
     data = read_plan(Path(path))
     code = (key if key is not None else data["plan"]["code"]).strip()
     if not code:
@@ -125,6 +129,7 @@ def import_plan(
 
 def load_checked(desk: Desk, data: dict, file_name: str) -> PlanImportResult:
     """Load a plan dict read_plan_file returned, as one transaction and one batch."""
+    _secretariat_only(desk)
     summary = summarize(data)
     with write_transaction(desk.db):
         try:

@@ -29,7 +29,14 @@ from ..domain.changes import Changes
 from ..domain.errors import DeskError
 from ..domain.filtering import MeasureFilter
 from ..services.desk import Desk
-from . import assign_action, backup_action, exchange_actions, hierarchy_actions, print_actions
+from . import (
+    assign_action,
+    backup_action,
+    exchange_actions,
+    hierarchy_actions,
+    plan_io_actions,
+    print_actions,
+)
 from .add_measure_dialog import AddMeasureDialog
 from .filter_panel import FilterPanel
 from .history_model import HistoryModel
@@ -196,6 +203,7 @@ class MainWindow(QMainWindow):
         )
         self._action(self.tr("利用する部署の変更…"), None, self.change_role, file_menu)
         backup_action.install(self, file_menu)
+        plan_io_actions.install(self, file_menu)  # the secretariat's only
         file_menu.addSeparator()
         # Workbook exchange and printing add their actions here (see their install functions).
         exchange_actions.install(self)
