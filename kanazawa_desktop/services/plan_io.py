@@ -23,7 +23,7 @@ from ..store import repository as repo
 from ..store.connection import write_transaction
 from ..store.plan_dump import dump_plan
 from ..store.plan_loader import load_plan
-from ..workbook.plan_layout import write_plan
+from ..workbook.plan_layout import PlanData, write_plan
 from ..workbook.plan_reader import read_plan
 from .targets import check_target, output_error
 
@@ -62,7 +62,7 @@ class PlanImportResult:
     batch_id: int | None
 
 
-def summarize(data: dict) -> PlanSummary:
+def summarize(data: PlanData) -> PlanSummary:
     p = data["plan"]
     return PlanSummary(
         code=p["code"],
@@ -96,7 +96,7 @@ def _secretariat_only(desk: Desk) -> None:
         raise PermissionDenied("計画を取り込めるのは事務局のデータベースだけです")
 
 
-def read_plan_file(desk: Desk, path: Path, key: str | None = None) -> dict:
+def read_plan_file(desk: Desk, path: Path, key: str | None = None) -> PlanData:
     """The plan of the workbook at `path`, checked and keyed, not yet loaded (a preview)."""
     _secretariat_only(desk)
     data = read_plan(Path(path))
@@ -127,7 +127,7 @@ def import_plan(
     return load_checked(desk, data, Path(path).name)
 
 
-def load_checked(desk: Desk, data: dict, file_name: str) -> PlanImportResult:
+def load_checked(desk: Desk, data: PlanData, file_name: str) -> PlanImportResult:
     """Load a plan dict read_plan_file returned, as one transaction and one batch."""
     _secretariat_only(desk)
     summary = summarize(data)

@@ -13,6 +13,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -32,6 +33,7 @@ from . import plan_text as pt
 from .errors import BadWorkbook
 from .layout import EXCEL_CELL_LIMIT
 
+PlanData = dict[str, Any]  # the plain plan dict of store.plan_loader.load_plan (JSON values)
 FORMAT_MARK = "kanazawa_desktop 計画"
 FORMAT_VERSION = 1
 PLAN_SHEET, NODE_SHEET, ITEM_SHEET, IND_SHEET = "計画", "体系", "取組", "指標"
@@ -151,7 +153,7 @@ def _indicator_row(ind: Indicator, fys: range) -> list[object]:
     ]
 
 
-def plan_workbook(data: dict) -> Workbook:
+def plan_workbook(data: PlanData) -> Workbook:
     """The plan dict laid out as the plan workbook (not saved)."""
     p = data["plan"]
     fys = range(p["first_fy"], p["last_fy"] + 1)
@@ -214,7 +216,7 @@ def plan_workbook(data: dict) -> Workbook:
     return wb
 
 
-def write_plan(data: dict, out: Path) -> None:
+def write_plan(data: PlanData, out: Path) -> None:
     """Write the plan workbook to `out` atomically (a temporary beside it, then renamed)."""
     out = Path(out)
     wb = plan_workbook(data)

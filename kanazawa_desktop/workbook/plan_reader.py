@@ -18,7 +18,7 @@ import json
 from io import BytesIO
 from pathlib import Path
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.indicator import (
@@ -51,6 +51,7 @@ from .plan_layout import (
     RESOURCE_WORDS,
     SPLIT,
     TARGET_YEAR_PREFIX,
+    PlanData,
 )
 from .safety import ZIP_ERRORS, inspect
 
@@ -150,7 +151,7 @@ class _Sheet:
         return out
 
 
-def read_plan(path: Path) -> dict:
+def read_plan(path: Path) -> PlanData:
     path = Path(path)
     checked = inspect(path)  # BadWorkbook for anything that is not a sound .xlsx
     try:
@@ -171,7 +172,7 @@ def read_plan(path: Path) -> dict:
         wb.close()
 
 
-def _sheet(wb, name: str) -> _Sheet:
+def _sheet(wb: Workbook, name: str) -> _Sheet:
     if name not in wb.sheetnames:
         raise _Refusal(
             name, None, "シートがありません（計画の書式のブックではありません）", "plan_template"
@@ -179,7 +180,7 @@ def _sheet(wb, name: str) -> _Sheet:
     return _Sheet(wb[name])
 
 
-def _read(wb) -> dict:
+def _read(wb: Workbook) -> PlanData:
     plan = _plan(_sheet(wb, PLAN_SHEET))
     first, last = plan["first_fy"], plan["last_fy"]
     nodes = _nodes(_sheet(wb, NODE_SHEET))
@@ -197,7 +198,7 @@ def _read(wb) -> dict:
     }
 
 
-def _plan(s: _Sheet) -> dict:
+def _plan(s: _Sheet) -> PlanData:
     values: dict[str, tuple[int, str]] = {}
     for n, row in s.rows:
         key, value = _text(row[0]) if row else "", _text(row[1]) if len(row) > 1 else ""
@@ -207,22 +208,22 @@ def _plan(s: _Sheet) -> dict:
     for key in PLAN_KEYS:
         if key not in values:
             raise _Refusal(s.name, None, f"「{key}」の行がありません", "plan_template")
-    row, mark = values["書式"]
+    at, mark = values["書式"]
     if mark != f"{FORMAT_MARK} {FORMAT_VERSION}":
         raise _Refusal(
             s.name,
-            row,
+            at,
             f"書式「{mark}」は読めません（{FORMAT_MARK} {FORMAT_VERSION} の書式）",
             "plan_template",
         )
     years = {}
     for key in ("開始年度", "終了年度"):
-        row, text = values[key]
+        at, text = values[key]
         try:
             years[key] = pt.parse_fy(text)
         except ValueError:
             raise _Refusal(
-                s.name, row, f"{key}「{text}」を読めません（R9、令和9年度、2027 のように）"
+                s.name, at, f"{key}「{text}」を読めません（R9、令和9年度、2027 のように）"
             ) from None
     first, last = years["開始年度"], years["終了年度"]
     if last < first or last - first + 1 > MAX_YEARS:
@@ -249,9 +250,9 @@ def _plan(s: _Sheet) -> dict:
     }
 
 
-def _nodes(s: _Sheet) -> list[dict]:
+def _nodes(s: _Sheet) -> list[PlanData]:
     s.need(REQUIRED[NODE_SHEET])
-    out: list[dict] = []
+    out: list[PlanData] = []
     level_of: dict[str, int] = {}
     for n, row in s.rows:
         key, parent = s.text(row, "キー"), s.text(row, "上位キー")
@@ -294,11 +295,11 @@ def _int_cell(s: _Sheet, n: int, text: str, what: str) -> int | None:
     return int(t)
 
 
-def _measures(s: _Sheet, node_keys: set[str], first: int, last: int) -> list[dict]:
+def _measures(s: _Sheet, node_keys: set[str], first: int, last: int) -> list[PlanData]:
     s.need(REQUIRED[ITEM_SHEET])
     plan_cols = s.year_columns(PLAN_YEAR_PREFIX, first, last)
     words = {w: k for k, w in RESOURCE_WORDS.items()}
-    out: list[dict] = []
+    out: list[PlanData] = []
     keys: set[str] = set()
     numbers: dict[int, int] = {}
     repeats: list[tuple[int, int]] = []
@@ -376,8 +377,8 @@ def _measures(s: _Sheet, node_keys: set[str], first: int, last: int) -> list[dic
 
 
 def _indicators(
-    s: _Sheet, nodes: list[dict], measures: list[dict], first: int, last: int
-) -> list[dict]:
+    s: _Sheet, nodes: list[PlanData], measures: list[PlanData], first: int, last: int
+) -> list[PlanData]:
     s.need(REQUIRED[IND_SHEET])
     target_cols = s.year_columns(TARGET_YEAR_PREFIX, first, last)
     kinds = {w: k for k, w in OWNER_WORDS.items()}
@@ -385,7 +386,7 @@ def _indicators(
     by_key = {m["key"]: m for m in measures}
     node_keys = {n["key"] for n in nodes}
     keys: set[str] = set()
-    out: list[dict] = []
+    out: list[PlanData] = []
     for n, row in s.rows:
         key, owner = s.text(row, "キー"), s.text(row, "対象")
         if not key:
@@ -393,6 +394,7 @@ def _indicators(
         if key in keys:
             raise _Refusal(s.name, n, f"キー「{key}」が2回あります")
         keys.add(key)
+        kind: OwnerKind | None
         kind_word = s.text(row, "対象の種類")
         if kind_word:
             if kind_word not in kinds:
