@@ -9,7 +9,7 @@ dict is returned: a caller that writes only what this returned writes nothing on
 
 Guarded like a returned workbook before openpyxl sees it (safety.inspect: size, damaged zip,
 zip and XML bombs); openpyxl parses through defusedxml; a sheet's used range is bounded
-(MAX_ROWS x MAX_COLUMNS) before any row is read; a formula cell is refused.
+(rows streamed, at most MAX_ROWS x MAX_COLUMNS); a formula cell is refused.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from io import BytesIO
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from ..domain.indicator import (
     Indicator,
@@ -88,27 +88,28 @@ def _para(v: object) -> str:
 class _Sheet:
     """A sheet's header (name -> column) and its non-empty rows, as (row number, cells)."""
 
-    def __init__(self, ws: Worksheet) -> None:
+    def __init__(self, ws: ReadOnlyWorksheet) -> None:
         self.name = ws.title
-        if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
-            raise _Refusal(
-                self.name,
-                None,
-                f"表が大きすぎます（{ws.max_row}行・{ws.max_column}列。上限は"
-                f"{MAX_ROWS}行・{MAX_COLUMNS}列）",
-                "too_large",
-            )
-        rows = ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column)
+        # streamed, at most MAX_ROWS x MAX_COLUMNS: a cell at XFD1048576 costs nothing (columns
+        # past MAX_COLUMNS are never looked at), a sheet of a million rows is refused early
+        rows = ws.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
         self.rows: list[tuple[int, list[object]]] = []
         header: list[object] = []
         for n, row in enumerate(rows, start=1):
+            values = []
             for cell in row:
                 if cell.data_type == "f":
                     raise _Refusal(self.name, n, f"セル {cell.coordinate} に数式があります")
-            values = [c.value for c in row]
+                values.append(cell.value)
+            if n > MAX_ROWS:  # reached only when the sheet has a row past MAX_ROWS
+                raise _Refusal(
+                    self.name, None, f"行が多すぎます（上限は{MAX_ROWS}行）", "too_large"
+                )
+            if not any(_text(v) for v in values):
+                continue
             if n == 1:
                 header = values
-            elif any(_text(v) for v in values):
+            else:
                 self.rows.append((n, values))
         self.cols: dict[str, int] = {}
         for i, h in enumerate(header):
@@ -155,7 +156,7 @@ def read_plan(path: Path) -> PlanData:
     path = Path(path)
     checked = inspect(path)  # BadWorkbook for anything that is not a sound .xlsx
     try:
-        wb = load_workbook(BytesIO(checked.data), data_only=False)
+        wb = load_workbook(BytesIO(checked.data), read_only=True, data_only=False)
     except (*ZIP_ERRORS, TypeError, AttributeError) as exc:
         raise BadWorkbook(
             f"{path.name}: ブックを読み取れません（壊れているか、形式が違います）",

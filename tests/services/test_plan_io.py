@@ -157,3 +157,26 @@ def test_an_unknown_plan_to_export_is_refused(secretariat, tmp_path):
     with pytest.raises(InvalidValue, match="計画「なし」はありません"):
         export_plan(secretariat, "なし", tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_far_cell_or_a_flood_of_rows_costs_little(secretariat, tmp_path):
+    import time
+
+    def far(wb):
+        wb["取組"]["XFD2"] = "x"  # ignored: past the columns read
+
+    started = time.monotonic()
+    import_plan(secretariat, plan_workbook(tmp_path / "far.xlsx", far), dry_run=True)
+
+    def flood(wb):
+        wb["体系"].cell(row=60_000, column=1, value="z")
+
+    def corner(wb):
+        wb["指標"]["XFD1048576"] = "x"
+
+    with pytest.raises(BadWorkbook, match="シート「体系」: 行が多すぎます"):
+        import_plan(secretariat, plan_workbook(tmp_path / "flood.xlsx", flood))
+    with pytest.raises(BadWorkbook, match="corner.xlsx"):
+        import_plan(secretariat, plan_workbook(tmp_path / "corner.xlsx", corner))
+    assert time.monotonic() - started < 60  # generous: bounded, not a speed test
+    assert len(secretariat.plans()) == 3
