@@ -89,3 +89,30 @@ def test_a_department_has_no_plan_actions(qtbot, open_window, db_path, settings)
     win = open_window(db_path, settings, department="人事課")
     texts = [a.text() for a in win.file_menu.actions()]
     assert not any("計画を" in t for t in texts)
+
+
+def test_a_key_already_taken_is_asked_again(qtbot, open_window, db_path, settings, tmp_path):
+    from PySide6.QtWidgets import QInputDialog
+
+    from kanazawa_desktop.services.plan_io import export_plan
+    from kanazawa_desktop.ui.plan_io_actions import import_from
+
+    win = open_window(db_path, settings, secretariat=True)
+    f = export_plan(win.desk, "digital_2", tmp_path / "digital.xlsx")
+    asked = []
+
+    def new_key(dlg):
+        asked.append(dlg.labelText())
+        edit = dlg.findChild(QLineEdit)
+        edit.clear()
+        qtbot.keyClicks(edit, "digital_copy")
+        when_modal(
+            qtbot, QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click()
+        )
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+    when_modal(qtbot, QInputDialog, new_key)
+    import_from(win, f)
+    qtbot.waitUntil(lambda: win.desk.plan.code == "digital_copy", timeout=30_000)
+    assert "計画キー「digital_2」はすでに計画「金沢市デジタル戦略2.0」が使っています" in asked[0]
+    assert _switcher(win).count("金沢市デジタル戦略2.0") == 2

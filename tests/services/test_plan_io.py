@@ -12,6 +12,7 @@ from plan_workbook_helpers import plan_workbook
 
 from kanazawa_desktop.domain.errors import BadWorkbook, InvalidValue, PermissionDenied
 from kanazawa_desktop.services.plan_io import export_plan, import_plan
+from kanazawa_desktop.store import repository as repo
 from kanazawa_desktop.store.plan_dump import dump_plan
 
 
@@ -33,13 +34,23 @@ def test_each_bundled_plan_comes_back_the_same_under_a_new_key(secretariat, tmp_
 
 
 def test_the_dump_holds_current_texts_and_the_export_carries_them(secretariat, tmp_path):
-    row = next(r for r in secretariat.rows() if r.number == 1)
-    secretariat.save(row.id, {(None, "summary"): "改めた概要"})
-    secretariat.save(row.id, {(None, "departments"): ["人事課", "財政課"]})
-    out = export_plan(secretariat, "行政経営", tmp_path / "p.xlsx")
-    import_plan(secretariat, out, key="copy")
-    item = dump_plan("copy")["measures"][0]
+    desk = secretariat
+    row = next(r for r in desk.rows() if r.number == 1)
+    desk.save(row.id, {(None, "summary"): "改めた概要"})
+    desk.save(row.id, {(None, "departments"): ["人事課", "財政課"]})
+    parent = next(n for n in desk.nodes() if n.key == "1-1")
+    node_id = desk.add_node(parent.id, "新しい小項目")
+    node_key = next(n.key for n in desk.nodes() if n.id == node_id)
+    desk.rename_node(parent.id, "改めた項目")
+    desk.add_measure(node_key=node_key, name="新しい取組", departments=["人事課"])
+    out = export_plan(desk, "行政経営", tmp_path / "p.xlsx")
+    import_plan(desk, out, key="copy")
+    original, copy = dump_plan("gyosei_keiei"), dump_plan("copy")
+    assert _without_code(copy) == _without_code(original)
+    item = copy["measures"][0]
     assert (item["summary"], item["departments"]) == ("改めた概要", ["人事課", "財政課"])
+    assert "改めた項目" in [n["title"] for n in copy["nodes"]]
+    assert any(m["name"] == "新しい取組" and m["node"] == node_key for m in copy["measures"])
 
 
 def test_a_hand_filled_plan_imports_and_its_items_are_worked_on(secretariat, tmp_path):
@@ -127,10 +138,19 @@ MALFORMED = [
     "edit, says", MALFORMED, ids=[s.split(":")[0] + s[-8:] for _, s in MALFORMED]
 )
 def test_a_malformed_plan_workbook_is_refused_with_sheet_and_row(secretariat, tmp_path, edit, says):
-    before = [p.code for p in secretariat.plans()]
+    before = (
+        [p.code for p in secretariat.plans()],
+        repo.latest_batch(),
+        len(dump_plan("gyosei_keiei")["measures"]),
+    )
     with pytest.raises(BadWorkbook, match=f"r9.xlsx: {says}"):
         import_plan(secretariat, plan_workbook(tmp_path / "r9.xlsx", edit))
-    assert [p.code for p in secretariat.plans()] == before
+    after = (
+        [p.code for p in secretariat.plans()],
+        repo.latest_batch(),
+        len(dump_plan("gyosei_keiei")["measures"]),
+    )
+    assert after == before
 
 
 def test_a_file_that_is_no_workbook_is_refused(secretariat, tmp_path):
