@@ -18,6 +18,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.fiscal import short_label
@@ -73,6 +74,22 @@ IND_COLS = (
 )
 IND_OTHER = "その他の目標"
 PLAN_YEAR_PREFIX, TARGET_YEAR_PREFIX = "実施計画 ", "目標 "
+GUIDE_SHEET = "書き方"  # read by people only
+GUIDE = (
+    "計画の書式（1つのブックに1つの計画）。各シートの1行目は見出しです。列の順番は変えてかまいません。",
+    "「計画」: 計画キー（空白なし）、計画名、開始年度・終了年度（R9、令和9年度、2027）、"
+    "階層の名前（方針、項目、小項目）、単位の呼び名（取組）。",
+    "「体系」: キー、上位キー（最上位は空欄。上の行にあるキー）、階層番号（空欄可）、番号（方針1、①）、名称、説明。",
+    "「取組」: No.、キー、体系キー、取組事項名、数値目標（○）、担当課（複数は「、」で区切る）、"
+    "再掲元（【再掲】の行に元の取組のNo.）、関連計画（1行に1つ）、行政資源（ヒト、カネ、モノ、情報）、"
+    "年度ごとの実施計画。詳細（JSON）は計画に固有の内容で、通常は空欄です。",
+    "「指標」: キー、対象の種類（取組・体系・目標・計画）、対象（取組または体系のキー）、名称、単位、"
+    "方向（増加・減少）、基準値（11（R5）、R5開始）、累計（○）、年度ごとの目標。",
+    "年度の目標の書き方: 70 ／ 100以上 ／ 10未満 ／ 中核市平均以下。",
+    "「その他の目標」には1行に1つ: R9末 146000 ／ R6～R10 1000以上を維持 ／ R6～R10 合計 5000 ／ "
+    "R7末 H25比 -40% ／ R5～R8 中核市平均以下 ／ R7～R8 未設定 理由。",
+    "数式は使えません。取り込むときにすべての行を確認し、誤りがあればシート名と行を示して何も追加しません。",
+)
 REQUIRED = {
     NODE_SHEET: ("キー", "上位キー", "名称"),
     ITEM_SHEET: ("キー", "体系キー", "取組事項名"),
@@ -213,7 +230,23 @@ def plan_workbook(data: PlanData) -> Workbook:
         [_indicator_row(ind, fys) for ind in inds],
         [12, 10, 12, 36, 8, 8, 16, 6, 16, 12, 30, *[12 for _ in fys], 36],
     )
+    _choices(wb[ITEM_SHEET], "数値目標", [MARK])
+    _choices(wb[IND_SHEET], "対象の種類", list(OWNER_WORDS.values()))
+    _choices(wb[IND_SHEET], "方向", list(BETTER_WORDS.values()))
+    guide = wb.create_sheet(GUIDE_SHEET)
+    guide.column_dimensions["A"].width = 110
+    for r, line in enumerate(GUIDE, start=1):
+        _put(guide, r, 1, line)
     return wb
+
+
+def _choices(ws: Worksheet, header: str, words: list[str]) -> None:
+    """A drop-down of `words` in the column `header` (a help only: the reader checks values)."""
+    col = next(c.column for c in ws[1] if c.value == header)
+    letter = get_column_letter(col)
+    dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True)
+    dv.add(f"{letter}2:{letter}{ws.max_row + 500}")
+    ws.add_data_validation(dv)
 
 
 def write_plan(data: PlanData, out: Path) -> None:

@@ -5,6 +5,7 @@ file is refused naming its sheet and row, and the database is left as it was."""
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 
 import pytest
@@ -200,3 +201,13 @@ def test_a_far_cell_or_a_flood_of_rows_costs_little(secretariat, tmp_path):
         import_plan(secretariat, plan_workbook(tmp_path / "corner.xlsx", corner))
     assert time.monotonic() - started < 60  # generous: bounded, not a speed test
     assert len(secretariat.plans()) == 3
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_plan_workbook_saved_again_by_libreoffice_imports_the_same(secretariat, tmp_path):
+    from exchange_helpers import libreoffice_resave
+
+    out = export_plan(secretariat, "sogo_senryaku_3", tmp_path / "sogo.xlsx")
+    resaved = libreoffice_resave(out, tmp_path)
+    import_plan(secretariat, resaved, key="sogo_lo")
+    assert _without_code(dump_plan("sogo_lo")) == _without_code(dump_plan("sogo_senryaku_3"))
