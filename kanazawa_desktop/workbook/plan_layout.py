@@ -3,8 +3,9 @@
 
 This module holds the layout (sheet and column names) and the writer: `write_plan(data, out)`
 writes a plan dict (the shape store.plan_loader.load_plan takes, as store.plan_dump gives it)
-atomically. plan_reader.read_plan reads such a workbook back; plan_text holds the text forms
-of years, baselines and targets.
+atomically, with a 書き方 sheet for the person filling it. plan_reader.read_plan reads such a
+workbook back (plan_sheet: one sheet's rows); plan_text holds the text forms of years,
+baselines and targets.
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ from io import BytesIO
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from ..domain.indicator import (
     Indicator,
@@ -39,8 +38,6 @@ from .plan_layout import (
     ITEM_DETAILS,
     ITEM_SHEET,
     MARK,
-    MAX_COLUMNS,
-    MAX_ROWS,
     MAX_YEARS,
     NODE_SHEET,
     OWNER_WORDS,
@@ -53,103 +50,8 @@ from .plan_layout import (
     TARGET_YEAR_PREFIX,
     PlanData,
 )
+from .plan_sheet import Refusal, Sheet, para_of, text_of
 from .safety import ZIP_ERRORS, inspect
-
-
-class _Refusal(Exception):
-    """One row's reason; read_plan turns it into BadWorkbook with the file's name."""
-
-    def __init__(self, sheet: str, row: int | None, reason: str, kind: str = "plan_value"):
-        super().__init__(reason)
-        self.sheet, self.row, self.reason, self.kind = sheet, row, reason, kind
-
-    def message(self, name: str) -> str:
-        where = f"シート「{self.sheet}」" + (f"{self.row}行目" if self.row else "")
-        return f"{name}: {where}: {self.reason}"
-
-
-def _text(v: object) -> str:
-    """A cell as text: 12.0 -> '12'; spaces within a line folded, line breaks kept."""
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    lines = str(v).replace("\r\n", "\n").split("\n")
-    return "\n".join(" ".join(line.split()) for line in lines).strip("\n")
-
-
-def _para(v: object) -> str:
-    """A long text (概要, 説明) as typed, only its line ends normalised and its ends trimmed."""
-    if v is None:
-        return ""
-    return str(v).replace("\r\n", "\n").strip()
-
-
-class _Sheet:
-    """A sheet's header (name -> column) and its non-empty rows, as (row number, cells)."""
-
-    def __init__(self, ws: ReadOnlyWorksheet) -> None:
-        self.name = ws.title
-        # streamed, at most MAX_ROWS x MAX_COLUMNS: a cell at XFD1048576 costs nothing (columns
-        # past MAX_COLUMNS are never looked at), a sheet of a million rows is refused early
-        rows = ws.iter_rows(min_row=1, max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS)
-        self.rows: list[tuple[int, list[object]]] = []
-        header: list[object] = []
-        for n, row in enumerate(rows, start=1):
-            values = []
-            for cell in row:
-                if cell.data_type == "f":
-                    raise _Refusal(self.name, n, f"セル {cell.coordinate} に数式があります")
-                values.append(cell.value)
-            if n > MAX_ROWS:  # reached only when the sheet has a row past MAX_ROWS
-                raise _Refusal(
-                    self.name, None, f"行が多すぎます（上限は{MAX_ROWS}行）", "too_large"
-                )
-            if not any(_text(v) for v in values):
-                continue
-            if n == 1:
-                header = values
-            else:
-                self.rows.append((n, values))
-        self.cols: dict[str, int] = {}
-        for i, h in enumerate(header):
-            name = _text(h)
-            if name in self.cols:
-                raise _Refusal(self.name, 1, f"見出し「{name}」が2つあります", "plan_template")
-            if name:
-                self.cols[name] = i
-
-    def need(self, names: tuple[str, ...]) -> None:
-        missing = [n for n in names if n not in self.cols]
-        if missing:
-            raise _Refusal(
-                self.name, 1, f"見出し「{'」「'.join(missing)}」がありません", "plan_template"
-            )
-
-    def get(self, values: list[object], name: str) -> object:
-        i = self.cols.get(name)
-        return values[i] if i is not None and i < len(values) else None
-
-    def text(self, values: list[object], name: str) -> str:
-        return _text(self.get(values, name))
-
-    def year_columns(self, prefix: str, first: int, last: int) -> dict[int, str]:
-        """{fiscal year: header} of the columns 「<prefix>R5」…; one outside the period refused."""
-        out: dict[int, str] = {}
-        for name in self.cols:
-            if not name.startswith(prefix.strip()):
-                continue
-            rest = name[len(prefix.strip()) :].strip()
-            try:
-                fy = pt.parse_fy(rest)
-            except ValueError:
-                raise _Refusal(
-                    self.name, 1, f"見出し「{name}」の年度を読めません", "plan_template"
-                ) from None
-            if not first <= fy <= last:
-                raise _Refusal(self.name, 1, f"見出し「{name}」は計画の期間外の年度です")
-            out[fy] = name
-        return out
 
 
 def read_plan(path: Path) -> PlanData:
@@ -165,7 +67,7 @@ def read_plan(path: Path) -> PlanData:
         ) from exc
     try:
         return _read(wb)
-    except _Refusal as r:
+    except Refusal as r:
         raise BadWorkbook(
             r.message(path.name), r.kind, file=str(path), sheet=r.sheet, row=r.row
         ) from None
@@ -173,12 +75,12 @@ def read_plan(path: Path) -> PlanData:
         wb.close()
 
 
-def _sheet(wb: Workbook, name: str) -> _Sheet:
+def _sheet(wb: Workbook, name: str) -> Sheet:
     if name not in wb.sheetnames:
-        raise _Refusal(
+        raise Refusal(
             name, None, "シートがありません（計画の書式のブックではありません）", "plan_template"
         )
-    return _Sheet(wb[name])
+    return Sheet(wb[name])
 
 
 def _read(wb: Workbook) -> PlanData:
@@ -199,19 +101,19 @@ def _read(wb: Workbook) -> PlanData:
     }
 
 
-def _plan(s: _Sheet) -> PlanData:
+def _plan(s: Sheet) -> PlanData:
     values: dict[str, tuple[int, str]] = {}
     for n, row in s.rows:
-        key, value = _text(row[0]) if row else "", _text(row[1]) if len(row) > 1 else ""
+        key, value = text_of(row[0]) if row else "", text_of(row[1]) if len(row) > 1 else ""
         if key in values:
-            raise _Refusal(s.name, n, f"「{key}」が2つあります")
+            raise Refusal(s.name, n, f"「{key}」が2つあります")
         values[key] = (n, value)
     for key in PLAN_KEYS:
         if key not in values:
-            raise _Refusal(s.name, None, f"「{key}」の行がありません", "plan_template")
+            raise Refusal(s.name, None, f"「{key}」の行がありません", "plan_template")
     at, mark = values["書式"]
     if mark != f"{FORMAT_MARK} {FORMAT_VERSION}":
-        raise _Refusal(
+        raise Refusal(
             s.name,
             at,
             f"書式「{mark}」は読めません（{FORMAT_MARK} {FORMAT_VERSION} の書式）",
@@ -223,22 +125,22 @@ def _plan(s: _Sheet) -> PlanData:
         try:
             years[key] = pt.parse_fy(text)
         except ValueError:
-            raise _Refusal(
+            raise Refusal(
                 s.name, at, f"{key}「{text}」を読めません（R9、令和9年度、2027 のように）"
             ) from None
     first, last = years["開始年度"], years["終了年度"]
     if last < first or last - first + 1 > MAX_YEARS:
-        raise _Refusal(
+        raise Refusal(
             s.name,
             values["終了年度"][0],
             f"期間が不正です（終了年度は開始年度から{MAX_YEARS}年度以内）",
         )
     for key in ("計画名",):
         if not values[key][1]:
-            raise _Refusal(s.name, values[key][0], f"{key}がありません")
+            raise Refusal(s.name, values[key][0], f"{key}がありません")
     levels = [w.strip() for w in SPLIT.split(values["階層の名前"][1]) if w.strip()]
     if not levels:
-        raise _Refusal(
+        raise Refusal(
             s.name, values["階層の名前"][0], "階層の名前がありません（方針、項目、小項目 のように）"
         )
     return {
@@ -251,25 +153,25 @@ def _plan(s: _Sheet) -> PlanData:
     }
 
 
-def _nodes(s: _Sheet) -> list[PlanData]:
+def _nodes(s: Sheet) -> list[PlanData]:
     s.need(REQUIRED[NODE_SHEET])
     out: list[PlanData] = []
     level_of: dict[str, int] = {}
     for n, row in s.rows:
         key, parent = s.text(row, "キー"), s.text(row, "上位キー")
         if not key:
-            raise _Refusal(s.name, n, "キーがありません")
+            raise Refusal(s.name, n, "キーがありません")
         if key in level_of:
-            raise _Refusal(s.name, n, f"キー「{key}」が2回あります")
+            raise Refusal(s.name, n, f"キー「{key}」が2回あります")
         if parent and parent not in level_of:
-            raise _Refusal(s.name, n, f"上位キー「{parent}」がこの行より上にありません")
+            raise Refusal(s.name, n, f"上位キー「{parent}」がこの行より上にありません")
         title = s.text(row, "名称")
         if not title:
-            raise _Refusal(s.name, n, "名称がありません")
+            raise Refusal(s.name, n, "名称がありません")
         level_text = s.text(row, "階層番号")
         if level_text:
             if not level_text.isdigit():
-                raise _Refusal(s.name, n, f"階層番号「{level_text}」が整数ではありません")
+                raise Refusal(s.name, n, f"階層番号「{level_text}」が整数ではありません")
             level = int(level_text)
         else:
             level = level_of[parent] + 1 if parent else 1
@@ -281,22 +183,22 @@ def _nodes(s: _Sheet) -> list[PlanData]:
                 "level": level,
                 "label": s.text(row, "番号"),
                 "title": title,
-                "description": _para(s.get(row, "説明")),
+                "description": para_of(s.get(row, "説明")),
             }
         )
     return out
 
 
-def _int_cell(s: _Sheet, n: int, text: str, what: str) -> int | None:
+def _int_cell(s: Sheet, n: int, text: str, what: str) -> int | None:
     t = text.removeprefix("No.").removeprefix("No").strip()
     if not t:
         return None
     if not t.isdigit():
-        raise _Refusal(s.name, n, f"{what}「{text}」が番号（整数）ではありません")
+        raise Refusal(s.name, n, f"{what}「{text}」が番号（整数）ではありません")
     return int(t)
 
 
-def _measures(s: _Sheet, node_keys: set[str], first: int, last: int) -> list[PlanData]:
+def _measures(s: Sheet, node_keys: set[str], first: int, last: int) -> list[PlanData]:
     s.need(REQUIRED[ITEM_SHEET])
     plan_cols = s.year_columns(PLAN_YEAR_PREFIX, first, last)
     words = {w: k for k, w in RESOURCE_WORDS.items()}
@@ -307,19 +209,19 @@ def _measures(s: _Sheet, node_keys: set[str], first: int, last: int) -> list[Pla
     for n, row in s.rows:
         key, node = s.text(row, "キー"), s.text(row, "体系キー")
         if not key:
-            raise _Refusal(s.name, n, "キーがありません")
+            raise Refusal(s.name, n, "キーがありません")
         if key in keys:
-            raise _Refusal(s.name, n, f"キー「{key}」が2回あります")
+            raise Refusal(s.name, n, f"キー「{key}」が2回あります")
         keys.add(key)
         if node not in node_keys:
-            raise _Refusal(s.name, n, f"体系キー「{node}」は「{NODE_SHEET}」シートにありません")
+            raise Refusal(s.name, n, f"体系キー「{node}」は「{NODE_SHEET}」シートにありません")
         name = s.text(row, "取組事項名")
         if not name:
-            raise _Refusal(s.name, n, "取組事項名がありません")
+            raise Refusal(s.name, n, "取組事項名がありません")
         number = _int_cell(s, n, s.text(row, "No."), "No.")
         if number is not None:
             if number in numbers:
-                raise _Refusal(s.name, n, f"No.{number} は {numbers[number]}行目にもあります")
+                raise Refusal(s.name, n, f"No.{number} は {numbers[number]}行目にもあります")
             numbers[number] = n
         repeat_of = _int_cell(s, n, s.text(row, "再掲元"), "再掲元")
         if repeat_of is not None:
@@ -327,25 +229,23 @@ def _measures(s: _Sheet, node_keys: set[str], first: int, last: int) -> list[Pla
         resources = {k: False for k in RESOURCE_WORDS}
         for w in SPLIT.split(s.text(row, "行政資源")):
             if w.strip() and w.strip() not in words:
-                raise _Refusal(
+                raise Refusal(
                     s.name,
                     n,
                     f"行政資源「{w.strip()}」は ヒト・カネ・モノ・情報 のどれでもありません",
                 )
             if w.strip():
                 resources[words[w.strip()]] = True
-        details_text = _para(s.get(row, ITEM_DETAILS))
+        details_text = para_of(s.get(row, ITEM_DETAILS))
         try:
             details = json.loads(details_text) if details_text else {}
         except ValueError:
             details = None
         if not isinstance(details, dict):
-            raise _Refusal(
-                s.name, n, f"{ITEM_DETAILS}が JSON のオブジェクト（{{…}}）ではありません"
-            )
+            raise Refusal(s.name, n, f"{ITEM_DETAILS}が JSON のオブジェクト（{{…}}）ではありません")
         numeric = s.text(row, "数値目標")
         if numeric not in ("", MARK, "〇", "○", "1"):
-            raise _Refusal(s.name, n, f"数値目標は「{MARK}」か空欄です（「{numeric}」）")
+            raise Refusal(s.name, n, f"数値目標は「{MARK}」か空欄です（「{numeric}」）")
         out.append(
             {
                 "key": key,
@@ -356,16 +256,16 @@ def _measures(s: _Sheet, node_keys: set[str], first: int, last: int) -> list[Pla
                 "list_name": s.text(row, "一覧の名称"),
                 "numeric": bool(numeric),
                 "departments": [d.strip() for d in SPLIT.split(s.text(row, "担当課")) if d.strip()],
-                "summary": _para(s.get(row, "概要")),
-                "vision": _para(s.get(row, "めざす姿")),
+                "summary": para_of(s.get(row, "概要")),
+                "vision": para_of(s.get(row, "めざす姿")),
                 "related_plans": [
-                    r.strip() for r in _para(s.get(row, "関連計画")).split("\n") if r.strip()
+                    r.strip() for r in para_of(s.get(row, "関連計画")).split("\n") if r.strip()
                 ],
                 "resources": resources,
                 "years": {
-                    str(fy): {"plan": _para(s.get(row, col))}
+                    str(fy): {"plan": para_of(s.get(row, col))}
                     for fy, col in sorted(plan_cols.items())
-                    if _para(s.get(row, col))
+                    if para_of(s.get(row, col))
                 },
                 "details": details,
                 "indicators": [],
@@ -373,12 +273,12 @@ def _measures(s: _Sheet, node_keys: set[str], first: int, last: int) -> list[Pla
         )
     for n, of in repeats:
         if of not in numbers:
-            raise _Refusal(s.name, n, f"再掲元 No.{of} の取組がありません")
+            raise Refusal(s.name, n, f"再掲元 No.{of} の取組がありません")
     return out
 
 
 def _indicators(
-    s: _Sheet, nodes: list[PlanData], measures: list[PlanData], first: int, last: int
+    s: Sheet, nodes: list[PlanData], measures: list[PlanData], first: int, last: int
 ) -> list[PlanData]:
     s.need(REQUIRED[IND_SHEET])
     target_cols = s.year_columns(TARGET_YEAR_PREFIX, first, last)
@@ -391,15 +291,15 @@ def _indicators(
     for n, row in s.rows:
         key, owner = s.text(row, "キー"), s.text(row, "対象")
         if not key:
-            raise _Refusal(s.name, n, "キーがありません")
+            raise Refusal(s.name, n, "キーがありません")
         if key in keys:
-            raise _Refusal(s.name, n, f"キー「{key}」が2回あります")
+            raise Refusal(s.name, n, f"キー「{key}」が2回あります")
         keys.add(key)
         kind: OwnerKind | None
         kind_word = s.text(row, "対象の種類")
         if kind_word:
             if kind_word not in kinds:
-                raise _Refusal(
+                raise Refusal(
                     s.name,
                     n,
                     f"対象の種類「{kind_word}」は 取組・体系・目標・計画 のどれでもありません",
@@ -416,12 +316,12 @@ def _indicators(
                 else None
             )
         if kind is None or (kind is OwnerKind.MEASURE and owner not in by_key):
-            raise _Refusal(s.name, n, f"対象「{owner}」は「{ITEM_SHEET}」シートにありません")
+            raise Refusal(s.name, n, f"対象「{owner}」は「{ITEM_SHEET}」シートにありません")
         if kind in (OwnerKind.NODE, OwnerKind.GOAL) and owner not in node_keys:
-            raise _Refusal(s.name, n, f"対象「{owner}」は「{NODE_SHEET}」シートにありません")
+            raise Refusal(s.name, n, f"対象「{owner}」は「{NODE_SHEET}」シートにありません")
         better_word = s.text(row, "方向")
         if better_word and better_word not in betters:
-            raise _Refusal(s.name, n, f"方向「{better_word}」は 増加・減少 か空欄です")
+            raise Refusal(s.name, n, f"方向「{better_word}」は 増加・減少 か空欄です")
         try:
             ind = Indicator(
                 key=key,
@@ -434,15 +334,15 @@ def _indicators(
                 targets=_targets(s, row, target_cols),
                 category=s.text(row, "区分"),
                 series=s.text(row, "系列"),
-                note=_para(s.get(row, "注記")),
+                note=para_of(s.get(row, "注記")),
             )
         except ValueError as e:
             reason = str(e)
             if "needs a direction" in reason:
                 reason = "年度の値・期末の値・合計の目標には方向（増加・減少）が必要です"
-            raise _Refusal(s.name, n, reason) from None
+            raise Refusal(s.name, n, reason) from None
         if not ind.name:
-            raise _Refusal(s.name, n, "名称がありません")
+            raise Refusal(s.name, n, "名称がありません")
         d = indicator_to_dict(ind)
         if kind is OwnerKind.MEASURE:
             by_key[owner]["indicators"].append(d)
@@ -451,13 +351,13 @@ def _indicators(
     return out
 
 
-def _targets(s: _Sheet, row: list[object], cols: dict[int, str]) -> tuple[Target, ...]:
+def _targets(s: Sheet, row: list[object], cols: dict[int, str]) -> tuple[Target, ...]:
     out: list[Target] = []
     for fy, col in sorted(cols.items()):
         t = parse_year_cell(s.text(row, col), fy)
         if t is not None:
             out.append(t)
-    for line in _para(s.get(row, IND_OTHER)).split("\n"):
+    for line in para_of(s.get(row, IND_OTHER)).split("\n"):
         if line.strip():
             out.append(pt.parse_target_line(line))
     return tuple(out)
