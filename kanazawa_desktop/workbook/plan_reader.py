@@ -20,6 +20,8 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
+from ..domain.errors import InvalidValue
+from ..domain.fields import PLAN_TEXT
 from ..domain.indicator import (
     Indicator,
     OwnerKind,
@@ -27,6 +29,7 @@ from ..domain.indicator import (
     indicator_to_dict,
     parse_year_cell,
 )
+from ..domain.values import validate
 from . import plan_text as pt
 from .errors import BadWorkbook
 from .plan_layout import (
@@ -86,7 +89,7 @@ def _sheet(wb: Workbook, name: str) -> Sheet:
 def _read(wb: Workbook) -> PlanData:
     plan = _plan(_sheet(wb, PLAN_SHEET))
     first, last = plan["first_fy"], plan["last_fy"]
-    nodes = _nodes(_sheet(wb, NODE_SHEET))
+    nodes = _nodes(_sheet(wb, NODE_SHEET), len(plan["levels"]))
     measures = _measures(_sheet(wb, ITEM_SHEET), {n["key"] for n in nodes}, first, last)
     node_inds = _indicators(_sheet(wb, IND_SHEET), nodes, measures, first, last)
     departments: list[str] = []
@@ -153,7 +156,7 @@ def _plan(s: Sheet) -> PlanData:
     }
 
 
-def _nodes(s: Sheet) -> list[PlanData]:
+def _nodes(s: Sheet, levels: int) -> list[PlanData]:
     s.need(REQUIRED[NODE_SHEET])
     out: list[PlanData] = []
     level_of: dict[str, int] = {}
@@ -175,6 +178,12 @@ def _nodes(s: Sheet) -> list[PlanData]:
             level = int(level_text)
         else:
             level = level_of[parent] + 1 if parent else 1
+        if level > levels:
+            raise Refusal(
+                s.name,
+                n,
+                f"階層番号 {level} は「計画」シートの階層の名前（{levels}つ）より深い階層です",
+            )
         level_of[key] = level
         out.append(
             {
@@ -246,7 +255,9 @@ def _measures(s: Sheet, node_keys: set[str], first: int, last: int) -> list[Plan
         numeric = s.text(row, "数値目標")
         if numeric not in ("", MARK, "〇", "○", "1"):
             raise Refusal(s.name, n, f"数値目標は「{MARK}」か空欄です（「{numeric}」）")
-        out.append(
+        item = _kept(
+            s,
+            n,
             {
                 "key": key,
                 "node": node,
@@ -269,12 +280,29 @@ def _measures(s: Sheet, node_keys: set[str], first: int, last: int) -> list[Plan
                 },
                 "details": details,
                 "indicators": [],
-            }
+            },
         )
+        out.append(item)
     for n, of in repeats:
         if of not in numbers:
             raise Refusal(s.name, n, f"再掲元 No.{of} の取組がありません")
     return out
+
+
+_TEXTS = ("name", "list_name", "summary", "vision", "related_plans", "departments")
+
+
+def _kept(s: Sheet, n: int, item: PlanData) -> PlanData:
+    """`item` with its texts as a save in the app keeps them (cleaned, a department named
+    twice once), or Refusal with the reason a save would give (too long, …)."""
+    try:
+        for name in _TEXTS:
+            item[name] = validate(name, item[name])
+        for y in item["years"].values():
+            y["plan"] = validate(PLAN_TEXT, y["plan"])
+    except InvalidValue as e:
+        raise Refusal(s.name, n, e.message) from None
+    return item
 
 
 def _indicators(

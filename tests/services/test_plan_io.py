@@ -211,3 +211,29 @@ def test_a_plan_workbook_saved_again_by_libreoffice_imports_the_same(secretariat
     resaved = libreoffice_resave(out, tmp_path)
     import_plan(secretariat, resaved, key="sogo_lo")
     assert _without_code(dump_plan("sogo_lo")) == _without_code(dump_plan("sogo_senryaku_3"))
+
+
+def test_an_item_name_past_its_limit_is_refused(secretariat, tmp_path):
+    def edit(wb):
+        wb["取組"]["D3"] = "名" * 32_740  # past the limit a save in the app keeps
+
+    with pytest.raises(BadWorkbook, match="シート「取組」3行目: 取組事項名が長すぎます"):
+        import_plan(secretariat, plan_workbook(tmp_path / "long.xlsx", edit))
+
+
+def test_a_name_given_twice_is_one_department(secretariat, tmp_path):
+    def edit(wb):
+        wb["取組"]["F2"] = "人事課、人事課、 財政課 "
+
+    import_plan(secretariat, plan_workbook(tmp_path / "twice.xlsx", edit))
+    secretariat.use_plan("gyosei_r9")
+    row = next(r for r in secretariat.rows() if r.key == "No.1")
+    assert row.departments == ("人事課", "財政課")
+
+
+def test_a_node_deeper_than_the_levels_named_is_refused(secretariat, tmp_path):
+    def edit(wb):
+        wb["体系"].append(["1-1-1-1", "1-1-1", "ア", "細目"])
+
+    with pytest.raises(BadWorkbook, match="シート「体系」5行目: .*階層の名前"):
+        import_plan(secretariat, plan_workbook(tmp_path / "deep.xlsx", edit))
