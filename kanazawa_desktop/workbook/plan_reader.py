@@ -56,26 +56,32 @@ from .plan_layout import (
 from .plan_sheet import Refusal, Sheet, para_of, text_of
 from .safety import ZIP_ERRORS, inspect
 
+# What openpyxl raises on a part it cannot parse, at load or (read-only: sheets are parsed as
+# their rows are read) while reading: broken XML (ParseError is a SyntaxError), a value of the
+# wrong kind, a missing part; the zip module's own errors as well.
+_PARSE_ERRORS = (*ZIP_ERRORS, SyntaxError, TypeError, AttributeError)
+
 
 def read_plan(path: Path) -> PlanData:
     path = Path(path)
     checked = inspect(path)  # BadWorkbook for anything that is not a sound .xlsx
+    wb = None
     try:
         wb = load_workbook(BytesIO(checked.data), read_only=True, data_only=False)
-    except (*ZIP_ERRORS, TypeError, AttributeError) as exc:
-        raise BadWorkbook(
-            f"{path.name}: ブックを読み取れません（壊れているか、形式が違います）",
-            "damaged",
-            file=str(path),
-        ) from exc
-    try:
         return _read(wb)
     except Refusal as r:
         raise BadWorkbook(
             r.message(path.name), r.kind, file=str(path), sheet=r.sheet, row=r.row
         ) from None
+    except _PARSE_ERRORS as exc:
+        raise BadWorkbook(
+            f"{path.name}: ブックを読み取れません（壊れているか、形式が違います）",
+            "damaged",
+            file=str(path),
+        ) from exc
     finally:
-        wb.close()
+        if wb is not None:
+            wb.close()
 
 
 def _sheet(wb: Workbook, name: str) -> Sheet:

@@ -237,3 +237,17 @@ def test_a_node_deeper_than_the_levels_named_is_refused(secretariat, tmp_path):
 
     with pytest.raises(BadWorkbook, match="シート「体系」5行目: .*階層の名前"):
         import_plan(secretariat, plan_workbook(tmp_path / "deep.xlsx", edit))
+
+
+def test_a_damaged_sheet_inside_a_sound_zip_is_refused(secretariat, tmp_path):
+    good = plan_workbook(tmp_path / "good.xlsx")
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":  # 取組
+                data = data[: len(data) // 2]
+            zout.writestr(info, data)
+    with pytest.raises(BadWorkbook, match="bad.xlsx: "):
+        import_plan(secretariat, bad)
+    assert len(secretariat.plans()) == 3
