@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -123,7 +124,12 @@ def _put(ws: Worksheet, row: int, col: int, value: object) -> None:
             )
         if not value:
             return
-    cell = ws.cell(row=row, column=col, value=value)
+    try:
+        cell = ws.cell(row=row, column=col, value=value)
+    except IllegalCharacterError:  # a control character
+        raise BadWorkbook(
+            f"シート「{ws.title}」{row}行目: Excel に書けない文字（制御文字）があります", "bad_char"
+        ) from None
     if isinstance(value, str):
         cell.data_type = "s"  # 「=未確定」「#N/A」 stay text, never a formula or an error
         cell.alignment = _WRAP

@@ -251,3 +251,16 @@ def test_a_damaged_sheet_inside_a_sound_zip_is_refused(secretariat, tmp_path):
     with pytest.raises(BadWorkbook, match="bad.xlsx: "):
         import_plan(secretariat, bad)
     assert len(secretariat.plans()) == 3
+
+
+def test_a_text_excel_cannot_hold_is_refused_on_export(secretariat, tmp_path):
+    from kanazawa_desktop.workbook.plan_layout import write_plan
+
+    data = dump_plan("digital_2")
+    data["measures"][0]["summary"] = "制御\x01文字"
+    with pytest.raises(BadWorkbook, match="シート「取組」2行目: Excel に書けない文字"):
+        write_plan(data, tmp_path / "x.xlsx")
+    data["measures"][0]["summary"] = "長" * 40_000
+    with pytest.raises(BadWorkbook, match="シート「取組」2行目: 文字数が Excel の上限"):
+        write_plan(data, tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists() and not list(tmp_path.glob("*.kdtmp"))
