@@ -107,14 +107,18 @@ def read_plan_file(desk: Desk, path: Path, key: str | None = None) -> PlanData:
         )
     if not _KEY.match(code):
         raise InvalidValue(f"計画キー「{code}」は空白を含まない60文字以内にしてください")
-    have = next((p for p in desk.plans() if p.code == code), None)
+    _key_free(code)
+    data["plan"]["code"] = code
+    return data
+
+
+def _key_free(code: str) -> None:
+    have = repo.plan_by_code(code)
     if have is not None:
         raise InvalidValue(
             f"計画キー「{code}」はすでに計画「{have.name}」が使っています。別のキーを指定してください",
             key=code,
         )
-    data["plan"]["code"] = code
-    return data
 
 
 def import_plan(
@@ -132,6 +136,7 @@ def load_checked(desk: Desk, data: PlanData, file_name: str) -> PlanImportResult
     _secretariat_only(desk)
     summary = summarize(data)
     with write_transaction(desk.db):
+        _key_free(summary.code)  # again, under the write lock: another writer may have been first
         try:
             plan_id = load_plan(desk.db, data)
         except ValueError as exc:  # the reader checks what the loader needs; a last guard

@@ -96,6 +96,8 @@ def _read(wb: Workbook) -> PlanData:
     plan = _plan(_sheet(wb, PLAN_SHEET))
     first, last = plan["first_fy"], plan["last_fy"]
     nodes = _nodes(_sheet(wb, NODE_SHEET), len(plan["levels"]))
+    if not nodes:
+        raise Refusal(NODE_SHEET, None, "体系が1行もありません")
     measures = _measures(_sheet(wb, ITEM_SHEET), {n["key"] for n in nodes}, first, last)
     node_inds = _indicators(_sheet(wb, IND_SHEET), nodes, measures, first, last)
     departments: list[str] = []

@@ -116,7 +116,14 @@ def _formula(wb):
     wb["取組"]["H2"] = "=1+1"
 
 
+def _no_nodes(wb):
+    wb["体系"].delete_rows(2, 3)
+    wb["取組"].delete_rows(2, 3)
+    wb["指標"].delete_rows(2, 2)
+
+
 MALFORMED = [
+    (_no_nodes, "シート「体系」: 体系が1行もありません"),
     (_drop_sheet, "シート「指標」: シートがありません"),
     (_drop_column, "シート「取組」1行目: 見出し「体系キー」がありません"),
     (_cell("取組", "B3", "No.1"), "シート「取組」3行目: キー「No.1」が2回あります"),
@@ -264,3 +271,13 @@ def test_a_text_excel_cannot_hold_is_refused_on_export(secretariat, tmp_path):
     with pytest.raises(BadWorkbook, match="シート「取組」2行目: 文字数が Excel の上限"):
         write_plan(data, tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists() and not list(tmp_path.glob("*.kdtmp"))
+
+
+def test_a_key_taken_between_the_check_and_the_load_is_refused(secretariat, tmp_path):
+    from kanazawa_desktop.services.plan_io import load_checked, read_plan_file
+
+    data = read_plan_file(secretariat, plan_workbook(tmp_path / "r9.xlsx"))
+    import_plan(secretariat, tmp_path / "r9.xlsx")  # another window was first
+    with pytest.raises(InvalidValue, match="gyosei_r9"):
+        load_checked(secretariat, data, "r9.xlsx")
+    assert len(secretariat.plans()) == 4
