@@ -21,6 +21,7 @@ from . import (
     import_cmd,
     indicators_cmd,
     init_cmd,
+    plan_cmd,
     plan_option,
     plans_cmd,
     print_cmd,
@@ -39,6 +40,7 @@ COMMAND_MODULES = [
     indicators_cmd,
     plans_cmd,
     assign_cmd,
+    plan_cmd,
 ]
 
 
