@@ -13,6 +13,10 @@ UPDATE "plan" SET "sheet" = '{"rows": ["summary"], "words": {}}' WHERE "code" = 
 
 UPDATE "plan" SET "sheet" = '{"rows": ["vision"], "words": {"vision": "目指すべき姿"}}' WHERE "code" = 'digital_2';
 
+-- Their hierarchy was loaded with its top level numbered 0; the app numbers it 1 (the first plan's
+-- 方針 = 1, what --policy, the history's level names and adding a node count from): shifted once.
+UPDATE "node" SET "level" = "level" + 1 WHERE "plan_id" IN (SELECT "id" FROM "plan" WHERE "code" IN ('sogo_senryaku_3', 'digital_2')) AND "plan_id" IN (SELECT "plan_id" FROM "node" WHERE "level" = 0);
+
 -- exchange_export / exchange_import.plan_code: the plan of the workbook, so 回収状況 is per plan.
 -- NULL: logged before version 7, read as the 行政経営プラン's (services.desk.PLAN_CODE).
 ALTER TABLE "exchange_export" ADD COLUMN "plan_code" TEXT;

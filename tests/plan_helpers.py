@@ -77,7 +77,7 @@ def second_plan() -> dict:
             {
                 "key": "1",
                 "parent": None,
-                "level": 0,
+                "level": 1,
                 "label": "基本目標1",
                 "title": "若い世代に優しいまち",
                 "description": "子育ての喜びを分かち合う",
@@ -85,7 +85,7 @@ def second_plan() -> dict:
             {
                 "key": "1-1",
                 "parent": "1",
-                "level": 1,
+                "level": 2,
                 "label": "(1)",
                 "title": "妊娠から出産・育児までの環境づくり",
                 "description": "",

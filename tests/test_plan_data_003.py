@@ -113,8 +113,8 @@ def test_counts_against_the_seed(data, body):
     goals = [line for line in body if re.match(r"基本目標\d ", line)]
     policies = [line for line in body if re.match(r"[（(][0-9０-９][)）]", line)]
     items = [line for line in body if re.match("[①-⑩]", line)]
-    assert [n["level"] for n in data["nodes"]].count(0) == len(goals) == 4
-    assert [n["level"] for n in data["nodes"]].count(1) == len(policies) == 17
+    assert [n["level"] for n in data["nodes"]].count(1) == len(goals) == 4
+    assert [n["level"] for n in data["nodes"]].count(2) == len(policies) == 17
     assert len(data["measures"]) == len(items) == 55
     assert [m["name"] for m in data["measures"]] == [
         re.sub(r"※\d+", "", line[1:]).strip() for line in items
@@ -154,17 +154,17 @@ def test_keys_unique_and_structure_sane(data):
     nodes = {n["key"]: n for n in data["nodes"]}
     assert len(nodes) == len(data["nodes"])
     for n in data["nodes"]:
-        assert (n["parent"] is None) == (n["level"] == 0)
+        assert (n["parent"] is None) == (n["level"] == 1)
         assert n["parent"] is None or nodes[n["parent"]]["level"] == n["level"] - 1
         assert n["title"] and "※" not in n["title"]
-    assert [n["label"] for n in data["nodes"] if n["level"] == 0] == [
+    assert [n["label"] for n in data["nodes"] if n["level"] == 1] == [
         f"基本目標{i}" for i in range(1, 5)
     ]
     measures = data["measures"]
     assert [m["number"] for m in measures] == list(range(1, len(measures) + 1))
     assert len({m["key"] for m in measures}) == len(measures)
     for m in measures:
-        assert nodes[m["node"]]["level"] == 1 and m["key"].startswith(m["node"] + "-")
+        assert nodes[m["node"]]["level"] == 2 and m["key"].startswith(m["node"] + "-")
         assert m["name"] == m["list_name"] and m["summary"] and m["repeat_of"] is None
         assert m["numeric"] == bool(m["indicators"] or m["details"]["kpi_repeats"])
         assert m["vision"] == "" and m["years"] == {} and m["departments"] == []
@@ -176,7 +176,7 @@ def test_keys_unique_and_structure_sane(data):
             i["owner_kind"] == "measure" and i["owner_key"] == m["key"] for i in m["indicators"]
         )
     for i in data["node_indicators"]:
-        assert i["owner_kind"] == "goal" and nodes[i["owner_key"]]["level"] == 0
+        assert i["owner_kind"] == "goal" and nodes[i["owner_key"]]["level"] == 1
 
 
 def test_every_indicator_round_trips(data):

@@ -103,7 +103,7 @@ def test_pillars_and_items_match_the_table_of_contents(data):
     ]
     assert [m["name"] for m in data["measures"]] == [re.sub(r"^.|\s*●\t\d+$", "", i) for i in items]
     assert [m["number"] for m in data["measures"]] == list(range(1, len(items) + 1))
-    assert all(n["level"] == 0 and n["parent"] is None for n in data["nodes"])
+    assert all(n["level"] == 1 and n["parent"] is None for n in data["nodes"])
     keys = {n["key"] for n in data["nodes"]}
     assert all(m["node"] in keys and m["key"].startswith(m["node"] + "-") for m in data["measures"])
     assert data["plan"]["levels"] == ["基本方針"] and data["plan"]["item"] == "施策"

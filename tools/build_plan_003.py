@@ -87,7 +87,7 @@ SECTIONS = [  # (id, Japanese / English title) in the order printed
 ]
 GENERAL = [
     "データは「Ⅱ 基本目標と具体的な施策」から奥付の前までの本文からのみ取る。目次・概要図・「2. 基本目標」の一覧は比較だけ（§4）。 / Data comes only from the body (Ⅱ up to the colophon); the 目次, the overview and the list in 2. are only compared (§4).",
-    "基本目標は level 0 の node（description は基本的方向の箇条を「・」付きで1行1項目）、施策 (1)… は level 1 の node。①… は取組（measure）で node は施策の key、key は「<基本目標>-<施策>-<①>」、number は印字順の通し番号。 / Goals are level-0 nodes (description: the 基本的方向 bullets), 施策 level-1 nodes; the ① items are the measures, keyed goal-policy-①, numbered 1..N in printed order.",
+    "基本目標は level 1 の node（description は基本的方向の箇条を「・」付きで1行1項目）、施策 (1)… は level 2 の node。①… は取組（measure）で node は施策の key、key は「<基本目標>-<施策>-<①>」、number は印字順の通し番号。 / Goals are level-1 nodes (description: the 基本的方向 bullets), 施策 level-2 nodes; the ① items are the measures, keyed goal-policy-①, numbered 1..N in printed order.",
     "取組の summary は説明の段落（改行区切り）。vision・related_plans・resources・years・departments は本文にないので空。 / summary is the description paragraph(s); the seed has no vision, related plans, resources, yearly texts or departments.",
     "（具体的な事業）の各「・」は details.projects の {text, repeat}。〔再掲〕［再掲］[再掲] の印は repeat=true として本文から除く。 / Each ・ bullet of （具体的な事業） is one project; a 再掲 mark in any bracket style sets repeat and is removed from the text.",
     "※N の注記記号は全ての本文から除去し、注記の本文はデータにしない（§7）。他の表記（全角英字、PDF変換による「K P I」「M a a S」「U J I」等の字間の空白、誤字）は印字どおり。 / ※N marks are removed; footnote texts are not data (§7); everything else is kept as printed, spaced letters and typos included.",
@@ -575,7 +575,7 @@ def build(seeds: Path, decisions: Path = DECISIONS) -> dict[str, str]:
             {
                 "key": g["n"],
                 "parent": None,
-                "level": 0,
+                "level": 1,
                 "label": f"基本目標{g['n']}",
                 "title": squash(g["title"]),
                 "description": desc,
@@ -593,7 +593,7 @@ def build(seeds: Path, decisions: Path = DECISIONS) -> dict[str, str]:
                 {
                     "key": pkey,
                     "parent": g["n"],
-                    "level": 1,
+                    "level": 2,
                     "label": f"({p['n']})",
                     "title": squash(p["title"]),
                     "description": "",

@@ -675,7 +675,7 @@ def build(seeds: Path, decisions: Path = DECISIONS) -> dict[str, str]:
             {
                 "key": p["key"],
                 "parent": None,
-                "level": 0,
+                "level": 1,
                 "label": f"〔{p['key']}〕",
                 "title": p["title"],
                 "description": "\n".join(p["description"]),

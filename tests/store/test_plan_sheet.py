@@ -51,8 +51,8 @@ def test_the_bundled_plans_name_their_rows(tmp_path):
 
 
 def test_a_version_6_database_gets_the_later_plans_rows(tmp_path):
-    """Plans loaded before version 7 get what their bundled files now say; a plan of its own
-    (any other code) keeps the first plan's sheet."""
+    """Plans loaded before version 7 get what their bundled files now say (their rows, words,
+    and levels counted from 1); a plan of its own (any other code) keeps the first plan's sheet."""
     path = tmp_path / "v6.sqlite3"
     con = sqlite3.connect(path)
     for step in schema.STEPS:
@@ -66,10 +66,20 @@ def test_a_version_6_database_gets_the_later_plans_rows(tmp_path):
             "VALUES (?, ?, ?, 2024, 2026, '[\"基本目標\"]', '取組')",
             (i, code, f"計画{i}"),
         )
+    for plan_id, key, parent, level in ((2, "1", None, 0), (2, "1-1", 1, 1), (4, "1", None, 1)):
+        con.execute(
+            "INSERT INTO node (plan_id, key, parent_id, level, label, title, position) "
+            "VALUES (?, ?, ?, ?, '', '', 0)",
+            (plan_id, key, parent, level),
+        )
     con.commit()
     con.close()
     with Desk.open(path) as desk:
         by_code = {p.code: p for p in desk.plans()}
+        with desk.on_plan("sogo_senryaku_3"):  # its top level is 1, as the first plan's
+            assert sorted((n.key, n.level) for n in desk.nodes()) == [("1", 1), ("1-1", 2)]
+        with desk.on_plan("own_plan"):  # a plan of its own is left as it was
+            assert [(n.key, n.level) for n in desk.nodes()] == [("1", 1)]
     assert by_code["sogo_senryaku_3"].rows == ("summary",)
     assert by_code["digital_2"].rows == ("vision",)
     assert by_code["digital_2"].label("vision") == "目指すべき姿"
