@@ -434,7 +434,22 @@ class MainWindow(QMainWindow):
         self._update_undo_actions()
         return changes
 
+    def refresh_plans(self) -> None:
+        """The switcher lists the plans the database holds now (a department PC adds one with
+        the secretariat's master workbook of a new plan)."""
+        plans = [(p.name, p.code) for p in self.desk.plans()]
+        box = self.plan_box
+        if plans == [(box.itemText(i), box.itemData(i)) for i in range(box.count())]:
+            return
+        box.clear()
+        for name, code in plans:
+            box.addItem(name, code)
+        box.setCurrentIndex(box.findData(self.desk.plan.code))
+        box.setVisible(box.count() > 1)
+
     def _refresh_for(self, changes: Changes, handler: object) -> None:
+        if changes.structure:
+            self.refresh_plans()
         if changes.structure or changes.nodes:
             self.refresh_lists()
         elif changes.measures:

@@ -28,7 +28,9 @@ It lives in the hidden sheet `_manifest`, every cell written as text:
   position] of every 方針/項目/小項目 (parents first), and `measures`, one object per measure (【再掲】 and retired ones included): key, 取組No.,
   体系, 取組事項名, 担当課, 概要, めざす姿, 関連計画, 資源, flags, order and numeric
   indicator. A department PC takes the secretariat's definitions from it, new measures
-  included. Department workbooks carry empty lists.
+  included. Department workbooks carry empty lists. Since schema 7 a master workbook also
+  carries `plan` (code, name, years, levels, item, sheet): a department PC that does not hold
+  the plan yet (one the secretariat imported from a plan workbook) adds it from there.
 * `checksum` – SHA-256 over the canonical JSON of every other key and the rows' (and
   definitions') JSON text, exactly as written. It detects a manifest edited after export (ids, bases, scope). It is an
   integrity check, not a signature: sheet protection and this checksum together stop
@@ -417,6 +419,52 @@ def _check(value: object, kind: object) -> None:
 
 
 @dataclass(frozen=True)
+class PlanDef:
+    """The plan a master workbook carries beside its definitions, so a department PC that
+    does not hold it yet (a plan the secretariat imported from a plan workbook) can add it."""
+
+    code: str
+    name: str
+    first_fy: int
+    last_fy: int
+    levels: tuple[str, ...]
+    item: str
+    sheet: str  # plan.sheet's JSON text (domain.plan_sheet), checked where it is loaded
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "first_fy": self.first_fy,
+            "last_fy": self.last_fy,
+            "levels": list(self.levels),
+            "item": self.item,
+            "sheet": self.sheet,
+        }
+
+    @classmethod
+    def from_json(cls, obj: object) -> PlanDef:
+        keys = {"code", "name", "first_fy", "last_fy", "levels", "item", "sheet"}
+        if not isinstance(obj, dict) or set(obj) != keys:
+            raise ValueError("plan")
+        texts = [obj[k] for k in ("code", "name", "item", "sheet")]
+        years = [obj["first_fy"], obj["last_fy"]]
+        levels = obj["levels"]
+        if (
+            not all(isinstance(t, str) and len(t) <= 2000 for t in texts)
+            or not all(type(y) is int and 1900 < y < 2200 for y in years)
+            or years[1] < years[0]
+            or not isinstance(levels, list)
+            or not 0 < len(levels) <= 10
+            or not all(isinstance(w, str) and 0 < len(w) <= 40 for w in levels)
+        ):
+            raise ValueError("plan value")
+        return cls(
+            obj["code"], obj["name"], years[0], years[1], tuple(levels), obj["item"], obj["sheet"]
+        )
+
+
+@dataclass(frozen=True)
 class Manifest:
     plan_code: str
     database_uid: str
@@ -427,6 +475,7 @@ class Manifest:
     rows: tuple[ManifestRow, ...] = field(default_factory=tuple)
     definitions: tuple[MeasureDef, ...] = field(default_factory=tuple)
     nodes: tuple[NodeDef, ...] = field(default_factory=tuple)
+    plan: PlanDef | None = None  # master workbooks written since schema 7 carry their plan
     version: int = FORMAT_VERSION
     verified: str = ""  # the checksum found valid when read back (saves recomputing it)
     # format 4: this workbook's number in the issuing database's register (exchange_issued):
@@ -453,10 +502,12 @@ class Manifest:
     def definitions_json(self) -> str:
         cached = self.__dict__.get("_definitions_json")
         if cached is None:
-            body = {
+            body: dict[str, object] = {
                 "nodes": [n.to_json() for n in self.nodes],
                 "measures": [d.to_json() for d in self.definitions],
             }
+            if self.plan is not None:
+                body["plan"] = self.plan.to_json()
             cached = self.__dict__["_definitions_json"] = json.dumps(
                 body, ensure_ascii=False, separators=(",", ":")
             )
@@ -563,13 +614,14 @@ def parse(rows: list[list[object]]) -> Manifest:
         shown = [(k, r.fy) for r in body for k, _ in r.indicators]
         if len(set(shown)) != len(shown):
             raise ValueError("the same 指標 row twice")
-        defs, nodes = _definitions(defs_text) if version >= 2 else ((), ())
+        defs, nodes, plan = _definitions(defs_text) if version >= 2 else ((), (), None)
     except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: JSON nested deep
         raise ManifestError("damaged") from exc
     return Manifest(
         rows=body,
         definitions=defs,
         nodes=nodes,
+        plan=plan,
         version=version,
         verified=meta["checksum"],
         sequence=int(sequence) if sequence else None,
@@ -592,15 +644,20 @@ def _check_meta(meta: dict[str, str]) -> None:
         raise ValueError("issued_at without offset")
 
 
-def _definitions(text: str) -> tuple[tuple[MeasureDef, ...], tuple[NodeDef, ...]]:
+def _definitions(
+    text: str,
+) -> tuple[tuple[MeasureDef, ...], tuple[NodeDef, ...], PlanDef | None]:
     raw = json.loads(text)
-    if not isinstance(raw, dict) or set(raw) != {"nodes", "measures"}:
+    if not isinstance(raw, dict) or set(raw) - {"plan"} != {"nodes", "measures"}:
         raise ValueError("definitions")
     nodes, measures = raw["nodes"], raw["measures"]
     if not isinstance(nodes, list) or not isinstance(measures, list):
         raise ValueError("definitions")
-    return tuple(MeasureDef.from_json(d) for d in measures), tuple(
-        NodeDef.from_json(n) for n in nodes
+    plan = PlanDef.from_json(raw["plan"]) if "plan" in raw else None
+    return (
+        tuple(MeasureDef.from_json(d) for d in measures),
+        tuple(NodeDef.from_json(n) for n in nodes),
+        plan,
     )
 
 

@@ -18,6 +18,7 @@ Pure functions, no openpyxl; ValueError with a Japanese reason for text they can
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..domain.achievement import parse_number
 from ..domain.fields import LABELS
@@ -193,7 +194,7 @@ def year_cell_target(t: Target, first_fy: int, last_fy: int) -> int | None:
 ROW_WORDS = {r: LABELS[r] for r in SHEET_ROWS}
 
 
-def sheet_cells(sheet: dict) -> tuple[str, str]:
+def sheet_cells(sheet: dict[str, Any]) -> tuple[str, str]:
     """('概要、めざす姿', 'めざす姿＝目指すべき姿') for the plan dict's "sheet"; ('', '') is every row
     under its first plan's name."""
     if not sheet:
@@ -203,7 +204,7 @@ def sheet_cells(sheet: dict) -> tuple[str, str]:
     return rows, words
 
 
-def parse_sheet_cells(rows: str, words: str) -> dict:
+def parse_sheet_cells(rows: str, words: str) -> dict[str, Any]:
     """The "sheet" dict back from the two cells; ValueError naming what is not a row."""
     by_word = {w: k for k, w in ROW_WORDS.items()}
     if not rows.strip() and not words.strip():
@@ -215,7 +216,7 @@ def parse_sheet_cells(rows: str, words: str) -> dict:
                 f"様式の行「{w}」はありません（{'、'.join(ROW_WORDS.values())} から選びます）"
             )
         out_rows.append(by_word[w])
-    out_words = {}
+    out_words: dict[str, str] = {}
     for pair in (x.strip() for x in re.split(r"[、,，\n]+", words) if x.strip()):
         row, sep, word = pair.partition("＝") if "＝" in pair else pair.partition("=")
         if not sep or row.strip() not in by_word or not word.strip():

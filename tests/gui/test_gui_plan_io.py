@@ -116,3 +116,41 @@ def test_a_key_already_taken_is_asked_again(qtbot, open_window, db_path, setting
     qtbot.waitUntil(lambda: win.desk.plan.code == "digital_copy", timeout=30_000)
     assert "計画キー「digital_2」はすでに計画「金沢市デジタル戦略2.0」が使っています" in asked[0]
     assert _switcher(win).count("金沢市デジタル戦略2.0") == 2
+
+
+def test_a_department_takes_a_new_plan_with_the_masters_workbook(
+    qtbot, open_window, tmp_path, settings
+):
+    """The secretariat's master workbook of a plan the PC lacks: the import says it adds the
+    plan, applies it, and the switcher lists it with the department's items."""
+    from PySide6.QtWidgets import QPushButton as Button
+
+    from kanazawa_desktop.services import exchange as X
+    from kanazawa_desktop.services.desk import Desk
+    from kanazawa_desktop.services.plan_io import import_plan
+    from kanazawa_desktop.ui import exchange_actions
+
+    with Desk.open(tmp_path / "sec.sqlite3") as sec:
+        sec.set_role(secretariat=True)
+        import_plan(sec, plan_workbook(tmp_path / "r9.xlsx"))
+        with sec.on_plan("gyosei_r9"):
+            master = X.export_workbook(sec, tmp_path / "r9_master.xlsx").path
+    win = open_window(tmp_path / "jinji.sqlite3", settings, department="人事課")
+    dlg = exchange_actions.open_import(win)
+    dlg.add_files([master])
+    qtbot.mouseClick(dlg.findChild(Button, "previewImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dlg.previews) == 1, timeout=15000)
+    assert (
+        "新しい計画「金沢市行政経営プラン（令和9年度～）」を追加します"
+        in dlg.previews[master].summary()
+    )
+    qtbot.mouseClick(dlg.findChild(Button, "applyImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dlg.applied), timeout=15000)
+    dlg.close()
+    qtbot.waitUntil(lambda: "金沢市行政経営プラン（令和9年度～）" in _switcher(win), timeout=5000)
+    box = win.plan_box
+    i = box.findText("金沢市行政経営プラン（令和9年度～）")
+    box.setCurrentIndex(i)
+    box.activated.emit(i)
+    assert win.desk.plan.code == "gyosei_r9"
+    assert {m.key for m in win.desk.measures("人事課")} >= {"No.1", "No.2"}

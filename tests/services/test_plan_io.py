@@ -310,3 +310,62 @@ def test_a_plan_names_the_rows_of_its_sheet(secretariat, tmp_path):
     import_plan(secretariat, plan_workbook(tmp_path / "plain.xlsx"), key="plain")
     plain = next(p for p in secretariat.plans() if p.code == "plain")
     assert plain.rows == ("summary", "vision", "related_plans", "resources") and not plain.words
+
+
+def test_a_department_pc_receives_a_plan_imported_by_the_secretariat(secretariat, tmp_path):
+    """The next period's plan, imported from a plan workbook, reaches a department PC with the
+    secretariat's master workbook (which carries the plan): the PC adds it with its nodes and
+    items, the department reports in it, and its return lands in the secretariat's plan."""
+    from kanazawa_desktop.domain import fields as F
+    from kanazawa_desktop.services import exchange as X
+    from kanazawa_desktop.services.desk import PLAN_CODE, Desk
+
+    import_plan(secretariat, plan_workbook(tmp_path / "r9.xlsx"))
+    with secretariat.on_plan("gyosei_r9"):
+        master = X.export_workbook(secretariat, tmp_path / "r9_master.xlsx").path
+        items = {m.key: m for m in secretariat.measures()}
+        nodes = {n.key for n in secretariat.nodes()}
+    with Desk.open(tmp_path / "jinji.sqlite3") as dept:
+        dept.set_role(department="人事課")
+        before = [p.code for p in dept.plans()]
+        [pv] = X.preview_import(dept, [master])
+        assert not pv.refused, pv.error
+        assert (
+            pv.new_plan is not None
+            and "新しい計画「金沢市行政経営プラン（令和9年度～）」" in pv.summary()
+        )
+        assert [p.code for p in dept.plans()] == before  # the preview wrote nothing
+        X.apply_import(dept, pv)
+        assert dept.plan.code == PLAN_CODE  # the PC stays on its plan; the new one is listed
+        with dept.on_plan("gyosei_r9"):
+            assert dept.plan.years == (2027, 2028, 2029, 2030)
+            assert len(dept.nodes()) == len(nodes) and {n.key for n in dept.nodes()} == nodes
+            mine = {m.key: m for m in dept.measures("人事課")}
+            assert set(mine) == {k for k, m in items.items() if "人事課" in m.departments}
+            no1 = mine["No.1"]
+            assert no1.year(2027).plan_text == "実施"
+            dept.save(no1.id, {(2027, F.RESULT_TEXT): "研修を3回開いた"})
+            back = X.export_workbook(dept, tmp_path / "r9_jinji.xlsx").path
+        [again] = X.preview_import(dept, [master])  # the same master again: nothing new
+        assert again.new_plan is None and again.already is not None
+    with Desk.open(secretariat.path) as sec:  # (one database bound per process: open it again)
+        [ret] = X.preview_import(sec, [back])
+        assert not ret.refused, ret.error
+        X.apply_import(sec, ret)
+        with sec.on_plan("gyosei_r9"):
+            assert sec.measure(items["No.1"].id).year(2027).result_text == "研修を3回開いた"
+
+
+def test_the_secretariat_never_takes_a_plan_from_a_master_workbook(secretariat, tmp_path):
+    from kanazawa_desktop.services import exchange as X
+    from kanazawa_desktop.services.desk import Desk
+
+    with Desk.open(tmp_path / "other.sqlite3") as other:
+        other.set_role(secretariat=True)
+        import_plan(other, plan_workbook(tmp_path / "r9.xlsx"))
+        with other.on_plan("gyosei_r9"):
+            master = X.export_workbook(other, tmp_path / "other_master.xlsx").path
+    with Desk.open(secretariat.path) as sec:
+        [pv] = X.preview_import(sec, [master])
+        assert pv.refused and pv.new_plan is None
+        assert "gyosei_r9" not in [p.code for p in sec.plans()]

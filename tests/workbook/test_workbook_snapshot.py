@@ -5,7 +5,7 @@ the master workbook and of 人事課's part of the bundled plan (92 measures, wi
 statuses and 実績値 filled in), written by the writer before it streamed rows. Every cell's
 value, type and style, every validation's cells, widths, heights, merges, panes, filter,
 protection and page setup must come out the same. Regenerate (only for a deliberate change of
-the workbook) with: python tests/test_workbook_snapshot.py
+the workbook) with: PYTHONPATH=tests python tests/workbook/test_workbook_snapshot.py
 """
 
 from __future__ import annotations

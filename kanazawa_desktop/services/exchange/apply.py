@@ -24,11 +24,19 @@ so the same file may be imported again.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from ...domain import fields as F
 from ...domain.changes import Changes
-from ...domain.errors import ConflictError, DeskError, PermissionDenied, StalePreview, StoreError
+from ...domain.errors import (
+    ConflictError,
+    DeskError,
+    InvalidValue,
+    PermissionDenied,
+    StalePreview,
+    StoreError,
+)
 from ...domain.merge import FieldMerge
 from ...store import exchange_repo as xrepo
 from ...store import repository as repo
@@ -81,9 +89,43 @@ def _conflict_record(pv: FilePreview, fm: FieldMerge) -> dict[str, object]:
     }
 
 
+def _apply_new_plan(desk: Desk, preview: FilePreview) -> ApplyResult:
+    """Add the plan a master workbook carries, then take its sync, in one transaction: either
+    the plan arrives with every node and item, or nothing changes."""
+    from ...store.plan_loader import load_plan
+    from .preview import preview_file
+
+    p = preview.new_plan
+    assert p is not None
+    role = desk.role
+    if role is None or role.is_secretariat:
+        raise PermissionDenied("計画を一覧表から追加できるのは担当課のPCだけです")
+    header = {
+        "code": p.code,
+        "name": p.name,
+        "first_fy": p.first_fy,
+        "last_fy": p.last_fy,
+        "levels": list(p.levels),
+        "item": p.item,
+    }
+    with write_transaction(desk.db):
+        try:
+            header["sheet"] = json.loads(p.sheet or "{}")
+            load_plan(desk.db, {"plan": header, "departments": [], "nodes": [], "measures": []})
+        except (InvalidValue, ValueError, KeyError) as exc:
+            raise DeskError(f"{preview.name}: 計画「{p.name}」を追加できません（{exc}）") from None
+        with desk.on_plan(p.code):
+            again = preview_file(desk, preview.path)
+            if again.refused:
+                raise DeskError(again.error or again.summary())
+            return apply_import(desk, again)
+
+
 def apply_import(
     desk: Desk, preview: FilePreview, resolutions: dict[tuple[str, int, str], str] | None = None
 ) -> ApplyResult:
+    if preview.new_plan is not None and not preview.error:
+        return _apply_new_plan(desk, preview)
     if preview.plan_code and preview.plan_code != desk.plan.code:
         with desk.on_plan(preview.plan_code):
             return apply_import(desk, preview, resolutions)

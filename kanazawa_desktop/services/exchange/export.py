@@ -23,6 +23,7 @@ a workbook in place is always logged.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterable
@@ -37,7 +38,8 @@ from ...domain.errors import InvalidValue, PermissionDenied, StoreError
 from ...domain.fiscal import short_label
 from ...domain.indicator import Indicator, era_label, indicator_to_dict
 from ...domain.judgement import of_indicator
-from ...domain.model import Measure, Node
+from ...domain.model import Measure, Node, Plan
+from ...domain.plan_sheet import sheet_to_dict
 from ...domain.status import Status
 from ...domain.values import actual_field, field_value, series_fields
 from ...files import staging
@@ -52,7 +54,14 @@ from ...workbook.layout import (
     SCOPE_DEPARTMENT,
     SCOPE_MASTER,
 )
-from ...workbook.manifest import Manifest, ManifestRow, MeasureDef, NodeDef, locked_digest
+from ...workbook.manifest import (
+    Manifest,
+    ManifestRow,
+    MeasureDef,
+    NodeDef,
+    PlanDef,
+    locked_digest,
+)
 from ...workbook.writer import EntryValues, WorkbookContent, save_workbook
 from ..progress import Progress, step
 from ..targets import check_target, output_error
@@ -226,6 +235,7 @@ def build_content(desk: Desk, scope: str, department: str) -> WorkbookContent:
         rows=tuple(rows),
         definitions=definitions(measures, nodes) if master else (),
         nodes=node_definitions(nodes) if master else (),
+        plan=_plan_def(plan) if master else None,
     )
     return WorkbookContent(
         plan=plan,
@@ -306,6 +316,11 @@ def definitions(measures: list[Measure], nodes: Iterable[Node]) -> tuple[Measure
         )
         for m in measures
     )
+
+
+def _plan_def(plan: Plan) -> PlanDef:
+    sheet = json.dumps(sheet_to_dict(plan.rows, plan.words), ensure_ascii=False)
+    return PlanDef(plan.code, plan.name, plan.first_fy, plan.last_fy, plan.levels, plan.item, sheet)
 
 
 def export_workbook(

@@ -24,7 +24,7 @@ from that file is applied. See validate.py for the per-row checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -41,7 +41,7 @@ from ...store import repository as repo
 from ...store.exchange_repo import ImportRecord
 from ...workbook.errors import BadWorkbook
 from ...workbook.layout import SCOPE_DEPARTMENT, SCOPE_MASTER
-from ...workbook.manifest import Manifest, MeasureDef, NodeDef
+from ...workbook.manifest import Manifest, MeasureDef, NodeDef, PlanDef
 from ...workbook.reader import ReturnedWorkbook, read_returned
 from ..desk import Desk
 from ..progress import Progress, step
@@ -108,6 +108,10 @@ class FilePreview:
     issuer_uid: str = ""  # the database that wrote it
     sequence: int | None = None  # its number in that database's register (format 4)
     saved_at: str | None = None  # when the file was last saved (UTC ISO), if it says
+    # a department PC and a master workbook of a plan it does not hold yet: the plan to add
+    # (then the sync, previewed again within it), and how many nodes and items it brings
+    new_plan: PlanDef | None = None
+    new_plan_size: tuple[int, int] = (0, 0)
 
     @property
     def name(self) -> str:
@@ -142,6 +146,12 @@ class FilePreview:
     def summary(self) -> str:
         if self.error:
             return self.error
+        if self.new_plan is not None:
+            nodes, items = self.new_plan_size
+            return (
+                f"{self.name}: 新しい計画「{self.new_plan.name}」を追加します"
+                f"（体系 {nodes}件、{self.new_plan.item} {items}件）"
+            )
         if self.refusals:
             return f"{self.name}: 取り込めません（{len(self.refusals)}件の問題）"
         if self.already is not None:
@@ -483,6 +493,8 @@ def _merge_sync(
         _merge_definitions(desk, wb, pv, by_key)
     seen_measure: set[str] = set()
     missing: list[str] = []
+    # a measure this sync adds takes its 目標値 from its indicators' definitions, never a cell
+    added = {d.key for d in pv.new_measures}
     for mr, file_vals in values:
         m = by_key.get(mr.measure_key)
         if m is None:
@@ -490,7 +502,11 @@ def _merge_sync(
                 missing.append(mr.label)
             continue
         # 目標値 is not a number where it says 「指標シートに入力」: the definitions carry it
-        defs = [(f, mr.fy) for f in (F.PLAN_TEXT, F.TARGET) if f in file_vals]
+        defs = [
+            (f, mr.fy)
+            for f in (F.PLAN_TEXT, F.TARGET)
+            if f in file_vals and not (f == F.TARGET and mr.measure_key in added)
+        ]
         if mr.measure_key not in seen_measure and not with_definitions:
             seen_measure.add(mr.measure_key)
             defs = [("name", 0), ("departments", 0)] + defs
@@ -559,9 +575,12 @@ def preview_file(
         pv.error, pv.error_kind = wb.message, wb.kind
         return pv
     man = wb.manifest
-    if man.plan_code != desk.plan.code and any(p.code == man.plan_code for p in desk.plans()):
+    held = any(p.code == man.plan_code for p in desk.plans())
+    if man.plan_code != desk.plan.code and held:
         with desk.on_plan(man.plan_code):  # a workbook of another plan is merged in its plan
             return preview_file(desk, path, None, None, read=wb)
+    if not held and man.plan is not None:
+        return _new_plan_preview(desk, pv, wb, here)
     pv.plan_code = man.plan_code
     pv.scope, pv.department, pv.content_hash = man.scope, man.department, wb.content_hash
     here = here or _Here.of(desk)
@@ -607,6 +626,29 @@ def preview_file(
         pv.changes, pv.conflicts, pv.new_measures, pv.node_changes = [], [], [], []
         pv.new_nodes = []
     pv.already = xrepo.import_with_hash(wb.content_hash)
+    return pv
+
+
+def _new_plan_preview(
+    desk: Desk, pv: FilePreview, wb: ReturnedWorkbook, here: _Here | None
+) -> FilePreview:
+    """A master workbook of a plan this PC does not hold: a department PC adds the plan (from
+    the workbook's `plan`), then takes the sync within it; anywhere else it is refused."""
+    man = wb.manifest
+    assert man.plan is not None
+    pv.plan_code = man.plan_code
+    pv.scope, pv.department, pv.content_hash = man.scope, man.department, wb.content_hash
+    here = replace(here or _Here.of(desk), plan_code=man.plan_code)
+    error, kind = _relation_error(here, wb)
+    if not error and kind != KIND_SYNC:
+        error = "この計画はこのデータベースにありません"
+    error = error or _provenance_error(here, man)
+    if error:
+        pv.error, pv.error_kind = f"{pv.name}: {error}", "foreign"
+        return pv
+    pv.kind = kind
+    pv.new_plan = man.plan
+    pv.new_plan_size = (len(man.nodes), sum(1 for d in man.definitions if not d.retired))
     return pv
 
 
