@@ -86,3 +86,17 @@ def test_an_old_history_of_the_whole_is_never_undone_onto_an_indicator(tmp_path)
         assert next(m for m in desk.measures() if m.key == "No.86").actuals == {}
     finally:
         desk.close()
+
+
+def test_a_migrated_database_holds_the_three_plans(tmp_path):
+    """A version-4 file (one plan) opens with the two later plans added from the bundled data:
+    their items, levels counted from 1, their sheet rows; its own plan untouched."""
+    db = _v4(tmp_path)
+    with Desk.open(db) as desk:
+        assert [p.code for p in desk.plans()] == ["gyosei_keiei", "sogo_senryaku_3", "digital_2"]
+        assert len(desk.measures()) == 92
+        with desk.on_plan("sogo_senryaku_3"):
+            assert len(desk.measures()) == 55
+            assert {n.level for n in desk.nodes()} == {1, 2}
+        with desk.on_plan("digital_2"):
+            assert len(desk.measures()) == 16 and desk.plan.rows == ("vision",)
