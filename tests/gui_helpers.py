@@ -251,3 +251,24 @@ def select_measure(qtbot, win, number: int) -> None:
     qtbot.mouseClick(win.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert win.form.measure.number == number
     win.filters.search.clear()
+
+
+def apply_import(qtbot, dlg, *, leave_out: tuple[str, ...] = (), seen: list | None = None) -> None:
+    """Click 反映 in the import dialog and answer its confirmation as a person would: untick
+    the files named in `leave_out`, then 反映する. `seen` gets the confirmation's summary."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from kanazawa_desktop.ui.apply_confirm import ApplyConfirmDialog
+
+    def confirm(box):
+        for i in range(box.files.count()):
+            item = box.files.item(i)
+            if any(item.text().startswith(name) for name in leave_out):
+                item.setCheckState(Qt.CheckState.Unchecked)
+        if seen is not None:
+            seen.append(box.summary.text())
+        qtbot.mouseClick(box.ok, Qt.MouseButton.LeftButton)
+
+    when_modal(qtbot, ApplyConfirmDialog, confirm)
+    qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)

@@ -294,10 +294,16 @@ class ImportDialog(QDialog):
         ]
 
     def apply(self) -> None:
+        from .apply_confirm import ApplyConfirmDialog
+
         todo = self._applicable()
         if not todo:
             return
         resolutions = {pv.path: dict(self.resolutions.get(pv.path, {})) for pv in todo}
+        confirm = ApplyConfirmDialog(self, todo, resolutions)
+        if confirm.exec() != QDialog.DialogCode.Accepted:
+            return
+        todo = confirm.selected()
         self._last_run = todo
 
         items = [ToApply(pv.path, pv, resolutions[pv.path]) for pv in todo]

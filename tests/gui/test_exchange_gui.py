@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from exchange_helpers import fill, synced_pcs
+from gui_helpers import apply_import
 from gui_helpers import measure_id as mid
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -80,7 +81,7 @@ def test_import_dialog_preview_resolve_apply_undo(qtbot, window, tmp_path):
 
     refreshed = []
     dlg.changed.connect(lambda: refreshed.append(True))
-    qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)
+    apply_import(qtbot, dlg)
     qtbot.waitUntil(lambda: bool(dlg.applied), timeout=15000)
     assert refreshed
     assert result(desk, 7) == "課の記入" and result(desk, 10) == "課の記入2"
@@ -136,7 +137,7 @@ def test_apply_reports_a_file_changed_after_preview_and_keeps_the_others(qtbot, 
     qtbot.mouseClick(dlg.findChild(QPushButton, "previewImport"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(dlg.previews) == 2, timeout=15000)
     desk.save(mid(desk, 2), {(2023, "result_text"): "事務局が先に修正"})  # after the preview
-    qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)
+    apply_import(qtbot, dlg)
     qtbot.waitUntil(lambda: bool(dlg.applied), timeout=15000)
     assert list(dlg.applied) == [a]
     assert dlg.previews[b].conflicts  # previewed again: the new conflict is shown to settle
@@ -166,7 +167,7 @@ def test_department_pc_receives_a_new_measure_through_the_dialog(qtbot, open_win
         for r in range(dlg.table.rowCount())
     ]
     assert ("新しい取組 No.91", "生成AIの全庁活用（人事課）") in rows
-    qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)
+    apply_import(qtbot, dlg)
     qtbot.waitUntil(lambda: bool(dlg.applied), timeout=15000)
     dlg.close()
     assert len(win._visible_ids) == before + 1
@@ -227,7 +228,7 @@ def test_applying_two_returns_of_one_joint_field_previews_the_second_again(
     qtbot.mouseClick(dlg.findChild(QPushButton, "previewImport"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(dlg.previews) == 2, timeout=15000)
     assert not dlg.previews[pb].conflicts  # against the data before a.xlsx: no conflict yet
-    qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)
+    apply_import(qtbot, dlg)
     qtbot.waitUntil(lambda: pa in dlg.applied, timeout=15000)
     qtbot.wait(300)
     m = desk.measure(joint.id)
@@ -247,4 +248,40 @@ def test_applying_two_returns_of_one_joint_field_previews_the_second_again(
         assert any("新たな競合 1件" in w.text() for w in boxes)
         for w in boxes:
             w.close()
+    dlg.close()
+
+
+def test_apply_says_what_it_will_do_and_a_file_can_be_left_out(qtbot, window, tmp_path):
+    """反映 asks first: n files, m changes, k conflicts left open; an unticked file is not
+    applied; やめる applies nothing."""
+    from gui_helpers import when_modal
+
+    from kanazawa_desktop.ui.apply_confirm import ApplyConfirmDialog
+
+    desk = window.desk
+    a = X.export_workbook(desk, tmp_path / "jinji.xlsx", "人事課").path
+    b = X.export_workbook(desk, tmp_path / "digital.xlsx", "デジタル行政戦略課").path
+    fill(a, {("No.7", "R5", "result"): "課の記入", ("No.10", "R5", "result"): "課の記入2"})
+    fill(b, {("No.2", "R5", "result"): "デジタルの記入"})
+    desk.save(mid(desk, 7), {(2023, "result_text"): "事務局の修正"})  # a conflict on No.7
+    dlg = exchange_actions.open_import(window)
+    dlg.add_files([a, b])
+    qtbot.mouseClick(dlg.findChild(QPushButton, "previewImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dlg.previews) == 2, timeout=15000)
+
+    def cancel(box):
+        [no] = [b for b in box.findChildren(QPushButton) if b.text() == "やめる"]
+        qtbot.mouseClick(no, Qt.MouseButton.LeftButton)
+
+    when_modal(qtbot, ApplyConfirmDialog, cancel)
+    qtbot.mouseClick(dlg.findChild(QPushButton, "applyImport"), Qt.MouseButton.LeftButton)
+    assert not dlg.applied and result(desk, 10) == "" and result(desk, 2) == ""
+
+    seen: list[str] = []
+    apply_import(qtbot, dlg, leave_out=("digital.xlsx",), seen=seen)
+    qtbot.waitUntil(lambda: bool(dlg.applied), timeout=15000)
+    assert seen == ["1 件のファイルを反映します: 変更 1 件、未解決の競合 1 件は反映しません。"]
+    assert list(dlg.applied) == [a]
+    assert result(desk, 10) == "課の記入2" and result(desk, 7) == "事務局の修正"
+    assert result(desk, 2) == ""  # left out
     dlg.close()

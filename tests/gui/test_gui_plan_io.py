@@ -4,7 +4,7 @@ what it adds, confirms, and the plan switcher lists the new plan; a department h
 from __future__ import annotations
 
 import pytest
-from gui_helpers import when_modal
+from gui_helpers import apply_import, when_modal
 from plan_workbook_helpers import plan_workbook
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
@@ -144,7 +144,7 @@ def test_a_department_takes_a_new_plan_with_the_masters_workbook(
         "新しい計画「金沢市行政経営プラン（令和9年度～）」を追加します"
         in dlg.previews[master].summary()
     )
-    qtbot.mouseClick(dlg.findChild(Button, "applyImport"), Qt.MouseButton.LeftButton)
+    apply_import(qtbot, dlg)
     qtbot.waitUntil(lambda: bool(dlg.applied), timeout=15000)
     dlg.close()
     qtbot.waitUntil(lambda: "金沢市行政経営プラン（令和9年度～）" in _switcher(win), timeout=5000)
