@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -566,6 +567,8 @@ class MainWindow(QMainWindow):
         if dlg.exec() != RoleDialog.DialogCode.Accepted:
             return
         department, secretariat = dlg.choice()
+        if not self._role_change_agreed(department, secretariat):
+            return
         try:
             self.desk.set_role(department=department, secretariat=secretariat)
         except DeskError as exc:
@@ -574,6 +577,42 @@ class MainWindow(QMainWindow):
         self.replacement = MainWindow(self.desk, self.settings)
         self.replacement.show()  # shown before closing this one, so the app does not quit
         self.close()
+
+    def _role_change_agreed(self, department: str | None, secretariat: bool) -> bool:
+        """A department's PC never becomes the secretariat's here (nor the reverse): that is
+        asked for explicitly on the command line. Another department is confirmed first, saying
+        what it means."""
+        role = self.desk.role
+        if role is None:
+            return True
+        if secretariat != role.is_secretariat:
+            notify(
+                self,
+                self.tr("役割は変更できません"),
+                self.tr(
+                    "このPCのデータベースは%1のものです。事務局と担当課の切り替えはここではできません。"
+                    "必要な場合は、システム担当者がコマンド kanazawa-desktop --db <ファイル> "
+                    "init --secretariat --force（または --department 課名 --force）で行います。"
+                ).replace(
+                    "%1", "事務局" if role.is_secretariat else f"担当課（{role.department}）"
+                ),
+            )
+            return False
+        if secretariat or department == role.department:
+            return False  # nothing changes
+        answer = QMessageBox.question(
+            self,
+            self.tr("担当課の変更"),
+            self.tr(
+                "このPCの担当課を「%1」から「%2」に変えます。以後、画面には「%2」の取組だけが"
+                "表示され、書き出すブックは「%2」のものになります。変更しますか？"
+            )
+            .replace("%1", role.department or "")
+            .replace("%2", department or ""),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # ---- secretariat: measures ------------------------------------------------------
     def add_measure(self) -> None:

@@ -279,11 +279,20 @@ def test_secretariat_adds_moves_and_retires_a_measure(qtbot, open_window, db_pat
 def test_department_can_be_changed_from_the_menu(qtbot, open_window, db_path, settings):
     win = open_window(db_path, settings, department="人事課")
 
+    from PySide6.QtWidgets import QMessageBox
+
     from kanazawa_desktop.ui.role_dialog import RoleDialog
+
+    asked = []
+
+    def yes(box):
+        asked.append(box.text())
+        qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
 
     def answer(dlg):
         combo = dlg.findChild(QComboBox, "department")
         combo.setCurrentText("財政課")
+        when_modal(qtbot, QMessageBox, yes)  # what it means, asked before it is done
         qtbot.mouseClick(
             dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
             Qt.MouseButton.LeftButton,
@@ -291,11 +300,43 @@ def test_department_can_be_changed_from_the_menu(qtbot, open_window, db_path, se
 
     when_modal(qtbot, RoleDialog, answer)
     win.change_role()
+    assert asked and "「人事課」から「財政課」に変えます" in asked[0]
     new = win.replacement
     qtbot.addWidget(new)
     assert "財政課" in new.windowTitle()
     assert tree_numbers(new) == ["No.59", "No.86", "No.88"]
     new.close()
+
+
+def test_a_department_pc_cannot_make_itself_the_secretariat_in_the_window(
+    qtbot, open_window, db_path, settings
+):
+    from PySide6.QtWidgets import QMessageBox, QRadioButton
+
+    from kanazawa_desktop.ui.role_dialog import RoleDialog
+
+    win = open_window(db_path, settings, department="人事課")
+    said = []
+
+    def refused(box):
+        said.append(box.text())
+        box.accept()
+
+    def answer(dlg):
+        [sec] = [b for b in dlg.findChildren(QRadioButton) if b is dlg.as_secretariat]
+        sec.setChecked(True)
+        when_modal(qtbot, QMessageBox, refused)
+        qtbot.mouseClick(
+            dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+            Qt.MouseButton.LeftButton,
+        )
+
+    when_modal(qtbot, RoleDialog, answer)
+    win.change_role()
+    qtbot.waitUntil(lambda: bool(said), timeout=5000)  # a notice: it does not block
+    assert "init --secretariat --force" in said[0]
+    assert win.desk.role.department == "人事課" and not win.desk.role.is_secretariat
+    assert getattr(win, "replacement", None) is None
 
 
 def test_secretariat_renames_a_node_with_f2_and_undoes_it(qtbot, open_window, db_path, settings):
