@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -52,6 +53,18 @@ from .tasks import run_task
 
 CHOICES = (("未解決", None), ("一覧の値を維持", TAKE_MASTER), ("ファイルの値を採用", TAKE_FILE))
 COLUMNS = ("区分", "項目", "現在の値", "ファイルの値", "解決")
+
+
+CELL_CHARS, CELL_LINES = 120, 4
+
+
+def elided(text: str) -> str:
+    """The start of a long value for a table cell, saying how long the whole is."""
+    lines = text.split("\n")
+    if len(text) <= CELL_CHARS and len(lines) <= CELL_LINES:
+        return text
+    start = "\n".join(lines[:CELL_LINES])[:CELL_CHARS]
+    return f"{start}…（全{len(text):,}字・下に全文）"
 
 
 def show_value(value: object, field: str = "", names: dict[str, str] | None = None) -> str:
@@ -115,11 +128,19 @@ class ImportDialog(QDialog):
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         hh.setSectionResizeMode(4, QHeaderView.ResizeMode.Fixed)
         hh.resizeSection(4, 170)
+        # a long value (a 3,000-character 実施結果) is cut in its cell and shown whole here
+        self.detail = QPlainTextEdit()
+        self.detail.setObjectName("importDetail")
+        self.detail.setReadOnly(True)
+        self.detail.setMaximumHeight(160)
+        self.detail.hide()
+        self.table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self._show_detail(r))
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.summary)
         rl.addWidget(self.table, 1)
+        rl.addWidget(self.detail)
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
@@ -260,10 +281,24 @@ class ImportDialog(QDialog):
         r = self.table.rowCount()
         self.table.insertRow(r)
         for c, text in enumerate((self.tr(kind), what, master, file)):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
+            short = elided(text)
+            item = QTableWidgetItem(short)
+            item.setToolTip(short)
+            item.setData(Qt.ItemDataRole.UserRole, text)  # whole, for the detail pane
             self.table.setItem(r, c, item)
         return r
+
+    def _show_detail(self, row: int) -> None:
+        """The selected row's values in full, below the table (a cell shows the start)."""
+        cells = [self.table.item(row, c) for c in range(4)] if row >= 0 else []
+        full = [c.data(Qt.ItemDataRole.UserRole) if c is not None else "" for c in cells]
+        if len(full) < 4 or full[2:] == [elided(full[2]), elided(full[3])]:
+            self.detail.hide()
+            return
+        self.detail.setPlainText(
+            f"{full[1]}\n\n【事務局の値】\n{full[2]}\n\n【ブックの値】\n{full[3]}"
+        )
+        self.detail.show()
 
     def _choice(self, pv: FilePreview, fm: FieldMerge) -> QComboBox:
         combo = QComboBox()

@@ -285,3 +285,22 @@ def test_apply_says_what_it_will_do_and_a_file_can_be_left_out(qtbot, window, tm
     assert result(desk, 10) == "課の記入2" and result(desk, 7) == "事務局の修正"
     assert result(desk, 2) == ""  # left out
     dlg.close()
+
+
+def test_a_long_value_is_cut_in_the_table_and_shown_whole_below(qtbot, window, tmp_path):
+    desk = window.desk
+    long_text = "研修を実施した。" * 375  # 3,000 characters
+    returned = X.export_workbook(desk, tmp_path / "jinji.xlsx", "人事課").path
+    fill(returned, {("No.10", "R5", "result"): long_text})
+    dlg = exchange_actions.open_import(window)
+    dlg.add_files([returned])
+    qtbot.mouseClick(dlg.findChild(QPushButton, "previewImport"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(dlg.previews) == 1, timeout=15000)
+    [row] = [r for r in range(dlg.table.rowCount()) if "No.10" in dlg.table.item(r, 1).text()]
+    cell = dlg.table.item(row, 3).text()
+    assert len(cell) < 200 and "全3,000字" in cell
+    assert dlg.detail.isHidden()
+    rect = dlg.table.visualItemRect(dlg.table.item(row, 3))
+    qtbot.mouseClick(dlg.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert not dlg.detail.isHidden() and long_text in dlg.detail.toPlainText()
+    dlg.close()
