@@ -6,7 +6,8 @@ the job through services.printing on the GUI thread (a quick read), then:
 - preview: QPrintPreviewDialog painting through the same renderer as the PDF;
 - print: the system's QPrintDialog, then the renderer onto the chosen printer;
 - PDF: a save dialog, then services.printing.write_job off the GUI thread with a progress
-  dialog that can cancel (ui.tasks.run_task); a cancelled export leaves no file.
+  dialog that can cancel (ui.tasks.run_task); a cancelled export leaves no file; a finished
+  one offers to open the PDF or its folder.
 """
 
 from __future__ import annotations
@@ -14,9 +15,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QObject, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPageLayout, QPageSize
-from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow
+from PySide6.QtCore import QMarginsF, QObject, Qt, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QPageLayout,
+    QPageSize,
+)
+from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMessageBox
 
 from ..domain.errors import DeskError
 from ..services import printing as printing_service
@@ -32,6 +40,7 @@ class PrintActions(QObject):
         self.window = window
         self.task: Task | None = None
         self.last_result: printing_service.PrintResult | None = None
+        self.offer: QMessageBox | None = None  # after a PDF: open it or its folder
 
     # ---- the three actions ------------------------------------------------------
     def preview(self) -> None:
@@ -154,12 +163,41 @@ class PrintActions(QObject):
     def _exported(self, result: object) -> None:
         assert isinstance(result, printing_service.PrintResult)
         self.last_result = result
-        self.window.statusBar().showMessage(
+        done = (
             self.tr("%1 に出力しました（%2 ページ）")
             .replace("%1", str(result.path))
-            .replace("%2", str(result.pages)),
-            8000,
+            .replace("%2", str(result.pages))
         )
+        self.window.statusBar().showMessage(done, 8000)
+        self.offer = self._offer_to_open(result.path, done)
+
+    def _offer_to_open(self, path: Path, text: str) -> QMessageBox:
+        """Open the PDF, or the folder holding it, at once (non-blocking: the window goes on)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Information, self.tr("PDFに出力"), text, parent=self.window
+        )
+        box.setObjectName("pdfDone")
+        pdf = box.addButton(self.tr("PDFを開く"), QMessageBox.ButtonRole.ActionRole)
+        folder = box.addButton(self.tr("フォルダーを開く"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(self.tr("閉じる"), QMessageBox.ButtonRole.RejectRole)
+        pdf.setObjectName("openPdf")
+        folder.setObjectName("openFolder")
+
+        def clicked(button) -> None:
+            if button is pdf:
+                open_location(path)
+            elif button is folder:
+                open_location(path.parent)
+
+        box.buttonClicked.connect(clicked)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
+
+
+def open_location(path: Path) -> bool:
+    """The file or folder in the user's own application (the PDF viewer, the file manager)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def install(window: QMainWindow) -> PrintActions:

@@ -40,7 +40,9 @@ def test_menu_has_the_three_printing_actions_before_quit(window):
         assert any(t.startswith(name) for t in texts[:i]), texts
 
 
-def test_export_every_sheet_with_the_list_through_the_menu(qtbot, window, tmp_path):
+def test_export_every_sheet_with_the_list_through_the_menu(qtbot, window, tmp_path, monkeypatch):
+    from kanazawa_desktop.ui import print_actions
+
     target = tmp_path / "out" / "all_sheets.pdf"  # typed: QTest types ASCII only
     target.parent.mkdir()
 
@@ -66,6 +68,14 @@ def test_export_every_sheet_with_the_list_through_the_menu(qtbot, window, tmp_pa
     assert result.pages > 92
     assert str(target) in window.statusBar().currentMessage()
     assert [p.name for p in target.parent.iterdir()] == [target.name]
+    # it offers to open the PDF or its folder in the user's own applications
+    opened = []
+    monkeypatch.setattr(print_actions, "open_location", lambda p: opened.append(p) or True)
+    offer = window.print_actions.offer
+    qtbot.waitUntil(offer.isVisible, timeout=5000)
+    assert str(target) in offer.text()
+    qtbot.mouseClick(offer.findChild(QPushButton, "openFolder"), Qt.MouseButton.LeftButton)
+    assert opened == [target.parent]
 
 
 def test_cancelled_export_leaves_no_file(qtbot, window, tmp_path):
