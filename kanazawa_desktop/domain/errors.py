@@ -55,12 +55,14 @@ class OutputError(InvalidValue):
 
 
 class Cancelled(DeskError):
-    """Long work stopped by the user between units; its transaction rolled back."""
+    """Long work stopped by the user between units; its transaction rolled back. Work made of
+    several units that each stand on their own (one workbook per department) says what was
+    done before the stop instead."""
 
     code = "E-CANCELLED"
 
-    def __init__(self) -> None:
-        super().__init__("中止しました。変更はありません。")
+    def __init__(self, message: str = "中止しました。変更はありません。") -> None:
+        super().__init__(message)
 
 
 class Miscounted(DeskError):

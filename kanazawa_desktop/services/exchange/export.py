@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from ...domain import fields as F
 from ...domain.changes import Changes
-from ...domain.errors import InvalidValue, PermissionDenied, StoreError
+from ...domain.errors import Cancelled, InvalidValue, PermissionDenied, StoreError
 from ...domain.fiscal import short_label
 from ...domain.indicator import Indicator, era_label, indicator_to_dict
 from ...domain.judgement import of_indicator
@@ -392,11 +392,23 @@ def export_departments(
         with desk.on_plan(code):
             held = {d for m in desk.measures() if not m.is_repeat for d in m.departments}
             jobs += [(code, d) for d in desk.departments() if d in held]
-    out = []
-    for i, (code, dept) in enumerate(jobs):
-        step(progress, i, len(jobs), f"{dept} のブックを書き出し中…（{i + 1}/{len(jobs)}）")
-        with desk.on_plan(code) as plan:
-            path = folder / department_file_name(plan.name, dept)
-            out.append(export_workbook(desk, path, dept))
+    out: list[ExportResult] = []
+    try:
+        for i, (code, dept) in enumerate(jobs):
+            step(progress, i, len(jobs), f"{dept} のブックを書き出し中…（{i + 1}/{len(jobs)}）")
+            with desk.on_plan(code) as plan:
+                path = folder / department_file_name(plan.name, dept)
+                out.append(export_workbook(desk, path, dept))
+    except Cancelled:
+        if not out:
+            raise
+        # each workbook written before the stop stands, with its 配布 recorded: say so
+        names = "、".join(r.path.name for r in out[:3]) + (
+            f" ほか{len(out) - 3}件" if len(out) > 3 else ""
+        )
+        raise Cancelled(
+            f"中止しました。中止までに {len(out)} / {len(jobs)} 件のブックを {folder} に書き出し、"
+            f"配布として記録しました（{names}）。残りの {len(jobs) - len(out)} 件は書き出していません。"
+        ) from None
     step(progress, len(jobs), len(jobs), "完了")
     return out
