@@ -567,7 +567,8 @@ class MainWindow(QMainWindow):
             return
         department, secretariat = dlg.choice()
         try:
-            self.desk.set_role(department=department, secretariat=secretariat)
+            # the dialog is the explicit choice (recorded by set_role when it crosses roles)
+            self.desk.set_role(department=department, secretariat=secretariat, force=True)
         except DeskError as exc:
             self.show_error(exc.message)
             return
