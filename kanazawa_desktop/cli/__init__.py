@@ -27,6 +27,7 @@ from . import (
     print_cmd,
     status_cmd,
 )
+from .parser import JapaneseParser
 
 # Each command module has `register(subparsers)` setting `func(args) -> int` on its parser; a
 # module imports its services inside `func`, so building the parser loads none of them.
@@ -44,14 +45,8 @@ COMMAND_MODULES = [
 ]
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
-        sys.stderr.write(f"kanazawa-desktop: エラー: {message}\n")
-        sys.exit(2)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = JapaneseParser(
         prog="kanazawa-desktop",
         description="金沢市 行政経営プラン 取組管理デスク。コマンドなしで画面を開きます。",
     )
@@ -61,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"データベースファイル（既定: ${ENV_DB} またはユーザーのデータフォルダー）",
     )
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", parser_class=JapaneseParser, title="コマンド", metavar="コマンド"
+    )
     for mod in COMMAND_MODULES:
         mod.register(sub)
     return parser

@@ -9,7 +9,9 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help="データベースのバックアップ（検査済みの複製）を保存します")
     p.add_argument(
-        "out", type=Path, metavar="OUT.sqlite3", help="保存するファイル、またはフォルダー"
+        "out",
+        metavar="OUT.sqlite3",
+        help="保存するファイル、またはフォルダー（末尾に / を付けるか既存のフォルダー）",
     )
     p.set_defaults(func=run)
 

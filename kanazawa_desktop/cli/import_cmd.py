@@ -36,9 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def show(value: object, field: str = "", names: dict[str, str] | None = None) -> str:
-    if value is None or value == "":
-        return "（空欄）"
+    # format_value words the value as the window does: an unset status is 未確定, not blank
     text = format_value(field, value, node_names=names).replace("\n", "⏎")
+    if not text:
+        return "（空欄）"
     return f"「{text[:MAX_SHOWN]}{'…' if len(text) > MAX_SHOWN else ''}」"
 
 

@@ -11,8 +11,8 @@ def format_value(
 ) -> str:
     """Status codes as 達成/未達成/未確定, resources as ヒト/カネ/モノ/情報, whole floats without
     '.0', lists joined by 、."""
-    if field == "status" and value is not None:
-        return Status(str(value)).label  # a Status is a str: str() keeps its code
+    if field == "status":  # unset (None or "") is 未確定, as everywhere
+        return Status(str(value or "")).label  # a Status is a str: str() keeps its code
     if field == "node" and node_names and value in node_names:
         return node_names[str(value)]  # '① デジタル技術を…' rather than its key '1-1-1'
     if field == "indicators" and isinstance(value, list):  # definitions: by their names

@@ -44,6 +44,13 @@ class InvalidValue(DeskError):
     code = "E-INVALID-VALUE"
 
 
+class RoleChangeRefused(DeskError):
+    """Turning the secretariat's database into a department's (or the reverse) without
+    asking for it explicitly."""
+
+    code = "E-ROLE-CHANGE"
+
+
 class NotFound(DeskError):
     code = "E-NOT-FOUND"
 

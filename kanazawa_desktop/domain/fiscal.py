@@ -41,3 +41,17 @@ def parse_label(text: str) -> int:
     if year < 1:
         raise ValueError(f"not a fiscal-year label: {text!r}")
     return year + REIWA_OFFSET
+
+
+def era_date(text: str) -> str:
+    """'2026-11-30…' (an ISO date or date-time) -> '令和8年11月30日' ('令和元年5月1日');
+    before 2019-05-01 in 平成. '' when `text` holds no date."""
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text or "")
+    if not m:
+        return ""
+    y, mo, d = (int(g) for g in m.groups())
+    if (y, mo, d) >= (2019, 5, 1):
+        era, n = "令和", y - REIWA_OFFSET
+    else:
+        era, n = "平成", y - HEISEI_OFFSET
+    return f"{era}{'元' if n == 1 else n}年{mo}月{d}日"

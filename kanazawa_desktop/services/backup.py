@@ -10,10 +10,12 @@ the next backup to that folder (store.connection.save_copy, files.staging).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ..domain.errors import OutputError
 from ..store.connection import save_copy
 from .desk import Desk
 from .targets import check_target, output_error
@@ -26,19 +28,43 @@ class BackupResult:
 
 
 def default_name(db_path: Path, now: datetime | None = None) -> str:
-    """'desk_20261123-1130.sqlite3' beside the database's own name."""
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M")
+    """'desk_20261123-113005.sqlite3' beside the database's own name (to the second)."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     return f"{Path(db_path).stem}_{stamp}.sqlite3"
 
 
-def save_backup(desk: Desk, target: Path) -> BackupResult:
-    target = Path(target)
+def _unique(folder: Path, name: str) -> Path:
+    """`folder/name`, or `name` with -2, -3 … before its suffix when that file exists: two
+    backups in the same second never replace each other."""
+    target, n = folder / name, 1
+    while target.exists():
+        n += 1
+        target = folder / f"{Path(name).stem}-{n}{Path(name).suffix}"
+    return target
+
+
+def is_folder_target(target: str | Path) -> bool:
+    """Does `target` name a folder: a path written with a trailing separator (「bk/」), or an
+    existing folder? (Path() drops a trailing separator: the caller passes the text typed.)"""
+    text = os.fspath(target)
+    return text.endswith(("/", os.sep)) or Path(text).is_dir()
+
+
+def save_backup(desk: Desk, target: str | Path) -> BackupResult:
+    """Save a verified copy to `target`: a file, or a folder (see is_folder_target) where it
+    gets a unique default_name. A folder that does not exist is refused (OutputError), never
+    taken for a file name; so is a file in a folder that does not exist."""
     try:
-        if target.is_dir():
-            target = target / default_name(desk.path)
+        if is_folder_target(target):
+            folder = Path(target)
+            if not folder.is_dir():
+                raise OutputError(
+                    f"保存先のフォルダーがありません: {os.fspath(target)}", path=str(target)
+                )
+            target = _unique(folder, default_name(desk.path))
     except OSError as exc:
-        raise output_error(target, exc) from exc
-    target = check_target(target, backup_of=desk.path)
+        raise output_error(Path(target), exc) from exc
+    target = check_target(Path(target), backup_of=desk.path)
     try:
         save_copy(desk.db, target)
         return BackupResult(path=target, size=target.stat().st_size)

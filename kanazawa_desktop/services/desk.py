@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..domain import fields as F
 from ..domain.changes import Changes
-from ..domain.errors import InvalidValue, PermissionDenied, StoreError
+from ..domain.errors import InvalidValue, PermissionDenied, RoleChangeRefused, StoreError
 from ..domain.filtering import MeasureFilter, SearchIndex, search_text, visible_to
 from ..domain.history import Actor, HistoryEntry
 from ..domain.model import Measure, MeasureRow, Node, Plan
@@ -206,8 +206,16 @@ class Desk:
             return F.Role(department=repo.get_meta("department"))
         return None
 
-    def set_role(self, *, department: str | None = None, secretariat: bool = False) -> F.Role:
-        """Remember whose PC this database is; an unknown department is refused with the list."""
+    def set_role(
+        self, *, department: str | None = None, secretariat: bool = False, force: bool = False
+    ) -> F.Role:
+        """Remember whose PC this database is; an unknown department is refused with the list.
+
+        Turning the secretariat's database into a department's, or the reverse, is refused
+        (RoleChangeRefused, nothing written) unless `force`: the secretariat's database holds
+        every department's returns, a department's only its own. A forced change is recorded
+        (role_changes()); a new database or a change between departments is not a crossing.
+        """
         if secretariat == (department is not None):
             raise InvalidValue("担当課か事務局のどちらか一方を指定してください")
         if department is not None:
@@ -219,13 +227,42 @@ class Desk:
                     department=department,
                     known=known,
                 )
+        before = self.role
+        new = F.Role() if secretariat else F.Role(department=department)
+        # the role this database leaves when it crosses between secretariat and department
+        crossing = (
+            before if before is not None and before.is_secretariat != new.is_secretariat else None
+        )
+        if crossing is not None and not force:
+            raise RoleChangeRefused(
+                f"このデータベースは{crossing.label}のものです。{new.label}に変えるには"
+                "明示的な指定が必要です（コマンドでは --force）",
+                current=crossing.label,
+                requested=new.label,
+            )
         with write_transaction(self.db):
             repo.set_meta("role", "secretariat" if secretariat else "department")
             if department:
                 repo.set_meta("department", department)
+            if crossing is not None:
+                log = json.loads(repo.get_meta("role_changes") or "[]")
+                log.append(
+                    {
+                        "at": repo.now_iso(),
+                        "user": self.actor.user,
+                        "from": crossing.label,
+                        "to": new.label,
+                    }
+                )
+                repo.set_meta("role_changes", json.dumps(log, ensure_ascii=False))
         self._role_cache = None
         self.absorb(Changes(structure=True))
         return self.role  # type: ignore[return-value]
+
+    def role_changes(self) -> list[dict[str, str]]:
+        """Every forced change between the secretariat's and a department's role, oldest
+        first: {"at", "user", "from", "to"}."""
+        return list(json.loads(repo.get_meta("role_changes") or "[]"))
 
     @property
     def actor(self) -> Actor:

@@ -570,6 +570,7 @@ class MainWindow(QMainWindow):
         if not self._role_change_agreed(department, secretariat):
             return
         try:
+            # never across department/secretariat here (_role_change_agreed): no force
             self.desk.set_role(department=department, secretariat=secretariat)
         except DeskError as exc:
             self.show_error(exc.message)

@@ -4,7 +4,7 @@ openpyxl builds a Cell and an element tree per cell and serializes it in pure Py
 (about 25 µs a cell without lxml): most of a 20,000-measure export, whose 入力 sheet has
 720,000 cells. `stream_rows(ws, rows)` writes the rows' `<sheetData>` content itself, as
 openpyxl would (inline strings, `s` style ids from the workbook's own style table, `t`, row
-heights), into a temporary file (kept in memory up to SPOOL bytes: a 取組管理票 sheet never
+heights, fixed or not), into a temporary file (kept in memory up to SPOOL bytes: a 取組管理票 sheet never
 touches the disk), then gives the sheet a WorksheetWriter that lets openpyxl
 write everything else (sheet properties, dimension, views, columns, protection, filter,
 merges, validations, page setup) and splices the rows in between when the sheet is closed
@@ -111,15 +111,20 @@ class _SplicedWriter(WorksheetWriter):  # type: ignore[misc]  # openpyxl ships n
             super().cleanup()
 
 
-def stream_rows(ws: Worksheet, rows: Iterable[Row]) -> None:
+def stream_rows(ws: Worksheet, rows: Iterable[Row], *, custom_heights: bool = True) -> None:
     """Write `rows` for the write-only sheet `ws` now (see the module's docstring). An
-    exception from `rows` leaves nothing behind and the sheet without a writer."""
+    exception from `rows` leaves nothing behind and the sheet without a writer.
+
+    With `custom_heights` False a row's height is written without customHeight: it is the
+    height the row opens with, and the row still grows with its text (Excel fits it again
+    when a cell is edited, LibreOffice when it loads the file)."""
     f = tempfile.SpooledTemporaryFile(SPOOL, "w+b", prefix="kanazawa-rows.", suffix=".xml")
     max_row = max_col = 0
     try:
         letters = [column_letter(c) for c in range(64)]
+        custom = ' customHeight="1"' if custom_heights else ""
         for r, (height, cells) in enumerate(rows, start=1):
-            ht = f' ht="{_number(height)}" customHeight="1"' if height is not None else ""
+            ht = f' ht="{_number(height)}"{custom}' if height is not None else ""
             parts = [f'<row r="{r}"{ht}>']
             for c, cell in enumerate(cells):
                 if cell is not None:

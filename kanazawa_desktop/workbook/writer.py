@@ -1,7 +1,8 @@
 """Write the shared workbook with openpyxl (layout in layout.py, manifest in manifest.py).
 
 `write_workbook(content, out)` writes `取組事項一覧`, `入力`, `指標`, one 取組管理票 per
-measure and the hidden manifest, atomically (a files.staging temporary beside `out`, then a rename);
+measure, the hidden manifest and `記入のしかた` (guide_sheet.py; last, so every other sheet
+keeps its part, and the workbook opens on it), atomically (a files.staging temporary beside `out`, then a rename);
 `save_workbook(content, path)` writes the same into `path` as it is, for a caller that does
 the staging itself (the export renames inside its database transaction).
 
@@ -18,7 +19,16 @@ protection). 計画達成状況 cells carry a list validation; 入力 has a froz
 an autofilter and an A4 landscape print setup fitted to the page width. 実施結果 input cells
 carry the Text number format, so Excel keeps what a person types there as typed.
 `指標` (indicator_sheet.py) shows each value with its unit through a number format, and
-its input cells carry an input message naming the unit.
+its input cells carry an input message naming the unit; so do 入力's 計画達成状況 and 実績値.
+
+For printing from Excel (print_setup.py) every sheet has a header naming the plan, the sheet
+and the department and the export date in 和暦, a page n / N footer, narrow margins and is
+fitted to the page width; 取組事項一覧 has a title row naming the department (入力 and 指標
+keep their headers in row 1, where every reader finds them). Data rows are boxed; 入力's row
+heights are where a row opens, not fixed (it grows with what is typed). Every style names
+游ゴシック. 取組管理票 sheets say they hold the content as exported (row 1). The structure is
+locked (workbook protection) against slips; LibreOffice drops it, the import relies on none
+of it.
 """
 
 from __future__ import annotations
@@ -32,17 +42,19 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Protection, Side
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..domain.details import sections
-from ..domain.fiscal import long_label, short_label
+from ..domain.fiscal import era_date, long_label, short_label
 from ..domain.model import RESOURCE_LABELS, Measure, Node, Plan, YearRecord
 from ..domain.status import Status
 from ..domain.text import XML_ILLEGAL
 from ..files import staging
 from .errors import BadWorkbook
+from .guide_sheet import GUIDE_SHEET, MEASURE_SHEET_MARK, MEASURE_SHEET_NOTE, guide_lines
 from .indicator_sheet import IndicatorRow, shown, unit_format
 from .layout import (
     COL_ACTUAL,
@@ -68,10 +80,13 @@ from .layout import (
     measure_sheet_name,
 )
 from .manifest import Manifest
+from .print_setup import font, page_setup, use_japanese_font
 from .rows_xml import Row, stream_rows
 
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_HEAD_FONT = Font(bold=True)
+_TOP = Alignment(vertical="top")
+_FONT = font()
+_HEAD_FONT = font(b=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDE4EE")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
 _GROUP_FILL = PatternFill("solid", fgColor="EEF1F5")
@@ -84,18 +99,30 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _PRESETS: dict[str, dict[str, object]] = {
     "head": {"font": _HEAD_FONT, "fill": _HEAD_FILL, "alignment": _WRAP, "border": _BOX},
     "label": {"font": _HEAD_FONT, "fill": _GROUP_FILL, "alignment": _WRAP, "border": _BOX},
-    "group": {"font": _HEAD_FONT, "fill": _GROUP_FILL},
+    "group": {"font": _HEAD_FONT, "fill": _GROUP_FILL, "border": _BOX},
     "bold": {"font": _HEAD_FONT},
-    "title": {"font": Font(bold=True, size=12)},
-    "wrap": {"alignment": _WRAP},
-    "box": {"border": _BOX},
-    "wrap_box": {"alignment": _WRAP, "border": _BOX},
-    "input": {"alignment": _WRAP, "protection": _UNLOCKED, "fill": _INPUT_FILL},
+    "title": {"font": font(b=True, sz=12)},
+    "note": {"font": font(sz=9, color="C00000")},
+    "guide": {"font": _FONT, "alignment": _WRAP},
+    "plain": {"font": _FONT},
+    # the data rows are boxed, so a printed list reads across
+    "wrap": {"font": _FONT, "alignment": _WRAP, "border": _BOX},
+    "box": {"font": _FONT, "alignment": _TOP, "border": _BOX},
+    "wrap_box": {"font": _FONT, "alignment": _WRAP, "border": _BOX},
+    "input": {
+        "font": _FONT,
+        "alignment": _WRAP,
+        "protection": _UNLOCKED,
+        "fill": _INPUT_FILL,
+        "border": _BOX,
+    },
     "input_text": {
+        "font": _FONT,
         "alignment": _WRAP,
         "protection": _UNLOCKED,
         "fill": _INPUT_FILL,
         "number_format": "@",
+        "border": _BOX,
     },
 }
 
@@ -220,12 +247,21 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.formatRows = False
 
 
-def _a4(ws: Worksheet, landscape: bool) -> None:
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+def _who(content: WorkbookContent) -> str:
+    """Whose workbook: the department, or 全課 for the secretariat's master list."""
+    return content.manifest.department or "全課"
+
+
+def _print(ws: Worksheet, content: WorkbookContent, *, landscape: bool, heading: str = "") -> None:
+    """A4, fitted to the width, narrow margins, the header naming plan, sheet and department
+    and the export date (print_setup.page_setup)."""
+    page_setup(
+        ws,
+        landscape=landscape,
+        plan_name=content.plan.name,
+        heading=heading or f"{ws.title}（{_who(content)}）",
+        date=era_date(content.manifest.issued_at),
+    )
 
 
 def _header(ws: Worksheet, headers: tuple[str, ...] | list[str]) -> list[WriteOnlyCell]:
@@ -236,15 +272,18 @@ def _write_list(ws: Worksheet, content: WorkbookContent) -> None:
     years = content.plan.years
     for c, w in enumerate((9, 50, 24) + (8,) * len(years)):
         ws.column_dimensions[column_letter(c)].width = w
-    ws.freeze_panes = "A2"
-    _a4(ws, landscape=False)
-    ws.print_title_rows = "1:1"
+    ws.freeze_panes = "A3"
+    _print(ws, content, landscape=False)
+    ws.print_title_rows = "2:2"
     _protect(ws)
     stream_rows(ws, _list_rows(ws, content))
 
 
 def _list_rows(ws: Worksheet, content: WorkbookContent) -> Iterator[Row]:
+    """A title row naming the department (no reader looks at this sheet), then the headers."""
     years = content.plan.years
+    title = f"{content.plan.name}　{ws.title}（{_who(content)}）"
+    yield 20.0, [_cell(ws, title, "title")]
     yield None, _header(ws, list(LIST_HEADERS) + [short_label(fy) for fy in years])
     nodes = {n.id: n for n in content.nodes}
     shown: set[int] = set()
@@ -261,14 +300,14 @@ def _list_rows(ws: Worksheet, content: WorkbookContent) -> Iterator[Row]:
             shown.add(n.id)
             yield None, [None, _cell(ws, n.caption, "group")]
         cells = [
-            _cell(ws, m.number_label),
+            _cell(ws, m.number_label, "box"),
             _cell(ws, m.display_name, "wrap", "取組事項名"),
             _cell(ws, m.department_text, "wrap"),
         ]
         for fy in years:
             # like the seed's 一覧: a cell stays blank until the result is settled
             st = m.year(fy).status
-            cells.append(_cell(ws, "" if m.is_repeat or st is Status.PENDING else st.label))
+            cells.append(_cell(ws, "" if m.is_repeat or st is Status.PENDING else st.label, "box"))
         yield _height([(m.display_name, 50), (m.department_text, 24)]), cells
 
 
@@ -279,12 +318,15 @@ def _write_entries(ws: Worksheet, content: WorkbookContent) -> None:
     for c, w in enumerate(ENTRY_WIDTHS):
         ws.column_dimensions[column_letter(c)].width = w
     ws.freeze_panes = "A2"
-    _a4(ws, landscape=True)
+    # the headers stay in row 1 (every reader finds them there): the department is named in
+    # the page header instead of a title row
+    _print(ws, content, landscape=True)
     ws.print_title_rows = "1:1"
     _protect(ws)
     status_rows: list[int] = []
     actual_rows: list[int] = []
-    stream_rows(ws, _entry_rows(ws, content, status_rows, actual_rows))
+    # heights are where the rows open, not fixed: a row grows with what is typed into it
+    stream_rows(ws, _entry_rows(ws, content, status_rows, actual_rows), custom_heights=False)
     last = ENTRY_FIRST_ROW + len(content.manifest.rows) - 1
     if status_rows:
         dv = DataValidation(
@@ -292,8 +334,11 @@ def _write_entries(ws: Worksheet, content: WorkbookContent) -> None:
             formula1='"' + ",".join(STATUS_CHOICES) + '"',
             allow_blank=True,
             showErrorMessage=True,
+            showInputMessage=True,
             errorTitle="計画達成状況",
             error="「未確定」「達成」「未達成」から選んでください",
+            promptTitle="計画達成状況",
+            prompt="一覧から選びます。実績が確定するまでは「未確定」のままにします",
         )
         dv.sqref = _sqref(COL_STATUS, status_rows)
         ws.data_validations.append(dv)
@@ -305,8 +350,11 @@ def _write_entries(ws: Worksheet, content: WorkbookContent) -> None:
             formula2="1E+15",
             allow_blank=True,
             showErrorMessage=True,
+            showInputMessage=True,
             errorTitle="実績値",
             error="数値を入力してください",
+            promptTitle="実績値",
+            prompt="数値だけを入力します（単位は付けません。目標値と同じ単位です）",
         )
         dv.sqref = _sqref(COL_ACTUAL, actual_rows)
         ws.data_validations.append(dv)
@@ -375,7 +423,7 @@ def _write_indicators(ws: Worksheet, content: WorkbookContent) -> None:
     for c, w in enumerate(INDICATOR_WIDTHS):
         ws.column_dimensions[column_letter(c)].width = w
     ws.freeze_panes = "C2"
-    _a4(ws, landscape=True)
+    _print(ws, content, landscape=True)
     ws.print_title_rows = "1:1"
     _protect(ws)
     prompts: dict[tuple[int, str, str], list[int]] = {}
@@ -438,6 +486,9 @@ def _indicator_rows(
         yield _height([(ir.name, INDICATOR_WIDTHS[1]), (ir.target, INDICATOR_WIDTHS[6])]), cells
 
 
+MEASURE_TEXT_ROW = 4  # after the note 「書き出し時点の内容」, the path and the title
+
+
 def _write_measure_sheet(
     ws: Worksheet, m: Measure, content: WorkbookContent, path_caption: str
 ) -> None:
@@ -445,12 +496,14 @@ def _write_measure_sheet(
     ws.column_dimensions["A"].width = 14
     for i in range(len(years)):
         ws.column_dimensions[column_letter(1 + i)].width = 30
-    _a4(ws, landscape=True)
+    _print(
+        ws, content, landscape=True, heading=f"{ws.title}（{_who(content)}　{MEASURE_SHEET_MARK}）"
+    )
     _protect(ws)
     last = len(years)
     # 概要 … 確保する行政資源 (the rows the plan has) and the plan's own sections (具体的な事業 …):
     # the text spans the year columns
-    for r in range(3, 3 + len(_text_rows(m, content.plan))):
+    for r in range(MEASURE_TEXT_ROW, MEASURE_TEXT_ROW + len(_text_rows(m, content.plan))):
         ws.merged_cells.add(f"B{r}:{column_letter(last)}{r}")
     stream_rows(ws, _measure_rows(ws, m, content, path_caption))
 
@@ -474,6 +527,8 @@ def _measure_rows(
 ) -> Iterator[Row]:
     years = content.plan.years
     last = len(years)
+    # the sheet is a print of the measure when exported: say so, it does not follow 入力
+    yield None, [_cell(ws, MEASURE_SHEET_NOTE, "note")]
     yield None, [_cell(ws, path_caption, "bold")]
     title = _cell(ws, f"{m.number_label} {m.display_name}", "title", "取組事項名")
     yield None, [title] + [None] * (last - 1) + [_cell(ws, m.department_text)]
@@ -502,6 +557,33 @@ def _measure_rows(
         )
 
 
+GUIDE_WIDTH = 80
+
+
+def _write_guide(ws: Worksheet, content: WorkbookContent) -> None:
+    """記入のしかた (guide_sheet.py): one paragraph a row, printed on one page width."""
+    ws.column_dimensions["A"].width = GUIDE_WIDTH
+    _print(ws, content, landscape=False)
+    _protect(ws)
+    lines = guide_lines(
+        plan_name=content.plan.name,
+        scope=content.manifest.scope,
+        department=content.manifest.department,
+        date=era_date(content.manifest.issued_at),
+        has_indicator_sheet=content.manifest.version >= 5,
+        has_measure_sheets=0 < sum(not m.is_repeat for m in content.measures) <= MAX_MEASURE_SHEETS,
+    )
+    presets = {"title": "title", "head": "bold", "": "guide"}
+    stream_rows(
+        ws,
+        (
+            (20.0 if style else _height([(text, GUIDE_WIDTH)]), [_cell(ws, text, presets[style])])
+            for style, text in lines
+        ),
+        custom_heights=False,
+    )
+
+
 def _write_manifest(ws: Worksheet, manifest: Manifest) -> None:
     ws.sheet_state = "hidden"
     _protect(ws)
@@ -523,6 +605,10 @@ def save_workbook(
     (rows_xml), so memory does not grow with the sheets; openpyxl writes the rest.
     """
     wb = Workbook(write_only=True)
+    use_japanese_font(wb)
+    # against slips in Excel (a hidden sheet unhidden or deleted); LibreOffice drops it and
+    # the import checks everything anyway
+    wb.security = WorkbookProtection(lockStructure=True)
     try:
         _write_sheets(wb, content, step)
         wb.save(path)
@@ -558,7 +644,10 @@ def _write_sheets(
             " ".join(reversed(chain)),
         )
     _write_manifest(wb.create_sheet(MANIFEST_SHEET), content.manifest)
-    wb.active = 1  # open on 入力
+    # last, so every other sheet keeps its part (sheet2.xml is 入力 in every format), and
+    # the workbook opens on it: the first thing a department reads
+    _write_guide(wb.create_sheet(GUIDE_SHEET), content)
+    wb.active = len(wb.worksheets) - 1
 
 
 def _discard(wb: Workbook) -> None:

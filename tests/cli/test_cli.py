@@ -13,7 +13,7 @@ def test_init_department_then_secretariat(tmp_path):
     assert "人事課" in out.stdout and "6 件" in out.stdout
     with Desk.open(db) as d:
         assert d.role.department == "人事課"
-    out = run_cli("--db", str(db), "init", "--secretariat")
+    out = run_cli("--db", str(db), "init", "--secretariat", "--force")
     assert out.returncode == 0, out.stderr
     assert "92 件" in out.stdout
 

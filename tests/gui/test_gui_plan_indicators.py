@@ -108,7 +108,7 @@ def test_a_department_sees_them_read_only(qtbot, tmp_path, open_window):
         d.use_plan("sogo_senryaku_3")
         goal = _item(d, "GOAL-3-2")
         d.save_plan_indicators({(goal.id, 2024, F.ACTUAL): 1200})
-        d.set_role(department="財政課")
+        d.set_role(department="財政課", force=True)
     win = open_window(db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     win.switch_plan("sogo_senryaku_3")
     dlg = _open(win)

@@ -62,7 +62,7 @@ def test_only_the_secretariat_renames_and_never_to_blank(desk):
     n = node(desk, "1")
     with pytest.raises(PermissionDenied):
         desk.rename_node(n.id, "新しい方針")
-    desk.set_role(secretariat=True)
+    desk.set_role(secretariat=True, force=True)
     with pytest.raises(InvalidValue, match="空にできません"):
         desk.rename_node(n.id, "  ")
     assert node(desk, "1").title == n.title
@@ -110,7 +110,7 @@ def test_add_node_numbers_after_siblings_and_places_after_the_branch(desk):
         desk.add_node(sub, "四階層目")
     with pytest.raises(StoreError, match="追加は元に戻せません"):
         desk.undo_batch(_last_batch(desk))
-    desk.set_role(department="人事課")
+    desk.set_role(department="人事課", force=True)
     with pytest.raises(PermissionDenied):
         desk.add_node(node(desk, "1").id, "課が追加")
 

@@ -119,7 +119,7 @@ def test_bad_values_and_other_roles_are_refused_whole(secretariat, db_path):
     secretariat.use_plan("sogo_senryaku_3")
     assert _item(secretariat, "GOAL-1-2").actuals == {}
     assert secretariat.plan_indicator_history() == []
-    secretariat.set_role(department="財政課")
+    secretariat.set_role(department="財政課", force=True)
     with pytest.raises(PermissionDenied, match="事務局だけ"):
         secretariat.save_plan_indicators({(goal.id, 2024, F.ACTUAL): 50})
 

@@ -38,7 +38,8 @@ def test_a_department_reports_on_an_item_of_a_later_plan(
         sec_path = sec.path
     wb = openpyxl.load_workbook(wb_path, read_only=True)
     assert wb.sheetnames[0] == list_sheet  # in the plan's words
-    labels = [r[0] for r in wb[wb.sheetnames[-2]].iter_rows(max_col=1, values_only=True)]
+    item_sheet = wb[wb.sheetnames[-3]]  # the last 取組管理票: before _manifest and 記入のしかた
+    labels = [r[0] for r in item_sheet.iter_rows(max_col=1, values_only=True)]
     wb.close()
     assert all(w in labels for w in rows_shown), labels  # the item's own sheet
     assert not any(w in labels for w in rows_left_out), labels

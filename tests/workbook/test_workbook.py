@@ -36,10 +36,12 @@ def test_master_workbook_sheets_and_headers(secretariat, tmp_path):
     result = X.export_workbook(secretariat, out)
     assert result.scope == "master" and result.rows == 90 * 4
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:2] == ["取組事項一覧", "入力"]
+    assert wb.sheetnames[:2] == ["取組事項一覧", "入力"] and wb.sheetnames[-1] == "記入のしかた"
+    assert wb.active.title == "記入のしかた"
     assert "No.1" in wb.sheetnames and "No.90" in wb.sheetnames
     assert wb["_manifest"].sheet_state == "hidden"
-    assert [c.value for c in wb["取組事項一覧"][1]] == [
+    assert "全課" in wb["取組事項一覧"]["A1"].value  # the title row names whose list it is
+    assert [c.value for c in wb["取組事項一覧"][2]] == [
         "取組No.",
         "取組事項名",
         "担当課",
@@ -62,7 +64,7 @@ def test_master_workbook_sheets_and_headers(secretariat, tmp_path):
     titles = [ws.cell(r, 2).value for r in range(2, ws.max_row + 1)]
     assert titles.count("職員による課題解決アプリの実践数") == 4
     # 一覧 grouped by 方針 and 項目
-    first = [wb["取組事項一覧"].cell(r, 2).value for r in range(2, 5)]
+    first = [wb["取組事項一覧"].cell(r, 2).value for r in range(3, 6)]
     assert first[0].startswith("方針1") and first[1].startswith("(1)")
 
 
@@ -332,7 +334,7 @@ def test_a_city_scale_list_carries_no_measure_sheets_and_still_merges(
     master = X.export_workbook(secretariat, tmp_path / "master.xlsx").path
     part = X.export_workbook(secretariat, tmp_path / "jinji.xlsx", "人事課").path
     names = openpyxl.load_workbook(master, read_only=True).sheetnames
-    assert names == ["取組事項一覧", "入力", "指標", "_manifest"]
+    assert names == ["取組事項一覧", "入力", "指標", "_manifest", "記入のしかた"]
     assert "No.10" in openpyxl.load_workbook(part, read_only=True).sheetnames
     fill(master, {("No.10", "R5", "result"): "一覧表から"})
     [pv] = X.preview_import(secretariat, [master])
