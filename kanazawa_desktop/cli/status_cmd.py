@@ -67,4 +67,4 @@ def _print_plan(rows: list[DepartmentStatus]) -> None:
             line += f"  未解決の競合 {len(s.open_conflicts)}件"
         print(line.rstrip())
         for c in s.open_conflicts:
-            print(f"    競合  {c.get('what', '')}")
+            print(f"    競合  {c.what}")

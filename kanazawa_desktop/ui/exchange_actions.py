@@ -196,7 +196,7 @@ class StatusDialog(QDialog):
         table = self.table
         table.setRowCount(len(rows))
         for r, (plan, s) in enumerate(rows):
-            conflicts = "、".join(str(c.get("what", "")) for c in s.open_conflicts)
+            conflicts = "、".join(c.what for c in s.open_conflicts)
             values = (
                 plan,
                 s.department,

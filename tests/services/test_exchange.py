@@ -59,7 +59,7 @@ def test_conflict_keep_and_take(secretariat, issued):
     assert len(res.open_conflicts) == 1
     status = {s.department: s for s in X.collection_status(secretariat)}
     assert status["人事課"].state == "競合あり" and status["人事課"].issued_at
-    assert status["人事課"].open_conflicts[0]["what"] == "No.7 R5 実施結果"
+    assert status["人事課"].open_conflicts[0].what == "No.7 R5 実施結果"
     # undo, then apply again taking the file's side of the conflict
     X.undo_import(secretariat, res.batch_id)
     [pv] = X.preview_import(secretariat, [issued])

@@ -7,8 +7,8 @@
   says so (ApplyResult.already);
 * changes = every APPLY decision + every conflict resolved to the file's side
   (`resolutions[(measure_key, fy, field)] == TAKE_FILE`); conflicts left unresolved stay
-  unapplied and are recorded as open (回収状況); TAKE_MASTER settles one by keeping the
-  master value;
+  unapplied and are recorded as open (回収状況, and a row each in the worklist that
+  conflicts.py settles later); TAKE_MASTER settles one by keeping the master value;
 * one transaction: the batch (repository.apply_changes, source "import", description
   naming the file), the import log row, and on a department PC the measures the master
   added, and its new 項目/小項目 (such a batch cannot be undone: they would vanish with their
@@ -38,6 +38,7 @@ from ...domain.errors import (
     StoreError,
 )
 from ...domain.merge import FieldMerge
+from ...store import conflict_repo
 from ...store import exchange_repo as xrepo
 from ...store import repository as repo
 from ...store.connection import write_transaction
@@ -86,6 +87,7 @@ def _conflict_record(pv: FilePreview, fm: FieldMerge) -> dict[str, object]:
         "master": fm.master,
         "file": fm.file,
         "blank": fm.decision == "blank",
+        "measure_id": pv.measures[fm.measure_key][0] if fm.measure_key in pv.measures else None,
     }
 
 
@@ -182,7 +184,8 @@ def apply_import(
                 )
                 xrepo.clear_sent()
                 repo.set_meta(ORIGIN_META, preview.origin_uid)
-            xrepo.record_import(
+            left_open = [_conflict_record(preview, fm) for fm in open_conflicts]
+            import_id = xrepo.record_import(
                 user=actor.user,
                 file_name=preview.name,
                 content_hash=preview.content_hash,
@@ -190,7 +193,7 @@ def apply_import(
                 department=preview.department,
                 batch_id=batch,
                 applied=len(changes),
-                conflicts=[_conflict_record(preview, fm) for fm in open_conflicts],
+                conflicts=left_open,
                 base_changes=base_changes,
                 issued_at=preview.issued_at or None,
                 manifest_checksum=preview.manifest_checksum or None,
@@ -199,6 +202,7 @@ def apply_import(
                 saved_at=preview.saved_at,
                 plan_code=desk.plan.code,  # apply_import runs on the file's plan
             )
+            conflict_repo.record(import_id, left_open)  # the worklist (conflicts.py)
     except ConflictError as exc:
         raise StalePreview(
             f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
