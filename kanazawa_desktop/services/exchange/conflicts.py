@@ -1,6 +1,7 @@
 """The conflicts imports left open, as a worklist settled at any later time.
 
     open_conflicts(desk, plan=None) -> list[ConflictRecord]      # every plan, or one (code)
+    rows(desk, conflicts) -> list[ConflictRow]                    # their words, for lists
     department_conflicts(desk, department) -> list[ConflictRecord]  # the desk's plan
     resolve(desk, conflict_id, take=None, value=None) -> Resolution
 
@@ -19,14 +20,24 @@ from dataclasses import dataclass
 
 from ...domain import fields as F
 from ...domain.changes import Changes
-from ...domain.errors import InvalidValue, NotFound, StoreError
+from ...domain.display import format_value, short_time
+from ...domain.errors import DeskError, InvalidValue, NotFound, StoreError
+from ...domain.fiscal import short_label
 from ...store import conflict_repo
 from ...store.conflict_repo import ConflictRecord
 from ...store.connection import write_transaction
 from ..desk import PLAN_CODE, Desk
 from .apply import TAKE_FILE, TAKE_MASTER
 
-__all__ = ["ConflictRecord", "Resolution", "department_conflicts", "open_conflicts", "resolve"]
+__all__ = [
+    "ConflictRecord",
+    "ConflictRow",
+    "Resolution",
+    "department_conflicts",
+    "open_conflicts",
+    "resolve",
+    "rows",
+]
 
 HOW_LABELS = {
     TAKE_FILE: "ブックの値にする",
@@ -49,6 +60,50 @@ class Resolution:
         if self.batch_id is not None:
             text += f"（変更 #{self.batch_id}）"
         return text
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """A conflict in the words of a list (the CLI's TSV, the window's worklist)."""
+
+    record: ConflictRecord
+    plan: str  # the plan's name
+    number: str  # 'No.7'
+    year: str  # 'R5'; blank for a measure's own field
+    item: str  # the field's label
+    master: str
+    file: str
+    imported_at: str
+
+    @property
+    def id(self) -> int:
+        return self.record.id
+
+
+def rows(desk: Desk, conflicts: list[ConflictRecord]) -> list[ConflictRow]:
+    names = {p.code: p.name for p in desk.plans()}
+    labels: dict[int, str] = {}
+    out = []
+    for c in conflicts:
+        if c.measure_id is not None and c.measure_id not in labels:
+            try:
+                labels[c.measure_id] = desk.measure(c.measure_id).number_label
+            except DeskError:
+                labels[c.measure_id] = ""
+        own = c.field in F.MEASURE_FIELDS
+        out.append(
+            ConflictRow(
+                record=c,
+                plan=names.get(c.plan_code or PLAN_CODE, c.plan_code or PLAN_CODE),
+                number=labels.get(c.measure_id or 0) or c.what.split(" ")[0],
+                year="" if own or not c.fy else short_label(c.fy),
+                item=F.label(c.field),
+                master=format_value(c.field, c.master, blank="（空欄）"),
+                file=format_value(c.field, c.file, blank="（空欄）"),
+                imported_at=short_time(c.imported_at),
+            )
+        )
+    return out
 
 
 def open_conflicts(desk: Desk, plan: str | None = None) -> list[ConflictRecord]:
