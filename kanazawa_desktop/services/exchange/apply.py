@@ -16,7 +16,8 @@
   field changed after the preview, nothing is written and the person is asked to preview
   again.
 
-`undo_import(desk, batch_id)` writes the whole batch's old values back through
+`plan_undo_import(desk, batch_id)` says what undoing would write back, or why it is refused,
+without writing. `undo_import(desk, batch_id)` writes the whole batch's old values back through
 Desk.undo_batch (refused with the reason when a later change touched the same fields),
 restores the sync base entries it changed (department PC), and marks the import as undone,
 so the same file may be imported again.
@@ -42,7 +43,7 @@ from ...store import conflict_repo
 from ...store import exchange_repo as xrepo
 from ...store import repository as repo
 from ...store.connection import write_transaction
-from ..desk import Desk
+from ..desk import PLAN_CODE, Desk
 from .export import ORIGIN_META
 from .preview import KIND_SYNC, FilePreview
 
@@ -283,7 +284,8 @@ def _insert_new_measures(
     return created
 
 
-def undo_import(desk: Desk, batch_id: int) -> list[F.FieldChange]:
+def _undoable(batch_id: int) -> xrepo.ImportRecord:
+    """The import of `batch_id` if it may be undone as a whole; StoreError with the reason."""
     record = xrepo.import_for_batch(batch_id)
     if record is None:
         raise StoreError(f"変更 #{batch_id} は取込ではありません")
@@ -304,6 +306,54 @@ def undo_import(desk: Desk, batch_id: int) -> list[F.FieldChange]:
             f"取込「{record.file_name}」の後に同じ種類のブック「{later[-1].file_name}」を"
             "取り込んでいます。新しい方から順に元に戻してください"
         )
+    return record
+
+
+@dataclass(frozen=True)
+class UndoPlan:
+    """What undoing an import would do, asked before it is done (回収状況)."""
+
+    file_name: str
+    changes: list[tuple[str, str, object, object]]  # (what, field, value written, value before)
+    refusal: str = ""  # why it cannot be undone; blank when it can
+
+
+def plan_undo_import(desk: Desk, batch_id: int) -> UndoPlan:
+    """The changes an import wrote and whether undoing it would be refused, and why: the same
+    checks as undo_import (which checks them again when it runs), writing nothing."""
+    from ...domain.fiscal import short_label
+    from ...domain.values import field_value
+
+    try:
+        record = _undoable(batch_id)
+    except StoreError as exc:
+        found = xrepo.import_for_batch(batch_id)
+        return UndoPlan(found.file_name if found else f"#{batch_id}", [], exc.message)
+    changes = repo.batch_changes(batch_id)
+    refusal = ""
+    if any(c.field == "created" for c in changes):
+        refusal = "取組や体系の追加は元に戻せません。不要な取組は「廃止」にしてください"
+    lines: list[tuple[str, str, object, object]] = []
+    touched: list[str] = []
+    with desk.on_plan(record.plan_code or PLAN_CODE):
+        for c in changes:
+            if not c.measure_id or c.field in ("created", "node"):
+                continue
+            m = desk.measure(c.measure_id)
+            year = f" {short_label(c.fy)}" if c.fy else ""
+            what = f"{m.number_label}{year} {F.label(c.field)}"
+            lines.append((what, c.field, c.new, c.old))
+            if not repo.same_value(field_value(m, c.field, c.fy), c.new):
+                touched.append(what)
+    if touched and not refusal:
+        refusal = (
+            "取込の後に同じ項目が変更されているため、元に戻せません: " + "、".join(touched[:5])
+        ) + (f" ほか{len(touched) - 5}件" if len(touched) > 5 else "")
+    return UndoPlan(record.file_name, lines, refusal)
+
+
+def undo_import(desk: Desk, batch_id: int) -> list[F.FieldChange]:
+    _undoable(batch_id)
     with write_transaction(desk.db):
         changes = desk.undo_batch(batch_id, source="undo")
         xrepo.mark_undone(batch_id)
