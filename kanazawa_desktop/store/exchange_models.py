@@ -124,4 +124,3 @@ class DbConflict(BaseModel):
 
 
 EXCHANGE_MODELS = [DbExport, DbImport, DbSyncBase, DbSent, DbIssued, DbConflict]
-
