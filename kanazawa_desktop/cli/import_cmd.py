@@ -2,7 +2,8 @@
 
 Each file is previewed (changes, conflicts, refusals, unchanged count), then applied
 atomically unless --dry-run. Conflicts (including a blank cell over a value) are listed and
-left unapplied; settle them in the window's import dialog. Exit code: 1 when any file was
+left unapplied and open: `conflicts` lists them, `resolve` settles them (or the window's
+回収状況). Exit code: 1 when any file was
 refused (one line per bad file on stderr, no traceback), else 3 when conflicts were left
 unapplied, else 0. Each file is judged and applied on its own: a file that cannot be read
 (even by an unexpected error) is reported and the others still go through. Output never

@@ -10,7 +10,8 @@ Contract:
   refused with StoreError when a later change touched one of its fields (the store's
   stale-write check), when the batch added a measure or node (those are retired, not undone),
   or when it was undone already. A refused undo or redo leaves both stacks as they were.
-  Conflicts the batch settled (a save, a settled import conflict) are open again.
+  Conflicts the batch settled (a save, a settled import conflict) are open again; a redo
+  settles them again (as an edit).
 
 The stacks live in memory: they are this window's (or command's) session, while the
 history of every batch stays in the database.
@@ -66,7 +67,10 @@ class UndoStack:
             return []
         batch = self._redo[-1]
         changes = repo.batch_changes(batch)
-        new_batch = _apply_as(desk, changes, "redo", f"やり直し #{batch}")
+        with write_transaction(desk.db):
+            new_batch = _apply_as(desk, changes, "redo", f"やり直し #{batch}")
+            # the values written again win over the conflicts undoing them had opened
+            conflict_repo.settle_edited(changes, desk.actor.user, new_batch)
         self._redo.pop()
         if new_batch is not None:
             self._undo.append(new_batch)

@@ -105,6 +105,8 @@ def test_an_edit_in_the_form_settles_the_conflict_on_that_field(open_one):
     assert settled.settled_how == "edit" and settled.settled_batch
     desk.undo()  # undoing that edit opens it again
     assert len(X.open_conflicts(desk)) == 2
+    desk.redo()  # and writing it again settles it again
+    assert [c.id for c in X.open_conflicts(desk)] == [status.id]
 
 
 def test_a_later_return_replaces_the_departments_list(open_one, tmp_path):
