@@ -458,12 +458,16 @@ class Desk:
         changes = []
         for measure_id, fields in edits.items():
             changes += self._changes_for(self.measure(measure_id), fields)
-        actor = self.actor
-        with write_transaction(self.db):
-            batch = repo.apply_changes(self.db, changes, actor, source or self.source, description)
-            conflict_repo.settle_edited(changes, actor.user, batch)
+        actor, batch = self.actor, None
+        written = [c for c in changes if not repo.same_value(c.old, c.new)]
+        if written:  # nothing to write takes no write lock
+            with write_transaction(self.db):
+                batch = repo.apply_changes(
+                    self.db, written, actor, source or self.source, description
+                )
+                conflict_repo.settle_edited(written, actor.user, batch)
         self.undo_stack.push(batch)
-        applied = [c for c in changes if not repo.same_value(c.old, c.new)]
+        applied = written
         for measure_id, fields in edits.items():
             if applied or fields:
                 repo.drop_drafts(self.db, measure_id, list(fields.keys()))

@@ -69,7 +69,10 @@ class ApplyResult:
         if self.batch_id is not None:
             text += f"（変更 #{self.batch_id}）"
         if self.open_conflicts:
-            text += f"。競合 {len(self.open_conflicts)}件は反映していません"
+            text += (
+                f"。競合 {len(self.open_conflicts)}件は反映していません"
+                "（未解決の競合として残り、あとから解決できます）"
+            )
         return text
 
 
