@@ -116,12 +116,7 @@ def department_conflicts(desk: Desk, department: str) -> list[ConflictRecord]:
     return [c for c in open_conflicts(desk, desk.plan.code) if c.department == department]
 
 
-def resolve(
-    desk: Desk, conflict_id: int, *, take: str | None = None, value: object = None
-) -> Resolution:
-    """Settle one open conflict by taking a side (`take`) or by a typed `value`."""
-    if (take is None) == (value is None) or take not in (None, TAKE_FILE, TAKE_MASTER):
-        raise InvalidValue("「ブックの値」「事務局の値」または入力した値のどれか一つで解決します")
+def _open_one(conflict_id: int) -> ConflictRecord:
     rec = conflict_repo.get(PLAN_CODE, conflict_id)
     if rec is None:
         raise NotFound(f"競合 {conflict_id} はありません", conflict=conflict_id)
@@ -133,11 +128,24 @@ def resolve(
         )
     if rec.measure_id is None:
         raise NotFound(f"競合 {conflict_id} の取組がこのデータベースにありません")
+    return rec
+
+
+def resolve(
+    desk: Desk, conflict_id: int, *, take: str | None = None, value: object = None
+) -> Resolution:
+    """Settle one open conflict by taking a side (`take`) or by a typed `value`."""
+    if (take is None) == (value is None) or take not in (None, TAKE_FILE, TAKE_MASTER):
+        raise InvalidValue("「ブックの値」「事務局の値」または入力した値のどれか一つで解決します")
+    rec = _open_one(conflict_id)
     how = take or "value"
     new = rec.file if take == TAKE_FILE else value
     actor = desk.actor
     with desk.on_plan(rec.plan_code or PLAN_CODE):
         with write_transaction(desk.db):
+            # checked again under the write lock: another window may have settled it meanwhile
+            rec = _open_one(conflict_id)
+            assert rec.measure_id is not None
             batch = None
             if take != TAKE_MASTER:
                 fy = None if rec.field in F.MEASURE_FIELDS else rec.fy
