@@ -144,3 +144,22 @@ def test_conflicts_recorded_before_version_9_become_rows(open_one, tmp_path):
         assert rows[0].measure_id == mid(desk, 7) and rows[1].master == "not_achieved"
         X.resolve(desk, rows[0].id, take=X.TAKE_FILE)
         assert value(desk, 7) == "課の記入"
+
+
+def test_undoing_a_return_later_says_what_it_changed_or_why_not(open_one, tmp_path):
+    from kanazawa_desktop.services.exchange.apply import plan_undo_import
+
+    desk = open_one
+    res = returned(desk, tmp_path, "j2.xlsx", {("No.10", "R5", "result"): "課の記入2"})
+    plan = plan_undo_import(desk, res.batch_id)
+    assert plan.refusal == "" and plan.file_name == "j2.xlsx"
+    assert plan.changes == [("No.10 R5 実施結果", "result_text", "課の記入2", "")]
+    desk.save(mid(desk, 10), {(2023, "result_text"): "後から修正"})
+    plan = plan_undo_import(desk, res.batch_id)
+    assert "No.10 R5 実施結果" in plan.refusal and "変更されている" in plan.refusal
+    with pytest.raises(DeskError):
+        X.undo_import(desk, res.batch_id)  # the undo itself refuses it too
+    desk.undo()
+    assert plan_undo_import(desk, res.batch_id).refusal == ""
+    X.undo_import(desk, res.batch_id)
+    assert "すでに元に戻されています" in plan_undo_import(desk, res.batch_id).refusal
