@@ -17,6 +17,7 @@ from ..services.paths import ENV_DB, default_db_path
 from . import (
     assign_cmd,
     backup_cmd,
+    conflicts_cmd,
     export_cmd,
     import_cmd,
     indicators_cmd,
@@ -42,6 +43,7 @@ COMMAND_MODULES = [
     plans_cmd,
     assign_cmd,
     plan_cmd,
+    conflicts_cmd,
 ]
 
 

@@ -2,12 +2,14 @@
 
 Each file is previewed (changes, conflicts, refusals, unchanged count), then applied
 atomically unless --dry-run. Conflicts (including a blank cell over a value) are listed and
-left unapplied; settle them in the window's import dialog. Exit code: 1 when any file was
+left unapplied and open: `conflicts` lists them, `resolve` settles them (or the window's
+回収状況). Exit code: 1 when any file was
 refused (one line per bad file on stderr, no traceback), else 3 when conflicts were left
 unapplied, else 0. Each file is judged and applied on its own: a file that cannot be read
 (even by an unexpected error) is reported and the others still go through. Output never
 decides what is applied (see Output). `--undo BATCH` undoes an applied import as a whole (the batch number is
-printed when it is applied); refused, exit 1, when later changes touched the same fields.
+printed when it is applied, `#3` as printed or `3`); refused, exit 1, when later changes touched
+the same fields.
 """
 
 from __future__ import annotations
@@ -31,8 +33,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="返送された共有ブックを取り込みます")
     p.add_argument("files", type=Path, nargs="*", metavar="FILE.xlsx", help="取り込むファイル")
     p.add_argument("--dry-run", action="store_true", help="確認だけして何も反映しない")
-    p.add_argument("--undo", type=int, metavar="BATCH", help="取込（変更 #BATCH）を丸ごと元に戻す")
+    p.add_argument(
+        "--undo",
+        type=batch_number,
+        metavar="BATCH",
+        help="取込（変更 #BATCH。status や履歴の表示どおり #3 とも書けます）を丸ごと元に戻す",
+    )
     p.set_defaults(func=run, parser=p)
+
+
+def batch_number(text: str) -> int:
+    """'#3', '＃3' or '3' -> 3: the batch as `status`, the history and the import print it."""
+    digits = text.strip().lstrip("#＃").strip()
+    if not digits.isascii() or not digits.isdigit():
+        raise argparse.ArgumentTypeError(f"変更の番号は #3 や 3 のように指定してください: {text}")
+    return int(digits)
 
 
 def show(value: object, field: str = "", names: dict[str, str] | None = None) -> str:

@@ -1,5 +1,5 @@
 """`status`: 回収状況 on the secretariat's database, one line per department holding measures,
-then the conflicts each return left open; for one plan (`--plan`, else the 行政経営プラン) or
+then the conflicts each return left open (with the ID `resolve` takes); for one plan (`--plan`, else the 行政経営プラン) or
 every plan (`--all-plans`: a block per plan, then the total). Exit 0; 1 on a department's
 database; 2 for --plan with --all-plans."""
 
@@ -67,4 +67,4 @@ def _print_plan(rows: list[DepartmentStatus]) -> None:
             line += f"  未解決の競合 {len(s.open_conflicts)}件"
         print(line.rstrip())
         for c in s.open_conflicts:
-            print(f"    競合  {c.get('what', '')}")
+            print(f"    競合 {c.id}  {c.what}")  # the ID `resolve` takes

@@ -11,6 +11,7 @@ SOURCE_LABELS = {
     "cli": "コマンド",
     "undo": "元に戻す",
     "redo": "やり直し",
+    "conflict": "競合の解決",
     "init": "初期設定",
 }
 

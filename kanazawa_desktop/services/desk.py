@@ -26,6 +26,7 @@ from ..domain.model import Measure, MeasureRow, Node, Plan
 from ..domain.plans import find_plan
 from ..domain.text import clean_text
 from ..domain.values import field_value, unit_of, validate
+from ..store import conflict_repo
 from ..store import repository as repo
 from ..store.connection import Database, SqliteInfo, connect, discard_new_file, write_transaction
 from ..store.models import database_proxy
@@ -489,13 +490,21 @@ class Desk:
         description: str = "",
     ) -> SaveResult:
         """Save field edits of several measures as one undoable batch (an assignment of
-        departments from a table): all or nothing."""
+        departments from a table): all or nothing. A field saved settles the conflicts an
+        import left open on it (the value saved wins), in the same transaction."""
         changes = []
         for measure_id, fields in edits.items():
             changes += self._changes_for(self.measure(measure_id), fields)
-        batch = repo.apply_changes(self.db, changes, self.actor, source or self.source, description)
+        actor, batch = self.actor, None
+        written = [c for c in changes if not repo.same_value(c.old, c.new)]
+        if written:  # nothing to write takes no write lock
+            with write_transaction(self.db):
+                batch = repo.apply_changes(
+                    self.db, written, actor, source or self.source, description
+                )
+                conflict_repo.settle_edited(written, actor.user, batch)
         self.undo_stack.push(batch)
-        applied = [c for c in changes if not repo.same_value(c.old, c.new)]
+        applied = written
         for measure_id, fields in edits.items():
             if applied or fields:
                 repo.drop_drafts(self.db, measure_id, list(fields.keys()))

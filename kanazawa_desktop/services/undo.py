@@ -10,6 +10,8 @@ Contract:
   refused with StoreError when a later change touched one of its fields (the store's
   stale-write check), when the batch added a measure or node (those are retired, not undone),
   or when it was undone already. A refused undo or redo leaves both stacks as they were.
+  Conflicts the batch settled (a save, a settled import conflict) are open again; a redo
+  settles them again (as an edit).
 
 The stacks live in memory: they are this window's (or command's) session, while the
 history of every batch stays in the database.
@@ -22,7 +24,9 @@ from typing import TYPE_CHECKING
 from ..domain import fields as F
 from ..domain.changes import Changes
 from ..domain.errors import ConflictError, StoreError
+from ..store import conflict_repo
 from ..store import repository as repo
+from ..store.connection import write_transaction
 
 if TYPE_CHECKING:
     from .desk import Desk
@@ -63,7 +67,10 @@ class UndoStack:
             return []
         batch = self._redo[-1]
         changes = repo.batch_changes(batch)
-        new_batch = _apply_as(desk, changes, "redo", f"やり直し #{batch}")
+        with write_transaction(desk.db):
+            new_batch = _apply_as(desk, changes, "redo", f"やり直し #{batch}")
+            # the values written again win over the conflicts undoing them had opened
+            conflict_repo.settle_edited(changes, desk.actor.user, new_batch)
         self._redo.pop()
         if new_batch is not None:
             self._undo.append(new_batch)
@@ -80,7 +87,9 @@ def undo_batch(desk: Desk, batch_id: int, *, source: str = "undo") -> list[F.Fie
     if info.undone_by is not None:
         raise StoreError(f"変更 #{batch_id} はすでに元に戻されています")
     inverse = [c.inverse() for c in reversed(repo.batch_changes(batch_id))]
-    _apply_as(desk, inverse, source, f"元に戻す #{batch_id}", undoes=batch_id)
+    with write_transaction(desk.db):
+        _apply_as(desk, inverse, source, f"元に戻す #{batch_id}", undoes=batch_id)
+        conflict_repo.reopen(batch_id)  # a conflict that batch settled is open again
     return inverse
 
 

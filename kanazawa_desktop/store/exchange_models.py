@@ -6,13 +6,14 @@
   hash of its cell content (so the same file twice applies nothing the second time), the
   batch it wrote (the unit of undo) and the conflicts it left open (JSON list).
 * `exchange_issued`: every workbook issued, by the checksum of its manifest (version 4).
+* `exchange_conflict`: each conflict an import left open, and how it was settled (version 9).
 * `exchange_base`: on a department PC, the value each field had in the last master
   workbook imported: the merge base of the department's own exports.
 """
 
 from __future__ import annotations
 
-from peewee import CompositeKey, IntegerField, TextField
+from peewee import CompositeKey, ForeignKeyField, IntegerField, TextField
 
 from .base import BaseModel
 
@@ -97,4 +98,29 @@ class DbSent(_FieldValue):
         table_name = "exchange_sent"
 
 
-EXCHANGE_MODELS = [DbExport, DbImport, DbSyncBase, DbSent, DbIssued]
+class DbConflict(BaseModel):
+    """A conflict an import left open, and how it was settled (schema version 9).
+
+    `master` and `file` are JSON; `settled_how` is file | master | value | edit; `settled_batch`
+    the batch that wrote the settled value (NULL when nothing needed writing)."""
+
+    imported = ForeignKeyField(DbImport, column_name="import_id", on_delete="CASCADE")
+    measure_id = IntegerField(null=True)
+    measure_key = TextField()
+    fy = IntegerField()
+    field = TextField()
+    what = TextField()
+    master = TextField()
+    file = TextField()
+    blank = IntegerField(default=0)
+    settled_at = TextField(null=True)
+    settled_by = TextField(null=True)
+    settled_how = TextField(null=True)
+    settled_batch = IntegerField(null=True, index=True)
+
+    class Meta:
+        table_name = "exchange_conflict"
+        indexes = ((("measure_id", "field"), False),)
+
+
+EXCHANGE_MODELS = [DbExport, DbImport, DbSyncBase, DbSent, DbIssued, DbConflict]

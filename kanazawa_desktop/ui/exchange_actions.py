@@ -141,7 +141,9 @@ def open_import(window) -> ImportDialog:
 
 class StatusDialog(QDialog):
     """回収状況: one row per department, for the window's plan or (すべての計画) for every plan,
-    each row then saying its plan."""
+    each row then saying its plan. Double-click a department: its open conflicts
+    (conflicts_dialog); 「未解決の競合…」 every one; 「この取込を取り消す…」 undoes the selected
+    department's return after showing what it changed."""
 
     COLUMNS = ("計画", "担当課", "状況", "配布", "回収（取込）", "未解決の競合")
     ALL = "*"
@@ -164,6 +166,8 @@ class StatusDialog(QDialog):
         self.summary = QLabel()
         table = QTableWidget(0, len(self.COLUMNS))
         table.setObjectName("statusTable")
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setToolTip(self.tr("課をダブルクリックすると、その課の未解決の競合を表示します"))
         table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
@@ -176,27 +180,78 @@ class StatusDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(table, 1)
         buttons = QDialogButtonBox()
+        self.conflicts_button = buttons.addButton(
+            self.tr("未解決の競合…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.conflicts_button.setObjectName("showConflicts")
+        self.undo_button = buttons.addButton(
+            self.tr("この取込を取り消す…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.undo_button.setObjectName("undoStatusImport")
         buttons.addButton(self.tr("閉じる"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
+        self.conflicts_button.clicked.connect(lambda: self.open_conflicts())
+        self.undo_button.clicked.connect(lambda: self.undo_import())
         layout.addWidget(buttons)
+        self.window_ = window
+        self.rows: list[tuple[str, str, DepartmentStatus]] = []
+        table.cellDoubleClicked.connect(lambda row, _col: self.open_conflicts(row))
+        table.currentCellChanged.connect(lambda *_: self._update_buttons())
         self.plan_box.currentIndexChanged.connect(self._fill)
         self._fill()
 
-    def _rows(self) -> list[tuple[str, DepartmentStatus]]:
+    # ---- the worklist: a department's open conflicts, undoing its return ------------
+    def open_conflicts(self, row: int | None = None):
+        """Double-click: that department's open conflicts; the button with no department
+        row chosen: every open conflict of the plan shown (or of every plan)."""
+        from .conflicts_dialog import ConflictsDialog
+
+        code = self.plan_box.currentData()
+        plan, department = (None if code == self.ALL else code), None
+        if row is not None and 0 <= row < len(self.rows):
+            plan, _name, s = self.rows[row]
+            department = s.department
+        dlg = ConflictsDialog(self, self.desk, plan, department)
+        dlg.changed.connect(self._changed)
+        dlg.open()
+        return dlg
+
+    def undo_import(self):
+        from .conflicts_dialog import confirm_undo_import
+
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.rows) or self.rows[row][2].returned_batch is None:
+            return None
+        return confirm_undo_import(self, self.desk, self.rows[row][2].returned_batch, self._changed)
+
+    def _changed(self) -> None:
+        self._fill()
+        broadcast = getattr(self.window_, "broadcast", None)
+        if broadcast is not None:
+            broadcast()
+
+    def _update_buttons(self) -> None:
+        row = self.table.currentRow()
+        s = self.rows[row][2] if 0 <= row < len(self.rows) else None
+        self.undo_button.setEnabled(s is not None and s.returned_batch is not None)
+
+    def _rows(self) -> list[tuple[str, str, DepartmentStatus]]:
+        """(plan code, plan name, status) per department row."""
         from ..services.exchange import all_plans_status, collection_status
 
         code = self.plan_box.currentData()
         if code == self.ALL:
-            return [(p.name, s) for p, rows in all_plans_status(self.desk) for s in rows]
+            return [(p.code, p.name, s) for p, rows in all_plans_status(self.desk) for s in rows]
         with self.desk.on_plan(code):
-            return [(self.desk.plan.name, s) for s in collection_status(self.desk)]
+            return [(code, self.desk.plan.name, s) for s in collection_status(self.desk)]
 
     def _fill(self) -> None:
-        rows = self._rows()
+        current = self.table.currentRow()
+        rows = self.rows = self._rows()
         table = self.table
         table.setRowCount(len(rows))
-        for r, (plan, s) in enumerate(rows):
-            conflicts = "、".join(str(c.get("what", "")) for c in s.open_conflicts)
+        for r, (_code, plan, s) in enumerate(rows):
+            conflicts = "、".join(c.what for c in s.open_conflicts)
             values = (
                 plan,
                 s.department,
@@ -211,7 +266,10 @@ class StatusDialog(QDialog):
                 table.setItem(r, c, item)
         table.setColumnHidden(0, self.plan_box.currentData() != self.ALL)
         table.resizeColumnsToContents()
-        done = sum(1 for _, s in rows if s.returned_at)
+        if rows:
+            table.setCurrentCell(min(max(current, 0), len(rows) - 1), 1)
+        self._update_buttons()
+        done = sum(1 for _, _, s in rows if s.returned_at)
         unit = "課・計画" if self.plan_box.currentData() == self.ALL else "課"
         self.summary.setText(
             self.tr("回収 %1 / %2 %3")

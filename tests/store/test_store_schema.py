@@ -63,7 +63,7 @@ def test_a_version_6_database_gets_the_later_columns_and_tables(tmp_path):
     con.commit()
     con.close()
     with Desk.open(db) as desk:
-        assert schema.current_version(desk.db) == schema.LATEST_VERSION == 8
+        assert schema.current_version(desk.db) == schema.LATEST_VERSION == 9
     assert _actual(db) == _expected()
     assert list(tmp_path.glob("v6.sqlite3.v6-*.bak"))
 
@@ -182,6 +182,7 @@ def test_what_each_version_adds_is_read_from_the_steps():
         ("exchange_import", "plan_code"),
     }
     assert added[8].tables == {"indicator_change"} and not added[8].columns
+    assert added[9].tables == {"exchange_conflict"} and not added[9].columns
     assert all(a.tables or a.columns for a in added.values())
 
 
@@ -208,8 +209,8 @@ def _run_additions(all_steps) -> dict[int, tuple[frozenset, frozenset]]:
 
 def test_reading_what_a_step_adds_agrees_with_running_it():
     odd = steps.Step(
-        9,
-        "0009_odd.sql",
+        10,
+        "0010_odd.sql",
         (
             'CREATE TABLE IF NOT EXISTS [odd table] ("a" TEXT);',
             'alter table `odd table` add "b ""quoted""" TEXT;',
@@ -221,7 +222,7 @@ def test_reading_what_a_step_adds_agrees_with_running_it():
     all_steps = (*schema.STEPS, odd)
     read = {a.version: (a.tables, a.columns) for a in steps.additions(all_steps)}
     assert read == _run_additions(all_steps)
-    assert read[9] == ({"odd table", "fresh"}, {("exchange_issued", "note")})
+    assert read[10] == ({"odd table", "fresh"}, {("exchange_issued", "note")})
 
 
 @pytest.mark.parametrize(

@@ -233,7 +233,7 @@ def test_a_conflict_on_an_indicator_actual(secretariat, tmp_path):
     assert no86(secretariat).actuals["No.86-2"][2023] == 0.0
     [status] = [s for s in X.collection_status(secretariat) if s.department == "財政課"]
     assert status.state == "競合あり"
-    assert status.open_conflicts[0]["what"] == "No.86 R5 実績値（No.86-2）"
+    assert status.open_conflicts[0].what == "No.86 R5 実績値（No.86-2）"
     assert result.open_conflicts
 
 

@@ -7,6 +7,8 @@
     undo_import(desk, batch_id) -> list[FieldChange]
     collection_status(desk) -> list[DepartmentStatus]                   # 回収状況 (the plan)
     all_plans_status(desk) -> list[tuple[Plan, list[DepartmentStatus]]]  # every plan
+    open_conflicts(desk, plan=None) -> list[ConflictRecord]             # the worklist
+    resolve(desk, conflict_id, take=None, value=None) -> Resolution     # settle one
 
 The format is described in docs/workbook.md; each function's contract in its module.
 """
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .apply import TAKE_FILE, TAKE_MASTER, ApplyResult, apply_import, undo_import
+    from .conflicts import ConflictRecord, Resolution, open_conflicts, resolve
     from .export import ExportResult, export_departments, export_workbook
     from .preview import FilePreview, preview_import
     from .status import DepartmentStatus, all_plans_status, collection_status
@@ -40,21 +43,29 @@ _HOME = {
     "collection_status": "status",
     "all_plans_status": "status",
     "Refusal": "validate",
+    "ConflictRecord": "conflicts",
+    "Resolution": "conflicts",
+    "open_conflicts": "conflicts",
+    "resolve": "conflicts",
 }
 __all__ = [
     "TAKE_FILE",
     "TAKE_MASTER",
     "ApplyResult",
+    "ConflictRecord",
     "DepartmentStatus",
     "ExportResult",
     "FilePreview",
     "Refusal",
+    "Resolution",
     "all_plans_status",
     "apply_import",
     "collection_status",
     "export_departments",
     "export_workbook",
+    "open_conflicts",
     "preview_import",
+    "resolve",
     "undo_import",
 ]
 

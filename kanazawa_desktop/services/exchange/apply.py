@@ -7,8 +7,8 @@
   says so (ApplyResult.already);
 * changes = every APPLY decision + every conflict resolved to the file's side
   (`resolutions[(measure_key, fy, field)] == TAKE_FILE`); conflicts left unresolved stay
-  unapplied and are recorded as open (回収状況); TAKE_MASTER settles one by keeping the
-  master value;
+  unapplied and are recorded as open (回収状況, and a row each in the worklist that
+  conflicts.py settles later); TAKE_MASTER settles one by keeping the master value;
 * one transaction: the batch (repository.apply_changes, source "import", description
   naming the file), the import log row, and on a department PC the measures the master
   added, and its new 項目/小項目 (such a batch cannot be undone: they would vanish with their
@@ -16,7 +16,8 @@
   field changed after the preview, nothing is written and the person is asked to preview
   again.
 
-`undo_import(desk, batch_id)` writes the whole batch's old values back through
+`plan_undo_import(desk, batch_id)` says what undoing would write back, or why it is refused,
+without writing. `undo_import(desk, batch_id)` writes the whole batch's old values back through
 Desk.undo_batch (refused with the reason when a later change touched the same fields),
 restores the sync base entries it changed (department PC), and marks the import as undone,
 so the same file may be imported again.
@@ -38,10 +39,11 @@ from ...domain.errors import (
     StoreError,
 )
 from ...domain.merge import FieldMerge
+from ...store import conflict_repo
 from ...store import exchange_repo as xrepo
 from ...store import repository as repo
 from ...store.connection import write_transaction
-from ..desk import Desk
+from ..desk import PLAN_CODE, Desk
 from .export import ORIGIN_META
 from .preview import KIND_SYNC, FilePreview
 
@@ -67,7 +69,10 @@ class ApplyResult:
         if self.batch_id is not None:
             text += f"（変更 #{self.batch_id}）"
         if self.open_conflicts:
-            text += f"。競合 {len(self.open_conflicts)}件は反映していません"
+            text += (
+                f"。競合 {len(self.open_conflicts)}件は反映していません"
+                "（未解決の競合として残り、あとから解決できます）"
+            )
         return text
 
 
@@ -86,6 +91,7 @@ def _conflict_record(pv: FilePreview, fm: FieldMerge) -> dict[str, object]:
         "master": fm.master,
         "file": fm.file,
         "blank": fm.decision == "blank",
+        "measure_id": pv.measures[fm.measure_key][0] if fm.measure_key in pv.measures else None,
     }
 
 
@@ -182,7 +188,8 @@ def apply_import(
                 )
                 xrepo.clear_sent()
                 repo.set_meta(ORIGIN_META, preview.origin_uid)
-            xrepo.record_import(
+            left_open = [_conflict_record(preview, fm) for fm in open_conflicts]
+            import_id = xrepo.record_import(
                 user=actor.user,
                 file_name=preview.name,
                 content_hash=preview.content_hash,
@@ -190,7 +197,7 @@ def apply_import(
                 department=preview.department,
                 batch_id=batch,
                 applied=len(changes),
-                conflicts=[_conflict_record(preview, fm) for fm in open_conflicts],
+                conflicts=left_open,
                 base_changes=base_changes,
                 issued_at=preview.issued_at or None,
                 manifest_checksum=preview.manifest_checksum or None,
@@ -199,6 +206,7 @@ def apply_import(
                 saved_at=preview.saved_at,
                 plan_code=desk.plan.code,  # apply_import runs on the file's plan
             )
+            conflict_repo.record(import_id, left_open)  # the worklist (conflicts.py)
     except ConflictError as exc:
         raise StalePreview(
             f"{preview.name}: 確認の後にデータが変更されました。もう一度確認（プレビュー）してください",
@@ -279,7 +287,8 @@ def _insert_new_measures(
     return created
 
 
-def undo_import(desk: Desk, batch_id: int) -> list[F.FieldChange]:
+def _undoable(batch_id: int) -> xrepo.ImportRecord:
+    """The import of `batch_id` if it may be undone as a whole; StoreError with the reason."""
     record = xrepo.import_for_batch(batch_id)
     if record is None:
         raise StoreError(f"変更 #{batch_id} は取込ではありません")
@@ -300,6 +309,54 @@ def undo_import(desk: Desk, batch_id: int) -> list[F.FieldChange]:
             f"取込「{record.file_name}」の後に同じ種類のブック「{later[-1].file_name}」を"
             "取り込んでいます。新しい方から順に元に戻してください"
         )
+    return record
+
+
+@dataclass(frozen=True)
+class UndoPlan:
+    """What undoing an import would do, asked before it is done (回収状況)."""
+
+    file_name: str
+    changes: list[tuple[str, str, object, object]]  # (what, field, value written, value before)
+    refusal: str = ""  # why it cannot be undone; blank when it can
+
+
+def plan_undo_import(desk: Desk, batch_id: int) -> UndoPlan:
+    """The changes an import wrote and whether undoing it would be refused, and why: the same
+    checks as undo_import (which checks them again when it runs), writing nothing."""
+    from ...domain.fiscal import short_label
+    from ...domain.values import field_value
+
+    try:
+        record = _undoable(batch_id)
+    except StoreError as exc:
+        found = xrepo.import_for_batch(batch_id)
+        return UndoPlan(found.file_name if found else f"#{batch_id}", [], exc.message)
+    changes = repo.batch_changes(batch_id)
+    refusal = ""
+    if any(c.field == "created" for c in changes):
+        refusal = "取組や体系の追加は元に戻せません。不要な取組は「廃止」にしてください"
+    lines: list[tuple[str, str, object, object]] = []
+    touched: list[str] = []
+    with desk.on_plan(record.plan_code or PLAN_CODE):
+        for c in changes:
+            if not c.measure_id or c.field in ("created", "node"):
+                continue
+            m = desk.measure(c.measure_id)
+            year = f" {short_label(c.fy)}" if c.fy else ""
+            what = f"{m.number_label}{year} {F.label(c.field)}"
+            lines.append((what, c.field, c.new, c.old))
+            if not repo.same_value(field_value(m, c.field, c.fy), c.new):
+                touched.append(what)
+    if touched and not refusal:
+        refusal = (
+            "取込の後に同じ項目が変更されているため、元に戻せません: " + "、".join(touched[:5])
+        ) + (f" ほか{len(touched) - 5}件" if len(touched) > 5 else "")
+    return UndoPlan(record.file_name, lines, refusal)
+
+
+def undo_import(desk: Desk, batch_id: int) -> list[F.FieldChange]:
+    _undoable(batch_id)
     with write_transaction(desk.db):
         changes = desk.undo_batch(batch_id, source="undo")
         xrepo.mark_undone(batch_id)

@@ -4,8 +4,8 @@ what is still in conflict.
 Built from the exchange logs: the latest department-scope export or master workbook
 (department PCs sync from the master), the latest import of
 that department's workbook that still stands (not undone), and the conflicts that import
-left open (settled ones are not recorded). A later import of the same department replaces
-the open list, since it was previewed against the then-current master.
+left open and nobody has settled since (conflicts.py). A later import of the same department
+replaces the open list, since it was previewed against the then-current master.
 
 Per plan: a workbook carries one plan, and each export and import is logged with it (schema
 version 7; a row logged before is the first plan's). `all_plans_status` walks every plan.
@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...domain.model import Plan
+from ...store import conflict_repo
 from ...store import exchange_repo as xrepo
+from ...store.conflict_repo import ConflictRecord
 from ..desk import PLAN_CODE, Desk
 
 
@@ -27,7 +29,8 @@ class DepartmentStatus:
     returned_at: str | None = None
     returned_file: str = ""
     imports: int = 0
-    open_conflicts: list[dict[str, object]] = field(default_factory=list)  # as apply records them
+    open_conflicts: list[ConflictRecord] = field(default_factory=list)
+    returned_batch: int | None = None  # the batch of the import that stands (undo_import)
 
     @property
     def state(self) -> str:
@@ -61,6 +64,9 @@ def collection_status(desk: Desk) -> list[DepartmentStatus]:
         if r.department and not r.undone and _of_plan(r.plan_code, plan):
             returned[r.department] = r
             counts[r.department] = counts.get(r.department, 0) + 1
+    still_open: dict[int, list[ConflictRecord]] = {}
+    for c in conflict_repo.open_conflicts(PLAN_CODE, plan):
+        still_open.setdefault(c.import_id, []).append(c)
     out: list[DepartmentStatus] = []
     for dept in desk.departments():
         if dept not in held:
@@ -74,7 +80,8 @@ def collection_status(desk: Desk) -> list[DepartmentStatus]:
                 returned_at=last.at if last else None,
                 returned_file=last.file_name if last else "",
                 imports=counts.get(dept, 0),
-                open_conflicts=list(last.conflicts) if last else [],
+                open_conflicts=still_open.get(last.id, []) if last else [],
+                returned_batch=last.batch_id if last else None,
             )
         )
     return out
