@@ -7,7 +7,7 @@ works on saved field edits (see services.desk.Desk.undo).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -95,6 +95,9 @@ class FieldEditor(QWidget):
     def focus_widget(self) -> QWidget:
         return self
 
+    def cursor_to_end(self) -> None:
+        """Put the text cursor after the text (text editors; others have none)."""
+
     def mark_invalid(self, message: str | None) -> None:
         """Tint the field and give the reason as its tooltip; None clears it."""
         w = self.focus_widget()
@@ -155,6 +158,9 @@ class TextEditor(FieldEditor):
     def focus_widget(self) -> QWidget:
         return self.edit
 
+    def cursor_to_end(self) -> None:
+        self.edit.moveCursor(QTextCursor.MoveOperation.End)
+
 
 class ListEditor(TextEditor):
     """A list, one item per line (関連計画)."""
@@ -206,6 +212,9 @@ class LineEditor(FieldEditor):
 
     def focus_widget(self) -> QWidget:
         return self.edit
+
+    def cursor_to_end(self) -> None:
+        self.edit.end(False)
 
     def raw_text(self) -> str:
         return self.edit.text()

@@ -327,7 +327,20 @@ class MainWindow(QMainWindow):
                 ).replace("%1", str(n))
             )
         elif self._visible_ids:
-            self.open_measure(self._visible_ids[0])
+            last = self._last_opened()
+            self.open_measure(last if last in self._visible_ids else self._visible_ids[0])
+
+    def _last_key(self) -> str:
+        return f"window/last_measure/{self.desk.plan.code}"  # each plan remembers its own
+
+    def _last_opened(self) -> int | None:
+        """The measure opened last in this plan (QSettings), or None; a measure that no
+        longer exists or is not shown now is simply not in the visible list."""
+        value = self.settings.value(self._last_key())
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
 
     def _known(self, measure_id: int) -> bool:
         return any(r.id == measure_id for r in self.desk.rows())
@@ -344,16 +357,20 @@ class MainWindow(QMainWindow):
             self.show_error(exc.message)
             return
         self.current_id = measure_id
+        self.settings.setValue(self._last_key(), measure_id)
         self._show_history(measure_id)
         self.history.resizeColumnsToContents()
         self._select_in_views(measure_id)
 
     def _select_in_views(self, measure_id: int) -> None:
+        """Highlight the open measure in the tree and the list.
+
+        The selection model's signals are not blocked: the views repaint the old and new
+        rows on them (blocked, the highlight stayed on the previous measure). The tree's
+        currentChanged comes back to open_measure, which returns at once for the open one."""
         idx = self.tree_model.index_of_measure(measure_id)
         if idx.isValid():
-            self.tree.selectionModel().blockSignals(True)
             self.tree.setCurrentIndex(idx)
-            self.tree.selectionModel().blockSignals(False)
             self.tree.scrollTo(idx)
         row = self.list_model.row_of(measure_id)
         if row >= 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -262,6 +263,10 @@ class MeasureForm(QScrollArea):
         for key, text in (drafts or {}).items():
             if key in self.editors:
                 self.editors[key].set_raw_text(text)
+        focused = QApplication.focusWidget()
+        for editor in self.editors.values():
+            if focused is not None and editor.focus_widget() is focused:
+                editor.cursor_to_end()  # typing goes on after the text, not before it
         self._show_static(m)
 
     def _values(self, m: Measure) -> dict[Key, object]:

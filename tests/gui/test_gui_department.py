@@ -7,9 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from gui_helpers import select_measure, tree_numbers
+from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
+from kanazawa_desktop.domain import fields as F
 from kanazawa_desktop.services.desk import Desk
 
 pytestmark = pytest.mark.gui
@@ -76,3 +78,96 @@ def test_picking_a_department_first_chooses_the_department_role(qtbot, db_path):
     qtbot.keyClick(dlg.department, Qt.Key.Key_Down)
     assert dlg.as_department.isChecked()
     assert dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+
+
+# ---- 2. navigation -------------------------------------------------------------------------
+
+
+class _Paints(QObject):
+    """The rectangles a widget repainted: what a person sees change on screen."""
+
+    def __init__(self, widget):
+        super().__init__()
+        self.rects = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(event.rect())
+        return False
+
+
+def test_the_tree_and_list_highlight_follow_ctrl_pgdown_and_pgup(
+    qtbot, open_window, db_path, settings
+):
+    win = open_window(db_path, settings, department="人事課")
+    select_measure(qtbot, win, 7)
+    qtbot.waitUntil(lambda: len(tree_numbers(win)) == 6, timeout=10_000)  # the search cleared
+    win.tree.setFocus()
+    qtbot.wait(100)  # what the search's end repaints is painted before we watch
+    paints = _Paints(win.tree.viewport())
+    qtbot.keyClick(win, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert win.form.measure.number == 10
+    idx = win.tree_model.index_of_measure(win.form.measure.id)
+    assert win.tree.currentIndex() == idx
+    assert win.tree.selectionModel().isSelected(idx)
+    row = win.tree.visualRect(idx)
+    qtbot.waitUntil(lambda: any(r.intersects(row) for r in paints.rects), timeout=5_000)
+    assert win.list_model.index(win.list_view.currentIndex().row(), 0).data() in ("10", "No.10")
+    paints.rects.clear()
+    qtbot.keyClick(win, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    idx7 = win.tree_model.index_of_measure(win.form.measure.id)
+    assert win.form.measure.number == 7 and win.tree.currentIndex() == idx7
+    qtbot.waitUntil(
+        lambda: any(r.intersects(win.tree.visualRect(idx7)) for r in paints.rects),
+        timeout=5_000,
+    )
+    win.close()
+
+
+def test_after_switching_measure_the_cursor_is_at_the_end_of_the_text(
+    qtbot, open_window, db_path, settings
+):
+    win = open_window(db_path, settings, department="人事課")
+    select_measure(qtbot, win, 7)
+    result = editor(win, 2024, F.RESULT_TEXT)
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(result.edit, "first line")
+    qtbot.keyClick(result.edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(result.edit, "second")
+    qtbot.keyClick(win, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert win.form.measure.number == 10
+    qtbot.keyClick(win, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert win.form.measure.number == 7
+    assert QApplication.focusWidget() is result.edit
+    text = result.edit.toPlainText()
+    assert text == "first line\nsecond"
+    assert result.edit.textCursor().position() == len(text)  # typing goes on where it ended
+    win.close()
+
+
+def test_the_last_measure_opened_reopens_at_the_next_start_per_plan(
+    qtbot, open_window, db_path, settings
+):
+    win = open_window(db_path, settings, department="人事課")
+    assert win.form.measure.number == 7  # the first start: the first measure
+    select_measure(qtbot, win, 23)
+    win.close()
+    win = open_window(db_path, settings)
+    assert win.form.measure.number == 23
+    idx = win.tree_model.index_of_measure(win.form.measure.id)
+    assert win.tree.currentIndex() == idx
+    win.close()
+
+
+def test_a_last_measure_no_longer_shown_falls_back_to_the_first(
+    qtbot, open_window, db_path, settings
+):
+    win = open_window(db_path, settings, department="人事課")
+    select_measure(qtbot, win, 23)
+    win.close()
+    with Desk.open(db_path) as d:  # No.23 is given to another department meanwhile
+        d.set_role(department="財政課", secretariat=False)
+    win = open_window(db_path, settings)
+    assert win.form.measure.number == 59
+    win.close()
