@@ -1,7 +1,9 @@
 """Small field editors with one interface: value(), set_value(), set_editable(), `edited`.
 
-Text editors keep Tab for moving focus and leave Ctrl+Z / Ctrl+Y to the window, whose undo
-works on saved field edits (see services.desk.Desk.undo).
+Text editors keep Tab for moving focus and leave Ctrl+Z / Ctrl+Y to the window. The window
+undoes by the focused editor's own steps first (`undo_step`: what was typed since the field
+was last saved) and only then by saved field edits (services.desk.Desk.undo); a save makes
+the editor forget its steps (`forget_steps`), so the two never undo the same typing twice.
 """
 
 from __future__ import annotations
@@ -98,6 +100,13 @@ class FieldEditor(QWidget):
     def cursor_to_end(self) -> None:
         """Put the text cursor after the text (text editors; others have none)."""
 
+    def undo_step(self, redo: bool = False) -> bool:
+        """Undo (or redo) one of the editor's own typing steps; False when it has none."""
+        return False
+
+    def forget_steps(self) -> None:
+        """The text was saved: its typing steps are now one saved edit of the window's."""
+
     def mark_invalid(self, message: str | None) -> None:
         """Tint the field and give the reason as its tooltip; None clears it."""
         w = self.focus_widget()
@@ -122,7 +131,6 @@ class TextEditor(FieldEditor):
         super().__init__(parent)
         self.edit = QPlainTextEdit(self)
         self.edit.setTabChangesFocus(True)
-        self.edit.setUndoRedoEnabled(False)
         self.edit.installEventFilter(_FILTER)
         self.edit.installEventFilter(self)
         self.edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -160,6 +168,18 @@ class TextEditor(FieldEditor):
 
     def cursor_to_end(self) -> None:
         self.edit.moveCursor(QTextCursor.MoveOperation.End)
+
+    def undo_step(self, redo: bool = False) -> bool:
+        doc = self.edit.document()
+        if self.edit.isReadOnly() or not (
+            doc.isRedoAvailable() if redo else doc.isUndoAvailable()
+        ):
+            return False
+        self.edit.redo() if redo else self.edit.undo()
+        return True
+
+    def forget_steps(self) -> None:
+        self.edit.document().clearUndoRedoStacks()
 
 
 class ListEditor(TextEditor):
@@ -215,6 +235,22 @@ class LineEditor(FieldEditor):
 
     def cursor_to_end(self) -> None:
         self.edit.end(False)
+
+    def undo_step(self, redo: bool = False) -> bool:
+        if self.edit.isReadOnly() or not (
+            self.edit.isRedoAvailable() if redo else self.edit.isUndoAvailable()
+        ):
+            return False
+        self.edit.redo() if redo else self.edit.undo()
+        return True
+
+    def forget_steps(self) -> None:
+        # QLineEdit has no call to clear its history but setText: the same text, same cursor
+        pos = self.edit.cursorPosition()
+        self.edit.blockSignals(True)
+        self.edit.setText(self.edit.text())
+        self.edit.setCursorPosition(pos)
+        self.edit.blockSignals(False)
 
     def raw_text(self) -> str:
         return self.edit.text()

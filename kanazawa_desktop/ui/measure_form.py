@@ -420,6 +420,8 @@ class MeasureForm(QScrollArea):
                 return None
             self.measure = self.desk.measure(self.measure.id)
             self._loaded = self._values(self.measure)
+            for key in good:
+                self.editors[key].forget_steps()  # from now on the window's undo has them
             self.saved.emit(result)
         if bad:
             self.write_drafts()
@@ -427,6 +429,15 @@ class MeasureForm(QScrollArea):
         else:
             self._last_report = None
         return result
+
+    def undo_typing(self, redo: bool = False) -> bool:
+        """Undo (redo) one typing step of the focused editor; False when it has none left
+        (or the focus is not in one of this form's editors)."""
+        focused = QApplication.focusWidget()
+        for editor in self.editors.values():
+            if focused is not None and editor.focus_widget() is focused:
+                return editor.undo_step(redo)
+        return False
 
     def _report(self, message: str) -> None:
         """Say why once; the same refusal again (another Tab, another save) only repeats

@@ -171,3 +171,126 @@ def test_a_last_measure_no_longer_shown_falls_back_to_the_first(
     win = open_window(db_path, settings)
     assert win.form.measure.number == 59
     win.close()
+
+
+# ---- 3. undo inside a text box, and a past edit from the history ----------------------------
+
+
+def ime(widget, text):
+    """Text committed by a Japanese input method, as it arrives."""
+    from PySide6.QtGui import QInputMethodEvent
+
+    QApplication.sendEvent(widget, QInputMethodEvent(text, []))
+    commit = QInputMethodEvent("", [])
+    commit.setCommitString(text)
+    QApplication.sendEvent(widget, commit)
+
+
+def ctrl(qtbot, widget, key):
+    qtbot.keyClick(widget, key, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_ctrl_z_in_a_text_box_undoes_its_own_steps_then_saved_edits(
+    qtbot, open_window, db_path, settings
+):
+    win = open_window(db_path, settings, department="人事課")
+    select_measure(qtbot, win, 10)
+    mid = win.form.measure.id
+    result = editor(win, 2024, F.RESULT_TEXT)
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    ime(result.edit, "保存済み")
+    qtbot.keyClick(result.edit, Qt.Key.Key_Tab)  # leaving the field saves it
+    assert win.desk.measure(mid).year(2024).result_text == "保存済み"
+    result.edit.setFocus()
+    ctrl(qtbot, result.edit, Qt.Key.Key_End)
+    ime(result.edit, "一行目")
+    qtbot.keyClick(result.edit, Qt.Key.Key_Return)
+    ime(result.edit, "二行目")
+    ctrl(qtbot, result.edit, Qt.Key.Key_Z)  # one step of the box's own, not all of it
+    after_one = result.value()
+    assert after_one.startswith("保存済み一行目") and after_one != "保存済み一行目\n二行目"
+    assert win.desk.measure(mid).year(2024).result_text == "保存済み"  # nothing saved yet
+    for _ in range(10):  # bounded: the box's steps run out
+        if result.value() == "保存済み":
+            break
+        ctrl(qtbot, result.edit, Qt.Key.Key_Z)
+    assert result.value() == "保存済み"
+    assert win.desk.measure(mid).year(2024).result_text == "保存済み"
+    ctrl(qtbot, result.edit, Qt.Key.Key_Y)  # redo: the box's own step again
+    assert result.value().startswith("保存済み一行目")
+    ctrl(qtbot, result.edit, Qt.Key.Key_Z)
+    assert result.value() == "保存済み"
+    ctrl(qtbot, result.edit, Qt.Key.Key_Z)  # the box has nothing left: the saved edit
+    assert result.value() == ""
+    assert win.desk.measure(mid).year(2024).result_text == ""
+    assert "元に戻しました" in win.statusBar().currentMessage()
+    win.close()
+
+
+def test_ctrl_z_in_a_one_line_box_undoes_its_own_steps_first(
+    qtbot, open_window, db_path, settings
+):
+    win = open_window(db_path, settings, secretariat=True)
+    select_measure(qtbot, win, 10)
+    mid = win.form.measure.id
+    name = editor(win, None, "name")
+    saved = name.value()
+    before = len(win.desk.history(mid))
+    name.edit.setFocus()
+    name.edit.end(False)
+    ime(name.edit, "（改）")
+    ctrl(qtbot, name.edit, Qt.Key.Key_Z)
+    assert name.value() == saved and win.desk.measure(mid).name == saved
+    assert len(win.desk.history(mid)) == before  # the typing was never saved and undone
+    win.close()
+
+
+def _history_row(win, field, fy):
+    for r in range(win.history_model.rowCount()):
+        e = win.history_model.entry(r)
+        if e.field == field and e.fy == fy and not e.undone:
+            return r
+    raise AssertionError(f"no history row for {field} {fy}")
+
+
+def test_the_history_undoes_a_past_edit_or_says_why_not(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, department="人事課")
+    select_measure(qtbot, win, 10)
+    mid = win.form.measure.id
+    r2023 = editor(win, 2023, F.RESULT_TEXT)
+    r2024 = editor(win, 2024, F.RESULT_TEXT)
+    for ed, text in ((r2023, "令和5年度の結果"), (r2024, "令和6年度の結果")):
+        qtbot.mouseClick(ed.edit.viewport(), Qt.MouseButton.LeftButton)
+        ime(ed.edit, text)
+        qtbot.keyClick(ed.edit, Qt.Key.Key_Tab)
+    ctrl(qtbot, win, Qt.Key.Key_2)
+    button = win.undo_entry_button
+    # the older edit (令和5年度), with a later edit of another field after it: undone alone
+    win.history.selectRow(_history_row(win, F.RESULT_TEXT, 2023))
+    assert button.isEnabled() and button.text() == "この変更を元に戻す"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    m = win.desk.measure(mid)
+    assert m.year(2023).result_text == "" and m.year(2024).result_text == "令和6年度の結果"
+    assert r2023.value() == ""
+    # an edit a later edit of the same field overwrote is refused, with the reason
+    qtbot.mouseClick(r2024.edit.viewport(), Qt.MouseButton.LeftButton)
+    ime(r2024.edit, "（追記）")
+    qtbot.keyClick(r2024.edit, Qt.Key.Key_Tab)
+    ctrl(qtbot, win, Qt.Key.Key_2)
+    rows = [
+        r
+        for r in range(win.history_model.rowCount())
+        if win.history_model.entry(r).fy == 2024 and not win.history_model.entry(r).undone
+    ]
+    older = max(rows)  # newest first: the last row is the first edit
+    win.history.selectRow(older)
+    from gui_helpers import when_modal
+    from PySide6.QtWidgets import QMessageBox
+
+    told = []
+    when_modal(qtbot, QMessageBox, lambda box: (told.append(box.text()), box.accept()))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(told), timeout=10_000)
+    assert "後から同じ項目が変更されている" in told[0]
+    assert win.desk.measure(mid).year(2024).result_text == "令和6年度の結果（追記）"
+    win.close()
