@@ -591,8 +591,9 @@ class Desk:
     def put_draft(self, measure_id: int, fy: int | None, field: str, text: str) -> None:
         repo.put_draft(self.db, measure_id, fy, field, text)
 
-    def drop_drafts(self, measure_id: int) -> None:
-        repo.drop_drafts(self.db, measure_id)
+    def drop_drafts(self, measure_id: int, keys: list[EditKey] | None = None) -> None:
+        """Forget a measure's drafts: all of them, or those of `keys` ((fy, field))."""
+        repo.drop_drafts(self.db, measure_id, keys)
 
     def drafts(self) -> dict[int, dict[EditKey, str]]:
         return repo.drafts()

@@ -14,9 +14,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -26,6 +28,7 @@ from ..domain.status import STATUS_LABELS, Status
 
 READONLY_STYLE = "background: #f3f3f3; color: #222;"
 INVALID_STYLE = "background: #fde7e7; border: 1px solid #c62828;"
+PROBLEM_STYLE = "color: #c62828; font-size: 9pt;"
 
 
 class _LeaveUndoToWindow(QObject):
@@ -107,17 +110,43 @@ class FieldEditor(QWidget):
     def forget_steps(self) -> None:
         """The text was saved: its typing steps are now one saved edit of the window's."""
 
+    _problem: QLabel | None = None
+
     def mark_invalid(self, message: str | None) -> None:
-        """Tint the field and give the reason as its tooltip; None clears it."""
+        """Tint the field and say the reason in place (a line under a text field, and its
+        tooltip); None clears both. Marking it again keeps the style it had before."""
         w = self.focus_widget()
         if message:
-            w.setProperty("invalidStyleSaved", w.styleSheet())
+            if w.property("invalidStyleSaved") is None:
+                w.setProperty("invalidStyleSaved", w.styleSheet())
             w.setStyleSheet(INVALID_STYLE)
             w.setToolTip(message)
         elif w.property("invalidStyleSaved") is not None:
             w.setStyleSheet(w.property("invalidStyleSaved"))
             w.setProperty("invalidStyleSaved", None)
             w.setToolTip("")
+        self._show_problem(message)
+
+    def _show_problem(self, message: str | None) -> None:
+        lay = self.layout()
+        if not isinstance(lay, QVBoxLayout):  # drop-downs and check boxes are never refused
+            return
+        if self._problem is None:
+            if not message:
+                return
+            self._problem = QLabel(self)
+            self._problem.setObjectName("problem")
+            self._problem.setWordWrap(True)
+            self._problem.setStyleSheet(PROBLEM_STYLE)
+            lay.addWidget(self._problem)
+        self._problem.setText(message or "")
+        self._problem.setVisible(bool(message))
+
+    def problem(self) -> str:
+        """The reason shown under the field now ("" when none)."""
+        return self._problem.text() if self._problem is not None and self._problem.isVisibleTo(
+            self
+        ) else ""
 
 
 class TextEditor(FieldEditor):
@@ -141,8 +170,9 @@ class TextEditor(FieldEditor):
         else:  # definition texts: compact, scroll inside when longer
             self.edit.setFixedHeight(h)
             self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        lay = QHBoxLayout(self)
+        lay = QVBoxLayout(self)  # the box, and under it the reason a value is refused
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
         lay.addWidget(self.edit)
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self.edited)
@@ -208,8 +238,9 @@ class LineEditor(FieldEditor):
         if numeric:
             self.edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.edit.installEventFilter(_FILTER)
-        lay = QHBoxLayout(self)
+        lay = QVBoxLayout(self)  # the box, and under it the reason a value is refused
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
         lay.addWidget(self.edit)
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self.edited)

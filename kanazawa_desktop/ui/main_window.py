@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.form.saved.connect(self._on_saved)
         self.form.failed.connect(self.show_error)
         self.form.refused_again.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.form.refused.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.form.open_measure.connect(self.open_measure)
         self.history_model = HistoryModel(self)
         self.history = QTableView()

@@ -294,3 +294,64 @@ def test_the_history_undoes_a_past_edit_or_says_why_not(qtbot, open_window, db_p
     assert "後から同じ項目が変更されている" in told[0]
     assert win.desk.measure(mid).year(2024).result_text == "令和6年度の結果（追記）"
     win.close()
+
+
+# ---- 4. a refused 実績値 ---------------------------------------------------------------------
+
+
+def _boxes():
+    from PySide6.QtWidgets import QMessageBox
+
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def test_a_refused_actual_is_said_once_in_place_and_a_cleared_one_is_gone(
+    qtbot, open_window, db_path, settings
+):
+    win = open_window(db_path, settings, department="危機管理課")
+    m = win.form.measure
+    assert m.numeric  # 危機管理課's first: コミュニティ防災士数 (名)
+    said = []
+    win.statusBar().messageChanged.connect(lambda text: text and said.append(text))
+    actual = editor(win, 2023, F.ACTUAL)
+    qtbot.mouseClick(actual.edit, Qt.MouseButton.LeftButton)
+    ime(actual.edit, "38人")
+    result = editor(win, 2024, F.RESULT_TEXT)
+    for _ in range(3):  # back and forth between the fields, as a person does
+        qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+        qtbot.wait(50)
+        qtbot.mouseClick(actual.edit, Qt.MouseButton.LeftButton)
+        qtbot.wait(50)
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    assert _boxes() == []  # no box at all, however often the focus moves
+    assert "単位「人」" in actual.problem()  # said in place, under the field
+    assert [t for t in said if "単位" in t] == [actual.problem()]  # once in the status bar
+    assert win.desk.drafts()[m.id][(2023, F.ACTUAL)] == "38人"  # kept for the next start
+    win.close()
+
+
+def test_a_refused_actual_the_person_clears_is_gone_after_a_restart(
+    qtbot, open_window, db_path, settings
+):
+    win = open_window(db_path, settings, department="危機管理課")
+    m = win.form.measure
+    actual = editor(win, 2023, F.ACTUAL)
+    qtbot.mouseClick(actual.edit, Qt.MouseButton.LeftButton)
+    ime(actual.edit, "38人")
+    qtbot.keyClick(actual.edit, Qt.Key.Key_Tab)
+    for box in _boxes():  # (the code before this change showed one)
+        box.close()
+    assert win.desk.drafts()[m.id][(2023, F.ACTUAL)] == "38人"
+    # the person clears it: the reason goes, and so does the draft
+    actual.edit.setFocus()
+    actual.edit.selectAll()
+    qtbot.keyClick(actual.edit, Qt.Key.Key_Delete)
+    qtbot.keyClick(actual.edit, Qt.Key.Key_Tab)
+    assert (2023, F.ACTUAL) not in win.desk.drafts().get(m.id, {})
+    assert actual.problem() == "" and actual.edit.toolTip() == ""
+    win.close()
+    win2 = open_window(db_path, settings)
+    assert editor(win2, 2023, F.ACTUAL).edit.text() == ""  # not restored
+    assert "復元" not in win2.statusBar().currentMessage()
+    win2.close()
