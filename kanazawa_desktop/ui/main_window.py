@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.changes import Changes
 from ..domain.errors import DeskError
-from ..domain.filtering import MeasureFilter
+from ..domain.filtering import MeasureFilter, number_asked
 from ..services.desk import Desk
 from . import (
     assign_action,
@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.current_id: int | None = None
         self._visible_ids: list[int] = []
+        self._visible_numbers: dict[int, int] = {}
         self._hit_when_ready = False  # Enter pressed while the search index was being built
         self.search_prep = SearchPreparer(desk, self)
         self.search_prep.ready.connect(self._search_ready)
@@ -295,6 +296,10 @@ class MainWindow(QMainWindow):
                 return
             rows = self.desk.rows(flt)
         self._visible_ids = [r.id for r in rows]
+        self._visible_numbers = {}  # 取組No. -> id, for a search that is a number
+        for r in rows:
+            if r.repeat_of is None and r.number is not None:
+                self._visible_numbers.setdefault(r.number, r.id)
         role = self.desk.role
         everything = role is not None and role.is_secretariat and flt == MeasureFilter()
         self.tree_model.set_content(self.desk.nodes(), rows, show_empty=everything)
@@ -442,7 +447,10 @@ class MainWindow(QMainWindow):
             self._hit_when_ready = True  # opened by _search_ready
             return
         if self._visible_ids:
-            self.open_measure(self._visible_ids[0])
+            # 「10」 is No.10 first, before No.100 and a text that mentions 10
+            asked = number_asked(self.filters.current().text)
+            exact = self._visible_numbers.get(asked) if asked is not None else None
+            self.open_measure(exact if exact is not None else self._visible_ids[0])
             self.tree.setFocus()
 
     def focus_search(self) -> None:

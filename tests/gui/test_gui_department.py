@@ -355,3 +355,67 @@ def test_a_refused_actual_the_person_clears_is_gone_after_a_restart(
     assert editor(win2, 2023, F.ACTUAL).edit.text() == ""  # not restored
     assert "復元" not in win2.statusBar().currentMessage()
     win2.close()
+
+
+# ---- 5. search ---------------------------------------------------------------------------------
+
+
+def _search(qtbot, win, text):
+    ctrl(qtbot, win, Qt.Key.Key_F)
+    win.filters.search.selectAll()
+    if text.isascii():
+        qtbot.keyClicks(win.filters.search, text)
+    else:
+        ime(win.filters.search, text)
+    qtbot.keyClick(win.filters.search, Qt.Key.Key_Return)
+
+
+def test_hiragana_finds_katakana(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, department="人事課")
+    _search(qtbot, win, "てれわーく")
+    qtbot.waitUntil(lambda: win.filters.current().text == "てれわーく", timeout=5_000)
+    assert "No.10" in tree_numbers(win)
+    assert "テレワーク" in win.form.measure.name
+    win.close()
+
+
+def test_a_number_opens_that_measure_first(qtbot, open_window, db_path, settings):
+    win = open_window(db_path, settings, secretariat=True)
+    _search(qtbot, win, "10")
+    qtbot.waitUntil(lambda: win.form.measure is not None and win.form.measure.number == 10, timeout=10_000)
+    shown = tree_numbers(win)
+    assert shown[0] != "No.10" and "No.10" in shown  # others come before it in the plan
+    win.close()
+
+
+def test_unwritten_filter_and_one_button_clears_every_filter(
+    qtbot, open_window, db_path, settings
+):
+    from PySide6.QtWidgets import QPushButton
+
+    win = open_window(db_path, settings, department="人事課")
+    assert tree_numbers(win) == ["No.7", "No.10", "No.11", "No.23", "No.25", "No.26"]
+    select_measure(qtbot, win, 10)
+    result = editor(win, 2024, F.RESULT_TEXT)
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    ime(result.edit, "実施した")
+    qtbot.keyClick(result.edit, Qt.Key.Key_Tab)
+    panel = win.filters
+    clear = panel.findChild(QPushButton, "clearFilters")
+    qtbot.waitUntil(lambda: not clear.isEnabled(), timeout=5_000)  # nothing to clear
+    panel.year.setCurrentIndex(panel.year.findData(2024))
+    panel.status.setCurrentIndex(panel.status.findText("未入力（実施結果）"))
+    written = {
+        f"No.{r.number}" for r in win.desk.rows() if 2024 in r.written
+    }
+    assert "No.10" in written
+    assert "No.10" not in tree_numbers(win)
+    assert set(tree_numbers(win)) == {"No.7", "No.10", "No.11", "No.23", "No.25", "No.26"} - written
+    ime(panel.search, "職員")
+    panel.flush()
+    assert clear.isEnabled()
+    qtbot.mouseClick(clear, Qt.MouseButton.LeftButton)
+    assert panel.search.text() == "" and panel.year.currentIndex() == 0
+    assert panel.status.currentIndex() == 0 and not clear.isEnabled()
+    assert tree_numbers(win) == ["No.7", "No.10", "No.11", "No.23", "No.25", "No.26"]
+    win.close()
