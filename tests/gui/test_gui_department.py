@@ -326,6 +326,8 @@ def test_a_refused_actual_is_said_once_in_place_and_a_cleared_one_is_gone(
     qtbot.wait(100)
     assert _boxes() == []  # no box at all, however often the focus moves
     assert "単位「人」" in actual.problem()  # said in place, under the field
+    if SHOTS:
+        win.grab().save(str(SHOTS / "refused_in_place.png"))
     assert [t for t in said if "単位" in t] == [actual.problem()]  # once in the status bar
     assert win.desk.drafts()[m.id][(2023, F.ACTUAL)] == "38人"  # kept for the next start
     win.close()
