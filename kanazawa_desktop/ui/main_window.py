@@ -14,12 +14,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
-    QMenu,
-    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -37,6 +34,7 @@ from . import (
     backup_action,
     exchange_actions,
     hierarchy_actions,
+    history_undo,
     plan_indicators_dialog,
     plan_io_actions,
     print_actions,
@@ -172,20 +170,7 @@ class MainWindow(QMainWindow):
         self.history_title.setStyleSheet("font-weight: bold;")
         hl.addWidget(self.history_title)
         hl.addWidget(self.history, 1)
-        self.undo_entry_button = QPushButton(self.tr("この変更を元に戻す"))
-        self.undo_entry_button.setObjectName("undoHistoryEntry")
-        self.undo_entry_button.setToolTip(
-            self.tr("選んだ行の変更（同時に保存した変更すべて）を元に戻します")
-        )
-        self.undo_entry_button.clicked.connect(self.undo_history_entry)
-        self.undo_entry_button.setEnabled(False)
-        self.history.selectionModel().currentRowChanged.connect(self._history_row_changed)
-        self.history.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.history.customContextMenuRequested.connect(self._history_menu)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.undo_entry_button)
-        hl.addLayout(buttons)
+        self.undo_entry_button = history_undo.install(self, hl)  # 「この変更を元に戻す」
         self.tabs.addTab(history_page, self.tr("変更履歴"))
         self.tabs.addTab(self.list_view, self.desk.plan.list_title)
         self.splitter = QSplitter()
@@ -531,41 +516,11 @@ class MainWindow(QMainWindow):
         if m is not None and m.id == measure_id and len(m.indicators) > 1:
             indicators[""] = m.indicators[0].name  # the plain 実績値 is the first one's
         self.history_model.set_entries(self.desk.history(measure_id), names, indicators)
-        self._history_row_changed()  # a reset selects nothing (and says nothing)
+        history_undo.update(self)
         if m is not None and m.id == measure_id:
             self.history_title.setText(
                 self.tr("%1 %2 の変更履歴").replace("%1", m.number_label).replace("%2", m.name)
             )
-
-    def _history_entry(self):
-        return self.history_model.entry(self.history.currentIndex().row())
-
-    def _history_row_changed(self, *_args) -> None:
-        entry = self._history_entry()
-        self.undo_entry_button.setEnabled(entry is not None and not entry.undone)
-
-    def _history_menu(self, pos) -> None:
-        index = self.history.indexAt(pos)
-        if not index.isValid():
-            return
-        self.history.setCurrentIndex(index)
-        menu = QMenu(self.history)
-        act = menu.addAction(self.tr("この変更を元に戻す"), self.undo_history_entry)
-        act.setEnabled(self.undo_entry_button.isEnabled())
-        menu.exec(self.history.viewport().mapToGlobal(pos))
-
-    def undo_history_entry(self) -> None:
-        """「この変更を元に戻す」 for the history's chosen row: its whole batch, through the
-        same undo as Ctrl+Z; refused with the reason when later edits touched its fields."""
-        entry = self._history_entry()
-        if entry is None or entry.undone:
-            return
-        self.form.commit()
-        self._run_undo(
-            lambda: self.desk.undo_past(entry.batch_id),
-            self.tr("元に戻しました"),
-            self.tr("元に戻せる変更はありません"),
-        )
 
     def _update_undo_actions(self) -> None:
         # typing not yet saved can always be undone: the form saves it first
