@@ -669,6 +669,7 @@ class MainWindow(QMainWindow):
         except DeskError as exc:
             self.show_error(exc.message)
             return
+        self.form.release()  # the old plan's form, torn down below, saves nothing more
         self.desk.take_changes()
         self.settings.setValue("window/plan", code)
         self.current_id = None

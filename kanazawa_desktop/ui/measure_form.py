@@ -445,6 +445,12 @@ class MeasureForm(QScrollArea):
             self._last_report = None
         return result
 
+    def release(self) -> None:
+        """This form is being replaced (another plan): what it held is saved or a draft
+        already; a focus-out while it is torn down must not save into the next plan."""
+        self._draft_timer.stop()
+        self.measure = None
+
     def undo_typing(self, redo: bool = False) -> bool:
         """Undo (redo) one typing step of the focused editor; False when it has none left
         (or the focus is not in one of this form's editors)."""
