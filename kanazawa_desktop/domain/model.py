@@ -149,6 +149,7 @@ class MeasureRow:
     retired: bool
     position: int
     statuses: dict[int, Status]
+    written: frozenset[int] = frozenset()  # the years whose 実施結果 is filled in
 
     @property
     def number_label(self) -> str:

@@ -628,12 +628,18 @@ class Desk:
         """Write back the old values of a whole batch (an import, a save) atomically."""
         return undo_mod.undo_batch(self, batch_id, source=source)
 
+    def undo_past(self, batch_id: int) -> list[F.FieldChange]:
+        """Undo a past edit chosen in the history; refused when later edits touched one of
+        its fields or the role may not change them (services/undo.py undo_past)."""
+        return undo_mod.undo_past(self, batch_id)
+
     # ---- drafts (unsaved typing survives a crash) ----------------------------
     def put_draft(self, measure_id: int, fy: int | None, field: str, text: str) -> None:
         repo.put_draft(self.db, measure_id, fy, field, text)
 
-    def drop_drafts(self, measure_id: int) -> None:
-        repo.drop_drafts(self.db, measure_id)
+    def drop_drafts(self, measure_id: int, keys: list[EditKey] | None = None) -> None:
+        """Forget a measure's drafts: all of them, or those of `keys` ((fy, field))."""
+        repo.drop_drafts(self.db, measure_id, keys)
 
     def drafts(self) -> dict[int, dict[EditKey, str]]:
         return repo.drafts()

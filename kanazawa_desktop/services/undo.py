@@ -12,6 +12,8 @@ Contract:
   or when it was undone already. A refused undo or redo leaves both stacks as they were.
   Conflicts the batch settled (a save, a settled import conflict) are open again; a redo
   settles them again (as an edit).
+- `undo_past(desk, batch_id)` is undo_batch for a person choosing a past edit in the
+  history: also refused when the role may not change one of the batch's fields.
 
 The stacks live in memory: they are this window's (or command's) session, while the
 history of every batch stays in the database.
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from ..domain import fields as F
 from ..domain.changes import Changes
-from ..domain.errors import ConflictError, StoreError
+from ..domain.errors import ConflictError, PermissionDenied, StoreError
 from ..store import conflict_repo
 from ..store import repository as repo
 from ..store.connection import write_transaction
@@ -91,6 +93,25 @@ def undo_batch(desk: Desk, batch_id: int, *, source: str = "undo") -> list[F.Fie
         _apply_as(desk, inverse, source, f"元に戻す #{batch_id}", undoes=batch_id)
         conflict_repo.reopen(batch_id)  # a conflict that batch settled is open again
     return inverse
+
+
+def undo_past(desk: Desk, batch_id: int) -> list[F.FieldChange]:
+    """The history's 「この変更を元に戻す」: undo one past batch (undo_batch), refused first
+    with PermissionDenied when the role may not change one of its fields now (a department
+    never reverts the secretariat's text, another department's result, a 体系 title)."""
+    role = desk.role
+    for c in repo.batch_changes(batch_id):
+        if c.measure_id and c.node_id is None and c.indicator_id is None:
+            allowed = desk.can_edit(desk.measure(c.measure_id), c.field)
+        else:
+            allowed = role is not None and role.is_secretariat
+        if not allowed:
+            raise PermissionDenied(
+                "この変更には変更できない項目が含まれるため、元に戻せません",
+                batch_id=batch_id,
+                field=c.field,
+            )
+    return undo_batch(desk, batch_id, source="undo")
 
 
 def _apply_as(

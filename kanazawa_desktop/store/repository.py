@@ -153,9 +153,10 @@ def measure_rows(plan_id: int, ids: list[int] | None = None) -> list[MeasureRow]
     """Measures of a plan (all, or those in `ids`) in printed order, with their status per year."""
     deps = _departments_by_measure(ids)
     statuses: dict[int, dict[int, Status]] = defaultdict(dict)
+    written: dict[int, set[int]] = defaultdict(set)
     codes = {s.value: s for s in Status}
-    for mid, fy, status in _sql(
-        "SELECT y.measure_id, y.fy, y.status FROM measure_year y "
+    for mid, fy, status, has_result in _sql(
+        "SELECT y.measure_id, y.fy, y.status, y.result_text <> '' FROM measure_year y "
         "JOIN measure m ON m.id = y.measure_id WHERE {where}",
         "m.plan_id = ?",
         [plan_id],
@@ -163,6 +164,8 @@ def measure_rows(plan_id: int, ids: list[int] | None = None) -> list[MeasureRow]
         "m.id",
     ):
         statuses[mid][fy] = codes.get(status) or Status(status)
+        if has_result:
+            written[mid].add(fy)
     rows = _sql(
         "SELECT m.id, m.key, m.node_id, m.number, m.repeat_of, m.name, m.numeric, "
         "m.retired, m.position FROM measure m JOIN node n ON n.id = m.node_id "
@@ -185,6 +188,7 @@ def measure_rows(plan_id: int, ids: list[int] | None = None) -> list[MeasureRow]
             retired=bool(retired),
             position=position,
             statuses=statuses.get(mid, {}),
+            written=frozenset(written.get(mid, ())),
         )
         for mid, key, node, number, repeat_of, name, numeric, retired, position in rows
     ]

@@ -1,20 +1,24 @@
 """Small field editors with one interface: value(), set_value(), set_editable(), `edited`.
 
-Text editors keep Tab for moving focus and leave Ctrl+Z / Ctrl+Y to the window, whose undo
-works on saved field edits (see services.desk.Desk.undo).
+Text editors keep Tab for moving focus and leave Ctrl+Z / Ctrl+Y to the window. The window
+undoes by the focused editor's own steps first (`undo_step`: what was typed since the field
+was last saved) and only then by saved field edits (services.desk.Desk.undo); a save makes
+the editor forget its steps (`forget_steps`), so the two never undo the same typing twice.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -24,6 +28,7 @@ from ..domain.status import STATUS_LABELS, Status
 
 READONLY_STYLE = "background: #f3f3f3; color: #222;"
 INVALID_STYLE = "background: #fde7e7; border: 1px solid #c62828;"
+PROBLEM_STYLE = "color: #c62828; font-size: 9pt;"
 
 
 class _LeaveUndoToWindow(QObject):
@@ -95,17 +100,55 @@ class FieldEditor(QWidget):
     def focus_widget(self) -> QWidget:
         return self
 
+    def cursor_to_end(self) -> None:
+        """Put the text cursor after the text (text editors; others have none)."""
+
+    def undo_step(self, redo: bool = False) -> bool:
+        """Undo (or redo) one of the editor's own typing steps; False when it has none."""
+        return False
+
+    def forget_steps(self) -> None:
+        """The text was saved: its typing steps are now one saved edit of the window's."""
+
+    _problem: QLabel | None = None
+
     def mark_invalid(self, message: str | None) -> None:
-        """Tint the field and give the reason as its tooltip; None clears it."""
+        """Tint the field and say the reason in place (a line under a text field, and its
+        tooltip); None clears both. Marking it again keeps the style it had before."""
         w = self.focus_widget()
         if message:
-            w.setProperty("invalidStyleSaved", w.styleSheet())
+            if w.property("invalidStyleSaved") is None:
+                w.setProperty("invalidStyleSaved", w.styleSheet())
             w.setStyleSheet(INVALID_STYLE)
             w.setToolTip(message)
         elif w.property("invalidStyleSaved") is not None:
             w.setStyleSheet(w.property("invalidStyleSaved"))
             w.setProperty("invalidStyleSaved", None)
             w.setToolTip("")
+        self._show_problem(message)
+
+    def _show_problem(self, message: str | None) -> None:
+        lay = self.layout()
+        if not isinstance(lay, QVBoxLayout):  # drop-downs and check boxes are never refused
+            return
+        if self._problem is None:
+            if not message:
+                return
+            self._problem = QLabel(self)
+            self._problem.setObjectName("problem")
+            self._problem.setWordWrap(True)
+            self._problem.setStyleSheet(PROBLEM_STYLE)
+            lay.addWidget(self._problem)
+        self._problem.setText(message or "")
+        self._problem.setVisible(bool(message))
+
+    def problem(self) -> str:
+        """The reason shown under the field now ("" when none)."""
+        return (
+            self._problem.text()
+            if self._problem is not None and self._problem.isVisibleTo(self)
+            else ""
+        )
 
 
 class TextEditor(FieldEditor):
@@ -119,7 +162,6 @@ class TextEditor(FieldEditor):
         super().__init__(parent)
         self.edit = QPlainTextEdit(self)
         self.edit.setTabChangesFocus(True)
-        self.edit.setUndoRedoEnabled(False)
         self.edit.installEventFilter(_FILTER)
         self.edit.installEventFilter(self)
         self.edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -130,8 +172,9 @@ class TextEditor(FieldEditor):
         else:  # definition texts: compact, scroll inside when longer
             self.edit.setFixedHeight(h)
             self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        lay = QHBoxLayout(self)
+        lay = QVBoxLayout(self)  # the box, and under it the reason a value is refused
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
         lay.addWidget(self.edit)
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self.edited)
@@ -154,6 +197,19 @@ class TextEditor(FieldEditor):
 
     def focus_widget(self) -> QWidget:
         return self.edit
+
+    def cursor_to_end(self) -> None:
+        self.edit.moveCursor(QTextCursor.MoveOperation.End)
+
+    def undo_step(self, redo: bool = False) -> bool:
+        doc = self.edit.document()
+        if self.edit.isReadOnly() or not (doc.isRedoAvailable() if redo else doc.isUndoAvailable()):
+            return False
+        self.edit.redo() if redo else self.edit.undo()
+        return True
+
+    def forget_steps(self) -> None:
+        self.edit.document().clearUndoRedoStacks()
 
 
 class ListEditor(TextEditor):
@@ -182,8 +238,9 @@ class LineEditor(FieldEditor):
         if numeric:
             self.edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.edit.installEventFilter(_FILTER)
-        lay = QHBoxLayout(self)
+        lay = QVBoxLayout(self)  # the box, and under it the reason a value is refused
         lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
         lay.addWidget(self.edit)
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self.edited)
@@ -206,6 +263,25 @@ class LineEditor(FieldEditor):
 
     def focus_widget(self) -> QWidget:
         return self.edit
+
+    def cursor_to_end(self) -> None:
+        self.edit.end(False)
+
+    def undo_step(self, redo: bool = False) -> bool:
+        if self.edit.isReadOnly() or not (
+            self.edit.isRedoAvailable() if redo else self.edit.isUndoAvailable()
+        ):
+            return False
+        self.edit.redo() if redo else self.edit.undo()
+        return True
+
+    def forget_steps(self) -> None:
+        # QLineEdit has no call to clear its history but setText: the same text, same cursor
+        pos = self.edit.cursorPosition()
+        self.edit.blockSignals(True)
+        self.edit.setText(self.edit.text())
+        self.edit.setCursorPosition(pos)
+        self.edit.blockSignals(False)
 
     def raw_text(self) -> str:
         return self.edit.text()

@@ -80,6 +80,10 @@ class HistoryModel(QAbstractTableModel):
             return text.replace("\n", " ⏎ ")
         return text
 
+    def entry(self, row: int) -> HistoryEntry | None:
+        """The entry shown on `row`, or None."""
+        return self._entries[row] if 0 <= row < len(self._entries) else None
+
     def _field(self, e: HistoryEntry) -> str:
         if e.indicator_id is not None:  # a 基本目標's or the plan's own 数値目標
             return f"{field_label(e.field)}（{self._owned_names.get(e.indicator_id, '')}）"

@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 
 from ..domain.changes import Changes
 from ..domain.errors import DeskError
-from ..domain.filtering import MeasureFilter
+from ..domain.filtering import MeasureFilter, number_asked
 from ..services.desk import Desk
 from . import (
     assign_action,
     backup_action,
     exchange_actions,
     hierarchy_actions,
+    history_undo,
     plan_indicators_dialog,
     plan_io_actions,
     print_actions,
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.current_id: int | None = None
         self._visible_ids: list[int] = []
+        self._visible_numbers: dict[int, int] = {}
         self._hit_when_ready = False  # Enter pressed while the search index was being built
         self.search_prep = SearchPreparer(desk, self)
         self.search_prep.ready.connect(self._search_ready)
@@ -127,6 +129,7 @@ class MainWindow(QMainWindow):
         self.form.saved.connect(self._on_saved)
         self.form.failed.connect(self.show_error)
         self.form.refused_again.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.form.refused.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.form.open_measure.connect(self.open_measure)
         self.history_model = HistoryModel(self)
         self.history = QTableView()
@@ -168,6 +171,7 @@ class MainWindow(QMainWindow):
         self.history_title.setStyleSheet("font-weight: bold;")
         hl.addWidget(self.history_title)
         hl.addWidget(self.history, 1)
+        self.undo_entry_button = history_undo.install(self, hl)  # 「この変更を元に戻す」
         self.tabs.addTab(history_page, self.tr("変更履歴"))
         self.tabs.addTab(self.list_view, self.desk.plan.list_title)
         self.splitter = QSplitter()
@@ -278,6 +282,10 @@ class MainWindow(QMainWindow):
                 return
             rows = self.desk.rows(flt)
         self._visible_ids = [r.id for r in rows]
+        self._visible_numbers = {}  # 取組No. -> id, for a search that is a number
+        for r in rows:
+            if r.repeat_of is None and r.number is not None:
+                self._visible_numbers.setdefault(r.number, r.id)
         role = self.desk.role
         everything = role is not None and role.is_secretariat and flt == MeasureFilter()
         self.tree_model.set_content(self.desk.nodes(), rows, show_empty=everything)
@@ -328,7 +336,20 @@ class MainWindow(QMainWindow):
                 ).replace("%1", str(n))
             )
         elif self._visible_ids:
-            self.open_measure(self._visible_ids[0])
+            last = self._last_opened()
+            self.open_measure(last if last in self._visible_ids else self._visible_ids[0])
+
+    def _last_key(self) -> str:
+        return f"window/last_measure/{self.desk.plan.code}"  # each plan remembers its own
+
+    def _last_opened(self) -> int | None:
+        """The measure opened last in this plan (QSettings), or None; a measure that no
+        longer exists or is not shown now is simply not in the visible list."""
+        value = self.settings.value(self._last_key())
+        try:
+            return int(value) if value is not None else None
+        except (TypeError, ValueError):
+            return None
 
     def _known(self, measure_id: int) -> bool:
         return any(r.id == measure_id for r in self.desk.rows())
@@ -345,16 +366,20 @@ class MainWindow(QMainWindow):
             self.show_error(exc.message)
             return
         self.current_id = measure_id
+        self.settings.setValue(self._last_key(), measure_id)
         self._show_history(measure_id)
         self.history.resizeColumnsToContents()
         self._select_in_views(measure_id)
 
     def _select_in_views(self, measure_id: int) -> None:
+        """Highlight the open measure in the tree and the list.
+
+        The selection model's signals are not blocked: the views repaint the old and new
+        rows on them (blocked, the highlight stayed on the previous measure). The tree's
+        currentChanged comes back to open_measure, which returns at once for the open one."""
         idx = self.tree_model.index_of_measure(measure_id)
         if idx.isValid():
-            self.tree.selectionModel().blockSignals(True)
             self.tree.setCurrentIndex(idx)
-            self.tree.selectionModel().blockSignals(False)
             self.tree.scrollTo(idx)
         row = self.list_model.row_of(measure_id)
         if row >= 0:
@@ -408,7 +433,10 @@ class MainWindow(QMainWindow):
             self._hit_when_ready = True  # opened by _search_ready
             return
         if self._visible_ids:
-            self.open_measure(self._visible_ids[0])
+            # 「10」 is No.10 first, before No.100 and a text that mentions 10
+            asked = number_asked(self.filters.current().text)
+            exact = self._visible_numbers.get(asked) if asked is not None else None
+            self.open_measure(exact if exact is not None else self._visible_ids[0])
             self.tree.setFocus()
 
     def focus_search(self) -> None:
@@ -489,6 +517,7 @@ class MainWindow(QMainWindow):
         if m is not None and m.id == measure_id and len(m.indicators) > 1:
             indicators[""] = m.indicators[0].name  # the plain 実績値 is the first one's
         self.history_model.set_entries(self.desk.history(measure_id), names, indicators)
+        history_undo.update(self)
         if m is not None and m.id == measure_id:
             self.history_title.setText(
                 self.tr("%1 %2 の変更履歴").replace("%1", m.number_label).replace("%2", m.name)
@@ -500,12 +529,17 @@ class MainWindow(QMainWindow):
         self.act_redo.setEnabled(self.desk.can_redo())
 
     def undo(self) -> None:
+        """Ctrl+Z: the focused text box's own typing steps first, then saved field edits."""
+        if self.form.undo_typing():
+            return
         self.form.commit()
         self._run_undo(
             self.desk.undo, self.tr("元に戻しました"), self.tr("元に戻せる変更はありません")
         )
 
     def redo(self) -> None:
+        if self.form.undo_typing(redo=True):
+            return
         self.form.commit()
         self._run_undo(
             self.desk.redo, self.tr("やり直しました"), self.tr("やり直せる変更はありません")
@@ -675,6 +709,7 @@ class MainWindow(QMainWindow):
         except DeskError as exc:
             self.show_error(exc.message)
             return
+        self.form.release()  # the old plan's form, torn down below, saves nothing more
         self.desk.take_changes()
         self.settings.setValue("window/plan", code)
         self.current_id = None

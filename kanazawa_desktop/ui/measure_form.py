@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -69,6 +70,7 @@ class MeasureForm(QScrollArea):
     saved = Signal(object)  # SaveResult
     failed = Signal(str)  # a Japanese message
     refused_again = Signal(str)  # the same refusal once more: the status bar is enough
+    refused = Signal(str)  # a value refused: said in place under the field, and once here
     open_measure = Signal(int)
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
@@ -78,6 +80,8 @@ class MeasureForm(QScrollArea):
         self.editors: dict[Key, FieldEditor] = {}
         self._loaded: dict[Key, object] = {}
         self._last_report: tuple[int | None, str] | None = None
+        self._refusals: dict[Key, str] = {}  # what is said under the fields now
+        self._drafted: set[Key] = set()  # fields with a draft in the database
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
@@ -246,6 +250,9 @@ class MeasureForm(QScrollArea):
         m = self.desk.measure(measure_id)
         self.measure = m
         self._last_report = None
+        self._refusals = {}
+        held = drafts if drafts is not None else self.desk.drafts().get(measure_id, {})
+        self._drafted = set(held)  # what write_drafts must drop once typed back
         if self.indicator_rows.build(m):
             self._set_tab_order(self.desk.plan.years)
         for editor in self.editors.values():
@@ -262,6 +269,10 @@ class MeasureForm(QScrollArea):
         for key, text in (drafts or {}).items():
             if key in self.editors:
                 self.editors[key].set_raw_text(text)
+        focused = QApplication.focusWidget()
+        for editor in self.editors.values():
+            if focused is not None and editor.focus_widget() is focused:
+                editor.cursor_to_end()  # typing goes on after the text, not before it
         self._show_static(m)
 
     def _values(self, m: Measure) -> dict[Key, object]:
@@ -382,12 +393,18 @@ class MeasureForm(QScrollArea):
         self.commit()
 
     def write_drafts(self) -> None:
+        """The drafts mirror the text fields: a draft for each field that differs from what
+        is saved, and none for a field typed back (or cleared) to it — a refused value the
+        person cleared does not come back at the next start."""
         if self.measure is None:
             return
-        for key, _ in self.dirty().items():
-            editor = self.editors[key]
-            if editor.text_like:
-                self.desk.put_draft(self.measure.id, key[0], key[1], editor.raw_text())
+        dirty = {k for k in self.dirty() if self.editors[k].text_like}
+        for key in dirty:
+            self.desk.put_draft(self.measure.id, key[0], key[1], self.editors[key].raw_text())
+        stale = [k for k in self._drafted - dirty if k in self.editors]
+        if stale:
+            self.desk.drop_drafts(self.measure.id, stale)
+        self._drafted = dirty
 
     def commit(self) -> SaveResult | None:
         """Save every changed field now. A field whose value is refused keeps its text on
@@ -403,7 +420,9 @@ class MeasureForm(QScrollArea):
             except DeskError as exc:
                 bad[key] = exc.message
         for key, editor in self.editors.items():
-            editor.mark_invalid(bad.get(key))
+            editor.mark_invalid(bad.get(key))  # in place: no box on every focus change
+        new_refusals = {k: m for k, m in bad.items() if self._refusals.get(k) != m}
+        self._refusals = bad
         good = {k: v for k, v in edits.items() if k not in bad}
         result = None
         if good:
@@ -415,13 +434,31 @@ class MeasureForm(QScrollArea):
                 return None
             self.measure = self.desk.measure(self.measure.id)
             self._loaded = self._values(self.measure)
+            self._drafted -= set(good)  # the save dropped their drafts
+            for key in good:
+                self.editors[key].forget_steps()  # from now on the window's undo has them
             self.saved.emit(result)
-        if bad:
-            self.write_drafts()
-            self._report(next(iter(bad.values())))
-        else:
+        self.write_drafts()  # a refused text stays as a draft; a cleared one is dropped
+        if new_refusals:  # said once in the status bar; the field says it as long as it holds
+            self.refused.emit(next(iter(new_refusals.values())))
+        if not bad:
             self._last_report = None
         return result
+
+    def release(self) -> None:
+        """This form is being replaced (another plan): what it held is saved or a draft
+        already; a focus-out while it is torn down must not save into the next plan."""
+        self._draft_timer.stop()
+        self.measure = None
+
+    def undo_typing(self, redo: bool = False) -> bool:
+        """Undo (redo) one typing step of the focused editor; False when it has none left
+        (or the focus is not in one of this form's editors)."""
+        focused = QApplication.focusWidget()
+        for editor in self.editors.values():
+            if focused is not None and editor.focus_widget() is focused:
+                return editor.undo_step(redo)
+        return False
 
     def _report(self, message: str) -> None:
         """Say why once; the same refusal again (another Tab, another save) only repeats

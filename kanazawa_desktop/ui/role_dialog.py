@@ -1,4 +1,9 @@
-"""First start: whose PC is this? One of the plan's departments, or the secretariat."""
+"""First start: whose PC is this? One of the plan's departments, or the secretariat.
+
+Nothing is chosen when the dialog opens (a hurried click must not pick a department): 決定
+stays disabled until 事務局 is chosen, or a department is picked or typed. Two lines say how
+a collection round goes for a department.
+"""
 
 from __future__ import annotations
 
@@ -29,12 +34,24 @@ class RoleDialog(QDialog):
         )
         intro.setWordWrap(True)
         lay.addWidget(intro)
+        round_ = QLabel(
+            self.tr(
+                "① 事務局から届いたブックを「ファイル」→「Excelを取り込む…」で取り込み、"
+                "取組ごとに実績などを入力します。\n"
+                "② 「ファイル」→「Excelに書き出し…」で書き出したブックを事務局へ送ります。"
+            )
+        )
+        round_.setObjectName("howTheRoundWorks")
+        round_.setWordWrap(True)
+        round_.setStyleSheet("color: #37474f; margin: 4px 0 8px 0;")
+        lay.addWidget(round_)
         self.as_department = QRadioButton(self.tr("担当課として使う"))
-        self.as_department.setChecked(True)
+        self.as_department.setObjectName("asDepartment")
         lay.addWidget(self.as_department)
         self.department = QComboBox()
         self.department.setObjectName("department")
         self.department.addItems(departments)
+        self.department.setCurrentIndex(-1)  # no department until the person picks one
         # typing part of a name (「人事」) narrows the 42 departments, Japanese input included
         self.department.setEditable(True)
         self.department.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -42,6 +59,7 @@ class RoleDialog(QDialog):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.department.setCompleter(completer)
+        self.department.lineEdit().setPlaceholderText(self.tr("担当課を選ぶか、名前の一部を入力"))
         self.known = list(departments)
         lay.addWidget(self.department)
         self.problem = QLabel()
@@ -57,11 +75,30 @@ class RoleDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("決定"))
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("決定"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("キャンセル"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+        # picking or typing a department answers 「担当課として使う」 too
+        self.department.currentTextChanged.connect(self._department_typed)
+        self.as_department.toggled.connect(self._update_ok)
+        self.as_secretariat.toggled.connect(self._update_ok)
+        self._update_ok()
+
+    def _department_typed(self, text: str) -> None:
+        if text.strip() and not self.as_department.isChecked():
+            self.as_department.setChecked(True)
+        self.problem.clear()
+        self._update_ok()
+
+    def _update_ok(self) -> None:
+        """決定 is enabled only once a role is chosen: 事務局, or a department named."""
+        chosen = self.as_secretariat.isChecked() or (
+            self.as_department.isChecked() and bool(self.department.currentText().strip())
+        )
+        self.ok.setEnabled(chosen)
 
     def _check(self) -> None:
         name, secretariat = self.choice()

@@ -77,8 +77,21 @@ def test_moving_a_measure_is_a_structure_change(secretariat):
     assert next(r for r in secretariat.rows() if r.id == mid).node_id == other.id
 
 
+def test_search_folds_katakana_and_hiragana_together():
+    from kanazawa_desktop.domain.filtering import SearchIndex, normalize
+
+    assert normalize("てれわーく") == normalize("テレワーク") == normalize("ﾃﾚﾜｰｸ")
+    assert normalize("ガイドヽヾ") == normalize("がいどゝゞ")
+    assert normalize("ヷ") == "ヷ"  # no hiragana of its own: kept
+    index = SearchIndex({1: "No.10 テレワーク、時差出勤等に対応した環境の充実", 2: "窓口業務"})
+    assert index.find("てれわーく") == {1}
+    assert index.find("じさ") == set()  # 時差 is kanji: no reading is guessed
+    assert index.find("テレわーく 環境") == {1}
+
+
 def test_search_folding_is_nfkc_on_japanese_text():
-    """normalize() takes a table shortcut for speed; on the text staff type it equals NFKC."""
+    """normalize() takes a table shortcut for speed; on the text staff type it equals NFKC
+    followed by the katakana → hiragana fold (a fixed offset: ァ U+30A1 … ゖ, ヽヾ → ゝゞ)."""
     import unicodedata
 
     from hypothesis import example, given, settings
@@ -92,6 +105,7 @@ def test_search_folding_is_nfkc_on_japanese_text():
             for r in (
                 (0x20, 0x7F),
                 (0x3000, 0x3100),
+                (0xFF61, 0xFFA0),  # half-width katakana
                 (0x4E00, 0x4E40),
                 (0xFF01, 0xFFA0),
                 (0x2460, 0x2480),
@@ -113,8 +127,13 @@ def test_search_folding_is_nfkc_on_japanese_text():
     @example("ｶﾞｲﾄﾞ")  # half-width voicing marks
     @example("\u0b47\u0b3e")  # a canonical pair whose second half is not a combining mark
     def check(text):
+        kana = {cp: cp - 0x60 for cp in range(0x30A1, 0x30F7)} | {0x30FD: 0x309D, 0x30FE: 0x309E}
         expected = (
-            unicodedata.normalize("NFKC", text).casefold().replace(" ", "").replace("\u3000", "")
+            unicodedata.normalize("NFKC", text)
+            .translate(kana)
+            .casefold()
+            .replace(" ", "")
+            .replace("\u3000", "")
         )
         assert normalize(text) == expected
 

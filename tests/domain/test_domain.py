@@ -190,3 +190,22 @@ def test_details_read_as_sections_in_the_plans_words():
         ("具体的な取組", ["・電子契約の導入〔2.0〕（R4 導入）\n　・物品契約"]),
         ("note", ["・そのほか"]),
     ]
+
+
+def test_filter_unwritten_lists_results_still_to_write_for_a_year():
+    assert MeasureFilter(unwritten=2024).matches(_row(written=frozenset({2023})))
+    assert not MeasureFilter(unwritten=2023).matches(_row(written=frozenset({2023})))
+    assert not MeasureFilter(unwritten=2024).matches(_row(repeat_of=3))  # its original's
+    assert not MeasureFilter(unwritten=2024).matches(_row(retired=True))
+
+
+def test_a_search_for_a_number_is_that_number():
+    from kanazawa_desktop.domain.filtering import number_asked
+
+    assert number_asked("10") == number_asked("No.10") == number_asked("ｎｏ．１０") == 10
+    assert number_asked("No. 7") == 7
+    assert (
+        number_asked("10 窓口") is None
+        and number_asked("") is None
+        and number_asked("１０名") is None
+    )

@@ -45,3 +45,20 @@ def test_undo_batch_refuses_an_undone_batch(jinji):
     undo.undo_batch(jinji, batch)
     with pytest.raises(StoreError, match="すでに元に戻されています"):
         undo.undo_batch(jinji, batch)
+
+
+def test_undo_past_refuses_a_batch_the_role_may_not_change(db_path):
+    from kanazawa_desktop.domain.errors import PermissionDenied
+
+    with Desk.open(db_path) as sec:
+        sec.set_role(secretariat=True)
+        mid = next(r.id for r in sec.rows() if r.number == 10)
+        plan_batch = sec.save(mid, {(2023, F.PLAN_TEXT): "事務局の計画"}).batch_id
+        result_batch = sec.save(mid, {(2023, F.RESULT_TEXT): "事務局が入力"}).batch_id
+    with Desk.open(db_path) as dept:
+        dept.set_role(department="人事課", secretariat=False)
+        with pytest.raises(PermissionDenied, match="元に戻せません"):
+            dept.undo_past(plan_batch)  # 実施計画 is the secretariat's
+        assert dept.measure(mid).year(2023).plan_text == "事務局の計画"
+        dept.undo_past(result_batch)  # 実施結果 of its own measure: its to undo
+        assert dept.measure(mid).year(2023).result_text == ""
