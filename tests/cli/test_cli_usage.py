@@ -34,7 +34,7 @@ def _one_japanese_line(err: str) -> str:
     [
         (("--bogus",), "認識できない引数があります: --bogus"),
         (("frob",), "選択肢にない値です: frob"),
-        (("import", "--undo", "x"), "--undo: 整数として正しくない値です: x"),
+        (("import", "--undo", "x"), "--undo: 変更の番号は #3 や 3 のように指定してください: x"),
         (("backup",), "次の引数が必要です: OUT.sqlite3"),
         (("init",), "次の引数のどれか一つが必要です"),
         (("init", "--department", "人事課", "--secretariat"), "同時には指定できません"),

@@ -56,7 +56,7 @@ def test_undo_past_refuses_a_batch_the_role_may_not_change(db_path):
         plan_batch = sec.save(mid, {(2023, F.PLAN_TEXT): "事務局の計画"}).batch_id
         result_batch = sec.save(mid, {(2023, F.RESULT_TEXT): "事務局が入力"}).batch_id
     with Desk.open(db_path) as dept:
-        dept.set_role(department="人事課", secretariat=False)
+        dept.set_role(department="人事課", force=True)  # the same file, now as a department
         with pytest.raises(PermissionDenied, match="元に戻せません"):
             dept.undo_past(plan_batch)  # 実施計画 is the secretariat's
         assert dept.measure(mid).year(2023).plan_text == "事務局の計画"
