@@ -132,3 +132,17 @@ def test_commands_load_only_what_they_use():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[:2] == ["['kanazawa_desktop.services.paths']", "[]"]
+
+
+def test_the_window_starts_without_the_workbook_libraries():
+    """openpyxl and calamine cost about half a second of the cold start: the window's actions
+    import the services that need them when they run (ui/assign_action.py, plan_io_actions.py)."""
+    code = (
+        "import sys; import kanazawa_desktop.ui.main_window; "
+        "print(sorted(m for m in ('openpyxl', 'python_calamine') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]", out.stdout

@@ -9,8 +9,15 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..domain.errors import DeskError
-from ..services.assign import assign_departments
 from .operations import run_op
+
+
+def _assign(*args, **kwargs):
+    """services.assign, imported when the action runs: it loads openpyxl, half a second of the
+    window's cold start otherwise."""
+    from ..services.assign import assign_departments
+
+    return assign_departments(*args, **kwargs)
 
 
 def install(window, menu) -> QAction:
@@ -33,7 +40,7 @@ def assign_from(window, path: Path) -> bool:
     """Check the whole table, say what it changes, and apply it when confirmed."""
     window.form.commit()
     try:
-        dry = assign_departments(window.desk, path, dry_run=True)
+        dry = _assign(window.desk, path, dry_run=True)
     except DeskError as exc:
         window.show_error(exc.message)
         return False
@@ -55,7 +62,7 @@ def assign_from(window, path: Path) -> bool:
     )
     if answer != QMessageBox.StandardButton.Yes:
         return False
-    done = run_op(window, lambda desk: assign_departments(desk, path))
+    done = run_op(window, lambda desk: _assign(desk, path))
     if done is None:
         return False
     window.statusBar().showMessage(

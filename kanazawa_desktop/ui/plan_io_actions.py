@@ -15,9 +15,16 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
 
 from ..domain.errors import DeskError, InvalidValue
-from ..services.plan_io import export_plan, load_checked, read_plan_file, summarize
 from .messages import notify
 from .operations import run_background_op
+
+
+def _service():
+    """services.plan_io, imported when an action runs: it loads openpyxl, half a second of the
+    window's cold start otherwise."""
+    from ..services import plan_io
+
+    return plan_io
 
 
 def install(window, menu) -> None:
@@ -55,7 +62,7 @@ def export_interactive(window) -> None:
     window.plan_task = run_background_op(
         window,
         window.tr("計画を書き出し中…"),
-        lambda desk, progress: export_plan(desk, plan.code, out),
+        lambda desk, progress: _service().export_plan(desk, plan.code, out),
         done,
         on_error=lambda exc: _refused(window, window.tr("計画を書き出せません"), exc),
     )
@@ -91,14 +98,14 @@ def import_from(window, path: Path, key: str | None = None) -> None:
     window.plan_task = run_background_op(
         window,
         window.tr("計画のブックを確認中…"),
-        lambda desk, progress: read_plan_file(desk, path, key),
+        lambda desk, progress: _service().read_plan_file(desk, path, key),
         lambda data: _confirm_and_load(window, path, data),
         on_error=failed,
     )
 
 
 def _confirm_and_load(window, path: Path, data: dict) -> None:
-    summary = summarize(data)
+    summary = _service().summarize(data)
     answer = QMessageBox.question(
         window,
         window.tr("計画を取り込む"),
@@ -116,7 +123,7 @@ def _confirm_and_load(window, path: Path, data: dict) -> None:
     window.plan_task = run_background_op(
         window,
         window.tr("計画を取り込み中…"),
-        lambda desk, progress: load_checked(desk, data, path.name),
+        lambda desk, progress: _service().load_checked(desk, data, path.name),
         done,
         on_error=lambda exc: _refused(window, window.tr("計画を取り込めません"), exc),
     )
