@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from peewee import CompositeKey, ForeignKeyField, IntegerField, TextField
+from peewee import SQL, CompositeKey, ForeignKeyField, IntegerField, TextField
 
 from .base import BaseModel
 
@@ -26,6 +26,7 @@ class DbExport(BaseModel):
     file_name = TextField(default="")
     rows = IntegerField(default=0)
     plan_code = TextField(null=True)  # version 7; NULL: before, the first plan
+    deadline = TextField(null=True)  # version 10: 回収期限, ISO date; NULL: none
 
     class Meta:
         table_name = "exchange_export"
@@ -117,6 +118,9 @@ class DbConflict(BaseModel):
     settled_by = TextField(null=True)
     settled_how = TextField(null=True)
     settled_batch = IntegerField(null=True, index=True)
+    kind = TextField(
+        default="conflict", constraints=[SQL("DEFAULT 'conflict'")]
+    )  # v10: conflict | invalid (a value refused)
 
     class Meta:
         table_name = "exchange_conflict"
