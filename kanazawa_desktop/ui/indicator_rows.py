@@ -20,7 +20,7 @@ from ..domain.errors import DeskError
 from ..domain.judgement import Verdict
 from ..domain.model import Measure
 from ..domain.values import actual_field, validate
-from .editors import FieldEditor, LineEditor
+from .editors import FieldEditor, LineEditor, restyle
 
 Key = tuple[int | None, str]
 WARNING_STYLE = "color: #8a4b00; background: #fff3cd; border: 1px solid #e0b84c; padding: 2px;"
@@ -175,10 +175,10 @@ class IndicatorRows:
         for (pos, fy), label in self.verdicts.items():
             if m is None:
                 label.setText("数値を確認")
-                label.setStyleSheet("")
+                restyle(label, "")
                 continue
             ind = m.indicators[pos]
             j = judgement.of_indicator(m, ind, fy)
             label.setText(j.label)
             label.setToolTip(j.reason)
-            label.setStyleSheet(_VERDICT_STYLE.get(j.verdict, "color: #555;"))
+            restyle(label, _VERDICT_STYLE.get(j.verdict, "color: #555;"))

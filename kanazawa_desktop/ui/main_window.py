@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self.undo_entry_button = history_undo.install(self, hl)  # 「この変更を元に戻す」
         self.tabs.addTab(history_page, self.tr("変更履歴"))
         self.tabs.addTab(self.list_view, self.desk.plan.list_title)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.splitter = QSplitter()
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(left)
@@ -381,10 +382,20 @@ class MainWindow(QMainWindow):
         if idx.isValid():
             self.tree.setCurrentIndex(idx)
             self.tree.scrollTo(idx)
+        if self.tabs.currentWidget() is self.list_view:
+            self._select_in_list(measure_id)
+        # else when the list is shown: handing the hidden view thousands of rows to reach a
+        # far measure cost 20-40 ms of every switch at 20,000 measures
+
+    def _select_in_list(self, measure_id: int) -> None:
         row = self.list_model.row_of(measure_id)
         if row >= 0:
             self.list_model.ensure_row(row)
             self.list_view.selectRow(row)
+
+    def _tab_shown(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.list_view and self.current_id is not None:
+            self._select_in_list(self.current_id)
 
     def _tree_current_changed(self, current: QModelIndex, _prev: QModelIndex) -> None:
         mid = current.data(MeasureIdRole)

@@ -40,6 +40,7 @@ from .editors import (
     ResourcesEditor,
     StatusEditor,
     TextEditor,
+    restyle,
 )
 from .indicator_dialog import IndicatorDialog
 from .indicator_rows import WARNING_STYLE, IndicatorRows
@@ -328,7 +329,7 @@ class MeasureForm(QScrollArea):
         for fy, lab in self.derived_labels.items():
             if typed is None:
                 lab.setText(self.tr("数値を確認してください"))
-                lab.setStyleSheet("")
+                restyle(lab, "")
                 continue
             j = of_measure(typed, fy)
             assert j is not None
@@ -339,11 +340,11 @@ class MeasureForm(QScrollArea):
                     .replace("%1", j.label)
                     .replace("%2", chosen.label)
                 )
-                lab.setStyleSheet(WARNING_STYLE)
+                restyle(lab, WARNING_STYLE)
                 lab.setToolTip(j.reason)
             else:
                 lab.setText(j.label)
-                lab.setStyleSheet("")
+                restyle(lab, "")
                 lab.setToolTip(j.reason)
 
     def define_indicators(self) -> None:

@@ -113,7 +113,10 @@ def test_the_tree_and_list_highlight_follow_ctrl_pgdown_and_pgup(
     assert win.tree.selectionModel().isSelected(idx)
     row = win.tree.visualRect(idx)
     qtbot.waitUntil(lambda: any(r.intersects(row) for r in paints.rects), timeout=5_000)
+    # the hidden 一覧 is brought to the measure when it is shown (not at every switch)
+    win.tabs.setCurrentWidget(win.list_view)
     assert win.list_model.index(win.list_view.currentIndex().row(), 0).data() in ("10", "No.10")
+    win.tabs.setCurrentIndex(0)
     paints.rects.clear()
     qtbot.keyClick(win, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
     idx7 = win.tree_model.index_of_measure(win.form.measure.id)
@@ -122,6 +125,11 @@ def test_the_tree_and_list_highlight_follow_ctrl_pgdown_and_pgup(
         lambda: any(r.intersects(win.tree.visualRect(idx7)) for r in paints.rects),
         timeout=5_000,
     )
+    win.tabs.setCurrentWidget(win.list_view)  # while the 一覧 is shown it follows at once
+    win.list_view.setFocus()
+    qtbot.keyClick(win, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert win.form.measure.number == 10
+    assert win.list_model.index(win.list_view.currentIndex().row(), 0).data() in ("10", "No.10")
     win.close()
 
 
