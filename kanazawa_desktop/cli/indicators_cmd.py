@@ -21,24 +21,13 @@ from typing import TYPE_CHECKING
 
 from ..domain.errors import InvalidValue
 from ..domain.fiscal import short_label
-from ..domain.indicator import era_label, number_text
+from ..domain.indicator import INDICATOR_COLUMNS, era_label, number_text
 from . import plan_option
 
 if TYPE_CHECKING:
     from ..services.indicators import IndicatorRow
 
-HEADER = (
-    "番号",
-    "指標名",
-    "単位",
-    "基準値",
-    "基準年度",
-    "年度",
-    "目標値",
-    "実績値",
-    "判定",
-    "所属",
-)
+HEADER = (*INDICATOR_COLUMNS, "所属")  # 所属: No.N / 基本目標N / 計画全体
 
 # what would end a cell or a line for a TSV reader (str.splitlines' breaks, and the tab)
 _BREAKS = re.compile("[\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")

@@ -58,6 +58,20 @@ class Bound(StrEnum):
         return a > v
 
 
+# The columns every table of indicator rows starts with (the workbook's 指標 sheet, the
+# `indicators` command): one per indicator and fiscal year; each table adds its own last column.
+INDICATOR_COLUMNS = (
+    "番号",
+    "指標名",
+    "単位",
+    "基準値",
+    "基準年度",
+    "年度",
+    "目標値",
+    "実績値",
+    "判定",
+)
+
 _BOUND_LABELS = {
     Bound.AT_LEAST: "以上",
     Bound.AT_MOST: "以下",

@@ -22,6 +22,7 @@ This module is the contract both the writer and the reader follow (see docs/work
 from __future__ import annotations
 
 # the longest text a cell holds is the longest a field may hold: one constant, in domain/
+from ..domain.indicator import INDICATOR_COLUMNS
 from ..domain.values import EXCEL_CELL_LIMIT as EXCEL_CELL_LIMIT
 
 ENTRY_SHEET = "入力"
@@ -81,18 +82,7 @@ ENTRY_FIRST_ROW = 2  # row 1 holds the headers
     ICOL_VERDICT,
     ICOL_FIGURE,
 ) = range(10)
-INDICATOR_HEADERS = (
-    "番号",
-    "指標名",
-    "単位",
-    "基準値",
-    "基準年度",
-    "年度",
-    "目標値",
-    "実績値",
-    "判定",
-    "比較する数値",
-)
+INDICATOR_HEADERS = (*INDICATOR_COLUMNS, "比較する数値")
 INDICATOR_WIDTHS = (10, 30, 8, 11, 12, 7, 22, 12, 9, 12)
 
 STATUS_CHOICES = ("未確定", "達成", "未達成")
