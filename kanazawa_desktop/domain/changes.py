@@ -4,7 +4,8 @@ Every operation of the services layer returns a `Changes`; the window broadcasts
 the tree, the list, the form, the history and 回収状況 each look at the parts they care about.
 `structure` means the plan's tree must be rebuilt (a measure added, moved or renumbered, its
 departments changed, a node added); otherwise the measure rows named in `measures` are
-updated in place. Two `Changes` combine with `|`.
+updated in place. `plans` means the database holds other plans than before (the plan
+switcher is rebuilt). Two `Changes` combine with `|`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Changes:
     exchange: bool = False  # the workbook exchange's logs changed (回収状況)
     # ids of indicators no measure owns (基本目標's 数値目標, plan KPIs) whose values changed
     indicators: frozenset[int] = frozenset()
+    plans: bool = False  # the database's plans changed: one added or replaced (the switcher)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -40,6 +42,7 @@ class Changes:
             self.structure or other.structure,
             self.exchange or other.exchange,
             self.indicators | other.indicators,
+            self.plans or other.plans,
         )
 
     def __bool__(self) -> bool:
@@ -50,6 +53,7 @@ class Changes:
             or self.structure
             or self.exchange
             or self.indicators
+            or self.plans
         )
 
     def touches(self, measure_id: int | None) -> bool:

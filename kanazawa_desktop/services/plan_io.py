@@ -150,5 +150,7 @@ def load_checked(desk: Desk, data: PlanData, file_name: str) -> PlanImportResult
             f"計画を取り込み {summary.name}（{file_name}）",
             created=created,
         )
-    desk.absorb(Changes(structure=True, batches=frozenset({batch}) if batch else frozenset()))
+    desk.absorb(
+        Changes(structure=True, plans=True, batches=frozenset({batch}) if batch else frozenset())
+    )
     return PlanImportResult(summary, plan_id, batch)

@@ -488,7 +488,7 @@ class MainWindow(QMainWindow):
         box.setVisible(box.count() > 1)
 
     def _refresh_for(self, changes: Changes, handler: object) -> None:
-        if changes.structure:
+        if changes.plans:
             self.refresh_plans()
         if changes.structure or changes.nodes:
             self.refresh_lists()

@@ -124,7 +124,9 @@ def _apply_new_plan(desk: Desk, preview: FilePreview) -> ApplyResult:
             again = preview_file(desk, preview.path)
             if again.refused:
                 raise DeskError(again.error or again.summary())
-            return apply_import(desk, again)
+            result = apply_import(desk, again)
+    desk.absorb(Changes(plans=True))
+    return result
 
 
 def apply_import(
