@@ -72,6 +72,7 @@ class Desk:
         self._file: _SharedFile | None = None  # set by open(): the desks sharing this database
         self._role_cache: tuple[F.Role | None] | None = None
         self._nodes_cache: list[Node] | None = None
+        self._plan_cache: Plan | None = None
         # every measure's row and its prepared search text, kept while no other connection
         # commits (PRAGMA data_version) and updated row by row after this desk's own changes
         self._rows_cache: list[MeasureRow] | None = None
@@ -278,9 +279,13 @@ class Desk:
     @property
     def plan(self) -> Plan:
         """The plan this desk works on: the 行政経営プラン unless use_plan() chose another."""
-        plan = repo.plan_by_code(self._plan_code)
-        if plan is None:
-            raise StoreError("計画データがありません")
+        self._check_fresh()
+        plan = self._plan_cache
+        if plan is None or plan.code != self._plan_code:  # read a few times per keystroke
+            plan = repo.plan_by_code(self._plan_code)
+            if plan is None:
+                raise StoreError("計画データがありません")
+            self._plan_cache = plan
         return plan
 
     def plans(self) -> list[Plan]:
@@ -359,7 +364,7 @@ class Desk:
             self._drop_caches()
 
     def _drop_caches(self) -> None:
-        self._rows_cache = self._index = self._nodes_cache = None
+        self._rows_cache = self._index = self._nodes_cache = self._plan_cache = None
         self._generation += 1
 
     def _all_rows(self) -> list[MeasureRow]:
