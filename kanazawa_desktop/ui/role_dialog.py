@@ -43,7 +43,10 @@ class RoleDialog(QDialog):
         )
         round_.setObjectName("howTheRoundWorks")
         round_.setWordWrap(True)
-        round_.setStyleSheet("color: #37474f; margin: 4px 0 8px 0;")
+        round_.setStyleSheet("color: #37474f;")
+        # margins as contents margins: a style sheet's margin is left out of the label's
+        # height for its width, and the wrapped last line was cut off
+        round_.setContentsMargins(0, 4, 0, 8)
         lay.addWidget(round_)
         self.as_department = QRadioButton(self.tr("担当課として使う"))
         self.as_department.setObjectName("asDepartment")
