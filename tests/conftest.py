@@ -103,6 +103,14 @@ def gui_windows(qtbot):
 
 
 @pytest.fixture
+def settings(tmp_path):
+    """The window's settings in an ini file of the test's own (never the user's)."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
 def open_window(qtbot, gui_windows):
     """open_window(db_path, settings, department=… | secretariat=True, activate=True):
     start the app (answering the first-start question if the keyword is given) and show

@@ -22,6 +22,7 @@ from . import (
     import_cmd,
     indicators_cmd,
     init_cmd,
+    opendata_cmd,
     plan_cmd,
     plan_option,
     plans_cmd,
@@ -44,6 +45,7 @@ COMMAND_MODULES = [
     assign_cmd,
     plan_cmd,
     conflicts_cmd,
+    opendata_cmd,
 ]
 
 

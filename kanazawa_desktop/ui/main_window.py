@@ -36,6 +36,7 @@ from . import (
     exchange_actions,
     hierarchy_actions,
     history_undo,
+    opendata_action,
     plan_indicators_dialog,
     plan_io_actions,
     print_actions,
@@ -211,6 +212,7 @@ class MainWindow(QMainWindow):
         self._action(self.tr("利用する部署の変更…"), None, self.change_role, file_menu)
         backup_action.install(self, file_menu)
         plan_io_actions.install(self, file_menu)  # the secretariat's only
+        opendata_action.install(self, file_menu)  # the secretariat's only
         file_menu.addSeparator()
         # Workbook exchange and printing add their actions here (see their install functions).
         exchange_actions.install(self)

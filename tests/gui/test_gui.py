@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import pytest
 from gui_helpers import select_measure, tree_numbers, when_modal
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox
 
 from kanazawa_desktop.domain import fields as F
 from kanazawa_desktop.services.desk import Desk
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 def type_text(qtbot, widget, text):

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pytest
 from gui_helpers import select_measure, tree_numbers
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from test_gui import type_text
 
 from kanazawa_desktop.domain import fields as F
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 class _Spy:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from gui_helpers import select_measure, tree_numbers
-from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from kanazawa_desktop.domain import fields as F
@@ -17,11 +17,6 @@ from kanazawa_desktop.services.desk import Desk
 pytestmark = pytest.mark.gui
 
 SHOTS = Path(os.environ.get("DEPTUX_SHOTS", "")) if os.environ.get("DEPTUX_SHOTS") else None
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 def editor(win, fy, field):

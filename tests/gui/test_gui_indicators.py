@@ -4,19 +4,13 @@ the database and its history."""
 
 from __future__ import annotations
 
-import pytest
 from gui_helpers import select_measure
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from test_gui import type_text
 
 from kanazawa_desktop.domain import fields as F
 from kanazawa_desktop.domain.status import Status
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 def _type(qtbot, win, key, text):

@@ -3,16 +3,10 @@ what it adds, confirms, and the plan switcher lists the new plan; a department h
 
 from __future__ import annotations
 
-import pytest
 from gui_helpers import apply_import, when_modal
 from plan_workbook_helpers import plan_workbook
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 def _choose_file(qtbot, path):

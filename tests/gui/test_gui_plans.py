@@ -7,17 +7,12 @@ from __future__ import annotations
 import pytest
 from gui_helpers import select_measure, tree_numbers
 from plan_helpers import second_plan
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from test_gui import type_text
 
 from kanazawa_desktop.domain import fields as F
 from kanazawa_desktop.services.desk import PLAN_CODE, Desk
 from kanazawa_desktop.store.plan_loader import load_plan
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
 @pytest.fixture
