@@ -28,6 +28,7 @@ from . import (
     plans_cmd,
     print_cmd,
     status_cmd,
+    year_cmd,
 )
 from .parser import JapaneseParser
 
@@ -46,6 +47,7 @@ COMMAND_MODULES = [
     plan_cmd,
     conflicts_cmd,
     opendata_cmd,
+    year_cmd,
 ]
 
 

@@ -31,6 +31,7 @@ class Changes:
     # ids of indicators no measure owns (基本目標's 数値目標, plan KPIs) whose values changed
     indicators: frozenset[int] = frozenset()
     plans: bool = False  # the database's plans changed: one added or replaced (the switcher)
+    fiscal: bool = False  # a fiscal year was closed or re-opened (what may be edited)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
@@ -43,6 +44,7 @@ class Changes:
             self.exchange or other.exchange,
             self.indicators | other.indicators,
             self.plans or other.plans,
+            self.fiscal or other.fiscal,
         )
 
     def __bool__(self) -> bool:
@@ -54,6 +56,7 @@ class Changes:
             or self.exchange
             or self.indicators
             or self.plans
+            or self.fiscal
         )
 
     def touches(self, measure_id: int | None) -> bool:

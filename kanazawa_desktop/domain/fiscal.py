@@ -7,6 +7,7 @@ Storage keeps Gregorian fiscal years (2023); people read 令和 (R5, 令和5年�
 from __future__ import annotations
 
 import re
+from datetime import date
 
 REIWA_OFFSET = 2018
 
@@ -55,3 +56,23 @@ def era_date(text: str) -> str:
     else:
         era, n = "平成", y - HEISEI_OFFSET
     return f"{era}{'元' if n == 1 else n}年{mo}月{d}日"
+
+
+def fiscal_year_of(day: date) -> int:
+    """The fiscal year a day falls in: April to the next March (2026-11-30 -> 2026, R8;
+    2027-03-31 -> 2026)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def current_fiscal_year(years: tuple[int, ...], today: date | None = None) -> int:
+    """Today's fiscal year within `years` (a plan's): the nearest of them outside its period."""
+    fy = fiscal_year_of(today or date.today())
+    return min(max(fy, years[0]), years[-1]) if years else fy
+
+
+def parse_year(text: str) -> int:
+    """A fiscal year as a person types it: 'R5', '令和5年度', '2023' -> 2023; ValueError else."""
+    t = text.strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if re.fullmatch(r"(19|20)\d\d", t):
+        return int(t)
+    return parse_label(t)

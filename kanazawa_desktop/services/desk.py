@@ -26,7 +26,7 @@ from ..domain.model import Measure, MeasureRow, Node, Plan
 from ..domain.plans import find_plan
 from ..domain.text import clean_text
 from ..domain.values import field_value, unit_of, validate
-from ..store import conflict_repo
+from ..store import conflict_repo, fiscal_years
 from ..store import repository as repo
 from ..store.connection import Database, SqliteInfo, connect, discard_new_file, write_transaction
 from ..store.models import database_proxy
@@ -73,6 +73,7 @@ class Desk:
         self._role_cache: tuple[F.Role | None] | None = None
         self._nodes_cache: list[Node] | None = None
         self._plan_cache: Plan | None = None
+        self._closed_cache: tuple[str, dict[int, fiscal_years.Closing]] | None = None
         # every measure's row and its prepared search text, kept while no other connection
         # commits (PRAGMA data_version) and updated row by row after this desk's own changes
         self._rows_cache: list[MeasureRow] | None = None
@@ -365,6 +366,7 @@ class Desk:
 
     def _drop_caches(self) -> None:
         self._rows_cache = self._index = self._nodes_cache = self._plan_cache = None
+        self._closed_cache = None
         self._generation += 1
 
     def _all_rows(self) -> list[MeasureRow]:
@@ -424,6 +426,8 @@ class Desk:
         Every mutation calls it (services outside this class too), so the rows a view reads
         next are current, and take_changes() says what to refresh."""
         self._pending = self._pending | changes
+        if changes.fiscal:
+            self._closed_cache = None
         if changes.structure or changes.nodes:
             self._drop_caches()
         elif changes.measures and self._rows_cache is not None:
@@ -469,11 +473,22 @@ class Desk:
     def history(self, measure_id: int) -> list[HistoryEntry]:
         return repo.history(measure_id)
 
-    def can_edit(self, measure: Measure, field: str) -> bool:
+    def can_edit(self, measure: Measure, field: str, fy: int | None = None) -> bool:
+        """May this PC's role change `field` (of year `fy`) of `measure`? Not a closed year's."""
         role = self.role
+        if fy is not None and fy in self.closed_years():
+            return False
         return role is not None and F.can_edit(
             role, measure.departments, field, is_repeat=measure.is_repeat, retired=measure.retired
         )
+
+    def closed_years(self) -> dict[int, fiscal_years.Closing]:
+        """The plan's closed fiscal years (services/fiscal_years.py closes and re-opens them)."""
+        self._check_fresh()
+        kept = self._closed_cache
+        if kept is None or kept[0] != self._plan_code:
+            kept = self._closed_cache = (self._plan_code, fiscal_years.closed(self._plan_code))
+        return kept[1]
 
     # ---- writes -----------------------------------------------------------
     def save(

@@ -237,6 +237,22 @@ class DbMeasureDetail(BaseModel):
         table_name = "measure_detail"
 
 
+class DbFiscalYearEvent(BaseModel):
+    """A fiscal year of a plan closed or re-opened (schema version 11); the latest row of a
+    plan's year says whether it is closed."""
+
+    plan_code = TextField()
+    fy = IntegerField()
+    action = TextField()  # "close" | "open"
+    at = TextField()
+    user = TextField()
+    source = TextField()  # "cli" | "gui" | "master" (came with the secretariat's workbook)
+
+    class Meta:
+        table_name = "fiscal_year_event"
+        indexes = ((("plan_code", "fy"), False),)
+
+
 CORE_MODELS = [
     DbMeta,
     DbPlan,
@@ -254,6 +270,7 @@ CORE_MODELS = [
     DbNodeDetail,
     DbMeasureDetail,
     DbIndicatorChange,
+    DbFiscalYearEvent,
 ]
 
 # The exchange tables live in exchange_models.py; db/*.sql creates every table (the models only

@@ -24,6 +24,7 @@ from ..domain.model import Measure, MeasureRow, Node, Plan, YearRecord
 from ..domain.plan_sheet import parse_sheet
 from ..domain.status import Status
 from ..domain.values import field_value
+from . import fiscal_years
 from . import plan_indicators as owned
 from .connection import write_transaction
 from .models import (
@@ -709,6 +710,7 @@ def apply_changes(
     if not changes and not created and not created_nodes:
         return None
     with write_transaction(db):
+        fiscal_years.check_open(changes)  # a closed year's values stay as they are
         for c in changes:
             current = _current(c)
             if not same_value(current, c.old):

@@ -107,6 +107,15 @@ class FieldEditor(QWidget):
     def focus_widget(self) -> QWidget:
         return self
 
+    def say_closed(self, reason: str) -> None:
+        """Why this (read-only) box cannot change, over it: a closed fiscal year's reason; ''
+        when the year is open again (the role's own tip, set by set_editable, stays)."""
+        if reason:
+            self.setToolTip(reason)
+            self.focus_widget().setToolTip(reason)
+        elif not isinstance(self, ComboEditor):  # a combo's tip is set_editable's
+            self.setToolTip("")
+
     def cursor_to_end(self) -> None:
         """Put the text cursor after the text (text editors; others have none)."""
 

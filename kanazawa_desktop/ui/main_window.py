@@ -34,6 +34,7 @@ from . import (
     assign_action,
     backup_action,
     exchange_actions,
+    fiscal_years_dialog,
     hierarchy_actions,
     history_undo,
     opendata_action,
@@ -242,6 +243,8 @@ class MainWindow(QMainWindow):
             hierarchy_actions.install(self, measure_menu)
             measure_menu.addSeparator()
             assign_action.install(self, measure_menu)
+            measure_menu.addSeparator()
+            fiscal_years_dialog.install(self, measure_menu)
         go = mb.addMenu(self.tr("移動(&G)"))
         self.act_next = self._action(
             self.tr("次の取組(&N)"), QKeySequence("Ctrl+PgDown"), self.next_measure, go
@@ -497,7 +500,7 @@ class MainWindow(QMainWindow):
         elif changes.measures:
             self._update_rows(changes.measures)
         current = self.current_id
-        if current is not None and (changes.touches(current) or changes.nodes):
+        if current is not None and (changes.touches(current) or changes.nodes or changes.fiscal):
             if handler is not self.form:
                 try:
                     self.form.load(current)

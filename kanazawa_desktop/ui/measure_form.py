@@ -263,10 +263,16 @@ class MeasureForm(QScrollArea):
             self.node_editor.set_nodes(nodes)
             self._nodes_shown = nodes
         self._loaded = self._values(m)
+        closed = self.desk.closed_years()
         for key, editor in self.editors.items():
             editor.set_value(self._loaded[key])
             fy, field = key
-            editor.set_editable(self.desk.can_edit(m, field))
+            editor.set_editable(self.desk.can_edit(m, field, fy))
+            if fy is not None:
+                editor.say_closed(closed[fy].reason() if fy in closed else "")
+        for fy, header in zip(self.desk.plan.years, self.year_headers, strict=True):
+            header.setText(long_label(fy) + (self.tr("（締切済み）") if fy in closed else ""))
+            header.setToolTip(closed[fy].reason() if fy in closed else "")
         for key, text in (drafts or {}).items():
             if key in self.editors:
                 self.editors[key].set_raw_text(text)

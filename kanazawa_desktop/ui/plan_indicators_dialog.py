@@ -131,8 +131,10 @@ class _GroupBlock:
         """Show `group`'s values; the editors in `keep` keep what is typed in them."""
         self.group = group
         self.measure = _shell(self.measure.plan_id, group)
+        closed = self.dialog.desk.closed_years()
         for key, editor in self.editors.items():
-            editor.set_editable(editable)
+            editor.set_editable(editable and key[0] not in closed)
+            editor.say_closed(closed[key[0]].reason() if key[0] in closed else "")
             if key not in keep:
                 editor.set_value(self.loaded(key))
                 editor.mark_invalid(None)
