@@ -60,7 +60,7 @@ def guide_lines(
         lines.append(
             (
                 "deadline",
-                f"回収期限: {deadline}までに、記入したこのブックを事務局へ送り返してください。",
+                f"回収期限: {deadline}までに、事務局へ送り返してください。",
             )
         )
     lines += [

@@ -179,9 +179,7 @@ def check_deadline(desk: Desk, deadline: date | None, today: date | None = None)
         )
 
 
-def build_content(
-    desk: Desk, scope: str, department: str, deadline: date | None = None
-) -> WorkbookContent:
+def build_content(desk: Desk, scope: str, department: str) -> WorkbookContent:
     plan = desk.plan
     role = desk.role
     if scope == SCOPE_DEPARTMENT:  # its measures and their branches only, not the whole plan
@@ -265,7 +263,6 @@ def build_content(
         entries=entries,
         # indicator by indicator, each over the plan's years
         indicator_rows=[ir for irs in by_indicator.values() for ir in irs],
-        deadline=deadline,
     )
 
 
@@ -357,7 +354,7 @@ def export_workbook(
     check_deadline(desk, deadline, today)
     out = check_target(Path(out))
     step(progress, 0, 1, "書き出しの準備中…")
-    content = numbered(build_content(desk, scope, dept, deadline))
+    content = numbered(replace(build_content(desk, scope, dept), deadline=deadline))
 
     def tick(done: int, total: int) -> None:
         step(progress, done, total, f"{out.name} を書き出し中…")
