@@ -26,7 +26,9 @@ and the department and the export date in 和暦, a page n / N footer, narrow ma
 fitted to the page width; 取組事項一覧 has a title row naming the department (入力 and 指標
 keep their headers in row 1, where every reader finds them). Data rows are boxed; 入力's row
 heights are where a row opens, not fixed (it grows with what is typed). Every style names
-游ゴシック. 取組管理票 sheets say they hold the content as exported (row 1). The structure is
+游ゴシック. 取組管理票 sheets say they hold the content as exported (row 1). A round's
+回収期限 (`WorkbookContent.deadline`) is said on 記入のしかた, in 入力's page header and in the
+一覧's title row; without one, nothing mentions a deadline. The structure is
 locked (workbook protection) against slips; LibreOffice drops it, the import relies on none
 of it.
 """

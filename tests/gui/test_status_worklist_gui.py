@@ -43,6 +43,8 @@ def test_the_export_dialogs_deadline_reaches_every_export_row(
         dlg.has_deadline.click()
         dlg.deadline.setDate(QDate(FAR.year, FAR.month, FAR.day))
         seen.append(dlg.deadline.text())
+        if os.environ.get("KD_SHOTS"):
+            dlg.grab().save(os.path.join(os.environ["KD_SHOTS"], "export_dialog.png"))
         dlg.accept()
 
     when_modal(qtbot, ExportDialog, choose)
