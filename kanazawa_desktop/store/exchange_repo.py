@@ -29,6 +29,7 @@ class ExportRecord:
     file_name: str
     rows: int
     plan_code: str | None = None  # None: logged before schema version 7 (the first plan)
+    deadline: str | None = None  # 回収期限, ISO date (schema version 10); None: none set
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ def record_export(
     file_name: str,
     rows: int,
     plan_code: str | None = None,
+    deadline: str | None = None,
 ) -> int:
     with write_transaction(db):
         return DbExport.create(
@@ -71,6 +73,7 @@ def record_export(
             file_name=file_name,
             rows=rows,
             plan_code=plan_code,
+            deadline=deadline,
         ).id
 
 
@@ -119,7 +122,9 @@ def mark_undone(batch_id: int) -> None:
 
 
 def _export(r: DbExport) -> ExportRecord:
-    return ExportRecord(r.id, r.at, r.user, r.scope, r.department, r.file_name, r.rows, r.plan_code)
+    return ExportRecord(
+        r.id, r.at, r.user, r.scope, r.department, r.file_name, r.rows, r.plan_code, r.deadline
+    )
 
 
 def _import(r: DbImport) -> ImportRecord:

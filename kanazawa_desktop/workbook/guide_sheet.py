@@ -22,14 +22,25 @@ def guide_lines(
     date: str,
     has_indicator_sheet: bool,
     has_measure_sheets: bool,
+    deadline: str = "",
 ) -> list[tuple[str, str]]:
-    """(style, text) rows: style "title", "head" (a heading) or "" (a paragraph)."""
+    """(style, text) rows: style "title", "head" (a heading), "deadline" (the 回収期限, right
+    under the first paragraph) or "" (a paragraph). `deadline`: its label
+    ('令和8年12月25日（金）'); '' says nothing about a deadline."""
     who = department or "全課"
     lines: list[tuple[str, str]] = [("title", f"記入のしかた　{plan_name}（{who}）")]
     issued = f"{date}に" if date else ""
     if scope == SCOPE_MASTER:
+        lines.append(("", f"このブックは事務局が{issued}書き出した一覧表です。"))
+        if deadline:
+            lines.append(
+                (
+                    "deadline",
+                    f"回収期限: {deadline}までに、担当課のPCで記入して書き出したブックを"
+                    "事務局へ送り返してください。",
+                )
+            )
         lines += [
-            ("", f"このブックは事務局が{issued}書き出した一覧表です。"),
             ("head", "使い方"),
             (
                 "",
@@ -44,6 +55,15 @@ def guide_lines(
         return lines
     lines += [
         ("", f"このブックは{who}の分として事務局が{issued}書き出したものです。"),
+    ]
+    if deadline:
+        lines.append(
+            (
+                "deadline",
+                f"回収期限: {deadline}までに、事務局へ送り返してください。",
+            )
+        )
+    lines += [
         ("head", "記入するところ"),
         (
             "",
@@ -87,7 +107,9 @@ def guide_lines(
         ),
         (
             "",
-            "保存したファイルを、事務局の指示どおり（メールまたは共有フォルダー）に送り返します。",
+            "保存したファイルを、事務局の指示どおり（メールまたは共有フォルダー）に"
+            + (f"{deadline}までに" if deadline else "")
+            + "送り返します。",
         ),
         (
             "",

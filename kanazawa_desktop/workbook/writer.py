@@ -26,7 +26,9 @@ and the department and the export date in 和暦, a page n / N footer, narrow ma
 fitted to the page width; 取組事項一覧 has a title row naming the department (入力 and 指標
 keep their headers in row 1, where every reader finds them). Data rows are boxed; 入力's row
 heights are where a row opens, not fixed (it grows with what is typed). Every style names
-游ゴシック. 取組管理票 sheets say they hold the content as exported (row 1). The structure is
+游ゴシック. 取組管理票 sheets say they hold the content as exported (row 1). A round's
+回収期限 (`WorkbookContent.deadline`) is said on 記入のしかた, in 入力's page header and in the
+一覧's title row; without one, nothing mentions a deadline. The structure is
 locked (workbook protection) against slips; LibreOffice drops it, the import relies on none
 of it.
 """
@@ -38,6 +40,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -47,6 +50,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..domain.deadline import deadline_label
 from ..domain.details import sections
 from ..domain.fiscal import era_date, long_label, short_label
 from ..domain.model import RESOURCE_LABELS, Measure, Node, Plan, YearRecord
@@ -104,6 +108,7 @@ _PRESETS: dict[str, dict[str, object]] = {
     "title": {"font": font(b=True, sz=12)},
     "note": {"font": font(sz=9, color="C00000")},
     "guide": {"font": _FONT, "alignment": _WRAP},
+    "deadline": {"font": font(b=True, sz=12, color="C00000"), "alignment": _WRAP},
     "plain": {"font": _FONT},
     # the data rows are boxed, so a printed list reads across
     "wrap": {"font": _FONT, "alignment": _WRAP, "border": _BOX},
@@ -167,6 +172,7 @@ class WorkbookContent:
     manifest: Manifest
     entries: list[EntryValues]  # parallel to manifest.rows
     indicator_rows: list[IndicatorRow] = field(default_factory=list)  # the 指標 sheet
+    deadline: date | None = None  # the round's 回収期限 (not in the manifest: not merged)
 
 
 def _cell(
@@ -252,6 +258,11 @@ def _who(content: WorkbookContent) -> str:
     return content.manifest.department or "全課"
 
 
+def _deadline_note(content: WorkbookContent) -> str:
+    """「回収期限: 令和8年12月25日（金）」, or '' when the workbook has no deadline."""
+    return f"回収期限: {deadline_label(content.deadline)}" if content.deadline else ""
+
+
 def _print(ws: Worksheet, content: WorkbookContent, *, landscape: bool, heading: str = "") -> None:
     """A4, fitted to the width, narrow margins, the header naming plan, sheet and department
     and the export date (print_setup.page_setup)."""
@@ -283,6 +294,8 @@ def _list_rows(ws: Worksheet, content: WorkbookContent) -> Iterator[Row]:
     """A title row naming the department (no reader looks at this sheet), then the headers."""
     years = content.plan.years
     title = f"{content.plan.name}　{ws.title}（{_who(content)}）"
+    if content.deadline:
+        title += f"　{_deadline_note(content)}"
     yield 20.0, [_cell(ws, title, "title")]
     yield None, _header(ws, list(LIST_HEADERS) + [short_label(fy) for fy in years])
     nodes = {n.id: n for n in content.nodes}
@@ -318,9 +331,12 @@ def _write_entries(ws: Worksheet, content: WorkbookContent) -> None:
     for c, w in enumerate(ENTRY_WIDTHS):
         ws.column_dimensions[column_letter(c)].width = w
     ws.freeze_panes = "A2"
-    # the headers stay in row 1 (every reader finds them there): the department is named in
-    # the page header instead of a title row
-    _print(ws, content, landscape=True)
+    # the headers stay in row 1 (every reader finds them there): the department and the
+    # deadline are named in the page header instead of a title row
+    heading = f"{ws.title}（{_who(content)}）"
+    if content.deadline:
+        heading += f"　{_deadline_note(content)}"
+    _print(ws, content, landscape=True, heading=heading)
     ws.print_title_rows = "1:1"
     _protect(ws)
     status_rows: list[int] = []
@@ -560,6 +576,12 @@ def _measure_rows(
 GUIDE_WIDTH = 80
 
 
+def _guide_height(style: str, text: str) -> float | None:
+    if style == "deadline":  # 12 pt: fewer characters a line, taller lines
+        return _height([(text, GUIDE_WIDTH * 10.5 / 12)], line_pt=16.5) or 20.0
+    return 20.0 if style else _height([(text, GUIDE_WIDTH)])
+
+
 def _write_guide(ws: Worksheet, content: WorkbookContent) -> None:
     """記入のしかた (guide_sheet.py): one paragraph a row, printed on one page width."""
     ws.column_dimensions["A"].width = GUIDE_WIDTH
@@ -570,16 +592,14 @@ def _write_guide(ws: Worksheet, content: WorkbookContent) -> None:
         scope=content.manifest.scope,
         department=content.manifest.department,
         date=era_date(content.manifest.issued_at),
+        deadline=deadline_label(content.deadline),
         has_indicator_sheet=content.manifest.version >= 5,
         has_measure_sheets=0 < sum(not m.is_repeat for m in content.measures) <= MAX_MEASURE_SHEETS,
     )
-    presets = {"title": "title", "head": "bold", "": "guide"}
+    presets = {"title": "title", "head": "bold", "deadline": "deadline", "": "guide"}
     stream_rows(
         ws,
-        (
-            (20.0 if style else _height([(text, GUIDE_WIDTH)]), [_cell(ws, text, presets[style])])
-            for style, text in lines
-        ),
+        ((_guide_height(style, text), [_cell(ws, text, presets[style])]) for style, text in lines),
         custom_heights=False,
     )
 

@@ -42,12 +42,13 @@ def returned(secretariat_window, tmp_path):
 
 
 def _row(dlg, department: str) -> int:
-    t = dlg.table
-    return next(r for r in range(t.rowCount()) if t.item(r, 1).text() == department)
+    row = dlg.view_row(department)
+    assert row >= 0, department
+    return row
 
 
 def _state(dlg, department: str) -> str:
-    return dlg.table.item(_row(dlg, department), 2).text()
+    return dlg.cell(_row(dlg, department), 2)
 
 
 def test_double_click_a_department_and_settle_its_conflicts(qtbot, returned, tmp_path):
@@ -56,9 +57,9 @@ def test_double_click_a_department_and_settle_its_conflicts(qtbot, returned, tmp
     qtbot.waitExposed(dlg)
     assert _state(dlg, "人事課") == "競合あり"
     table = dlg.table
-    item = table.item(_row(dlg, "人事課"), 1)
-    table.scrollToItem(item)
-    rect = table.visualItemRect(item)
+    index = table.model().index(_row(dlg, "人事課"), 1)
+    table.scrollTo(index)
+    rect = table.visualRect(index)
     # a person's double-click: press, release, then the double-click event
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -92,7 +93,7 @@ def test_a_return_is_undone_later_from_the_status(qtbot, returned):
     desk = returned.desk
     dlg = exchange_actions.open_status(returned)
     qtbot.waitExposed(dlg)
-    dlg.table.setCurrentCell(_row(dlg, "人事課"), 1)
+    dlg.table.setCurrentIndex(dlg.table.model().index(_row(dlg, "人事課"), 1))
     undo = dlg.findChild(QPushButton, "undoStatusImport")
     assert undo.isEnabled()
     # a later edit of a field the import wrote: refused, with the reason

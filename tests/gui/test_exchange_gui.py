@@ -106,7 +106,7 @@ def test_status_dialog_lists_departments_per_plan_and_across_plans(qtbot, window
     table = dlg.table
 
     def rows():
-        return [tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())]
+        return [tuple(dlg.cell(r, c) for c in range(3)) for r in range(table.model().rowCount())]
 
     assert table.isColumnHidden(0)  # one plan: no plan column
     by_dept = {d: state for _, d, state in rows()}

@@ -5,8 +5,10 @@
     preview_import(desk, files, progress=None) -> list[FilePreview]     # dry run
     apply_import(desk, preview, resolutions=None) -> ApplyResult        # one batch per file
     undo_import(desk, batch_id) -> list[FieldChange]
-    collection_status(desk) -> list[DepartmentStatus]                   # 回収状況 (the plan)
-    all_plans_status(desk) -> list[tuple[Plan, list[DepartmentStatus]]]  # every plan
+    collection_status(desk, today=None) -> list[DepartmentStatus]       # 回収状況 (the plan)
+    all_plans_status(desk, today=None) -> list[tuple[Plan, list[DepartmentStatus]]]  # every plan
+    last_deadline(desk) -> date | None                                  # the plan's last 回収期限
+    reminder_rows(blocks) / write_reminder_csv(path, rows)              # 督促リスト
     open_conflicts(desk, plan=None) -> list[ConflictRecord]             # the worklist
     resolve(desk, conflict_id, take=None, value=None) -> Resolution     # settle one
 
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
     from .conflicts import ConflictRecord, Resolution, open_conflicts, resolve
     from .export import ExportResult, export_departments, export_workbook
     from .preview import FilePreview, preview_import
-    from .status import DepartmentStatus, all_plans_status, collection_status
+    from .reminders import REMINDER_HEADERS, reminder_rows, write_reminder_csv
+    from .status import DepartmentStatus, all_plans_status, collection_status, last_deadline
     from .validate import Refusal
 
 # Loaded on first use (PEP 562): `export` needs openpyxl, not the import's reader and merge,
@@ -42,6 +45,10 @@ _HOME = {
     "DepartmentStatus": "status",
     "collection_status": "status",
     "all_plans_status": "status",
+    "last_deadline": "status",
+    "REMINDER_HEADERS": "reminders",
+    "reminder_rows": "reminders",
+    "write_reminder_csv": "reminders",
     "Refusal": "validate",
     "ConflictRecord": "conflicts",
     "Resolution": "conflicts",
@@ -49,6 +56,7 @@ _HOME = {
     "resolve": "conflicts",
 }
 __all__ = [
+    "REMINDER_HEADERS",
     "TAKE_FILE",
     "TAKE_MASTER",
     "ApplyResult",
@@ -63,10 +71,13 @@ __all__ = [
     "collection_status",
     "export_departments",
     "export_workbook",
+    "last_deadline",
     "open_conflicts",
     "preview_import",
+    "reminder_rows",
     "resolve",
     "undo_import",
+    "write_reminder_csv",
 ]
 
 

@@ -9,6 +9,10 @@
   workbook (exchange_base), so the secretariat applies exactly what the department
   changed since; `origin_uid` names the secretariat's database it came from.
 
+Both take `deadline` (a date: the round's 回収期限, secretariat only, not before `today`):
+it is logged on each export row (回収状況 reads it) and written into the workbook's
+記入のしかた and print headers. Without it the workbook says nothing about a deadline.
+
 `export_departments(desk, folder, progress)` writes one workbook per department in one
 step, named `<plan>_<department>_<date>.xlsx`. Every export is logged (回収状況), and its
 manifest is registered with it (`register`): a workbook that comes back claiming to be from
@@ -34,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from ...domain import fields as F
 from ...domain.changes import Changes
+from ...domain.deadline import deadline_label
 from ...domain.errors import Cancelled, InvalidValue, PermissionDenied, StoreError
 from ...domain.fiscal import short_label
 from ...domain.indicator import Indicator, era_label, indicator_to_dict
@@ -159,6 +164,19 @@ def _scope(desk: Desk, department: str | None) -> tuple[str, str]:
     if department not in desk.departments():
         raise InvalidValue(f"担当課「{department}」はありません", department=department)
     return SCOPE_DEPARTMENT, department
+
+
+def check_deadline(desk: Desk, deadline: date | None, today: date | None = None) -> None:
+    """A deadline is the secretariat's to set, and not in the past (`today` itself is fine)."""
+    if deadline is None:
+        return
+    role = desk.role
+    if role is None or not role.is_secretariat:
+        raise PermissionDenied("回収期限は事務局が設定します（担当課のPCでは指定できません）")
+    if deadline < (today or date.today()):
+        raise InvalidValue(
+            f"回収期限が過去の日付です: {deadline_label(deadline)}", deadline=deadline.isoformat()
+        )
 
 
 def build_content(desk: Desk, scope: str, department: str) -> WorkbookContent:
@@ -324,12 +342,19 @@ def _plan_def(plan: Plan) -> PlanDef:
 
 
 def export_workbook(
-    desk: Desk, out: Path, department: str | None = None, progress: Progress | None = None
+    desk: Desk,
+    out: Path,
+    department: str | None = None,
+    progress: Progress | None = None,
+    *,
+    deadline: date | None = None,
+    today: date | None = None,
 ) -> ExportResult:
     scope, dept = _scope(desk, department)
+    check_deadline(desk, deadline, today)
     out = check_target(Path(out))
     step(progress, 0, 1, "書き出しの準備中…")
-    content = numbered(build_content(desk, scope, dept))
+    content = numbered(replace(build_content(desk, scope, dept), deadline=deadline))
 
     def tick(done: int, total: int) -> None:
         step(progress, done, total, f"{out.name} を書き出し中…")
@@ -350,6 +375,7 @@ def export_workbook(
                 file_name=out.name,
                 rows=len(content.manifest.rows),
                 plan_code=desk.plan.code,
+                deadline=deadline.isoformat() if deadline else None,
             )
             if role is not None and not role.is_secretariat:
                 # what this return carries: the secretariat reads the next one against it
@@ -377,14 +403,21 @@ def department_file_name(plan_name: str, department: str, day: date | None = Non
 
 
 def export_departments(
-    desk: Desk, folder: Path, progress: Progress | None = None, *, all_plans: bool = True
+    desk: Desk,
+    folder: Path,
+    progress: Progress | None = None,
+    *,
+    all_plans: bool = True,
+    deadline: date | None = None,
+    today: date | None = None,
 ) -> list[ExportResult]:
     """Secretariat: one workbook per department and plan, for each department holding at least
     one item of that plan, into `folder` (file names say the plan and the department). With
-    `all_plans` False, only the desk's plan."""
+    `all_plans` False, only the desk's plan. `deadline`: every workbook's 回収期限."""
     role = desk.role
     if role is None or not role.is_secretariat:
         raise PermissionDenied("担当課ごとの一括書き出しは事務局だけが行えます")
+    check_deadline(desk, deadline, today)
     folder = Path(folder)
     codes = [p.code for p in desk.plans()] if all_plans else [desk.plan.code]
     jobs: list[tuple[str, str]] = []
@@ -398,7 +431,7 @@ def export_departments(
             step(progress, i, len(jobs), f"{dept} のブックを書き出し中…（{i + 1}/{len(jobs)}）")
             with desk.on_plan(code) as plan:
                 path = folder / department_file_name(plan.name, dept)
-                out.append(export_workbook(desk, path, dept))
+                out.append(export_workbook(desk, path, dept, deadline=deadline, today=today))
     except Cancelled:
         if not out:
             raise

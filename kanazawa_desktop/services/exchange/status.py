@@ -7,6 +7,12 @@ that department's workbook that still stands (not undone), and the conflicts tha
 left open and nobody has settled since (conflicts.py). A later import of the same department
 replaces the open list, since it was previewed against the then-current master.
 
+回収期限: a department's deadline is the one of the latest workbook issued to it (its own, or
+the master list) that set one; it is overdue (期限切れ) while that day has passed and no return
+was imported since that workbook went out (domain/deadline.py, against `today`, which a
+caller may give; the rule never reads the clock). The departments still to chase are those
+未回収 or overdue (`to_chase`: the reminder list, reminders.py).
+
 Per plan: a workbook carries one plan, and each export and import is logged with it (schema
 version 7; a row logged before is the first plan's). `all_plans_status` walks every plan.
 """
@@ -14,7 +20,9 @@ version 7; a row logged before is the first plan's). `all_plans_status` walks ev
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
+from ...domain.deadline import as_date, is_overdue
 from ...domain.model import Plan
 from ...store import conflict_repo
 from ...store import exchange_repo as xrepo
@@ -31,6 +39,8 @@ class DepartmentStatus:
     imports: int = 0
     open_conflicts: list[ConflictRecord] = field(default_factory=list)
     returned_batch: int | None = None  # the batch of the import that stands (undo_import)
+    deadline: str | None = None  # 回収期限 (ISO date) of the latest issue that set one
+    overdue: bool = False  # 期限切れ on the `today` the status was made for
 
     @property
     def state(self) -> str:
@@ -40,24 +50,43 @@ class DepartmentStatus:
             return "競合あり"
         return "回収済"
 
+    @property
+    def to_chase(self) -> bool:
+        """Still to chase for a reminder: nothing returned yet, or overdue."""
+        return self.overdue or self.state == "未回収"
+
+    @property
+    def chase_state(self) -> str:
+        """期限切れ when overdue, else the state."""
+        return "期限切れ" if self.overdue else self.state
+
 
 def _of_plan(code: str | None, plan: str) -> bool:
     return (code or PLAN_CODE) == plan
 
 
-def collection_status(desk: Desk) -> list[DepartmentStatus]:
-    """The desk's plan: each department holding one of its items."""
+def collection_status(desk: Desk, today: date | None = None) -> list[DepartmentStatus]:
+    """The desk's plan: each department holding one of its items. `today` (default: the
+    computer's date) decides which deadlines have passed."""
+    today = today or date.today()
     plan = desk.plan.code
     held = {d for m in desk.measures() if not m.is_repeat for d in m.departments}
     issued: dict[str, str] = {}
     master_issued: str | None = None  # a master workbook goes to every department PC too
+    # (deadline, when issued) of the latest export that set one: per department, the master's
+    dated: dict[str, tuple[str, str]] = {}
+    master_dated: tuple[str, str] | None = None
     for e in xrepo.exports():
         if not _of_plan(e.plan_code, plan):
             continue
         if e.department:
             issued[e.department] = e.at
+            if e.deadline:
+                dated[e.department] = (e.deadline, e.at)
         elif e.scope == "master":
             master_issued = e.at
+            if e.deadline:
+                master_dated = (e.deadline, e.at)
     returned: dict[str, xrepo.ImportRecord] = {}
     counts: dict[str, int] = {}
     for r in xrepo.imports():
@@ -73,25 +102,42 @@ def collection_status(desk: Desk) -> list[DepartmentStatus]:
             continue
         last = returned.get(dept)
         when = max((t for t in (issued.get(dept), master_issued) if t), default=None)
+        rounds = [r for r in (dated.get(dept), master_dated) if r]
+        deadline, set_at = max(rounds, key=lambda r: r[1]) if rounds else (None, None)
+        returned_at = last.at if last else None
         out.append(
             DepartmentStatus(
                 department=dept,
                 issued_at=when,
-                returned_at=last.at if last else None,
+                returned_at=returned_at,
                 returned_file=last.file_name if last else "",
                 imports=counts.get(dept, 0),
                 open_conflicts=still_open.get(last.id, []) if last else [],
                 returned_batch=last.batch_id if last else None,
+                deadline=deadline,
+                overdue=is_overdue(deadline, set_at, returned_at, today),
             )
         )
     return out
 
 
-def all_plans_status(desk: Desk) -> list[tuple[Plan, list[DepartmentStatus]]]:
+def all_plans_status(
+    desk: Desk, today: date | None = None
+) -> list[tuple[Plan, list[DepartmentStatus]]]:
     """回収状況 across plans: each plan with its departments (a plan no department holds an item
     of yet has none)."""
     out = []
     for plan in desk.plans():
         with desk.on_plan(plan.code):
-            out.append((plan, collection_status(desk)))
+            out.append((plan, collection_status(desk, today)))
     return out
+
+
+def last_deadline(desk: Desk) -> date | None:
+    """The 回収期限 the secretariat set last for the desk's plan (the export dialog offers it
+    again); None when none was ever set."""
+    plan = desk.plan.code
+    for e in reversed(xrepo.exports()):
+        if e.deadline and _of_plan(e.plan_code, plan):
+            return as_date(e.deadline)
+    return None
