@@ -280,7 +280,8 @@ class Desk:
     @property
     def plan(self) -> Plan:
         """The plan this desk works on: the 行政経営プラン unless use_plan() chose another."""
-        self._check_fresh()
+        # no _check_fresh here: a worker thread's connection has its own data_version, and
+        # dropping the caches in the middle of its operation broke an import's undo
         plan = self._plan_cache
         if plan is None or plan.code != self._plan_code:  # read a few times per keystroke
             plan = repo.plan_by_code(self._plan_code)
@@ -484,8 +485,7 @@ class Desk:
 
     def closed_years(self) -> dict[int, fiscal_years.Closing]:
         """The plan's closed fiscal years (services/fiscal_years.py closes and re-opens them)."""
-        self._check_fresh()
-        kept = self._closed_cache
+        kept = self._closed_cache  # dropped with the caches (another PC's close: on refresh)
         if kept is None or kept[0] != self._plan_code:
             kept = self._closed_cache = (self._plan_code, fiscal_years.closed(self._plan_code))
         return kept[1]
