@@ -430,9 +430,12 @@ class PlanDef:
     levels: tuple[str, ...]
     item: str
     sheet: str  # plan.sheet's JSON text (domain.plan_sheet), checked where it is loaded
+    # schema 11: the years the secretariat has closed, (fy, when, by whom); a department PC
+    # takes them with the sync. Written only when there are some (older readers refuse the key).
+    closed: tuple[tuple[int, str, str], ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "code": self.code,
             "name": self.name,
             "first_fy": self.first_fy,
@@ -441,12 +444,16 @@ class PlanDef:
             "item": self.item,
             "sheet": self.sheet,
         }
+        if self.closed:
+            out["closed"] = [list(c) for c in self.closed]
+        return out
 
     @classmethod
     def from_json(cls, obj: object) -> PlanDef:
         keys = {"code", "name", "first_fy", "last_fy", "levels", "item", "sheet"}
-        if not isinstance(obj, dict) or set(obj) != keys:
+        if not isinstance(obj, dict) or set(obj) - {"closed"} != keys:
             raise ValueError("plan")
+        closed = _closed(obj.get("closed", []))
         texts = [obj[k] for k in ("code", "name", "item", "sheet")]
         years = [obj["first_fy"], obj["last_fy"]]
         levels = obj["levels"]
@@ -459,9 +466,35 @@ class PlanDef:
             or not all(isinstance(w, str) and 0 < len(w) <= 40 for w in levels)
         ):
             raise ValueError("plan value")
+        if any(not years[0] <= c[0] <= years[1] for c in closed):
+            raise ValueError("plan closed year")
         return cls(
-            obj["code"], obj["name"], years[0], years[1], tuple(levels), obj["item"], obj["sheet"]
+            obj["code"],
+            obj["name"],
+            years[0],
+            years[1],
+            tuple(levels),
+            obj["item"],
+            obj["sheet"],
+            closed,
         )
+
+
+def _closed(raw: object) -> tuple[tuple[int, str, str], ...]:
+    """The closed years as a manifest carries them: [[fy, ISO time, user], ...]."""
+    if not isinstance(raw, list) or len(raw) > 100:
+        raise ValueError("plan closed")
+    out = []
+    for c in raw:
+        if (
+            not isinstance(c, list)
+            or len(c) != 3
+            or type(c[0]) is not int
+            or not all(isinstance(t, str) and len(t) <= 200 for t in c[1:])
+        ):
+            raise ValueError("plan closed")
+        out.append((c[0], c[1], c[2]))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from ...domain.status import Status
 from ...domain.values import actual_field, field_value, series_fields
 from ...files import staging
 from ...store import exchange_repo as xrepo
+from ...store import fiscal_years as closed_years
 from ...store import repository as repo
 from ...store.connection import write_transaction
 from ...workbook.indicator_sheet import IndicatorRow, decimals_of, row_digest, shown
@@ -253,7 +254,7 @@ def build_content(desk: Desk, scope: str, department: str) -> WorkbookContent:
         rows=tuple(rows),
         definitions=definitions(measures, nodes) if master else (),
         nodes=node_definitions(nodes) if master else (),
-        plan=_plan_def(plan) if master else None,
+        plan=_plan_def(plan, closed_years.closed(plan.code)) if master else None,
     )
     return WorkbookContent(
         plan=plan,
@@ -336,9 +337,12 @@ def definitions(measures: list[Measure], nodes: Iterable[Node]) -> tuple[Measure
     )
 
 
-def _plan_def(plan: Plan) -> PlanDef:
+def _plan_def(plan: Plan, closed: dict[int, closed_years.Closing]) -> PlanDef:
     sheet = json.dumps(sheet_to_dict(plan.rows, plan.words), ensure_ascii=False)
-    return PlanDef(plan.code, plan.name, plan.first_fy, plan.last_fy, plan.levels, plan.item, sheet)
+    years = tuple((fy, c.at, c.user) for fy, c in sorted(closed.items()))
+    return PlanDef(
+        plan.code, plan.name, plan.first_fy, plan.last_fy, plan.levels, plan.item, sheet, years
+    )
 
 
 def export_workbook(
