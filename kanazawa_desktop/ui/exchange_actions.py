@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.display import short_time
+from . import file_dialogs
 from .messages import notify
 from .tasks import run_task
 
@@ -79,18 +79,26 @@ def export_interactive(window) -> None:
         if not ok:
             return
         if choice == window.tr(PER_DEPARTMENT):
-            folder = QFileDialog.getExistingDirectory(window, window.tr("書き出すフォルダー"))
+            folder = file_dialogs.choose_folder(
+                window, window.settings, file_dialogs.WORKBOOK, window.tr("書き出すフォルダー")
+            )
             if folder:
-                export_per_department(window, Path(folder))
+                export_per_department(window, folder)
             return
         name = f"{desk.plan.name}_一覧表.xlsx"
     else:
         name = department_file_name(desk.plan.name, role.department if role else "")
-    path, _ = QFileDialog.getSaveFileName(
-        window, window.tr("Excelに書き出し"), name, window.tr("Excel ブック (*.xlsx)")
+    path = file_dialogs.save_file(
+        window,
+        window.settings,
+        file_dialogs.WORKBOOK,
+        window.tr("Excelに書き出し"),
+        name,
+        file_dialogs.XLSX,
+        "xlsx",
     )
     if path:
-        export_one(window, Path(path if path.endswith(".xlsx") else path + ".xlsx"))
+        export_one(window, path)
 
 
 def export_one(window, path: Path):

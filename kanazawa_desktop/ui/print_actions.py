@@ -24,11 +24,12 @@ from PySide6.QtGui import (
     QPageLayout,
     QPageSize,
 )
-from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
 
 from ..domain.errors import DeskError
 from ..services import printing as printing_service
 from ..services.progress import Cancelled
+from . import file_dialogs
 from .messages import notify
 from .print_scope_dialog import PrintScopeDialog
 from .tasks import Task, run_task
@@ -83,7 +84,6 @@ class PrintActions(QObject):
         job = self._build(values, title)
         if job is None:
             return
-        self.window.settings.setValue("print/folder", str(path.parent))
         self.task = run_task(
             self.window,
             self.tr("PDFに出力中…"),
@@ -104,17 +104,16 @@ class PrintActions(QObject):
         return dlg.values(), dlg.label()
 
     def ask_path(self, label: str) -> Path | None:
-        folder = str(self.window.settings.value("print/folder", str(Path.home())))
         name = f"取組管理票_{label}_{date.today():%Y%m%d}.pdf"
-        dlg = QFileDialog(
-            self.window, self.tr("PDFの保存先"), str(Path(folder) / name), self.tr("PDF (*.pdf)")
+        return file_dialogs.save_file(
+            self.window,
+            self.window.settings,
+            file_dialogs.PDF,
+            self.tr("PDFの保存先"),
+            name,
+            file_dialogs.PDF_FILES,
+            "pdf",
         )
-        dlg.setObjectName("pdfPath")
-        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dlg.setDefaultSuffix("pdf")
-        if dlg.exec() != QDialog.DialogCode.Accepted or not dlg.selectedFiles():
-            return None
-        return Path(dlg.selectedFiles()[0])
 
     def _job(self, title: str) -> printing_service.PrintJob | None:
         chosen = self.ask_scope(title)
