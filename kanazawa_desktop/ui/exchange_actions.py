@@ -114,6 +114,7 @@ def export_one(window, path: Path):
         window.tr("Excelに書き出し中…"),
         lambda progress: export_workbook(window.desk, path, progress=progress),
         done,
+        what=window.tr("書き出し"),
     )
 
 
@@ -135,6 +136,7 @@ def export_per_department(window, folder: Path):
         window.tr("担当課ごとに書き出し中…"),
         lambda progress: export_departments(window.desk, folder, progress=progress),
         done,
+        what=window.tr("書き出し"),
     )
 
 

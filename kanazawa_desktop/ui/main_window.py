@@ -39,6 +39,7 @@ from . import (
     plan_indicators_dialog,
     plan_io_actions,
     print_actions,
+    tasks,
 )
 from .add_measure_dialog import AddMeasureDialog
 from .filter_panel import FilterPanel
@@ -723,6 +724,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, lambda: self.isVisible() and self.search_prep.start())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not tasks.settle_before_close(self):  # an export still running, and kept
+            event.ignore()
+            return
         self.search_prep.cancel()
         self.form.commit()
         self.form.write_drafts()  # anything refused stays as a draft, never lost

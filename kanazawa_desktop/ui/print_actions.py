@@ -90,6 +90,7 @@ class PrintActions(QObject):
             lambda progress: printing_service.write_job(job, path, progress=progress),
             self._exported,
             self._export_failed,
+            what=self.tr("PDFの出力"),
         )
 
     # ---- steps (tests replace ask_scope / ask_path when they need to) ------------
