@@ -3,7 +3,8 @@
 `install(window)` inserts the three actions before 終了 and keeps a PrintActions on the
 window (`window.print_actions`). Each action asks for the scope (PrintScopeDialog), builds
 the job through services.printing on the GUI thread (a quick read), then:
-- preview: QPrintPreviewDialog painting through the same renderer as the PDF;
+- preview: the pages drawn as images off the GUI thread, each in its own orientation
+  (Qt's QPrintPreviewDialog cannot turn a page: ui/print_preview.py), then shown;
 - print: the system's QPrintDialog, then the renderer onto the chosen printer;
 - PDF: a save dialog, then services.printing.write_job off the GUI thread with a progress
   dialog that can cancel (ui.tasks.run_task); a cancelled export leaves no file; a finished
@@ -42,30 +43,44 @@ class PrintActions(QObject):
         self.task: Task | None = None
         self.last_result: printing_service.PrintResult | None = None
         self.offer: QMessageBox | None = None  # after a PDF: open it or its folder
+        self.preview_dialog: QDialog | None = None
 
     # ---- the three actions ------------------------------------------------------
     def preview(self) -> None:
-        job = self._job(self.tr("印刷プレビュー"))
+        """The pages drawn off the GUI thread (each in its own orientation: ui/print_preview),
+        then shown; 「印刷…」 there prints the same job."""
+        title = self.tr("印刷プレビュー")
+        job = self._job(title)
         if job is None:
             return
-        from PySide6.QtPrintSupport import QPrintPreviewDialog
 
-        printer = self._printer()
-        dlg = QPrintPreviewDialog(printer, self.window)
-        dlg.setObjectName("printPreview")
-        dlg.setWindowTitle(self.tr("印刷プレビュー"))
-        dlg.paintRequested.connect(lambda p: self._render(p, job))
-        dlg.resize(1000, 800)
-        dlg.exec()
+        def show(pages: object) -> None:
+            from .print_preview import PrintPreviewDialog
+
+            assert isinstance(pages, list)
+            dlg = PrintPreviewDialog(pages, title, lambda: self.print_job(job, dlg), self.window)
+            dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.preview_dialog = dlg
+            dlg.open()
+
+        self.task = run_task(
+            self.window,
+            self.tr("プレビューを作成中…"),
+            lambda progress: printing_service.preview_job(job, progress=progress),
+            show,
+            what=self.tr("プレビューの作成"),
+        )
 
     def print_(self) -> None:
         job = self._job(self.tr("印刷"))
-        if job is None:
-            return
+        if job is not None:
+            self.print_job(job)
+
+    def print_job(self, job: printing_service.PrintJob, parent=None) -> None:
         from PySide6.QtPrintSupport import QPrintDialog
 
         printer = self._printer()
-        dlg = QPrintDialog(printer, self.window)
+        dlg = QPrintDialog(printer, parent or self.window)
         dlg.setWindowTitle(self.tr("印刷"))
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
