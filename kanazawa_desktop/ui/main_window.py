@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.changes import Changes
 from ..domain.errors import DeskError
-from ..domain.filtering import MeasureFilter, number_asked
+from ..domain.filtering import MeasureFilter, exact_number_first, number_asked
 from ..services.desk import Desk
 from . import (
     assign_action,
@@ -49,6 +49,7 @@ from .measure_form import MeasureForm
 from .messages import notify
 from .operations import run_op
 from .role_dialog import RoleDialog
+from .search_highlight import SearchHighlight
 from .search_prep import SearchPreparer
 from .tree_model import PlanTreeModel
 
@@ -115,6 +116,8 @@ class MainWindow(QMainWindow):
         self.tree.setHeaderHidden(True)
         self.tree.setModel(self.tree_model)
         self.tree.setUniformRowHeights(True)
+        self.highlight = SearchHighlight(self)  # what the search found, marked in both views
+        self.tree.setItemDelegate(self.highlight)
         self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -149,6 +152,7 @@ class MainWindow(QMainWindow):
         self.list_view = QTableView()
         self.list_view.setObjectName("list")
         self.list_view.setModel(self.list_model)
+        self.list_view.setItemDelegate(self.highlight)
         self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list_view.verticalHeader().hide()
@@ -289,12 +293,13 @@ class MainWindow(QMainWindow):
                 self._visible_numbers.setdefault(r.number, r.id)
         role = self.desk.role
         everything = role is not None and role.is_secretariat and flt == MeasureFilter()
+        self.highlight.set_query(flt.text)
         self.tree_model.set_content(self.desk.nodes(), rows, show_empty=everything)
         if self.tree_model.opens_everything():
             self.tree.expandAll()
         else:  # thousands of measures: open the levels above them, the open one's branch
             self.tree.expandToDepth(len(self.desk.plan.levels) - 2)
-        self.list_model.set_rows(rows)
+        self.list_model.set_rows(exact_number_first(rows, flt.text))
         total = len(rows) if flt == MeasureFilter() else len(self.desk.rows())
         self.count_label.setText(
             self.tr("%1 件 / 全 %2 件").replace("%1", str(len(rows))).replace("%2", str(total))
