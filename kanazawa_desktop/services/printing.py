@@ -39,6 +39,7 @@ from .targets import check_target, output_error
 
 if TYPE_CHECKING:
     from ..printing.document import PagedDevice  # the type only: Qt loads with printing/
+    from ..printing.preview import PreviewPage
     from .desk import Desk
 
 
@@ -256,7 +257,7 @@ def render_to(device: PagedDevice, job: PrintJob) -> int:
     return len(job.measure_ids)
 
 
-def preview_job(job: PrintJob, *, progress: Progress | None = None) -> list:
+def preview_job(job: PrintJob, *, progress: Progress | None = None) -> list[PreviewPage]:
     """The print preview's pages (printing.preview.PreviewPage: a PNG each, in its own
     orientation); reads the measures through `job.fetch`, so it may run off the GUI thread."""
     from ..printing.preview import preview_pages
