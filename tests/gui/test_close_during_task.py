@@ -5,9 +5,16 @@ what was written, then closes; 続ける keeps the window and the export going."
 
 from __future__ import annotations
 
+import ctypes.util
+import os
+import shutil
+import subprocess
+import sys
 import threading
 import time
 
+import pytest
+from conftest import REPO
 from gui_helpers import when_modal
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
@@ -83,3 +90,25 @@ def test_keep_working_leaves_the_window_open_and_the_task_running(qtbot, secreta
     assert win.act_print.isEnabled()
     win.close()  # nothing running: closes without a question
     assert not win.isVisible()
+
+
+@pytest.mark.skipif(
+    not shutil.which("xvfb-run") or not ctypes.util.find_library("X11"),
+    reason="needs Xvfb and libX11",
+)
+def test_the_window_managers_close_button_reaches_the_window_during_a_task(tmp_path):
+    """Under a real X server: WM_DELETE_WINDOW while a task runs asks the question (before,
+    the modal progress dialog blocked the window and Qt dropped the close without a word)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="xcb", PYTHONPATH=f"{REPO}{os.pathsep}{REPO / 'tests'}")
+    out = subprocess.run(
+        ["xvfb-run", "-a", sys.executable, "-m", "x11_close_probe", str(tmp_path)],
+        cwd=REPO / "tests",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = out.stdout.splitlines()
+    assert "modal: QMessageBox" in lines, out.stdout + out.stderr[-2000:]
+    assert "text: 書き出しの途中です。中止して閉じますか？" in lines
+    assert "visible: True" in lines  # 続ける: the window stays
