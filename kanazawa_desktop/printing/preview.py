@@ -4,15 +4,17 @@ Qt's print preview paints on a QPrinter whose preview engine refuses a new page 
 painting started, so QPrintPreviewDialog showed the landscape 一覧 turned on portrait pages.
 `preview_pages(job, dpi)` draws every page onto an image of its own size instead, with the
 same layout and drawing as the PDF (document.count_pages / stream_pages / paint_page), and
-keeps each PNG-compressed (a page is some 100 KB rather than 3.5 MB decoded) until shown.
+keeps each compressed (zlib over 24-bit pixels: some 100 KB a page rather than 3.5 MB, and a
+fifth of the time PNG took) until `PreviewPage.image()` is shown.
 Safe off the GUI thread (QImage painting); `on_page`/`on_count` may raise to stop.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter, QTransform
 
 from ..domain.errors import DeskError
@@ -26,10 +28,16 @@ PREVIEW_DPI = 110  # readable on screen at 100 %, and small enough to keep every
 
 @dataclass(frozen=True)
 class PreviewPage:
-    png: bytes
+    pixels: bytes  # zlib of the RGB888 image's bytes
     landscape: bool
     width: int  # pixels
     height: int
+    stride: int  # bytes per line
+
+    def image(self) -> QImage:
+        raw = zlib.decompress(self.pixels)
+        fmt = QImage.Format.Format_RGB888
+        return QImage(raw, self.width, self.height, self.stride, fmt).copy()  # owns its bytes
 
 
 def _image(width: int, height: int, dpi: float) -> QImage:
@@ -69,12 +77,11 @@ def preview_pages(
         finally:
             painter.end()
             canvas.painter = None
-        data = QByteArray()
-        buf = QBuffer(data)
-        buf.open(QIODevice.OpenModeFlag.WriteOnly)
-        img.save(buf, "PNG")
-        buf.close()
-        out.append(PreviewPage(bytes(data.data()), page.landscape, img.width(), img.height()))
+        rgb = img.convertToFormat(QImage.Format.Format_RGB888)
+        packed = zlib.compress(rgb.constBits().tobytes(), 1)
+        out.append(
+            PreviewPage(packed, page.landscape, rgb.width(), rgb.height(), rgb.bytesPerLine())
+        )
     if on_page is not None:
         on_page(total, total, "")
     return out

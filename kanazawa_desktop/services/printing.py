@@ -258,7 +258,7 @@ def render_to(device: PagedDevice, job: PrintJob) -> int:
 
 
 def preview_job(job: PrintJob, *, progress: Progress | None = None) -> list[PreviewPage]:
-    """The print preview's pages (printing.preview.PreviewPage: a PNG each, in its own
+    """The print preview's pages (printing.preview.PreviewPage: an image each, in its own
     orientation); reads the measures through `job.fetch`, so it may run off the GUI thread."""
     from ..printing.preview import preview_pages
 

@@ -1,7 +1,8 @@
 """印刷プレビュー: the pages as they will print, each in its own orientation (the 一覧
 landscape, a 取組管理票 portrait), stacked in a scrollable view.
 
-The pages come from services.printing.preview_job (PNG images, made off the GUI thread);
+The pages come from services.printing.preview_job (compressed images, made off the GUI
+thread);
 PagesView decodes only the pages in sight, keeping a few decoded. 「印刷…」 prints the same
 job through the system's print dialog (PrintActions.print_job).
 """
@@ -67,7 +68,7 @@ class PagesView(QWidget):
     def image(self, i: int) -> QImage:
         img = self._decoded.pop(i, None)
         if img is None:
-            img = QImage.fromData(self.pages[i].png, "PNG")
+            img = self.pages[i].image()
         self._decoded[i] = img
         while len(self._decoded) > DECODED:
             self._decoded.popitem(last=False)

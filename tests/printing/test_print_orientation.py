@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 from printing_helpers import is_a4, page_sizes
-from PySide6.QtGui import QImage
 
 from kanazawa_desktop.services import printing as P
 from kanazawa_desktop.services.desk import Desk
@@ -42,12 +41,12 @@ def test_the_preview_pages_have_their_own_orientation(job):
     pages = P.preview_job(job)
     assert [p.landscape for p in pages][0] and not pages[-1].landscape
     for p in pages:
-        img = QImage.fromData(p.png, "PNG")
+        img = p.image()
         assert (img.width(), img.height()) == (p.width, p.height)
         assert (img.width() > img.height()) == p.landscape
         assert abs(max(p.width, p.height) / min(p.width, p.height) - 2**0.5) < 0.01  # A4
     # drawn, not blank: the page holds dark text pixels
-    img = QImage.fromData(pages[-1].png, "PNG")
+    img = pages[-1].image()
     dark = sum(
         1
         for y in range(0, img.height(), 7)
