@@ -76,12 +76,14 @@ class Task(QObject):
         # worker still emits (it did: "Signal source has been deleted", export hung at 83%)
         self.signals = _Signals(self)
         self.progress = Progress(lambda d, t, s: self.signals.progressed.emit(d, t, s))
+        # disabled first: what was being typed is committed by its focus-out before the
+        # worker starts, and the progress dialog's own buttons stay live
+        self.busy = _Busy(parent) if isinstance(parent, QMainWindow) else None
         self.dialog = QProgressDialog(title, parent.tr("中止"), 0, 0, parent)
         self.dialog.setObjectName("taskProgress")
         self.dialog.setWindowTitle(title)
-        self.busy = _Busy(parent) if isinstance(parent, QMainWindow) else None
         self.dialog.setWindowModality(
-            Qt.WindowModality.NonModal if self.busy else Qt.WindowModality.WindowModal
+            Qt.WindowModality.NonModal if self.busy is not None else Qt.WindowModality.WindowModal
         )
         self.dialog.setMinimumDuration(300)
         self.dialog.setAutoClose(False)
@@ -166,7 +168,13 @@ STOP_TIMEOUT_MS = 60_000  # a unit of work (one workbook, one page) takes well u
 
 def running_for(window: QWidget) -> list[Task]:
     """Tasks started from `window` or one of its dialogs that have not finished."""
-    return [t for t in _RUNNING if not t.finished and t.parent_widget.window() is window]
+    return [
+        t
+        for t in _RUNNING
+        if not t.finished
+        and shiboken6.isValid(t.parent_widget)  # a dialog closed meanwhile took its task along
+        and t.parent_widget.window() is window
+    ]
 
 
 def settle_before_close(window: QWidget, timeout_ms: int = STOP_TIMEOUT_MS) -> bool:

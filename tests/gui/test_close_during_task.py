@@ -112,3 +112,27 @@ def test_the_window_managers_close_button_reaches_the_window_during_a_task(tmp_p
     assert "modal: QMessageBox" in lines, out.stdout + out.stderr[-2000:]
     assert "text: 書き出しの途中です。中止して閉じますか？" in lines
     assert "visible: True" in lines  # 続ける: the window stays
+
+
+def test_what_is_being_typed_is_saved_before_an_export_starts(
+    qtbot, open_window, db_path, tmp_path
+):
+    """The window turns busy as the task starts: the text box being typed in loses focus
+    then, and its text is saved before the worker reads the database, so it is exported."""
+    import openpyxl
+    from PySide6.QtCore import QSettings, Qt
+
+    from kanazawa_desktop.domain import fields as F
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    win = open_window(db_path, settings, department="人事課")
+    e = win.form.editors[(2024, F.RESULT_TEXT)]
+    qtbot.mouseClick(e.edit.viewport(), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(e.edit, "typed just before export")
+    out = tmp_path / "jinji.xlsx"
+    task = exchange_actions.export_one(win, out)
+    qtbot.waitUntil(lambda: task.finished, timeout=60_000)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    values = {c for row in wb["入力"].iter_rows(values_only=True) for c in row}
+    wb.close()
+    assert "typed just before export" in values
