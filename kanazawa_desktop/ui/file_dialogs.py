@@ -74,6 +74,13 @@ def _dialog(
     dlg = QFileDialog(parent, caption, str(start / name) if name else str(start))
     dlg.setObjectName("fileDialog")
     dlg.setNameFilters([parent.tr(f) for f in filters])
+    # qtbase_ja.qm leaves these of Qt's own dialog in English (「Look in:」「Files of type:」)
+    for label, text in (
+        (QFileDialog.DialogLabel.LookIn, "場所(&I):"),
+        (QFileDialog.DialogLabel.FileName, "ファイル名(&N):"),
+        (QFileDialog.DialogLabel.FileType, "ファイルの種類(&T):"),
+    ):
+        dlg.setLabelText(label, parent.tr(text))
     return dlg
 
 

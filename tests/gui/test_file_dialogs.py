@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from gui_helpers import when_modal
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLineEdit
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QLineEdit
 
 from kanazawa_desktop.ui import file_dialogs
 
@@ -48,6 +48,8 @@ def test_the_export_dialog_is_japanese_and_the_next_one_opens_where_the_file_wen
                 buttons.button(QDialogButtonBox.StandardButton.Cancel).text(),
             )
         )
+        labels = {w.objectName(): w.text() for w in dlg.findChildren(QLabel)}
+        seen.append([labels.get(n) for n in ("lookInLabel", "fileNameLabel", "fileTypeLabel")])
         edit = dlg.findChild(QLineEdit, "fileNameEdit")
         edit.clear()
         qtbot.keyClicks(edit, str(target))
@@ -63,6 +65,7 @@ def test_the_export_dialog_is_japanese_and_the_next_one_opens_where_the_file_wen
         file_dialogs.documents_folder(),
         "キャンセル",
     )
+    assert seen[1] == ["場所(&I):", "ファイル名(&N):", "ファイルの種類(&T):"]
 
     def look(dlg):
         seen.append(Path(dlg.directory().absolutePath()))
@@ -71,7 +74,7 @@ def test_the_export_dialog_is_japanese_and_the_next_one_opens_where_the_file_wen
     when_modal(qtbot, QFileDialog, look)
     qtbot.waitUntil(lambda: not any(t.parent() is win for t in _running()), timeout=30_000)
     export.trigger()
-    assert seen[1] == target.parent
+    assert seen[2] == target.parent
 
 
 def _running():
