@@ -31,7 +31,11 @@ def install(window, menu) -> QAction:
 
 def assign_interactive(window) -> None:
     path = file_dialogs.open_file(
-        window, window.settings, file_dialogs.TABLE, window.tr("担当課の表を開く"), file_dialogs.XLSX
+        window,
+        window.settings,
+        file_dialogs.TABLE,
+        window.tr("担当課の表を開く"),
+        file_dialogs.XLSX,
     )
     if path:
         assign_from(window, path)

@@ -45,9 +45,7 @@ def test_the_tree_and_the_list_mark_what_the_search_found(
     spans = win.tree.itemDelegate().spans(tree_index)
     assert [text[a:b] for a, b in spans] == ["テレワーク"]
     name = win.list_model.index(0, 1)
-    assert [name.data()[a:b] for a, b in win.list_view.itemDelegate().spans(name)] == [
-        "テレワーク"
-    ]
+    assert [name.data()[a:b] for a, b in win.list_view.itemDelegate().spans(name)] == ["テレワーク"]
     win.tree.viewport().update()
     shot = os.environ.get("KANAZAWA_HIGHLIGHT_SHOT") or str(tmp_path / "highlight.png")
     win.grab().save(shot)
