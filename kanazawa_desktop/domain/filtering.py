@@ -153,6 +153,60 @@ class SearchIndex:
         return set(found)
 
 
+def _joins(ch: str) -> bool:
+    """Whether `ch` folds together with the character before it (a combining or half-width
+    voicing mark: ｶﾞ is one が)."""
+    return bool(unicodedata.combining(ch)) or ch in "\uff9e\uff9f\u3099\u309a"
+
+
+def match_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the words of `query` occur in `text`, found as the search finds them (width,
+    case and kana folded: 「てれわーく」 marks 「テレワーク」), as sorted, merged (start, end)
+    offsets into `text` itself, for highlighting what a person sees."""
+    parts = [p for p in (normalize(w) for w in query.replace("\u3000", " ").split()) if p]
+    if not parts or not text:
+        return []
+    folded: list[str] = []
+    starts: list[int] = []  # per folded character: the span of `text` it came from
+    ends: list[int] = []
+    i = 0
+    while i < len(text):
+        j = i + 1
+        while j < len(text) and _joins(text[j]):
+            j += 1
+        piece = normalize(text[i:j])
+        folded.append(piece)
+        starts += [i] * len(piece)
+        ends += [j] * len(piece)
+        i = j
+    hay = "".join(folded)
+    spans = []
+    for part in parts:
+        at = hay.find(part)
+        while at >= 0:
+            spans.append((starts[at], ends[at + len(part) - 1]))
+            at = hay.find(part, at + len(part))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def exact_number_first(rows: list[MeasureRow], text: str) -> list[MeasureRow]:
+    """`rows` with the measure whose 取組No. `text` asks for (「10」, 「No.10」) moved to the
+    front: typing 10 lists No.10 before No.100 and a text that mentions 10."""
+    asked = number_asked(text) if text else None
+    if asked is None:
+        return rows
+    at = next((i for i, r in enumerate(rows) if r.number == asked and r.repeat_of is None), None)
+    if not at:  # None, or already first
+        return rows
+    return [rows[at], *rows[:at], *rows[at + 1 :]]
+
+
 def number_asked(text: str) -> int | None:
     """The 取組No. a search is for, when it is one: 「10」, 「No.10」, 「ｎｏ．１０」 → 10."""
     folded = normalize(text)

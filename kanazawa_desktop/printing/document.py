@@ -11,9 +11,13 @@ sheet.fits_one_page proves it, otherwise it is laid out), then a second pass rea
 measures again, lays out and draws each page and drops it. Memory holds one batch of
 measures and one sheet at a time. Should a sheet come out with another page count than
 counted (the proof is conservative, so only when the data changed in between), drawing
-stops with Miscounted; `exact=True` lays every sheet out in the first pass. A QPrinter cannot change
-orientation mid-document: a mixed job is printed on portrait paper with the landscape
-pages turned; pages are scaled to fit paper other than A4.
+stops with Miscounted; `exact=True` lays every sheet out in the first pass. Each page goes
+out in its own orientation (the 一覧 landscape, a 取組管理票 portrait) where the device can
+change its page layout between pages: QPdfWriter, and a QPrinter whose paint engine is PDF
+(print to file, CUPS printers). Qt refuses it once painting started for other engines (a
+Windows printer, QPrintPreviewWidget's): there a mixed job is printed on portrait paper with
+the landscape pages turned (the preview draws pages as images instead: preview.py). Pages
+are scaled to fit paper other than A4.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from PySide6.QtGui import (
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
+    QPaintEngine,
     QPainter,
     QPdfWriter,
     QTransform,
@@ -144,9 +149,7 @@ def _render(
     total = len(listing) + sum(counts)
     if not total:
         raise DeskError("印刷する取組がありません")
-    # QPdfWriter changes orientation between pages; a QPrinter cannot once printing started,
-    # so a mixed job goes on portrait paper with the landscape pages turned.
-    switchable = isinstance(device, QPdfWriter)
+    switchable = can_switch_layout(device)
     mixed = bool(listing) and bool(counts)
     device.setPageLayout(page_layout(bool(listing) and (switchable or not mixed)))
     painter = QPainter()
@@ -155,9 +158,7 @@ def _render(
     canvas.painter = painter
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-    right = f"印刷日 {job.printed_on.year}年{job.printed_on.month}月{job.printed_on.day}日"
-    if job.version:
-        right += f"　データ版 {job.version}"
+    right = footer_right(job)
     marks: list[Bookmark] = []
     last_landscape = None
     drawn = 0
@@ -173,15 +174,7 @@ def _render(
             last_landscape = page.landscape
             painter.save()
             painter.setTransform(_transform(canvas.k, page, device))
-            page.draw(canvas)
-            draw_footer(
-                canvas,
-                page,
-                i + 1,
-                total,
-                job.plan.list_title if page.kind == "list" else sheet_name(job),
-                right,
-            )
+            paint_page(canvas, job, page, i + 1, total, right)
             painter.restore()
             marks += [Bookmark(level, title, i) for level, title in page.bookmarks]
             drawn = i + 1
@@ -192,6 +185,29 @@ def _render(
     finally:
         painter.end()
     return marks
+
+
+def can_switch_layout(device: QPagedPaintDevice) -> bool:
+    """Whether `device` takes a new page layout between pages once painting started: Qt allows
+    it for PDF paint engines only (QPdfWriter; a QPrinter printing to a file or through CUPS)."""
+    if isinstance(device, QPdfWriter):
+        return True
+    engine = device.paintEngine()
+    return engine is not None and engine.type() == QPaintEngine.Type.Pdf
+
+
+def footer_right(job: PrintJob) -> str:
+    right = f"印刷日 {job.printed_on.year}年{job.printed_on.month}月{job.printed_on.day}日"
+    return right + f"　データ版 {job.version}" if job.version else right
+
+
+def paint_page(
+    canvas: Canvas, job: PrintJob, page: Page, number: int, total: int, right: str
+) -> None:
+    """One page and its footer, in points from the page's top-left corner."""
+    page.draw(canvas)
+    left = job.plan.list_title if page.kind == "list" else sheet_name(job)
+    draw_footer(canvas, page, number, total, left, right)
 
 
 def _transform(k: float, page: Page, device: QPagedPaintDevice) -> QTransform:

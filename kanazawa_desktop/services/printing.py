@@ -39,6 +39,7 @@ from .targets import check_target, output_error
 
 if TYPE_CHECKING:
     from ..printing.document import PagedDevice  # the type only: Qt loads with printing/
+    from ..printing.preview import PreviewPage
     from .desk import Desk
 
 
@@ -254,6 +255,20 @@ def render_to(device: PagedDevice, job: PrintJob) -> int:
 
     render(device, job, exact=True)  # a printer cannot start again: count pages exactly
     return len(job.measure_ids)
+
+
+def preview_job(job: PrintJob, *, progress: Progress | None = None) -> list[PreviewPage]:
+    """The print preview's pages (printing.preview.PreviewPage: an image each, in its own
+    orientation); reads the measures through `job.fetch`, so it may run off the GUI thread."""
+    from ..printing.preview import preview_pages
+
+    def on_page(done: int, total: int, text: str) -> None:
+        step(progress, done, total, f"プレビューを作成中 {min(done + 1, total)}/{total}")
+
+    def on_count(done: int, total: int, _text: str) -> None:
+        step(progress, done, total, f"ページ数を確認中 {done + 1}/{total}")
+
+    return preview_pages(job, on_page=on_page, on_count=on_count)
 
 
 def print_pdf(

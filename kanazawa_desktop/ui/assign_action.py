@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from ..domain.errors import DeskError
+from . import file_dialogs
 from .operations import run_op
 
 
@@ -29,11 +30,15 @@ def install(window, menu) -> QAction:
 
 
 def assign_interactive(window) -> None:
-    path, _ = QFileDialog.getOpenFileName(
-        window, window.tr("担当課の表を開く"), "", window.tr("Excel ブック (*.xlsx)")
+    path = file_dialogs.open_file(
+        window,
+        window.settings,
+        file_dialogs.TABLE,
+        window.tr("担当課の表を開く"),
+        file_dialogs.XLSX,
     )
     if path:
-        assign_from(window, Path(path))
+        assign_from(window, path)
 
 
 def assign_from(window, path: Path) -> bool:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QFileDialog
 
 from ..domain.errors import DeskError
 from ..services.backup import default_name, save_backup
+from . import file_dialogs
 from .messages import notify
 
 
@@ -26,13 +26,17 @@ def install(window, menu) -> QAction:
 
 
 def backup_interactive(window) -> None:
-    db_path = Path(window.desk.path)
-    start = str(db_path.parent / default_name(db_path))
-    path, _ = QFileDialog.getSaveFileName(
-        window, window.tr("バックアップを保存"), start, window.tr("データベース (*.sqlite3)")
+    path = file_dialogs.save_file(
+        window,
+        window.settings,
+        file_dialogs.BACKUP,
+        window.tr("バックアップを保存"),
+        default_name(Path(window.desk.path)),
+        file_dialogs.DATABASE,
+        "sqlite3",
     )
     if path:
-        save_to(window, Path(path))
+        save_to(window, path)
 
 
 def save_to(window, path: Path) -> bool:

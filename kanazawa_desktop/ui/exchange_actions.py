@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog
 
+from . import file_dialogs
 from .messages import notify
 from .tasks import run_task
 
@@ -60,18 +61,26 @@ def export_interactive(window) -> None:
             return
         per_department, deadline = dlg.values()
         if per_department:
-            folder = QFileDialog.getExistingDirectory(window, window.tr("書き出すフォルダー"))
+            folder = file_dialogs.choose_folder(
+                window, window.settings, file_dialogs.WORKBOOK, window.tr("書き出すフォルダー")
+            )
             if folder:
-                export_per_department(window, Path(folder), deadline)
+                export_per_department(window, folder, deadline)
             return
         name = f"{desk.plan.name}_一覧表.xlsx"
     else:
         name = department_file_name(desk.plan.name, role.department if role else "")
-    path, _ = QFileDialog.getSaveFileName(
-        window, window.tr("Excelに書き出し"), name, window.tr("Excel ブック (*.xlsx)")
+    path = file_dialogs.save_file(
+        window,
+        window.settings,
+        file_dialogs.WORKBOOK,
+        window.tr("Excelに書き出し"),
+        name,
+        file_dialogs.XLSX,
+        "xlsx",
     )
     if path:
-        export_one(window, Path(path if path.endswith(".xlsx") else path + ".xlsx"), deadline)
+        export_one(window, path, deadline)
 
 
 def export_one(window, path: Path, deadline: date | None = None):
@@ -87,6 +96,7 @@ def export_one(window, path: Path, deadline: date | None = None):
         window.tr("Excelに書き出し中…"),
         lambda progress: export_workbook(window.desk, path, progress=progress, deadline=deadline),
         done,
+        what=window.tr("書き出し"),
     )
 
 
@@ -110,6 +120,7 @@ def export_per_department(window, folder: Path, deadline: date | None = None):
             window.desk, folder, progress=progress, deadline=deadline
         ),
         done,
+        what=window.tr("書き出し"),
     )
 
 

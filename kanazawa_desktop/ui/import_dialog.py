@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -48,6 +47,7 @@ from ..services.exchange import (
     undo_import,
 )
 from ..services.exchange.run import APPLIED, REVIEW, FileOutcome, ToApply, apply_files
+from . import file_dialogs
 from .messages import notify
 from .tasks import run_task
 
@@ -179,13 +179,13 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     def _choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(
-            self,
-            self.tr("取り込むブックを選択"),
-            "",
-            self.tr("Excel ブック (*.xlsx);;すべてのファイル (*)"),
+        settings = file_dialogs.settings_of(self)
+        caption = self.tr("取り込むブックを選択")
+        self.add_files(
+            file_dialogs.open_files(
+                self, settings, file_dialogs.WORKBOOK, caption, file_dialogs.XLSX
+            )
         )
-        self.add_files([Path(n) for n in names])
 
     def _remove_current(self) -> None:
         row = self.files.currentRow()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.changes import Changes
 from ..domain.errors import DeskError
-from ..domain.filtering import MeasureFilter, number_asked
+from ..domain.filtering import MeasureFilter, exact_number_first, number_asked
 from ..services.desk import Desk
 from . import (
     assign_action,
@@ -41,6 +41,7 @@ from . import (
     plan_indicators_dialog,
     plan_io_actions,
     print_actions,
+    tasks,
 )
 from .add_measure_dialog import AddMeasureDialog
 from .filter_panel import FilterPanel
@@ -50,6 +51,7 @@ from .measure_form import MeasureForm
 from .messages import notify
 from .operations import run_op
 from .role_dialog import RoleDialog
+from .search_highlight import SearchHighlight
 from .search_prep import SearchPreparer
 from .tree_model import PlanTreeModel
 
@@ -116,6 +118,8 @@ class MainWindow(QMainWindow):
         self.tree.setHeaderHidden(True)
         self.tree.setModel(self.tree_model)
         self.tree.setUniformRowHeights(True)
+        self.highlight = SearchHighlight(self)  # what the search found, marked in both views
+        self.tree.setItemDelegate(self.highlight)
         self.tree.selectionModel().currentChanged.connect(self._tree_current_changed)
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -150,6 +154,7 @@ class MainWindow(QMainWindow):
         self.list_view = QTableView()
         self.list_view.setObjectName("list")
         self.list_view.setModel(self.list_model)
+        self.list_view.setItemDelegate(self.highlight)
         self.list_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list_view.verticalHeader().hide()
@@ -294,12 +299,13 @@ class MainWindow(QMainWindow):
                 self._visible_numbers.setdefault(r.number, r.id)
         role = self.desk.role
         everything = role is not None and role.is_secretariat and flt == MeasureFilter()
+        self.highlight.set_query(flt.text)
         self.tree_model.set_content(self.desk.nodes(), rows, show_empty=everything)
         if self.tree_model.opens_everything():
             self.tree.expandAll()
         else:  # thousands of measures: open the levels above them, the open one's branch
             self.tree.expandToDepth(len(self.desk.plan.levels) - 2)
-        self.list_model.set_rows(rows)
+        self.list_model.set_rows(exact_number_first(rows, flt.text))
         total = len(rows) if flt == MeasureFilter() else len(self.desk.rows())
         self.count_label.setText(
             self.tr("%1 件 / 全 %2 件").replace("%1", str(len(rows))).replace("%2", str(total))
@@ -739,6 +745,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, lambda: self.isVisible() and self.search_prep.start())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not tasks.settle_before_close(self):  # an export still running, and kept
+            event.ignore()
+            return
         self.search_prep.cancel()
         self.form.commit()
         self.form.write_drafts()  # anything refused stays as a draft, never lost

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from ..domain.errors import DeskError
+from . import file_dialogs
 from .messages import notify
 from .operations import run_background_op
 from .print_actions import open_location
@@ -31,12 +32,14 @@ def install(window, menu) -> None:
 
 
 def write_interactive(window) -> None:
-    dlg = QFileDialog(window, window.tr("オープンデータを書き出すフォルダー"))
-    dlg.setObjectName("openDataFolder")
-    dlg.setFileMode(QFileDialog.FileMode.Directory)
-    dlg.setOption(QFileDialog.Option.ShowDirsOnly, True)
-    if dlg.exec() == QDialog.DialogCode.Accepted and dlg.selectedFiles():
-        write_to(window, Path(dlg.selectedFiles()[0]))
+    folder = file_dialogs.choose_folder(
+        window,
+        window.settings,
+        file_dialogs.REPORT,
+        window.tr("オープンデータを書き出すフォルダー"),
+    )
+    if folder is not None:
+        write_to(window, folder)
 
 
 def write_to(window, folder: Path) -> None:

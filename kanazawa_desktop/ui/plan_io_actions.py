@@ -12,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from ..domain.errors import DeskError, InvalidValue
+from . import file_dialogs
 from .messages import notify
 from .operations import run_background_op
 
@@ -44,12 +45,17 @@ def install(window, menu) -> None:
 
 def export_interactive(window) -> None:
     plan = window.desk.plan
-    path, _ = QFileDialog.getSaveFileName(
-        window, window.tr("計画を書き出す"), f"{plan.code}.xlsx", window.tr("Excel ブック (*.xlsx)")
+    out = file_dialogs.save_file(
+        window,
+        window.settings,
+        file_dialogs.PLAN,
+        window.tr("計画を書き出す"),
+        f"{plan.code}.xlsx",
+        file_dialogs.XLSX,
+        "xlsx",
     )
-    if not path:
+    if out is None:
         return
-    out = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
 
     def done(written: Path) -> None:
         window.statusBar().showMessage(
@@ -69,11 +75,11 @@ def export_interactive(window) -> None:
 
 
 def import_interactive(window) -> None:
-    path, _ = QFileDialog.getOpenFileName(
-        window, window.tr("計画を取り込む"), "", window.tr("Excel ブック (*.xlsx)")
+    path = file_dialogs.open_file(
+        window, window.settings, file_dialogs.PLAN, window.tr("計画を取り込む"), file_dialogs.XLSX
     )
     if path:
-        import_from(window, Path(path))
+        import_from(window, path)
 
 
 def import_from(window, path: Path, key: str | None = None) -> None:

@@ -3,7 +3,8 @@
 `install(window)` inserts the three actions before 終了 and keeps a PrintActions on the
 window (`window.print_actions`). Each action asks for the scope (PrintScopeDialog), builds
 the job through services.printing on the GUI thread (a quick read), then:
-- preview: QPrintPreviewDialog painting through the same renderer as the PDF;
+- preview: the pages drawn as images off the GUI thread, each in its own orientation
+  (Qt's QPrintPreviewDialog cannot turn a page: ui/print_preview.py), then shown;
 - print: the system's QPrintDialog, then the renderer onto the chosen printer;
 - PDF: a save dialog, then services.printing.write_job off the GUI thread with a progress
   dialog that can cancel (ui.tasks.run_task); a cancelled export leaves no file; a finished
@@ -24,11 +25,12 @@ from PySide6.QtGui import (
     QPageLayout,
     QPageSize,
 )
-from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
 
 from ..domain.errors import DeskError
 from ..services import printing as printing_service
 from ..services.progress import Cancelled
+from . import file_dialogs
 from .messages import notify
 from .print_scope_dialog import PrintScopeDialog
 from .tasks import Task, run_task
@@ -41,30 +43,44 @@ class PrintActions(QObject):
         self.task: Task | None = None
         self.last_result: printing_service.PrintResult | None = None
         self.offer: QMessageBox | None = None  # after a PDF: open it or its folder
+        self.preview_dialog: QDialog | None = None
 
     # ---- the three actions ------------------------------------------------------
     def preview(self) -> None:
-        job = self._job(self.tr("印刷プレビュー"))
+        """The pages drawn off the GUI thread (each in its own orientation: ui/print_preview),
+        then shown; 「印刷…」 there prints the same job."""
+        title = self.tr("印刷プレビュー")
+        job = self._job(title)
         if job is None:
             return
-        from PySide6.QtPrintSupport import QPrintPreviewDialog
 
-        printer = self._printer()
-        dlg = QPrintPreviewDialog(printer, self.window)
-        dlg.setObjectName("printPreview")
-        dlg.setWindowTitle(self.tr("印刷プレビュー"))
-        dlg.paintRequested.connect(lambda p: self._render(p, job))
-        dlg.resize(1000, 800)
-        dlg.exec()
+        def show(pages: object) -> None:
+            from .print_preview import PrintPreviewDialog
+
+            assert isinstance(pages, list)
+            dlg = PrintPreviewDialog(pages, title, lambda: self.print_job(job, dlg), self.window)
+            dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.preview_dialog = dlg
+            dlg.open()
+
+        self.task = run_task(
+            self.window,
+            self.tr("プレビューを作成中…"),
+            lambda progress: printing_service.preview_job(job, progress=progress),
+            show,
+            what=self.tr("プレビューの作成"),
+        )
 
     def print_(self) -> None:
         job = self._job(self.tr("印刷"))
-        if job is None:
-            return
+        if job is not None:
+            self.print_job(job)
+
+    def print_job(self, job: printing_service.PrintJob, parent=None) -> None:
         from PySide6.QtPrintSupport import QPrintDialog
 
         printer = self._printer()
-        dlg = QPrintDialog(printer, self.window)
+        dlg = QPrintDialog(printer, parent or self.window)
         dlg.setWindowTitle(self.tr("印刷"))
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
@@ -83,13 +99,13 @@ class PrintActions(QObject):
         job = self._build(values, title)
         if job is None:
             return
-        self.window.settings.setValue("print/folder", str(path.parent))
         self.task = run_task(
             self.window,
             self.tr("PDFに出力中…"),
             lambda progress: printing_service.write_job(job, path, progress=progress),
             self._exported,
             self._export_failed,
+            what=self.tr("PDFの出力"),
         )
 
     # ---- steps (tests replace ask_scope / ask_path when they need to) ------------
@@ -104,17 +120,16 @@ class PrintActions(QObject):
         return dlg.values(), dlg.label()
 
     def ask_path(self, label: str) -> Path | None:
-        folder = str(self.window.settings.value("print/folder", str(Path.home())))
         name = f"取組管理票_{label}_{date.today():%Y%m%d}.pdf"
-        dlg = QFileDialog(
-            self.window, self.tr("PDFの保存先"), str(Path(folder) / name), self.tr("PDF (*.pdf)")
+        return file_dialogs.save_file(
+            self.window,
+            self.window.settings,
+            file_dialogs.PDF,
+            self.tr("PDFの保存先"),
+            name,
+            file_dialogs.PDF_FILES,
+            "pdf",
         )
-        dlg.setObjectName("pdfPath")
-        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dlg.setDefaultSuffix("pdf")
-        if dlg.exec() != QDialog.DialogCode.Accepted or not dlg.selectedFiles():
-            return None
-        return Path(dlg.selectedFiles()[0])
 
     def _job(self, title: str) -> printing_service.PrintJob | None:
         chosen = self.ask_scope(title)

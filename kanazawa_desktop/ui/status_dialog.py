@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QRadioButton,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.errors import DeskError
+from . import file_dialogs
 from .messages import notify
 from .status_model import (
     ALL,
@@ -220,13 +220,15 @@ class StatusDialog(QDialog):
         from datetime import date
 
         name = f"督促リスト_{date.today():%Y%m%d}.csv"
-        dlg = QFileDialog(self, self.tr("督促リストの保存先"), name, self.tr("CSV (*.csv)"))
-        dlg.setObjectName("reminderPath")
-        dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dlg.setDefaultSuffix("csv")
-        if dlg.exec() != QDialog.DialogCode.Accepted or not dlg.selectedFiles():
-            return None
-        return Path(dlg.selectedFiles()[0])
+        return file_dialogs.save_file(
+            self,
+            file_dialogs.settings_of(self),
+            file_dialogs.REPORT,
+            self.tr("督促リストの保存先"),
+            name,
+            file_dialogs.CSV_FILES,
+            "csv",
+        )
 
     def save_reminders(self) -> Path | None:
         from ..services.exchange import reminder_rows, write_reminder_csv

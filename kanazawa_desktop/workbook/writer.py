@@ -12,7 +12,9 @@ cells: openpyxl's per-cell objects were most of the time and memory); openpyxl w
 rest of each sheet, the styles and the package. Text is always written as text (an inline
 string: openpyxl would turn a str starting with `=` into a formula and `#N/A` into an error
 cell); the characters are never altered. Text longer than Excel's 32,767-character cell
-limit is refused (BadWorkbook kind "too_long"), never truncated. Only the cells named
+limit is refused (BadWorkbook kind "too_long"), never truncated — except on the read-only
+取組管理票 sheets, where a text longer than Excel's tallest row shows is cut with a note saying
+where the whole text is (as the PDF sends it to 別紙). Only the cells named
 editable in the manifest are unlocked (and tinted); every sheet is protected without a
 password (a guard against slips, not security: the import checks content, not
 protection). 計画達成状況 cells carry a list validation; 入力 has a frozen header,
@@ -244,6 +246,28 @@ def _height(cells: Sequence[tuple[object, float]], *, line_pt: float = 13.5) -> 
     default height."""
     lines = max((_lines(text, width) for text, width in cells), default=1)
     return min(409.0, lines * line_pt + 3) if lines > 1 else None
+
+
+ROW_LIMIT_PT = 409.0  # Excel's tallest row: a longer wrapped text is cut off unseen
+CUT_TO_ENTRY = "…（以下省略。全文は「入力」シートにあります）"
+CUT_TO_SHEET = "…（以下省略。全文は取組管理票のPDFにあります）"
+
+
+def _readable(text: object, width: float, note: str, *, line_pt: float = 13.5) -> object:
+    """`text` as a read-only cell `width` wide can show it: a text needing more lines than
+    Excel's tallest row holds is cut where the lines run out and ends with `note` (saying
+    where the whole text is), as the PDF's sheet sends it to 別紙."""
+    most = int((ROW_LIMIT_PT - 3) // line_pt)
+    if not isinstance(text, str) or _lines(text, width) <= most:
+        return text
+    lo, hi = 0, len(text)  # the longest prefix that fits with the note
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _lines(text[:mid].rstrip() + note, width) <= most:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + note
 
 
 def _protect(ws: Worksheet) -> None:
@@ -548,7 +572,8 @@ def _measure_rows(
     yield None, [_cell(ws, path_caption, "bold")]
     title = _cell(ws, f"{m.number_label} {m.display_name}", "title", "取組事項名")
     yield None, [title] + [None] * (last - 1) + [_cell(ws, m.department_text)]
-    for label, text in _text_rows(m, content.plan):  # merged across the year columns
+    for label, full in _text_rows(m, content.plan):  # merged across the year columns
+        text = _readable(full, 30 * last, CUT_TO_SHEET)
         cells = [
             _cell(ws, label, "label"),
             _cell(ws, text, "wrap_box", f"{m.number_label} {label}"),
@@ -564,7 +589,7 @@ def _measure_rows(
     if m.numeric:
         year_rows += [("目標値", lambda y: y.target), ("実績値", lambda y: y.actual)]
     for label, get in year_rows:
-        texts = [get(m.year(fy)) for fy in years]
+        texts = [_readable(get(m.year(fy)), 30, CUT_TO_ENTRY) for fy in years]
         cells = [_cell(ws, label, "label")]
         cells += [_cell(ws, text, "wrap_box", f"{m.number_label} {label}") for text in texts]
         yield (

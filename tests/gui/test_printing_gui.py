@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from gui_helpers import when_modal
 from PySide6.QtCore import QPoint, Qt
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
     QFileDialog,
+    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -94,23 +97,51 @@ def test_cancelled_export_leaves_no_file(qtbot, window, tmp_path):
 
 
 def test_preview_shows_the_current_measure(qtbot, window, tmp_path):
-    from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
+    from kanazawa_desktop.ui.print_preview import PrintPreviewDialog
 
     seen = {}
 
     def choose_scope(dlg):
         assert dlg.findChild(QRadioButton, "scope_current").isChecked()
-        when_modal(qtbot, QPrintPreviewDialog, look)
+        when_modal(qtbot, PrintPreviewDialog, look)
         qtbot.mouseClick(ok_button(dlg), Qt.MouseButton.LeftButton)
 
     def look(dlg):
-        preview = dlg.findChild(QPrintPreviewWidget)
-        qtbot.waitUntil(lambda: preview.pageCount() > 0, timeout=30000)
-        seen["pages"] = preview.pageCount()
+        seen["pages"] = [p.landscape for p in dlg.view.pages]
         dlg.grab().save(str(tmp_path / "preview.png"))
         dlg.reject()
 
     when_modal(qtbot, PrintScopeDialog, choose_scope)
     window.act_print_preview.trigger()
-    assert seen["pages"] == 1
+    qtbot.waitUntil(lambda: "pages" in seen, timeout=30000)
+    assert seen["pages"] == [False]
     assert (tmp_path / "preview.png").stat().st_size > 1000
+
+
+def test_preview_shows_the_list_landscape_and_the_sheets_portrait(qtbot, window, tmp_path):
+    """Qt's own preview showed the landscape 一覧 turned on portrait pages: each page is
+    shown in its own orientation, the 一覧 as wide as the view."""
+    from kanazawa_desktop.ui.print_preview import PrintPreviewDialog
+
+    seen = {}
+
+    def choose_scope(dlg):
+        click_label(qtbot, dlg.findChild(QCheckBox, "with_list"))
+        when_modal(qtbot, PrintPreviewDialog, look)
+        qtbot.mouseClick(ok_button(dlg), Qt.MouseButton.LeftButton)
+
+    def look(dlg):
+        rects = dlg.view.page_rects()
+        seen["shown"] = [(r.width() > r.height()) for r in rects]
+        seen["info"] = dlg.findChild(QLabel, "previewInfo").text()
+        seen["fills"] = rects[0].width() >= dlg.scroll.viewport().width() - 40
+        shot = os.environ.get("KANAZAWA_PREVIEW_SHOT") or str(tmp_path / "preview_list.png")
+        dlg.grab().save(shot)
+        dlg.reject()
+
+    when_modal(qtbot, PrintScopeDialog, choose_scope)
+    window.act_print_preview.trigger()
+    qtbot.waitUntil(lambda: "shown" in seen, timeout=60000)
+    shown = seen["shown"]
+    assert shown[0] and not shown[-1] and shown == sorted(shown, reverse=True)
+    assert seen["fills"] and "横向き" in seen["info"] and "縦向き 1 ページ" in seen["info"]

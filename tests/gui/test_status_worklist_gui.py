@@ -138,7 +138,7 @@ def test_sort_filter_save_and_copy_the_worklist(qtbot, round_window, tmp_path):
     target = tmp_path / "remind.csv"
 
     def choose(fd):
-        assert fd.objectName() == "reminderPath"
+        assert fd.objectName() == "fileDialog" and fd.windowTitle() == "督促リストの保存先"
         edit = fd.findChild(QLineEdit, "fileNameEdit")
         edit.clear()
         qtbot.keyClicks(edit, str(target))

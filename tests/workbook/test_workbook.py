@@ -339,3 +339,30 @@ def test_a_city_scale_list_carries_no_measure_sheets_and_still_merges(
     fill(master, {("No.10", "R5", "result"): "一覧表から"})
     [pv] = X.preview_import(secretariat, [master])
     assert [pv.describe(c) for c in pv.changes] == ["No.10 R5 実施結果"]
+
+
+def test_long_texts_on_a_measure_sheet_are_cut_with_a_note_and_whole_in_input(
+    secretariat, tmp_path
+):
+    """A No.x sheet is read-only and its rows stop at Excel's 409 pt: a 3,000-character text
+    showed its first lines and hid the rest without a word. It is cut where the row ends,
+    with a note saying where the whole text is; 入力 keeps the whole text."""
+    m = next(m for m in secretariat.measures() if "人事課" in m.departments and not m.is_repeat)
+    result = "".join(f"{i:04d}番目の文を書きます。" for i in range(250))  # 3,000 characters
+    summary = "概要の文章です。" * 500  # 4,000 characters
+    secretariat.save(m.id, {(2024, "result_text"): result, (None, "summary"): summary})
+    out = X.export_workbook(secretariat, tmp_path / "long.xlsx", "人事課").path
+    wb = openpyxl.load_workbook(out)
+    ws = wb[m.number_label]
+    cells = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    cut_result = next(v for v in cells if v.startswith("0000番目"))
+    cut_summary = next(v for v in cells if v.startswith("概要の文章です。"))
+    assert cut_result.endswith("…（以下省略。全文は「入力」シートにあります）")
+    assert cut_summary.endswith("…（以下省略。全文は取組管理票のPDFにあります）")
+    for cut, full in ((cut_result, result), (cut_summary, summary)):
+        assert 100 < len(cut) < len(full) and full.startswith(cut.split("…（以下省略")[0])
+    entry = wb["入力"]
+    assert result in {c.value for row in entry.iter_rows() for c in row}
+    # a text that fits is written as it is
+    short = next(v for v in cells if v == m.display_name or v.startswith(m.number_label))
+    assert "以下省略" not in short
