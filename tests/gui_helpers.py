@@ -198,12 +198,21 @@ def close_windows(opened: list) -> None:
             if w is None:
                 continue
             try:
+                _stop_tasks(w)  # else closeEvent asks 「中止して閉じますか？」 and waits for ever
                 w.close()
             except RuntimeError:  # already deleted by Qt
                 continue
             desks.append(w.desk)
     for desk in desks:
         desk.close()  # idempotent; the last one closes the file
+
+
+def _stop_tasks(win) -> None:
+    """Cancel a task the test left running (bounded: 30 s each), before the window closes."""
+    from kanazawa_desktop.ui import tasks
+
+    for task in tasks.running_for(win):
+        task.stop(30_000)
 
 
 # ---- measures ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QPushButton,
 
 from kanazawa_desktop.services import exchange as X
 from kanazawa_desktop.store.exchange_models import DbExport
-from kanazawa_desktop.ui import exchange_actions
+from kanazawa_desktop.ui import exchange_actions, tasks
 from kanazawa_desktop.ui.export_dialog import ExportDialog
 from kanazawa_desktop.ui.status_model import COL_DEADLINE, COL_DEPT, COL_ISSUED
 
@@ -31,8 +31,13 @@ def test_the_export_dialogs_deadline_reaches_every_export_row(
     win = secretariat_window
     folder = tmp_path / "out"
     folder.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
     seen = []
+
+    def pick_folder(fd):  # the folder typed as a person would, then Enter
+        edit = fd.findChild(QLineEdit, "fileNameEdit")
+        edit.clear()
+        qtbot.keyClicks(edit, str(folder))
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
 
     def choose(dlg):
         assert not dlg.has_deadline.isChecked()  # no deadline set before in this plan
@@ -45,12 +50,13 @@ def test_the_export_dialogs_deadline_reaches_every_export_row(
         seen.append(dlg.deadline.text())
         if os.environ.get("KD_SHOTS"):
             dlg.grab().save(os.path.join(os.environ["KD_SHOTS"], "export_dialog.png"))
+        when_modal(qtbot, QFileDialog, pick_folder)
         dlg.accept()
 
     when_modal(qtbot, ExportDialog, choose)
     exchange_actions.export_interactive(win)
     qtbot.waitUntil(lambda: len(list(folder.glob("*.xlsx"))) > 10, timeout=120_000)
-    qtbot.waitUntil(lambda: not win.findChildren(QPushButton, "cancelTask"), timeout=120_000)
+    qtbot.waitUntil(lambda: not tasks.running_for(win), timeout=120_000)  # the export done
     assert seen == ["2099年1月5日（月）"]  # Japanese, with the weekday
     rows = list(DbExport.select())
     assert rows and {r.deadline for r in rows} == {"2099-01-05"}
