@@ -138,6 +138,12 @@ class FilePreview:
         year = f" {short_label(merge.fy)}" if merge.fy else ""
         return f"{label}{year} {F.label(merge.field)}"
 
+    def describe_item(self, item: OpenItem) -> str:
+        """'No.1 R5 実績値' for an open item."""
+        from ...domain.fiscal import short_label
+
+        return f"{item.label} {short_label(item.fy)} {F.label(item.field)}"
+
     def additions(self) -> list[tuple[str, str, str]]:
         """What a sync adds beside field changes, as (what, old, new) lines for lists."""
         out = [(f"新しい体系 {n.label}", "", n.title) for n in self.new_nodes]
