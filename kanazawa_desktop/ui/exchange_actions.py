@@ -251,7 +251,11 @@ class StatusDialog(QDialog):
         table = self.table
         table.setRowCount(len(rows))
         for r, (_code, plan, s) in enumerate(rows):
-            conflicts = "、".join(c.what for c in s.open_conflicts)
+            # an open item (不正な値) is counted with the conflicts and named as one
+            conflicts = "、".join(
+                f"不正な値 {c.what.split(': ', 1)[0]}" if c.invalid else c.what
+                for c in s.open_conflicts
+            )
             values = (
                 plan,
                 s.department,
