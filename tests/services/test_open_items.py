@@ -133,3 +133,20 @@ def test_tampering_still_refuses_the_whole_file(secretariat, returned):
     with pytest.raises(DeskError, match="取り込めません"):
         X.apply_import(secretariat, pv)
     assert [(m.key, m.year(2023).result_text) for m in secretariat.measures()] == before
+
+
+def test_a_bad_value_in_a_master_workbook_still_refuses_the_sync(tmp_path):
+    """A department PC's sync: the secretariat's workbook is typed by no one, so a bad value
+    there refuses it whole, as before."""
+    from exchange_helpers import synced_pcs
+
+    from kanazawa_desktop.services.desk import Desk
+
+    master_db, dept_db = synced_pcs(tmp_path)
+    with Desk.open(master_db) as sec:
+        out = X.export_workbook(sec, tmp_path / "m2.xlsx").path
+    fill(out, {("No.7", "R5", "status"): "達成済み"})
+    with Desk.open(dept_db) as dept:
+        [pv] = X.preview_import(dept, [out])
+        assert pv.kind == "sync" and pv.refused and not pv.open_items
+        assert any("達成済み" in r.message for r in pv.refusals), pv.refusals

@@ -172,9 +172,9 @@ class FilePreview:
             added += f"新しい体系 {len(self.new_nodes)}件、"
         if self.node_changes:
             added += f"体系の名称 {len(self.node_changes)}件、"
-        items = f"、要修正 {len(self.open_items)}件" if self.open_items else ""
+        bad = f"、要修正 {len(self.open_items)}件" if self.open_items else ""
         return (
-            f"{self.name}: {added}反映 {len(self.changes)}件、競合 {len(self.conflicts)}件{items}、"
+            f"{self.name}: {added}反映 {len(self.changes)}件、競合 {len(self.conflicts)}件{bad}、"
             f"変更なし {self.unchanged}件"
         )
 
