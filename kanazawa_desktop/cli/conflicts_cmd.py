@@ -2,11 +2,15 @@
 conflicts imports left open, as a worklist.
 
 `conflicts` prints them tab-separated with a header line (ID, 計画, 担当課, 取組No., 年度, 項目,
-事務局の値, ブックの値, 取込日時), every plan's without --plan; a tab or line break inside a value
-is written as a space or ⏎ so each conflict stays one line. Exit 0.
+事務局の値, ブックの値, 取込日時, 種別, 理由), every plan's without --plan; a tab or line break
+inside a value is written as a space or ⏎ so each conflict stays one line. 種別 is 競合 or
+不正な値 (an open item: a value of the return that broke its field's rule; ブックの値 is the text
+as written, 理由 the reason, empty for a 競合). The columns added later come last, so a script
+reading by position keeps working. Exit 0.
 `resolve ID` settles one: --take file writes the workbook's value, --take master keeps the
 secretariat's, --value TEXT writes TEXT (checked like a save). A bad value, an unknown or
-already settled ID: one line on stderr, exit 1, nothing changes. Wrong usage: exit 2.
+already settled ID, --take file on a 不正な値: one line on stderr, exit 1, nothing changes.
+Wrong usage: exit 2.
 """
 
 from __future__ import annotations
@@ -16,7 +20,19 @@ from pathlib import Path
 
 from . import plan_option
 
-HEADER = ("ID", "計画", "担当課", "取組No.", "年度", "項目", "事務局の値", "ブックの値", "取込日時")
+HEADER = (
+    "ID",
+    "計画",
+    "担当課",
+    "取組No.",
+    "年度",
+    "項目",
+    "事務局の値",
+    "ブックの値",
+    "取込日時",
+    "種別",
+    "理由",
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,6 +74,8 @@ def run_list(args: argparse.Namespace, db_path: Path) -> int:
                 r.master,
                 r.file,
                 r.imported_at,
+                r.kind,
+                r.reason,
             )
             for r in C.rows(desk, C.open_conflicts(desk, code))
         ]

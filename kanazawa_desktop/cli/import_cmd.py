@@ -3,9 +3,11 @@
 Each file is previewed (changes, conflicts, refusals, unchanged count), then applied
 atomically unless --dry-run. Conflicts (including a blank cell over a value) are listed and
 left unapplied and open: `conflicts` lists them, `resolve` settles them (or the window's
-回収状況). Exit code: 1 when any file was
-refused (one line per bad file on stderr, no traceback), else 3 when conflicts were left
-unapplied, else 0. Each file is judged and applied on its own: a file that cannot be read
+回収状況). A value that breaks its field's rule (「38名」 in 実績値) is an open item of its
+file: the rest of the file is applied, the item is listed (`要修正  No.1 R5 実績値 「38名」:
+reason`), left as the database has it and kept open for `resolve ID --value`. Exit code: 1
+when any file was refused (one line per bad file on stderr, no traceback), else 3 when
+conflicts or open items were left unapplied (with --dry-run: would be), else 0. Each file is judged and applied on its own: a file that cannot be read
 (even by an unexpected error) is reported and the others still go through. Output never
 decides what is applied (see Output). `--undo BATCH` undoes an applied import as a whole (the batch number is
 printed when it is applied, `#3` as printed or `3`); refused, exit 1, when later changes touched
@@ -104,6 +106,8 @@ def print_preview(pv: FilePreview, out=print) -> None:
             f"  {kind}  {pv.describe(fm)}: 現在 {show(fm.master, fm.field)} / ファイル "
             f"{show(fm.file, fm.field)}（配布時 {show(fm.base, fm.field)}）"
         )
+    for item in pv.open_items:
+        out(f"  要修正  {pv.describe_item(item)} {show(item.written)}: {item.message}")
     for r in pv.refusals:
         out(f"  取込不可  {r.message}")
     for note in pv.notes:

@@ -86,13 +86,16 @@ def _print_plan(rows: list[DepartmentStatus]) -> None:
             line += f"  回収 {short_time(s.returned_at)}（{s.returned_file}）"
         if s.open_conflicts:
             line += f"  未解決の競合 {len(s.open_conflicts)}件"
+            invalid = sum(1 for c in s.open_conflicts if c.invalid)
+            if invalid:
+                line += f"（うち不正な値 {invalid}件）"
         if s.deadline:
             line += f"  回収期限 {deadline_label(s.deadline)}"
         if s.overdue:
             line += "  【期限切れ】"
         print(line.rstrip())
-        for c in s.open_conflicts:
-            print(f"    競合 {c.id}  {c.what}")  # the ID `resolve` takes
+        for c in s.open_conflicts:  # the ID `resolve` takes
+            print(f"    {'不正な値' if c.invalid else '競合'} {c.id}  {c.what}")
 
 
 def _reminders(blocks, csv_path: Path | None) -> int:

@@ -1,4 +1,6 @@
-"""The conflicts imports left open (table exchange_conflict, schema version 9).
+"""The conflicts imports left open (table exchange_conflict, schema version 9), and the
+values they could not take (kind 'invalid', version 10: an open item of the file, `what` its
+reason, `file` the text as written).
 
 A conflict is open while it is unsettled and its import is the latest standing (not undone)
 import of its plan, scope and department: a later return of the same department replaces the
@@ -38,6 +40,11 @@ class ConflictRecord:
     settled_by: str | None = None
     settled_how: str | None = None
     settled_batch: int | None = None
+    kind: str = "conflict"  # conflict | invalid (a value that broke its field's rule)
+
+    @property
+    def invalid(self) -> bool:
+        return self.kind == "invalid"
 
 
 _SELECT = """
@@ -48,7 +55,7 @@ SELECT c.id, c.import_id, c.measure_id, c.measure_key, c.fy, c.field, c.what, c.
            WHERE j.id > i.id AND j.undone = 0 AND j.scope = i.scope
              AND j.department = i.department
              AND COALESCE(j.plan_code, ?) = COALESCE(i.plan_code, ?))) AS is_open,
-       c.settled_at, c.settled_by, c.settled_how, c.settled_batch
+       c.settled_at, c.settled_by, c.settled_how, c.settled_batch, c.kind
 FROM exchange_conflict c JOIN exchange_import i ON i.id = c.import_id
 """
 
@@ -68,7 +75,8 @@ def _query(first_plan: str, where: str, params: Iterable[object]) -> list[Confli
 
 def record(import_id: int, conflicts: list[dict[str, object]]) -> list[int]:
     """Insert one row per conflict an import left open (keys as apply records them, plus
-    `measure_id`); call inside the transaction that logs the import."""
+    `measure_id` and `kind`, 'conflict' when absent); call inside the transaction that logs
+    the import."""
     return [
         DbConflict.create(
             imported=import_id,
@@ -80,6 +88,7 @@ def record(import_id: int, conflicts: list[dict[str, object]]) -> list[int]:
             master=json.dumps(c.get("master"), ensure_ascii=False),
             file=json.dumps(c.get("file"), ensure_ascii=False),
             blank=int(bool(c.get("blank"))),
+            kind=c.get("kind") or "conflict",
         ).id
         for c in conflicts
     ]

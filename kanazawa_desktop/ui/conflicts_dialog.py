@@ -5,6 +5,8 @@ plan, one plan, or one department's return in a plan), with the selected one's v
 below the list. 「ブックの値にする」, 「事務局の値のままにする」 and 「値を入力…」 settle it through
 services.exchange.conflicts.resolve (one undoable batch; a bad value is refused with its
 reason and nothing changes); the list refreshes and `changed` tells the window and 回収状況.
+An open item (種別 不正な値: a value of a return that broke its field's rule) is listed with
+its reason; 「ブックの値にする」 is disabled for it (its text is no value).
 
 `confirm_undo_import(parent, desk, batch_id, done)` shows what an import changed and asks
 before undoing it; where it cannot be undone it says why and offers nothing to confirm.
@@ -38,6 +40,7 @@ from .messages import notify
 
 COLUMNS = (
     "ID",
+    "種別",
     "計画",
     "担当課",
     "取組No.",
@@ -77,7 +80,7 @@ class ConflictsDialog(QDialog):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().hide()
-        for column in (6, 7):  # the two values share the width
+        for column in (7, 8):  # the two values share the width
             table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         table.currentCellChanged.connect(lambda *_: self._show_current())
         self.table = table
@@ -123,6 +126,7 @@ class ConflictsDialog(QDialog):
         for r, row in enumerate(self.rows):
             values = (
                 str(row.id),
+                row.kind,
                 row.plan,
                 row.record.department,
                 row.number,
@@ -138,14 +142,18 @@ class ConflictsDialog(QDialog):
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
+                if row.reason:
+                    item.setToolTip(row.reason)
                 table.setItem(r, c, item)
-        table.setColumnHidden(1, self.plan is not None)
-        table.setColumnHidden(2, self.department is not None)
+        table.setColumnHidden(2, self.plan is not None)
+        table.setColumnHidden(3, self.department is not None)
         table.resizeColumnsToContents()
         if self.rows:
             table.setCurrentCell(min(max(current, 0), len(self.rows) - 1), 0)
+        invalid = sum(1 for row in self.rows if row.record.invalid)
         self.summary.setText(
             self.tr("未解決の競合 %1件").replace("%1", str(len(self.rows)))
+            + (self.tr("（うち不正な値 %1件）").replace("%1", str(invalid)) if invalid else "")
             if self.rows
             else self.tr("未解決の競合はありません")
         )
@@ -163,9 +171,22 @@ class ConflictsDialog(QDialog):
             self.detail.setPlainText("")
             return
         rec = row.record
+        self.take_file.setEnabled(not rec.invalid)  # an invalid text is no value to take
+        self.take_file.setToolTip(
+            self.tr(
+                "不正な値はブックの値にできません。値を入力するか、事務局の値のままにしてください"
+            )
+            if rec.invalid
+            else ""
+        )
+        head = (
+            f"{row.number} {row.year} {row.item}: 不正な値（{rec.department}、{rec.file_name}）\n"
+            f"理由: {row.reason}"
+            if rec.invalid
+            else f"{rec.what}（{rec.department}、{rec.file_name}）"
+        )
         self.detail.setPlainText(
-            f"{rec.what}（{rec.department}、{rec.file_name}）\n"
-            f"【事務局の値】\n{row.master}\n【ブックの値】\n{row.file}"
+            f"{head}\n【事務局の値】\n{row.master}\n【ブックの値】\n{row.file}"
         )
 
     def _ask_value(self) -> None:
@@ -175,7 +196,7 @@ class ConflictsDialog(QDialog):
         text, ok = QInputDialog.getMultiLineText(
             self,
             self.tr("値を入力"),
-            self.tr("%1 の値").replace("%1", row.record.what),
+            self.tr("%1 の値").replace("%1", f"{row.number} {row.year} {row.item}"),
             row.file,
         )
         if ok:

@@ -3,9 +3,11 @@
 Files come from a file dialog or by drag and drop. 「確認」 previews every file in the
 background (services.exchange.preview_import: nothing is written). Selecting a file shows
 its rows: 反映 (what changes, old → new), 競合 (with a per-field choice: keep the
-master's value or take the file's), 取込不可 (refusals with their reasons) and 注意.
+master's value or take the file's), 要修正 (open items: a value that broke its field's rule,
+tinted, with the reason and a cell to type a correction in, checked like a save as it is
+left), 取込不可 (refusals with their reasons) and 注意.
 「反映」 applies every file that can be applied, one undoable batch per file, with the
-choices made, through services.exchange.run.apply_files (the same policy as the `import`
+choices and corrections made (an open item left uncorrected stays open in the worklist), through services.exchange.run.apply_files (the same policy as the `import`
 command); conflicts left 未解決 stay unapplied. 「取り消す」 undoes the selected file's
 applied import as a whole (refused with the reason when later changes touched it).
 The dialog owns no data: it renders FilePreview objects and calls the services.
@@ -16,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -36,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.display import format_value
-from ..domain.errors import DeskError
+from ..domain.errors import DeskError, InvalidValue
 from ..domain.merge import FieldMerge
 from ..services.exchange import (
     TAKE_FILE,
@@ -47,12 +50,16 @@ from ..services.exchange import (
     undo_import,
 )
 from ..services.exchange.run import APPLIED, REVIEW, FileOutcome, ToApply, apply_files
+from ..services.exchange.validate import OpenItem, corrected
 from . import file_dialogs
 from .messages import notify
 from .tasks import run_task
 
 CHOICES = (("未解決", None), ("一覧の値を維持", TAKE_MASTER), ("ファイルの値を採用", TAKE_FILE))
 COLUMNS = ("区分", "項目", "現在の値", "ファイルの値", "解決")
+OPEN_ITEM = "要修正"
+OPEN_ITEM_TINT = QColor("#fde2c4")  # 要修正 rows: apart from changes and conflicts at a glance
+BAD_CORRECTION = "background: #f8c8c8;"
 
 
 CELL_CHARS, CELL_LINES = 120, 4
@@ -83,6 +90,8 @@ class ImportDialog(QDialog):
         self.previews: dict[Path, FilePreview] = {}
         self._last_run: list[FilePreview] = []  # the files the last 反映 was asked to apply
         self.resolutions: dict[Path, dict[tuple[str, int, str], str]] = {}
+        # open items: the correction typed for each (kept only when it passes the rule)
+        self.corrections: dict[Path, dict[tuple[str, int, str], str]] = {}
         self.applied: dict[Path, ApplyResult] = {}
         self.task = None
         self.setWindowTitle(self.tr("Excelを取り込む"))
@@ -122,7 +131,8 @@ class ImportDialog(QDialog):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # 項目 shares the width: an open item's reason wraps instead of squeezing the values
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -220,6 +230,7 @@ class ImportDialog(QDialog):
     def _previewed(self, previews: list[FilePreview]) -> None:
         self.previews = {pv.path: pv for pv in previews}
         self.resolutions = {pv.path: {} for pv in previews}
+        self.corrections = {pv.path: {} for pv in previews}
         for i, path in enumerate(self.paths):
             pv = self.previews.get(path)
             if pv is not None:
@@ -233,8 +244,9 @@ class ImportDialog(QDialog):
             return f"＝ {pv.name}（取込済み）"
         if pv.path in self.applied:
             return f"✓ {pv.name}（反映済み）"
-        mark = "！" if pv.conflicts else "○"
-        return f"{mark} {pv.name}（反映 {len(pv.changes)}・競合 {len(pv.conflicts)}）"
+        mark = "！" if pv.conflicts or pv.open_items else "○"
+        items = f"・要修正 {len(pv.open_items)}" if pv.open_items else ""
+        return f"{mark} {pv.name}（反映 {len(pv.changes)}・競合 {len(pv.conflicts)}{items}）"
 
     def _show_current(self, row: int) -> None:
         self.table.setRowCount(0)
@@ -259,6 +271,16 @@ class ImportDialog(QDialog):
                 show_value(fm.file, fm.field, pv.node_names),
             )
             self.table.setCellWidget(r, 4, self._choice(pv, fm))
+        for item in pv.open_items:
+            r = self._add_row(
+                OPEN_ITEM,
+                f"{pv.describe_item(item)}\n{item.message}",
+                show_value(item.master, item.field),
+                item.written or "（空欄）",
+            )
+            for c in range(4):
+                self.table.item(r, c).setBackground(QBrush(OPEN_ITEM_TINT))
+            self.table.setCellWidget(r, 4, self._correction(pv, item))
         for what, old, new in pv.additions():
             self._add_row("反映", what, show_value(old), show_value(new))
         for fm in pv.changes:
@@ -320,6 +342,39 @@ class ImportDialog(QDialog):
         combo.currentIndexChanged.connect(chosen)
         return combo
 
+    def _correction(self, pv: FilePreview, item: OpenItem) -> QLineEdit:
+        """The cell a correction is typed in: kept when it passes the rule of a save, else
+        tinted with the reason; empty leaves the item open."""
+        edit = QLineEdit(self.corrections.get(pv.path, {}).get(item.key, ""))
+        edit.setObjectName("correction")
+        edit.setPlaceholderText(self.tr("正しい値を入力"))
+        edit.setToolTip(self.tr("空欄のままなら反映せず、未解決として残ります"))
+        edit.setEnabled(pv.path not in self.applied)
+
+        def check() -> None:
+            text = edit.text().strip()
+            fixes = self.corrections.setdefault(pv.path, {})
+            fixes.pop(item.key, None)
+            edit.setStyleSheet("")
+            edit.setToolTip(self.tr("空欄のままなら反映せず、未解決として残ります"))
+            if not text:
+                return
+            try:
+                corrected(item, text)
+            except InvalidValue as exc:
+                edit.setStyleSheet(BAD_CORRECTION)
+                edit.setToolTip(exc.message)
+                self.summary.setText(
+                    self.tr("%1 の修正値: %2")
+                    .replace("%1", pv.describe_item(item))
+                    .replace("%2", exc.message)
+                )
+                return
+            fixes[item.key] = text
+
+        edit.editingFinished.connect(check)
+        return edit
+
     # ---- apply / undo -------------------------------------------------------------
     def _applicable(self) -> list[FilePreview]:
         return [
@@ -335,13 +390,14 @@ class ImportDialog(QDialog):
         if not todo:
             return
         resolutions = {pv.path: dict(self.resolutions.get(pv.path, {})) for pv in todo}
-        confirm = ApplyConfirmDialog(self, todo, resolutions)
+        corrections = {pv.path: dict(self.corrections.get(pv.path, {})) for pv in todo}
+        confirm = ApplyConfirmDialog(self, todo, resolutions, corrections)
         if confirm.exec() != QDialog.DialogCode.Accepted:
             return
         todo = confirm.selected()
         self._last_run = todo
 
-        items = [ToApply(pv.path, pv, resolutions[pv.path]) for pv in todo]
+        items = [ToApply(pv.path, pv, resolutions[pv.path], corrections[pv.path]) for pv in todo]
         self.task = run_task(
             self,
             self.tr("取込の反映中…"),
@@ -418,4 +474,6 @@ class ImportDialog(QDialog):
         self.apply_button.setEnabled(bool(self._applicable()))
         result = self.applied.get(path) if path else None
         self.undo_button.setEnabled(result is not None and result.batch_id is not None)
-        self.table.setColumnHidden(4, not any(pv.conflicts for pv in self.previews.values()))
+        self.table.setColumnHidden(
+            4, not any(pv.conflicts or pv.open_items for pv in self.previews.values())
+        )

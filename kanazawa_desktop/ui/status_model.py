@@ -74,7 +74,11 @@ def _text(plan: str, s: DepartmentStatus, col: int) -> str:
         label = deadline_label(s.deadline)
         return f"{label}　{OVERDUE_MARK}" if s.overdue else label
     if s.open_conflicts:
-        return f"{len(s.open_conflicts)}件 " + "、".join(c.what for c in s.open_conflicts)
+        # an open item (不正な値) is counted with the conflicts and named as one
+        return f"{len(s.open_conflicts)}件 " + "、".join(
+            f"不正な値 {c.what.split(': ', 1)[0]}" if c.invalid else c.what
+            for c in s.open_conflicts
+        )
     return ""
 
 

@@ -118,11 +118,13 @@ def _read(path: Path) -> ReturnedWorkbook:
     except (python_calamine.CalamineError, ValueError, OSError) as exc:
         raise _refuse(path, "ファイルが壊れているため読み取れません", "truncated") from exc
     # a text cut to the limit by the reader would pass for a valid one; only 実施結果 can be
-    # taken as it is (a cut locked text fails its digest, a long status or number is refused)
+    # taken as it is (a cut locked text fails its digest, a long status or number is refused).
+    # A 実施結果 read longer than the limit was read whole: the import makes it that cell's
+    # open item. One read exactly at the limit may have been cut: the XML tells.
     if any(
         len(row) > COL_RESULT
         and type(row[COL_RESULT]) is str
-        and len(row[COL_RESULT]) >= EXCEL_CELL_LIMIT
+        and len(row[COL_RESULT]) == EXCEL_CELL_LIMIT
         for row in entry
     ):
         check_long_text(path, checked)

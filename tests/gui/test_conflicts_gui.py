@@ -67,7 +67,7 @@ def test_double_click_a_department_and_settle_its_conflicts(qtbot, returned, tmp
     worklist = dlg.findChild(ConflictsDialog)
     qtbot.waitExposed(worklist)
     assert worklist.department == "人事課" and worklist.table.rowCount() == 2
-    assert [worklist.table.item(r, 5).text() for r in range(2)] == ["実施結果", "計画達成状況"]
+    assert [worklist.table.item(r, 6).text() for r in range(2)] == ["実施結果", "計画達成状況"]
     assert "課の記入" in worklist.detail.toPlainText()
     shot = tmp_path / "worklist.png"
     worklist.grab().save(str(shot))

@@ -184,9 +184,11 @@ def test_a_value_with_its_unit_and_full_width_digits(secretariat, tmp_path):
     assert not pv.refused, pv.refusals
     assert _changes(pv) == {(2023, "actual:No.1-2"): 72.0, (2023, "actual"): 68.0}
     fill_indicators(path, {("No.1-2", "R5", "actual"): "72人"})
-    [pv] = X.preview_import(secretariat, [path])
-    assert pv.refused and "指標!H" in pv.refusals[0].message
-    assert "単位「人」" in pv.refusals[0].message
+    [pv] = X.preview_import(secretariat, [path])  # another unit: that value's open item
+    assert not pv.refused and _changes(pv) == {(2023, "actual"): 68.0}
+    [item] = pv.open_items
+    assert item.message.startswith("指標!H") and "単位「人」" in item.message
+    assert item.field == "actual:No.1-2" and item.written == "72人"
 
 
 @pytest.mark.parametrize(
@@ -295,13 +297,22 @@ def test_a_tampered_header_or_a_missing_sheet_refuses_the_file(secretariat, tmp_
     assert pv_missing.error_kind == "template" and "「指標」シートがありません" in pv_missing.error
 
 
-def test_a_formula_in_the_indicator_sheet_is_refused(secretariat, tmp_path):
+def test_a_formula_in_the_indicator_sheet(secretariat, tmp_path):
+    """In an input cell (実績値): that cell's open item; in a locked one: the file refused."""
     path = zaisei(secretariat, tmp_path)
+    row = indicator_rows(path)[("No.86-2", "R5")]
     wb = openpyxl.load_workbook(path)
-    wb["指標"][f"H{indicator_rows(path)[('No.86-2', 'R5')]}"] = "=1+1"
+    wb["指標"][f"H{row}"] = "=1+1"
     wb.save(path)
     [pv] = X.preview_import(secretariat, [path])
-    assert pv.refused and pv.refusals[0].message.startswith("指標!H")
+    assert not pv.refused, pv.refusals
+    [item] = pv.open_items
+    assert item.message.startswith(f"指標!H{row}") and "数式" in item.message
+    wb = openpyxl.load_workbook(path)
+    wb["指標"][f"B{row}"] = "=1+1"
+    wb.save(path)
+    [pv] = X.preview_import(secretariat, [path])
+    assert pv.refused and pv.refusals[0].message.startswith(f"指標!B{row}")
 
 
 def test_a_format_4_workbook_without_the_sheet_still_imports(secretariat, tmp_path, monkeypatch):

@@ -131,12 +131,34 @@ def test_typed_tricky_text_round_trips_through_import(secretariat, tmp_path):
         assert by_label[label].year(fy).result_text == text
 
 
-def test_text_over_excel_limit_refused_on_import(secretariat, tmp_path):
+def test_text_over_excel_limit_is_an_open_item_on_import(secretariat, tmp_path):
     out = X.export_workbook(secretariat, tmp_path / "j.xlsx", "人事課").path
     fill(out, {("No.7", "R5", "result"): "LONGMARK"})  # openpyxl itself cuts at 32,767
     rewrite_part(
         out, "xl/worksheets/sheet2.xml", lambda b: b.replace(b"LONGMARK", "あ".encode() * 32768)
     )
+    [pv] = X.preview_import(secretariat, [out])
+    assert not pv.refused, (pv.error, pv.refusals)
+    [item] = pv.open_items
+    assert "上限" in item.message and len(item.written) == 32768
+
+
+def test_text_cut_by_the_reader_refuses_the_file(secretariat, tmp_path, monkeypatch):
+    """A reader that cuts a text to the limit hides the rest: that file is refused whole."""
+    import python_calamine
+
+    out = X.export_workbook(secretariat, tmp_path / "j.xlsx", "人事課").path
+    fill(out, {("No.7", "R5", "result"): "LONGMARK"})
+    rewrite_part(
+        out, "xl/worksheets/sheet2.xml", lambda b: b.replace(b"LONGMARK", "あ".encode() * 32768)
+    )
+    real = python_calamine.CalamineSheet.to_python
+
+    def cutting(sheet, *a, **k):
+        rows = real(sheet, *a, **k)
+        return [[v[:32767] if isinstance(v, str) else v for v in row] for row in rows]
+
+    monkeypatch.setattr(python_calamine.CalamineSheet, "to_python", cutting)
     [pv] = X.preview_import(secretariat, [out])
     assert pv.refused and pv.error_kind == "too_long" and "上限" in pv.error
 

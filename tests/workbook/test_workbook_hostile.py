@@ -112,7 +112,6 @@ def test_lying_sizes_caught_while_inflating(secretariat, tmp_path):
 @pytest.mark.parametrize(
     "edit, words",
     [
-        ({("No.7", "R5", "status"): "たぶん達成"}, "選択肢"),
         ({("No.7", "R5", "plan"): "書き換えた計画"}, "変更できないセル"),
         ({("No.7", "R5", "name"): "別の名前"}, "変更できないセル"),
         ({("No.7", "R5", "number"): "No.1"}, "一致しません"),
@@ -142,10 +141,27 @@ def test_duplicated_and_removed_rows(secretariat, issued):
     assert "重複" in messages and "削除" in messages
 
 
-def test_formula_in_input_cell_refused(secretariat, issued):
+def test_a_bad_status_is_an_open_item_not_a_refusal(secretariat, issued):
+    fill(issued, {("No.7", "R5", "status"): "たぶん達成", ("No.10", "R5", "result"): "正しい入力"})
+    [pv] = X.preview_import(secretariat, [issued])
+    assert not pv.refused and [pv.describe(c) for c in pv.changes] == ["No.10 R5 実施結果"]
+    [item] = pv.open_items
+    assert item.written == "たぶん達成" and "選択肢" in item.message
+
+
+def test_formula_in_input_cell_is_an_open_item(secretariat, issued):
+    # its cached result is not trusted: the cell is left as the master has it
     put_formula(issued, "F2", "=1+1")
     [pv] = X.preview_import(secretariat, [issued])
-    assert pv.refused and "数式" in pv.refusals[0].message and "F2" in pv.refusals[0].message
+    assert not pv.refused and not pv.changes
+    [item] = pv.open_items
+    assert "数式" in item.message and "F2" in item.message
+
+
+def test_formula_outside_the_input_cells_refused(secretariat, issued):
+    put_formula(issued, "B2", "=1+1")
+    [pv] = X.preview_import(secretariat, [issued])
+    assert pv.refused and "数式" in pv.refusals[0].message and "B2" in pv.refusals[0].message
 
 
 def test_tampered_manifest_refused(secretariat, issued):

@@ -1,6 +1,6 @@
 """Apply a previewed import atomically, and undo it as a whole.
 
-`apply_import(desk, preview, resolutions=None) -> ApplyResult`
+`apply_import(desk, preview, resolutions=None, corrections=None) -> ApplyResult`
 
 * refused files (FilePreview.refused) are never applied: DeskError with the reason;
 * a file whose cell content was already imported (and not undone) applies nothing and
@@ -9,6 +9,11 @@
   (`resolutions[(measure_key, fy, field)] == TAKE_FILE`); conflicts left unresolved stay
   unapplied and are recorded as open (回収状況, and a row each in the worklist that
   conflicts.py settles later); TAKE_MASTER settles one by keeping the master value;
+* open items (FilePreview.open_items, values that broke their field's rule): a correction
+  typed for one (`corrections[(measure_key, fy, field)]`, text) is validated like a save and
+  becomes an ordinary change of the batch (a bad one raises InvalidValue and writes nothing);
+  the others are recorded in the worklist as open, kind 'invalid' (what: the reason, file:
+  the text as written, master: this database's value), and their fields keep their value;
 * one transaction: the batch (repository.apply_changes, source "import", description
   naming the file), the import log row, and on a department PC the measures the master
   added, and its new 項目/小項目 (such a batch cannot be undone: they would vanish with their
@@ -26,7 +31,7 @@ so the same file may be imported again.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...domain import fields as F
 from ...domain.changes import Changes
@@ -38,7 +43,7 @@ from ...domain.errors import (
     StalePreview,
     StoreError,
 )
-from ...domain.merge import FieldMerge
+from ...domain.merge import Decision, FieldMerge
 from ...store import conflict_repo
 from ...store import exchange_repo as xrepo
 from ...store import repository as repo
@@ -46,6 +51,7 @@ from ...store.connection import write_transaction
 from ..desk import PLAN_CODE, Desk
 from .export import ORIGIN_META
 from .preview import KIND_SYNC, FilePreview
+from .validate import OpenItem, corrected
 
 TAKE_FILE = "file"
 TAKE_MASTER = "master"
@@ -59,6 +65,7 @@ class ApplyResult:
     open_conflicts: list[FieldMerge]
     already: bool = False
     added: int = 0  # measures a master workbook added on a department PC
+    open_items: list[OpenItem] = field(default_factory=list)  # bad values left uncorrected
 
     def summary(self) -> str:
         if self.already:
@@ -72,6 +79,11 @@ class ApplyResult:
             text += (
                 f"。競合 {len(self.open_conflicts)}件は反映していません"
                 "（未解決の競合として残り、あとから解決できます）"
+            )
+        if self.open_items:
+            text += (
+                f"。要修正 {len(self.open_items)}件（不正な値）は反映していません"
+                "（未解決として残り、あとから値を入力できます）"
             )
         return text
 
@@ -93,6 +105,54 @@ def _conflict_record(pv: FilePreview, fm: FieldMerge) -> dict[str, object]:
         "blank": fm.decision == "blank",
         "measure_id": pv.measures[fm.measure_key][0] if fm.measure_key in pv.measures else None,
     }
+
+
+def _item_record(pv: FilePreview, item: OpenItem) -> dict[str, object]:
+    """An open item as the worklist keeps it: what = the reason, file = the text as written."""
+    return {
+        "measure": item.measure_key,
+        "fy": item.fy,
+        "field": item.field,
+        "what": item.message,
+        "master": item.master,
+        "file": item.written,
+        "kind": "invalid",
+        "measure_id": pv.measures[item.measure_key][0] if item.measure_key in pv.measures else None,
+    }
+
+
+def _corrections(
+    pv: FilePreview, corrections: dict[tuple[str, int, str], str]
+) -> tuple[list[FieldMerge], list[OpenItem]]:
+    """(the corrected open items as changes, the items left open). A correction is checked by
+    the rule of a save; one that breaks it refuses the whole apply, naming the item."""
+    fixed: list[FieldMerge] = []
+    left: list[OpenItem] = []
+    for item in pv.open_items:
+        text = corrections.get(item.key)
+        if text is None:
+            left.append(item)
+            continue
+        try:
+            value = corrected(item, text)
+        except InvalidValue as exc:
+            raise InvalidValue(
+                f"{pv.name}: {item.label} {item.fy}年度 {F.label(item.field)} の修正値: "
+                f"{exc.message}",
+                **exc.data,
+            ) from None
+        fixed.append(
+            FieldMerge(
+                item.measure_key,
+                item.fy,
+                item.field,
+                item.master,
+                item.master,
+                value,
+                Decision.APPLY,
+            )
+        )
+    return fixed, left
 
 
 def _apply_new_plan(desk: Desk, preview: FilePreview) -> ApplyResult:
@@ -130,13 +190,16 @@ def _apply_new_plan(desk: Desk, preview: FilePreview) -> ApplyResult:
 
 
 def apply_import(
-    desk: Desk, preview: FilePreview, resolutions: dict[tuple[str, int, str], str] | None = None
+    desk: Desk,
+    preview: FilePreview,
+    resolutions: dict[tuple[str, int, str], str] | None = None,
+    corrections: dict[tuple[str, int, str], str] | None = None,
 ) -> ApplyResult:
     if preview.new_plan is not None and not preview.error:
         return _apply_new_plan(desk, preview)
     if preview.plan_code and preview.plan_code != desk.plan.code:
         with desk.on_plan(preview.plan_code):
-            return apply_import(desk, preview, resolutions)
+            return apply_import(desk, preview, resolutions, corrections)
     resolutions = resolutions or {}
     if preview.error:
         raise DeskError(preview.error)
@@ -150,7 +213,8 @@ def apply_import(
         raise PermissionDenied("このPCの役割（担当課／事務局）が設定されていません")
     if preview.already is not None:
         return ApplyResult(preview.name, None, [], [], already=True)
-    chosen = list(preview.changes)
+    fixed, open_items = _corrections(preview, corrections or {})
+    chosen = list(preview.changes) + fixed
     open_conflicts: list[FieldMerge] = []
     for fm in preview.conflicts:
         choice = resolutions.get(fm.key)
@@ -191,6 +255,7 @@ def apply_import(
                 xrepo.clear_sent()
                 repo.set_meta(ORIGIN_META, preview.origin_uid)
             left_open = [_conflict_record(preview, fm) for fm in open_conflicts]
+            left_open += [_item_record(preview, item) for item in open_items]
             import_id = xrepo.record_import(
                 user=actor.user,
                 file_name=preview.name,
@@ -230,6 +295,7 @@ def apply_import(
         [c for c in changes if not repo.same_value(c.old, c.new)],
         open_conflicts,
         added=len(created),
+        open_items=open_items,
     )
 
 

@@ -12,6 +12,10 @@ value and writes nothing. The write is one batch (source "conflict", in the hist
 the undo stack like any save) and the mark is in the same transaction; undoing that batch
 opens the conflict again. Saving the field in the form settles it too (Desk.save_many), and a
 later import of the department's return replaces its list (store/conflict_repo.py).
+
+An open item (kind 'invalid': a value of the file that broke its field's rule, 「38名」 in
+実績値) is in the same worklist, listed as 不正な値 with its reason. It is settled by a typed
+value or by keeping the master's; `take="file"` is refused (the file's text is no value).
 """
 
 from __future__ import annotations
@@ -55,7 +59,8 @@ class Resolution:
 
     def summary(self) -> str:
         text = (
-            f"競合 {self.conflict.id}（{self.conflict.what}）を解決しました: {HOW_LABELS[self.how]}"
+            f"{KIND_LABELS.get(self.conflict.kind, '競合')} {self.conflict.id}"
+            f"（{self.conflict.what}）を解決しました: {HOW_LABELS[self.how]}"
         )
         if self.batch_id is not None:
             text += f"（変更 #{self.batch_id}）"
@@ -74,10 +79,15 @@ class ConflictRow:
     master: str
     file: str
     imported_at: str
+    kind: str = "競合"  # 競合 | 不正な値
+    reason: str = ""  # an invalid value's reason (the sentence naming its cell)
 
     @property
     def id(self) -> int:
         return self.record.id
+
+
+KIND_LABELS = {"conflict": "競合", "invalid": "不正な値"}
 
 
 def rows(desk: Desk, conflicts: list[ConflictRecord]) -> list[ConflictRow]:
@@ -99,8 +109,13 @@ def rows(desk: Desk, conflicts: list[ConflictRecord]) -> list[ConflictRow]:
                 year="" if own or not c.fy else short_label(c.fy),
                 item=F.label(c.field),
                 master=format_value(c.field, c.master, blank="（空欄）"),
-                file=format_value(c.field, c.file, blank="（空欄）"),
+                # an invalid value is the text as written, never read as the field's value
+                file=(c.file or "（空欄）")
+                if c.invalid and isinstance(c.file, str)
+                else format_value(c.field, c.file, blank="（空欄）"),
                 imported_at=short_time(c.imported_at),
+                kind=KIND_LABELS.get(c.kind, c.kind),
+                reason=c.what if c.invalid else "",
             )
         )
     return out
@@ -138,6 +153,12 @@ def resolve(
     if (take is None) == (value is None) or take not in (None, TAKE_FILE, TAKE_MASTER):
         raise InvalidValue("「ブックの値」「事務局の値」または入力した値のどれか一つで解決します")
     rec = _open_one(conflict_id)
+    if take == TAKE_FILE and rec.invalid:
+        raise InvalidValue(
+            f"ID {conflict_id} は不正な値（{rec.what}）のため、ブックの値にはできません。"
+            "値を入力するか、事務局の値のままにしてください",
+            conflict=conflict_id,
+        )
     how = take or "value"
     new = rec.file if take == TAKE_FILE else value
     actor = desk.actor
@@ -153,7 +174,11 @@ def resolve(
                     rec.measure_id,
                     {(fy, rec.field): new},
                     source="conflict",
-                    description=f"競合の解決: {rec.what}（{rec.file_name}）",
+                    description=(
+                        f"不正な値の修正: {rec.what}（{rec.file_name}）"
+                        if rec.invalid
+                        else f"競合の解決: {rec.what}（{rec.file_name}）"
+                    ),
                 ).batch_id
             conflict_repo.settle(rec.id, how, actor.user, batch)
     desk.absorb(Changes(exchange=True))

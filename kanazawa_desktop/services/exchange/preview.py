@@ -18,8 +18,12 @@ Two kinds of import, chosen by this database's role and the file's manifest:
   the master workbook refuses the file.
 
 A file is refused as a whole (FilePreview.error) when it cannot be read or is foreign;
-row-level problems become refusals (FilePreview.refusals), and one refusal means nothing
-from that file is applied. See validate.py for the per-row checks.
+row-level problems of the file (tampering, structure, scope) become refusals
+(FilePreview.refusals), and one refusal means nothing from that file is applied. A value that
+breaks its field's rule in a cell the department may edit is an open item of a return
+(FilePreview.open_items, with this database's value): its field is left as it is, the rest of
+the file is merged; apply.py takes a correction typed for it or records it as open. See
+validate.py for the per-row checks.
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from ...workbook.reader import ReturnedWorkbook, read_returned
 from ..desk import Desk
 from ..progress import Progress, step
 from .export import ORIGIN_META
-from .validate import ParsedRow, Refusal, check_rows
+from .validate import OpenItem, ParsedRow, Refusal, check_rows
 
 KIND_RETURN = "return"
 KIND_SYNC = "sync"
@@ -76,6 +80,7 @@ class FilePreview:
     error: str | None = None  # the whole file refused
     error_kind: str = ""
     refusals: list[Refusal] = field(default_factory=list)
+    open_items: list[OpenItem] = field(default_factory=list)  # bad values: 要修正
     changes: list[FieldMerge] = field(default_factory=list)
     conflicts: list[FieldMerge] = field(default_factory=list)
     unchanged: int = 0
@@ -133,6 +138,12 @@ class FilePreview:
         year = f" {short_label(merge.fy)}" if merge.fy else ""
         return f"{label}{year} {F.label(merge.field)}"
 
+    def describe_item(self, item: OpenItem) -> str:
+        """'No.1 R5 実績値' for an open item."""
+        from ...domain.fiscal import short_label
+
+        return f"{item.label} {short_label(item.fy)} {F.label(item.field)}"
+
     def additions(self) -> list[tuple[str, str, str]]:
         """What a sync adds beside field changes, as (what, old, new) lines for lists."""
         out = [(f"新しい体系 {n.label}", "", n.title) for n in self.new_nodes]
@@ -161,8 +172,9 @@ class FilePreview:
             added += f"新しい体系 {len(self.new_nodes)}件、"
         if self.node_changes:
             added += f"体系の名称 {len(self.node_changes)}件、"
+        bad = f"、要修正 {len(self.open_items)}件" if self.open_items else ""
         return (
-            f"{self.name}: {added}反映 {len(self.changes)}件、競合 {len(self.conflicts)}件、"
+            f"{self.name}: {added}反映 {len(self.changes)}件、競合 {len(self.conflicts)}件{bad}、"
             f"変更なし {self.unchanged}件"
         )
 
@@ -361,17 +373,21 @@ def _earlier_fillings(
 
 
 def _merge_return(
-    wb: ReturnedWorkbook, pv: FilePreview, values: list[ParsedRow], by_key: dict[str, Measure]
+    wb: ReturnedWorkbook,
+    pv: FilePreview,
+    values: list[ParsedRow],
+    by_key: dict[str, Measure],
+    items: list[OpenItem],
 ) -> None:
     man = wb.manifest
     earlier = _earlier_fillings(man, by_key) if man.scope == SCOPE_DEPARTMENT else {}
     for mr, file_vals in values:
         m = by_key.get(mr.measure_key)
         if m is None:
-            if any(file_vals[f][0] != mr.base(f) for f in mr.editable):
+            if any(f in file_vals and file_vals[f][0] != mr.base(f) for f in mr.editable):
                 pv.refusals.append(Refusal(f"{mr.label}: この取組は現在の一覧にありません"))
             continue
-        for f in (f for f in mr.fields() if f in mr.editable):
+        for f in (f for f in mr.fields() if f in mr.editable and f in file_vals):
             file_value, blank = file_vals[f]
             known, master = _current(m, mr.fy, f)
             why = _not_fillable(m, f) or (None if known else "この指標は現在の一覧にありません")
@@ -404,6 +420,28 @@ def _merge_return(
             if d is Decision.APPLY and _off_scale(file_value, m, mr.fy, f):
                 d = Decision.SCALE
             _add(pv, FieldMerge(mr.measure_key, mr.fy, f, base, master, file_value, d))
+    for item in items:
+        _take_open_item(pv, man, item, by_key.get(item.measure_key))
+
+
+def _take_open_item(pv: FilePreview, man: Manifest, item: OpenItem, m: Measure | None) -> None:
+    """An open item of a cell this database lets the department fill, with the value it holds;
+    a cell it does not (the manifest's claims are no permission) refuses the file as a
+    changed cell would."""
+    where = f"{item.label} {item.fy}年度 {F.label(item.field)}"
+    if m is None:
+        pv.refusals.append(Refusal(f"{item.label}: この取組は現在の一覧にありません"))
+        return
+    known, master = _current(m, item.fy, item.field)
+    why = _not_fillable(m, item.field) or (None if known else "この指標は現在の一覧にありません")
+    if why:
+        pv.refusals.append(Refusal(f"{where}: {why}"))
+    elif man.scope == SCOPE_DEPARTMENT and man.department not in m.departments:
+        pv.refusals.append(
+            Refusal(f"{item.label}: {man.department}の担当外の取組です（担当課が変更されています）")
+        )
+    else:
+        pv.open_items.append(replace(item, master=master))
 
 
 def _off_scale(value: object, m: Measure, fy: int, f: str) -> bool:
@@ -616,15 +654,18 @@ def preview_file(
         m = by_key.get(key)
         return "" if m is None else unit_of(m, field)
 
-    values, refusals = check_rows(wb, sync=kind == KIND_SYNC, years=desk.plan.years, unit=unit)
+    values, refusals, items = check_rows(
+        wb, sync=kind == KIND_SYNC, years=desk.plan.years, unit=unit
+    )
     pv.refusals.extend(refusals)
     if kind == KIND_RETURN:
-        _merge_return(wb, pv, values, by_key)
+        _merge_return(wb, pv, values, by_key, items)
     else:
+        assert not items  # a sync refuses a bad value: check_rows(sync=True)
         _merge_sync(desk, wb, pv, values, by_key)
     if pv.refusals:
         pv.changes, pv.conflicts, pv.new_measures, pv.node_changes = [], [], [], []
-        pv.new_nodes = []
+        pv.new_nodes, pv.open_items = [], []
     pv.already = xrepo.import_with_hash(wb.content_hash)
     return pv
 

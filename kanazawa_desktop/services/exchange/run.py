@@ -49,6 +49,8 @@ class ToApply:
     preview: FilePreview | None = None  # the preview the person saw (window); None: preview now
     # (measure key, fy, field) -> TAKE_FILE/MASTER
     resolutions: dict[tuple[str, int, str], str] = field(default_factory=dict)
+    # (measure key, fy, field) -> the text typed to correct that open item (a bad value)
+    corrections: dict[tuple[str, int, str], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,11 @@ class FileOutcome:
 
     @property
     def open_conflicts(self) -> bool:
+        """Conflicts or open items (bad values) left open: the command's exit 3."""
         if self.result is not None:
-            return bool(self.result.open_conflicts)
-        return self.state == PREVIEWED and self.preview is not None and bool(self.preview.conflicts)
+            return bool(self.result.open_conflicts or self.result.open_items)
+        pv = self.preview
+        return self.state == PREVIEWED and pv is not None and bool(pv.conflicts or pv.open_items)
 
 
 def _unexpected(path: Path, exc: Exception) -> str:
@@ -110,7 +114,9 @@ def _judge(desk: Desk, item: ToApply, dry_run: bool, by_key: dict[str, Measure])
     if pv.already is not None:
         return FileOutcome(item.path, ALREADY, pv)
     try:
-        return FileOutcome(item.path, APPLIED, pv, apply_import(desk, pv, item.resolutions))
+        return FileOutcome(
+            item.path, APPLIED, pv, apply_import(desk, pv, item.resolutions, item.corrections)
+        )
     except StalePreview:
         # the data moved under the preview (another program, another window): read it all again
         by_key.clear()
@@ -130,7 +136,9 @@ def _judge(desk: Desk, item: ToApply, dry_run: bool, by_key: dict[str, Measure])
                     "内容を確認して、もう一度「反映」してください"
                 ),
             )
-        return FileOutcome(item.path, APPLIED, fresh, apply_import(desk, fresh, item.resolutions))
+        return FileOutcome(
+            item.path, APPLIED, fresh, apply_import(desk, fresh, item.resolutions, item.corrections)
+        )
 
 
 def apply_files(

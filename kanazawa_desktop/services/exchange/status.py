@@ -5,7 +5,9 @@ Built from the exchange logs: the latest department-scope export or master workb
 (department PCs sync from the master), the latest import of
 that department's workbook that still stands (not undone), and the conflicts that import
 left open and nobody has settled since (conflicts.py). A later import of the same department
-replaces the open list, since it was previewed against the then-current master.
+replaces the open list, since it was previewed against the then-current master. An open item
+(a value of the return that broke its field's rule, kind 'invalid') is counted with the
+conflicts: a department with one is 競合あり, not 回収済, until it is settled.
 
 回収期限: a department's deadline is the one of the latest workbook issued to it (its own, or
 the master list) that set one; it is overdue (期限切れ) while that day has passed and no return

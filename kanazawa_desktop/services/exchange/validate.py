@@ -1,10 +1,12 @@
 """Row-level checks of a returned workbook's `入力` sheet against its manifest.
 
 `check_rows(wb, sync, years)` returns, for every manifest row found in the sheet, the parsed
-value of each input field as `(value, blank)` (blank: the cell was empty), and a list of
-refusals, each a Japanese sentence naming the cell. Refused:
+value of each input field as `(value, blank)` (blank: the cell was empty), a list of
+refusals, each a Japanese sentence naming the cell, and the file's open items. A refusal
+refuses the whole file: it is what is wrong with the file (tampering, structure, scope):
 
-* a formula anywhere in 入力 (a value reader sees only its cached result);
+* a formula outside the input cells of the rows issued (a value reader sees only its
+  cached result), and on a department PC (sync) a formula anywhere;
 * rows matched by their locked cells 取組No. + 年度 (so sorting or filtering is harmless):
   a row whose id is not in the manifest (changed id or added row), the same id twice
   (duplicated row), a manifest row missing from the sheet (removed row), text right of
@@ -16,8 +18,15 @@ refusals, each a Japanese sentence naming the cell. Refused:
   a master workbook synced onto a department PC, any input cell changed at all;
 * a row of a fiscal year outside the plan's `years` (a manifest can be forged with its
   checksum recomputed, and the 年度 cell and digest with it: FY2099 must not be written);
-* 計画達成状況 outside 未確定/達成/未達成; 実績値 that is not a number; text longer than
-  Excel's 32,767 characters.
+* on a department PC syncing the master workbook (typed by no one), a value breaking its
+  field's rule (below).
+
+An open item (`OpenItem`) is what is wrong with one value: in an input cell the department
+may edit, 計画達成状況 outside 未確定/達成/未達成, 実績値 or a figure that is not a number,
+text longer than Excel's 32,767 characters, or a formula (its cached result is not trusted).
+Its field is left out of the row's parsed values (the master keeps its value); the rest of
+the file is merged as usual, and the item carries its cell, the text as written and the same
+sentence a refusal would have given.
 
 The `指標` sheet of a format-5 workbook is checked the same way (its rows matched by 番号 +
 年度, its locked cells through the digest of each manifest row's `indicators`), its input
@@ -38,7 +47,7 @@ from ...domain.merge import same
 from ...domain.values import EXCEL_CELL_LIMIT, validate
 from ...workbook import indicator_sheet as IS
 from ...workbook.entry_sheet import as_text, input_cells, locked_cells, row_key, where
-from ...workbook.layout import ENTRY_SHEET, INDICATOR_SHEET
+from ...workbook.layout import ENTRY_SHEET, FIELD_COLUMNS, INDICATOR_SHEET, column_letter
 from ...workbook.manifest import ManifestRow
 from ...workbook.reader import EntryRow, ReturnedWorkbook
 
@@ -47,6 +56,40 @@ from ...workbook.reader import EntryRow, ReturnedWorkbook
 class Refusal:
     message: str
     row: int | None = None
+
+
+FORMULA_PROBLEM = "数式は入力できません。値を入力してください"
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """One input cell's value that breaks its field's rule: left out of the merge, shown for a
+    correction, and recorded as an open item (exchange_conflict kind 'invalid') if none comes.
+
+    `message` is the Japanese sentence naming the cell (「入力!I5（実績値）: 「38名」は数値では
+    ありません」), `written` the cell's text as the department wrote it (a formula: its cached
+    result), `unit` the unit a correction may be typed with, `master` this database's value
+    (set by the preview)."""
+
+    measure_key: str
+    fy: int
+    field: str
+    label: str  # 'No.7'
+    written: str
+    message: str
+    row: int
+    unit: str = ""
+    master: object = None
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.measure_key, self.fy, self.field)
+
+
+def corrected(item: OpenItem, text: str) -> object:
+    """The value a typed correction of `item` stands for, by the rule of a save (InvalidValue
+    with the reason otherwise)."""
+    return validate(item.field, text, unit=item.unit)
 
 
 # a manifest row found in the sheet, and its input fields' parsed (value, blank?)
@@ -88,16 +131,18 @@ def check_rows(
     sync: bool = False,
     years: tuple[int, ...] | None = None,
     unit: Callable[[str, str], str] = lambda key, field: "",
-) -> tuple[list[ParsedRow], list[Refusal]]:
+) -> tuple[list[ParsedRow], list[Refusal], list[OpenItem]]:
     """The rows of a returned workbook checked against its manifest; `unit(measure_key,
     field)` is the unit a value of that indicator field may be typed with."""
     refusals: list[Refusal] = []
-    for sheet, formulas in ((ENTRY_SHEET, wb.formulas), (INDICATOR_SHEET, wb.indicator_formulas)):
-        for letters, row in formulas:
-            place = f"{sheet}!{letters}{row}" if row else sheet
-            refusals.append(
-                Refusal(f"{place}: 数式は入力できません。値を入力してください", row or None)
-            )
+    items: list[OpenItem] = []
+    # a formula in an editable input cell of an issued row becomes that cell's open item
+    # (taken out of `formulas` as its row is read); any left refuses the file below, as does
+    # every one of a sync
+    formulas: dict[str, set[tuple[str, int]]] = {ENTRY_SHEET: set(), INDICATOR_SHEET: set()}
+    if not sync:
+        formulas[ENTRY_SHEET] = set(wb.formulas)
+        formulas[INDICATOR_SHEET] = set(wb.indicator_formulas)
     index = {(mr.label, short_label(mr.fy)): mr for mr in wb.manifest.rows}
     seen: dict[tuple[str, str], int] = {}
     values: list[ParsedRow] = []
@@ -161,7 +206,8 @@ def check_rows(
                         )
                     )
                 continue
-            problem = _take(parsed, mr, field, raw, er.row, unit, sync, where(er.row, field))
+            cell = Cell(er.row, where(er.row, field), column_letter(FIELD_COLUMNS[field]))
+            problem = _take(parsed, mr, field, raw, cell, unit, sync, formulas[ENTRY_SHEET], items)
             if problem:
                 refusals.append(Refusal(problem, er.row))
         found[(mr.measure_key, mr.fy)] = parsed
@@ -171,12 +217,42 @@ def check_rows(
                 Refusal(f"{ENTRY_SHEET}: {mr.label} {short_label(mr.fy)} の行が削除されています")
             )
     if wb.manifest.version >= 5:
-        refusals += _check_indicator_rows(wb, found, years, unit, sync)
+        refusals += _check_indicator_rows(wb, found, years, unit, sync, formulas, items)
+    refusals = _formula_refusals(wb, formulas, sync) + refusals  # said first, as before
+    left_out = {i.key for i in items}
     for mr in wb.manifest.rows:
         cells_read = found.get((mr.measure_key, mr.fy))
-        if cells_read is not None and all(f in cells_read for f in mr.fields()):
+        if cells_read is not None and all(
+            f in cells_read or (mr.measure_key, mr.fy, f) in left_out for f in mr.fields()
+        ):
             values.append((mr, cells_read))
-    return values, refusals
+    return values, refusals, items
+
+
+def _formula_refusals(
+    wb: ReturnedWorkbook, left: dict[str, set[tuple[str, int]]], sync: bool
+) -> list[Refusal]:
+    """Every formula not taken as an input cell's open item refuses the file."""
+    out: list[Refusal] = []
+    for sheet, found in ((ENTRY_SHEET, wb.formulas), (INDICATOR_SHEET, wb.indicator_formulas)):
+        for letters, row in found:
+            if not sync and (letters, row) not in left[sheet]:
+                continue  # an open item
+            place = f"{sheet}!{letters}{row}" if row else sheet
+            out.append(Refusal(f"{place}: {FORMULA_PROBLEM}", row or None))
+    return out
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Where an input cell is: its row, its name for messages, its column letters."""
+
+    row: int
+    place: str
+    letters: str
+
+
+NOT_EDITABLE = "このセルは入力できません（担当外・廃止の取組、または数値目標のない取組）"
 
 
 def _take(
@@ -184,24 +260,42 @@ def _take(
     mr: ManifestRow,
     field: str,
     raw: object,
-    row: int,
+    cell: Cell,
     unit: Callable[[str, str], str],
     sync: bool,
-    place: str,
+    formulas: set[tuple[str, int]],
+    items: list[OpenItem],
 ) -> str | None:
-    """Parse one input cell into `parsed[field]`; the refusal's message, or None."""
-    value, blank, problem = parse_field(field, raw, row, unit(mr.measure_key, field), place)
+    """Parse one input cell into `parsed[field]`, or into an open item in `items`; the
+    refusal's message, or None."""
+    typed_in = unit(mr.measure_key, field)
+    if (cell.letters, cell.row) in formulas:
+        if field not in mr.editable:
+            return None  # left in `formulas`: refused with the file
+        formulas.discard((cell.letters, cell.row))
+        problem: str | None = f"{cell.place}: {FORMULA_PROBLEM}"
+    else:
+        value, blank, problem = parse_field(field, raw, cell.row, typed_in, cell.place)
     if problem:
-        return problem
+        if sync:
+            return problem  # a master workbook is typed by no one: refused as a whole
+        if field not in mr.editable:
+            return f"{cell.place}: {NOT_EDITABLE}"
+        items.append(
+            OpenItem(
+                mr.measure_key, mr.fy, field, mr.label, as_text(raw), problem, cell.row, typed_in
+            )
+        )
+        return None
     parsed[field] = (value, blank)
     changed = not same(value, mr.base(field)) or (blank and field == F.STATUS and mr.status)
     if changed and (sync or field not in mr.editable):
         why = (
             "事務局の一覧表のセルが変更されています。受け取ったままのブックを取り込んでください"
             if sync
-            else "このセルは入力できません（担当外・廃止の取組、または数値目標のない取組）"
+            else NOT_EDITABLE
         )
-        return f"{place}: {why}"
+        return f"{cell.place}: {why}"
     return None
 
 
@@ -211,6 +305,8 @@ def _check_indicator_rows(
     years: tuple[int, ...] | None,
     unit: Callable[[str, str], str],
     sync: bool,
+    formulas: dict[str, set[tuple[str, int]]],
+    items: list[OpenItem],
 ) -> list[Refusal]:
     """The 指標 sheet's rows against the manifest, their input cells parsed into `found`."""
     refusals: list[Refusal] = []
@@ -221,7 +317,9 @@ def _check_indicator_rows(
     }
     seen: dict[tuple[str, str], int] = {}
     for er in wb.indicator_rows:
-        problem = _indicator_row(er, index, seen, found, years, unit, sync)
+        problem = _indicator_row(
+            er, index, seen, found, years, unit, sync, formulas[INDICATOR_SHEET], items
+        )
         refusals += [Refusal(p, er.row) for p in problem]
     for key in index:
         if key not in seen:
@@ -237,8 +335,11 @@ def _indicator_row(
     years: tuple[int, ...] | None,
     unit: Callable[[str, str], str],
     sync: bool,
+    formulas: set[tuple[str, int]],
+    items: list[OpenItem],
 ) -> list[str]:
-    """The refusals of one 指標 row (its input cells parsed into `found`)."""
+    """The refusals of one 指標 row (its input cells parsed into `found`, its bad values into
+    `items`)."""
     head = f"{INDICATOR_SHEET} {er.row}行目"
     out = [f"{head}: 表の右側（K列以降）に入力があります"] if er.outside else []
     key = IS.row_key(er.values)
@@ -262,9 +363,8 @@ def _indicator_row(
         ]
     parsed = found.setdefault((mr.measure_key, mr.fy), {})
     for col, field in inputs.items():
-        problem = _take(
-            parsed, mr, field, er.values[col], er.row, unit, sync, IS.where(er.row, col)
-        )
+        cell = Cell(er.row, IS.where(er.row, col), column_letter(col))
+        problem = _take(parsed, mr, field, er.values[col], cell, unit, sync, formulas, items)
         if problem:
             out.append(problem)
     return out
