@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLineEdit, QPushButton
 
 from kanazawa_desktop.services import exchange as X
 from kanazawa_desktop.ui import exchange_actions
+from kanazawa_desktop.ui.status_model import COL_CONFLICTS, COL_STATE
 
 pytestmark = pytest.mark.gui
 
@@ -73,9 +74,9 @@ def test_a_bad_value_is_corrected_in_the_preview_and_one_left_for_the_worklist(
     dlg.close()
 
     status = exchange_actions.open_status(window)
-    row = next(r for r in range(status.table.rowCount()) if status.table.item(r, 1).text() == DEPT)
-    assert status.table.item(row, 2).text() == "競合あり"
-    assert "不正な値 入力!G" in status.table.item(row, 5).text()
+    row = status.view_row(DEPT)
+    assert status.cell(row, COL_STATE) == "競合あり"
+    assert "不正な値 入力!G" in status.cell(row, COL_CONFLICTS)
     worklist = status.open_conflicts()
     assert "うち不正な値 1件" in worklist.summary.text()
     rows = worklist.table
