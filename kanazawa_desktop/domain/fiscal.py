@@ -7,6 +7,7 @@ Storage keeps Gregorian fiscal years (2023); people read 令和 (R5, 令和5年�
 from __future__ import annotations
 
 import re
+from datetime import date
 
 REIWA_OFFSET = 2018
 
@@ -55,3 +56,15 @@ def era_date(text: str) -> str:
     else:
         era, n = "平成", y - HEISEI_OFFSET
     return f"{era}{'元' if n == 1 else n}年{mo}月{d}日"
+
+
+def fiscal_year_of(day: date) -> int:
+    """The fiscal year (April to March) `day` falls in: 2026-11-30 and 2027-03-31 -> 2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def current_fiscal_year(years: tuple[int, ...], today: date | None = None) -> int:
+    """Today's fiscal year within a plan's `years`: the last year once the plan is over, the
+    first before it starts (`today` is injected by tests; default the real date)."""
+    fy = fiscal_year_of(today or date.today())
+    return min(max(fy, years[0]), years[-1]) if years else fy

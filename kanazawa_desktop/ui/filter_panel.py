@@ -8,24 +8,15 @@ before it starts).
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPushButton, QWidget
 
 from ..domain.filtering import MeasureFilter
-from ..domain.fiscal import long_label
+from ..domain.fiscal import current_fiscal_year, long_label
 from ..domain.status import STATUS_LABELS, Status
 
 TYPING_PAUSE_MS = 200  # filter once typing pauses, not on every keystroke
 UNWRITTEN = "unwritten"  # the status drop-down's 未入力 (not a status: results to write)
-
-
-def this_fiscal_year(years: tuple[int, ...], today: date | None = None) -> int:
-    """The fiscal year (April to March) of today, within the plan's years."""
-    today = today or date.today()
-    fy = today.year if today.month >= 4 else today.year - 1
-    return min(max(fy, years[0]), years[-1]) if years else fy
 
 
 class FilterPanel(QWidget):
@@ -115,5 +106,5 @@ class FilterPanel(QWidget):
             department=self.department.currentData(),
             fy=fy,
             status=Status(status) if status is not None and not unwritten else None,
-            unwritten=(fy or this_fiscal_year(self.years)) if unwritten else None,
+            unwritten=(fy or current_fiscal_year(self.years)) if unwritten else None,
         )
