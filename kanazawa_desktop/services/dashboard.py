@@ -62,15 +62,20 @@ if TYPE_CHECKING:
 # ---- computing ---------------------------------------------------------------------------
 
 
-def dashboard(desk: Desk, *, today: date | None = None, year: int | None = None) -> Dashboard:
+def dashboard(
+    desk: Desk,
+    *,
+    today: date | None = None,
+    year: int | None = None,
+    reuse_collection: Dashboard | None = None,
+) -> Dashboard:
     """Everything the 見える化 tab shows for the desk's plan and role; the results still to
     write are those of `year` (default: the current fiscal year of `today`, within the plan's
-    years). A year outside the plan is refused (InvalidValue)."""
+    years). A year outside the plan is refused (InvalidValue). `reuse_collection`: a board
+    of the same plan whose 回収状況 still holds (no exchange changed since): not read again."""
     plan = desk.plan
     years = plan.years
-    if year is not None and year not in years:
-        raise InvalidValue(f"{long_label(year)}は計画の期間外です", fy=year)
-    fy_now = year if year is not None else current_fiscal_year(years, today)
+    fy_now = _year(years, today, year)
     nodes = desk.nodes()
     top = _top_nodes(nodes)
     firsts = [n for n in nodes if n.level == 1]
@@ -82,7 +87,12 @@ def dashboard(desk: Desk, *, today: date | None = None, year: int | None = None)
     views = _indicator_views(desk, rows, top, years, with_plan_own=secretariat)
     verdicts = _verdict_groups(views, firsts, years)
     departments = _departments(rows, fy_now, None if secretariat else role)
-    collection, collected = _collection(desk, fy_now) if secretariat else (None, ())
+    collection: Bar | None = None
+    collected: tuple[str, ...] = ()
+    if secretariat and reuse_collection is not None and reuse_collection.collection is not None:
+        collection, collected = reuse_collection.collection, reuse_collection.collected
+    elif secretariat:
+        collection, collected = _collection(desk, fy_now)
     return Dashboard(
         plan_name=plan.name,
         level=plan.levels[0] if plan.levels else "",
@@ -97,6 +107,23 @@ def dashboard(desk: Desk, *, today: date | None = None, year: int | None = None)
         names=names,
         collected=collected,
     )
+
+
+def department_loads(
+    desk: Desk, *, today: date | None = None, year: int | None = None
+) -> tuple[DepartmentLoad, ...]:
+    """Only the per-department results still to write (another year chosen: nothing else
+    changes)."""
+    fy = _year(desk.plan.years, today, year)
+    role = desk.role
+    rows = [r for r in desk.rows() if not r.retired and r.repeat_of is None]
+    return _departments(rows, fy, None if role is None or role.is_secretariat else role)
+
+
+def _year(years: tuple[int, ...], today: date | None, year: int | None) -> int:
+    if year is not None and year not in years:
+        raise InvalidValue(f"{long_label(year)}は計画の期間外です", fy=year)
+    return year if year is not None else current_fiscal_year(years, today)
 
 
 def _top_nodes(nodes: list[Node]) -> dict[int, Node]:
@@ -303,5 +330,3 @@ def write_csv(path: Path, tables: Iterable[Table]) -> None:
         raise StoreError(
             f"CSVファイルを書き出せません: {path}（{exc.strerror or exc}）", path=str(path)
         ) from None
-
-
