@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import judgement as J
 from .fiscal import short_label
@@ -105,23 +106,41 @@ class TargetShape:
 
 @dataclass(frozen=True)
 class IndicatorView:
-    """One indicator over the plan's years: what its chart draws."""
+    """One indicator over the plan's years: what its chart draws. The target shapes are
+    worked out when a chart first asks (a city has thousands of indicators; one is drawn)."""
 
-    key: str
-    name: str
-    unit: str
+    indicator: Indicator
     owner: str  # 'No.86', '基本目標1', '計画全体'
     measure_id: int | None
     group: str  # the level-1 node's label it counts under, '' for a plan-level KPI
-    baseline: Baseline
-    targets: tuple[TargetShape, ...]
+    years: tuple[int, ...]
     actuals: dict[int, float]
     figures: dict[int, float]  # an outside figure (中核市平均) per year, where one is compared
     verdicts: dict[int, J.Judgement]
 
     @property
+    def key(self) -> str:
+        return self.indicator.key
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit
+
+    @property
+    def baseline(self) -> Baseline:
+        return self.indicator.baseline
+
+    @property
     def label(self) -> str:
         return f"{self.key} {self.name}"
+
+    @cached_property
+    def targets(self) -> tuple[TargetShape, ...]:
+        return target_shapes(self.indicator, self.years, self.actuals, self.figures)
 
 
 @dataclass(frozen=True)

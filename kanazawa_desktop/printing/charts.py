@@ -237,9 +237,7 @@ class BarGrid:
 
     def _paint_rate(self, p: QPainter, box: QRectF, bar: Bar) -> None:
         rate = bar.rate
-        text = (
-            f"達成率 {rate * 100:.0f}%（計{bar.total}）" if rate is not None else f"計{bar.total}"
-        )
+        text = f"達成率 {rate * 100:.0f}%" if rate is not None else "達成率 －"
         font = _font(self.family, self.size * 0.85)
         p.setFont(font)
         p.setPen(SUBTLE)
@@ -426,7 +424,11 @@ class IndicatorChart:
                 p.setBrush(QBrush(TARGET_INK))
                 p.drawPath(star)
                 p.setPen(TARGET_INK)
-                p.drawText(QPointF(q.x() + 9, q.y() - 4), f"目標 {number_text(val)}")
+                label = f"目標 {number_text(val)}"
+                lx = q.x() + 9
+                if lx + fm.horizontalAdvance(label) > rect.right():  # the last year: left of it
+                    lx = q.x() - 9 - fm.horizontalAdvance(label)
+                p.drawText(QPointF(lx, q.y() - 4), label)
         # baseline
         b = v.baseline
         if b.value is not None:

@@ -46,7 +46,6 @@ from ..domain.dashboard import (
     IndicatorView,
     Segment,
     Table,
-    target_shapes,
 )
 from ..domain.errors import InvalidValue, StoreError
 from ..domain.fiscal import current_fiscal_year, long_label
@@ -229,14 +228,11 @@ def _view(
     years: tuple[int, ...],
 ) -> IndicatorView:
     return IndicatorView(
-        key=ind.key,
-        name=ind.name,
-        unit=ind.unit,
+        indicator=ind,
         owner=owner,
         measure_id=measure_id,
         group=group,
-        baseline=ind.baseline,
-        targets=target_shapes(ind, years, actuals, figures),
+        years=years,
         actuals=dict(actuals),
         figures=dict(figures) if ind.figure_name else {},
         verdicts={fy: J.judge(ind, fy, actuals, figures) for fy in years},
