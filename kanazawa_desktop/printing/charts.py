@@ -133,6 +133,7 @@ class BarGrid:
         self.size, self.highlight, self.show_rate = size, highlight, show_rate
         self.label_share = label_share
         self._hits: list[tuple[QRectF, Hit]] = []
+        self._labels: list[tuple[QRectF, str]] = []  # row labels painted, in full (a tooltip)
 
     def _row_height(self, row: GridRow) -> float:
         bar = self.size * (2.0 if row.strong else 1.6)
@@ -148,12 +149,16 @@ class BarGrid:
                 return hit
         return None
 
+    def label_at(self, point: QPointF) -> str:
+        """The full label of the row whose (maybe elided) label is at `point`, or ""."""
+        return next((text for r, text in self._labels if r.contains(point)), "")
+
     def segment_rect(self, hit: Hit) -> QRectF | None:
         """Where a segment was painted last (a test clicks its centre)."""
         return next((QRectF(r) for r, h in self._hits if h == hit), None)
 
     def paint(self, p: QPainter, rect: QRectF) -> None:
-        self._hits = []
+        self._hits, self._labels = [], []
         s = self.size
         p.save()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -190,6 +195,9 @@ class BarGrid:
                 text = lfm.elidedText(
                     f"{row.label} {row.title}", Qt.TextElideMode.ElideRight, label_w - s * 0.5
                 )
+            self._labels.append(
+                (QRectF(rect.left(), top, label_w, bar_h), f"{row.label} {row.title}".strip())
+            )
             p.drawText(
                 QRectF(rect.left(), top, label_w - s * 0.5, bar_h),
                 int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),

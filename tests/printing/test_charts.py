@@ -86,6 +86,8 @@ def test_a_segment_is_found_where_it_was_painted(qapp):
     assert colour == COLORS["not_achieved"]
     assert grid.segment_at(QPointF(2, 2)) is None  # the legend is no segment
     assert grid.segment_rect(Hit(1, 0, 0)) is None  # an empty segment is not painted
+    row_y = grid.segment_rect(Hit(1, 0, 2)).center().y()
+    assert grid.label_at(QPointF(10, row_y)) == "方針1 行政組織の質を高める"  # its tooltip
 
 
 def test_charts_paint_on_a_pdf_page(tmp_path, qapp):
