@@ -64,6 +64,8 @@ from ..services.desk import Desk
 from .messages import notify
 
 MeasureIdRole = Qt.ItemDataRole.UserRole + 1
+# fields no number of the dashboard depends on (実施結果 does: the results still to write)
+UNCOUNTED_FIELDS = frozenset({"plan_text", "summary", "vision", "related_plans", "resources"})
 
 
 class GridWidget(QWidget):
@@ -284,8 +286,14 @@ class DashboardView(QWidget):
 
     # ---- refreshing --------------------------------------------------------------
     def note_changes(self, changes: Changes) -> None:
-        """Something changed: recompute now if shown (once per event loop turn), else later."""
+        """Something changed: recompute now if shown (once per event loop turn), else later.
+        A change only of texts no chart counts (実施計画, 概要 …) changes nothing here."""
         if not changes:
+            return
+        only_texts = changes.fields and changes.fields <= UNCOUNTED_FIELDS
+        if only_texts and not (
+            changes.structure or changes.nodes or changes.exchange or changes.indicators
+        ):
             return
         self.stale = True
         if changes.exchange or changes.structure or changes.plans:

@@ -97,6 +97,10 @@ def test_a_saved_status_redraws_when_shown_again(tmp_path, open_window, settings
     assert view.stale and view.board.status[0].bars[2024].count("achieved") == 0  # hidden: later
     _show_dashboard(qtbot, win)
     assert view.board.status[0].bars[2024].count("achieved") == 1
+    board = view.board
+    win.desk.save(three, {(2024, F.PLAN_TEXT): "計画の文"})
+    win.broadcast()  # a text no chart counts: nothing recomputed
+    assert not view.stale and view.board is board
     win.desk.save(three, {(2024, F.STATUS): "not_achieved"})
     win.broadcast()  # shown: redrawn at once
     qtbot.waitUntil(
