@@ -213,11 +213,11 @@ class DashboardView(QWidget):
         self.collection_grid = GridWidget()
         self.collection_grid.setObjectName("collectionChart")
         self.collection_grid.clicked.connect(lambda hit: self._clicked(hit, "collection"))
-        secretariat = role is not None and role.is_secretariat
-        self.collection_title.setVisible(secretariat)
-        self.collection_grid.setVisible(secretariat)
         col.addWidget(self.collection_title)
         col.addWidget(self.collection_grid)
+        if role is None or not role.is_secretariat:  # hidden once parented: never a window
+            self.collection_title.hide()
+            self.collection_grid.hide()
         self.load_title = _section("")
         col.addWidget(self.load_title)
         self.load_table = QTableWidget(0, 3)

@@ -137,3 +137,15 @@ def test_nothing_is_cut_off(tmp_path, open_window, settings, qtbot, plan, size):
         view.pages.setCurrentIndex(1)
         qtbot.wait(50)
         win.grab().save(str(Path(SHOTS) / f"dash_{plan}_{size[0]}_indicator.png"))
+
+
+def test_building_the_tab_keeps_the_window_active(tmp_path, open_window, settings, qtbot):
+    """No part of the tab is shown before it has a parent (it would be a window of its own
+    for a moment and take the activation: Ctrl+F then went nowhere after a plan switch)."""
+    win = open_window(_secretariat_db(tmp_path), settings, activate=True)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=10_000)
+    win.switch_plan("digital_2")
+    qtbot.wait(50)
+    assert QApplication.activeWindow() is win
+    qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert win.filters.search.hasFocus()
