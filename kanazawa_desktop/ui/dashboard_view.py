@@ -242,6 +242,7 @@ class DashboardView(QWidget):
         ind_page = QSplitter()
         self.indicator_list = QListWidget()
         self.indicator_list.setObjectName("indicatorList")
+        self.indicator_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.indicator_list.currentRowChanged.connect(self._indicator_chosen)
         self.indicator_list.itemDoubleClicked.connect(self._indicator_activated)
         self.indicator_list.itemActivated.connect(self._indicator_activated)
@@ -262,6 +263,7 @@ class DashboardView(QWidget):
         self.picked_title.setWordWrap(True)
         self.picked = QListWidget()
         self.picked.setObjectName("pickedList")
+        self.picked.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # elided
         # as the 一覧: a double-click opens (not every style activates on one), Enter too
         self.picked.itemDoubleClicked.connect(self._picked_activated)
         self.picked.itemActivated.connect(self._picked_activated)
