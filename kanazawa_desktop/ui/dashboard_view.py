@@ -17,7 +17,17 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
+    QStringListModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QGuiApplication,
     QHelpEvent,
@@ -33,8 +43,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -63,9 +72,17 @@ from ..services.dashboard import dashboard, department_loads, write_csv
 from ..services.desk import Desk
 from .messages import notify
 
-MeasureIdRole = Qt.ItemDataRole.UserRole + 1
 # fields no number of the dashboard depends on (実施結果 does: the results still to write)
 UNCOUNTED_FIELDS = frozenset({"plan_text", "summary", "vision", "related_plans", "resources"})
+
+
+class _Labels(QStringListModel):
+    """Strings that are their own tooltip (the list elides them)."""
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            role = Qt.ItemDataRole.DisplayRole
+        return super().data(index, role)
 
 
 class GridWidget(QWidget):
@@ -240,12 +257,18 @@ class DashboardView(QWidget):
         self.pages.addTab(scroll, self.tr("進捗"))
         # page 2: each indicator as a chart
         ind_page = QSplitter()
-        self.indicator_list = QListWidget()
+        self.indicator_model = _Labels(self)  # a city has thousands of indicators
+        self.indicator_list = QListView()
         self.indicator_list.setObjectName("indicatorList")
+        self.indicator_list.setModel(self.indicator_model)
+        self.indicator_list.setUniformItemSizes(True)
+        self.indicator_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.indicator_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.indicator_list.currentRowChanged.connect(self._indicator_chosen)
-        self.indicator_list.itemDoubleClicked.connect(self._indicator_activated)
-        self.indicator_list.itemActivated.connect(self._indicator_activated)
+        self.indicator_list.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._indicator_chosen(current.row())
+        )
+        self.indicator_list.doubleClicked.connect(self._indicator_activated)
+        self.indicator_list.activated.connect(self._indicator_activated)
         self.indicator_chart = IndicatorWidget()
         self.indicator_chart.setObjectName("indicatorChart")
         ind_page.addWidget(self.indicator_list)
@@ -261,12 +284,19 @@ class DashboardView(QWidget):
         self.picked_title = QLabel(self.tr("棒をクリックすると、その内訳の一覧を表示します"))
         self.picked_title.setObjectName("pickedTitle")
         self.picked_title.setWordWrap(True)
-        self.picked = QListWidget()
+        # a plain string model: a segment may stand for 15,000 measures (one QListWidgetItem
+        # each took a second)
+        self.picked_model = _Labels(self)
+        self.picked_ids: list[int | None] = []
+        self.picked = QListView()
         self.picked.setObjectName("pickedList")
+        self.picked.setModel(self.picked_model)
+        self.picked.setUniformItemSizes(True)
+        self.picked.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.picked.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # elided
         # as the 一覧: a double-click opens (not every style activates on one), Enter too
-        self.picked.itemDoubleClicked.connect(self._picked_activated)
-        self.picked.itemActivated.connect(self._picked_activated)
+        self.picked.doubleClicked.connect(self._picked_activated)
+        self.picked.activated.connect(self._picked_activated)
         sl.addWidget(self.picked_title)
         sl.addWidget(self.picked, 1)
         hint = QLabel(self.tr("ダブルクリックまたは Enter で管理票を開きます"))
@@ -403,17 +433,11 @@ class DashboardView(QWidget):
     def _show_indicators(self) -> None:
         board = self.board
         assert board is not None
-        before = self.indicator_list.currentRow()
-        self.indicator_list.blockSignals(True)
-        self.indicator_list.clear()
-        for v in board.indicators:
-            item = QListWidgetItem(f"{v.label}（{v.owner}）")
-            item.setToolTip(item.text())
-            self.indicator_list.addItem(item)
-        self.indicator_list.blockSignals(False)
+        before = self.indicator_row()
+        self.indicator_model.setStringList([f"{v.label}（{v.owner}）" for v in board.indicators])
         if board.indicators:
-            self.indicator_list.setCurrentRow(min(max(before, 0), len(board.indicators) - 1))
-            self._indicator_chosen(self.indicator_list.currentRow())
+            self.choose_indicator(min(max(before, 0), len(board.indicators) - 1))
+            self._indicator_chosen(self.indicator_row())
         else:
             self.indicator_chart.set_chart(None)
 
@@ -472,17 +496,17 @@ class DashboardView(QWidget):
 
     def _list(self, title: str, items) -> None:
         self.picked_title.setText(title)
-        self.picked.clear()
-        for it in items:
-            entry = QListWidgetItem(it.label)
-            entry.setData(MeasureIdRole, it.measure_id)
-            entry.setToolTip(it.label)
-            self.picked.addItem(entry)
-        if self.picked.count():
-            self.picked.setCurrentRow(0)
+        self.picked_model.setStringList([it.label for it in items])
+        self.picked_ids = [it.measure_id for it in items]
+        if self.picked_ids:
+            self.picked.setCurrentIndex(self.picked_model.index(0))
 
-    def _picked_activated(self, item: QListWidgetItem) -> None:
-        mid = item.data(MeasureIdRole)
+    def picked_labels(self) -> list[str]:
+        return self.picked_model.stringList()
+
+    def _picked_activated(self, index: QModelIndex) -> None:
+        row = index.row()
+        mid = self.picked_ids[row] if 0 <= row < len(self.picked_ids) else None
         if mid is not None:
             self.open_measure.emit(int(mid))
 
@@ -493,9 +517,15 @@ class DashboardView(QWidget):
         view = board.indicators[row]
         self.indicator_chart.set_chart(IndicatorChart(view, board.years, self.font().family()))
 
-    def _indicator_activated(self, item: QListWidgetItem) -> None:
+    def indicator_row(self) -> int:
+        return self.indicator_list.currentIndex().row()
+
+    def choose_indicator(self, row: int) -> None:
+        self.indicator_list.setCurrentIndex(self.indicator_model.index(row))
+
+    def _indicator_activated(self, index: QModelIndex) -> None:
         board = self.board
-        row = self.indicator_list.row(item)
+        row = index.row()
         if board is not None and 0 <= row < len(board.indicators):
             mid = board.indicators[row].measure_id
             if mid is not None:
@@ -508,7 +538,7 @@ class DashboardView(QWidget):
         if board is None:
             return []
         if self.pages.currentIndex() == 1:
-            row = self.indicator_list.currentRow()
+            row = self.indicator_row()
             if 0 <= row < len(board.indicators):
                 return [board.indicator_table(board.indicators[row])]
             return []

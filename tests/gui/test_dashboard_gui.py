@@ -61,10 +61,10 @@ def test_click_a_segment_lists_its_measures_and_opens_one(tmp_path, open_window,
     qtbot.waitUntil(lambda: view.status_grid.segment_center(hit) is not None, timeout=10_000)
     center = view.status_grid.segment_center(hit).toPoint()
     qtbot.mouseClick(view.status_grid, Qt.MouseButton.LeftButton, pos=center)
-    assert view.picked.count() == 1
-    assert view.picked.item(0).text().startswith("No.2 ")
+    assert len(view.picked_labels()) == 1
+    assert view.picked_labels()[0].startswith("No.2 ")
     assert "未達成" in view.picked_title.text() and policy in view.picked_title.text()
-    item_rect = view.picked.visualItemRect(view.picked.item(0))
+    item_rect = view.picked.visualRect(view.picked_model.index(0))
     # a person's double-click: press, release, then the double-click event
     qtbot.mouseClick(view.picked.viewport(), Qt.MouseButton.LeftButton, pos=item_rect.center())
     qtbot.mouseDClick(view.picked.viewport(), Qt.MouseButton.LeftButton, pos=item_rect.center())
@@ -112,8 +112,8 @@ def test_indicator_page_draws_the_chosen_indicator(tmp_path, open_window, settin
     win = open_window(_secretariat_db(tmp_path), settings)
     view = _show_dashboard(qtbot, win)
     view.pages.setCurrentIndex(1)
-    assert view.indicator_list.count() == len(view.board.indicators) > 0
-    view.indicator_list.setCurrentRow(1)
+    assert view.indicator_model.rowCount() == len(view.board.indicators) > 0
+    view.choose_indicator(1)
     assert view.indicator_chart.chart.view is view.board.indicators[1]
     view.copy_table()
     lines = QApplication.clipboard().text().splitlines()
