@@ -18,22 +18,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QEvent,
     QModelIndex,
-    QPointF,
-    QRectF,
-    QSize,
-    QStringListModel,
     Qt,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import (
     QGuiApplication,
-    QHelpEvent,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -50,7 +41,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -70,96 +60,11 @@ from ..printing.charts import (
 )
 from ..services.dashboard import dashboard, department_loads, write_csv
 from ..services.desk import Desk
+from .chart_widgets import GridWidget, IndicatorWidget, Labels
 from .messages import notify
 
 # fields no number of the dashboard depends on (実施結果 does: the results still to write)
 UNCOUNTED_FIELDS = frozenset({"plan_text", "summary", "vision", "related_plans", "resources"})
-
-
-class _Labels(QStringListModel):
-    """Strings that are their own tooltip (the list elides them)."""
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.ToolTipRole:
-            role = Qt.ItemDataRole.DisplayRole
-        return super().data(index, role)
-
-
-class GridWidget(QWidget):
-    """A BarGrid on a widget: its height follows its width; a click reports the segment."""
-
-    clicked = Signal(object)  # Hit
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.grid: BarGrid | None = None
-        self.setMouseTracking(False)
-
-    def set_grid(self, grid: BarGrid) -> None:
-        self.grid = grid
-        self._fit()
-        self.update()
-
-    def _fit(self) -> None:
-        if self.grid is not None:
-            self.setFixedHeight(int(self.grid.height_for(max(self.width(), 200))) + 2)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._fit()
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return QSize(600, int(self.grid.height_for(600)) if self.grid else 100)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        if self.grid is None:
-            return
-        p = QPainter(self)
-        try:
-            self.grid.paint(p, QRectF(self.rect()).adjusted(4, 2, -4, -2))
-        finally:
-            p.end()
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and self.grid is not None:
-            assert isinstance(event, QHelpEvent)
-            text = self.grid.label_at(QPointF(event.pos()))  # an elided 方針's whole title
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-            return True
-        return super().event(event)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        hit = self.grid.segment_at(QPointF(event.position())) if self.grid else None
-        if hit is not None:
-            self.clicked.emit(hit)
-        super().mousePressEvent(event)
-
-    def segment_center(self, hit: Hit) -> QPointF | None:
-        r = self.grid.segment_rect(hit) if self.grid else None
-        return r.center() if r is not None else None
-
-
-class IndicatorWidget(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.chart: IndicatorChart | None = None
-        self.setMinimumSize(360, 300)
-
-    def set_chart(self, chart: IndicatorChart | None) -> None:
-        self.chart = chart
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        if self.chart is None:
-            return
-        p = QPainter(self)
-        try:
-            self.chart.paint(p, QRectF(self.rect()).adjusted(10, 8, -14, -8))
-        finally:
-            p.end()
 
 
 def _section(text: str) -> QLabel:
@@ -257,7 +162,7 @@ class DashboardView(QWidget):
         self.pages.addTab(scroll, self.tr("進捗"))
         # page 2: each indicator as a chart
         ind_page = QSplitter()
-        self.indicator_model = _Labels(self)  # a city has thousands of indicators
+        self.indicator_model = Labels(self)  # a city has thousands of indicators
         self.indicator_list = QListView()
         self.indicator_list.setObjectName("indicatorList")
         self.indicator_list.setModel(self.indicator_model)
@@ -286,7 +191,7 @@ class DashboardView(QWidget):
         self.picked_title.setWordWrap(True)
         # a plain string model: a segment may stand for 15,000 measures (one QListWidgetItem
         # each took a second)
-        self.picked_model = _Labels(self)
+        self.picked_model = Labels(self)
         self.picked_ids: list[int | None] = []
         self.picked = QListView()
         self.picked.setObjectName("pickedList")
