@@ -1,4 +1,4 @@
-"""The main window: plan tree and filters on the left; 管理票, 変更履歴 and 一覧 in tabs.
+"""The main window: plan tree and filters on the left; 管理票, 変更履歴, 一覧 and 見える化 in tabs.
 
 The window owns the navigation (current measure, next/previous). After any operation it
 broadcasts what changed — `changed(Changes, handler)`, taken from Desk.take_changes() — and
@@ -44,6 +44,7 @@ from . import (
     tasks,
 )
 from .add_measure_dialog import AddMeasureDialog
+from .dashboard_view import DashboardView
 from .filter_panel import FilterPanel
 from .history_model import HistoryModel
 from .list_model import FIXED_COLUMNS, MeasureIdRole, MeasureListModel, NodeIdRole
@@ -181,6 +182,10 @@ class MainWindow(QMainWindow):
         self.undo_entry_button = history_undo.install(self, hl)  # 「この変更を元に戻す」
         self.tabs.addTab(history_page, self.tr("変更履歴"))
         self.tabs.addTab(self.list_view, self.desk.plan.list_title)
+        self.dashboard = DashboardView(self.desk)  # computes when first shown
+        self.dashboard.setObjectName("dashboard")
+        self.dashboard.open_measure.connect(self._open_from_dashboard)
+        self.tabs.addTab(self.dashboard, self.tr("見える化"))
         self.tabs.currentChanged.connect(self._tab_shown)
         self.splitter = QSplitter()
         self.splitter.setObjectName("mainSplitter")
@@ -274,6 +279,12 @@ class MainWindow(QMainWindow):
             self.tr("取組事項一覧を表示"),
             QKeySequence("Ctrl+3"),
             lambda: self.tabs.setCurrentIndex(2),
+            go,
+        )
+        self._action(
+            self.tr("見える化を表示"),
+            QKeySequence("Ctrl+4"),
+            lambda: self.tabs.setCurrentIndex(3),
             go,
         )
         plan_indicators_dialog.install(self, go)  # a 基本目標's / the plan's own 数値目標
@@ -419,6 +430,10 @@ class MainWindow(QMainWindow):
             self.open_measure(mid)
             self.tabs.setCurrentIndex(0)
 
+    def _open_from_dashboard(self, measure_id: int) -> None:
+        self.open_measure(measure_id)
+        self.tabs.setCurrentIndex(0)
+
     def _step(self, delta: int) -> None:
         if not self._visible_ids:
             return
@@ -499,6 +514,7 @@ class MainWindow(QMainWindow):
         box.setVisible(box.count() > 1)
 
     def _refresh_for(self, changes: Changes, handler: object) -> None:
+        self.dashboard.note_changes(changes)  # redrawn now if shown, else when shown
         if changes.plans:
             self.refresh_plans()
         if changes.structure or changes.nodes:
