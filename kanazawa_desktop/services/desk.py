@@ -370,6 +370,11 @@ class Desk:
         self._closed_cache = None
         self._generation += 1
 
+    def held_departments(self) -> set[str]:
+        """The departments holding an item of the plan (【再掲】 rows aside), from the rows kept
+        in memory: reading every measure whole for this cost 2.9 s at 20,000 measures."""
+        return {d for r in self._all_rows() if r.repeat_of is None for d in r.departments}
+
     def _all_rows(self) -> list[MeasureRow]:
         self._check_fresh()
         if self._rows_cache is None:

@@ -427,7 +427,7 @@ def export_departments(
     jobs: list[tuple[str, str]] = []
     for code in codes:
         with desk.on_plan(code):
-            held = {d for m in desk.measures() if not m.is_repeat for d in m.departments}
+            held = desk.held_departments()
             jobs += [(code, d) for d in desk.departments() if d in held]
     out: list[ExportResult] = []
     try:

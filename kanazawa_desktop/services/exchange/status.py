@@ -72,7 +72,7 @@ def collection_status(desk: Desk, today: date | None = None) -> list[DepartmentS
     computer's date) decides which deadlines have passed."""
     today = today or date.today()
     plan = desk.plan.code
-    held = {d for m in desk.measures() if not m.is_repeat for d in m.departments}
+    held = desk.held_departments()
     issued: dict[str, str] = {}
     master_issued: str | None = None  # a master workbook goes to every department PC too
     # (deadline, when issued) of the latest export that set one: per department, the master's
