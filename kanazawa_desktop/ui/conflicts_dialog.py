@@ -6,7 +6,9 @@ below the list. 「ブックの値にする」, 「事務局の値のままに�
 services.exchange.conflicts.resolve (one undoable batch; a bad value is refused with its
 reason and nothing changes); the list refreshes and `changed` tells the window and 回収状況.
 An open item (種別 不正な値: a value of a return that broke its field's rule) is listed with
-its reason; 「ブックの値にする」 is disabled for it (its text is no value).
+its reason; 「ブックの値にする」 is disabled for it (its text is no value). On a department PC (ファイル
+→ 未解決の競合…: what a sync of the secretariat's workbook left open) the words are このPCの値 /
+事務局のブックの値.
 
 `confirm_undo_import(parent, desk, batch_id, done)` shows what an import changed and asks
 before undoing it; where it cannot be undone it says why and offers nothing to confirm.
@@ -75,7 +77,12 @@ class ConflictsDialog(QDialog):
         self.summary = QLabel()
         table = QTableWidget(0, len(COLUMNS))
         table.setObjectName("conflictsTable")
-        table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        role = desk.role
+        # on a department PC the database's value is the department's own, and the workbook
+        # the secretariat's master: the words say so
+        own = role is not None and not role.is_secretariat
+        words = {"事務局の値": "このPCの値", "ブックの値": "事務局のブックの値"} if own else {}
+        table.setHorizontalHeaderLabels([self.tr(words.get(c, c)) for c in COLUMNS])
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -88,9 +95,13 @@ class ConflictsDialog(QDialog):
         self.detail.setObjectName("conflictDetail")
         self.detail.setReadOnly(True)
         self.detail.setMaximumHeight(140)
-        self.take_file = QPushButton(self.tr("ブックの値にする"))
+        self.take_file = QPushButton(
+            self.tr("事務局のブックの値にする") if own else self.tr("ブックの値にする")
+        )
         self.take_file.setObjectName("takeFile")
-        self.keep_master = QPushButton(self.tr("事務局の値のままにする"))
+        self.keep_master = QPushButton(
+            self.tr("このPCの値のままにする") if own else self.tr("事務局の値のままにする")
+        )
         self.keep_master.setObjectName("keepMaster")
         self.type_value = QPushButton(self.tr("値を入力…"))
         self.type_value.setObjectName("typeValue")

@@ -37,6 +37,8 @@ def install(window) -> None:
         (window.tr("Excelに書き出し…"), lambda: export_interactive(window), "actExport"),
         (window.tr("Excelを取り込む…"), lambda: open_import(window), "actImport"),
         (window.tr("回収状況"), lambda: open_status(window), "actStatus"),
+        # a department PC's own worklist too: what a master workbook's sync left open
+        (window.tr("未解決の競合…"), lambda: open_conflicts(window), "actConflicts"),
     ):
         act = QAction(text, window)
         act.setObjectName(name)
@@ -129,6 +131,18 @@ def open_import(window) -> ImportDialog:
 
     dlg = ImportDialog(window, window.desk)
     dlg.changed.connect(lambda: window.broadcast())
+    dlg.open()
+    return dlg
+
+
+def open_conflicts(window):
+    """Every open conflict and 不正な値 of this database (on a department PC: those a sync of
+    the secretariat's workbook left open), each settled there."""
+    from .conflicts_dialog import ConflictsDialog
+
+    dlg = ConflictsDialog(window, window.desk)
+    dlg.changed.connect(window.broadcast)
+    window.conflicts_dialog = dlg
     dlg.open()
     return dlg
 
