@@ -87,3 +87,16 @@ def check_open(changes: list[F.FieldChange]) -> None:
         years = cache.setdefault(code, closed(code))
         if c.fy in years:
             raise PermissionDenied(years[c.fy].reason(), fy=c.fy, field=c.field)
+
+
+def align(plan_code: str, closed_there: tuple[tuple[int, str, str], ...], at: str) -> None:
+    """Make this database's closed years of the plan those of the secretariat's master
+    workbook (a department PC's sync): a year closed there is closed here as it was (when,
+    by whom); one closed here but open there is re-opened. Recorded as from 'master'."""
+    here = closed(plan_code)
+    there = {fy: (when, user) for fy, when, user in closed_there}
+    for fy, (when, user) in sorted(there.items()):
+        if fy not in here:
+            record(plan_code, fy, "close", when, user, "master")
+    for fy in sorted(set(here) - set(there)):
+        record(plan_code, fy, "open", at, "事務局", "master")

@@ -698,8 +698,12 @@ def apply_changes(
     undoes: int | None = None,
     created: list[tuple[int, str]] | None = None,
     created_nodes: list[tuple[int, str]] | None = None,
+    closed_ok: bool = False,
 ) -> int | None:
     """Write `changes` atomically as one batch; returns its id, or None if nothing changed.
+
+    A change of a closed fiscal year's value is refused (PermissionDenied, nothing written)
+    unless `closed_ok` (a department PC taking the secretariat's master workbook).
 
     `created` / `created_nodes` name measures / nodes inserted in the same transaction
     (id, "No.91 name"): the batch records their creation too, which makes it one that
@@ -710,7 +714,8 @@ def apply_changes(
     if not changes and not created and not created_nodes:
         return None
     with write_transaction(db):
-        fiscal_years.check_open(changes)  # a closed year's values stay as they are
+        if not closed_ok:
+            fiscal_years.check_open(changes)  # a closed year's values stay as they are
         for c in changes:
             current = _current(c)
             if not same_value(current, c.old):

@@ -88,3 +88,46 @@ def test_the_fiscal_year_of_a_day():
     assert parse_year("R5") == parse_year("令和5年度") == parse_year("２０２３") == 2023
     with pytest.raises(ValueError):
         parse_year("来年")
+
+
+def test_a_return_keeps_its_open_years_and_leaves_the_closed_one_with_a_note(secretariat, tmp_path):
+    from exchange_helpers import fill
+
+    from kanazawa_desktop.services import exchange as X
+
+    desk = secretariat
+    out = X.export_workbook(desk, tmp_path / "jinji.xlsx", "人事課").path
+    fill(out, {("No.7", "R5", "result"): "R5の記入", ("No.7", "R6", "result"): "R6の記入"})
+    FY.close_year(desk, 2023, source="test")
+    [pv] = X.preview_import(desk, [out])
+    assert [pv.describe(c) for c in pv.changes] == ["No.7 R6 実施結果"]
+    assert any("令和5年度は締め切られています" in n and "No.7 R5 実施結果" in n for n in pv.notes)
+    X.apply_import(desk, pv)
+    m = desk.measure(mid(desk, 7))
+    assert m.year(2024).result_text == "R6の記入" and m.year(2023).result_text == ""
+
+
+def test_a_department_pc_takes_the_closed_years_with_the_masters_workbook(tmp_path):
+    from exchange_helpers import synced_pcs
+
+    from kanazawa_desktop.services import exchange as X
+
+    master_db, dept_db = synced_pcs(tmp_path)
+    with Desk.open(master_db) as sec:
+        sec.save(mid(sec, 7), {(2023, "result_text"): "事務局の確定値"})
+        FY.close_year(sec, 2023, source="test")
+        closed_master = X.export_workbook(sec, tmp_path / "m2.xlsx").path
+        FY.open_year(sec, 2023, source="test")
+        reopened_master = X.export_workbook(sec, tmp_path / "m3.xlsx").path
+    with Desk.open(dept_db) as dept:
+        X.apply_import(dept, X.preview_import(dept, [closed_master])[0])
+        assert set(dept.closed_years()) == {2023}
+        # the closed year's final value arrived with it, and the PC can no longer change it
+        assert dept.measure(mid(dept, 7)).year(2023).result_text == "事務局の確定値"
+        with pytest.raises(PermissionDenied):
+            dept.save(mid(dept, 7), {(2023, "result_text"): "課の修正"})
+        X.apply_import(dept, X.preview_import(dept, [reopened_master])[0])
+        assert not dept.closed_years()
+        dept.save(mid(dept, 7), {(2023, "result_text"): "課の修正"})
+    con = sqlite3.connect(dept_db)
+    assert [r[0] for r in con.execute("SELECT source FROM fiscal_year_event")] == ["master"] * 2

@@ -46,6 +46,7 @@ from ...domain.errors import (
 from ...domain.merge import Decision, FieldMerge
 from ...store import conflict_repo
 from ...store import exchange_repo as xrepo
+from ...store import fiscal_years as closed_years
 from ...store import repository as repo
 from ...store.connection import write_transaction
 from ..desk import PLAN_CODE, Desk
@@ -241,6 +242,8 @@ def apply_import(
                 f"取込: {preview.name}",
                 created=created,
                 created_nodes=created_nodes,
+                # the secretariat's master is the record, its closed years' values included
+                closed_ok=preview.kind == KIND_SYNC,
             )
             if preview.positions:
                 repo.set_positions(desk.plan.id, preview.positions)
@@ -254,6 +257,9 @@ def apply_import(
                 )
                 xrepo.clear_sent()
                 repo.set_meta(ORIGIN_META, preview.origin_uid)
+                if preview.closed_years is not None:  # the secretariat's closed years
+                    closed_years.align(desk.plan.code, preview.closed_years, repo.now_iso())
+                    desk.absorb(Changes(fiscal=True))
             left_open = [_conflict_record(preview, fm) for fm in open_conflicts]
             left_open += [_item_record(preview, item) for item in open_items]
             import_id = xrepo.record_import(

@@ -35,6 +35,7 @@ from pathlib import Path
 from ...domain import fields as F
 from ...domain.display import short_time
 from ...domain.errors import InvalidValue
+from ...domain.fiscal import short_label
 from ...domain.merge import Decision, FieldMerge, decide, same
 from ...domain.model import Measure
 from ...domain.quantity import off_scale
@@ -117,6 +118,9 @@ class FilePreview:
     # (then the sync, previewed again within it), and how many nodes and items it brings
     new_plan: PlanDef | None = None
     new_plan_size: tuple[int, int] = (0, 0)
+    # a master workbook's closed years (fy, when, who), which a sync takes; None: it says none
+    # (written before schema 11)
+    closed_years: tuple[tuple[int, str, str], ...] | None = None
 
     @property
     def name(self) -> str:
@@ -132,16 +136,12 @@ class FilePreview:
 
     def describe(self, merge: FieldMerge) -> str:
         """'No.10 R5 実施結果' for messages and lists."""
-        from ...domain.fiscal import short_label
-
         label = self.measures.get(merge.measure_key, (0, merge.measure_key, ""))[1]
         year = f" {short_label(merge.fy)}" if merge.fy else ""
         return f"{label}{year} {F.label(merge.field)}"
 
     def describe_item(self, item: OpenItem) -> str:
         """'No.1 R5 実績値' for an open item."""
-        from ...domain.fiscal import short_label
-
         return f"{item.label} {short_label(item.fy)} {F.label(item.field)}"
 
     def additions(self) -> list[tuple[str, str, str]]:
@@ -629,6 +629,8 @@ def preview_file(
         return pv
     pv.kind = kind
     pv.issued_at = man.issued_at
+    if kind == KIND_SYNC and man.plan is not None:
+        pv.closed_years = man.plan.closed
     pv.manifest_checksum, pv.issuer_uid, pv.sequence = (
         man.checksum(),
         man.database_uid,
@@ -660,6 +662,7 @@ def preview_file(
     pv.refusals.extend(refusals)
     if kind == KIND_RETURN:
         _merge_return(wb, pv, values, by_key, items)
+        _leave_closed_years(desk, pv)
     else:
         assert not items  # a sync refuses a bad value: check_rows(sync=True)
         _merge_sync(desk, wb, pv, values, by_key)
@@ -668,6 +671,30 @@ def preview_file(
         pv.new_nodes, pv.open_items = [], []
     pv.already = xrepo.import_with_hash(wb.content_hash)
     return pv
+
+
+def _leave_closed_years(desk: Desk, pv: FilePreview) -> None:
+    """A return's values of a year the secretariat has closed are not taken (the write would
+    refuse them): each is said in a note with the reason, and the rest of the file goes on."""
+    closed = desk.closed_years()
+    if not closed:
+        return
+    left: dict[int, list[str]] = {}
+    for merges in (pv.changes, pv.conflicts):
+        for fm in merges:
+            if fm.fy in closed:
+                left.setdefault(fm.fy, []).append(pv.describe(fm))
+        merges[:] = [fm for fm in merges if fm.fy not in closed]
+    for item in pv.open_items:
+        if item.fy in closed:
+            left.setdefault(item.fy, []).append(pv.describe_item(item))
+    pv.open_items[:] = [i for i in pv.open_items if i.fy not in closed]
+    for fy, which in sorted(left.items()):
+        pv.notes.append(
+            f"{closed[fy].reason()}。このファイルの{len(which)}件は反映しません: "
+            + "、".join(which[:10])
+            + ("…" if len(which) > 10 else "")
+        )
 
 
 def _new_plan_preview(
