@@ -1,7 +1,7 @@
 """変更履歴 → 「この変更を元に戻す」: undo a past edit chosen in a measure's history.
 
 The chosen row's whole batch (what was saved together) is undone through the window's own
-undo path (`MainWindow._run_undo` on `Desk.undo_past`), so the status bar, the open measure
+undo path (`undo_actions.run_undo` on `Desk.undo_past`), so the status bar, the open measure
 and every view follow as they do for Ctrl+Z. The service refuses — and the reason is shown
 — when later edits touched one of its fields or the role may not change them.
 """
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QMenu, QPushButton
+
+from . import undo_actions
 
 
 def install(window, layout: QBoxLayout) -> QPushButton:
@@ -58,7 +60,8 @@ def undo_chosen(window) -> None:
     if entry is None or entry.undone:
         return
     window.form.commit()
-    window._run_undo(
+    undo_actions.run_undo(
+        window,
         lambda: window.desk.undo_past(entry.batch_id),
         window.tr("元に戻しました"),
         window.tr("元に戻せる変更はありません"),

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -37,21 +36,21 @@ from . import (
     fiscal_years_dialog,
     hierarchy_actions,
     history_undo,
+    measure_actions,
     opendata_action,
     plan_indicators_dialog,
     plan_io_actions,
     print_actions,
+    role_change,
     tasks,
+    undo_actions,
 )
-from .add_measure_dialog import AddMeasureDialog
 from .dashboard_view import DashboardView
 from .filter_panel import FilterPanel
 from .history_model import HistoryModel
-from .list_model import FIXED_COLUMNS, MeasureIdRole, MeasureListModel, NodeIdRole
+from .list_model import FIXED_COLUMNS, MeasureIdRole, MeasureListModel
 from .measure_form import MeasureForm
 from .messages import notify
-from .operations import run_op
-from .role_dialog import RoleDialog
 from .search_highlight import SearchHighlight
 from .search_prep import SearchPreparer
 from .tree_model import PlanTreeModel
@@ -568,60 +567,10 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         """Ctrl+Z: the focused text box's own typing steps first, then saved field edits."""
-        if self.form.undo_typing():
-            return
-        self.form.commit()
-        self._run_undo(
-            self.desk.undo, self.tr("元に戻しました"), self.tr("元に戻せる変更はありません")
-        )
+        undo_actions.undo(self)
 
     def redo(self) -> None:
-        if self.form.undo_typing(redo=True):
-            return
-        self.form.commit()
-        self._run_undo(
-            self.desk.redo, self.tr("やり直しました"), self.tr("やり直せる変更はありません")
-        )
-
-    def _what(self, changes) -> str:
-        """'No.7 令和5年度 計画達成状況' (ほか N件) for the status bar."""
-        from ..domain.fields import LABELS
-        from ..domain.fields import label as field_label
-        from ..domain.fiscal import long_label
-
-        c = changes[0]
-        if c.node_id is not None:
-            text = LABELS["title"]
-        elif c.indicator_id is not None:  # a 基本目標's or the plan's own 数値目標
-            text = " ".join((self.tr("計画の数値目標"), long_label(c.fy), field_label(c.field)))
-        else:
-            m = self.desk.measure(c.measure_id)
-            text = " ".join(
-                t
-                for t in (
-                    m.number_label,
-                    long_label(c.fy) if c.fy else "",
-                    field_label(c.field),
-                )
-                if t
-            )
-        more = len(changes) - 1
-        return text + (self.tr("ほか%1件").replace("%1", str(more)) if more else "")
-
-    def _run_undo(self, op, done: str, nothing: str) -> None:
-        changes = run_op(self, lambda desk: op())  # the broadcast reloads the open measure
-        if changes is None:
-            return
-        if not changes:
-            self.statusBar().showMessage(nothing, 3000)
-            return
-        done = f"{done}: {self._what(changes)}"
-        # a 体系 rename or a plan's own 数値目標 concerns no one measure: the open one stays
-        target = self.current_id if not changes[0].of_measure else changes[0].measure_id
-        if target is not None and target != self.current_id:
-            self.current_id = None
-            self.open_measure(target)
-        self.statusBar().showMessage(done, 3000)
+        undo_actions.redo(self)
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
@@ -629,94 +578,14 @@ class MainWindow(QMainWindow):
 
     def change_role(self) -> None:
         """Ask the department again; the window is rebuilt for the new role."""
-        self.form.commit()
-        dlg = RoleDialog(self.desk.departments(), self)
-        role = self.desk.role
-        if role is not None and role.is_secretariat:
-            dlg.as_secretariat.setChecked(True)
-        elif role is not None:
-            dlg.department.setCurrentText(role.department or "")
-        if dlg.exec() != RoleDialog.DialogCode.Accepted:
-            return
-        department, secretariat = dlg.choice()
-        if not self._role_change_agreed(department, secretariat):
-            return
-        try:
-            # never across department/secretariat here (_role_change_agreed): no force
-            self.desk.set_role(department=department, secretariat=secretariat)
-        except DeskError as exc:
-            self.show_error(exc.message)
-            return
-        self.replacement = MainWindow(self.desk, self.settings)
-        self.replacement.show()  # shown before closing this one, so the app does not quit
-        self.close()
-
-    def _role_change_agreed(self, department: str | None, secretariat: bool) -> bool:
-        """A department's PC never becomes the secretariat's here (nor the reverse): that is
-        asked for explicitly on the command line. Another department is confirmed first, saying
-        what it means."""
-        role = self.desk.role
-        if role is None:
-            return True
-        if secretariat != role.is_secretariat:
-            notify(
-                self,
-                self.tr("役割は変更できません"),
-                self.tr(
-                    "このPCのデータベースは%1のものです。事務局と担当課の切り替えはここではできません。"
-                    "必要な場合は、システム担当者がコマンド kanazawa-desktop --db <ファイル> "
-                    "init --secretariat --force（または --department 課名 --force）で行います。"
-                ).replace(
-                    "%1", "事務局" if role.is_secretariat else f"担当課（{role.department}）"
-                ),
-            )
-            return False
-        if secretariat or department == role.department:
-            return False  # nothing changes
-        answer = QMessageBox.question(
-            self,
-            self.tr("担当課の変更"),
-            self.tr(
-                "このPCの担当課を「%1」から「%2」に変えます。以後、画面には「%2」の取組だけが"
-                "表示され、書き出すブックは「%2」のものになります。変更しますか？"
-            )
-            .replace("%1", role.department or "")
-            .replace("%2", department or ""),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        role_change.change_role(self)
 
     # ---- secretariat: measures ------------------------------------------------------
     def add_measure(self) -> None:
-        self.form.commit()
-        current = self.form.measure
-        chosen = self.tree.currentIndex().data(NodeIdRole)  # a 小項目 chosen in the tree first
-        node_id = chosen if chosen is not None else (current.node_id if current else None)
-        node_key = next((n.key for n in self.desk.nodes() if n.id == node_id), None)
-        dlg = AddMeasureDialog(self.desk.nodes(), self.desk.departments(), node_key, self)
-        if dlg.exec() != AddMeasureDialog.DialogCode.Accepted:
-            return
-        values = dlg.values()
-        mid = run_op(self, lambda desk: desk.add_measure(**values))
-        if mid is None:
-            return
-        self.open_measure(mid)
-        self.statusBar().showMessage(self.tr("取組を追加しました"), 3000)
+        measure_actions.add_measure(self)
 
     def toggle_retired(self) -> None:
-        m = self.form.measure
-        if m is None:
-            return
-        self.form.commit()
-        if run_op(self, lambda desk: desk.save(m.id, {(None, "retired"): not m.retired})) is None:
-            return
-        done = (
-            self.tr("%1 を廃止しました") if not m.retired else self.tr("%1 の廃止を取り消しました")
-        )
-        self.statusBar().showMessage(
-            done.replace("%1", m.number_label) + self.tr("（Ctrl+Z で元に戻せます）"), 8000
-        )
+        measure_actions.toggle_retired(self)
 
     # ---- window state ----------------------------------------------------------
     def _restore_layout(self) -> None:
