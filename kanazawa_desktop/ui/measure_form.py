@@ -25,7 +25,7 @@ from ..domain import fields as F
 from ..domain.achievement import format_number
 from ..domain.details import sections
 from ..domain.errors import DeskError
-from ..domain.fiscal import long_label
+from ..domain.fiscal import current_fiscal_year, long_label
 from ..domain.judgement import disagrees, of_measure
 from ..domain.model import Measure
 from ..domain.status import Status
@@ -270,8 +270,12 @@ class MeasureForm(QScrollArea):
             editor.set_editable(self.desk.can_edit(m, field, fy))
             if fy is not None:
                 editor.say_closed(closed[fy].reason() if fy in closed else "")
+        now = current_fiscal_year(self.desk.plan.years)
         for fy, header in zip(self.desk.plan.years, self.year_headers, strict=True):
-            header.setText(long_label(fy) + (self.tr("（締切済み）") if fy in closed else ""))
+            marks = (self.tr("（今年度）") if fy == now else "") + (
+                self.tr("（締切済み）") if fy in closed else ""
+            )
+            header.setText(long_label(fy) + marks)
             header.setToolTip(closed[fy].reason() if fy in closed else "")
         for key, text in (drafts or {}).items():
             if key in self.editors:

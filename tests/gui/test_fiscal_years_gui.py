@@ -41,6 +41,7 @@ def test_closing_a_year_makes_it_read_only_in_the_form(qtbot, secretariat_window
     qtbot.waitUntil(lambda: r5.edit.isReadOnly(), timeout=5000)
     assert "令和5年度は締め切られています" in r5.edit.toolTip()
     assert win.form.year_headers[0].text() == "令和5年度（締切済み）"
+    assert win.form.year_headers[3].text() == "令和8年度（今年度）"  # the year the form opens on
     assert not win.form.editors[(2024, "result_text")].edit.isReadOnly()
     before = r5.value()
     r5.edit.setFocus()
