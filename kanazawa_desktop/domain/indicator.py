@@ -270,14 +270,20 @@ class Indicator:
     def targets_for(self, year: int) -> list[Target]:
         """The targets that judge `year` (an EndValue or Change also judges the years before
         its own, where reaching it early counts)."""
-        out: list[Target] = []
-        for t in self.targets:
-            if isinstance(t, EndValue | Change):
-                if year <= t.year:
-                    out.append(t)
-            elif year in t.years():
-                out.append(t)
-        return out
+        # kept per year on the (frozen, shared: store/repository._definition) instance: the
+        # 見える化 judges 20,000 indicators a year at a time and this was half of it
+        kept: dict[int, tuple[Target, ...]] | None = self.__dict__.get("_by_year")
+        if kept is None:
+            kept = {}
+            object.__setattr__(self, "_by_year", kept)
+        found = kept.get(year)
+        if found is None:
+            found = kept[year] = tuple(
+                t
+                for t in self.targets
+                if (year <= t.year if isinstance(t, EndValue | Change) else year in t.years())
+            )
+        return list(found)
 
     def target_text(self, year: int) -> str:
         return "、".join(t.describe(self.unit) for t in self.targets_for(year))
