@@ -47,5 +47,8 @@ def run_window(db_path: Path) -> int:
         return 0
     window.show()
     code = app.exec()
+    from .ui.tasks import finish_all
+
+    finish_all()  # no worker may outlive the desk it reads, nor the interpreter
     window.desk.close()
     return code

@@ -166,6 +166,15 @@ class _Busy:
 STOP_TIMEOUT_MS = 60_000  # a unit of work (one workbook, one page) takes well under a second
 
 
+def finish_all(timeout_ms: int = STOP_TIMEOUT_MS) -> bool:
+    """Cancel every task still running and wait (bounded) for the workers: called when the
+    application ends, before its desk closes — a worker left running Python code while the
+    interpreter shuts down crashes the process. Whether all stopped."""
+    for task in list(_RUNNING):
+        task.progress.cancel()
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
 def running_for(window: QWidget) -> list[Task]:
     """Tasks started from `window` or one of its dialogs that have not finished."""
     return [

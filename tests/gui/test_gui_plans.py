@@ -43,7 +43,9 @@ def test_switching_plans_shows_each_plans_own_items_years_and_details(
     assert "試験用の子育て計画" in win.windowTitle()
     assert tree_numbers(win) == ["No.1", "No.2"]
     form = win.form
-    assert [h.text() for h in form.year_headers] == [f"令和{n}年度" for n in range(6, 11)]
+    assert [h.text().removesuffix("（今年度）") for h in form.year_headers] == [
+        f"令和{n}年度" for n in range(6, 11)
+    ]
     assert form.measure.key == "1-1-①"
     assert "【具体的な事業】" in form.details_label.text()
     assert "産後ケアの実施" in form.details_label.text()
@@ -64,7 +66,9 @@ def test_switching_plans_shows_each_plans_own_items_years_and_details(
     assert again.plan_box.currentText() == "試験用の子育て計画"
     _choose(qtbot, again, again.plan_box.itemText(0))  # and back to the 行政経営プラン
     assert again.desk.plan.code == PLAN_CODE
-    assert [h.text() for h in again.form.year_headers] == [f"令和{n}年度" for n in range(5, 9)]
+    assert [h.text().removesuffix("（今年度）") for h in again.form.year_headers] == [
+        f"令和{n}年度" for n in range(5, 9)
+    ]
     assert again.form.details_label.isHidden()
     again.close()
 
