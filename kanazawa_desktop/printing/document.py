@@ -29,13 +29,13 @@ from dataclasses import dataclass
 from PySide6.QtCore import QMarginsF, QPointF, Qt
 from PySide6.QtGui import (
     QColor,
-    QPen,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPaintEngine,
     QPainter,
     QPdfWriter,
+    QPen,
     QTransform,
 )
 

@@ -91,12 +91,12 @@ def _table(
     def row(cells: Sequence[str], header: bool) -> _Item:
         blocks = [
             canvas.block(t, CELL, w - 6, bold=header, align=center if i >= center_from else left)
-            for i, (t, w) in enumerate(zip(cells, widths))
+            for i, (t, w) in enumerate(zip(cells, widths, strict=True))
         ]
         h = max(b.height for b in blocks) + 2 * PAD_Y + 1
 
         def draw(c: Canvas, x: float, y: float) -> None:
-            for i, (b, w) in enumerate(zip(blocks, widths)):
+            for i, (b, w) in enumerate(zip(blocks, widths, strict=True)):
                 fill = LABEL_FILL if header else None
                 if not header and i == fill_column:
                     fill = FILLS.get(cells[i])
