@@ -69,6 +69,8 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
 
     with Desk.open(db_path, create=False) as desk:
         plan_option.use(desk, args)
+        if args.year is not None and not args.report:
+            raise plan_option.UnknownPlan("--year は --report と一緒に指定してください")
         if args.report or args.two_up:
             if args.report and (args.measure or args.department or args.policy):
                 raise plan_option.UnknownPlan(
@@ -76,8 +78,6 @@ def run(args: argparse.Namespace, db_path: Path) -> int:
                     "一緒に指定できません）"
                 )
             return _report(desk, args)
-        if args.year is not None:
-            raise plan_option.UnknownPlan("--year は --report と一緒に指定してください")
         result = print_pdf(
             desk,
             args.out,
