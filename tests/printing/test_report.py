@@ -68,7 +68,9 @@ def test_pages_in_order_and_the_contents_point_at_them(desk, report):
     assert texts[toc["2指標の判定一覧"] - 1].startswith("2指標の判定一覧（令和6年度）")
     first_sheet = toc["3取組管理票"]
     assert len(texts) == first_sheet - 1 + sheets  # every sheet fits one page here
-    assert "No.1" in texts[first_sheet - 1] and all("取組管理票" in t for t in texts[first_sheet - 1 :])
+    assert "No.1" in texts[first_sheet - 1] and all(
+        "取組管理票" in t for t in texts[first_sheet - 1 :]
+    )
     # each 方針's line names the page its first sheet is on (its bookmark's page)
     policies = {squash(t): p + 1 for t, p, _ in outline(pdf) if t.startswith("方針")}
     assert policies and {k: v for k, v in toc.items() if k.startswith("方針")} == policies
