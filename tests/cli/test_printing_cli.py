@@ -118,3 +118,14 @@ def test_report_of_another_plan_two_up(db, tmp_path):
     assert "55 件" in out.stdout and len(landscape) == (55 + 1) // 2
     assert all(s[0] < s[1] for s in sizes[: len(sizes) - len(landscape)])
     assert PdfReader(str(pdf)).metadata.title == "第3次金沢版総合戦略 進捗報告書 令和7年度"
+
+
+def test_two_up_alone_pairs_the_chosen_sheets(db, tmp_path):
+    pdf = tmp_path / "2up.pdf"
+    out = run_cli(
+        "--db", str(db), "print", str(pdf), "--measure", "1", "2", "3", "--2up", env=NO_DISPLAY
+    )
+    assert out.returncode == 0, out.stderr
+    assert [is_a4(s, landscape=True) for s in page_sizes(pdf)] == [True, True]
+    out = run_cli("--db", str(db), "print", str(pdf), "--year", "R6", env=NO_DISPLAY)
+    assert out.returncode == 2 and "--report" in out.stderr
