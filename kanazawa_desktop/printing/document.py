@@ -26,24 +26,28 @@ import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMarginsF
+from PySide6.QtCore import QMarginsF, QPointF, Qt
 from PySide6.QtGui import (
+    QColor,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPaintEngine,
     QPainter,
     QPdfWriter,
+    QPen,
     QTransform,
 )
 
 from ..domain.errors import DeskError, Miscounted
+from ..domain.fiscal import era_date
 from .canvas import Canvas
 from .fonts import ensure_font
 from .goals import goal_pages
 from .job import PrintJob
 from .listing import list_pages
-from .pages import Page, draw_footer
+from .pages import A4_LONG, A4_SHORT, MARGIN_BOTTOM, MARGIN_TOP, Page, draw_footer
+from .report import front_pages
 from .sheet import fits_one_page, sheet_pages
 
 
@@ -67,7 +71,8 @@ class Bookmark:
 def count_pages(
     canvas: Canvas, job: PrintJob, *, exact: bool = False, on_count: OnPage | None = None
 ) -> tuple[list[Page], list[int]]:
-    """The 一覧's pages, and the number of pages of each measure's sheet (first pass).
+    """The pages before the sheets (a report's front, the 一覧), and the number of pages of
+    each measure's sheet (first pass).
 
     `on_count(done, total, "")` is called before each measure and may raise to stop."""
     listing = (
@@ -76,15 +81,38 @@ def count_pages(
         else []
     )
     counts: list[int] = []
+    starts: list[tuple[str, int]] = []  # (level-1 caption, sheet page offset) for the 目次
+    last_policy = None
     if job.sheets:
         for i, m in enumerate(job.iter_measures()):
             if on_count is not None:
                 on_count(i, len(job.measure_ids), "")
+            policy = job.policy(m) if job.report is not None else None
+            if policy is not None and policy != last_policy:
+                starts.append((policy.caption, _sheet_page(job, sum(counts))))
+                last_policy = policy
             if not exact and fits_one_page(canvas, job, m):
                 counts.append(1)
             else:
                 counts.append(len(sheet_pages(canvas, job, m)))
+    if job.report is not None:
+        listing = front_pages(canvas, job, sheets_total(job, counts), starts) + listing
     return listing, counts
+
+
+def _sheet_page(job: PrintJob, offset: int) -> int:
+    """The printed page (from 0, within the sheets) that sheet page `offset` lands on."""
+    return offset // 2 if job.two_up else offset
+
+
+def sheets_total(job: PrintJob, counts: list[int]) -> int:
+    """Pages the sheets take: two sheet pages to a page in 2-up."""
+    n = sum(counts)
+    return (n + 1) // 2 if job.two_up else n
+
+
+def page_total(job: PrintJob, listing: list[Page], counts: list[int]) -> int:
+    return len(listing) + sheets_total(job, counts)
 
 
 def stream_pages(
@@ -94,6 +122,11 @@ def stream_pages(
     yield from listing
     if not job.sheets:
         return
+    sheets = _sheet_stream(canvas, job, counts)
+    yield from two_up(sheets) if job.two_up else sheets
+
+
+def _sheet_stream(canvas: Canvas, job: PrintJob, counts: list[int]) -> Iterator[Page]:
     last_policy = None
     for i, m in enumerate(job.iter_measures()):
         sheet = sheet_pages(canvas, job, m)
@@ -104,6 +137,38 @@ def stream_pages(
             sheet[0].bookmarks.insert(0, (0, policy.caption))
             last_policy = policy
         yield from sheet
+
+
+def two_up(pages: Iterator[Page]) -> Iterator[Page]:
+    """Portrait pages two to an A4 landscape page, side by side, scaled to fit (as the seed
+    prints its 取組管理票); each keeps its own bookmarks."""
+    it = iter(pages)
+    for left in it:
+        right = next(it, None)
+        pair = [p for p in (left, right) if p is not None]
+        yield Page(
+            True,
+            lambda c, pair=pair: _draw_pair(c, pair),
+            "sheet",
+            [b for p in pair for b in p.bookmarks],
+            label=left.label,
+        )
+
+
+def _draw_pair(canvas: Canvas, pair: list[Page]) -> None:
+    half = A4_LONG / 2
+    f = min(half / A4_SHORT, (A4_SHORT - MARGIN_BOTTOM / 2) / A4_LONG)
+    painter = canvas.painter
+    for i, page in enumerate(pair):
+        painter.save()
+        painter.translate(i * half + (half - A4_SHORT * f) / 2, 0)
+        painter.scale(f, f)
+        page.draw(canvas)
+        painter.restore()
+    painter.save()
+    painter.setPen(QPen(QColor("#bbbbbb"), 0.5, Qt.PenStyle.DashLine))
+    painter.drawLine(QPointF(half, MARGIN_TOP / 2), QPointF(half, A4_SHORT - MARGIN_BOTTOM))
+    painter.restore()
 
 
 def page_layout(landscape: bool) -> QPageLayout:
@@ -146,12 +211,14 @@ def _render(
     on_count: OnPage | None,
 ) -> list[Bookmark]:
     listing, counts = count_pages(canvas, job, exact=exact, on_count=on_count)
-    total = len(listing) + sum(counts)
+    total = page_total(job, listing, counts)
     if not total:
         raise DeskError("印刷する取組がありません")
     switchable = can_switch_layout(device)
-    mixed = bool(listing) and bool(counts)
-    device.setPageLayout(page_layout(bool(listing) and (switchable or not mixed)))
+    shapes = {p.landscape for p in listing} | ({job.two_up} if counts else set())
+    first = listing[0].landscape if listing else job.two_up
+    # a device that cannot turn between pages prints a mixed job on portrait paper
+    device.setPageLayout(page_layout(first if switchable or len(shapes) == 1 else False))
     painter = QPainter()
     if not painter.begin(device):
         raise DeskError("印刷を開始できませんでした（出力先を確認してください）")
@@ -197,7 +264,7 @@ def can_switch_layout(device: QPagedPaintDevice) -> bool:
 
 
 def footer_right(job: PrintJob) -> str:
-    right = f"印刷日 {job.printed_on.year}年{job.printed_on.month}月{job.printed_on.day}日"
+    right = f"印刷日 {era_date(job.printed_on.isoformat())}"
     return right + f"　データ版 {job.version}" if job.version else right
 
 
@@ -206,7 +273,12 @@ def paint_page(
 ) -> None:
     """One page and its footer, in points from the page's top-left corner."""
     page.draw(canvas)
-    left = job.plan.list_title if page.kind == "list" else sheet_name(job)
+    if page.kind == "list":
+        left = job.plan.list_title
+    elif page.kind == "report" and job.report is not None:
+        left = job.report.title
+    else:
+        left = sheet_name(job)
     draw_footer(canvas, page, number, total, left, right)
 
 

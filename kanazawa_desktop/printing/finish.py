@@ -46,8 +46,9 @@ class Mark(Protocol):
     page: int
 
 
-def finish_pdf(path: Path, marks: Sequence[Mark]) -> int:
-    """Fix ToUnicode maps and add the outline to `path` in place; returns the page count."""
+def finish_pdf(path: Path, marks: Sequence[Mark], info: dict[str, str] | None = None) -> int:
+    """Fix ToUnicode maps, add the outline and set the document information's `info` entries
+    (/Title, /Author, /Subject) in `path` in place; returns the page count."""
     with path.open("rb") as f:
         reader = PdfReader(f)
         pages = _page_refs(reader)
@@ -66,6 +67,12 @@ def finish_pdf(path: Path, marks: Sequence[Mark]) -> int:
             catalog[NameObject("/Outlines")] = IndirectObject(outlines_id, 0, None)
             catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
             new[root_ref.idnum] = catalog
+        info_ref = reader.trailer.raw_get("/Info") if "/Info" in reader.trailer else None
+        if info and isinstance(info_ref, IndirectObject):
+            doc_info = DictionaryObject(reader.trailer["/Info"])
+            for key, value in info.items():
+                doc_info[NameObject(key)] = TextStringObject(value)
+            new[info_ref.idnum] = doc_info
         if not new:
             return len(pages)
         end = f.seek(0, io.SEEK_END)

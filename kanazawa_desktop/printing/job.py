@@ -15,6 +15,7 @@ from datetime import date
 from functools import cached_property
 from typing import NamedTuple
 
+from ..domain.dashboard import Group
 from ..domain.model import Measure, Node, Plan
 
 
@@ -35,6 +36,34 @@ class GoalLine(NamedTuple):
     years: tuple[GoalYear, ...]
 
 
+class ReportIndicator(NamedTuple):
+    """One indicator in the report's table for its year (printing/report.py)."""
+
+    owner: str  # 'No.3', '基本目標1', '計画全体'
+    name: str  # with its unit: '電子申請の件数（件）'
+    target: str
+    actual: str
+    verdict: str  # 達成 / 未達成 / 未入力 / 判定不可
+
+
+@dataclass(frozen=True)
+class Report:
+    """The front of a briefing book (報告書): cover, 目次, summary; the sheets follow.
+
+    `status` and `verdicts` are services.dashboard's groups (全体 first, then each level-1
+    node), drawn for `year`."""
+
+    title: str  # 'Xプラン 進捗報告書 令和8年度': the PDF's title and every footer's left
+    year: int
+    dated: str  # 令和8年11月30日
+    level: str  # 方針 / 基本目標
+    status: Sequence[Group]
+    verdicts: Sequence[Group]
+    indicators: Sequence[ReportIndicator]
+    office: str = "行政経営プラン推進本部 事務局"
+    author: str = "金沢市 行政経営プラン推進本部 事務局"
+
+
 @dataclass(frozen=True)
 class PrintJob:
     plan: Plan
@@ -48,6 +77,8 @@ class PrintJob:
     repeat_labels: Mapping[int, str] = field(default_factory=dict)  # measure number -> "No.51"
     batch_size: int = 200  # measures read (and held) at a time
     goals: Sequence[GoalLine] = ()  # the plan's own 数値目標, printed after the 一覧
+    report: Report | None = None  # a briefing book: its front pages before the sheets
+    two_up: bool = False  # two sheet pages on one A4 landscape page
 
     def iter_measures(self) -> Iterator[Measure]:
         """The measures in printed order, read `batch_size` at a time."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtGui import QPdfWriter
 
 from ..domain.errors import Miscounted
+from ..domain.fiscal import long_label
 from .document import OnPage, render
 from .finish import finish_pdf
 from .job import PrintJob
@@ -28,7 +29,21 @@ def write_pdf(
         marks = _write(job, path, on_page, on_count, exact=False)
     except Miscounted:
         marks = _write(job, path, on_page, on_count, exact=True)
-    return finish_pdf(path, marks)
+    return finish_pdf(path, marks, info=metadata(job))
+
+
+def metadata(job: PrintJob) -> dict[str, str]:
+    """/Title, /Author and /Subject of the document information (QPdfWriter writes no subject,
+    so finish_pdf writes all three)."""
+    if job.report is not None:
+        return {
+            "/Title": job.report.title,
+            "/Author": job.report.author,
+            "/Subject": f"{job.plan.name}の{long_label(job.report.year)}の進捗状況"
+            f"（達成状況の概要、指標の判定、{job.plan.sheet_title}）",
+        }
+    what = job.plan.sheet_title if job.sheets else job.plan.list_title
+    return {"/Title": f"{job.plan.name} {what}", "/Author": "金沢市", "/Subject": what}
 
 
 def _write(
@@ -37,9 +52,9 @@ def _write(
     writer = QPdfWriter(str(path))
     writer.setResolution(RESOLUTION)
     writer.setCreator("kanazawa-desktop 取組管理デスク")
-    writer.setTitle(
-        f"{job.plan.name} {job.plan.sheet_title if job.sheets else job.plan.list_title}"
-    )
+    info = metadata(job)
+    writer.setTitle(info["/Title"])
+    writer.setAuthor(info["/Author"])
     try:
         return render(writer, job, on_page, exact=exact, on_count=on_count)
     finally:

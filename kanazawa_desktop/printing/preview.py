@@ -19,7 +19,7 @@ from PySide6.QtGui import QImage, QPainter, QTransform
 
 from ..domain.errors import DeskError
 from .canvas import Canvas
-from .document import OnPage, count_pages, footer_right, paint_page, stream_pages
+from .document import OnPage, count_pages, footer_right, page_total, paint_page, stream_pages
 from .fonts import ensure_font
 from .job import PrintJob
 
@@ -58,7 +58,7 @@ def preview_pages(
     family = ensure_font()
     canvas = Canvas(_image(1, 1, dpi), family)  # text is laid out for this resolution
     listing, counts = count_pages(canvas, job, exact=True, on_count=on_count)
-    total = len(listing) + sum(counts)
+    total = page_total(job, listing, counts)
     if not total:
         raise DeskError("印刷する取組がありません")
     right = footer_right(job)

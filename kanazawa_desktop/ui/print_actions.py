@@ -1,6 +1,6 @@
-"""File-menu actions: 印刷プレビュー…, 印刷…, PDFに出力….
+"""File-menu actions: 印刷プレビュー…, 印刷…, PDFに出力…, 報告書を印刷….
 
-`install(window)` inserts the three actions before 終了 and keeps a PrintActions on the
+`install(window)` inserts the four actions before 終了 and keeps a PrintActions on the
 window (`window.print_actions`). Each action asks for the scope (PrintScopeDialog), builds
 the job through services.printing on the GUI thread (a quick read), then:
 - preview: the pages drawn as images off the GUI thread, each in its own orientation
@@ -8,7 +8,8 @@ the job through services.printing on the GUI thread (a quick read), then:
 - print: the system's QPrintDialog, then the renderer onto the chosen printer;
 - PDF: a save dialog, then services.printing.write_job off the GUI thread with a progress
   dialog that can cancel (ui.tasks.run_task); a cancelled export leaves no file; a finished
-  one offers to open the PDF or its folder.
+  one offers to open the PDF or its folder;
+- report: the year and 2-up (ReportDialog), a save dialog, then the same as PDF.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox
 
 from ..domain.errors import DeskError
+from ..domain.fiscal import current_fiscal_year
 from ..services import printing as printing_service
+from ..services import report as report_service
 from ..services.progress import Cancelled
 from . import file_dialogs
 from .messages import notify
@@ -108,6 +111,31 @@ class PrintActions(QObject):
             what=self.tr("PDFの出力"),
         )
 
+    def export_report(self) -> None:
+        """報告書を印刷…: the briefing book of the plan (services.report) as a PDF."""
+        title = self.tr("報告書を印刷")
+        values = self.ask_report()
+        if values is None:
+            return
+        desk = self.window.desk
+        path = self.ask_path(f"{desk.plan.name}_報告書", prefix="")
+        if path is None:
+            return
+        try:
+            printing_service.prepare_fonts()
+            job = report_service.build_report_job(desk, **values)
+        except DeskError as exc:
+            notify(self.window, title, exc.message)
+            return
+        self.task = run_task(
+            self.window,
+            self.tr("報告書を出力中…"),
+            lambda progress: printing_service.write_job(job, path, progress=progress),
+            self._exported,
+            self._export_failed,
+            what=self.tr("報告書の出力"),
+        )
+
     # ---- steps (tests replace ask_scope / ask_path when they need to) ------------
     def ask_scope(self, title: str) -> tuple[dict, str] | None:
         win = self.window
@@ -119,8 +147,19 @@ class PrintActions(QObject):
             return None
         return dlg.values(), dlg.label()
 
-    def ask_path(self, label: str) -> Path | None:
-        name = f"取組管理票_{label}_{date.today():%Y%m%d}.pdf"
+    def ask_report(self) -> dict | None:
+        from .report_dialog import ReportDialog
+
+        win = self.window
+        win.form.commit()  # what was just typed is printed too
+        plan = win.desk.plan
+        dlg = ReportDialog(plan.name, plan.years, current_fiscal_year(plan.years), win)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dlg.values()
+
+    def ask_path(self, label: str, prefix: str = "取組管理票_") -> Path | None:
+        name = f"{prefix}{label}_{date.today():%Y%m%d}.pdf"
         return file_dialogs.save_file(
             self.window,
             self.window.settings,
@@ -225,6 +264,7 @@ def install(window: QMainWindow) -> PrintActions:
         ("act_print_preview", window.tr("印刷プレビュー(&V)…"), None, actions.preview),
         ("act_print", window.tr("印刷(&P)…"), QKeySequence.StandardKey.Print, actions.print_),
         ("act_export_pdf", window.tr("PDFに出力(&D)…"), None, actions.export_pdf),
+        ("act_print_report", window.tr("報告書を印刷(&R)…"), None, actions.export_report),
     ]
     before = quit_action
     if quit_action is not None:

@@ -84,3 +84,48 @@ def test_missing_database_is_refused_without_creating_one(tmp_path):
 def test_usage_errors_exit_2(db, tmp_path):
     out = run_cli("--db", str(db), "print", str(tmp_path / "x.pdf"), "--list", "--list-only")
     assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--plan", "nothing"], "nothing"),
+        (["--year", "R20"], "令和20年度"),
+        (["--year", "来年"], "来年"),
+        (["--department", "人事課"], "--report"),
+    ],
+)
+def test_report_refusals_exit_2_with_one_line_and_no_file(db, tmp_path, args, words):
+    pdf = tmp_path / "r.pdf"
+    out = run_cli("--db", str(db), "print", str(pdf), "--report", *args, env=NO_DISPLAY)
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.startswith("kanazawa-desktop: エラー: ") and words in out.stderr
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert not pdf.exists()
+
+
+def test_report_of_another_plan_two_up(db, tmp_path):
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "r.pdf"
+    out = run_cli(
+        "--db", str(db), "print", str(pdf), "--report", "--2up", "--plan", "sogo_senryaku_3",
+        "--year", "R7", env=NO_DISPLAY,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    sizes = page_sizes(pdf)
+    landscape = [s for s in sizes if s[0] > s[1]]
+    assert "55 件" in out.stdout and len(landscape) == (55 + 1) // 2
+    assert all(s[0] < s[1] for s in sizes[: len(sizes) - len(landscape)])
+    assert PdfReader(str(pdf)).metadata.title == "第3次金沢版総合戦略 進捗報告書 令和7年度"
+
+
+def test_two_up_alone_pairs_the_chosen_sheets(db, tmp_path):
+    pdf = tmp_path / "2up.pdf"
+    out = run_cli(
+        "--db", str(db), "print", str(pdf), "--measure", "1", "2", "3", "--2up", env=NO_DISPLAY
+    )
+    assert out.returncode == 0, out.stderr
+    assert [is_a4(s, landscape=True) for s in page_sizes(pdf)] == [True, True]
+    out = run_cli("--db", str(db), "print", str(pdf), "--year", "R6", env=NO_DISPLAY)
+    assert out.returncode == 2 and "--report" in out.stderr

@@ -9,6 +9,7 @@ from gui_helpers import when_modal
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialogButtonBox,
     QFileDialog,
     QLabel,
@@ -36,10 +37,10 @@ def ok_button(dlg):
     return dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
 
 
-def test_menu_has_the_three_printing_actions_before_quit(window):
+def test_menu_has_the_printing_actions_before_quit(window):
     texts = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
     i = texts.index(next(t for t in texts if t.startswith("終了")))
-    for name in ("印刷プレビュー", "印刷(&P)", "PDFに出力"):
+    for name in ("印刷プレビュー", "印刷(&P)", "PDFに出力", "報告書を印刷"):
         assert any(t.startswith(name) for t in texts[:i]), texts
 
 
@@ -79,6 +80,32 @@ def test_export_every_sheet_with_the_list_through_the_menu(qtbot, window, tmp_pa
     assert str(target) in offer.text()
     qtbot.mouseClick(offer.findChild(QPushButton, "openFolder"), Qt.MouseButton.LeftButton)
     assert opened == [target.parent]
+
+
+def test_report_through_the_menu_two_up_for_a_chosen_year(qtbot, window, tmp_path):
+    from pypdf import PdfReader
+
+    from kanazawa_desktop.ui.report_dialog import ReportDialog
+
+    target = tmp_path / "report.pdf"
+    actions = window.print_actions
+    actions.ask_path = lambda label, prefix="": target  # the save dialog is tested above
+
+    def choose(dlg):
+        year = dlg.findChild(QComboBox, "reportYear")
+        assert year.currentText() == "令和8年度"  # the current fiscal year (today: R8)
+        year.setCurrentIndex(year.findText("令和6年度"))
+        click_label(qtbot, dlg.findChild(QCheckBox, "twoUp"))
+        qtbot.mouseClick(ok_button(dlg), Qt.MouseButton.LeftButton)
+
+    when_modal(qtbot, ReportDialog, choose)
+    window.act_print_report.trigger()
+    qtbot.waitUntil(lambda: actions.last_result is not None, timeout=60000)
+    assert actions.last_result.path == target
+    meta = PdfReader(str(target)).metadata
+    assert meta.title == "金沢市行政経営プラン 進捗報告書 令和6年度"
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in PdfReader(target).pages]
+    assert sum(1 for w, h in sizes if w > h) == (actions.last_result.measures + 1) // 2
 
 
 def test_cancelled_export_leaves_no_file(qtbot, window, tmp_path):
