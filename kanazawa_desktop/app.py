@@ -47,8 +47,10 @@ def run_window(db_path: Path) -> int:
         return 0
     window.show()
     code = app.exec()
+    from .ui.qt_app import settle_clipboard
     from .ui.tasks import finish_all
 
     finish_all()  # no worker may outlive the desk it reads, nor the interpreter
+    settle_clipboard()
     window.desk.close()
     return code

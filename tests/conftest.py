@@ -223,3 +223,5 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         # a worker a test left (a preview still rendering) must not run on while the
         # interpreter shuts down: that crashed the run at its very end (exit 139)
         sys.modules["kanazawa_desktop.ui.tasks"].finish_all(30_000)
+    if "kanazawa_desktop.ui.qt_app" in sys.modules:  # a table copied by a test: see there
+        sys.modules["kanazawa_desktop.ui.qt_app"].settle_clipboard()

@@ -66,3 +66,17 @@ def settings_for(db_path: Path) -> QSettings:
     return QSettings(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, "KanazawaCity", "kanazawa-desktop"
     )
+
+
+def settle_clipboard() -> None:
+    """Before the application ends: what this app put on the clipboard as a table (QMimeData:
+    tab-separated text and HTML) is put back as its plain text. PySide6 6.11 crashes at exit
+    while a QMimeData set from Python is still on the clipboard (offscreen: every time), and
+    the text still pastes into Excel as a table after the app has closed."""
+    app = QApplication.instance()
+    if app is None:
+        return
+    clipboard = QApplication.clipboard()
+    data = clipboard.mimeData()
+    if data is not None and data.hasHtml():
+        clipboard.setText(data.text())
