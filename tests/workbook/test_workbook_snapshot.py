@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -69,9 +70,19 @@ def make_snapshots(tmp_path: Path) -> dict:
     return json.loads(json.dumps(snaps))  # tuples as lists, keys as text: as stored
 
 
+_ERA_DAY = re.compile(r"令和[0-9元]+年[0-9]+月[0-9]+日")
+
+
+def _undated(snaps: dict) -> dict:
+    """The day of export (令和8年11月30日, in 記入のしかた and the headers) as a placeholder:
+    the snapshot is of the writer, not of the day it ran (it failed after midnight)."""
+    text = _ERA_DAY.sub("令和N年M月D日", json.dumps(snaps, ensure_ascii=False))
+    return json.loads(text)
+
+
 def test_workbook_is_the_same_as_the_cell_by_cell_writer_wrote(tmp_path):
-    expected = json.loads(gzip.decompress(FIXTURE.read_bytes()))
-    got = make_snapshots(tmp_path)
+    expected = _undated(json.loads(gzip.decompress(FIXTURE.read_bytes())))
+    got = _undated(make_snapshots(tmp_path))
     diff = first_difference(expected, got)
     assert diff is None, diff
     assert expected == got
