@@ -23,18 +23,17 @@ Dashboard.items) so a click on it can list the measures behind it.
 
 from __future__ import annotations
 
-import csv
-import os
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..domain import judgement as J
 from ..domain.dashboard import (
     COLLECTION_ORDER,
     DEPARTMENT,
     INDICATOR,
+    MEASURE,
     OVERALL,
     STATUS_ORDER,
     UNASSIGNED,
@@ -47,13 +46,14 @@ from ..domain.dashboard import (
     Segment,
     Table,
 )
-from ..domain.errors import InvalidValue, StoreError
+from ..domain.errors import InvalidValue
 from ..domain.fiscal import current_fiscal_year, long_label
 from ..domain.indicator import Indicator
 from ..domain.judgement import Verdict
 from ..domain.model import MeasureRow, Node
 from ..domain.status import Status
 from ..store import repository as repo
+from .csv_files import save_csv
 
 if TYPE_CHECKING:
     from .desk import Desk
@@ -149,6 +149,18 @@ def _status_groups(
             ids.setdefault((OVERALL, fy, s), []).append(r.id)
             if node is not None:
                 ids.setdefault((node.label, fy, s), []).append(r.id)
+    return _groups(ids, firsts, years, STATUS_ORDER, MEASURE)
+
+
+def _groups(
+    refs: dict[tuple[str, int, Any], list[int]],
+    firsts: list[Node],
+    years: tuple[int, ...],
+    order: tuple[Any, ...],
+    what: str,
+) -> tuple[Group, ...]:
+    """Overall, then per level-1 node: a stacked bar per year with a segment per category of
+    `order` (Status or Verdict), each holding the refs counted under (label, year, category)."""
     groups = [(OVERALL, "")] + [(n.label, n.title) for n in firsts]
     return tuple(
         Group(
@@ -159,8 +171,8 @@ def _status_groups(
                     label,
                     fy,
                     tuple(
-                        Segment(s.value, s.label, tuple(ids.get((label, fy, s), ())))
-                        for s in STATUS_ORDER
+                        Segment(c.value, c.label, tuple(refs.get((label, fy, c), ())), what)
+                        for c in order
                     ),
                 )
                 for fy in years
@@ -249,25 +261,7 @@ def _verdict_groups(
             refs.setdefault((OVERALL, fy, verdict), []).append(i)
             if v.group:
                 refs.setdefault((v.group, fy, verdict), []).append(i)
-    groups = [(OVERALL, "")] + [(n.label, n.title) for n in firsts]
-    return tuple(
-        Group(
-            label,
-            title,
-            {
-                fy: Bar(
-                    label,
-                    fy,
-                    tuple(
-                        Segment(v.value, v.label, tuple(refs.get((label, fy, v), ())), INDICATOR)
-                        for v in VERDICT_ORDER
-                    ),
-                )
-                for fy in years
-            },
-        )
-        for label, title in groups
-    )
+    return _groups(refs, firsts, years, VERDICT_ORDER, INDICATOR)
 
 
 def _departments(rows: list[MeasureRow], fy: int, role: object) -> tuple[DepartmentLoad, ...]:
@@ -308,21 +302,14 @@ def _collection(desk: Desk, fy: int) -> tuple[Bar, tuple[str, ...]]:
     return bar, tuple(s.department for s in found)
 
 
-def write_csv(path: Path, tables: Iterable[Table]) -> None:
-    """The tables as CSV (UTF-8 with BOM, CRLF: Excel opens it as is), laid out as tsv()
-    does; StoreError (Japanese) when the file cannot be written."""
-    try:
-        with open(path, "w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f, lineterminator="\r\n")
-            for i, t in enumerate(tables):
-                if i:
-                    w.writerow([])
-                w.writerow([t.title])
-                for row in t.lines():
-                    w.writerow(row)
-            f.flush()
-            os.fsync(f.fileno())
-    except OSError as exc:
-        raise StoreError(
-            f"CSVファイルを書き出せません: {path}（{exc.strerror or exc}）", path=str(path)
-        ) from None
+def write_csv(path: Path, tables: Iterable[Table]) -> Path:
+    """The tables as Excel's CSV (services/csv_files: UTF-8 with BOM, CRLF, written whole or
+    not at all), laid out as tsv() does: each table's title, header and rows, a blank line
+    between tables; OutputError (Japanese) when the file cannot be written."""
+    rows: list[list[str]] = []
+    for i, t in enumerate(tables):
+        if i:
+            rows.append([])
+        rows.append([t.title])
+        rows += [list(r) for r in t.lines()]
+    return save_csv(path, rows)

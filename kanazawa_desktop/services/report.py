@@ -12,6 +12,7 @@ Then every measure's 取組管理票 (retired ones left out), two to a landscape
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -51,18 +52,7 @@ def build_report_job(
         indicators=[_indicator(v, fy) for v in board.indicators],
     )
     job = build_job(desk, printed_on=today)
-    return PrintJob(
-        plan=job.plan,
-        nodes=job.nodes,
-        measure_ids=job.measure_ids,
-        fetch=job.fetch,
-        printed_on=job.printed_on,
-        version=job.version,
-        repeat_labels=job.repeat_labels,
-        batch_size=job.batch_size,
-        report=report,
-        two_up=two_up,
-    )
+    return replace(job, report=report, two_up=two_up)
 
 
 def _indicator(view: IndicatorView, fy: int) -> ReportIndicator:

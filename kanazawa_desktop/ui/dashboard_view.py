@@ -15,7 +15,6 @@ itself stale, recomputing when it is shown (`showEvent`). Typing in the form nev
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -30,7 +29,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -60,6 +58,7 @@ from ..printing.charts import (
 )
 from ..services.dashboard import dashboard, department_loads, write_csv
 from ..services.desk import Desk
+from . import file_dialogs
 from .chart_widgets import GridWidget, IndicatorWidget, Labels
 from .messages import notify
 
@@ -459,12 +458,18 @@ class DashboardView(QWidget):
         if not tables or self.board is None:
             return
         suggested = f"見える化_{self.board.plan_name}_{short_label(self.board.current_fy)}.csv"
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("CSVで保存"), suggested, self.tr("CSV ファイル (*.csv)")
+        path = file_dialogs.save_file(
+            self,
+            file_dialogs.settings_of(self),
+            file_dialogs.REPORT,
+            self.tr("CSVで保存"),
+            suggested,
+            file_dialogs.CSV_FILES,
+            "csv",
         )
-        if not path:
+        if path is None:
             return
         try:
-            write_csv(Path(path), tables)
+            write_csv(path, tables)
         except DeskError as exc:
             notify(self, self.tr("保存できません"), exc.message)

@@ -12,16 +12,12 @@ leaves no partial file. A target that is a folder or a database is refused (targ
 
 from __future__ import annotations
 
-import csv
-import io
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from ...domain.deadline import as_date
 from ...domain.model import Plan
-from ...files import staging
-from ..targets import check_target, output_error
+from ..csv_files import csv_text, save_csv
 from .status import DepartmentStatus
 
 REMINDER_HEADERS = ("担当課", "計画", "配布日", "回収期限", "状況")
@@ -46,24 +42,8 @@ def reminder_rows(
 def as_text(rows: Iterable[Iterable[str]], delimiter: str = ",", newline: str = "\r\n") -> str:
     """The header and the rows as CSV (CRLF line ends, as Excel writes), or with delimiter
     "\\t" and newline "\\n" as TSV for a terminal or the clipboard."""
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=delimiter, lineterminator=newline)
-    w.writerow(REMINDER_HEADERS)
-    w.writerows(rows)
-    return buf.getvalue()
+    return csv_text([REMINDER_HEADERS, *rows], delimiter, newline)
 
 
 def write_reminder_csv(path: Path, rows: Iterable[Iterable[str]]) -> Path:
-    out = check_target(Path(path))
-    data = as_text(rows).encode("utf-8-sig")
-    tmp = None
-    try:
-        tmp = staging.create_beside(out)
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise output_error(out, exc) from exc
-    finally:
-        if tmp is not None:
-            staging.discard(tmp)
-    return out
+    return save_csv(path, [REMINDER_HEADERS, *rows])
