@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian/Ubuntu machine: Qt's system libraries and a Japanese font, then a
 # virtual environment in .venv with the app.  --dev adds the test tools (pytest, LibreOffice
-# for the round-trip test, poppler for looking at PDFs, Xvfb for screenshots).
+# for the round-trip test, poppler for looking at PDFs, Xvfb for screenshots, PostgreSQL's
+# server for the shared-server tests, which start a throwaway cluster of their own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +19,7 @@ pkgs=(
   fonts-ipaexfont-gothic fonts-ipaexfont-mincho
 )
 if [ "$dev" = 1 ]; then
-  pkgs+=(libreoffice-calc-nogui poppler-utils xvfb)
+  pkgs+=(libreoffice-calc-nogui poppler-utils xvfb postgresql)
 fi
 
 missing=()

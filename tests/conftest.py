@@ -85,12 +85,43 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def desk(db_path: Path):
+def desk(db_path: Path, request: pytest.FixtureRequest):
     from kanazawa_desktop.services.desk import Desk
 
-    d = Desk.open(db_path)
+    # KD_TEST_BACKEND=postgresql runs every test written on `desk` against a server database
+    # (a fresh one per test): how the store's portability is checked beyond tests/server
+    if os.environ.get("KD_TEST_BACKEND") == "postgresql":
+        d = Desk.open(request.getfixturevalue("server"))
+    else:
+        d = Desk.open(db_path)
     yield d
     d.close()
+
+
+# ---- PostgreSQL: one throwaway cluster per test session (tests/pg_cluster.py) ------------
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    import pg_cluster as clusters
+
+    try:
+        cluster = clusters.start_cluster()
+    except clusters.NoServer as exc:
+        pytest.fail(f"{exc} (the server tests need PostgreSQL: bash scripts/setup.sh --dev)")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def server(pg_cluster, request: pytest.FixtureRequest):
+    """A new, empty database on the test cluster, as its superuser (a Server location)."""
+    import uuid
+
+    from kanazawa_desktop.domain.location import parse_server
+
+    name = "t_" + uuid.uuid4().hex[:12]
+    return parse_server(pg_cluster.create_database(name))
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from ..domain.errors import DeskError
+from ..domain.location import Location, parse_location
 from ..services.paths import ENV_DB, default_db_path
 from . import (
     assign_cmd,
@@ -28,6 +28,7 @@ from . import (
     plans_cmd,
     print_cmd,
     status_cmd,
+    user_cmd,
     year_cmd,
 )
 from .parser import JapaneseParser
@@ -48,6 +49,7 @@ COMMAND_MODULES = [
     conflicts_cmd,
     opendata_cmd,
     year_cmd,
+    user_cmd,
 ]
 
 
@@ -58,9 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        type=Path,
+        type=_location,
         default=None,
-        help=f"データベースファイル（既定: ${ENV_DB} またはユーザーのデータフォルダー）",
+        metavar="PATH|postgresql://…",
+        help=f"データベースファイル、または共有サーバー postgresql://ログイン名@ホスト:ポート/データベース名"
+        f"（既定: ${ENV_DB} またはユーザーのデータフォルダー）",
     )
     sub = parser.add_subparsers(
         dest="command", parser_class=JapaneseParser, title="コマンド", metavar="コマンド"
@@ -70,9 +74,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _location(text: str) -> Location:
+    try:
+        return parse_location(text)
+    except DeskError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    db_path = args.db or default_db_path()
+    try:
+        db_path = args.db or default_db_path()
+    except DeskError as exc:  # $KANAZAWA_DESKTOP_DB that is no location
+        sys.stderr.write(f"kanazawa-desktop: エラー: {exc.message}\n")
+        return 2
     if args.command is None:
         from ..app import run_window
 

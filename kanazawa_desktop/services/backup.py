@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 
 from ..domain.errors import OutputError
+from ..domain.location import Location, Server
+from ..store import pg_backup
 from ..store.connection import save_copy
 from .desk import Desk
 from .targets import check_target, output_error
@@ -27,9 +29,12 @@ class BackupResult:
     size: int
 
 
-def default_name(db_path: Path, now: datetime | None = None) -> str:
-    """'desk_20261123-113005.sqlite3' beside the database's own name (to the second)."""
+def default_name(db_path: Location, now: datetime | None = None) -> str:
+    """'desk_20261123-113005.sqlite3' beside the database's own name (to the second); for a
+    server 'desk_20261123-113005.dump' (pg_dump's custom format, restored with pg_restore)."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    if isinstance(db_path, Server):
+        return f"{db_path.dbname}_{stamp}.dump"
     return f"{Path(db_path).stem}_{stamp}.sqlite3"
 
 
@@ -64,9 +69,13 @@ def save_backup(desk: Desk, target: str | Path) -> BackupResult:
             target = _unique(folder, default_name(desk.path))
     except OSError as exc:
         raise output_error(Path(target), exc) from exc
-    target = check_target(Path(target), backup_of=desk.path)
+    where = desk.path
+    target = check_target(Path(target), backup_of=None if isinstance(where, Server) else where)
     try:
-        save_copy(desk.db, target)
+        if isinstance(where, Server):
+            pg_backup.dump(where, target)
+        else:
+            save_copy(desk.db, target)  # type: ignore[arg-type]
         return BackupResult(path=target, size=target.stat().st_size)
     except OSError as exc:
         raise output_error(target, exc) from exc

@@ -22,14 +22,23 @@ from ..domain.changes import Changes
 from ..domain.errors import InvalidValue, PermissionDenied, RoleChangeRefused, StoreError
 from ..domain.filtering import MeasureFilter, SearchIndex, search_text, visible_to
 from ..domain.history import Actor, HistoryEntry
+from ..domain.location import Location, Server
 from ..domain.model import Measure, MeasureRow, Node, Plan
 from ..domain.plans import find_plan
 from ..domain.text import clean_text
 from ..domain.values import field_value, unit_of, validate
-from ..store import conflict_repo, fiscal_years
+from ..store import conflict_repo, fiscal_years, pg_connection, pg_security
 from ..store import repository as repo
-from ..store.connection import Database, SqliteInfo, connect, discard_new_file, write_transaction
+from ..store.connection import (
+    Database,
+    SqliteInfo,
+    connect,
+    discard_new_file,
+    is_server,
+    write_transaction,
+)
 from ..store.models import database_proxy
+from ..store.pg_connection import ServerInfo
 from ..store.plan_loader import load_plan
 from ..store.schema import current_version, ensure_schema, preflight
 from . import plan_indicators as plan_ind
@@ -47,12 +56,13 @@ class _SharedFile:
     """The file the models are bound to, and how many open desks share its database."""
 
     db: Database
-    info: SqliteInfo
-    path: Path
+    info: DbInfo
+    path: Location
     refs: int = 1
 
 
 _shared: _SharedFile | None = None  # under _OPEN_LOCK
+DbInfo = SqliteInfo | ServerInfo
 
 
 @dataclass(frozen=True)
@@ -65,7 +75,7 @@ class SaveResult:
 class Desk:
     """An open database. Not thread-safe: use one Desk per thread."""
 
-    def __init__(self, db: Database, info: SqliteInfo, path: Path) -> None:
+    def __init__(self, db: Database, info: DbInfo, path: Location) -> None:
         self.db = db
         self.info = info
         self.path = path
@@ -90,7 +100,7 @@ class Desk:
 
     # ---- opening ----------------------------------------------------------
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> Desk:
+    def open(cls, path: Location, *, create: bool = True) -> Desk:
         """Open the database at `path`, migrated and holding the plan and its identity.
 
         With `create` (init, the window's first start) a missing or empty file becomes a new
@@ -106,18 +116,20 @@ class Desk:
         file rebinds the models to that one.
         """
         with _OPEN_LOCK:
-            return cls._open(Path(path), create)
+            return cls._open(path if isinstance(path, Server) else Path(path), create)
 
     @classmethod
-    def _open(cls, path: Path, create: bool) -> Desk:
+    def _open(cls, path: Location, create: bool) -> Desk:
         global _shared
         shared = _shared
-        if shared is not None and database_proxy.obj is shared.db and shared.info.path == path:
+        if shared is not None and database_proxy.obj is shared.db and shared.path == path:
             shared.db.connect(reuse_if_open=True)
             shared.refs += 1
             again = cls(shared.db, shared.info, path)
             again._file = shared
             return again
+        if isinstance(path, Server):
+            return cls._open_server(path, create)
         existed = _existing(path, create)
         try:
             preflight(path)  # read-only: quick_check, version against tables
@@ -144,6 +156,36 @@ class Desk:
         desk._file = _shared = _SharedFile(db, info, path)
         return desk
 
+    @classmethod
+    def _open_server(cls, server: Server, create: bool) -> Desk:
+        """The same as a file, on a PostgreSQL server: connect, migrate, bind the models.
+        Creating the schema is one transaction (PostgreSQL's DDL is transactional)."""
+        global _shared
+        db, info = pg_connection.connect(server)
+        database_proxy.initialize(db)
+        try:
+            new = current_version(db) is None
+            if new and not create:
+                raise StoreError(
+                    "サーバーのデータベースはまだ作成されていません。事務局が "
+                    f"init --secretariat で作成してください: {server.display}",
+                    server=server.display,
+                )
+            if not new:
+                ensure_schema(db, None)
+            desk = cls(db, info, server)
+            desk._complete(new)
+        except BaseException:
+            db.close()
+            database_proxy.initialize(None)
+            raise
+        desk._file = _shared = _SharedFile(db, info, server)
+        return desk
+
+    @property
+    def on_server(self) -> bool:
+        return is_server(self.db)
+
     def _complete(self, new: bool) -> None:
         """Create (new) or finish (a bundled plan or the identity missing: a database made
         before the plan was bundled) the database in one transaction."""
@@ -152,7 +194,7 @@ class Desk:
             return  # nothing to write: no write lock taken on an ordinary open
         with write_transaction(self.db):
             if new:
-                ensure_schema(self.db, self.path)
+                ensure_schema(self.db, self.path if isinstance(self.path, Path) else None)
                 missing = self._missing_plans()
             for code, name in missing:
                 self._load_bundled(code, name)
@@ -202,6 +244,11 @@ class Desk:
         return self._role_cache[0]
 
     def _read_role(self) -> F.Role | None:
+        if isinstance(self.path, Server):  # on a server the login decides, not a setting
+            found = pg_security.login_role(self.db, self.path.dbname)
+            if found is None:
+                return None
+            return F.Role() if found.secretariat else F.Role(department=found.department)
         kind = repo.get_meta("role")
         if kind == "secretariat":
             return F.Role()
@@ -221,6 +268,8 @@ class Desk:
         """
         if secretariat == (department is not None):
             raise InvalidValue("担当課か事務局のどちらか一方を指定してください")
+        if isinstance(self.path, Server):
+            return self._set_server_role(department)
         if department is not None:
             known = self.departments()
             if department not in known:
@@ -267,9 +316,37 @@ class Desk:
         first: {"at", "user", "from", "to"}."""
         return list(json.loads(repo.get_meta("role_changes") or "[]"))
 
+    def _set_server_role(self, department: str | None) -> F.Role:
+        """On a server the login is the role. `init --secretariat` by the database's owner
+        installs the roles, privileges and row policies (services/server_users adds logins);
+        a department is never chosen here: it is the login's (`user add --department`)."""
+        assert isinstance(self.path, Server)
+        if department is not None:
+            raise PermissionDenied(
+                "サーバーでは担当課はログインで決まります。事務局が "
+                f"user add ログイン名 --department {department} でログインを作ります"
+            )
+        current = self.role
+        if current is None or not current.is_secretariat:
+            raise PermissionDenied(
+                f"このログイン（{self.info_login}）は事務局ではありません。"
+                "事務局の設定はデータベースの所有者が行います"
+            )
+        with write_transaction(self.db):
+            pg_security.install(self.db, self.path.dbname)
+            repo.set_meta("role", "secretariat")
+        self._role_cache = None
+        return F.Role()
+
+    @property
+    def info_login(self) -> str:
+        return getattr(self.info, "login", "")
+
     @property
     def actor(self) -> Actor:
         role = self.role
+        if isinstance(self.path, Server):  # who wrote it is the login, never the PC's user
+            return Actor(user=self.info_login, role=role.label if role else "未設定")
         return Actor.current(role.label if role else "未設定")
 
     @property

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import os
 from importlib import resources
-from pathlib import Path
 
 from platformdirs import user_data_path
+
+from ..domain.location import Location, parse_location
 
 ENV_DB = "KANAZAWA_DESKTOP_DB"
 APP_DIR = "kanazawa-desktop"
 
 
-def default_db_path() -> Path:
-    """$KANAZAWA_DESKTOP_DB, else desk.sqlite3 in the user's data folder."""
+def default_db_path() -> Location:
+    """$KANAZAWA_DESKTOP_DB (a file, or a server's postgresql://…), else desk.sqlite3 in the
+    user's data folder."""
     env = os.environ.get(ENV_DB)
     if env:
-        return Path(env).expanduser()
+        return parse_location(env)
     return user_data_path(APP_DIR, appauthor=False) / "desk.sqlite3"
 
 

@@ -24,13 +24,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
+from peewee import Database as _PeeweeDatabase
 from peewee import SqliteDatabase
 
 from ..domain.errors import DeskError, StoreError
 from ..files import staging
 
-# the type of an open database, for the layers above that must not import peewee themselves
-Database: TypeAlias = SqliteDatabase
+# the type of an open database (a SQLite file or a server), for the layers above that must
+# not import peewee themselves
+Database: TypeAlias = _PeeweeDatabase
+
+
+def is_server(db: object) -> bool:
+    """True for a PostgreSQL server's database (store.pg_connection), False for a file."""
+    from .pg_connection import ServerDatabase
+
+    return isinstance(db, ServerDatabase)
+
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # the first bytes of a rollback journal and of a WAL file (sqlite.org/fileformat.html)
@@ -391,14 +401,20 @@ def discard_new_file(path: Path) -> None:
 
 
 @contextmanager
-def write_transaction(db: SqliteDatabase) -> Iterator[object]:
+def write_transaction(db: Database) -> Iterator[object]:
     """A write transaction that takes the write lock up front, so writers queue, not fail.
 
-    Nested, it is a savepoint. A lock held past the busy timeout, a full disk or a read-only
+    On a server it is store.pg_connection's (SERIALIZABLE). Nested, it is a savepoint. A lock held past the busy timeout, a full disk or a read-only
     file becomes StoreError (storage_error). When SQLite has already ended the transaction
     itself (a full disk), peewee's rollback fails with "cannot rollback"; the error that
     caused it is reported, never the rollback's.
     """
+    if is_server(db):
+        from . import pg_connection
+
+        with pg_connection.write_transaction(db) as txn:  # type: ignore[arg-type]
+            yield txn
+        return
     try:
         with db.atomic(lock_type="IMMEDIATE") as txn:
             yield txn

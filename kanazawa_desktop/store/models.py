@@ -7,11 +7,13 @@ portable across both.
 
 from __future__ import annotations
 
+from typing import Any
+
 from peewee import (
     SQL,
     BooleanField,
     CompositeKey,
-    FloatField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     TextField,
@@ -19,6 +21,17 @@ from peewee import (
 
 from .base import BaseModel
 from .base import database_proxy as database_proxy  # where callers have always found it
+
+
+class IntBool(BooleanField):
+    """A flag kept as 0/1 in an INTEGER column, as SQLite has always stored it; on a server
+    the column is INTEGER too (the same steps), so the value is sent as a number, not as
+    PostgreSQL's boolean, and raw SQL such as `retired = 0` means the same on both."""
+
+    field_type = "INTEGER"
+
+    def db_value(self, value: Any) -> int | None:
+        return None if value is None else int(bool(value))
 
 
 class DbMeta(BaseModel):
@@ -74,20 +87,20 @@ class DbMeasure(BaseModel):
     repeat_of = IntegerField(null=True)
     name = TextField()
     list_name = TextField(default="")
-    numeric = BooleanField(default=False)
+    numeric = IntBool(default=False)
     summary = TextField(default="")
     vision = TextField(default="")
     related_plans = TextField(default="[]")
-    res_hito = BooleanField(default=False)
-    res_kane = BooleanField(default=False)
-    res_mono = BooleanField(default=False)
-    res_joho = BooleanField(default=False)
-    retired = BooleanField(default=False)
+    res_hito = IntBool(default=False)
+    res_kane = IntBool(default=False)
+    res_mono = IntBool(default=False)
+    res_joho = IntBool(default=False)
+    retired = IntBool(default=False)
     position = IntegerField()
     ind_name = TextField(default="")
     ind_unit = TextField(default="")
     ind_direction = TextField(default="")
-    ind_cumulative = BooleanField(default=False)
+    ind_cumulative = IntBool(default=False)
     ind_note = TextField(default="")
 
     class Meta:
@@ -111,8 +124,8 @@ class DbMeasureYear(BaseModel):
     plan_text = TextField(default="")
     result_text = TextField(default="")
     status = TextField(default="")
-    target = FloatField(null=True)
-    actual = FloatField(null=True)
+    target = DoubleField(null=True)
+    actual = DoubleField(null=True)
 
     class Meta:
         table_name = "measure_year"
@@ -194,8 +207,8 @@ class DbIndicator(BaseModel):
 class DbIndicatorValue(BaseModel):
     indicator = ForeignKeyField(DbIndicator, on_delete="CASCADE")
     fy = IntegerField()
-    actual = FloatField(null=True)
-    figure = FloatField(null=True)
+    actual = DoubleField(null=True)
+    figure = DoubleField(null=True)
 
     class Meta:
         table_name = "indicator_value"

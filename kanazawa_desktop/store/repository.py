@@ -26,7 +26,7 @@ from ..domain.status import Status
 from ..domain.values import field_value
 from . import fiscal_years
 from . import plan_indicators as owned
-from .connection import write_transaction
+from .connection import is_server, write_transaction
 from .models import (
     DbBatch,
     DbChange,
@@ -57,7 +57,10 @@ def get_meta(key: str, default: str | None = None) -> str | None:
 
 
 def set_meta(key: str, value: str) -> None:
-    DbMeta.replace(key=key, value=value).execute()
+    # insert … on conflict, not REPLACE: the same statement on SQLite and PostgreSQL
+    DbMeta.insert(key=key, value=value).on_conflict(
+        conflict_target=[DbMeta.key], update={DbMeta.value: value}
+    ).execute()
 
 
 # ---- reads --------------------------------------------------------------
@@ -141,7 +144,7 @@ def _departments_by_measure(measure_ids: list[int] | None = None) -> dict[int, t
         "SELECT md.measure_id, d.name FROM measure_department md "
         "JOIN department d ON d.id = md.department_id WHERE {where} "
         "ORDER BY md.measure_id, md.position",
-        "1",
+        "1 = 1",
         [],
         measure_ids,
         "md.measure_id",
@@ -198,7 +201,7 @@ def measure_rows(plan_id: int, ids: list[int] | None = None) -> list[MeasureRow]
 def disagreements(rows: list[MeasureRow]) -> dict[int, dict[int, str]]:
     """Per measure of `rows`, the years whose chosen status its indicators' judgement
     contradicts, with that judgement (達成 / 未達成); measures without any left out."""
-    series = read_series("1", [], [r.id for r in rows])
+    series = read_series("1 = 1", [], [r.id for r in rows])
     out = {}
     for r in rows:
         found = _disagreements(series, r.id, r.statuses)
@@ -247,6 +250,8 @@ def search_texts(plan_id: int, ids: list[int] | None = None) -> dict[int, str]:
 
 def data_version(db: Database) -> int:
     """Changes when another connection (another process, another thread) commits."""
+    if is_server(db):
+        return int(db.data_version())  # type: ignore[attr-defined]
     return int(db.execute_sql("PRAGMA data_version").fetchone()[0])
 
 
@@ -505,17 +510,17 @@ def measures_by_ids(ids: list[int]) -> list[Measure]:
     for mid, *year in _sql(
         "SELECT y.measure_id, y.fy, y.plan_text, y.result_text, y.status, y.target, y.actual "
         "FROM measure_year y WHERE {where}",
-        "1",
+        "1 = 1",
         [],
         ids,
         "y.measure_id",
     ):
         years[mid][year[0]] = year_record(*year)
-    series = read_series("1", [], ids)
+    series = read_series("1 = 1", [], ids)
     found = {
         row[0]: _measure_of(row, deps, years, series)
         for row in _sql(
-            f"SELECT {_MEASURE_COLUMNS} FROM measure m WHERE {{where}}", "1", [], ids, "m.id"
+            f"SELECT {_MEASURE_COLUMNS} FROM measure m WHERE {{where}}", "1 = 1", [], ids, "m.id"
         )
     }
     return [found[i] for i in ids if i in found]
@@ -607,9 +612,12 @@ def _write_field(measure_id: int, field: str, fy: int | None, value: object) -> 
     if field == F.TARGET:
         raise InvalidValue("目標値は指標の定義で変わります（年度ごとの目標値の欄はありません）")
     if field in F.YEAR_FIELDS:
-        row = _year_row(measure_id, fy or 0, create=True)
-        setattr(row, field, value)
-        row.save()
+        _year_row(measure_id, fy or 0, create=True)
+        # this one column, not the whole row: on a server a department may update only
+        # its result columns (column privileges), and a row save would name them all
+        DbMeasureYear.update({getattr(DbMeasureYear, field): value}).where(
+            (DbMeasureYear.measure == measure_id) & (DbMeasureYear.fy == (fy or 0))
+        ).execute()
         return
     m = DbMeasure.get_by_id(measure_id)
     if field == "related_plans":
@@ -885,8 +893,12 @@ def _path_nodes(node_id: int) -> dict[int, str]:
 
 def put_draft(db: Database, measure_id: int, fy: int | None, field: str, text: str) -> None:
     with write_transaction(db):
-        DbDraft.replace(
-            measure=measure_id, fy=fy or 0, field=field, text=text, updated_at=now_iso()
+        at = now_iso()
+        DbDraft.insert(
+            measure=measure_id, fy=fy or 0, field=field, text=text, updated_at=at
+        ).on_conflict(
+            conflict_target=[DbDraft.measure, DbDraft.fy, DbDraft.field],
+            update={DbDraft.text: text, DbDraft.updated_at: at},
         ).execute()
 
 

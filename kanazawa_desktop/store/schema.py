@@ -18,7 +18,7 @@ from peewee import Database
 
 from ..domain.errors import StoreError
 from . import steps as _steps
-from .connection import Probe, backup_to, parse_version, probe, write_transaction
+from .connection import Probe, backup_to, is_server, parse_version, probe, write_transaction
 from .models import DbMeta
 
 STEPS: tuple[_steps.Step, ...] = _steps.read_steps()
@@ -106,7 +106,7 @@ def ensure_schema(db: Database, path: Path | None) -> int:
         found = 0
     if found > LATEST_VERSION:
         raise _newer(path, found)
-    if 0 < found < LATEST_VERSION and path is not None:
+    if 0 < found < LATEST_VERSION and path is not None and not is_server(db):
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup_to(db, path.with_name(f"{path.name}.v{found}-{stamp}.bak"))
     for step in STEPS:
@@ -115,8 +115,21 @@ def ensure_schema(db: Database, path: Path | None) -> int:
                 _run(db, step)
                 if found > 0 and step.version in _DATA_STEPS:
                     _DATA_STEPS[step.version](db)
-                DbMeta.replace(key="schema_version", value=str(step.version)).execute()
+                set_version(step.version)
+                if is_server(db) and step is STEPS[-1]:
+                    from . import pg_schema
+
+                    for sql in pg_schema.server_objects():
+                        db.execute_sql(sql)
     return found
+
+
+def set_version(version: int) -> None:
+    (
+        DbMeta.insert(key="schema_version", value=str(version))
+        .on_conflict(conflict_target=[DbMeta.key], update={DbMeta.value: str(version)})
+        .execute()
+    )
 
 
 def _data_step_5(db: Database) -> None:
@@ -132,6 +145,12 @@ _DATA_STEPS = {5: _data_step_5}
 
 def _run(db: Database, step: _steps.Step) -> None:
     """One step, statement by statement, inside the caller's transaction (not executescript,
-    which would commit on its own)."""
-    for sql in step.statements:
+    which would commit on its own). A server runs the step's PostgreSQL form (pg_schema)."""
+    if is_server(db):
+        from . import pg_schema
+
+        statements = pg_schema.statements(step)
+    else:
+        statements = list(step.statements)
+    for sql in statements:
         db.execute_sql(sql)

@@ -1,0 +1,302 @@
+"""Opening a shared PostgreSQL server: the only place that knows the store is PostgreSQL.
+
+The same models, repository and migrations serve both backends; what differs is here:
+- raw SQL is written once with `?` placeholders (SQLite's); `ServerDatabase.execute_sql`
+  turns them into psycopg's `%s` (outside quotes) so the repository's queries run unchanged;
+- every write transaction is SERIALIZABLE. The repository's read-check-write (a save checks
+  the field still holds what the person saw) relies on one writer at a time under SQLite;
+  under PostgreSQL's default READ COMMITTED two people saving one field at once would both
+  pass the check and one edit would be lost without a word. SERIALIZABLE makes the later of
+  the two fail (40001) instead; the operation is then tried again where that is safe and the
+  check finds the other person's value (ConflictError, with both values);
+- "has anyone else committed?" (SQLite's PRAGMA data_version) is answered by LISTEN/NOTIFY:
+  triggers notify at commit (never before), a listening connection counts what other
+  connections sent (`ServerDatabase.data_version`);
+- failures are worded in Japanese: unreachable, login refused, permission denied (naming what
+  was refused), serialization conflict.
+Who wrote a change is the login (`session_user`), never a setting of the PC.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import PostgresqlDatabase
+
+from ..domain.errors import DeskError, PermissionDenied, StoreError
+from ..domain.location import Server
+
+CONNECT_TIMEOUT_S = 10
+CHANNEL = "kanazawa_desk"
+APPLICATION = "kanazawa-desktop"
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    server: Server
+    login: str  # session_user
+    version: str  # the server's version, for the about box and messages
+    on_network: bool = False  # the SQLite file's warning does not apply
+    journal_mode: str = "server"
+
+    @property
+    def path(self) -> Server:  # where callers print a SQLite file's path
+        return self.server
+
+
+def qmark_to_format(sql: str) -> str:
+    """`?` placeholders outside quotes become `%s`, and every `%` is doubled (psycopg reads
+    `%` as the start of a placeholder when parameters are given)."""
+    out = []
+    quote: str | None = None
+    for ch in sql:
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in ("'", '"'):
+            quote = ch
+        elif ch == "?":
+            out.append("%s")
+            continue
+        out.append("%%" if ch == "%" else ch)
+    return "".join(out)
+
+
+class ServerDatabase(PostgresqlDatabase):
+    """peewee's PostgresqlDatabase (psycopg 3) with the store's raw-SQL dialect and a count of
+    what other connections committed."""
+
+    def __init__(self, server: Server, **kwargs: Any) -> None:
+        self.server = server
+        self._own_pids: set[int] = set()
+        self._listener: Any = None
+        self._listen_lock = threading.Lock()
+        self._foreign_commits = 0
+        self._notify_handlers: list[Any] = []
+        super().__init__(
+            server.dbname,
+            host=server.host,
+            port=server.port,
+            user=server.user,
+            password=server.password,
+            prefer_psycopg3=True,
+            connect_timeout=CONNECT_TIMEOUT_S,
+            application_name=APPLICATION,
+            **kwargs,
+        )
+
+    def _connect(self) -> Any:
+        conn = super()._connect()
+        self._own_pids.add(conn.info.backend_pid)
+        return conn
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        if params and "?" in sql:
+            sql = qmark_to_format(sql)
+        return super().execute_sql(sql, params)
+
+    # ---- commits by others (LISTEN/NOTIFY) ------------------------------------------
+    def listener(self) -> Any:
+        """A connection of its own that LISTENs (autocommit); made on first use."""
+        with self._listen_lock:
+            if self._listener is None:
+                import psycopg
+
+                s = self.server
+                self._listener = psycopg.connect(
+                    host=s.host,
+                    port=s.port,
+                    dbname=s.dbname,
+                    user=s.user,
+                    password=s.password,
+                    autocommit=True,
+                    connect_timeout=CONNECT_TIMEOUT_S,
+                    application_name=f"{APPLICATION} (listen)",
+                )
+                self._listener.execute(f"LISTEN {CHANNEL}")
+            return self._listener
+
+    def drain(self) -> list[str]:
+        """Payloads other connections committed since the last call (never blocks)."""
+        con = self.listener()
+        payloads = []
+        with self._listen_lock:
+            for note in con.notifies(timeout=0):
+                if note.pid not in self._own_pids:
+                    self._foreign_commits += 1
+                    payloads.append(note.payload)
+        return payloads
+
+    def data_version(self) -> int:
+        """Grows when another connection (another person, another thread) commits."""
+        self.drain()
+        return self._foreign_commits
+
+    def close(self) -> bool:
+        with self._listen_lock:
+            if self._listener is not None:
+                self._listener.close()
+                self._listener = None
+        return bool(super().close())
+
+
+def connect(server: Server) -> tuple[ServerDatabase, ServerInfo]:
+    """Connect, or StoreError in Japanese (unreachable, login refused, no such database)."""
+    db = ServerDatabase(server)
+    try:
+        db.connect()
+        login, version = db.execute_sql(
+            "SELECT session_user, current_setting('server_version')"
+        ).fetchone()
+    except Exception as exc:
+        db.close()
+        raise connect_error(exc, server) from exc
+    return db, ServerInfo(server=server, login=str(login), version=str(version))
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    for e in _chain(exc):
+        state = getattr(e, "sqlstate", None)
+        if state:
+            return str(state)
+    return None
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop(0)
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        todo += [a for a in getattr(e, "args", ())[:1] if isinstance(a, BaseException)]
+        todo += [e.__cause__, e.__context__]
+
+
+def _primary(exc: BaseException) -> str:
+    for e in _chain(exc):
+        diag = getattr(e, "diag", None)
+        if diag is not None and diag.message_primary:
+            return str(diag.message_primary)
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def connect_error(exc: BaseException, server: Server) -> DeskError:
+    if isinstance(exc, DeskError):
+        return exc
+    state = _sqlstate(exc)
+    text = str(exc).lower()
+    where = server.display
+    refused = ("password authentication failed", "does not exist", "authentication failed")
+    if state == "3D000" or f'database "{server.dbname.lower()}" does not exist' in text:
+        return StoreError(
+            f"サーバーにデータベース「{server.dbname}」がありません: {where}",
+            reason="no_database",
+            server=where,
+        )
+    if state in ("28P01", "28000") or any(r in text for r in refused):
+        if "no password supplied" in text or "password" in text and server.password is None:
+            return StoreError(
+                f"サーバーのパスワードが必要です: {where}", reason="password_needed", server=where
+            )
+        return StoreError(
+            f"サーバーがログインを拒否しました（ログイン名かパスワードが違います）: {where}",
+            reason="login_refused",
+            server=where,
+        )
+    if "no password supplied" in text or "fe_sendauth" in text:
+        return StoreError(
+            f"サーバーのパスワードが必要です: {where}", reason="password_needed", server=where
+        )
+    if state == "3D000":
+        return StoreError(
+            f"サーバーにデータベース「{server.dbname}」がありません: {where}",
+            reason="no_database",
+            server=where,
+        )
+    if state == "42501":
+        return StoreError(
+            f"このログインはデータベースに接続できません（権限がありません）: {where}",
+            reason="permission",
+            server=where,
+        )
+    return StoreError(
+        f"サーバーに接続できません。サーバー名・ポートとネットワークを確かめてください: {where}"
+        f"（{_primary(exc)}）",
+        reason="unreachable",
+        server=where,
+    )
+
+
+SERIALIZATION_STATES = ("40001", "40P01")  # serialization failure, deadlock
+
+
+def storage_error(exc: BaseException, server: Server) -> DeskError | None:
+    """The Japanese error for a failed operation on the server, or None if it is not one."""
+    for e in _chain(exc):
+        if isinstance(e, DeskError):
+            return e
+    state = _sqlstate(exc)
+    where = server.display
+    if state in SERIALIZATION_STATES:
+        return StoreError(
+            "他の人が同時に同じデータを変更したため、保存できませんでした。もう一度やり直してください",
+            reason="serialization",
+            server=where,
+        )
+    if state == "42501" or state == "42P17" or (state or "").startswith("42501"):
+        return PermissionDenied(
+            f"サーバーがこの操作を許可しませんでした（権限がありません: {_primary(exc)}）",
+            reason="server_permission",
+            detail=_primary(exc),
+        )
+    if state == "53100":
+        return StoreError(
+            f"サーバーのディスクの空き容量が不足しています。管理者に連絡してください: {where}",
+            reason="disk_full",
+        )
+    if state in ("57P01", "57P02", "57P03", "08000", "08003", "08006") or (
+        state is None and _is_connection_lost(exc)
+    ):
+        return StoreError(
+            f"サーバーとの接続が切れました。ネットワークを確かめて開き直してください: {where}",
+            reason="unreachable",
+            server=where,
+        )
+    if state == "25006":  # read-only transaction (a standby)
+        return StoreError(f"サーバーが読み取り専用です: {where}", reason="readonly")
+    return None
+
+
+def _is_connection_lost(exc: BaseException) -> bool:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover
+        return False
+    return any(isinstance(e, psycopg.OperationalError) for e in _chain(exc))
+
+
+@contextmanager
+def write_transaction(db: ServerDatabase) -> Iterator[object]:
+    """SERIALIZABLE at the outermost level, a savepoint nested; failures worded."""
+    outer = not db.in_transaction()
+    try:
+        with db.atomic(**({"isolation_level": "SERIALIZABLE"} if outer else {})) as txn:
+            yield txn
+    except DeskError:
+        raise
+    except Exception as exc:
+        known = storage_error(exc, db.server)
+        if known is not None:
+            raise known from exc
+        raise
+
+
+def is_serialization_failure(exc: BaseException) -> bool:
+    return isinstance(exc, StoreError) and exc.data.get("reason") == "serialization"
