@@ -192,7 +192,7 @@ def secretariat_window(tmp_path, open_window):
     )
 
 
-def run_cli(*args: str, env: dict | None = None, timeout: float = 120):
+def run_cli(*args: str, env: dict | None = None, timeout: float = 120, input: str | None = None):
     """Run the installed command line in a child process, as a person would."""
     import subprocess
 
@@ -206,6 +206,7 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 120):
         timeout=timeout,
         env=e,
         cwd=REPO,
+        input=input,
     )
 
 

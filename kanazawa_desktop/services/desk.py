@@ -580,9 +580,20 @@ class Desk:
         *,
         source: str | None = None,
         description: str = "",
+        base: Measure | None = None,
     ) -> SaveResult:
-        """Save field edits of one measure as one undoable batch."""
-        return self.save_many({measure_id: edits}, source=source, description=description)
+        """Save field edits of one measure as one undoable batch.
+
+        `base` is the measure as the person saw it when they began typing (the form's). A
+        field that someone else saved in between is then a ConflictError carrying both
+        values, never a silent overwrite; without it the values are compared with what is
+        stored now (a command, an assignment table)."""
+        return self.save_many(
+            {measure_id: edits},
+            source=source,
+            description=description,
+            bases={measure_id: base} if base is not None else None,
+        )
 
     def save_many(
         self,
@@ -590,13 +601,33 @@ class Desk:
         *,
         source: str | None = None,
         description: str = "",
+        bases: dict[int, Measure] | None = None,
     ) -> SaveResult:
         """Save field edits of several measures as one undoable batch (an assignment of
         departments from a table): all or nothing. A field saved settles the conflicts an
-        import left open on it (the value saved wins), in the same transaction."""
+        import left open on it (the value saved wins), in the same transaction.
+
+        On a server two saves at once are serialized by PostgreSQL; the one that loses is
+        tried again once here, and then meets the other's value (ConflictError when it
+        saved from `bases`)."""
+        for attempt in (1, 2):
+            try:
+                return self._save_many(edits, source, description, bases or {})
+            except StoreError as exc:
+                if attempt == 2 or not pg_connection.is_serialization_failure(exc):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _save_many(
+        self,
+        edits: dict[int, dict[EditKey, object]],
+        source: str | None,
+        description: str,
+        bases: dict[int, Measure],
+    ) -> SaveResult:
         changes = []
         for measure_id, fields in edits.items():
-            changes += self._changes_for(self.measure(measure_id), fields)
+            changes += self._changes_for(bases.get(measure_id) or self.measure(measure_id), fields)
         actor, batch = self.actor, None
         written = [c for c in changes if not repo.same_value(c.old, c.new)]
         if written:  # nothing to write takes no write lock

@@ -75,7 +75,8 @@ class ServerDatabase(PostgresqlDatabase):
         self._own_pids: set[int] = set()
         self._listener: Any = None
         self._listen_lock = threading.Lock()
-        self._foreign_commits = 0
+        self._commits_by: dict[int, int] = {}  # backend pid -> notifications it sent
+        self._thread_pid = threading.local()
         self._notify_handlers: list[Any] = []
         super().__init__(
             server.dbname,
@@ -92,6 +93,7 @@ class ServerDatabase(PostgresqlDatabase):
     def _connect(self) -> Any:
         conn = super()._connect()
         self._own_pids.add(conn.info.backend_pid)
+        self._thread_pid.pid = conn.info.backend_pid  # peewee: one connection per thread
         return conn
 
     def execute_sql(self, sql: str, params: Any = None) -> Any:
@@ -121,20 +123,23 @@ class ServerDatabase(PostgresqlDatabase):
             return self._listener
 
     def drain(self) -> list[str]:
-        """Payloads other connections committed since the last call (never blocks)."""
+        """Payloads other processes committed since the last call (never blocks)."""
         con = self.listener()
         payloads = []
         with self._listen_lock:
             for note in con.notifies(timeout=0):
+                self._commits_by[note.pid] = self._commits_by.get(note.pid, 0) + 1
                 if note.pid not in self._own_pids:
-                    self._foreign_commits += 1
                     payloads.append(note.payload)
         return payloads
 
     def data_version(self) -> int:
-        """Grows when another connection (another person, another thread) commits."""
+        """Grows when another connection (another person, or another thread of this app,
+        like SQLite's PRAGMA data_version) commits; not for this thread's own commits."""
         self.drain()
-        return self._foreign_commits
+        mine = getattr(self._thread_pid, "pid", None)
+        with self._listen_lock:
+            return sum(n for pid, n in self._commits_by.items() if pid != mine)
 
     def close(self) -> bool:
         with self._listen_lock:

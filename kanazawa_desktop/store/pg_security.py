@@ -227,7 +227,14 @@ def add_user(
             raise InvalidValue(f"担当課「{department}」はありません", department=department)
         group = _department_role(db, n, int(row[0]))
     if _role_exists(db, login):
-        raise InvalidValue(f"ログイン「{login}」は既にあります", login=login)
+        # logins belong to the whole server: one made for another database (the same person
+        # there) joins this database's role, keeping its password; one of this database is
+        # refused
+        current = dict(users(db, dbname)).get(login)
+        if current is not None:
+            raise InvalidValue(f"ログイン「{login}」は既にあります（{current}）", login=login)
+        db.execute_sql(f"GRANT {q(group)} TO {q(login)}")
+        return
     sql = f"CREATE ROLE {q(login)} LOGIN IN ROLE {q(group)}"
     if password:
         sql += f" PASSWORD {_lit(password)}"

@@ -724,8 +724,12 @@ def apply_changes(
     with write_transaction(db):
         if not closed_ok:
             fiscal_years.check_open(changes)  # a closed year's values stay as they are
+        kept = []
         for c in changes:
             current = _current(c)
+            if same_value(current, c.new):
+                continue  # someone already saved exactly this: nothing to write, no conflict
+            kept.append(c)
             if not same_value(current, c.old):
                 raise ConflictError(
                     f"{F.label(c.field)}は他で変更されています。画面を開き直してください",
@@ -733,7 +737,11 @@ def apply_changes(
                     field=c.field,
                     fy=c.fy,
                     current=current,
+                    mine=c.new,
                 )
+        changes = kept
+        if not changes and not created and not created_nodes:
+            return None
         batch = DbBatch.create(
             at=now_iso(),
             user=actor.user,

@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
 from ..domain import fields as F
 from ..domain.achievement import format_number
 from ..domain.details import sections
-from ..domain.errors import DeskError
+from ..domain.errors import ConflictError, DeskError
 from ..domain.fiscal import current_fiscal_year, long_label
 from ..domain.judgement import disagrees, of_measure
 from ..domain.model import Measure
 from ..domain.status import Status
 from ..domain.values import field_value, series_fields, unit_of, validate
 from ..services.desk import Desk, SaveResult
+from . import save_conflict
 from .editors import (
     DepartmentsEditor,
     FieldEditor,
@@ -438,7 +439,7 @@ class MeasureForm(QScrollArea):
         result = None
         if good:
             try:
-                result = self.desk.save(self.measure.id, good)
+                result = self._save_from_seen(good)
             except DeskError as exc:
                 self.write_drafts()
                 self._report(exc.message)
@@ -448,13 +449,37 @@ class MeasureForm(QScrollArea):
             self._drafted -= set(good)  # the save dropped their drafts
             for key in good:
                 self.editors[key].forget_steps()  # from now on the window's undo has them
-            self.saved.emit(result)
+            if result is not None:
+                self.saved.emit(result)
         self.write_drafts()  # a refused text stays as a draft; a cleared one is dropped
         if new_refusals:  # said once in the status bar; the field says it as long as it holds
             self.refused.emit(next(iter(new_refusals.values())))
         if not bad:
             self._last_report = None
         return result
+
+    def _save_from_seen(self, good: dict[Key, object]) -> SaveResult | None:
+        """Save what was typed over what this form showed (its `measure`): a field someone
+        else saved meanwhile asks the person which value to keep (ui/save_conflict)."""
+        assert self.measure is not None
+        try:
+            return self.desk.save(self.measure.id, good, base=self.measure)
+        except ConflictError as exc:
+            key: Key = (exc.data.get("fy"), str(exc.data.get("field")))  # type: ignore[assignment]
+            choice = save_conflict.ask(self, exc) if key in good else None
+            if choice is None:
+                raise
+            fresh = self.desk.measure(self.measure.id)
+            result = None
+            if choice == save_conflict.MINE:  # over the other's value, knowingly
+                result = self.desk.save(self.measure.id, {key: good[key]}, base=fresh)
+            else:
+                self.editors[key].set_value(self._values(fresh)[key])
+                self.desk.drop_drafts(self.measure.id, [key])
+            rest = {k: v for k, v in good.items() if k != key}
+            if rest:  # the other fields still over what the person saw
+                result = self._save_from_seen(rest) or result
+            return result
 
     def release(self) -> None:
         """This form is being replaced (another plan): what it held is saved or a draft
