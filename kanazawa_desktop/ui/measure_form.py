@@ -77,6 +77,7 @@ class MeasureForm(QScrollArea):
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._asking = False  # the save-conflict question is open
         self.desk = desk
         self.measure: Measure | None = None
         self.editors: dict[Key, FieldEditor] = {}
@@ -422,7 +423,9 @@ class MeasureForm(QScrollArea):
         """Save every changed field now. A field whose value is refused keeps its text on
         screen (tinted, with the reason) and as a draft; the other fields are saved."""
         self._draft_timer.stop()
-        if self.measure is None:
+        if self.measure is None or self._asking:
+            # the conflict question takes the focus from the editor, whose focus-out would
+            # save again from inside the question
             return None
         edits = self.dirty()
         bad: dict[Key, str] = {}
@@ -466,7 +469,11 @@ class MeasureForm(QScrollArea):
             return self.desk.save(self.measure.id, good, base=self.measure)
         except ConflictError as exc:
             key: Key = (exc.data.get("fy"), str(exc.data.get("field")))  # type: ignore[assignment]
-            choice = save_conflict.ask(self, exc) if key in good else None
+            self._asking = True
+            try:
+                choice = save_conflict.ask(self, exc) if key in good else None
+            finally:
+                self._asking = False
             if choice is None:
                 raise
             fresh = self.desk.measure(self.measure.id)
