@@ -17,6 +17,7 @@ from peewee import Database, fn
 
 from ..domain import fields as F
 from ..domain.errors import ConflictError, InvalidValue, NotFound
+from ..domain.glossary import parse_glossary
 from ..domain.history import Actor, HistoryEntry
 from ..domain.indicator import Indicator, indicator_from_dict, indicator_to_dict
 from ..domain.judgement import disagrees, judge_all
@@ -75,6 +76,7 @@ def _plan(row: DbPlan) -> Plan:
         item=row.item,
         rows=rows,
         words=words,
+        glossary=parse_glossary(json.loads(row.glossary or "[]")),
     )
 
 

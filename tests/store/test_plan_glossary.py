@@ -1,0 +1,75 @@
+"""A plan's 用語解説 in the plan file and the plan workbook (schema 12): loaded checked, dumped
+only when there is one, and carried through a plan workbook's export and import."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kanazawa_desktop.domain.errors import BadWorkbook, InvalidValue
+from kanazawa_desktop.services.plan_io import export_plan, import_plan
+from kanazawa_desktop.store import repository as repo
+from kanazawa_desktop.store.plan_dump import dump_plan
+from kanazawa_desktop.store.plan_loader import load_plan
+
+GLOSSARY = [
+    {"mark": "※1", "term": "DX", "text": "デジタル技術による変革。"},
+    {"mark": "※2", "term": "ネウボラ", "text": "「アドバイスの場」\n二行目も残る。"},
+]
+
+
+def _with_glossary(code: str, glossary: object) -> dict:
+    data = json.loads(json.dumps(dump_plan("digital_2")))
+    data["plan"]["code"] = code
+    data["plan"]["glossary"] = glossary
+    return data
+
+
+def test_the_glossary_is_loaded_and_dumped_back(secretariat):
+    load_plan(secretariat.db, _with_glossary("with_notes", GLOSSARY))
+    assert dump_plan("with_notes")["plan"]["glossary"] == GLOSSARY
+    plan = repo.plan_by_code("with_notes")
+    assert plan is not None and [e.heading for e in plan.glossary] == ["※1 DX", "※2 ネウボラ"]
+    # a plan without notes dumps without the key: its bundled file does not change
+    assert "glossary" not in dump_plan("digital_2")["plan"]
+    assert repo.plan_by_code("digital_2").glossary == ()
+
+
+def test_a_bad_glossary_is_refused_and_nothing_is_loaded(secretariat):
+    before = [p.code for p in repo.plans()]
+    with pytest.raises(InvalidValue, match="2件目"):
+        load_plan(secretariat.db, _with_glossary("bad", [GLOSSARY[0], {"mark": "※2"}]))
+    assert [p.code for p in repo.plans()] == before
+
+
+def test_the_plan_workbook_carries_the_glossary(secretariat, tmp_path):
+    load_plan(secretariat.db, _with_glossary("with_notes", GLOSSARY))
+    out = export_plan(secretariat, "with_notes", tmp_path / "p.xlsx")
+    import_plan(secretariat, out, key="copy")
+    assert dump_plan("copy")["plan"]["glossary"] == GLOSSARY
+    # a plan without notes: no 用語解説 sheet, and none comes back
+    out = export_plan(secretariat, "digital_2", tmp_path / "d.xlsx")
+    from openpyxl import load_workbook
+
+    assert "用語解説" not in load_workbook(out, read_only=True).sheetnames
+    import_plan(secretariat, out, key="copy2")
+    assert "glossary" not in dump_plan("copy2")["plan"]
+
+
+def test_a_bad_glossary_row_is_refused_naming_sheet_and_row(secretariat, tmp_path):
+    from openpyxl import load_workbook
+
+    load_plan(secretariat.db, _with_glossary("with_notes", GLOSSARY))
+    out = export_plan(secretariat, "with_notes", tmp_path / "p.xlsx")
+    wb = load_workbook(out)
+    wb["用語解説"]["A3"] = "※1"  # the second row repeats the first's mark
+    wb.save(out)
+    with pytest.raises(BadWorkbook, match="シート「用語解説」3行目: 記号「※1」が2回あります"):
+        import_plan(secretariat, out, key="copy")
+    wb["用語解説"]["A3"] = "※2"
+    wb["用語解説"]["C3"] = None  # no explanation
+    wb.save(out)
+    with pytest.raises(BadWorkbook, match="シート「用語解説」3行目: .*空の項目"):
+        import_plan(secretariat, out, key="copy")
+    assert repo.plan_by_code("copy") is None
