@@ -178,6 +178,7 @@ def _apply_new_plan(desk: Desk, preview: FilePreview) -> ApplyResult:
     with write_transaction(desk.db):
         try:
             header["sheet"] = json.loads(p.sheet or "{}")
+            header["glossary"] = [dict(zip(("mark", "term", "text"), g, strict=True)) for g in p.glossary]
             load_plan(desk.db, {"plan": header, "departments": [], "nodes": [], "measures": []})
         except (InvalidValue, ValueError, KeyError) as exc:
             raise DeskError(f"{preview.name}: 計画「{p.name}」を追加できません（{exc}）") from None

@@ -73,3 +73,32 @@ def test_a_bad_glossary_row_is_refused_naming_sheet_and_row(secretariat, tmp_pat
     with pytest.raises(BadWorkbook, match="シート「用語解説」3行目: .*空の項目"):
         import_plan(secretariat, out, key="copy")
     assert repo.plan_by_code("copy") is None
+
+
+def test_the_master_workbook_carries_the_glossary_to_a_department(secretariat, tmp_path):
+    """A plan the department PC does not hold arrives with its 用語解説, so it prints the same."""
+    from kanazawa_desktop.services import exchange as X
+    from kanazawa_desktop.services.desk import Desk
+    from kanazawa_desktop.workbook.manifest import PlanDef
+
+    load_plan(secretariat.db, _with_glossary("with_notes", GLOSSARY))
+    with secretariat.on_plan("with_notes"):
+        master = X.export_workbook(secretariat, tmp_path / "master.xlsx").path
+    with Desk.open(tmp_path / "dept.sqlite3") as dept:
+        dept.set_role(department="人事課")
+        [pv] = X.preview_import(dept, [master])
+        assert not pv.refused, pv.error
+        assert pv.new_plan is not None
+        assert pv.new_plan.glossary == tuple((g["mark"], g["term"], g["text"]) for g in GLOSSARY)
+        X.apply_import(dept, pv)
+        plan = next(p for p in dept.plans() if p.code == "with_notes")
+        assert [(e.mark, e.term, e.text) for e in plan.glossary] == list(pv.new_plan.glossary)
+    # the key is written only when there are notes, and read back the same
+    plain = PlanDef("p", "計画", 2024, 2026, ("方針",), "取組", "{}")
+    assert "glossary" not in plain.to_json()
+    noted = PlanDef("p", "計画", 2024, 2026, ("方針",), "取組", "{}", (), (("※1", "DX", "説明"),))
+    assert noted.to_json()["glossary"] == [["※1", "DX", "説明"]]
+    assert PlanDef.from_json(noted.to_json()) == noted
+    for bad in ("※1", [["※1", "DX"]], [["※1", "DX", 3]], [["※1", "DX", "x" * 5001]]):
+        with pytest.raises(ValueError):
+            PlanDef.from_json({**plain.to_json(), "glossary": bad})
