@@ -107,3 +107,27 @@ def test_a_long_contents_takes_two_pages_and_every_number_is_right(secretariat, 
     goals = [(t, n) for t, n in lines if t.startswith("基本目標")]
     assert len(goals) == 40 and all(marks[t] == n for t, n in goals)
     assert all(f"{i + 1}/{len(texts)}" in t for i, t in enumerate(texts))
+
+
+def test_a_sheet_prints_the_notes_its_texts_point_at(secretariat, tmp_path):
+    """No.1 (「金沢版ネウボラ※6」) has ※6 at its foot, in small type; a sheet without a mark has
+    none; the notes take only spare room: the sheets' page count is what it is without them."""
+    from dataclasses import replace
+
+    from kanazawa_desktop.services.printing import build_job
+
+    with secretariat.on_plan("sogo_senryaku_3"):
+        job = build_job(secretariat, printed_on=TODAY)
+    pdf, bare = tmp_path / "sheets.pdf", tmp_path / "bare.pdf"
+    write_job(job, pdf)
+    write_job(replace(job, plan=replace(job.plan, glossary=())), bare)
+    texts, plain = page_texts(pdf, above_footer=True), page_texts(bare, above_footer=True)
+    assert len(texts) == len(plain)
+    no1 = next(t for t in texts if "No.1妊娠" in t)
+    assert "金沢版ネウボラ※6" in no1 and "※6ネウボラ：フィンランド語で" in no1
+    assert no1.endswith("総合的な支援サービスをいう。")  # below the table
+    no2 = next(t for t in texts if "No.2" in t and "※" not in t.split("No.2")[0])
+    assert "※" not in no2
+    for note in ("※7無意識の思い込み", "※8リスクリング：", "※9リカレント教育：", "※10MaaS："):
+        assert any(note in t for t in texts), note
+    assert not any("ネウボラ：" in t for t in plain)
