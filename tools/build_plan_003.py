@@ -118,20 +118,19 @@ def glossary(lines: list[str]) -> list[dict[str, str]]:
     """Every numbered footnote of the seed (「※6 ネウボラ：…」, a second line joined) as a
     glossary entry {mark, term, text}: the term before the first 「：」 (else the first
     「:」: ※10 has only that, ※4 has both, its 「:」 inside the term), the text after."""
-    out: list[dict[str, str]] = []
-    note: list[str] | None = None
+    notes: list[list[str]] = []  # [mark, body]
+    inside = False
     for raw in lines:
         s = raw.strip()
         if not s:
-            note = None
+            inside = False
         elif m := re.match(r"^(※\d+)\s*(.+)$", s):
-            note = [m[1], m[2]]
-            out.append({"mark": m[1], "note": note})  # type: ignore[dict-item]
-        elif note is not None:
-            note[1] += s
+            notes.append([m[1], m[2]])
+            inside = True
+        elif inside:
+            notes[-1][1] += s
     entries = []
-    for e in out:
-        mark, body = e["note"]  # type: ignore[misc]
+    for mark, body in notes:
         sep = "：" if "：" in body else ":"
         if sep not in body:
             raise SeedError(f"footnote {mark} without 「：」: {body!r}")
