@@ -102,3 +102,26 @@ def test_the_master_workbook_carries_the_glossary_to_a_department(secretariat, t
     for bad in ("※1", [["※1", "DX"]], [["※1", "DX", 3]], [["※1", "DX", "x" * 5001]]):
         with pytest.raises(ValueError):
             PlanDef.from_json({**plain.to_json(), "glossary": bad})
+
+
+def test_a_version_11_database_gets_an_empty_glossary_and_keeps_its_texts(tmp_path):
+    """Step 12 adds the column only: plans loaded before it have no notes, their texts stay."""
+    import sqlite3
+
+    from kanazawa_desktop.services.desk import Desk
+    from kanazawa_desktop.store import schema
+
+    path = tmp_path / "v11.sqlite3"
+    with Desk.open(path):
+        pass
+    con = sqlite3.connect(path)
+    con.execute('ALTER TABLE "plan" DROP COLUMN "glossary"')
+    con.execute("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
+    con.execute("UPDATE measure SET name = 'ネウボラの充実' WHERE key = '1-1-①'")  # as before
+    con.commit()
+    con.close()
+    with Desk.open(path) as desk:
+        assert schema.current_version(desk.db) == 12
+        assert all(p.glossary == () for p in desk.plans())
+        with desk.on_plan("sogo_senryaku_3"):
+            assert next(m for m in desk.measures() if m.key == "1-1-①").name == "ネウボラの充実"
