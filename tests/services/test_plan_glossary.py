@@ -125,3 +125,32 @@ def test_a_version_11_database_gets_an_empty_glossary_and_keeps_its_texts(tmp_pa
         assert all(p.glossary == () for p in desk.plans())
         with desk.on_plan("sogo_senryaku_3"):
             assert next(m for m in desk.measures() if m.key == "1-1-①").name == "ネウボラの充実"
+
+
+def test_a_sync_gives_a_department_the_secretariats_glossary(secretariat, tmp_path):
+    """A department PC that holds the plan without notes (made before schema 12) takes the
+    master's 用語解説 with the sync, so it prints the same notes."""
+    import sqlite3
+
+    from kanazawa_desktop.services import exchange as X
+    from kanazawa_desktop.services.desk import Desk
+
+    with secretariat.on_plan("sogo_senryaku_3"):
+        master = X.export_workbook(secretariat, tmp_path / "master.xlsx").path
+        want = secretariat.plan.glossary
+    assert len(want) == 10
+    dept_path = tmp_path / "dept.sqlite3"
+    with Desk.open(dept_path) as dept:
+        dept.set_role(department="人事課")
+    con = sqlite3.connect(dept_path)
+    con.execute("UPDATE plan SET glossary = '[]' WHERE code = 'sogo_senryaku_3'")
+    con.commit()
+    con.close()
+    with Desk.open(dept_path) as dept:
+        with dept.on_plan("sogo_senryaku_3"):
+            assert dept.plan.glossary == ()
+            [pv] = X.preview_import(dept, [master])
+            assert not pv.refused, pv.error
+            assert pv.glossary == want
+            X.apply_import(dept, pv)
+            assert dept.plan.glossary == want
