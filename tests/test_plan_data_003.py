@@ -116,9 +116,8 @@ def test_counts_against_the_seed(data, body):
     assert [n["level"] for n in data["nodes"]].count(1) == len(goals) == 4
     assert [n["level"] for n in data["nodes"]].count(2) == len(policies) == 17
     assert len(data["measures"]) == len(items) == 55
-    assert [m["name"] for m in data["measures"]] == [
-        re.sub(r"※\d+", "", line[1:]).strip() for line in items
-    ]
+    # the ※N marks are kept, as printed (the glossary explains them)
+    assert [m["name"] for m in data["measures"]] == [line[1:].strip() for line in items]
 
 
 def test_every_kpi_row_is_an_indicator_or_a_repeat(data, body):
@@ -147,7 +146,9 @@ def test_projects_against_the_seed(data, body):
     projects = [p for m in data["measures"] for p in m["details"]["projects"]]
     assert len(projects) == count == 287
     assert sum(p["repeat"] for p in projects) == marks == 48
-    assert all(p["text"] and "再掲" not in p["text"] and "※" not in p["text"] for p in projects)
+    assert all(p["text"] and "再掲" not in p["text"] for p in projects)
+    marks = {e["mark"] for e in data["plan"]["glossary"]}
+    assert all(set(re.findall(r"※\d+", p["text"])) <= marks for p in projects)
 
 
 def test_keys_unique_and_structure_sane(data):
@@ -243,16 +244,35 @@ def test_kpi_repeats_point_at_the_first_definition(data):
 def test_projects_and_summaries(data):
     m = {m["key"]: m for m in data["measures"]}
     first = m["1-1-①"]
-    assert first["name"] == "妊娠、出産、育児を包括的に支援する体制（金沢版ネウボラ）の充実"
+    assert first["name"] == "妊娠、出産、育児を包括的に支援する体制（金沢版ネウボラ※6）の充実"
     assert first["details"]["projects"][0] == {
         "text": "本庁及び福祉健康センターのワンストップ拠点において、妊娠期から子育て期にわたる総合的な相談や支援を実施",
         "repeat": False,
     }
-    assert "ネウボラ：" not in first["summary"]  # the footnote is not data
+    assert "ネウボラ：" not in first["summary"]  # the footnote is the glossary's, not the text's
     tail = m["1-3-⑤"]["details"]["projects"]
     assert [p["repeat"] for p in tail] == [False, True, False]  # lone [再掲] line, empty bullet
     assert m["4-2-②"]["details"]["projects"][2]["repeat"] is True
     assert m["3-1-③"]["summary"].startswith("ＩＴビジネスプラザ武蔵")
+
+
+def test_the_footnotes_are_the_glossary_and_every_mark_is_explained(data, body):
+    """All ten numbered notes (the preamble's ※1–※5 too) are the glossary, in order; every
+    ※N a loaded text carries is one of them (counted with a plain search of the JSON)."""
+    glossary = data["plan"]["glossary"]
+    assert [e["mark"] for e in glossary] == [f"※{n}" for n in range(1, 11)]
+    by_mark = {e["mark"]: e for e in glossary}
+    assert by_mark["※6"]["term"] == "ネウボラ"
+    assert by_mark["※6"]["text"].startswith("フィンランド語で") and by_mark["※6"]["text"].endswith(
+        "総合的な支援サービスをいう。"
+    )  # its second line joined
+    assert by_mark["※2"]["term"] == "SDGs"
+    assert by_mark["※4"]["term"] == "K P I（重要業績評価指標）（KPI: Key Performance Indicator）"
+    assert by_mark["※10"]["term"] == "M a a S"
+    assert by_mark["※10"]["text"].startswith("Mobility（移動） as a Service")
+    loaded = json.dumps({k: v for k, v in data.items() if k != "plan"}, ensure_ascii=False)
+    assert set(re.findall(r"※\d+", loaded)) == {f"※{n}" for n in range(6, 11)}
+    assert sum(line.count("※") for line in body if not line.lstrip().startswith("※")) == 5
 
 
 def test_notes_list_the_irregularities():

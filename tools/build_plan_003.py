@@ -11,7 +11,8 @@ Contract:
   data    comes only from "Ⅱ 基本目標と具体的な施策" up to the colophon: 4 基本目標 (with their
           数値目標 and 基本的方向), 施策 (1)…, and under each 施策 its items ①… (title,
           description, KPI block, （具体的な事業）); the 目次 and the overview are compared,
-          never loaded; footnotes (※N) are listed in the notes, never loaded;
+          never loaded; the ※N marks stay in the loaded texts (「金沢版ネウボラ※6」) and all the
+          numbered notes (※1-※10, the preamble's too) are the plan's glossary (用語解説);
   strict  a line or a KPI the script does not know raises SeedError instead of being guessed;
   --check rebuilds in memory and exits 1 with a one-line message if the files differ.
 Stdlib only, plus kanazawa_desktop.domain.indicator (stdlib only itself) to construct and
@@ -57,7 +58,8 @@ ITEM_HEAD = re.compile(rf"^([{CIRCLED}])\s*(.+)$")
 KPI_HEAD = re.compile(r"^K\s*P\s*I\s*[（(]重要業績評価指標[)）]$")
 PROJ_HEAD = re.compile(r"^[（(]具体的な事業[)）]$")
 FOOTNOTE = re.compile(r"^※(\d+)\s*(.+)$")
-FOOTNOTE_MARK = re.compile(r"\s*※\d+")
+# the preamble writes some marks as 「SDGs^{※2}」 (the PDF's superscript): read as 「※2」
+SUPER_MARK = re.compile(r"\^\{(※\d+)\}")
 REPEAT = re.compile(r"\s*[〔\[［]再掲[〕\]］]\s*")
 NUM = r"\d[\d,]*(?:\.\d+)?"
 BASE = re.compile(
@@ -77,7 +79,7 @@ SECTIONS = [  # (id, Japanese / English title) in the order printed
     ("names", "目次・概要と本文の名称の相違 / Names differing between 目次/overview and body"),
     ("headings", "見出しと構造 / Headings and structure"),
     ("broken", "PDF変換で崩れた表・箇条 / Tables and lists broken by the PDF conversion"),
-    ("footnotes", "注記（※N） / Footnotes"),
+    ("footnotes", "注記（※N）と用語解説 / Footnotes, loaded as the glossary"),
     ("indicators", "指標の判断 / Indicator decisions"),
     ("kpi_repeats", "指標の再掲 / KPIs shown in several places"),
     ("project_repeats", "具体的な事業の再掲 / Repeated 具体的な事業"),
@@ -90,7 +92,7 @@ GENERAL = [
     "基本目標は level 1 の node（description は基本的方向の箇条を「・」付きで1行1項目）、施策 (1)… は level 2 の node。①… は取組（measure）で node は施策の key、key は「<基本目標>-<施策>-<①>」、number は印字順の通し番号。 / Goals are level-1 nodes (description: the 基本的方向 bullets), 施策 level-2 nodes; the ① items are the measures, keyed goal-policy-①, numbered 1..N in printed order.",
     "取組の summary は説明の段落（改行区切り）。vision・related_plans・resources・years・departments は本文にないので空。 / summary is the description paragraph(s); the seed has no vision, related plans, resources, yearly texts or departments.",
     "（具体的な事業）の各「・」は details.projects の {text, repeat}。〔再掲〕［再掲］[再掲] の印は repeat=true として本文から除く。 / Each ・ bullet of （具体的な事業） is one project; a 再掲 mark in any bracket style sets repeat and is removed from the text.",
-    "※N の注記記号は全ての本文から除去し、注記の本文はデータにしない（§7）。他の表記（全角英字、PDF変換による「K P I」「M a a S」「U J I」等の字間の空白、誤字）は印字どおり。 / ※N marks are removed; footnote texts are not data (§7); everything else is kept as printed, spaced letters and typos included.",
+    "※N の注記記号は本文に印字どおり残し（「金沢版ネウボラ※6」、「^{※2}」は「※2」）、番号付きの注記10件（読み込まない前文の※1～※5も）は計画の用語解説（glossary: 記号、「：」の前が用語、後が説明）として読み込む（§7）。他の表記（全角英字、PDF変換による「K P I」「M a a S」「U J I」等の字間の空白、誤字）は印字どおり。 / ※N marks are kept as printed (^{※2} read as ※2); all ten numbered footnotes, the preamble's included, are loaded as the plan's glossary (term before the first 「：」, else \":\"; text after) (§7); everything else is kept as printed, spaced letters and typos included.",
     "numeric は KPI 欄に指標がある（再掲だけでも）場合 true。 / numeric is true where the item's KPI block lists any indicator, repeats included.",
 ]
 
@@ -100,13 +102,52 @@ class SeedError(Exception):
 
 
 def norm(text: str) -> str:
-    """Comparison form: NFKC, no whitespace, no 再掲 mark."""
+    """Comparison form: NFKC, no whitespace, no 再掲 mark, no ※N mark (a repeat printed
+    without the note's mark is the same text)."""
+    text = re.sub(r"※\d+", "", SUPER_MARK.sub(r"\1", text))
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", REPEAT.sub("", text)))
 
 
 def squash(text: str) -> str:
-    """Runs of whitespace (tabs from the PDF tables) become one space; ※N marks go."""
-    return re.sub(r"\s+", " ", FOOTNOTE_MARK.sub("", text)).strip()
+    """Runs of whitespace (tabs from the PDF tables) become one space; ※N marks are kept
+    (「^{※2}」 written 「※2」), the glossary explains them."""
+    return re.sub(r"\s+", " ", SUPER_MARK.sub(r"\1", text)).strip()
+
+
+def glossary(lines: list[str]) -> list[dict[str, str]]:
+    """Every numbered footnote of the seed (「※6 ネウボラ：…」, a second line joined) as a
+    glossary entry {mark, term, text}: the term before the first 「：」 (else the first
+    「:」: ※10 has only that, ※4 has both, its 「:」 inside the term), the text after."""
+    notes: list[list[str]] = []  # [mark, body]
+    inside = False
+    for raw in lines:
+        s = raw.strip()
+        if not s:
+            inside = False
+        elif m := re.match(r"^(※\d+)\s*(.+)$", s):
+            notes.append([m[1], m[2]])
+            inside = True
+        elif inside:
+            notes[-1][1] += s
+    entries = []
+    for mark, body in notes:
+        sep = "：" if "：" in body else ":"
+        if sep not in body:
+            raise SeedError(f"footnote {mark} without 「：」: {body!r}")
+        term, text = body.split(sep, 1)
+        entries.append({"mark": mark, "term": squash(term), "text": squash(text)})
+    marks = [e["mark"] for e in entries]
+    if marks != [f"※{n}" for n in range(1, len(marks) + 1)]:
+        raise SeedError(f"footnotes out of order: {marks}")
+    return entries
+
+
+def check_marks(data: dict, entries: list[dict[str, str]]) -> None:
+    """Every ※N a loaded text carries is explained by the glossary."""
+    known = {e["mark"] for e in entries}
+    found = set(re.findall(r"※\d+", json.dumps(data, ensure_ascii=False)))
+    if found - known:
+        raise SeedError(f"marks without a footnote: {sorted(found - known)}")
 
 
 def era_year(era: str, n: str) -> int:
@@ -620,6 +661,11 @@ def build(seeds: Path, decisions: Path = DECISIONS) -> dict[str, str]:
         + [f"better: {dec['better']['why']}"]
     )
     all_inds = node_indicators + [i for m in measures for i in m["indicators"]]
+    entries = glossary(lines)
+    notes["footnotes"].append(
+        f"注記{len(entries)}件（{entries[0]['mark']}～{entries[-1]['mark']}）を計画の用語解説（glossary）として読み込んだ。"
+        "本文の記号はそのまま残す。 / all loaded as the plan's glossary; the marks stay in the texts"
+    )
     notes["source"] = [
         f"{dec['seed_file']} sha256={hashlib.sha256(path.read_bytes()).hexdigest()}",
         f"本文 lines {first + 1}-{end}; 目次 lines {lines.index(TOC_START) + 1}-",
@@ -641,12 +687,14 @@ def build(seeds: Path, decisions: Path = DECISIONS) -> dict[str, str]:
             "levels": dec["levels"]["levels"],
             "item": dec["levels"]["item"],
             "sheet": {k: dec["sheet"][k] for k in ("rows", "words")},
+            "glossary": entries,
         },
         "departments": [],
         "nodes": nodes,
         "node_indicators": node_indicators,
         "measures": measures,
     }
+    check_marks({k: v for k, v in data.items() if k != "plan"}, entries)
     return {
         JSON_NAME: json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
         NOTES_NAME: render_notes(notes),

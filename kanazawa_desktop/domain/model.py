@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .fields import LABELS
+from .glossary import Glossary
 from .indicator import Indicator
 from .status import Status
 
@@ -30,6 +31,7 @@ class Plan:
     item: str = "取組"  # what the plan calls one reporting unit
     rows: tuple[str, ...] = SHEET_ROWS  # which of SHEET_ROWS the plan's sheet has
     words: tuple[tuple[str, str], ...] = ()  # its own names for them: (("vision", "目指すべき姿"),)
+    glossary: Glossary = ()  # its 用語解説 (schema 12), printed after the 取組管理票
 
     @property
     def sheet_title(self) -> str:

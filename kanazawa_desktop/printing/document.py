@@ -118,12 +118,13 @@ def page_total(job: PrintJob, listing: list[Page], counts: list[int]) -> int:
 def stream_pages(
     canvas: Canvas, job: PrintJob, listing: list[Page], counts: list[int]
 ) -> Iterator[Page]:
-    """The pages in order, each sheet laid out only when its turn comes (second pass)."""
-    yield from listing
-    if not job.sheets:
-        return
-    sheets = _sheet_stream(canvas, job, counts)
-    yield from two_up(sheets) if job.two_up else sheets
+    """The pages in order, each sheet laid out only when its turn comes (second pass); a
+    report's pages marked after_sheets (用語解説) come last."""
+    yield from (p for p in listing if not p.after_sheets)
+    if job.sheets:
+        sheets = _sheet_stream(canvas, job, counts)
+        yield from two_up(sheets) if job.two_up else sheets
+    yield from (p for p in listing if p.after_sheets)
 
 
 def _sheet_stream(canvas: Canvas, job: PrintJob, counts: list[int]) -> Iterator[Page]:

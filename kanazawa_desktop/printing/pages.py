@@ -30,6 +30,8 @@ class Page:
     kind: str  # "sheet" | "list" | "continuation"
     bookmarks: list[tuple[int, str]] = field(default_factory=list)  # (level, title)
     label: str = ""  # progress text
+    # laid out with the front (so its number is known), printed after the sheets: 用語解説
+    after_sheets: bool = False
 
     @property
     def width(self) -> float:

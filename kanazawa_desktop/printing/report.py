@@ -3,8 +3,10 @@
 `front_pages(canvas, job, sheet_pages, policy_starts)` lays the front out once the sheets
 are counted: `sheet_pages` is how many pages the 取組管理票 take (after 2-up), and
 `policy_starts` the (caption, page offset within the sheets) where each level-1 node's
-sheets begin, so the 目次 can name the page every part starts on. The 目次 is one page
-(a handful of lines), so every number is known before anything is drawn.
+sheets begin, so the 目次 can name the page every part starts on. How many pages the 目次
+takes depends only on how many lines it has, never on their numbers: it is split first,
+then numbered, so every number is known before anything is drawn. A plan with a glossary
+gets 用語解説 pages, laid out here and printed after the sheets (Page.after_sheets).
 
 Pages are portrait A4; a table that does not fit goes on with its header repeated. The
 chart is printing/charts.BarGrid, the window's drawing, in points.
@@ -20,6 +22,7 @@ from PySide6.QtGui import QColor, QPen
 
 from ..domain.dashboard import STATUS_ORDER, VERDICT_ORDER, Group
 from ..domain.fiscal import long_label, short_label
+from ..domain.glossary import Glossary
 from .canvas import ACHIEVED_FILL, LABEL_FILL, NOT_ACHIEVED_FILL, PAD_Y, Canvas
 from .charts import STATUS_LEGEND, BarGrid, GridRow
 from .job import PrintJob, Report
@@ -129,26 +132,83 @@ def cover_page(report: Report, plan_name: str) -> Page:
     return Page(False, draw, KIND, [(0, "表紙")], label="表紙")
 
 
-def toc_page(entries: Sequence[tuple[int, str, int]]) -> Page:
-    """目次: (indent level, title, page number) per line, with dotted leaders."""
+TocEntry = tuple[int, str, int]  # (indent level, title, page number)
+TOC_TOP, TOC_HEAD = 40.0, 56.0  # the heading's place and the room it takes
 
-    def draw(c: Canvas) -> None:
-        x, top, w, _ = content_box(False)
-        y = top + 40
-        y += c.text("目次", x, y, 20, w, bold=True, align=Qt.AlignmentFlag.AlignHCenter) + 36
-        for level, title, number in entries:
-            size = 12.0 if level == 0 else 10.5
-            indent = 18.0 * level + 30
-            right = x + w - 30
-            title_w = c.text_width(title, size, bold=level == 0)
-            c.text(title, x + indent, y, size, right - x - indent - 40, bold=level == 0)
-            dots_x = x + indent + min(title_w, right - x - indent - 40) + 6
-            c.painter.setPen(QPen(LEADER, 0.8, Qt.PenStyle.DotLine))
-            c.painter.drawLine(QPointF(dots_x, y + size * 0.9), QPointF(right - 34, y + size * 0.9))
-            c.text(str(number), right - 30, y, size, 30, align=Qt.AlignmentFlag.AlignRight)
-            y += size * 1.9
 
-    return Page(False, draw, KIND, [(0, "目次")], label="目次")
+def _toc_line_height(level: int) -> float:
+    return (12.0 if level == 0 else 10.5) * 1.9
+
+
+def toc_split(entries: Sequence[TocEntry]) -> list[list[TocEntry]]:
+    """The 目次's lines page by page: as many as fit under the heading (a continued page has
+    the heading too). Depends on the lines' levels only, not on their numbers."""
+    _, top, _, height = content_box(False)
+    room = height - TOC_TOP - TOC_HEAD
+    pages: list[list[TocEntry]] = [[]]
+    used = 0.0
+    for e in entries:
+        h = _toc_line_height(e[0])
+        if used + h > room and pages[-1]:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(e)
+        used += h
+    return pages
+
+
+def toc_pages(entries: Sequence[TocEntry]) -> list[Page]:
+    """目次: (indent level, title, page number) per line, with dotted leaders, on as many
+    pages as its lines need."""
+
+    def painter(lines: list[TocEntry], first: bool) -> Callable[[Canvas], None]:
+        def draw(c: Canvas) -> None:
+            x, top, w, _ = content_box(False)
+            y = top + TOC_TOP
+            head = "目次" if first else "目次（続き）"
+            c.text(head, x, y, 20, w, bold=True, align=Qt.AlignmentFlag.AlignHCenter)
+            y += TOC_HEAD
+            for level, title, number in lines:
+                size = 12.0 if level == 0 else 10.5
+                indent = 18.0 * level + 30
+                right = x + w - 30
+                title_w = c.text_width(title, size, bold=level == 0)
+                c.text(title, x + indent, y, size, right - x - indent - 40, bold=level == 0)
+                dots_x = x + indent + min(title_w, right - x - indent - 40) + 6
+                c.painter.setPen(QPen(LEADER, 0.8, Qt.PenStyle.DotLine))
+                c.painter.drawLine(
+                    QPointF(dots_x, y + size * 0.9), QPointF(right - 34, y + size * 0.9)
+                )
+                c.text(str(number), right - 30, y, size, 30, align=Qt.AlignmentFlag.AlignRight)
+                y += _toc_line_height(level)
+
+        return draw
+
+    return [
+        Page(False, painter(lines, i == 0), KIND, [(0, "目次")] if i == 0 else [], label="目次")
+        for i, lines in enumerate(toc_split(entries))
+    ]
+
+
+def glossary_pages(canvas: Canvas, glossary: Glossary, part: int) -> list[Page]:
+    """用語解説: each entry 「※6 ネウボラ」 in bold, its text wrapped below (kept together)."""
+    if not glossary:
+        return []
+    _, _, width, _ = content_box(False)
+    items = [_text(canvas, f"{part}　用語解説", HEADING, bold=True, gap=GAP)]
+    for e in glossary:
+        head = canvas.block(e.heading, SUBHEADING, width, bold=True)
+        body = canvas.block(e.text, 9.0, width - 14)
+
+        def draw(c: Canvas, x: float, y: float, head=head, body=body) -> None:
+            c.draw_block(head, x, y)
+            c.draw_block(body, x + 14, y + head.height + 2)
+
+        items.append(_Item(head.height + 2 + body.height + GAP, draw))
+    pages = _paginate(items, "用語解説", "用語解説")
+    for p in pages:
+        p.after_sheets = True
+    return pages
 
 
 def _counts_rows(groups: Sequence[Group], year: int, keys: Sequence[str]) -> list[list[str]]:
@@ -243,19 +303,32 @@ def indicator_pages(canvas: Canvas, report: Report) -> list[Page]:
 def front_pages(
     canvas: Canvas, job: PrintJob, sheet_pages: int, policy_starts: Sequence[tuple[str, int]]
 ) -> list[Page]:
-    """Cover, 目次, summary and indicator pages, the 目次 pointing at every part's page."""
+    """Cover, 目次, summary and indicator pages, the 目次 pointing at every part's page, and
+    the 用語解説 pages (after_sheets) when the plan has a glossary."""
     report = job.report
     assert report is not None
     summary = summary_pages(canvas, job, report)
     indicators = indicator_pages(canvas, report)
-    first = 3  # the cover is page 1, the 目次 page 2
-    entries = [(0, "1　達成状況の概要", first)]
-    part = 2
-    if indicators:
-        entries.append((0, "2　指標の判定一覧", first + len(summary)))
-        part = 3
-    sheets_at = first + len(summary) + len(indicators)
-    if sheet_pages:
-        entries.append((0, f"{part}　{job.plan.sheet_title}", sheets_at))
-        entries += [(1, caption, sheets_at + offset) for caption, offset in policy_starts]
-    return [cover_page(report, job.plan.name), toc_page(entries), *summary, *indicators]
+    parts = 1 + bool(indicators) + bool(sheet_pages)
+    glossary = glossary_pages(canvas, job.plan.glossary, parts + 1)
+
+    def entries(first: int) -> list[TocEntry]:
+        """The 目次's lines when the summary starts on page `first`."""
+        out = [(0, "1　達成状況の概要", first)]
+        part = 2
+        if indicators:
+            out.append((0, "2　指標の判定一覧", first + len(summary)))
+            part = 3
+        sheets_at = first + len(summary) + len(indicators)
+        if sheet_pages:
+            out.append((0, f"{part}　{job.plan.sheet_title}", sheets_at))
+            out += [(1, caption, sheets_at + offset) for caption, offset in policy_starts]
+            part += 1
+        if glossary:
+            out.append((0, f"{part}　用語解説", sheets_at + sheet_pages))
+        return out
+
+    # the cover is page 1, the 目次 from page 2 on as many pages as its lines need
+    first = 2 + len(toc_split(entries(0)))
+    toc = toc_pages(entries(first))
+    return [cover_page(report, job.plan.name), *toc, *summary, *indicators, *glossary]

@@ -11,6 +11,11 @@ drop to their floor height, then the tallest cell's font shrinks step by step (0
 to 7 pt). A text that still cannot fit is printed in full on continuation pages (別紙)
 after the sheet, its cell says so, and the other cells get their size back: text is
 never cut off.
+
+Notes: when the sheet's texts carry a glossary mark (「金沢版ネウボラ※6」), the note is printed
+below the table in small type, as the seed prints it — only out of the spare height the
+fitting left over, so it never changes what fits or moves to 別紙; a sheet without that room
+prints none (the report's 用語解説 has every note).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from ..domain import judgement
 from ..domain.achievement import format_grouped
 from ..domain.details import sections
 from ..domain.fiscal import long_label
+from ..domain.glossary import notes_for
 from ..domain.indicator import Indicator
 from ..domain.judgement import Verdict
 from ..domain.model import RESOURCE_LABELS, RESOURCES, Measure, Plan, YearRecord
@@ -100,6 +106,7 @@ class SheetLayout:
     header: list[TextBlock]
     rows: list[_Row]
     overflow: list[tuple[str, str]] = field(default_factory=list)  # (caption, full text)
+    notes: TextBlock | None = None  # the glossary notes its texts point at, below the table
 
 
 def title_of(measure: Measure, job: PrintJob) -> str:
@@ -436,9 +443,34 @@ def layout_sheet(canvas: Canvas, job: PrintJob, measure: Measure) -> SheetLayout
     for r in rows:
         r.h = r.need(roomy)
     spare = avail - sum(r.h for r in rows)
+    notes = _notes(canvas, job, measure, rows, width)
+    if notes is not None and notes.height + NOTES_GAP <= spare:
+        spare -= notes.height + NOTES_GAP
+    else:
+        notes = None  # no room: the sheet stays as it fits; the 用語解説 has the note
     if spare > 0:
         next(r for r in rows if r.stretch).h += spare
-    return SheetLayout(header, rows, overflow)
+    return SheetLayout(header, rows, overflow, notes)
+
+
+NOTES_SIZE = 6.5
+NOTES_GAP = 3.0
+
+
+def _notes(
+    canvas: Canvas, job: PrintJob, measure: Measure, rows: list[_Row], width: float
+) -> TextBlock | None:
+    """「※6 ネウボラ：…」 for each glossary mark the texts printed on the sheet (its path and
+    its cells; not a text moved to 別紙) carry, one line each; None when they carry none."""
+    if not job.plan.glossary:
+        return None
+    texts = [n.caption for n in job.path(measure)]
+    texts += [c.text for r in rows for c in r.cells]
+    entries = notes_for(job.plan.glossary, *texts)
+    if not entries:
+        return None
+    lines = "\n".join(f"{e.mark} {e.term}：{e.text}" for e in entries)
+    return canvas.block(lines, NOTES_SIZE, width)
 
 
 def fits_one_page(canvas: Canvas, job: PrintJob, measure: Measure) -> bool:
@@ -502,6 +534,8 @@ def draw_sheet(canvas: Canvas, layout: SheetLayout) -> None:
             )
         y += row.h
     canvas.frame(QRectF(left, table_top, width, y - table_top), width=1.2)
+    if layout.notes is not None:
+        canvas.draw_block(layout.notes, left, y + NOTES_GAP)
 
 
 def sheet_pages(canvas: Canvas, job: PrintJob, measure: Measure) -> list[Page]:

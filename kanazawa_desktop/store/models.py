@@ -52,6 +52,7 @@ class DbPlan(BaseModel):
     levels = TextField(default='["方針", "項目", "小項目"]')
     item = TextField(default="取組", constraints=[SQL("DEFAULT '取組'")])  # version 6
     sheet = TextField(default="{}", constraints=[SQL("DEFAULT '{}'")])  # version 7
+    glossary = TextField(default="[]", constraints=[SQL("DEFAULT '[]'")])  # version 12
 
     class Meta:
         table_name = "plan"

@@ -6,7 +6,9 @@ indicators owned by a node, a goal or the plan (`node_indicators`), and its item
 order with their departments, texts, 関連計画, 行政資源, 実施計画 per year, plan-specific
 `details` and indicators (their current definitions). Results, statuses and actuals are not
 part of a plan's definition and are left out, as are retired items (a plan written from a
-dump starts without them). Every key is always present, so two dumps compare as dicts.
+dump starts without them). Every key is always present, so two dumps compare as dicts —
+except the plan's `glossary` (schema 12), present only when the plan has notes, so the files
+of plans without them stay as they were.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 
 from ..domain.errors import NotFound
+from ..domain.glossary import glossary_to_list, parse_glossary
 from ..domain.indicator import indicator_from_dict, indicator_to_dict
 from ..domain.plan_sheet import parse_sheet, sheet_to_dict
 from .models import (
@@ -86,6 +89,7 @@ def dump_plan(code: str) -> dict:
     departments: list[str] = []
     for m in measures:
         departments += [d for d in deps[m.id] if d not in departments]
+    glossary = glossary_to_list(parse_glossary(json.loads(plan.glossary or "[]")))
     return {
         "plan": {
             "code": plan.code,
@@ -95,6 +99,8 @@ def dump_plan(code: str) -> dict:
             "levels": json.loads(plan.levels),
             "item": plan.item,
             "sheet": sheet_to_dict(*parse_sheet(json.loads(plan.sheet or "{}"))),
+            # only when there is one: the plans without notes dump as they always did
+            **({"glossary": glossary} if glossary else {}),
         },
         "departments": departments,
         "nodes": [

@@ -6,6 +6,7 @@ import json
 
 from peewee import Database
 
+from ..domain.glossary import glossary_to_list, parse_glossary
 from ..domain.indicator import indicator_from_dict, indicator_to_dict
 from ..domain.plan_sheet import parse_sheet, sheet_to_dict
 from .connection import write_transaction
@@ -38,6 +39,10 @@ def load_plan(db: Database, data: dict) -> int:
             item=p.get("item", "取組"),
             # checked: a plan file that names a row the sheet has not is refused here
             sheet=json.dumps(sheet_to_dict(*parse_sheet(p.get("sheet"))), ensure_ascii=False),
+            # checked too: an entry without its term or text is refused, not loaded half
+            glossary=json.dumps(
+                glossary_to_list(parse_glossary(p.get("glossary"))), ensure_ascii=False
+            ),
         )
         dep_ids: dict[str, int] = {d.name: d.id for d in DbDepartment.select()}
         for name in data["departments"]:

@@ -17,6 +17,7 @@ from peewee import Database, fn
 
 from ..domain import fields as F
 from ..domain.errors import ConflictError, InvalidValue, NotFound
+from ..domain.glossary import Glossary, glossary_to_list, parse_glossary
 from ..domain.history import Actor, HistoryEntry
 from ..domain.indicator import Indicator, indicator_from_dict, indicator_to_dict
 from ..domain.judgement import disagrees, judge_all
@@ -78,6 +79,7 @@ def _plan(row: DbPlan) -> Plan:
         item=row.item,
         rows=rows,
         words=words,
+        glossary=parse_glossary(json.loads(row.glossary or "[]")),
     )
 
 
@@ -1122,6 +1124,12 @@ def set_node_positions(plan_id: int, positions: dict[str, int]) -> None:
         DbNode.update(position=pos).where(
             (DbNode.plan == plan_id) & (DbNode.key == key) & (DbNode.position != pos)
         ).execute()
+
+
+def set_glossary(plan_id: int, glossary: Glossary) -> None:
+    """Replace the plan's 用語解説 (a department's sync); inside a write transaction."""
+    text = json.dumps(glossary_to_list(glossary), ensure_ascii=False)
+    DbPlan.update(glossary=text).where(DbPlan.id == plan_id).execute()
 
 
 def set_positions(plan_id: int, positions: dict[str, int]) -> None:

@@ -433,6 +433,9 @@ class PlanDef:
     # schema 11: the years the secretariat has closed, (fy, when, by whom); a department PC
     # takes them with the sync. Written only when there are some (older readers refuse the key).
     closed: tuple[tuple[int, str, str], ...] = ()
+    # schema 12: the plan's 用語解説, (mark, term, text), so a department prints the same notes.
+    # Written only when there are some (older readers refuse the key); checked where loaded.
+    glossary: tuple[tuple[str, str, str], ...] = ()
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -446,14 +449,17 @@ class PlanDef:
         }
         if self.closed:
             out["closed"] = [list(c) for c in self.closed]
+        if self.glossary:
+            out["glossary"] = [list(g) for g in self.glossary]
         return out
 
     @classmethod
     def from_json(cls, obj: object) -> PlanDef:
         keys = {"code", "name", "first_fy", "last_fy", "levels", "item", "sheet"}
-        if not isinstance(obj, dict) or set(obj) - {"closed"} != keys:
+        if not isinstance(obj, dict) or set(obj) - {"closed", "glossary"} != keys:
             raise ValueError("plan")
         closed = _closed(obj.get("closed", []))
+        glossary = _glossary(obj.get("glossary", []))
         texts = [obj[k] for k in ("code", "name", "item", "sheet")]
         years = [obj["first_fy"], obj["last_fy"]]
         levels = obj["levels"]
@@ -477,6 +483,7 @@ class PlanDef:
             obj["item"],
             obj["sheet"],
             closed,
+            glossary,
         )
 
 
@@ -494,6 +501,23 @@ def _closed(raw: object) -> tuple[tuple[int, str, str], ...]:
         ):
             raise ValueError("plan closed")
         out.append((c[0], c[1], c[2]))
+    return tuple(out)
+
+
+def _glossary(raw: object) -> tuple[tuple[str, str, str], ...]:
+    """The glossary as a manifest carries it: [[mark, term, text], ...] (shape and size only:
+    domain.glossary checks the entries where the plan is loaded)."""
+    if not isinstance(raw, list) or len(raw) > 1000:
+        raise ValueError("plan glossary")
+    out = []
+    for g in raw:
+        if (
+            not isinstance(g, list)
+            or len(g) != 3
+            or not all(isinstance(t, str) and len(t) <= 5000 for t in g)
+        ):
+            raise ValueError("plan glossary")
+        out.append((g[0], g[1], g[2]))
     return tuple(out)
 
 

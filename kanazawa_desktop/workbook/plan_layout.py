@@ -40,6 +40,8 @@ PlanData = dict[str, Any]  # the plain plan dict of store.plan_loader.load_plan 
 FORMAT_MARK = "kanazawa_desktop 計画"
 FORMAT_VERSION = 1
 PLAN_SHEET, NODE_SHEET, ITEM_SHEET, IND_SHEET = "計画", "体系", "取組", "指標"
+# optional: a plan without notes has no such sheet (written only when the plan has a glossary)
+GLOSSARY_SHEET, GLOSSARY_COLS = "用語解説", ("記号", "用語", "説明")
 MAX_ROWS = 50_000
 MAX_COLUMNS = 40
 MAX_YEARS = 12  # a plan's period; keeps 指標 within the columns a returned workbook may use
@@ -91,6 +93,7 @@ GUIDE = (
     "年度ごとの実施計画。詳細（JSON）は計画に固有の内容で、通常は空欄です。",
     "「指標」: キー、対象の種類（取組・体系・目標・計画）、対象（取組または体系のキー）、名称、単位、"
     "方向（増加・減少）、基準値（11（R5）、R5開始）、累計（○）、年度ごとの目標。",
+    "「用語解説」（なくてもよい）: 記号（※6）、用語、説明。本文の「ネウボラ※6」の記号がこの説明を指します。",
     "年度の目標の書き方: 70 ／ 100以上 ／ 10未満 ／ 中核市平均以下。",
     "「その他の目標」には1行に1つ: R9末 146000 ／ R6～R10 1000以上を維持 ／ R6～R10 合計 5000 ／ "
     "R7末 H25比 -40% ／ R5～R8 中核市平均以下 ／ R7～R8 未設定 理由。",
@@ -243,6 +246,13 @@ def plan_workbook(data: PlanData) -> Workbook:
         [_indicator_row(ind, fys) for ind in inds],
         [12, 10, 12, 36, 8, 8, 16, 6, 16, 12, 30, *[12 for _ in fys], 36],
     )
+    if p.get("glossary"):
+        _table(
+            wb.create_sheet(GLOSSARY_SHEET),
+            list(GLOSSARY_COLS),
+            [[g["mark"], g["term"], g["text"]] for g in p["glossary"]],
+            [8, 30, 90],
+        )
     _choices(wb[ITEM_SHEET], "数値目標", [MARK])
     _choices(wb[IND_SHEET], "対象の種類", list(OWNER_WORDS.values()))
     _choices(wb[IND_SHEET], "方向", list(BETTER_WORDS.values()))

@@ -22,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 
 from ..domain.errors import InvalidValue
 from ..domain.fields import PLAN_TEXT
+from ..domain.glossary import glossary_to_list, parse_glossary
 from ..domain.indicator import (
     Indicator,
     OwnerKind,
@@ -36,6 +37,8 @@ from .plan_layout import (
     BETTER_WORDS,
     FORMAT_MARK,
     FORMAT_VERSION,
+    GLOSSARY_COLS,
+    GLOSSARY_SHEET,
     IND_OTHER,
     IND_SHEET,
     ITEM_DETAILS,
@@ -100,6 +103,10 @@ def _read(wb: Workbook) -> PlanData:
         raise Refusal(NODE_SHEET, None, "体系が1行もありません")
     measures = _measures(_sheet(wb, ITEM_SHEET), {n["key"] for n in nodes}, first, last)
     node_inds = _indicators(_sheet(wb, IND_SHEET), nodes, measures, first, last)
+    if GLOSSARY_SHEET in wb.sheetnames:  # optional: a plan without notes has none
+        glossary = _glossary(_sheet(wb, GLOSSARY_SHEET))
+        if glossary:
+            plan["glossary"] = glossary
     departments: list[str] = []
     for m in measures:
         departments += [d for d in m["departments"] if d not in departments]
@@ -169,6 +176,25 @@ def _plan(s: Sheet) -> PlanData:
         "item": values["単位の呼び名"][1] or "取組",
         "sheet": sheet,
     }
+
+
+def _glossary(s: Sheet) -> list[dict[str, str]]:
+    """The 用語解説 rows as plan.glossary entries, each checked as the domain checks it."""
+    s.need(GLOSSARY_COLS)
+    out: list[dict[str, str]] = []
+    marks: set[str] = set()
+    for n, row in s.rows:
+        raw = {"mark": s.text(row, "記号"), "term": s.text(row, "用語")}
+        raw["text"] = para_of(s.get(row, "説明"))
+        try:
+            (entry,) = parse_glossary([raw])
+        except InvalidValue as exc:
+            raise Refusal(s.name, n, exc.message) from None
+        if entry.mark in marks:
+            raise Refusal(s.name, n, f"記号「{entry.mark}」が2回あります")
+        marks.add(entry.mark)
+        out += glossary_to_list((entry,))
+    return out
 
 
 def _nodes(s: Sheet, levels: int) -> list[PlanData]:

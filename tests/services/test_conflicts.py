@@ -137,6 +137,7 @@ def test_conflicts_recorded_before_version_9_become_rows(open_one, tmp_path):
     con.execute('DROP TABLE "exchange_conflict"')
     con.execute('ALTER TABLE "exchange_export" DROP COLUMN "deadline"')  # version 10's
     con.execute('DROP TABLE "fiscal_year_event"')  # version 11's
+    con.execute('ALTER TABLE "plan" DROP COLUMN "glossary"')  # version 12's
     con.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
     con.commit()
     con.close()

@@ -63,7 +63,7 @@ def test_a_version_6_database_gets_the_later_columns_and_tables(tmp_path):
     con.commit()
     con.close()
     with Desk.open(db) as desk:
-        assert schema.current_version(desk.db) == schema.LATEST_VERSION == 11
+        assert schema.current_version(desk.db) == schema.LATEST_VERSION == 12
     assert _actual(db) == _expected()
     assert list(tmp_path.glob("v6.sqlite3.v6-*.bak"))
 
@@ -186,6 +186,7 @@ def test_what_each_version_adds_is_read_from_the_steps():
     assert not added[10].tables
     assert added[10].columns == {("exchange_export", "deadline"), ("exchange_conflict", "kind")}
     assert added[11].tables == {"fiscal_year_event"} and not added[11].columns
+    assert not added[12].tables and added[12].columns == {("plan", "glossary")}
     assert all(a.tables or a.columns for a in added.values())
 
 

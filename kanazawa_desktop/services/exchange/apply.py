@@ -178,6 +178,9 @@ def _apply_new_plan(desk: Desk, preview: FilePreview) -> ApplyResult:
     with write_transaction(desk.db):
         try:
             header["sheet"] = json.loads(p.sheet or "{}")
+            header["glossary"] = [
+                dict(zip(("mark", "term", "text"), g, strict=True)) for g in p.glossary
+            ]
             load_plan(desk.db, {"plan": header, "departments": [], "nodes": [], "measures": []})
         except (InvalidValue, ValueError, KeyError) as exc:
             raise DeskError(f"{preview.name}: 計画「{p.name}」を追加できません（{exc}）") from None
@@ -260,6 +263,9 @@ def apply_import(
                 if preview.closed_years is not None:  # the secretariat's closed years
                     closed_years.align(desk.plan.code, preview.closed_years, repo.now_iso())
                     desk.absorb(Changes(fiscal=True))
+                if preview.glossary is not None and preview.glossary != desk.plan.glossary:
+                    repo.set_glossary(desk.plan.id, preview.glossary)  # the secretariat's
+                    desk.absorb(Changes(structure=True))  # the plan is read again
             left_open = [_conflict_record(preview, fm) for fm in open_conflicts]
             left_open += [_item_record(preview, item) for item in open_items]
             import_id = xrepo.record_import(

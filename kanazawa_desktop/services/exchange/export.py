@@ -340,8 +340,17 @@ def definitions(measures: list[Measure], nodes: Iterable[Node]) -> tuple[Measure
 def _plan_def(plan: Plan, closed: dict[int, closed_years.Closing]) -> PlanDef:
     sheet = json.dumps(sheet_to_dict(plan.rows, plan.words), ensure_ascii=False)
     years = tuple((fy, c.at, c.user) for fy, c in sorted(closed.items()))
+    glossary = tuple((e.mark, e.term, e.text) for e in plan.glossary)
     return PlanDef(
-        plan.code, plan.name, plan.first_fy, plan.last_fy, plan.levels, plan.item, sheet, years
+        plan.code,
+        plan.name,
+        plan.first_fy,
+        plan.last_fy,
+        plan.levels,
+        plan.item,
+        sheet,
+        years,
+        glossary,
     )
 
 

@@ -36,6 +36,7 @@ from ...domain import fields as F
 from ...domain.display import short_time
 from ...domain.errors import InvalidValue
 from ...domain.fiscal import short_label
+from ...domain.glossary import Glossary, parse_glossary
 from ...domain.merge import Decision, FieldMerge, decide, same
 from ...domain.model import Measure
 from ...domain.quantity import off_scale
@@ -121,6 +122,9 @@ class FilePreview:
     # a master workbook's closed years (fy, when, who), which a sync takes; None: it says none
     # (written before schema 11)
     closed_years: tuple[tuple[int, str, str], ...] | None = None
+    # a master workbook's 用語解説, which a sync takes (the secretariat's is the record, so the
+    # department prints the same notes); None: the master carries no plan (before schema 7)
+    glossary: Glossary | None = None
 
     @property
     def name(self) -> str:
@@ -631,6 +635,13 @@ def preview_file(
     pv.issued_at = man.issued_at
     if kind == KIND_SYNC and man.plan is not None:
         pv.closed_years = man.plan.closed
+        try:
+            pv.glossary = parse_glossary(
+                [dict(zip(("mark", "term", "text"), g, strict=True)) for g in man.plan.glossary]
+            )
+        except InvalidValue as exc:
+            pv.error, pv.error_kind = f"{path.name}: {exc.message}", "damaged"
+            return pv
     pv.manifest_checksum, pv.issuer_uid, pv.sequence = (
         man.checksum(),
         man.database_uid,
