@@ -67,44 +67,16 @@ class Source:
         return int(self.con.execute(f"SELECT count(*) FROM {q(table)}").fetchone()[0])
 
     def rows(self, table: str, columns: list[str]) -> Iterator[tuple[Any, ...]]:
-        """The table's rows; a table that refers to itself (node.parent_id) parents first,
-        since the server checks each foreign key as the row arrives."""
+        """The table's rows, a chunk at a time. A table that refers to itself (node.parent_id)
+        needs no order: it is one COPY statement, and the server checks foreign keys at the
+        end of the statement."""
         cols = ", ".join(q(c) for c in columns)
-        own = [
-            (r[3], r[4])  # (from column, to column)
-            for r in self.con.execute(f"PRAGMA foreign_key_list({q(table)})")
-            if r[2] == table
-        ]
         cur = self.con.execute(f"SELECT {cols} FROM {q(table)} ORDER BY rowid")
-        if not own:
-            while chunk := cur.fetchmany(CHUNK_ROWS):
-                yield from chunk
-            return
-        yield from _parents_first(cur.fetchall(), columns, own)
+        while chunk := cur.fetchmany(CHUNK_ROWS):
+            yield from chunk
 
     def close(self) -> None:
         self.con.close()
-
-
-def _parents_first(
-    rows: list[tuple[Any, ...]], columns: list[str], refs: list[tuple[str, str]]
-) -> Iterator[tuple[Any, ...]]:
-    keys = [(columns.index(a), columns.index(b)) for a, b in refs]
-    done: set[tuple[int, Any]] = set()
-    todo = rows
-    while todo:
-        later = []
-        for row in todo:
-            if all(row[a] is None or (b, row[a]) in done for a, b in keys):
-                for _, b in keys:
-                    done.add((b, row[b]))
-                yield row
-            else:
-                later.append(row)
-        if len(later) == len(todo):  # a dangling parent: the server's check words it
-            yield from later
-            return
-        todo = later
 
 
 def open_source(path: Path) -> Source:
