@@ -125,6 +125,7 @@ def copy(
 
     Refuses (StoreError) a database that is no longer empty when the transaction starts."""
     copied: list[tuple[str, int]] = []
+    current = ""  # the table being copied, for the message when the server refuses a row
     try:
         with _bound(db), write_transaction(db):
             if not is_empty(db):
@@ -140,10 +141,12 @@ def copy(
             for table in reversed(tables):  # what the steps wrote (meta's schema_version)
                 db.execute_sql(f"DELETE FROM {q(table)}")
             for table in tables:
+                current = table
                 n = _copy_table(db, source, table)
                 copied.append((table, n))
                 if progress is not None:
                     progress(table, n)
+            current = ""
             _set_sequences(db)
             if finish is not None:
                 finish()
@@ -154,9 +157,12 @@ def copy(
         if known is not None:
             raise known from exc
         if type(exc).__module__.startswith("psycopg"):
+            where = f"表「{current}」の" if current else ""
             raise StoreError(
-                f"サーバーへのコピーに失敗しました（何も書き込んでいません）: {_first_line(exc)}",
+                f"サーバーへの{where}コピーに失敗しました（何も書き込んでいません）: "
+                f"{_first_line(exc)}",
                 reason="copy_failed",
+                table=current,
             ) from exc
         raise
     return copied

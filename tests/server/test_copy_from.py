@@ -227,7 +227,9 @@ def test_a_row_the_server_refuses_rolls_everything_back(years_file, server, caps
     )
     con.commit()
     con.close()
-    refused(capsys, server, years_file, "コピーに失敗しました.*何も書き込んでいません")
+    refused(
+        capsys, server, years_file, "表「change」のコピーに失敗しました.*何も書き込んでいません"
+    )
 
 
 def test_a_node_whose_parent_has_a_larger_id_arrives_after_it(years_file, server):
@@ -249,3 +251,21 @@ def test_a_node_whose_parent_has_a_larger_id_arrives_after_it(years_file, server
         assert pcon.execute("SELECT parent_id FROM node WHERE id = %s", (child,)).fetchone() == (
             90000,
         )
+
+
+def test_an_older_file_is_refused_untouched_with_what_to_do(tmp_path, server, capsys):
+    from kanazawa_desktop.store.schema import LATEST_VERSION, STEPS
+
+    path = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(path)
+    for step in STEPS[:-1]:
+        for sql in step.statements:
+            con.execute(sql)
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(LATEST_VERSION - 1),))
+    con.execute("INSERT INTO meta VALUES ('role', 'secretariat')")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    refused(capsys, server, path, f"古い形式です（形式 {LATEST_VERSION - 1}.*一度開いて")
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["old.sqlite3"]  # no backup, no migration
