@@ -148,6 +148,10 @@ def copy(
                     progress(table, n)
             current = ""
             _set_sequences(db)
+            # the planner's statistics now, not when autovacuum comes round: the first
+            # windows opened after the move would otherwise plan on empty-table estimates
+            for table in tables:
+                db.execute_sql(f"ANALYZE {q(table)}")
             if finish is not None:
                 finish()
     except StoreError:
