@@ -3,8 +3,8 @@
 The file is read through its own read-only connection, in one read transaction (a snapshot:
 a window that saves meanwhile cannot make the copy see half an edit). The server side runs in
 ONE write transaction: schema (the same steps as `init`), every table's rows in foreign-key
-order with their ids (`COPY … FROM STDIN`), identity sequences set past the largest id, then
-whatever the caller adds (roles and policies). Anything failing rolls it all back: the server
+order with their ids (`COPY … FROM STDIN`), identity sequences set past the largest id, statistics
+(ANALYZE), then whatever the caller adds (roles and policies). Anything failing rolls it all back: the server
 database is left as empty as it was.
 """
 
@@ -62,9 +62,6 @@ class Source:
 
     def columns(self, table: str) -> list[str]:
         return [r[1] for r in self.con.execute(f"PRAGMA table_info({q(table)})")]
-
-    def count(self, table: str) -> int:
-        return int(self.con.execute(f"SELECT count(*) FROM {q(table)}").fetchone()[0])
 
     def rows(self, table: str, columns: list[str]) -> Iterator[tuple[Any, ...]]:
         """The table's rows, a chunk at a time. A table that refers to itself (node.parent_id)
