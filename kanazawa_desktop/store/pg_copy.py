@@ -3,9 +3,9 @@
 The file is read through its own read-only connection, in one read transaction (a snapshot:
 a window that saves meanwhile cannot make the copy see half an edit). The server side runs in
 ONE write transaction: schema (the same steps as `init`), every table's rows in foreign-key
-order with their ids (`COPY … FROM STDIN`), identity sequences set past the largest id, statistics
-(ANALYZE), then whatever the caller adds (roles and policies). Anything failing rolls it all back: the server
-database is left as empty as it was.
+order with their ids (`COPY … FROM STDIN`), identity sequences set past the largest id,
+statistics (ANALYZE), then whatever the caller adds (roles and policies). Anything failing
+rolls it all back: the server database is left as empty as it was.
 """
 
 from __future__ import annotations
