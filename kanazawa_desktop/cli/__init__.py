@@ -18,6 +18,7 @@ from . import (
     assign_cmd,
     backup_cmd,
     conflicts_cmd,
+    copy_from_cmd,
     export_cmd,
     import_cmd,
     indicators_cmd,
@@ -50,6 +51,7 @@ COMMAND_MODULES = [
     opendata_cmd,
     year_cmd,
     user_cmd,
+    copy_from_cmd,
 ]
 
 
