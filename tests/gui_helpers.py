@@ -181,7 +181,7 @@ def open_main_window(qtbot, db_path, settings, opened: list, *, activate: bool =
     _app, win = start(db_path, settings)
     assert win is not None
     opened.append(win)
-    qtbot.addWidget(win)
+    qtbot.addWidget(win, before_close_func=dismiss_questions)
     win.show()
     qtbot.waitExposed(win)
     if activate:
@@ -190,15 +190,49 @@ def open_main_window(qtbot, db_path, settings, opened: list, *, activate: bool =
     return win
 
 
+def dismiss_questions(window: QWidget, seconds: float = 10) -> QTimer:
+    """For a while, dismiss every question `window` asks while it closes (an undecided save
+    conflict, a failed test's leftovers), so a teardown never waits for ever. Only its own
+    dialogs: the next test's first-start question must be left alone."""
+    guard = QTimer(QApplication.instance())
+    guard.setInterval(200)
+    ticks = [int(seconds * 5)]
+
+    def asked_by_window(w: QWidget) -> bool:
+        p = w.parentWidget()
+        while p is not None:
+            if p is window:
+                return True
+            p = p.parentWidget()
+        return False
+
+    def tick() -> None:
+        ticks[0] -= 1
+        alive = shiboken6.isValid(window)
+        w = QApplication.activeModalWidget()
+        if alive and w is not None and asked_by_window(w):
+            close_modals()
+        if ticks[0] <= 0 or not alive:
+            guard.stop()
+            guard.deleteLater()
+
+    guard.timeout.connect(tick)
+    guard.start()
+    return guard
+
+
 def close_windows(opened: list) -> None:
     """Close every window in `opened` (and what replaced it) and release their desks."""
     desks = []
+    # a question the closing window asks (an undecided save conflict, a failed test's
+    # leftovers) is answered by dismissing it, so a teardown never waits for ever
     for win in opened:
         for w in (win, getattr(win, "replacement", None)):
             if w is None:
                 continue
             try:
                 _stop_tasks(w)  # else closeEvent asks 「中止して閉じますか？」 and waits for ever
+                dismiss_questions(w)
                 w.close()
             except RuntimeError:  # already deleted by Qt
                 continue

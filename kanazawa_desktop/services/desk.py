@@ -42,6 +42,7 @@ from ..store.pg_connection import ServerInfo
 from ..store.plan_loader import load_plan
 from ..store.schema import current_version, ensure_schema, preflight
 from . import plan_indicators as plan_ind
+from . import remote_changes
 from . import undo as undo_mod
 from .paths import bundled_plan_bytes, bundled_plans
 
@@ -227,6 +228,7 @@ class Desk:
                     _shared = None
             if not self.db.is_closed():
                 self.db.close()
+            pg_connection.close_listener(self.db)
             if database_proxy.obj is self.db:
                 database_proxy.initialize(None)
 
@@ -497,6 +499,24 @@ class Desk:
             index.update({mid: search_text(r, texts.get(mid, "")) for mid, r in rows.items()})
         self._index = index
         return True
+
+    def remote_changes(self) -> Changes:
+        """What other people committed on the server since the last call, absorbed into the
+        kept rows like this desk's own changes (and so in the next take_changes()). Empty
+        for a file, whose other writers the window does not follow."""
+        if not isinstance(self.path, Server):
+            return Changes()
+        payloads = pg_connection.take_inbox(self.db)
+        if not payloads:
+            return Changes()
+        changes = remote_changes.changes_of(payloads, repo.batch_changes)
+        # absorbed here row by row: not a reason for _check_fresh to read everything again
+        self._seen_version = repo.data_version(self.db)
+        return self.absorb(changes) if changes else changes
+
+    def server_socket(self) -> int | None:
+        """The socket that becomes readable when someone commits (None for a file)."""
+        return pg_connection.socket(self.db) if isinstance(self.path, Server) else None
 
     def take_changes(self) -> Changes:
         """What this desk's mutations changed since the last call (for the window's broadcast)."""

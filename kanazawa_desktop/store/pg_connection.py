@@ -76,6 +76,7 @@ class ServerDatabase(PostgresqlDatabase):
         self._listener: Any = None
         self._listen_lock = threading.Lock()
         self._commits_by: dict[int, int] = {}  # backend pid -> notifications it sent
+        self._inbox: list[str] = []  # payloads from other processes, not yet taken
         self._thread_pid = threading.local()
         self._notify_handlers: list[Any] = []
         super().__init__(
@@ -122,16 +123,27 @@ class ServerDatabase(PostgresqlDatabase):
                 self._listener.execute(f"LISTEN {CHANNEL}")
             return self._listener
 
-    def drain(self) -> list[str]:
-        """Payloads other processes committed since the last call (never blocks)."""
+    def drain(self) -> None:
+        """Read what has arrived (never blocks): counted per sender, and kept for take_inbox
+        when another process sent it (this app's own threads broadcast their changes)."""
         con = self.listener()
-        payloads = []
         with self._listen_lock:
             for note in con.notifies(timeout=0):
                 self._commits_by[note.pid] = self._commits_by.get(note.pid, 0) + 1
                 if note.pid not in self._own_pids:
-                    payloads.append(note.payload)
-        return payloads
+                    self._inbox.append(note.payload)
+
+    def take_inbox(self) -> list[str]:
+        """The payloads other processes committed since the last call."""
+        self.drain()
+        with self._listen_lock:
+            out, self._inbox = self._inbox, []
+        return out
+
+    def socket(self) -> int:
+        """The listening connection's socket, for a Qt socket notifier: readable when a
+        notification arrives, so the window wakes without polling."""
+        return int(self.listener().fileno())
 
     def data_version(self) -> int:
         """Grows when another connection (another person, or another thread of this app,
@@ -141,12 +153,13 @@ class ServerDatabase(PostgresqlDatabase):
         with self._listen_lock:
             return sum(n for pid, n in self._commits_by.items() if pid != mine)
 
-    def close(self) -> bool:
+    def close_listener(self) -> None:
+        """Closed with the database by its last desk, never by close(): peewee's close()
+        ends only the calling thread's connection, and worker threads call it when done."""
         with self._listen_lock:
             if self._listener is not None:
                 self._listener.close()
                 self._listener = None
-        return bool(super().close())
 
 
 def connect(server: Server) -> tuple[ServerDatabase, ServerInfo]:
@@ -301,6 +314,21 @@ def write_transaction(db: ServerDatabase) -> Iterator[object]:
         if known is not None:
             raise known from exc
         raise
+
+
+def close_listener(db: object) -> None:
+    if isinstance(db, ServerDatabase):
+        db.close_listener()
+
+
+def take_inbox(db: object) -> list[str]:
+    assert isinstance(db, ServerDatabase)
+    return db.take_inbox()
+
+
+def socket(db: object) -> int:
+    assert isinstance(db, ServerDatabase)
+    return db.socket()
 
 
 def is_serialization_failure(exc: BaseException) -> bool:

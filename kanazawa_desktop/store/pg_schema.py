@@ -76,12 +76,20 @@ NOTIFY_TABLES = (
 
 
 def server_objects() -> list[str]:
-    """The NOTIFY trigger: one notification per statement and table, delivered at commit
-    (PostgreSQL folds equal payloads of one transaction into one). The payload names the
-    table only: what changed is read again through the store, as after a local edit."""
+    """The NOTIFY triggers, delivered at commit (PostgreSQL folds equal payloads of one
+    transaction into one): 'batch:<id>' for each change batch written or undone, and the
+    table's name once per statement for every other write. Payloads carry ids only; what
+    changed is read again through the store (services/remote_changes)."""
     out = [
         "CREATE OR REPLACE FUNCTION kd_notify() RETURNS trigger LANGUAGE plpgsql AS $$"
-        " BEGIN PERFORM pg_notify('kanazawa_desk', TG_TABLE_NAME); RETURN NULL; END $$;"
+        " BEGIN PERFORM pg_notify('kanazawa_desk', TG_TABLE_NAME); RETURN NULL; END $$;",
+        # every write of the app is a batch: its id lets the others read what it changed
+        # and refresh exactly that, as after their own edit
+        "CREATE OR REPLACE FUNCTION kd_notify_batch() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN PERFORM pg_notify('kanazawa_desk', 'batch:' || NEW.id); RETURN NULL; END $$;",
+        'DROP TRIGGER IF EXISTS kd_notify_batch ON "change_batch";',
+        'CREATE TRIGGER kd_notify_batch AFTER INSERT OR UPDATE ON "change_batch"'
+        " FOR EACH ROW EXECUTE FUNCTION kd_notify_batch();",
     ]
     for table in NOTIFY_TABLES:
         out.append(f'DROP TRIGGER IF EXISTS kd_notify ON "{table}";')

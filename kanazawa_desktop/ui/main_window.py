@@ -49,6 +49,7 @@ from .dashboard_view import DashboardView
 from .filter_panel import FilterPanel
 from .history_model import HistoryModel
 from .list_model import FIXED_COLUMNS, MeasureIdRole, MeasureListModel
+from .live_updates import REMOTE, LiveUpdates
 from .measure_form import MeasureForm
 from .messages import notify
 from .search_highlight import SearchHighlight
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self._build_status()
         self._build_actions()
         self.changed.connect(self._refresh_for)
+        self.live = LiveUpdates(self)  # a server: others' commits arrive (nothing for a file)
         self.desk.take_changes()  # what opening did is already on screen
         self.refresh_lists()
         self._restore_layout()
@@ -522,7 +524,12 @@ class MainWindow(QMainWindow):
             self._update_rows(changes.measures)
         current = self.current_id
         if current is not None and (changes.touches(current) or changes.nodes or changes.fiscal):
-            if handler is not self.form:
+            if handler is REMOTE and self.form.dirty():
+                # typed text stays: its save meets the other's value as a conflict
+                self.statusBar().showMessage(
+                    self.tr("この取組は他の人が更新しました。保存するときに確認します"), 8000
+                )
+            elif handler is not self.form:
                 try:
                     self.form.load(current)
                 except DeskError as exc:
@@ -641,4 +648,5 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
         self.settings.sync()
+        self.form.release()  # closed: a second close() (Qt sends one per call) asks nothing
         event.accept()

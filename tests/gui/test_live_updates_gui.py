@@ -1,0 +1,75 @@
+"""A window on a shared server follows what another person commits, within a second."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from gui_helpers import select_measure, when_modal
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from kanazawa_desktop.domain import fields as F
+from kanazawa_desktop.services.desk import Desk
+
+pytestmark = pytest.mark.gui
+
+SAVE = """
+import sys
+from kanazawa_desktop.domain.location import parse_server
+from kanazawa_desktop.services.desk import Desk
+with Desk.open(parse_server(sys.argv[1]), create=False) as d:
+    m = next(m for m in d.measures() if m.number == int(sys.argv[2]))
+    d.save(m.id, {(2023, "result_text"): sys.argv[3], (2023, "status"): "achieved"})
+"""
+
+
+def _another_person_saves(server, number: int, text: str) -> None:
+    subprocess.run(
+        [sys.executable, "-c", SAVE, server.display, str(number), text],
+        check=True,
+        timeout=60,
+        capture_output=True,
+    )
+
+
+@pytest.fixture
+def server_window(server, open_window, settings):
+    with Desk.open(server) as d:
+        d.set_role(secretariat=True)
+    return open_window(server, settings)
+
+
+def test_another_persons_save_reaches_the_form_and_the_list(qtbot, server_window, server):
+    win = server_window
+    select_measure(qtbot, win, 10)
+    result = win.form.editors[(2023, F.RESULT_TEXT)]
+    _another_person_saves(server, 10, "他の人が保存した実施結果")
+    qtbot.waitUntil(lambda: result.value() == "他の人が保存した実施結果", timeout=3000)
+    row = win.list_model.row_of(win.form.measure.id)
+    assert win.list_model.index(row, 3).data() == "達成"  # the 一覧's R5 status follows
+    hist = win.history_model
+    assert hist.rowCount() >= 1  # the history shows the other person's entry
+
+
+def test_typed_text_is_kept_and_its_save_asks(qtbot, server_window, server):
+    win = server_window
+    select_measure(qtbot, win, 10)
+    result = win.form.editors[(2023, F.RESULT_TEXT)]
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    result.edit.setPlainText("入力中の文章")
+    _another_person_saves(server, 10, "先に保存された文章")
+    qtbot.waitUntil(
+        lambda: "他の人が更新しました" in win.statusBar().currentMessage(), timeout=3000
+    )
+    assert result.value() == "入力中の文章"  # nothing typed is lost
+    when_modal(
+        qtbot,
+        QMessageBox,
+        lambda box: next(b for b in box.buttons() if b.text() == "自分の入力で上書き").click(),
+    )
+    win.form.commit()
+    with Desk.open(server) as d:
+        m = next(m for m in d.measures() if m.number == 10)
+        assert m.years[2023].result_text == "入力中の文章"
