@@ -2,37 +2,34 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .domain.errors import DeskError
+from .domain.location import Location, Server
 from .services.desk import Desk
 
 
-def start(db_path: Path, settings=None):
+def start(db_path: Location, settings=None):
     """Open the desk and build the main window; returns (app, window) or raises DeskError.
 
-    Returns window None if the person cancelled the first-start question.
+    Returns window None if the person cancelled the first-start question (or, on a
+    server, the login question).
     """
-    from PySide6.QtWidgets import QDialog
-
-    from .ui.main_window import MainWindow
     from .ui.qt_app import application, settings_for
-    from .ui.role_dialog import RoleDialog
 
     app = application()
-    desk = Desk.open(db_path, create=True)  # the first start creates the database
-    if desk.role is None:
-        dlg = RoleDialog(desk.departments())
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            desk.close()
+    if isinstance(db_path, Server):
+        from .ui.server_dialog import open_server_desk
+
+        desk = open_server_desk(db_path)  # asks for the password when the server wants one
+        if desk is None:
             return app, None
-        department, secretariat = dlg.choice()
-        desk.set_role(department=department, secretariat=secretariat)
-    window = MainWindow(desk, settings if settings is not None else settings_for(db_path))
-    return app, window
+    else:
+        desk = Desk.open(db_path, create=True)  # the first start creates the database
+    from .ui.start_window import window_for
+
+    return app, window_for(desk, settings if settings is not None else settings_for(db_path))
 
 
-def run_window(db_path: Path) -> int:
+def run_window(db_path: Location) -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from .ui.qt_app import application

@@ -40,7 +40,7 @@ from ..store.connection import (
 from ..store.models import database_proxy
 from ..store.pg_connection import ServerInfo
 from ..store.plan_loader import load_plan
-from ..store.schema import current_version, ensure_schema, preflight
+from ..store.schema import LATEST_VERSION, current_version, ensure_schema, preflight
 from . import plan_indicators as plan_ind
 from . import remote_changes
 from . import undo as undo_mod
@@ -173,7 +173,7 @@ class Desk:
                     server=server.display,
                 )
             if not new:
-                ensure_schema(db, None)
+                cls._migrate_server(db, server)
             desk = cls(db, info, server)
             desk._complete(new)
         except BaseException:
@@ -182,6 +182,26 @@ class Desk:
             raise
         desk._file = _shared = _SharedFile(db, info, server)
         return desk
+
+    @staticmethod
+    def _migrate_server(db: Database, server: Server) -> None:
+        """An older server schema is brought up to date by its owner only (DDL), with the
+        roles' privileges and policies installed again for what the steps added; anyone
+        else is told who must open it first."""
+        found = current_version(db)
+        if found is None or found >= LATEST_VERSION:
+            return
+        if not pg_security.is_owner(db):
+            raise StoreError(
+                f"サーバーのデータベースの形式（{found}）が、このアプリ（{LATEST_VERSION}）より"
+                "古くなっています。事務局（データベースの所有者）が新しいアプリで一度開くと"
+                f"更新されます: {server.display}",
+                found=found,
+            )
+        ensure_schema(db, None)
+        if pg_security.installed(db, server.dbname):
+            with write_transaction(db):
+                pg_security.install(db, server.dbname)
 
     @property
     def on_server(self) -> bool:

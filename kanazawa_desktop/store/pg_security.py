@@ -198,6 +198,21 @@ def login_role(db: Database, dbname: str) -> LoginRole | None:
     return None
 
 
+def is_owner(db: Database) -> bool:
+    """The login owns the database (or is a superuser): it may change the schema."""
+    return bool(
+        db.execute_sql(
+            "SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) OR"
+            " (SELECT d.datdba = (SELECT oid FROM pg_roles WHERE rolname = session_user)"
+            "  FROM pg_database d WHERE d.datname = current_database())"
+        ).fetchone()[0]
+    )
+
+
+def installed(db: Database, dbname: str) -> bool:
+    return _role_exists(db, names(dbname).secretariat)
+
+
 def _role_exists(db: Database, role: str) -> bool:
     return bool(db.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = ?", [role]).fetchone())
 

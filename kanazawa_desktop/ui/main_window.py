@@ -42,6 +42,7 @@ from . import (
     plan_io_actions,
     print_actions,
     role_change,
+    server_actions,
     tasks,
     undo_actions,
 )
@@ -225,6 +226,7 @@ class MainWindow(QMainWindow):
         backup_action.install(self, file_menu)
         plan_io_actions.install(self, file_menu)  # the secretariat's only
         opendata_action.install(self, file_menu)  # the secretariat's only
+        server_actions.install(self, file_menu)
         file_menu.addSeparator()
         # Workbook exchange and printing add their actions here (see their install functions).
         exchange_actions.install(self)

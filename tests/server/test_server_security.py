@@ -129,3 +129,19 @@ def test_wrong_password_and_unknown_server_are_one_japanese_line(city):
 
     with pytest.raises(DeskError, match="サーバーに接続できません"):
         Desk.open(parse_server("postgresql://jinji1@127.0.0.1:1/x"))
+
+
+def test_an_older_server_schema_is_updated_by_its_owner_only(city):
+    with psycopg.connect(
+        host=city.host, port=city.port, dbname=city.dbname, user=city.user, autocommit=True
+    ) as con:  # back to version 11: before the 用語解説 column
+        con.execute('ALTER TABLE "plan" DROP COLUMN "glossary"')
+        con.execute("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
+    with pytest.raises(DeskError, match="形式（11）.*所有者"):
+        Desk.open(jinji(city))
+    with Desk.open(city) as desk:  # the owner: migrated, privileges installed again
+        assert desk.plan.name
+    with Desk.open(jinji(city)) as desk:
+        own, _ = _own_and_other(desk)
+        desk.save(own, {(2024, F.RESULT_TEXT): "更新後も記入できる"})
+        assert desk.plan.glossary == ()
