@@ -48,6 +48,7 @@ from .paths import bundled_plan_bytes, bundled_plans
 
 _OPEN_LOCK = threading.RLock()
 PLAN_CODE = "gyosei_keiei"
+SAVE_ATTEMPTS = 3  # a save that lost a race on the server is tried again (then it conflicts)
 
 EditKey = tuple[int | None, str]  # (fiscal year or None, field)
 
@@ -647,14 +648,14 @@ class Desk:
         departments from a table): all or nothing. A field saved settles the conflicts an
         import left open on it (the value saved wins), in the same transaction.
 
-        On a server two saves at once are serialized by PostgreSQL; the one that loses is
-        tried again once here, and then meets the other's value (ConflictError when it
+        On a server two saves of one row at once are serialized by PostgreSQL; the one that
+        loses is tried again here, and then meets the other's value (ConflictError when it
         saved from `bases`)."""
-        for attempt in (1, 2):
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
                 return self._save_many(edits, source, description, bases or {})
             except StoreError as exc:
-                if attempt == 2 or not pg_connection.is_serialization_failure(exc):
+                if attempt == SAVE_ATTEMPTS or not pg_connection.is_serialization_failure(exc):
                     raise
         raise AssertionError("unreachable")
 

@@ -404,7 +404,7 @@ def discard_new_file(path: Path) -> None:
 def write_transaction(db: Database) -> Iterator[object]:
     """A write transaction that takes the write lock up front, so writers queue, not fail.
 
-    On a server it is store.pg_connection's (SERIALIZABLE). Nested, it is a savepoint. A lock held past the busy timeout, a full disk or a read-only
+    On a server it is store.pg_connection's (REPEATABLE READ). Nested, it is a savepoint. A lock held past the busy timeout, a full disk or a read-only
     file becomes StoreError (storage_error). When SQLite has already ended the transaction
     itself (a full disk), peewee's rollback fails with "cannot rollback"; the error that
     caused it is reported, never the rollback's.

@@ -3,12 +3,12 @@
 The same models, repository and migrations serve both backends; what differs is here:
 - raw SQL is written once with `?` placeholders (SQLite's); `ServerDatabase.execute_sql`
   turns them into psycopg's `%s` (outside quotes) so the repository's queries run unchanged;
-- every write transaction is SERIALIZABLE. The repository's read-check-write (a save checks
-  the field still holds what the person saw) relies on one writer at a time under SQLite;
-  under PostgreSQL's default READ COMMITTED two people saving one field at once would both
-  pass the check and one edit would be lost without a word. SERIALIZABLE makes the later of
-  the two fail (40001) instead; the operation is then tried again where that is safe and the
-  check finds the other person's value (ConflictError, with both values);
+- every write transaction is REPEATABLE READ. The repository's read-check-write (a save
+  checks the field still holds what the person saw) relies on one writer at a time under
+  SQLite; under PostgreSQL's default READ COMMITTED two people saving one field at once
+  would both pass the check and one edit would be lost without a word. REPEATABLE READ makes
+  the later of the two fail (40001) instead; the save is then tried again and the check finds
+  the other person's value (ConflictError, with both values);
 - "has anyone else committed?" (SQLite's PRAGMA data_version) is answered by LISTEN/NOTIFY:
   triggers notify at commit (never before), a listening connection counts what other
   connections sent (`ServerDatabase.data_version`);
@@ -252,7 +252,12 @@ def connect_error(exc: BaseException, server: Server) -> DeskError:
     )
 
 
-SERIALIZATION_STATES = ("40001", "40P01")  # serialization failure, deadlock
+# serialization failure, deadlock, and a unique key two writers created at once
+SERIALIZATION_STATES = ("40001", "40P01", "23505")
+# REPEATABLE READ, not SERIALIZABLE: a read-check-write of one row is already safe (the
+# later writer of a row changed since its snapshot fails), and SERIALIZABLE's predicate
+# locks failed saves of different measures as "pivots" when ten people saved at once
+ISOLATION = "REPEATABLE READ"
 
 
 def storage_error(exc: BaseException, server: Server) -> DeskError | None:
@@ -302,10 +307,10 @@ def _is_connection_lost(exc: BaseException) -> bool:
 
 @contextmanager
 def write_transaction(db: ServerDatabase) -> Iterator[object]:
-    """SERIALIZABLE at the outermost level, a savepoint nested; failures worded."""
+    """REPEATABLE READ at the outermost level, a savepoint nested; failures worded."""
     outer = not db.in_transaction()
     try:
-        with db.atomic(**({"isolation_level": "SERIALIZABLE"} if outer else {})) as txn:
+        with db.atomic(**({"isolation_level": ISOLATION} if outer else {})) as txn:
             yield txn
     except DeskError:
         raise
