@@ -124,6 +124,7 @@ def city(cluster, size: int, work: Path, runs: int) -> dict[str, tuple[float, fl
     con.backup(dst)
     dst.close()
     con.close()
+    _cli("--db", str(local), "plans")  # opened once: migrated to this app's schema
     server = parse_server(cluster.create_database(f"city_{size}_{uuid.uuid4().hex[:6]}"))
     copy_from(local, server)
     returns = sorted(str(p) for p in (CITY / f"returns_{size}").glob("return_*.xlsx"))[:100]

@@ -145,3 +145,25 @@ def test_an_older_server_schema_is_updated_by_its_owner_only(city):
         own, _ = _own_and_other(desk)
         desk.save(own, {(2024, F.RESULT_TEXT): "更新後も記入できる"})
         assert desk.plan.glossary == ()
+
+
+def test_an_administrator_who_is_no_superuser_sets_it_all_up(pg_cluster):
+    """The README's way: a login with CREATEROLE owns the database and runs init and
+    user add; nothing needs the server's superuser after creating those two."""
+    import uuid
+
+    from kanazawa_desktop.domain.location import parse_server
+
+    tag = uuid.uuid4().hex[:8]
+    with psycopg.connect(pg_cluster.admin_dsn, autocommit=True) as con:
+        con.execute(f"CREATE ROLE kanri_{tag} LOGIN CREATEROLE")
+        con.execute(f"CREATE DATABASE kz_{tag} OWNER kanri_{tag}")
+    owner = parse_server(pg_cluster.dsn(f"kz_{tag}", f"kanri_{tag}"))
+    with Desk.open(owner) as desk:
+        desk.set_role(secretariat=True)
+        add_user(desk, f"jinji_{tag}", "password123", "人事課")
+    with Desk.open(owner.as_user(f"jinji_{tag}", "password123")) as desk:
+        own, other = _own_and_other(desk)
+        desk.save(own, {(2024, F.RESULT_TEXT): "所有者が設定したサーバーで記入"})
+        with pytest.raises(PermissionDenied):
+            desk.save(other, {(2024, F.RESULT_TEXT): "他課"})
