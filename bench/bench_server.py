@@ -10,10 +10,11 @@
    window's QSocketNotifier does) and stamps each 'batch:<id>' as it arrives: the refresh
    delay is arrival minus the moment the saver called save (the person pressing 保存 to
    another person's window knowing), on the same clock.
-2. City scale: /work/city/city_N.sqlite3 (read-only; copied first) is moved onto a server
+2. City scale: a city database (read-only; copied first) is moved onto a server
    database with copy-from (not timed here, see bench_copy_from), then the CLI times
    `export` of the master workbook and `import --dry-run` of the 100 returns in
-   /work/city/returns_N, on the server and on the SQLite copy.
+   /work/city/returns_N, on the server and on the SQLite copy (of returns_N/returns.sqlite3,
+   the city database the returns were exported from: its register of issued books).
 A throwaway cluster (tests/pg_cluster.py, fsync off like the tests': the figures are the
 app's and the protocol's, not the disk's). Prints a Markdown table; not a test.
 """
@@ -118,7 +119,8 @@ def city(cluster, size: int, work: Path, runs: int) -> dict[str, tuple[float, fl
     from kanazawa_desktop.domain.location import parse_server
     from kanazawa_desktop.services.server_copy import copy_from
 
-    src = CITY / f"city_{size}.sqlite3"
+    # the database the returns were exported from: it holds their register of issued books
+    src = CITY / f"returns_{size}" / "returns.sqlite3"
     local = work / f"city_{size}.sqlite3"
     con, dst = sqlite3.connect(f"file:{src}?mode=ro", uri=True), sqlite3.connect(local)
     con.backup(dst)
