@@ -84,3 +84,16 @@ def font_sizes(pdf: Path, page: int, *, above_footer: bool = True) -> list[float
 
     PdfReader(str(pdf)).pages[page].extract_text(visitor_text=visit)
     return sizes
+
+
+def toc_lines(pdf: Path, page_no: int) -> list[tuple[str, int]]:
+    """(title, page number) per line of a 目次 page (page_no counted from 1)."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(page_no), "-l", str(page_no)]
+        + [str(pdf), "-"],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout.decode("utf-8")
+    found = re.findall(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", text, re.M)
+    return [(squash(title), int(n)) for title, n in found]

@@ -34,7 +34,6 @@ from ..store.connection import (
     SqliteInfo,
     connect,
     discard_new_file,
-    is_server,
     write_transaction,
 )
 from ..store.models import database_proxy
@@ -203,10 +202,6 @@ class Desk:
         if pg_security.installed(db, server.dbname):
             with write_transaction(db):
                 pg_security.install(db, server.dbname)
-
-    @property
-    def on_server(self) -> bool:
-        return is_server(self.db)
 
     def _complete(self, new: bool) -> None:
         """Create (new) or finish (a bundled plan or the identity missing: a database made

@@ -29,6 +29,7 @@ from peewee import SqliteDatabase
 
 from ..domain.errors import DeskError, StoreError
 from ..files import staging
+from .failures import exception_chain
 
 # the type of an open database (a SQLite file or a server), for the layers above that must
 # not import peewee themselves
@@ -197,25 +198,11 @@ def _sqlite_code(exc: BaseException) -> int | None:
     return None
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    """exc, the exceptions it wraps (peewee passes the sqlite3 one as args[0]) and their causes."""
-    seen: set[int] = set()
-    todo = [exc]
-    while todo:
-        e = todo.pop(0)
-        if e is None or id(e) in seen:
-            continue
-        seen.add(id(e))
-        yield e
-        todo += [a for a in getattr(e, "args", ())[:1] if isinstance(a, BaseException)]
-        todo += [e.__cause__, e.__context__]
-
-
 def storage_error(exc: BaseException, path: object) -> DeskError | None:
     """The Japanese StoreError for a failed database operation, or None if it is not one we
     can word (locked, disk full, read-only). A DeskError found in the chain wins: it is what a
     failed rollback hid."""
-    for e in _chain(exc):
+    for e in exception_chain(exc):
         if isinstance(e, DeskError):
             return e
         if isinstance(e, OSError) and e.errno in _FULL_ERRNOS:

@@ -29,6 +29,7 @@ from peewee import PostgresqlDatabase
 
 from ..domain.errors import DeskError, PermissionDenied, StoreError
 from ..domain.location import Server
+from .failures import exception_chain
 
 CONNECT_TIMEOUT_S = 10
 CHANNEL = "kanazawa_desk"
@@ -42,10 +43,6 @@ class ServerInfo:
     version: str  # the server's version, for the about box and messages
     on_network: bool = False  # the SQLite file's warning does not apply
     journal_mode: str = "server"
-
-    @property
-    def path(self) -> Server:  # where callers print a SQLite file's path
-        return self.server
 
 
 def qmark_to_format(sql: str) -> str:
@@ -66,6 +63,18 @@ def qmark_to_format(sql: str) -> str:
     return "".join(out)
 
 
+def _params(server: Server, application: str) -> dict[str, Any]:
+    """What both connections (the models' and the listener) are opened with."""
+    return {
+        "host": server.host,
+        "port": server.port,
+        "user": server.user,
+        "password": server.password,
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "application_name": application,
+    }
+
+
 class ServerDatabase(PostgresqlDatabase):
     """peewee's PostgresqlDatabase (psycopg 3) with the store's raw-SQL dialect and a count of
     what other connections committed."""
@@ -78,16 +87,10 @@ class ServerDatabase(PostgresqlDatabase):
         self._commits_by: dict[int, int] = {}  # backend pid -> notifications it sent
         self._inbox: list[str] = []  # payloads from other processes, not yet taken
         self._thread_pid = threading.local()
-        self._notify_handlers: list[Any] = []
         super().__init__(
             server.dbname,
-            host=server.host,
-            port=server.port,
-            user=server.user,
-            password=server.password,
+            **_params(server, APPLICATION),
             prefer_psycopg3=True,
-            connect_timeout=CONNECT_TIMEOUT_S,
-            application_name=APPLICATION,
             **kwargs,
         )
 
@@ -109,16 +112,10 @@ class ServerDatabase(PostgresqlDatabase):
             if self._listener is None:
                 import psycopg
 
-                s = self.server
                 self._listener = psycopg.connect(
-                    host=s.host,
-                    port=s.port,
-                    dbname=s.dbname,
-                    user=s.user,
-                    password=s.password,
+                    dbname=self.server.dbname,
                     autocommit=True,
-                    connect_timeout=CONNECT_TIMEOUT_S,
-                    application_name=f"{APPLICATION} (listen)",
+                    **_params(self.server, f"{APPLICATION} (listen)"),
                 )
                 self._listener.execute(f"LISTEN {CHANNEL}")
             return self._listener
@@ -177,28 +174,15 @@ def connect(server: Server) -> tuple[ServerDatabase, ServerInfo]:
 
 
 def _sqlstate(exc: BaseException) -> str | None:
-    for e in _chain(exc):
+    for e in exception_chain(exc):
         state = getattr(e, "sqlstate", None)
         if state:
             return str(state)
     return None
 
 
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        e = todo.pop(0)
-        if e is None or id(e) in seen:
-            continue
-        seen.add(id(e))
-        yield e
-        todo += [a for a in getattr(e, "args", ())[:1] if isinstance(a, BaseException)]
-        todo += [e.__cause__, e.__context__]
-
-
 def _primary(exc: BaseException) -> str:
-    for e in _chain(exc):
+    for e in exception_chain(exc):
         diag = getattr(e, "diag", None)
         if diag is not None and diag.message_primary:
             return str(diag.message_primary)
@@ -211,31 +195,23 @@ def connect_error(exc: BaseException, server: Server) -> DeskError:
     state = _sqlstate(exc)
     text = str(exc).lower()
     where = server.display
-    refused = ("password authentication failed", "does not exist", "authentication failed")
     if state == "3D000" or f'database "{server.dbname.lower()}" does not exist' in text:
         return StoreError(
             f"サーバーにデータベース「{server.dbname}」がありません: {where}",
             reason="no_database",
             server=where,
         )
-    if state in ("28P01", "28000") or any(r in text for r in refused):
-        if "no password supplied" in text or "password" in text and server.password is None:
-            return StoreError(
-                f"サーバーのパスワードが必要です: {where}", reason="password_needed", server=where
-            )
-        return StoreError(
-            f"サーバーがログインを拒否しました（ログイン名かパスワードが違います）: {where}",
-            reason="login_refused",
-            server=where,
-        )
-    if "no password supplied" in text or "fe_sendauth" in text:
+    phrases = ("password authentication failed", "does not exist", "authentication failed")
+    refused = state in ("28P01", "28000") or any(p in text for p in phrases)
+    asked = "no password supplied" in text or "fe_sendauth" in text
+    if asked or refused and server.password is None and "password" in text:
         return StoreError(
             f"サーバーのパスワードが必要です: {where}", reason="password_needed", server=where
         )
-    if state == "3D000":
+    if refused:
         return StoreError(
-            f"サーバーにデータベース「{server.dbname}」がありません: {where}",
-            reason="no_database",
+            f"サーバーがログインを拒否しました（ログイン名かパスワードが違います）: {where}",
+            reason="login_refused",
             server=where,
         )
     if state == "42501":
@@ -262,7 +238,7 @@ ISOLATION = "REPEATABLE READ"
 
 def storage_error(exc: BaseException, server: Server) -> DeskError | None:
     """The Japanese error for a failed operation on the server, or None if it is not one."""
-    for e in _chain(exc):
+    for e in exception_chain(exc):
         if isinstance(e, DeskError):
             return e
     state = _sqlstate(exc)
@@ -302,7 +278,7 @@ def _is_connection_lost(exc: BaseException) -> bool:
         import psycopg
     except ImportError:  # pragma: no cover
         return False
-    return any(isinstance(e, psycopg.OperationalError) for e in _chain(exc))
+    return any(isinstance(e, psycopg.OperationalError) for e in exception_chain(exc))
 
 
 @contextmanager

@@ -3,12 +3,10 @@ against services.dashboard, the metadata and the 2-up layout, read back from the
 
 from __future__ import annotations
 
-import re
-import subprocess
 from datetime import date
 
 import pytest
-from printing_helpers import is_a4, outline, page_sizes, page_texts, squash
+from printing_helpers import is_a4, outline, page_sizes, page_texts, squash, toc_lines
 from pypdf import PdfReader
 
 from kanazawa_desktop.domain import fields as F
@@ -23,19 +21,6 @@ FY = 2024  # R6
 
 def _measure(desk, number):
     return next(m for m in desk.measures() if m.number == number and not m.is_repeat)
-
-
-def _toc(pdf, page_no: int) -> list[tuple[str, int]]:
-    """(title, page number) per line of the 目次 (page_no counted from 1)."""
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(page_no), "-l", str(page_no)]
-        + [str(pdf), "-"],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    ).stdout.decode("utf-8")
-    found = re.findall(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", text, re.M)
-    return [(squash(title), int(n)) for title, n in found]
 
 
 @pytest.fixture
@@ -63,7 +48,7 @@ def test_pages_in_order_and_the_contents_point_at_them(desk, report):
     assert "進捗報告書" in texts[0] and "令和6年度" in texts[0]
     assert "行政経営プラン推進本部事務局" in texts[0] and "令和8年11月30日" in texts[0]
     assert texts[1].startswith("目次")
-    toc = dict(_toc(pdf, 2))
+    toc = dict(toc_lines(pdf, 2))
     assert texts[toc["1達成状況の概要"] - 1].startswith("1達成状況の概要（令和6年度）")
     assert texts[toc["2指標の判定一覧"] - 1].startswith("2指標の判定一覧（令和6年度）")
     first_sheet = toc["3取組管理票"]
@@ -117,7 +102,7 @@ def test_two_up_puts_two_sheets_on_each_landscape_page(desk, tmp_path):
     job = build_report_job(desk, year=FY, printed_on=TODAY, two_up=True)
     write_job(job, pdf)
     texts = page_texts(pdf)
-    first_sheet = dict(_toc(pdf, 2))["3取組管理票"]
+    first_sheet = dict(toc_lines(pdf, 2))["3取組管理票"]
     sizes = page_sizes(pdf)
     sheets = sizes[first_sheet - 1 :]
     assert len(sheets) == (len(job.measure_ids) + 1) // 2
@@ -126,7 +111,7 @@ def test_two_up_puts_two_sheets_on_each_landscape_page(desk, tmp_path):
     page = texts[first_sheet - 1]
     assert "No.1" in page and "No.2" in page and page.index("No.1") < page.index("No.2")
     policies = {squash(t): p + 1 for t, p, _ in outline(pdf) if t.startswith("方針")}
-    assert {k: v for k, v in dict(_toc(pdf, 2)).items() if k.startswith("方針")} == policies
+    assert {k: v for k, v in dict(toc_lines(pdf, 2)).items() if k.startswith("方針")} == policies
 
 
 def test_the_current_fiscal_year_by_default(desk, tmp_path):

@@ -3,31 +3,16 @@ over a page, its numbers checked against the PDF's pages and bookmarks."""
 
 from __future__ import annotations
 
-import re
-import subprocess
 from datetime import date
 
 from plan_helpers import second_plan
-from printing_helpers import outline, page_texts, squash
+from printing_helpers import outline, page_texts, squash, toc_lines
 
 from kanazawa_desktop.services.printing import write_job
 from kanazawa_desktop.services.report import build_report_job
 from kanazawa_desktop.store.plan_loader import load_plan
 
 TODAY = date(2026, 11, 30)
-
-
-def _toc(pdf, page_no: int) -> list[tuple[str, int]]:
-    """(title, page number) per line of a 目次 page (page_no counted from 1)."""
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(page_no), "-l", str(page_no)]
-        + [str(pdf), "-"],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    ).stdout.decode("utf-8")
-    found = re.findall(r"^\s*(\S.*?)\s{2,}(\d+)\s*$", text, re.M)
-    return [(squash(title), int(n)) for title, n in found]
 
 
 def test_the_strategys_report_ends_with_its_glossary(secretariat, tmp_path):
@@ -37,7 +22,7 @@ def test_the_strategys_report_ends_with_its_glossary(secretariat, tmp_path):
         write_job(job, pdf)
     texts = page_texts(pdf)
     assert texts[1].startswith("目次")
-    toc = dict(_toc(pdf, 2))
+    toc = dict(toc_lines(pdf, 2))
     at = toc["4用語解説"]  # after 1 概要, 2 指標, 3 取組管理票
     assert at > toc["3取組管理票"] and texts[at - 1].startswith("4用語解説")
     glossary = "".join(texts[at - 1 :])
@@ -55,7 +40,7 @@ def test_a_plan_without_notes_has_no_glossary_part(secretariat, tmp_path):
     pdf = tmp_path / "digital.pdf"
     with secretariat.on_plan("digital_2"):
         write_job(build_report_job(secretariat, year=2022, printed_on=TODAY), pdf)
-    assert not any("用語解説" in t for t, _ in _toc(pdf, 2))
+    assert not any("用語解説" in t for t, _ in toc_lines(pdf, 2))
     assert "用語解説" not in [t for t, _, _ in outline(pdf)]
 
 
@@ -96,7 +81,7 @@ def test_a_long_contents_takes_two_pages_and_every_number_is_right(secretariat, 
         write_job(build_report_job(secretariat, year=2024, printed_on=TODAY), pdf)
     texts = page_texts(pdf)
     assert texts[1].startswith("目次") and texts[2].startswith("目次（続き）")
-    lines = _toc(pdf, 2) + _toc(pdf, 3)
+    lines = toc_lines(pdf, 2) + toc_lines(pdf, 3)
     assert len(lines) == 1 + 1 + 1 + 40 + 1  # 概要, 指標, 取組管理票, 40 goals, 用語解説
     toc = dict(lines)
     assert toc["1達成状況の概要"] == 4 and texts[3].startswith("1達成状況の概要")
