@@ -811,7 +811,7 @@ class Desk:
         repo.drop_drafts(self.db, measure_id, keys)
 
     def drafts(self) -> dict[int, dict[EditKey, str]]:
-        return repo.drafts()
+        return repo.drafts(self.db)
 
 
 class SearchIndexJob:

@@ -164,8 +164,10 @@ class DbChange(BaseModel):
 
 
 class DbDraft(BaseModel):
-    """Text typed but not yet saved, kept so a crash or power cut loses nothing."""
+    """Text typed but not yet saved, kept so a crash or power cut loses nothing. Each
+    person's own (version 13): `owner` is the login on a server, '' in a SQLite file."""
 
+    owner = TextField(default="", constraints=[SQL("DEFAULT ''")])  # version 13
     measure = ForeignKeyField(DbMeasure, on_delete="CASCADE")
     fy = IntegerField()  # 0 for a measure-level field
     field = TextField()
@@ -174,7 +176,7 @@ class DbDraft(BaseModel):
 
     class Meta:
         table_name = "draft"
-        primary_key = CompositeKey("measure", "fy", "field")
+        primary_key = CompositeKey("owner", "measure", "fy", "field")
 
 
 class DbNodeChange(BaseModel):

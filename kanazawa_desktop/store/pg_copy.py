@@ -3,7 +3,8 @@
 The file is read through its own read-only connection, in one read transaction (a snapshot:
 a window that saves meanwhile cannot make the copy see half an edit). The server side runs in
 ONE write transaction: schema (the same steps as `init`), every table's rows in foreign-key
-order with their ids (`COPY … FROM STDIN`), identity sequences set past the largest id,
+order with their ids (`COPY … FROM STDIN`; the file's drafts, which have no owner there,
+become the copying login's), identity sequences set past the largest id,
 statistics (ANALYZE), then whatever the caller adds (roles and policies). Anything failing
 rolls it all back: the server database is left as empty as it was.
 """
@@ -144,6 +145,8 @@ def copy(
                 if progress is not None:
                     progress(table, n)
             current = ""
+            # a file's drafts are its one PC's person's: on the server, the login moving it
+            db.execute_sql('UPDATE "draft" SET "owner" = session_user WHERE "owner" = \'\'')
             _set_sequences(db)
             # the planner's statistics now, not when autovacuum comes round: the first
             # windows opened after the move would otherwise plan on empty-table estimates

@@ -9,6 +9,7 @@ a member of one of them. What a login may do follows from that membership:
   the indicators' actuals) of the measures it holds: column privileges allow no other column,
   row-level security no other department's rows. It writes history only under its own login
   (`change_batch.user = session_user`) and only for its own measures.
+Drafts (typed, not yet saved) are each login's own: nobody reads or writes another's.
 Nobody but the owner (the login that ran `init --secretariat`) can alter tables, roles or
 policies. The department of a login is read from `session_user`, never from the PC.
 """
@@ -28,6 +29,7 @@ _READ_ONLY = (
     "measure_department", "indicator", "node_change", "exchange_export", "exchange_import",
     "exchange_base", "exchange_sent", "exchange_issued", "fiscal_year_event",
 )  # fmt: skip
+_OWN = "owner = session_user"  # a draft row's policy: only the login that typed it
 _LOGIN = re.compile(r"^[a-z_][a-z0-9_.-]{0,62}$")
 
 
@@ -135,18 +137,22 @@ def install(db: Database, dbname: str) -> None:
         "indicator_change": [
             ("INSERT", None, "kd_holds_indicator(indicator_id) AND kd_own_batch(batch_id)")
         ],
-        "draft": [("ALL", "kd_holds(measure_id)", "kd_holds(measure_id)")],
+        "draft": [("ALL", _OWN + " AND kd_holds(measure_id)", _OWN + " AND kd_holds(measure_id)")],
         "exchange_conflict": [("UPDATE", "kd_holds(measure_id)", "kd_holds(measure_id)")],
     }  # fmt: skip
     for table, rules in policies.items():
         t = q(table)
+        # a person's drafts are nobody else's, the secretariat's included
+        everyone = _OWN if table == "draft" else "true"
         run(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
         run(f"DROP POLICY IF EXISTS kd_secretariat ON {t}")
         run(
-            f"CREATE POLICY kd_secretariat ON {t} TO {q(n.secretariat)} USING (true) WITH CHECK (true)"
+            f"CREATE POLICY kd_secretariat ON {t} TO {q(n.secretariat)}"
+            f" USING ({everyone}) WITH CHECK ({everyone})"
         )
         run(f"DROP POLICY IF EXISTS kd_read ON {t}")
-        run(f"CREATE POLICY kd_read ON {t} FOR SELECT TO {dept} USING (true)")
+        if table != "draft":
+            run(f"CREATE POLICY kd_read ON {t} FOR SELECT TO {dept} USING (true)")
         for i, (command, using, check) in enumerate(rules):
             name = f"kd_department_{i}"
             run(f"DROP POLICY IF EXISTS {name} ON {t}")

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 
-from peewee import Database, fn
+from peewee import SQL, Database, fn
 
 from ..domain import fields as F
 from ..domain.errors import ConflictError, InvalidValue, NotFound
@@ -901,13 +901,18 @@ def _path_nodes(node_id: int) -> dict[int, str]:
 # ---- drafts -------------------------------------------------------------
 
 
+def _owner(db: Database) -> object:
+    """Whose drafts: the login on a server (its row policies accept no other), '' in a file."""
+    return SQL("session_user") if is_server(db) else ""
+
+
 def put_draft(db: Database, measure_id: int, fy: int | None, field: str, text: str) -> None:
     with write_transaction(db):
         at = now_iso()
         DbDraft.insert(
-            measure=measure_id, fy=fy or 0, field=field, text=text, updated_at=at
+            owner=_owner(db), measure=measure_id, fy=fy or 0, field=field, text=text, updated_at=at
         ).on_conflict(
-            conflict_target=[DbDraft.measure, DbDraft.fy, DbDraft.field],
+            conflict_target=[DbDraft.owner, DbDraft.measure, DbDraft.fy, DbDraft.field],
             update={DbDraft.text: text, DbDraft.updated_at: at},
         ).execute()
 
@@ -915,22 +920,22 @@ def put_draft(db: Database, measure_id: int, fy: int | None, field: str, text: s
 def drop_drafts(
     db: Database, measure_id: int, keys: list[tuple[int | None, str]] | None = None
 ) -> None:
+    """Forget this person's drafts of a measure (another login's typing stays theirs)."""
+    mine = (DbDraft.owner == _owner(db)) & (DbDraft.measure == measure_id)
     with write_transaction(db):
-        q = DbDraft.delete().where(DbDraft.measure == measure_id)
-        if keys is not None:
-            for fy, field in keys:
-                DbDraft.delete().where(
-                    (DbDraft.measure == measure_id)
-                    & (DbDraft.fy == (fy or 0))
-                    & (DbDraft.field == field)
-                ).execute()
+        if keys is None:
+            DbDraft.delete().where(mine).execute()
             return
-        q.execute()
+        for fy, field in keys:
+            DbDraft.delete().where(
+                mine & (DbDraft.fy == (fy or 0)) & (DbDraft.field == field)
+            ).execute()
 
 
-def drafts() -> dict[int, dict[tuple[int | None, str], str]]:
+def drafts(db: Database) -> dict[int, dict[tuple[int | None, str], str]]:
+    """This person's drafts, by measure."""
     out: dict[int, dict[tuple[int | None, str], str]] = defaultdict(dict)
-    for d in DbDraft.select():
+    for d in DbDraft.select().where(DbDraft.owner == _owner(db)):
         out[d.measure_id][(d.fy or None, d.field)] = d.text
     return dict(out)
 

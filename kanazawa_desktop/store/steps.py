@@ -13,7 +13,11 @@ the reading against a database built by running the steps).
 
 Versions 2-4 add tables and nullable columns (version 1
 is the first release's tables); version 5 moves data in Python, a hook keyed by its number
-in `schema.ensure_schema`, run in the same transaction.
+in `schema.ensure_schema`, run in the same transaction. A step may also rebuild a table the
+way SQLite needs for a new primary key (CREATE TABLE "t_vN" …; copy; DROP TABLE "t";
+ALTER TABLE "t_vN" RENAME TO "t", all in one step): the rebuilt table's columns that "t" did
+not have count as added by that version; a rebuild that loses a column is refused. Any other
+DROP or RENAME is refused, since the check could not follow it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,11 @@ _TRANSACTION = re.compile(
 _IDENT = r'("(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|\w+)'
 _CREATE_TABLE = re.compile(rf"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_IDENT}", re.IGNORECASE)
 _ADD_COLUMN = re.compile(rf"ALTER\s+TABLE\s+{_IDENT}\s+ADD\s+(?:COLUMN\s+)?{_IDENT}", re.IGNORECASE)
+_DROP_TABLE = re.compile(rf"DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?{_IDENT}\s*;?\s*$", re.IGNORECASE)
+_RENAME_TABLE = re.compile(
+    rf"ALTER\s+TABLE\s+{_IDENT}\s+RENAME\s+TO\s+{_IDENT}\s*;?\s*$", re.IGNORECASE
+)
+_CONSTRAINT = re.compile(r"(PRIMARY|FOREIGN|UNIQUE|CHECK|CONSTRAINT)\b", re.IGNORECASE)
 _CHANGES_OLDER = re.compile(
     r"(DROP\s+TABLE|ALTER\s+TABLE\s+\S+\s+(RENAME|DROP))\b|CREATE\s+TEMP", re.IGNORECASE
 )
@@ -95,22 +104,73 @@ def read_steps(package: str = PACKAGE) -> tuple[Step, ...]:
 def additions(steps: tuple[Step, ...]) -> tuple[Added, ...]:
     """What each step adds, read from its CREATE TABLE and ALTER TABLE … ADD COLUMN statements
     (no database is run: this is on every open's path). A statement that would change what
-    an older version has (DROP, RENAME) is refused: the schema check could not follow it."""
+    an older version has (DROP, RENAME) is refused, except a whole-table rebuild (see above):
+    the schema check could not follow it."""
     out = []
+    known: dict[str, set[str]] = {}  # every table's columns so far
     for step in steps:
         tables: set[str] = set()
         columns: set[tuple[str, str]] = set()
+        dropped: set[str] = set()
         for sql in step.statements:
             if m := _CREATE_TABLE.match(sql):
-                tables.add(_unquote(m.group(1)))
+                table = _unquote(m.group(1))
+                tables.add(table)
+                known[table] = set(table_columns(sql))
             elif m := _ADD_COLUMN.match(sql):
                 table = _unquote(m.group(1))
+                known.setdefault(table, set()).add(_unquote(m.group(2)))
                 if table not in tables:  # a column of a table new in this step is not "added"
                     columns.add((table, _unquote(m.group(2))))
+            elif (m := _DROP_TABLE.match(sql)) and _unquote(m.group(1)) in known:
+                dropped.add(_unquote(m.group(1)))
+            elif (m := _RENAME_TABLE.match(sql)) and _rebuilds(m, tables, dropped):
+                new, table = _unquote(m.group(1)), _unquote(m.group(2))
+                lost = known[table] - known[new]
+                if lost:
+                    raise ValueError(f"{step.name}: rebuilding {table!r} loses {sorted(lost)}")
+                columns |= {(table, c) for c in known[new] - known[table]}
+                known[table] = known.pop(new)
+                tables.discard(new)
+                dropped.discard(table)
             elif _CHANGES_OLDER.match(sql):
                 raise ValueError(f"{step.name}: the schema check cannot follow {sql[:60]!r}")
+        if dropped:
+            raise ValueError(f"{step.name}: the schema check cannot follow DROP TABLE {dropped}")
         out.append(Added(step.version, frozenset(tables), frozenset(columns)))
     return tuple(out)
+
+
+def _rebuilds(m: re.Match[str], tables: set[str], dropped: set[str]) -> bool:
+    """`ALTER TABLE new RENAME TO old` finishing a rebuild: `new` made and `old` dropped
+    in this step."""
+    return _unquote(m.group(1)) in tables and _unquote(m.group(2)) in dropped
+
+
+def table_columns(create_sql: str) -> list[str]:
+    """The column names of a CREATE TABLE statement (table constraints left out)."""
+    body = create_sql[create_sql.index("(") + 1 : create_sql.rindex(")")]
+    items, depth, start, quote = [], 0, 0, ""
+    for i, ch in enumerate(body):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'`[":
+            quote = "]" if ch == "[" else ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            items.append(body[start:i])
+            start = i + 1
+    items.append(body[start:])
+    out = []
+    for item in (i.strip() for i in items):
+        if item and not _CONSTRAINT.match(item):
+            m = re.match(_IDENT, item)
+            if m:
+                out.append(_unquote(m.group(1)))
+    return out
 
 
 def _unquote(name: str) -> str:

@@ -134,8 +134,11 @@ def test_wrong_password_and_unknown_server_are_one_japanese_line(city):
 def test_an_older_server_schema_is_updated_by_its_owner_only(city):
     with psycopg.connect(
         host=city.host, port=city.port, dbname=city.dbname, user=city.user, autocommit=True
-    ) as con:  # back to version 11: before the 用語解説 column
+    ) as con:  # back to version 11: before the 用語解説 column and the drafts' owner
         con.execute('ALTER TABLE "plan" DROP COLUMN "glossary"')
+        con.execute('ALTER TABLE "draft" DROP CONSTRAINT "draft_pkey"')
+        con.execute('ALTER TABLE "draft" DROP COLUMN "owner" CASCADE')  # and its policies
+        con.execute('ALTER TABLE "draft" ADD PRIMARY KEY ("measure_id", "fy", "field")')
         con.execute("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
     with pytest.raises(DeskError, match="形式（11）.*所有者"):
         Desk.open(jinji(city))
@@ -145,6 +148,41 @@ def test_an_older_server_schema_is_updated_by_its_owner_only(city):
         own, _ = _own_and_other(desk)
         desk.save(own, {(2024, F.RESULT_TEXT): "更新後も記入できる"})
         assert desk.plan.glossary == ()
+        desk.put_draft(own, 2024, F.STATUS, "書きかけ")
+        assert desk.drafts() == {own: {(2024, F.STATUS): "書きかけ"}}
+
+
+def test_drafts_are_each_logins_own(city):
+    """Two people of one department typing in the same measure: each keeps their own
+    unsaved text, sees nobody else's (not even with raw SQL), and saving drops only theirs."""
+    with Desk.open(city) as desk:
+        add_user(desk, f"jinji2_{city.dbname}", "password123", "人事課")
+    a, b = jinji(city), city.as_user(f"jinji2_{city.dbname}", "password123")
+    key = (2024, F.RESULT_TEXT)
+    with Desk.open(a) as desk:  # one desk at a time: the models are bound to one database
+        own, _ = _own_and_other(desk)
+        desk.put_draft(own, *key, "Aの書きかけ")
+    with Desk.open(b) as desk:
+        assert desk.drafts() == {}
+        desk.put_draft(own, *key, "Bの書きかけ")
+        assert desk.drafts() == {own: {key: "Bの書きかけ"}}
+        desk.save(own, {key: "Bが保存"})
+        assert desk.drafts() == {}
+    with Desk.open(city.as_user(f"sec_{city.dbname}", "password123")) as desk:
+        assert desk.drafts() == {}  # the secretariat's login sees no one's drafts
+    with psycopg.connect(
+        host=b.host, port=b.port, dbname=b.dbname, user=b.user, password=b.password
+    ) as con:
+        assert con.execute('SELECT "owner", "text" FROM "draft"').fetchall() == []
+        assert con.execute('UPDATE "draft" SET "text" = \'上書き\'').rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            con.execute(
+                'INSERT INTO "draft" ("owner", "measure_id", "fy", "field", "text", "updated_at")'
+                " VALUES (%s, %s, 2024, 'status', 'なりすまし', '')",
+                (a.user, own),
+            )
+    with Desk.open(a) as desk_a:
+        assert desk_a.drafts() == {own: {key: "Aの書きかけ"}}
 
 
 def test_an_administrator_who_is_no_superuser_sets_it_all_up(pg_cluster):

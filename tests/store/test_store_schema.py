@@ -63,7 +63,7 @@ def test_a_version_6_database_gets_the_later_columns_and_tables(tmp_path):
     con.commit()
     con.close()
     with Desk.open(db) as desk:
-        assert schema.current_version(desk.db) == schema.LATEST_VERSION == 12
+        assert schema.current_version(desk.db) == schema.LATEST_VERSION == 13
     assert _actual(db) == _expected()
     assert list(tmp_path.glob("v6.sqlite3.v6-*.bak"))
 
@@ -187,6 +187,7 @@ def test_what_each_version_adds_is_read_from_the_steps():
     assert added[10].columns == {("exchange_export", "deadline"), ("exchange_conflict", "kind")}
     assert added[11].tables == {"fiscal_year_event"} and not added[11].columns
     assert not added[12].tables and added[12].columns == {("plan", "glossary")}
+    assert not added[13].tables and added[13].columns == {("draft", "owner")}  # a rebuild
     assert all(a.tables or a.columns for a in added.values())
 
 
@@ -221,12 +222,34 @@ def test_reading_what_a_step_adds_agrees_with_running_it():
             "ALTER TABLE exchange_issued ADD COLUMN note TEXT;",
             'CREATE TABLE "fresh" ("a" TEXT);',
             'ALTER TABLE "fresh" ADD COLUMN "b" TEXT;',
+            # a rebuild for a new primary key, with a column whose name looks like a keyword
+            'CREATE TABLE "node_detail_x" ("node_id" INTEGER NOT NULL, "lang" TEXT NOT NULL'
+            " DEFAULT 'ja' CHECK (lang IN ('ja', 'en')), \"description\" TEXT NOT NULL,"
+            ' "checked" INTEGER, PRIMARY KEY ("node_id", "lang"),'
+            ' FOREIGN KEY ("node_id") REFERENCES "node" ("id") ON DELETE CASCADE);',
+            'INSERT INTO "node_detail_x" ("node_id", "description")'
+            ' SELECT "node_id", "description" FROM "node_detail";',
+            'DROP TABLE "node_detail";',
+            'ALTER TABLE "node_detail_x" RENAME TO "node_detail";',
         ),
     )
     all_steps = (*schema.STEPS, odd)
     read = {a.version: (a.tables, a.columns) for a in steps.additions(all_steps)}
     assert read == _run_additions(all_steps)
-    assert read[10] == ({"odd table", "fresh"}, {("exchange_issued", "note")})
+    assert read[10] == (
+        {"odd table", "fresh"},
+        {("exchange_issued", "note"), ("node_detail", "lang"), ("node_detail", "checked")},
+    )
+
+
+def test_a_rebuild_that_loses_a_column_is_refused():
+    rebuild = (
+        'CREATE TABLE "node_detail_x" ("node_id" INTEGER NOT NULL PRIMARY KEY);',
+        'DROP TABLE "node_detail";',
+        'ALTER TABLE "node_detail_x" RENAME TO "node_detail";',
+    )
+    with pytest.raises(ValueError, match="loses \\['description'\\]"):
+        steps.additions((*schema.STEPS, steps.Step(99, "0099_x.sql", rebuild)))
 
 
 @pytest.mark.parametrize(
@@ -234,9 +257,36 @@ def test_reading_what_a_step_adds_agrees_with_running_it():
     [
         'DROP TABLE "exchange_sent";',
         'ALTER TABLE "exchange_sent" RENAME TO "sent";',
+        'CREATE TABLE "sent" ("a" TEXT);\nALTER TABLE "exchange_sent" RENAME TO "sent";',
         'ALTER TABLE "exchange_import" DROP COLUMN "saved_at";',
     ],
 )
 def test_a_step_the_schema_check_cannot_follow_is_refused(sql):
     with pytest.raises(ValueError, match="cannot follow"):
-        steps.additions((*schema.STEPS, steps.Step(5, "0005_x.sql", (sql,))))
+        steps.additions(
+            (*schema.STEPS, steps.Step(5, "0005_x.sql", tuple(steps.split_statements(sql))))
+        )
+
+
+def test_version_13_keeps_the_drafts_typed_before_it(tmp_path):
+    """The rebuild that gives drafts their owner carries every draft over (a file's are '')."""
+    db = tmp_path / "v12.sqlite3"
+    with Desk.open(db) as desk:
+        mid = desk.measures()[0].id
+    con = sqlite3.connect(db)
+    con.execute('DROP TABLE "draft"')  # the table as versions 1-12 had it
+    for sql in steps.read_steps()[0].statements:
+        if '"draft"' in sql:
+            con.execute(sql)
+    con.execute(
+        "INSERT INTO draft VALUES (?, 2024, 'result_text', '停電前の入力', '2026-11-30T10:00:00')",
+        (mid,),
+    )
+    con.execute("UPDATE meta SET value = '12' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    with Desk.open(db) as desk:
+        assert schema.current_version(desk.db) == 13
+        assert desk.drafts() == {mid: {(2024, "result_text"): "停電前の入力"}}
+    assert _actual(db) == _expected()
+    assert sorted(p.name for p in tmp_path.iterdir() if ".v12-" in p.name)  # backed up first
