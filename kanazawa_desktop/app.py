@@ -7,15 +7,27 @@ from .domain.location import Location, Server
 from .services.desk import Desk
 
 
-def start(db_path: Location, settings=None):
+def start(db_path: Location, settings=None, *, resume_server: bool = False):
     """Open the desk and build the main window; returns (app, window) or raises DeskError.
 
     Returns window None if the person cancelled the first-start question (or, on a
-    server, the login question).
+    server, the login question). `resume_server` (no --db given): a person who last worked
+    on a shared server is brought back to it (ui/server_actions.resumable); cancelling its
+    login question opens this PC's own database instead, so nobody is locked out.
     """
     from .ui.qt_app import application, settings_for
 
     app = application()
+    settings = settings if settings is not None else settings_for(db_path)
+    if resume_server and not isinstance(db_path, Server):
+        from .ui.server_actions import resumable
+        from .ui.server_dialog import open_server_desk
+        from .ui.start_window import window_for
+
+        last = resumable(settings)
+        desk = open_server_desk(last) if last is not None else None
+        if desk is not None:
+            return app, window_for(desk, settings)
     if isinstance(db_path, Server):
         from .ui.server_dialog import open_server_desk
 
@@ -26,16 +38,16 @@ def start(db_path: Location, settings=None):
         desk = Desk.open(db_path, create=True)  # the first start creates the database
     from .ui.start_window import window_for
 
-    return app, window_for(desk, settings if settings is not None else settings_for(db_path))
+    return app, window_for(desk, settings)
 
 
-def run_window(db_path: Location) -> int:
+def run_window(db_path: Location, *, resume_server: bool = False) -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from .ui.qt_app import application
 
     try:
-        app, window = start(db_path)
+        app, window = start(db_path, resume_server=resume_server)
     except DeskError as exc:
         application()
         QMessageBox.critical(None, "取組管理デスク", exc.message)

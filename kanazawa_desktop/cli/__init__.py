@@ -93,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from ..app import run_window
 
-        return run_window(db_path)
+        # no --db and no $KANAZAWA_DESKTOP_DB: back to the server the person last worked on
+        return run_window(db_path, resume_server=args.db is None and not os.environ.get(ENV_DB))
     try:
         return int(args.func(args, db_path) or 0)
     except plan_option.UnknownPlan as exc:  # wrong usage, like an unknown option

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from importlib import resources
+from pathlib import Path
 
 from platformdirs import user_data_path
 
@@ -19,6 +20,15 @@ def default_db_path() -> Location:
     env = os.environ.get(ENV_DB)
     if env:
         return parse_location(env)
+    return user_data_path(APP_DIR, appauthor=False) / "desk.sqlite3"
+
+
+def own_file_path() -> Path:
+    """This PC's own database file: $KANAZAWA_DESKTOP_DB when it names a file, else the one in
+    the user's data folder (where a window on a server goes back to)."""
+    location = default_db_path()
+    if isinstance(location, Path):
+        return location
     return user_data_path(APP_DIR, appauthor=False) / "desk.sqlite3"
 
 

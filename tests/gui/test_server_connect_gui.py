@@ -85,3 +85,64 @@ def test_an_unreachable_server_keeps_the_window_and_says_why(qtbot, open_window,
     action.trigger()
     assert win.isVisible() and getattr(win, "replacement", None) is None
     assert any("サーバーに接続できません" in m for m in messages)
+
+
+def _started(qtbot, gui_windows, db_path, settings):
+    """What `kanazawa-desktop` without --db shows: start(resume_server=True)."""
+    from kanazawa_desktop.app import start
+
+    _app, win = start(db_path, settings, resume_server=True)
+    assert win is not None
+    gui_windows.append(win)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_the_next_start_goes_back_to_the_server_and_the_menu_comes_home(
+    qtbot, gui_windows, tmp_path, settings, city, monkeypatch
+):
+    home = tmp_path / "home.sqlite3"
+    with Desk.open(home) as d:
+        d.set_role(department="人事課")
+        own = next(m.id for m in d.measures() if "人事課" in m.departments)
+        d.save(own, {(2024, "result_text"): "このパソコンの記入"})
+    monkeypatch.setenv("KANAZAWA_DESKTOP_DB", str(home))
+    jinji = city.as_user(f"jinji_{city.dbname}")
+    settings.setValue("server/last", jinji.display)
+    settings.setValue("server/resume", "true")
+    win = _started(qtbot, gui_windows, home, settings)
+    assert isinstance(win.desk.path, Server) and win.desk.actor.user == jinji.user
+    home_action = next(
+        a for a in win.file_menu.actions() if a.text() == "このパソコンのデータベースに戻る"
+    )
+    home_action.trigger()
+    new = win.replacement
+    gui_windows.append(new)
+    assert new.isVisible() and not win.isVisible()
+    assert new.desk.path == home and new.desk.role.department == "人事課"
+    assert new.desk.measure(own).years[2024].result_text == "このパソコンの記入"
+    assert "このパソコンのデータベースに戻る" not in [a.text() for a in new.file_menu.actions()]
+    assert settings.value("server/resume") == "false"
+    again = _started(qtbot, gui_windows, home, settings)  # and the next start stays home
+    assert again.desk.path == home
+
+
+def test_an_unreachable_last_server_asks_and_cancelling_opens_this_pcs_file(
+    qtbot, gui_windows, db_path, settings
+):
+    with Desk.open(db_path) as d:
+        d.set_role(department="人事課")
+    settings.setValue("server/last", "postgresql://someone@127.0.0.1:1/city")
+    settings.setValue("server/resume", "true")
+    messages: list[str] = []
+
+    def cancel(dlg: ServerDialog) -> None:
+        messages.append(dlg.message.text())
+        assert dlg.port.value() == 1 and dlg.dbname.text() == "city"
+        dlg.reject()
+
+    when_modal(qtbot, ServerDialog, cancel)
+    win = _started(qtbot, gui_windows, db_path, settings)
+    assert messages and "接続できません" in messages[0]
+    assert win.desk.path == db_path and win.desk.role.department == "人事課"
