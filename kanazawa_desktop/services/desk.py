@@ -11,7 +11,7 @@ import hashlib
 import json
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
@@ -529,6 +529,12 @@ class Desk:
         # absorbed here row by row: not a reason for _check_fresh to read everything again
         self._seen_version = repo.data_version(self.db)
         return self.absorb(changes) if changes else changes
+
+    def on_remote(self, callback: Callable[[], None] | None) -> None:
+        """`callback()`, from any thread, when others' changes wait for remote_changes() but
+        the server socket no longer shows them (this desk's freshness check read them)."""
+        if isinstance(self.path, Server):
+            pg_connection.on_pending(self.db, callback)
 
     def server_socket(self) -> int | None:
         """The socket that becomes readable when someone commits (None for a file)."""

@@ -20,7 +20,7 @@ Who wrote a change is the login (`session_user`), never a setting of the PC.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -86,6 +86,9 @@ class ServerDatabase(PostgresqlDatabase):
         self._listen_lock = threading.Lock()
         self._commits_by: dict[int, int] = {}  # backend pid -> notifications it sent
         self._inbox: list[str] = []  # payloads from other processes, not yet taken
+        # told when a read for another reason (data_version) took payloads off the socket:
+        # the socket is then no longer readable, so whoever waits on it must hear it here
+        self.on_pending: Callable[[], None] | None = None
         self._thread_pid = threading.local()
         super().__init__(
             server.dbname,
@@ -112,27 +115,35 @@ class ServerDatabase(PostgresqlDatabase):
             if self._listener is None:
                 import psycopg
 
-                self._listener = psycopg.connect(
-                    dbname=self.server.dbname,
-                    autocommit=True,
-                    **_params(self.server, f"{APPLICATION} (listen)"),
-                )
-                self._listener.execute(f"LISTEN {CHANNEL}")
+                try:
+                    self._listener = psycopg.connect(
+                        dbname=self.server.dbname,
+                        autocommit=True,
+                        **_params(self.server, f"{APPLICATION} (listen)"),
+                    )
+                    self._listener.execute(f"LISTEN {CHANNEL}")
+                except psycopg.Error as exc:
+                    raise connect_error(exc, self.server) from exc
             return self._listener
 
-    def drain(self) -> None:
+    def drain(self, *, tell: bool = True) -> None:
         """Read what has arrived (never blocks): counted per sender, and kept for take_inbox
         when another process sent it (this app's own threads broadcast their changes)."""
         con = self.listener()
+        arrived = False
         with self._listen_lock:
             for note in con.notifies(timeout=0):
                 self._commits_by[note.pid] = self._commits_by.get(note.pid, 0) + 1
                 if note.pid not in self._own_pids:
                     self._inbox.append(note.payload)
+                    arrived = True
+        callback = self.on_pending
+        if arrived and tell and callback is not None:
+            callback()
 
     def take_inbox(self) -> list[str]:
         """The payloads other processes committed since the last call."""
-        self.drain()
+        self.drain(tell=False)
         with self._listen_lock:
             out, self._inbox = self._inbox, []
         return out
@@ -300,6 +311,13 @@ def write_transaction(db: ServerDatabase) -> Iterator[object]:
 def close_listener(db: object) -> None:
     if isinstance(db, ServerDatabase):
         db.close_listener()
+
+
+def on_pending(db: object, callback: Callable[[], None] | None) -> None:
+    """`callback()` (from any thread) when payloads wait in the inbox that the socket no
+    longer shows; None to stop."""
+    assert isinstance(db, ServerDatabase)
+    db.on_pending = callback
 
 
 def take_inbox(db: object) -> list[str]:

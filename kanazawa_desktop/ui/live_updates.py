@@ -9,7 +9,7 @@ save then meets the other's value as a conflict (ui/save_conflict) instead of lo
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from ..domain.errors import DeskError
 
@@ -25,6 +25,10 @@ REMOTE = _Remote()
 
 
 class LiveUpdates(QObject):
+    # the desk read others' notifications off the socket for its own check: queued to the
+    # GUI thread, since that read can happen on any thread
+    pending = Signal()
+
     def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
         super().__init__(window)
         self.window = window
@@ -39,6 +43,15 @@ class LiveUpdates(QObject):
         if fd is not None:
             self.notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read, self)
             self.notifier.activated.connect(self._arrived)
+            self.pending.connect(self._arrived)
+            window.desk.on_remote(self.pending.emit)
+
+    def stop(self) -> None:
+        """The window closes: nothing more is read from its desk."""
+        self.gather.stop()
+        if self.notifier is not None:
+            self.notifier.setEnabled(False)
+            self.window.desk.on_remote(None)
 
     def _arrived(self) -> None:
         if not self.gather.isActive():  # a steady stream still refreshes every GATHER_MS

@@ -616,6 +616,7 @@ class MainWindow(QMainWindow):
         if code == self.desk.plan.code:
             return
         self.search_prep.cancel()
+        self.live.stop()
         self.form.commit()
         self.form.write_drafts()
         plan_indicators_dialog.close_open(self)  # it is the plan's: what it holds is saved
@@ -643,6 +644,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.search_prep.cancel()
+        self.live.stop()
         self.form.commit()
         self.form.write_drafts()  # anything refused stays as a draft, never lost
         plan_indicators_dialog.close_open(self)

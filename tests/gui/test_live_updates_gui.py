@@ -73,3 +73,21 @@ def test_typed_text_is_kept_and_its_save_asks(qtbot, server_window, server):
     with Desk.open(server) as d:
         m = next(m for m in d.measures() if m.number == 10)
         assert m.years[2023].result_text == "入力中の文章"
+
+
+def test_a_change_the_desk_read_first_still_reaches_the_screen(qtbot, server_window, server):
+    """The desk's own freshness check may read the notification off the socket before Qt
+    sees the socket readable: the window must still be told."""
+    import select
+    import time
+
+    win = server_window
+    select_measure(qtbot, win, 10)
+    result = win.form.editors[(2023, F.RESULT_TEXT)]
+    _another_person_saves(server, 10, "先に読まれた変更")
+    fd = win.desk.server_socket()
+    assert select.select([fd], [], [], 5)[0]  # arrived; the event loop has not run since
+    time.sleep(0.3)  # the commit's every packet
+    win.desk.search_ready()  # a read on the GUI thread: checks freshness, drains the socket
+    assert not select.select([fd], [], [], 0)[0]  # nothing left for the socket notifier
+    qtbot.waitUntil(lambda: result.value() == "先に読まれた変更", timeout=3000)

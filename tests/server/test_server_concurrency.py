@@ -6,6 +6,7 @@ import threading
 import time
 
 import psycopg
+import pytest
 
 from kanazawa_desktop.domain import fields as F
 from kanazawa_desktop.domain.errors import ConflictError
@@ -84,3 +85,13 @@ def test_a_commit_by_another_person_reaches_this_desk_and_its_own_does_not(serve
         # and the desk's kept rows follow: what the window shows is read again
         row = next(r for r in desk.rows() if r.id == mid)
         assert desk.measure(row.id).years[2024].result_text == "よそから"
+
+
+def test_a_listener_that_cannot_reach_the_server_says_so_in_japanese():
+    from kanazawa_desktop.domain.errors import DeskError
+    from kanazawa_desktop.domain.location import parse_server
+    from kanazawa_desktop.store.pg_connection import ServerDatabase
+
+    db = ServerDatabase(parse_server("postgresql://someone@127.0.0.1:1/city"))
+    with pytest.raises(DeskError, match="接続できません"):
+        db.take_inbox()
