@@ -44,8 +44,10 @@ def start(db_path: Location, settings=None, *, resume_server: bool = False):
 def run_window(db_path: Location, *, resume_server: bool = False) -> int:
     from PySide6.QtWidgets import QMessageBox
 
+    from .ui import error_hook
     from .ui.qt_app import application
 
+    error_hook.install()  # not in start(): the tests' own hook must see every exception
     try:
         app, window = start(db_path, resume_server=resume_server)
     except DeskError as exc:

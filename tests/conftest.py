@@ -114,6 +114,20 @@ def pg_cluster():
 
 
 @pytest.fixture
+def own_cluster():
+    """A cluster of the test's own, for stopping and starting (halt(), start()): doing that
+    to the session's would cut the other tests' connections."""
+    import pg_cluster as clusters
+
+    try:
+        cluster = clusters.start_cluster()
+    except clusters.NoServer as exc:
+        pytest.fail(f"{exc} (the server tests need PostgreSQL: bash scripts/setup.sh --dev)")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
 def server(pg_cluster, request: pytest.FixtureRequest):
     """A new, empty database on the test cluster, as its superuser (a Server location)."""
     import uuid

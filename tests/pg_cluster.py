@@ -76,6 +76,30 @@ class Cluster:
             con.execute(f'CREATE DATABASE "{name}"')
         return self.dsn(name)
 
+    def halt(self) -> None:
+        """Stop the server (every connection ends), keeping its data: start() brings it back."""
+        self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop")
+
+    def start(self) -> None:
+        opts = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+            f"-c unix_socket_directories={self.folder} -c fsync=off -c max_connections=120"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.folder / "data"),
+            "-l",
+            str(self.folder / "log"),
+            "-o",
+            opts,
+            "-w",
+            "-t",
+            str(START_TIMEOUT_S),
+            "start",
+            timeout=START_TIMEOUT_S + 10,
+        )
+
     def stop(self) -> None:
         try:
             self._run(
@@ -119,24 +143,7 @@ def start_cluster() -> Cluster:
             "--locale=C",
             "--no-sync",
         )
-        opts = (
-            f"-c listen_addresses=127.0.0.1 -c port={cluster.port} "
-            f"-c unix_socket_directories={folder} -c fsync=off -c max_connections=120"
-        )
-        cluster._run(
-            "pg_ctl",
-            "-D",
-            str(data),
-            "-l",
-            str(folder / "log"),
-            "-o",
-            opts,
-            "-w",
-            "-t",
-            str(START_TIMEOUT_S),
-            "start",
-            timeout=START_TIMEOUT_S + 10,
-        )
+        cluster.start()
     except BaseException:
         cluster.stop()
         raise

@@ -20,6 +20,7 @@ _BATCHED = frozenset(
      "indicator_value", "measure", "measure_department", "node", "node_detail",
      "measure_detail", "indicator"}
 )  # fmt: skip
+RECONNECTED = "kd:reconnected"  # store/pg_connection's: listening again after a lost connection
 _IGNORED = frozenset({"draft", "meta"})  # drafts are per person; meta is the desk's own
 
 
@@ -40,4 +41,6 @@ def changes_of(
         out = out | Changes(plans=True, structure=True)
     if tables & _BATCHED and not batches:  # written without the app's history: read all again
         out = out | Changes(structure=True)
+    if RECONNECTED in tables:  # the server restarted: what happened meanwhile is unknown
+        out = out | Changes(structure=True, exchange=True, fiscal=True, plans=True)
     return out

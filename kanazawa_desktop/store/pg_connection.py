@@ -19,6 +19,8 @@ Who wrote a change is the login (`session_user`), never a setting of the PC.
 
 from __future__ import annotations
 
+import re
+import select
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,6 +45,9 @@ class ServerInfo:
     version: str  # the server's version, for the about box and messages
     on_network: bool = False  # the SQLite file's warning does not apply
     journal_mode: str = "server"
+
+
+_READ = re.compile(r"\s*(SELECT|WITH|SHOW)\b", re.IGNORECASE)
 
 
 def qmark_to_format(sql: str) -> str:
@@ -75,6 +80,11 @@ def _params(server: Server, application: str) -> dict[str, Any]:
     }
 
 
+# in the inbox after the listening connection was lost and made again: anything may have
+# changed meanwhile (services/remote_changes reads everything again)
+RECONNECTED = "kd:reconnected"
+
+
 class ServerDatabase(PostgresqlDatabase):
     """peewee's PostgresqlDatabase (psycopg 3) with the store's raw-SQL dialect and a count of
     what other connections committed."""
@@ -89,6 +99,8 @@ class ServerDatabase(PostgresqlDatabase):
         # told when a read for another reason (data_version) took payloads off the socket:
         # the socket is then no longer readable, so whoever waits on it must hear it here
         self.on_pending: Callable[[], None] | None = None
+        self._lost = False  # the listening connection was lost and is not back yet
+        self._reconnected = False  # back: RECONNECTED waits in the inbox
         self._thread_pid = threading.local()
         super().__init__(
             server.dbname,
@@ -103,10 +115,47 @@ class ServerDatabase(PostgresqlDatabase):
         self._thread_pid.pid = conn.info.backend_pid  # peewee: one connection per thread
         return conn
 
+    # ---- a lost connection (server restarted, network dropped) is made again --------
+    def _forget_lost(self) -> bool:
+        """Forget this thread's connection if it is dead, so the next statement connects
+        again; True if it was. Never inside a transaction: that one is lost and reported."""
+        conn = self._state.conn
+        if self._state.closed or conn is None or not (conn.closed or conn.broken):
+            return False
+        if self.in_transaction():
+            return False
+        self.close()
+        return True
+
+    def begin(self, isolation_level: Any = None) -> None:
+        self._forget_lost()
+        try:
+            super().begin(isolation_level)
+        except Exception as exc:
+            # a restart is only noticed on use; nothing has been done yet, so a new
+            # connection may begin the transaction instead
+            if not (_is_connection_lost(exc) and self._forget_lost()):
+                raise
+            super().begin(isolation_level)
+
     def execute_sql(self, sql: str, params: Any = None) -> Any:
         if params and "?" in sql:
             sql = qmark_to_format(sql)
-        return super().execute_sql(sql, params)
+        if not self.in_transaction():
+            self._forget_lost()
+        try:
+            return super().execute_sql(sql, params)
+        except Exception as exc:
+            if self.in_transaction() or not _is_connection_lost(exc):
+                raise
+            # a read on its own is asked again on a new connection; a lone write is not
+            # (whether it was done is unknown): it is reported
+            if self._forget_lost() and _READ.match(sql):
+                try:
+                    return super().execute_sql(sql, params)
+                except Exception as again:
+                    exc = again
+            raise (storage_error(exc, self.server) or exc) from exc
 
     # ---- commits by others (LISTEN/NOTIFY) ------------------------------------------
     def listener(self) -> Any:
@@ -124,6 +173,11 @@ class ServerDatabase(PostgresqlDatabase):
                     self._listener.execute(f"LISTEN {CHANNEL}")
                 except psycopg.Error as exc:
                     raise connect_error(exc, self.server) from exc
+                if self._lost:  # back after a loss: anything may have changed meanwhile
+                    self._lost = False
+                    self._commits_by[-1] = self._commits_by.get(-1, 0) + 1
+                    self._inbox.append(RECONNECTED)
+                    self._reconnected = True
             return self._listener
 
     def drain(self, *, tell: bool = True) -> None:
@@ -132,11 +186,24 @@ class ServerDatabase(PostgresqlDatabase):
         con = self.listener()
         arrived = False
         with self._listen_lock:
-            for note in con.notifies(timeout=0):
-                self._commits_by[note.pid] = self._commits_by.get(note.pid, 0) + 1
-                if note.pid not in self._own_pids:
-                    self._inbox.append(note.payload)
-                    arrived = True
+            try:
+                for note in _notes(con):
+                    self._commits_by[note.pid] = self._commits_by.get(note.pid, 0) + 1
+                    if note.pid not in self._own_pids:
+                        self._inbox.append(note.payload)
+                        arrived = True
+            except Exception as exc:
+                if not _is_connection_lost(exc):
+                    raise
+            lost = con.closed or con.broken
+            if lost:  # the server went away: what is sent until it is back will be unknown
+                con.close()
+                self._listener = None
+                self._lost = True
+        if lost:
+            self.listener()  # listening again (DeskError in Japanese while it is down)
+        if self._reconnected:  # RECONNECTED is in the inbox
+            arrived, self._reconnected = True, False
         callback = self.on_pending
         if arrived and tell and callback is not None:
             callback()
@@ -155,8 +222,14 @@ class ServerDatabase(PostgresqlDatabase):
 
     def data_version(self) -> int:
         """Grows when another connection (another person, or another thread of this app,
-        like SQLite's PRAGMA data_version) commits; not for this thread's own commits."""
-        self.drain()
+        like SQLite's PRAGMA data_version) commits; not for this thread's own commits.
+        While the server cannot be reached the count stays as it was: what is kept in memory
+        can still be shown, and take_inbox says the server is away (and, once it is back,
+        that everything may have changed)."""
+        try:
+            self.drain()
+        except DeskError:
+            pass
         mine = getattr(self._thread_pid, "pid", None)
         with self._listen_lock:
             return sum(n for pid, n in self._commits_by.items() if pid != mine)
@@ -168,6 +241,17 @@ class ServerDatabase(PostgresqlDatabase):
             if self._listener is not None:
                 self._listener.close()
                 self._listener = None
+
+
+def _notes(con: Any) -> list[Any]:
+    """What arrived on the listening connection. A socket that is readable with nothing to
+    read is a closed one (the server stopped): reading it raises, and marks it broken —
+    psycopg's notifies() alone does not notice."""
+    notes = list(con.notifies(timeout=0))
+    if not notes and select.select([con.fileno()], [], [], 0)[0]:
+        con.pgconn.consume_input()
+        notes = list(con.notifies(timeout=0))
+    return notes
 
 
 def connect(server: Server) -> tuple[ServerDatabase, ServerInfo]:
@@ -275,7 +359,8 @@ def storage_error(exc: BaseException, server: Server) -> DeskError | None:
         state is None and _is_connection_lost(exc)
     ):
         return StoreError(
-            f"サーバーとの接続が切れました。ネットワークを確かめて開き直してください: {where}",
+            "サーバーとの接続が切れました（この操作は行われていません）。サーバーに"
+            f"つながれば、次の操作で自動的に接続し直します: {where}",
             reason="unreachable",
             server=where,
         )

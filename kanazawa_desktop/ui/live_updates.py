@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from ..domain.errors import DeskError
 
 GATHER_MS = 50
+RETRY_MS = 5000
 
 
 class _Remote:
@@ -38,17 +39,34 @@ class LiveUpdates(QObject):
         self.gather.setSingleShot(True)
         self.gather.setInterval(GATHER_MS)
         self.gather.timeout.connect(self.check)
+        # while the server cannot be reached, it is tried again now and then
+        self.retry = QTimer(self)
+        self.retry.setSingleShot(True)
+        self.retry.setInterval(RETRY_MS)
+        self.retry.timeout.connect(self.check)
         self.notifier: QSocketNotifier | None = None
-        fd = window.desk.server_socket()
-        if fd is not None:
-            self.notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read, self)
-            self.notifier.activated.connect(self._arrived)
+        self.lost = False
+        if window.desk.server_socket() is not None:
+            self._watch()
             self.pending.connect(self._arrived)
             window.desk.on_remote(self.pending.emit)
+
+    def _watch(self) -> None:
+        """A notifier on the listening socket (a new one after the connection was made again)."""
+        fd = self.window.desk.server_socket()
+        if self.notifier is not None:
+            if int(self.notifier.socket()) == fd:
+                self.notifier.setEnabled(True)
+                return
+            self.notifier.setEnabled(False)
+            self.notifier.deleteLater()
+        self.notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read, self)
+        self.notifier.activated.connect(self._arrived)
 
     def stop(self) -> None:
         """The window closes: nothing more is read from its desk."""
         self.gather.stop()
+        self.retry.stop()
         if self.notifier is not None:
             self.notifier.setEnabled(False)
             self.window.desk.on_remote(None)
@@ -60,13 +78,27 @@ class LiveUpdates(QObject):
     def check(self) -> None:
         try:
             changes = self.window.desk.remote_changes()
-        except DeskError as exc:  # the server went away: say it once, stop listening
+            self._watch()
+        except DeskError as exc:  # the server went away: said once, tried again meanwhile
             if self.notifier is not None:
                 self.notifier.setEnabled(False)
-            self.window.show_error(exc.message)
+            if not self.lost:
+                self.lost = True
+                self.window.statusBar().showMessage(
+                    self.window.tr(
+                        "サーバーとの接続が切れました。つながるまで自動で接続し直します"
+                        "（表示中の内容は接続が切れる前のものです）"
+                    )
+                )
+                self.window.statusBar().setToolTip(exc.message)
+            self.retry.start()
             return
+        bar = self.window.statusBar()
+        if self.lost:
+            self.lost = False
+            bar.setToolTip("")
+            bar.showMessage(self.window.tr("サーバーに接続し直しました"), 8000)
         if changes:
-            bar = self.window.statusBar()
             self.window.broadcast(handler=REMOTE)  # may say something more precise
             if not bar.currentMessage():
                 bar.showMessage(self.window.tr("他の人の変更を反映しました"), 5000)

@@ -384,9 +384,9 @@ class MainWindow(QMainWindow):
         if measure_id == self.current_id and drafts is None:
             return
         self.form.commit()
-        if drafts is None:
-            drafts = self.desk.drafts().get(measure_id)
         try:
+            if drafts is None:
+                drafts = self.desk.drafts().get(measure_id)
             self.form.load(measure_id, drafts)
         except DeskError as exc:
             self.show_error(exc.message)

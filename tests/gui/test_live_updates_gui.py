@@ -91,3 +91,39 @@ def test_a_change_the_desk_read_first_still_reaches_the_screen(qtbot, server_win
     win.desk.search_ready()  # a read on the GUI thread: checks freshness, drains the socket
     assert not select.select([fd], [], [], 0)[0]  # nothing left for the socket notifier
     qtbot.waitUntil(lambda: result.value() == "先に読まれた変更", timeout=3000)
+
+
+def test_the_window_rides_out_a_server_restart(qtbot, own_cluster, open_window, settings):
+    from kanazawa_desktop.domain.location import parse_server
+
+    server = parse_server(own_cluster.create_database("city"))
+    with Desk.open(server) as d:
+        d.set_role(secretariat=True)
+    win = open_window(server, settings)
+    select_measure(qtbot, win, 10)
+    result = win.form.editors[(2023, F.RESULT_TEXT)]
+    own_cluster.halt()
+    qtbot.waitUntil(lambda: "接続が切れました" in win.statusBar().currentMessage(), timeout=5000)
+    own_cluster.start()
+    qtbot.waitUntil(lambda: "接続し直しました" in win.statusBar().currentMessage(), timeout=15_000)
+    _another_person_saves(server, 10, "再開後に保存された実施結果")
+    qtbot.waitUntil(lambda: result.value() == "再開後に保存された実施結果", timeout=5000)
+
+
+def test_an_uncaught_desk_error_is_said_in_the_window(qtbot, server_window, monkeypatch):
+    """The app's last net (ui/error_hook, installed by run_window): a DeskError no slot
+    caught reaches the person in Japanese; anything else goes on to the previous hook."""
+    import sys
+
+    from kanazawa_desktop.domain.errors import StoreError
+    from kanazawa_desktop.ui import error_hook
+
+    passed_on: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda kind, exc, tb: passed_on.append(exc))
+    error_hook.install()
+    when_modal(qtbot, QMessageBox, lambda box: box.accept())
+    sys.excepthook(StoreError, StoreError("サーバーとの接続が切れました"), None)
+    assert "サーバーとの接続が切れました" in server_window.statusBar().currentMessage()
+    bug = ValueError("a bug")
+    sys.excepthook(ValueError, bug, None)
+    assert passed_on == [bug]
