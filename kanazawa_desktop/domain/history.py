@@ -13,6 +13,7 @@ SOURCE_LABELS = {
     "redo": "やり直し",
     "conflict": "競合の解決",
     "init": "初期設定",
+    "sql": "データベース直接変更",  # recorded by the server itself (store/pg_audit)
 }
 
 

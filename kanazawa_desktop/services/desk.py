@@ -189,7 +189,15 @@ class Desk:
         roles' privileges and policies installed again for what the steps added; anyone
         else is told who must open it first."""
         found = current_version(db)
-        if found is None or found >= LATEST_VERSION:
+        if found is None or found > LATEST_VERSION:
+            return
+        if found == LATEST_VERSION:
+            # a database set up before its objects were all there (the audit of raw SQL
+            # writes came without a schema step): its owner installs them on opening
+            if not pg_security.complete(db) and pg_security.installed(db, server.dbname):
+                if pg_security.is_owner(db):
+                    with write_transaction(db):
+                        pg_security.install(db, server.dbname)
             return
         if not pg_security.is_owner(db):
             raise StoreError(

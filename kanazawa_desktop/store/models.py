@@ -139,7 +139,7 @@ class DbBatch(BaseModel):
     at = TextField()
     user = TextField()
     role = TextField()
-    source = TextField()  # form | import | cli | undo | redo | init
+    source = TextField()  # form | import | cli | undo | redo | init | sql (store/pg_audit)
     description = TextField(default="")
     undone_by = IntegerField(null=True)
     undoes = IntegerField(null=True)

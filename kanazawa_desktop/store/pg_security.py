@@ -8,7 +8,8 @@ a member of one of them. What a login may do follows from that membership:
 - a department reads everything, and changes only the result columns (実施結果, 計画達成状況,
   the indicators' actuals) of the measures it holds: column privileges allow no other column,
   row-level security no other department's rows. It writes history only under its own login
-  (`change_batch.user = session_user`) and only for its own measures.
+  (`change_batch.user = session_user`) and only for its own measures; a value it writes
+  without history (raw SQL) is recorded by the server at commit (store/pg_audit).
 Drafts (typed, not yet saved) are each login's own: nobody reads or writes another's.
 Nobody but the owner (the login that ran `init --secretariat`) can alter tables, roles or
 policies. The department of a login is read from `session_user`, never from the PC.
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from peewee import Database
 
 from ..domain.errors import InvalidValue, PermissionDenied, StoreError
+from . import pg_audit
 
 # tables a department reads only
 _READ_ONLY = (
@@ -162,6 +164,7 @@ def install(db: Database, dbname: str) -> None:
             if check:
                 sql += f" WITH CHECK ({check})"
             run(sql)
+    pg_audit.install(db, n.secretariat, n.department)
 
 
 def _department_role(db: Database, n: RoleNames, department_id: int) -> str:
@@ -217,6 +220,12 @@ def is_owner(db: Database) -> bool:
 
 def installed(db: Database, dbname: str) -> bool:
     return _role_exists(db, names(dbname).secretariat)
+
+
+def complete(db: Database) -> bool:
+    """Every object install() makes is there (false for a database installed by an older
+    app: install() again, as its owner)."""
+    return pg_audit.installed(db)
 
 
 def _role_exists(db: Database, role: str) -> bool:
