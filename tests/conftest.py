@@ -52,6 +52,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("KD_TEST_BACKEND") == "postgresql":
+        file_only = pytest.mark.skip(reason="about the SQLite file itself (KD_TEST_BACKEND)")
+        for item in items:
+            if "sqlite_file" in item.keywords:
+                item.add_marker(file_only)
     if config.getoption("--slow"):
         return
     skip = pytest.mark.skip(reason="long run: pass --slow")
@@ -140,8 +145,24 @@ def server(pg_cluster, request: pytest.FixtureRequest):
 
 @pytest.fixture
 def jinji(desk):
-    desk.set_role(department="人事課")
-    return desk
+    """The desk as 人事課's. On a server (KD_TEST_BACKEND=postgresql) a department is a login,
+    not a setting: a 人事課 login is made and the desk opened again as it."""
+    from kanazawa_desktop.domain.location import Server
+
+    if not isinstance(desk.path, Server):
+        desk.set_role(department="人事課")
+        yield desk
+        return
+    from kanazawa_desktop.services.desk import Desk
+    from kanazawa_desktop.services.server_users import add_user
+
+    desk.set_role(secretariat=True)  # installs the roles
+    login = f"jinji_{desk.path.dbname}"
+    add_user(desk, login, "password123", "人事課")
+    desk.close()
+    department = Desk.open(desk.path.as_user(login, "password123"))
+    yield department
+    department.close()
 
 
 @pytest.fixture

@@ -358,6 +358,9 @@ class Desk:
                 f"このログイン（{self.info_login}）は事務局ではありません。"
                 "事務局の設定はデータベースの所有者が行います"
             )
+        if not pg_security.is_owner(self.db):
+            # a member of the secretariat's role, which only the owner's setting up made
+            return F.Role()
         with write_transaction(self.db):
             pg_security.install(self.db, self.path.dbname)
             repo.set_meta("role", "secretariat")

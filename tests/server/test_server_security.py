@@ -56,6 +56,7 @@ def test_the_login_decides_the_role_and_the_author(city):
             desk.set_role(department="財政課")
     with Desk.open(city.as_user(f"sec_{city.dbname}", "password123")) as desk:
         assert desk.role == F.Role()
+        assert desk.set_role(secretariat=True) == F.Role()  # set up already: nothing to do
 
 
 def test_a_department_cannot_write_outside_its_results_even_with_raw_sql(city):

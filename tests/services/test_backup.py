@@ -12,6 +12,7 @@ from kanazawa_desktop.services.backup import default_name, save_backup
 from kanazawa_desktop.services.desk import Desk
 
 
+@pytest.mark.sqlite_file
 def test_backup_holds_everything_and_is_one_file(secretariat, tmp_path):
     m = next(m for m in secretariat.measures() if m.number == 10)
     secretariat.save(
@@ -29,6 +30,7 @@ def test_backup_holds_everything_and_is_one_file(secretariat, tmp_path):
         assert copy.history(got.id)[0].new == "バックアップ前の記入"
 
 
+@pytest.mark.sqlite_file
 def test_backup_into_a_folder_gets_a_dated_name(secretariat, tmp_path):
     folder = tmp_path / "backups"
     folder.mkdir()
@@ -37,6 +39,7 @@ def test_backup_into_a_folder_gets_a_dated_name(secretariat, tmp_path):
     assert default_name(secretariat.path).endswith(".sqlite3")
 
 
+@pytest.mark.sqlite_file
 def test_backup_refuses_its_own_file_and_a_missing_folder(secretariat, tmp_path):
     before = secretariat.path.read_bytes()
     with pytest.raises(InvalidValue, match="そのもの"):

@@ -129,6 +129,7 @@ def test_a_later_return_replaces_the_departments_list(open_one, tmp_path):
     assert [c.id for c in X.open_conflicts(desk)] == [c.id for c in old]
 
 
+@pytest.mark.sqlite_file
 def test_conflicts_recorded_before_version_9_become_rows(open_one, tmp_path):
     path = open_one.db.database
     ids = [c.what for c in X.open_conflicts(open_one)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from kanazawa_desktop.domain.status import Status
 from kanazawa_desktop.services import exchange as X
 from kanazawa_desktop.store import repository as repo
@@ -53,6 +55,7 @@ def test_department_nodes_are_the_branches_its_measures_hang_from(secretariat):
     assert own == [n for n in repo.nodes(plan.id) if n.id in wanted]  # in the hierarchy's order
 
 
+@pytest.mark.sqlite_file
 def test_department_export_reads_only_its_measures(secretariat, tmp_path):
     statements: list[str] = []
     conn = secretariat.db.connection()

@@ -18,6 +18,7 @@ def mid(desk, number):
     return next(m.id for m in desk.measures() if m.number == number)
 
 
+@pytest.mark.sqlite_file
 def test_a_closed_year_refuses_every_write_and_reopens(secretariat):
     desk = secretariat
     m = mid(desk, 10)
@@ -55,6 +56,7 @@ def test_a_plan_indicator_of_a_closed_year_is_refused(secretariat):
     assert not desk.closed_years()  # per plan
 
 
+@pytest.mark.sqlite_file
 def test_only_the_secretariat_closes_a_year_of_its_plan(desk):
     desk.set_role(department="人事課")
     with pytest.raises(PermissionDenied):

@@ -57,6 +57,7 @@ def test_node_titles_are_cleaned_like_typed_text(secretariat, tmp_path):
     assert X.export_workbook(secretariat, tmp_path / "m.xlsx").path.exists()
 
 
+@pytest.mark.sqlite_file
 def test_only_the_secretariat_renames_and_never_to_blank(desk):
     desk.set_role(department="人事課")
     n = node(desk, "1")
@@ -90,6 +91,7 @@ def test_renamed_titles_reach_the_department_pc(tmp_path):
         assert node(dept, "1-1-1").title != "デジタル技術で業務を変える"
 
 
+@pytest.mark.sqlite_file
 def test_add_node_numbers_after_siblings_and_places_after_the_branch(desk):
     from kanazawa_desktop.domain.errors import StoreError
 

@@ -65,6 +65,7 @@ def test_the_files_hold_what_the_database_holds_and_validate(secretariat, tmp_pa
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:5]
 
 
+@pytest.mark.sqlite_file
 def test_one_plan_and_refusals_write_nothing(secretariat, tmp_path, desk):
     result = write_opendata(secretariat, tmp_path / "one", plan="デジタル")
     assert {p.name for p in result.files} == {

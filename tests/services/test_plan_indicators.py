@@ -86,6 +86,7 @@ def test_undo_is_refused_after_a_later_change_of_the_same_value(secretariat):
     assert _item(secretariat, "GOAL-4-2").actuals == {2025: 12.0}
 
 
+@pytest.mark.sqlite_file
 def test_a_stale_value_is_a_conflict_and_writes_nothing(secretariat, db_path):
     secretariat.use_plan("sogo_senryaku_3")
     goal = _item(secretariat, "GOAL-2-2")
@@ -101,6 +102,7 @@ def test_a_stale_value_is_a_conflict_and_writes_nothing(secretariat, db_path):
     assert _item(secretariat, "GOAL-2-2").actuals == {2024: 90.0}
 
 
+@pytest.mark.sqlite_file
 def test_bad_values_and_other_roles_are_refused_whole(secretariat, db_path):
     secretariat.use_plan("sogo_senryaku_3")
     goal = _item(secretariat, "GOAL-1-1")

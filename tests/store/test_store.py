@@ -11,6 +11,7 @@ from kanazawa_desktop.services.desk import Desk
 from kanazawa_desktop.store import connection, schema
 
 
+@pytest.mark.sqlite_file
 def test_new_database_has_plan_and_safe_pragmas(desk, db_path):
     db = desk.db
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
