@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 from exchange_helpers import fill
+from schema_helpers import draft_before_13
 
 from kanazawa_desktop.domain.errors import DeskError, InvalidValue
 from kanazawa_desktop.services import exchange as X
@@ -139,6 +140,7 @@ def test_conflicts_recorded_before_version_9_become_rows(open_one, tmp_path):
     con.execute('ALTER TABLE "exchange_export" DROP COLUMN "deadline"')  # version 10's
     con.execute('DROP TABLE "fiscal_year_event"')  # version 11's
     con.execute('ALTER TABLE "plan" DROP COLUMN "glossary"')  # version 12's
+    draft_before_13(con)
     con.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
     con.commit()
     con.close()

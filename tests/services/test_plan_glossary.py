@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from schema_helpers import draft_before_13
 
 from kanazawa_desktop.domain.errors import BadWorkbook, InvalidValue
 from kanazawa_desktop.services.plan_io import export_plan, import_plan
 from kanazawa_desktop.store import repository as repo
-from kanazawa_desktop.store import steps
 from kanazawa_desktop.store.plan_dump import dump_plan
 from kanazawa_desktop.store.plan_loader import load_plan
 
@@ -117,10 +117,7 @@ def test_a_version_11_database_gets_an_empty_glossary_and_keeps_its_texts(tmp_pa
         pass
     con = sqlite3.connect(path)
     con.execute('ALTER TABLE "plan" DROP COLUMN "glossary"')
-    con.execute('DROP TABLE "draft"')  # as version 1 made it (version 13 gave it an owner)
-    con.execute(
-        next(s for s in steps.read_steps()[0].statements if 'TABLE IF NOT EXISTS "draft"' in s)
-    )
+    draft_before_13(con)
     con.execute("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
     con.execute("UPDATE measure SET name = 'ネウボラの充実' WHERE key = '1-1-①'")  # as before
     con.commit()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
+from schema_helpers import draft_before_13
 
 from kanazawa_desktop.services.desk import Desk
 from kanazawa_desktop.store import schema, steps
@@ -274,10 +275,7 @@ def test_version_13_keeps_the_drafts_typed_before_it(tmp_path):
     with Desk.open(db) as desk:
         mid = desk.measures()[0].id
     con = sqlite3.connect(db)
-    con.execute('DROP TABLE "draft"')  # the table as versions 1-12 had it
-    for sql in steps.read_steps()[0].statements:
-        if '"draft"' in sql:
-            con.execute(sql)
+    draft_before_13(con)
     con.execute(
         "INSERT INTO draft VALUES (?, 2024, 'result_text', '停電前の入力', '2026-11-30T10:00:00')",
         (mid,),
