@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -639,14 +640,37 @@ class MainWindow(QMainWindow):
         self._update_undo_actions()
         QTimer.singleShot(0, self, lambda: self.isVisible() and self.search_prep.start())
 
+    def _close_losing_typed_text(self) -> bool:
+        """Typed text could be neither saved nor kept as a draft (the shared server is
+        away): closing loses it. Asked; keeping the window is the default."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("取組管理デスク"),
+            self.tr(
+                "サーバーに接続できないため、入力中の内容を保存できず、下書きとしても"
+                "残せません。閉じると入力した内容は失われます。\n"
+                "サーバーにつながるまで、このウィンドウを開いたままにしてください。"
+            ),
+            parent=self,
+        )
+        keep = box.addButton(self.tr("閉じない"), QMessageBox.ButtonRole.RejectRole)
+        lose = box.addButton(self.tr("入力を破棄して閉じる"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is lose
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not tasks.settle_before_close(self):  # an export still running, and kept
             event.ignore()
             return
-        self.search_prep.cancel()
-        self.live.stop()
         self.form.commit()
         self.form.write_drafts()  # anything refused stays as a draft, never lost
+        if self.form.unkept() and not self._close_losing_typed_text():
+            event.ignore()  # the shared server is away: kept on screen until it is back
+            return
+        self.search_prep.cancel()
+        self.live.stop()
         plan_indicators_dialog.close_open(self)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
