@@ -620,12 +620,16 @@ class MainWindow(QMainWindow):
         self.live.stop()
         self.form.commit()
         self.form.write_drafts()
+        if self.form.unkept():  # the server is away: the text would go with the old form
+            self._carry_on()
+            return
         plan_indicators_dialog.close_open(self)  # it is the plan's: what it holds is saved
         tab, state = self.tabs.currentIndex(), self.splitter.saveState()
         try:
             self.desk.use_plan(code)
         except DeskError as exc:
             self.show_error(exc.message)
+            self._carry_on()
             return
         self.form.release()  # the old plan's form, torn down below, saves nothing more
         self.desk.take_changes()
@@ -638,6 +642,12 @@ class MainWindow(QMainWindow):
         self.refresh_lists()
         self._open_first()
         self._update_undo_actions()
+        self._carry_on()
+
+    def _carry_on(self) -> None:
+        """After switch_plan (done or not): listening to others' changes and the search
+        index, paused while it ran, start again."""
+        self.live.resume()
         QTimer.singleShot(0, self, lambda: self.isVisible() and self.search_prep.start())
 
     def _close_losing_typed_text(self) -> bool:

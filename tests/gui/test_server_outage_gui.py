@@ -76,3 +76,20 @@ def test_closing_while_the_server_is_down_asks_and_keeps_the_window(qtbot, outag
     win.close()
     assert not win.isVisible()
     assert _stored(server, 10) == "閉じる前に入力した実施結果"
+
+
+def test_switching_plan_while_the_server_is_down_keeps_the_typed_text(qtbot, outage):
+    from kanazawa_desktop.services.paths import BUNDLED_PLANS
+
+    win, server, cluster = outage
+    first = win.desk.plan.code
+    result = win.form.editors[(2023, F.RESULT_TEXT)]
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    cluster.halt()
+    result.edit.setPlainText("切り替え前に入力した実施結果")
+    win.switch_plan(next(code for code, _ in BUNDLED_PLANS if code != first))
+    assert win.desk.plan.code == first
+    assert win.form.editors[(2023, F.RESULT_TEXT)].value() == "切り替え前に入力した実施結果"
+    cluster.start()
+    win.form.commit()
+    assert _stored(server, 10) == "切り替え前に入力した実施結果"
