@@ -620,7 +620,7 @@ class MainWindow(QMainWindow):
         self.live.stop()
         self.form.commit()
         self.form.write_drafts()
-        if self.form.unkept():  # the server is away: the text would go with the old form
+        if self.form.unkept() is not None:  # it would go with the old form
             self._carry_on()
             return
         plan_indicators_dialog.close_open(self)  # it is the plan's: what it holds is saved
@@ -650,25 +650,31 @@ class MainWindow(QMainWindow):
         self.live.resume()
         QTimer.singleShot(0, self, lambda: self.isVisible() and self.search_prep.start())
 
-    def _close_losing_typed_text(self) -> bool:
-        """Typed text could be neither saved nor kept as a draft (the shared server is
-        away): closing loses it. Asked; keeping the window is the default."""
+    def _close_losing_typed_text(self, reason: str) -> bool:
+        """Typed text could be neither saved nor kept as a draft (`reason`: the shared
+        server is away, or no longer allows it): closing loses it. Asked; keeping the window
+        is the default."""
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             self.tr("取組管理デスク"),
             self.tr(
-                "サーバーに接続できないため、入力中の内容を保存できず、下書きとしても"
-                "残せません。閉じると入力した内容は失われます。\n"
-                "サーバーにつながるまで、このウィンドウを開いたままにしてください。"
-            ),
+                "入力中の内容を保存できず、下書きとしても残せませんでした。"
+                "閉じると入力した内容は失われます。\n理由: %1\n"
+                "サーバーとの接続が切れた場合は、つながるまでこのウィンドウを"
+                "開いたままにしてください。"
+            ).replace("%1", reason),
             parent=self,
         )
         keep = box.addButton(self.tr("閉じない"), QMessageBox.ButtonRole.RejectRole)
         lose = box.addButton(self.tr("入力を破棄して閉じる"), QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
+        # told by the button, not asked of the box after exec(): the box may be gone by
+        # then (the window torn down while it was open)
+        chosen: list[bool] = []
+        lose.clicked.connect(lambda: chosen.append(True))
         box.exec()
-        return box.clickedButton() is lose
+        return bool(chosen)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not tasks.settle_before_close(self):  # an export still running, and kept
@@ -676,8 +682,9 @@ class MainWindow(QMainWindow):
             return
         self.form.commit()
         self.form.write_drafts()  # anything refused stays as a draft, never lost
-        if self.form.unkept() and not self._close_losing_typed_text():
-            event.ignore()  # the shared server is away: kept on screen until it is back
+        unkept = self.form.unkept()
+        if unkept is not None and not self._close_losing_typed_text(unkept):
+            event.ignore()  # kept on screen (the shared server away: until it is back)
             return
         self.search_prep.cancel()
         self.live.stop()

@@ -85,7 +85,7 @@ class MeasureForm(QScrollArea):
         self._last_report: tuple[int | None, str] | None = None
         self._refusals: dict[Key, str] = {}  # what is said under the fields now
         self._drafted: set[Key] = set()  # fields with a draft in the database
-        self._unkept = False  # the last drafts could not be written (server away)
+        self._unkept: str | None = None  # why the last drafts could not be written
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
@@ -415,7 +415,7 @@ class MeasureForm(QScrollArea):
         there too): said once, the text stays on screen only (`unkept`) until a later save
         or draft succeeds. Never raises DeskError: it runs from a timer and from closing."""
         if self.measure is None:
-            self._unkept = False
+            self._unkept = None
             return True
         dirty = {k for k in self.dirty() if self.editors[k].text_like}
         try:
@@ -426,16 +426,19 @@ class MeasureForm(QScrollArea):
                 self.desk.drop_drafts(self.measure.id, stale)
         except DeskError as exc:
             self._drafted |= dirty  # some may be written: dropped once typed back
-            self._unkept = bool(dirty)
+            self._unkept = exc.message if dirty else None
             self._report(exc.message)
             return False
         self._drafted = dirty
-        self._unkept = False
+        self._unkept = None
         return True
 
-    def unkept(self) -> bool:
-        """Text typed here is neither saved nor a draft: closing now would lose it."""
-        return self._unkept and self.measure is not None and bool(self.dirty())
+    def unkept(self) -> str | None:
+        """Why text typed here is neither saved nor a draft (closing now would lose it);
+        None when nothing is at risk."""
+        if self._unkept is None or self.measure is None or not self.dirty():
+            return None
+        return self._unkept
 
     def commit(self) -> SaveResult | None:
         """Save every changed field now. A field whose value is refused keeps its text on

@@ -93,3 +93,91 @@ def test_switching_plan_while_the_server_is_down_keeps_the_typed_text(qtbot, out
     cluster.start()
     win.form.commit()
     assert _stored(server, 10) == "切り替え前に入力した実施結果"
+
+
+def _answer_every_box(seen: list[str]):  # type: ignore[no-untyped-def]
+    """Until stopped: the close question is answered 閉じない, any other box accepted."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def tick() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.isVisible():
+            seen.append(box.text())
+            if "閉じると入力した内容は失われます" in box.text():
+                box.escapeButton().click()
+            else:
+                box.accept()
+
+    timer = QTimer()
+    timer.setInterval(100)
+    timer.timeout.connect(tick)
+    timer.start()
+    return timer
+
+
+def test_a_measure_moved_away_while_typing_keeps_the_text_and_asks_on_close(
+    qtbot, server, open_window, settings
+):
+    """The secretariat gives the measure to another department while a 人事課 login types in
+    it: the save and the draft are both refused (the server's row policies); the text stays
+    on screen and closing says why it would be lost."""
+    import psycopg
+    from gui_helpers import when_modal
+    from PySide6.QtWidgets import QMessageBox
+
+    from kanazawa_desktop.services.server_users import add_user
+
+    with Desk.open(server) as d:
+        d.set_role(secretariat=True)
+        add_user(d, f"jinji_{server.dbname}", "password123", "人事課")
+        number = next(m.number for m in d.measures() if list(m.departments) == ["人事課"])
+    win = open_window(server.as_user(f"jinji_{server.dbname}", "password123"), settings)
+    select_measure(qtbot, win, number)
+    result = win.form.editors[(2023, F.RESULT_TEXT)]
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    result.edit.setPlainText("移管前に入力した実施結果")
+    with psycopg.connect(
+        host=server.host, port=server.port, dbname=server.dbname, user=server.user,
+        autocommit=True, connect_timeout=10,
+    ) as con:  # fmt: skip
+        con.execute(
+            "UPDATE measure_department SET department_id ="
+            " (SELECT id FROM department WHERE name = '財政課')"
+            " WHERE measure_id = %s",
+            [win.form.measure.id],
+        )
+    seen: list[str] = []
+    timer = _answer_every_box(seen)
+    try:
+        win.form.commit()
+        assert result.value() == "移管前に入力した実施結果"
+        win.close()
+        asked = [t for t in seen if "閉じると入力した内容は失われます" in t]
+        assert asked and "理由:" in asked[0], seen
+        assert win.isVisible()
+        assert result.value() == "移管前に入力した実施結果"
+    finally:
+        timer.stop()
+    # the person copied the text elsewhere and closes knowingly
+    when_modal(
+        qtbot,
+        QMessageBox,
+        lambda box: next(b for b in box.buttons() if b.text() == "入力を破棄して閉じる").click(),
+    )
+    win.close()
+    assert not win.isVisible()
+
+
+def test_a_window_left_with_unkept_text_is_torn_down_without_a_crash(qtbot, outage):
+    """What this checks happens in the teardown: a test that ends with the server down and
+    text on screen has its window closed (the question dismissed, the window kept) and then
+    destroyed while asking again. The box was gone when closeEvent asked it which button
+    was clicked; shiboken crashed the whole run (SIGSEGV) printing that RuntimeError."""
+    win, _server, cluster = outage
+    result = win.form.editors[(2023, F.RESULT_TEXT)]
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    cluster.halt()
+    result.edit.setPlainText("停止中のまま終わるテスト")
+    assert not win.form.write_drafts()
+    assert win.form.unkept() is not None
