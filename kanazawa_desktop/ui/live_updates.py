@@ -71,6 +71,14 @@ class LiveUpdates(QObject):
             self.notifier.setEnabled(False)
             self.window.desk.on_remote(None)
 
+    def resume(self) -> None:
+        """Listening again after stop() (the window kept open, on another plan); what
+        arrived meanwhile is read at once."""
+        if self.notifier is None:  # a file: nothing to listen to
+            return
+        self.window.desk.on_remote(self.pending.emit)
+        self.gather.start()  # check(): reads the inbox and watches the socket again
+
     def _arrived(self) -> None:
         if not self.gather.isActive():  # a steady stream still refreshes every GATHER_MS
             self.gather.start()

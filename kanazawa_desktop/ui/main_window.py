@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -619,12 +620,16 @@ class MainWindow(QMainWindow):
         self.live.stop()
         self.form.commit()
         self.form.write_drafts()
+        if self.form.unkept() is not None:  # it would go with the old form
+            self._carry_on()
+            return
         plan_indicators_dialog.close_open(self)  # it is the plan's: what it holds is saved
         tab, state = self.tabs.currentIndex(), self.splitter.saveState()
         try:
             self.desk.use_plan(code)
         except DeskError as exc:
             self.show_error(exc.message)
+            self._carry_on()
             return
         self.form.release()  # the old plan's form, torn down below, saves nothing more
         self.desk.take_changes()
@@ -637,16 +642,52 @@ class MainWindow(QMainWindow):
         self.refresh_lists()
         self._open_first()
         self._update_undo_actions()
+        self._carry_on()
+
+    def _carry_on(self) -> None:
+        """After switch_plan (done or not): listening to others' changes and the search
+        index, paused while it ran, start again."""
+        self.live.resume()
         QTimer.singleShot(0, self, lambda: self.isVisible() and self.search_prep.start())
+
+    def _close_losing_typed_text(self, reason: str) -> bool:
+        """Typed text could be neither saved nor kept as a draft (`reason`: the shared
+        server is away, or no longer allows it): closing loses it. Asked; keeping the window
+        is the default."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("取組管理デスク"),
+            self.tr(
+                "入力中の内容を保存できず、下書きとしても残せませんでした。"
+                "閉じると入力した内容は失われます。\n理由: %1\n"
+                "サーバーとの接続が切れた場合は、つながるまでこのウィンドウを"
+                "開いたままにしてください。"
+            ).replace("%1", reason),
+            parent=self,
+        )
+        keep = box.addButton(self.tr("閉じない"), QMessageBox.ButtonRole.RejectRole)
+        lose = box.addButton(self.tr("入力を破棄して閉じる"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        # told by the button, not asked of the box after exec(): the box may be gone by
+        # then (the window torn down while it was open)
+        chosen: list[bool] = []
+        lose.clicked.connect(lambda: chosen.append(True))
+        box.exec()
+        return bool(chosen)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not tasks.settle_before_close(self):  # an export still running, and kept
             event.ignore()
             return
-        self.search_prep.cancel()
-        self.live.stop()
         self.form.commit()
         self.form.write_drafts()  # anything refused stays as a draft, never lost
+        unkept = self.form.unkept()
+        if unkept is not None and not self._close_losing_typed_text(unkept):
+            event.ignore()  # kept on screen (the shared server away: until it is back)
+            return
+        self.search_prep.cancel()
+        self.live.stop()
         plan_indicators_dialog.close_open(self)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())

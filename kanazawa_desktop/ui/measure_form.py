@@ -85,6 +85,7 @@ class MeasureForm(QScrollArea):
         self._last_report: tuple[int | None, str] | None = None
         self._refusals: dict[Key, str] = {}  # what is said under the fields now
         self._drafted: set[Key] = set()  # fields with a draft in the database
+        self._unkept: str | None = None  # why the last drafts could not be written
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
@@ -405,19 +406,39 @@ class MeasureForm(QScrollArea):
     def _on_committed(self) -> None:
         self.commit()
 
-    def write_drafts(self) -> None:
+    def write_drafts(self) -> bool:
         """The drafts mirror the text fields: a draft for each field that differs from what
         is saved, and none for a field typed back (or cleared) to it — a refused value the
-        person cleared does not come back at the next start."""
+        person cleared does not come back at the next start.
+
+        False when they could not be written (the shared server is away: drafts are kept
+        there too): said once, the text stays on screen only (`unkept`) until a later save
+        or draft succeeds. Never raises DeskError: it runs from a timer and from closing."""
         if self.measure is None:
-            return
+            self._unkept = None
+            return True
         dirty = {k for k in self.dirty() if self.editors[k].text_like}
-        for key in dirty:
-            self.desk.put_draft(self.measure.id, key[0], key[1], self.editors[key].raw_text())
-        stale = [k for k in self._drafted - dirty if k in self.editors]
-        if stale:
-            self.desk.drop_drafts(self.measure.id, stale)
+        try:
+            for key in dirty:
+                self.desk.put_draft(self.measure.id, key[0], key[1], self.editors[key].raw_text())
+            stale = [k for k in self._drafted - dirty if k in self.editors]
+            if stale:
+                self.desk.drop_drafts(self.measure.id, stale)
+        except DeskError as exc:
+            self._drafted |= dirty  # some may be written: dropped once typed back
+            self._unkept = exc.message if dirty else None
+            self._report(exc.message)
+            return False
         self._drafted = dirty
+        self._unkept = None
+        return True
+
+    def unkept(self) -> str | None:
+        """Why text typed here is neither saved nor a draft (closing now would lose it);
+        None when nothing is at risk."""
+        if self._unkept is None or self.measure is None or not self.dirty():
+            return None
+        return self._unkept
 
     def commit(self) -> SaveResult | None:
         """Save every changed field now. A field whose value is refused keeps its text on

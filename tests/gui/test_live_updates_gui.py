@@ -127,3 +127,18 @@ def test_an_uncaught_desk_error_is_said_in_the_window(qtbot, server_window, monk
     bug = ValueError("a bug")
     sys.excepthook(ValueError, bug, None)
     assert passed_on == [bug]
+
+
+def test_changes_still_arrive_after_switching_plans(qtbot, server_window, server):
+    """Switching plan pauses listening while the views are rebuilt; it must listen again."""
+    from kanazawa_desktop.services.paths import BUNDLED_PLANS
+
+    win = server_window
+    first = win.desk.plan.code
+    other = next(code for code, _ in BUNDLED_PLANS if code != first)
+    win.switch_plan(other)
+    win.switch_plan(first)
+    select_measure(qtbot, win, 10)
+    result = win.form.editors[(2023, F.RESULT_TEXT)]
+    _another_person_saves(server, 10, "切り替え後に保存された実施結果")
+    qtbot.waitUntil(lambda: result.value() == "切り替え後に保存された実施結果", timeout=3000)
