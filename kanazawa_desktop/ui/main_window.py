@@ -385,6 +385,17 @@ class MainWindow(QMainWindow):
         if measure_id == self.current_id and drafts is None:
             return
         self.form.commit()
+        unkept = self.form.unkept()
+        if unkept is not None:  # loading another measure would drop the typed text
+            self.show_error(
+                self.tr(
+                    "入力した内容を保存できないため、この取組に留まります（理由: {0}）。"
+                    "内容を控えてから移動してください"
+                ).format(unkept)
+            )
+            if self.current_id is not None:
+                self._select_in_views(self.current_id)
+            return
         try:
             if drafts is None:
                 drafts = self.desk.drafts().get(measure_id)
@@ -666,7 +677,9 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         keep = box.addButton(self.tr("閉じない"), QMessageBox.ButtonRole.RejectRole)
-        lose = box.addButton(self.tr("入力を破棄して閉じる"), QMessageBox.ButtonRole.DestructiveRole)
+        lose = box.addButton(
+            self.tr("入力を破棄して閉じる"), QMessageBox.ButtonRole.DestructiveRole
+        )
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         # told by the button, not asked of the box after exec(): the box may be gone by

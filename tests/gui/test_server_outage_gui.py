@@ -181,3 +181,52 @@ def test_a_window_left_with_unkept_text_is_torn_down_without_a_crash(qtbot, outa
     result.edit.setPlainText("停止中のまま終わるテスト")
     assert not win.form.write_drafts()
     assert win.form.unkept() is not None
+
+
+def test_choosing_another_measure_while_the_server_is_down_keeps_the_typed_text(qtbot, outage):
+    win, server, cluster = outage
+    result = win.form.editors[(2023, F.RESULT_TEXT)]
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    cluster.halt()
+    result.edit.setPlainText("移動前に入力した実施結果")
+    win.open_measure(next(r.id for r in win.desk.rows() if r.number == 11))
+    assert win.form.measure.number == 10  # stayed
+    assert result.value() == "移動前に入力した実施結果"
+    assert "この取組に留まります" in win.statusBar().currentMessage()
+    cluster.start()
+    win.form.commit()
+    assert _stored(server, 10) == "移動前に入力した実施結果"
+
+
+def test_a_refused_text_is_not_dropped_by_opening_another_measure(
+    qtbot, server, open_window, settings
+):
+    """The server is up but no longer lets this login keep its text (the measure went to
+    another department): choosing another measure must not load over it."""
+    import psycopg
+
+    from kanazawa_desktop.services.server_users import add_user
+
+    with Desk.open(server) as d:
+        d.set_role(secretariat=True)
+        add_user(d, f"jinji_{server.dbname}", "password123", "人事課")
+        own = [m.number for m in d.measures() if list(m.departments) == ["人事課"]]
+    win = open_window(server.as_user(f"jinji_{server.dbname}", "password123"), settings)
+    select_measure(qtbot, win, own[0])
+    result = win.form.editors[(2023, F.RESULT_TEXT)]
+    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
+    result.edit.setPlainText("移管前に入力した実施結果")
+    with psycopg.connect(
+        host=server.host, port=server.port, dbname=server.dbname, user=server.user,
+        autocommit=True, connect_timeout=10,
+    ) as con:  # fmt: skip
+        con.execute(
+            "UPDATE measure_department SET department_id ="
+            " (SELECT id FROM department WHERE name = '財政課') WHERE measure_id = %s",
+            [win.form.measure.id],
+        )
+    win.open_measure(next(r.id for r in win.desk.rows() if r.number == own[1]))
+    assert win.form.measure.number == own[0]
+    assert result.value() == "移管前に入力した実施結果"
+    assert "この取組に留まります" in win.statusBar().currentMessage()
+    win.form.release()  # the person has read it; the test's teardown need not ask
