@@ -106,14 +106,18 @@ def desk(db_path: Path, request: pytest.FixtureRequest):
 # ---- PostgreSQL: one throwaway cluster per test session (tests/pg_cluster.py) ------------
 
 
-@pytest.fixture(scope="session")
-def pg_cluster():
+def _started_cluster():
     import pg_cluster as clusters
 
     try:
-        cluster = clusters.start_cluster()
+        return clusters.start_cluster()
     except clusters.NoServer as exc:
         pytest.fail(f"{exc} (the server tests need PostgreSQL: bash scripts/setup.sh --dev)")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    cluster = _started_cluster()
     yield cluster
     cluster.stop()
 
@@ -122,12 +126,7 @@ def pg_cluster():
 def own_cluster():
     """A cluster of the test's own, for stopping and starting (halt(), start()): doing that
     to the session's would cut the other tests' connections."""
-    import pg_cluster as clusters
-
-    try:
-        cluster = clusters.start_cluster()
-    except clusters.NoServer as exc:
-        pytest.fail(f"{exc} (the server tests need PostgreSQL: bash scripts/setup.sh --dev)")
+    cluster = _started_cluster()
     yield cluster
     cluster.stop()
 

@@ -10,6 +10,9 @@ without --db goes back to it (`resumable`) until the person returns to this PC's
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from ..domain.errors import DeskError
@@ -68,10 +71,7 @@ def connect(window) -> None:  # type: ignore[no-untyped-def]
         break
     if remember and server.password:
         credentials.store_password(server, server.password)
-    app = QApplication.instance()
-    quits = app.quitOnLastWindowClosed()  # type: ignore[union-attr]
-    app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
-    try:
+    with _replacing():
         if not window.close():  # a task still running, kept: stay here
             return
         from .start_window import window_for
@@ -86,6 +86,17 @@ def connect(window) -> None:  # type: ignore[no-untyped-def]
         window.settings.setValue(RESUME, "true")
         window.replacement = new
         new.show()
+
+
+@contextmanager
+def _replacing() -> Iterator[None]:
+    """While one window closes and another opens, the application must not end for lack
+    of a window; if none came, it ends then (said when it was the server that failed)."""
+    app = QApplication.instance()
+    quits = app.quitOnLastWindowClosed()  # type: ignore[union-attr]
+    app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
+    try:
+        yield
     finally:
         app.setQuitOnLastWindowClosed(quits)  # type: ignore[union-attr]
         if not any(w.isVisible() for w in QApplication.topLevelWidgets()) and quits:
@@ -100,10 +111,7 @@ def go_home(window) -> None:  # type: ignore[no-untyped-def]
     closes first (its typed text saved on the server): only then may a desk on the file open."""
     from .start_window import window_for
 
-    app = QApplication.instance()
-    quits = app.quitOnLastWindowClosed()  # type: ignore[union-attr]
-    app.setQuitOnLastWindowClosed(False)  # type: ignore[union-attr]
-    try:
+    with _replacing():
         if not window.close():  # a task still running, kept: stay here
             return
         new = None
@@ -122,7 +130,3 @@ def go_home(window) -> None:  # type: ignore[no-untyped-def]
                 return
         window.replacement = new
         new.show()
-    finally:
-        app.setQuitOnLastWindowClosed(quits)  # type: ignore[union-attr]
-        if not any(w.isVisible() for w in QApplication.topLevelWidgets()) and quits:
-            app.quit()  # type: ignore[union-attr]

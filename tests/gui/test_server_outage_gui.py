@@ -122,31 +122,10 @@ def test_a_measure_moved_away_while_typing_keeps_the_text_and_asks_on_close(
     """The secretariat gives the measure to another department while a 人事課 login types in
     it: the save and the draft are both refused (the server's row policies); the text stays
     on screen and closing says why it would be lost."""
-    import psycopg
     from gui_helpers import when_modal
     from PySide6.QtWidgets import QMessageBox
 
-    from kanazawa_desktop.services.server_users import add_user
-
-    with Desk.open(server) as d:
-        d.set_role(secretariat=True)
-        add_user(d, f"jinji_{server.dbname}", "password123", "人事課")
-        number = next(m.number for m in d.measures() if list(m.departments) == ["人事課"])
-    win = open_window(server.as_user(f"jinji_{server.dbname}", "password123"), settings)
-    select_measure(qtbot, win, number)
-    result = win.form.editors[(2023, F.RESULT_TEXT)]
-    qtbot.mouseClick(result.edit.viewport(), Qt.MouseButton.LeftButton)
-    result.edit.setPlainText("移管前に入力した実施結果")
-    with psycopg.connect(
-        host=server.host, port=server.port, dbname=server.dbname, user=server.user,
-        autocommit=True, connect_timeout=10,
-    ) as con:  # fmt: skip
-        con.execute(
-            "UPDATE measure_department SET department_id ="
-            " (SELECT id FROM department WHERE name = '財政課')"
-            " WHERE measure_id = %s",
-            [win.form.measure.id],
-        )
+    win, result, _others = _typing_in_a_measure_given_away(qtbot, server, open_window, settings)
     seen: list[str] = []
     timer = _answer_every_box(seen)
     try:
@@ -203,6 +182,18 @@ def test_a_refused_text_is_not_dropped_by_opening_another_measure(
 ):
     """The server is up but no longer lets this login keep its text (the measure went to
     another department): choosing another measure must not load over it."""
+    win, result, own = _typing_in_a_measure_given_away(qtbot, server, open_window, settings)
+    typed_in = win.form.measure.number
+    win.open_measure(next(r.id for r in win.desk.rows() if r.number == own[1]))
+    assert win.form.measure.number == typed_in
+    assert result.value() == "移管前に入力した実施結果"
+    assert "この取組に留まります" in win.statusBar().currentMessage()
+    win.form.release()  # the person has read it; the test's teardown need not ask
+
+
+def _typing_in_a_measure_given_away(qtbot, server, open_window, settings):
+    """A 人事課 login types in one of its measures, which the secretariat then gives to
+    財政課: (window, the 実施結果 editor, 人事課's measure numbers)."""
     import psycopg
 
     from kanazawa_desktop.services.server_users import add_user
@@ -225,8 +216,4 @@ def test_a_refused_text_is_not_dropped_by_opening_another_measure(
             " (SELECT id FROM department WHERE name = '財政課') WHERE measure_id = %s",
             [win.form.measure.id],
         )
-    win.open_measure(next(r.id for r in win.desk.rows() if r.number == own[1]))
-    assert win.form.measure.number == own[0]
-    assert result.value() == "移管前に入力した実施結果"
-    assert "この取組に留まります" in win.statusBar().currentMessage()
-    win.form.release()  # the person has read it; the test's teardown need not ask
+    return win, result, own
