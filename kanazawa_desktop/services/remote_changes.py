@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 from ..domain import fields as F
 from ..domain.changes import Changes
+from ..store.pg_connection import RECONNECTED  # listening again after a lost connection
 
 # tables whose writes always come with a batch when the app makes them
 _BATCHED = frozenset(
@@ -20,7 +21,6 @@ _BATCHED = frozenset(
      "indicator_value", "measure", "measure_department", "node", "node_detail",
      "measure_detail", "indicator"}
 )  # fmt: skip
-RECONNECTED = "kd:reconnected"  # store/pg_connection's: listening again after a lost connection
 _IGNORED = frozenset({"draft", "meta"})  # drafts are per person; meta is the desk's own
 
 

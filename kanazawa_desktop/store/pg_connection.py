@@ -93,14 +93,14 @@ class ServerDatabase(PostgresqlDatabase):
         self.server = server
         self._own_pids: set[int] = set()
         self._listener: Any = None
-        self._listen_lock = threading.Lock()
+        # reentrant: drain() holds it across reading, noticing a loss and listening again
+        self._listen_lock = threading.RLock()
         self._commits_by: dict[int, int] = {}  # backend pid -> notifications it sent
         self._inbox: list[str] = []  # payloads from other processes, not yet taken
         # told when a read for another reason (data_version) took payloads off the socket:
         # the socket is then no longer readable, so whoever waits on it must hear it here
         self.on_pending: Callable[[], None] | None = None
         self._lost = False  # the listening connection was lost and is not back yet
-        self._reconnected = False  # back: RECONNECTED waits in the inbox
         self._thread_pid = threading.local()
         super().__init__(
             server.dbname,
@@ -177,35 +177,30 @@ class ServerDatabase(PostgresqlDatabase):
                     self._lost = False
                     self._commits_by[-1] = self._commits_by.get(-1, 0) + 1
                     self._inbox.append(RECONNECTED)
-                    self._reconnected = True
             return self._listener
 
     def drain(self, *, tell: bool = True) -> None:
         """Read what has arrived (never blocks): counted per sender, and kept for take_inbox
-        when another process sent it (this app's own threads broadcast their changes)."""
-        con = self.listener()
-        arrived = False
-        with self._listen_lock:
+        when another process sent it (this app's own threads broadcast their changes). With
+        `tell`, on_pending hears of anything waiting in the inbox."""
+        with self._listen_lock:  # one thread at a time notices a loss and listens again
+            con = self.listener()
             try:
                 for note in _notes(con):
                     self._commits_by[note.pid] = self._commits_by.get(note.pid, 0) + 1
                     if note.pid not in self._own_pids:
                         self._inbox.append(note.payload)
-                        arrived = True
             except Exception as exc:
                 if not _is_connection_lost(exc):
                     raise
-            lost = con.closed or con.broken
-            if lost:  # the server went away: what is sent until it is back will be unknown
-                con.close()
+            if con.closed or con.broken:  # the server went away: until it is back, what
+                con.close()  # is sent is unknown (RECONNECTED then)
                 self._listener = None
                 self._lost = True
-        if lost:
-            self.listener()  # listening again (DeskError in Japanese while it is down)
-        if self._reconnected:  # RECONNECTED is in the inbox
-            arrived, self._reconnected = True, False
+                self.listener()  # listening again (DeskError in Japanese while it is down)
+            waiting = bool(self._inbox)
         callback = self.on_pending
-        if arrived and tell and callback is not None:
+        if waiting and tell and callback is not None:
             callback()
 
     def take_inbox(self) -> list[str]:
