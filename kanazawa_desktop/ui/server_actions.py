@@ -13,15 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..domain.errors import DeskError
 from ..domain.location import Server, parse_server
-from ..services import credentials
 from ..services.desk import Desk
 from ..services.paths import own_file_path
 from ..services.server_check import check_server
-from .server_dialog import ServerDialog, open_server_desk
+from .server_dialog import ask_until, open_server_desk
 
 LAST = "server/last"
 RESUME = "server/resume"  # the last window was on LAST: the next start goes back to it
@@ -39,6 +38,10 @@ def resumable(settings) -> Server | None:  # type: ignore[no-untyped-def]
     """The server a start without --db goes back to, or None."""
     if str(settings.value(RESUME, "false")).lower() != "true":
         return None
+    return _last(settings)
+
+
+def _last(settings) -> Server | None:  # type: ignore[no-untyped-def]
     text = settings.value(LAST)
     try:
         return parse_server(text) if isinstance(text, str) and text else None
@@ -46,31 +49,12 @@ def resumable(settings) -> Server | None:  # type: ignore[no-untyped-def]
         return None
 
 
-def _last(window) -> Server | None:  # type: ignore[no-untyped-def]
-    text = window.settings.value(LAST)
-    try:
-        return parse_server(text) if isinstance(text, str) and text else None
-    except DeskError:
-        return None
-
-
 def connect(window) -> None:  # type: ignore[no-untyped-def]
-    server, message = _last(window), ""
-    if server is not None and server.password is None:
-        server = server.with_password(credentials.stored_password(server))
-    while True:
-        dlg = ServerDialog(server, message, window)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        server, remember = dlg.server(), dlg.remember.isChecked()
-        try:
-            check_server(server)
-        except DeskError as exc:
-            message = exc.message
-            continue
-        break
-    if remember and server.password:
-        credentials.store_password(server, server.password)
+    # the server and login checked before this window closes (a typo costs nothing)
+    got = ask_until(_last(window.settings), check_server, window, ask_first=True)
+    if got is None:
+        return
+    server = got[1]
     with _replacing():
         if not window.close():  # a task still running, kept: stay here
             return

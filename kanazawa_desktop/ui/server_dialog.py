@@ -8,6 +8,9 @@ went wrong (unreachable, login refused, no such database).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.errors import DeskError, StoreError
+from ..domain.errors import DeskError
 from ..domain.location import DEFAULT_PORT, Server
 from ..services import credentials
 from ..services.desk import Desk
 
-ASK_AGAIN = ("password_needed", "login_refused")
+T = TypeVar("T")
 
 
 class ServerDialog(QDialog):
@@ -99,32 +102,40 @@ class ServerDialog(QDialog):
         )
 
 
-def open_server_desk(
-    server: Server | None, parent: QWidget | None = None, *, ask_first: bool = False
-) -> Desk | None:
-    """A desk on the server, asking for what is missing; None when the person cancels."""
+def ask_until(
+    server: Server | None,
+    attempt: Callable[[Server], T],
+    parent: QWidget | None = None,
+    *,
+    ask_first: bool = False,
+) -> tuple[T, Server] | None:
+    """`attempt(server)` until it succeeds, asking (the dialog, with why the last try failed)
+    when there is nothing to try or it failed; None when the person cancels. A kept password
+    is tried first, one the server refused is forgotten, and a new one is kept if asked."""
     message = ""
     remember = False
-    attempt = server
-    if attempt is not None and attempt.password is None:
-        attempt = attempt.with_password(credentials.stored_password(attempt))
+    if server is not None and server.password is None:
+        server = server.with_password(credentials.stored_password(server))
     while True:
-        if ask_first or attempt is None:
-            dlg = ServerDialog(attempt, message, parent)
+        if ask_first or server is None:
+            dlg = ServerDialog(server, message, parent)
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return None
-            attempt, remember = dlg.server(), dlg.remember.isChecked()
+            server, remember = dlg.server(), dlg.remember.isChecked()
             ask_first = False
         try:
-            desk = Desk.open(attempt, create=False)
-        except StoreError as exc:
-            if exc.data.get("reason") == "login_refused":
-                credentials.forget_password(attempt)  # a kept password that no longer works
-            message, ask_first = exc.message, True
-            continue
+            result = attempt(server)
         except DeskError as exc:
+            if exc.data.get("reason") == "login_refused":
+                credentials.forget_password(server)  # a kept password that no longer works
             message, ask_first = exc.message, True
             continue
-        if remember and attempt.password:
-            credentials.store_password(attempt, attempt.password)
-        return desk
+        if remember and server.password:
+            credentials.store_password(server, server.password)
+        return result, server
+
+
+def open_server_desk(server: Server | None, parent: QWidget | None = None) -> Desk | None:
+    """A desk on the server, asking for what is missing; None when the person cancels."""
+    got = ask_until(server, lambda s: Desk.open(s, create=False), parent)
+    return got[0] if got is not None else None
