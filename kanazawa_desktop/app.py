@@ -16,28 +16,23 @@ def start(db_path: Location, settings=None, *, resume_server: bool = False):
     login question opens this PC's own database instead, so nobody is locked out.
     """
     from .ui.qt_app import application, settings_for
+    from .ui.server_actions import resumable
+    from .ui.server_dialog import open_server_desk
+    from .ui.start_window import window_for
 
     app = application()
     settings = settings if settings is not None else settings_for(db_path)
     if resume_server and not isinstance(db_path, Server):
-        from .ui.server_actions import resumable
-        from .ui.server_dialog import open_server_desk
-        from .ui.start_window import window_for
-
         last = resumable(settings)
         desk = open_server_desk(last) if last is not None else None
         if desk is not None:
             return app, window_for(desk, settings)
     if isinstance(db_path, Server):
-        from .ui.server_dialog import open_server_desk
-
         desk = open_server_desk(db_path)  # asks for the password when the server wants one
         if desk is None:
             return app, None
     else:
         desk = Desk.open(db_path, create=True)  # the first start creates the database
-    from .ui.start_window import window_for
-
     return app, window_for(desk, settings)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+from .pg_connection import CHANNEL  # what the listener LISTENs to
 from .steps import PACKAGE, Step, split_statements
 
 SERVER_FIRST_VERSION = 11  # the schema version when the server backend arrived
@@ -82,11 +83,11 @@ def server_objects() -> list[str]:
     changed is read again through the store (services/remote_changes)."""
     out = [
         "CREATE OR REPLACE FUNCTION kd_notify() RETURNS trigger LANGUAGE plpgsql AS $$"
-        " BEGIN PERFORM pg_notify('kanazawa_desk', TG_TABLE_NAME); RETURN NULL; END $$;",
+        f" BEGIN PERFORM pg_notify('{CHANNEL}', TG_TABLE_NAME); RETURN NULL; END $$;",
         # every write of the app is a batch: its id lets the others read what it changed
         # and refresh exactly that, as after their own edit
         "CREATE OR REPLACE FUNCTION kd_notify_batch() RETURNS trigger LANGUAGE plpgsql AS $$"
-        " BEGIN PERFORM pg_notify('kanazawa_desk', 'batch:' || NEW.id); RETURN NULL; END $$;",
+        f" BEGIN PERFORM pg_notify('{CHANNEL}', 'batch:' || NEW.id); RETURN NULL; END $$;",
         'DROP TRIGGER IF EXISTS kd_notify_batch ON "change_batch";',
         'CREATE TRIGGER kd_notify_batch AFTER INSERT OR UPDATE ON "change_batch"'
         " FOR EACH ROW EXECUTE FUNCTION kd_notify_batch();",
