@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ..domain.changes import Changes
 from ..domain.errors import DeskError
 from ..domain.filtering import MeasureFilter, exact_number_first, number_asked
+from ..domain.location import Server
 from ..services.desk import Desk
 from . import (
     assign_action,
@@ -223,7 +224,8 @@ class MainWindow(QMainWindow):
         self.act_save = self._action(
             self.tr("保存(&S)"), QKeySequence.StandardKey.Save, self.save_now, file_menu
         )
-        self._action(self.tr("利用する部署の変更…"), None, self.change_role, file_menu)
+        if not isinstance(self.desk.path, Server):  # on a server the login is the role
+            self._action(self.tr("利用する部署の変更…"), None, self.change_role, file_menu)
         backup_action.install(self, file_menu)
         plan_io_actions.install(self, file_menu)  # the secretariat's only
         opendata_action.install(self, file_menu)  # the secretariat's only

@@ -123,6 +123,9 @@ def test_the_next_start_goes_back_to_the_server_and_the_menu_comes_home(
     assert new.desk.path == home and new.desk.role.department == "人事課"
     assert new.desk.measure(own).years[2024].result_text == "このパソコンの記入"
     assert "このパソコンのデータベースに戻る" not in [a.text() for a in new.file_menu.actions()]
+    # the department is a setting of a file, and the login on a server: no dead end there
+    assert "利用する部署の変更…" in [a.text() for a in new.file_menu.actions()]
+    assert "利用する部署の変更…" not in [a.text() for a in win.file_menu.actions()]
     assert settings.value("server/resume") == "false"
     again = _started(qtbot, gui_windows, home, settings)  # and the next start stays home
     assert again.desk.path == home
